@@ -1,1 +1,19 @@
-//! Canteen
+//! Canteen: a producer–consumer playground.
+//!
+//! The engine is plain Rust and runs anywhere: [`JoinableQueue`] (Python's
+//! queue contract), a deterministic virtual-time executor ([`sim`]), the
+//! seed's cases ([`scenario`]), the event trace ([`trace`]) and the
+//! statistics derived from it ([`stats`]), tied together by [`run::Run`].
+//! The browser page lives in `web` and is compiled only for wasm32.
+
+pub mod clock;
+pub mod delay;
+pub mod i18n;
+pub mod queue;
+pub mod run;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+pub mod trace;
+
+pub use queue::JoinableQueue;

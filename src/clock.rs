@@ -1,0 +1,134 @@
+//! The playback clock: turns real elapsed time into virtual time for a run
+//! driven live (in the browser, by timer ticks). Pause, speed, step and
+//! run-to-end are operations on this clock; the run itself stays the same
+//! deterministic sequence of events whatever the slices.
+
+use crate::run::{Outcome, Run};
+use crate::trace::Nanos;
+
+/// Slowest and fastest playback speeds offered.
+pub const MIN_SPEED: f64 = 0.25;
+/// See [`MIN_SPEED`].
+pub const MAX_SPEED: f64 = 1000.0;
+
+/// A clock that advances a [`Run`] by `speed` virtual seconds per real second.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Playback {
+    speed: f64,
+    paused: bool,
+}
+
+impl Default for Playback {
+    fn default() -> Self {
+        Playback {
+            speed: 1.0,
+            paused: true,
+        }
+    }
+}
+
+impl Playback {
+    /// A paused clock at `speed`; `Err` names the accepted range.
+    pub fn new(speed: f64) -> Result<Playback, String> {
+        let mut clock = Playback::default();
+        clock.set_speed(speed)?;
+        Ok(clock)
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Sets the speed; refuses values outside [`MIN_SPEED`]..=[`MAX_SPEED`].
+    pub fn set_speed(&mut self, speed: f64) -> Result<(), String> {
+        if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+            return Err(format!(
+                "speed {speed} is out of range; use {MIN_SPEED} to {MAX_SPEED}"
+            ));
+        }
+        self.speed = speed;
+        Ok(())
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+
+    pub fn play(&mut self) {
+        self.paused = false;
+    }
+
+    pub fn pause(&mut self) {
+        self.paused = true;
+    }
+
+    /// Advances `run` by `real_ms` milliseconds of wall time (one timer
+    /// tick). Does nothing while paused. Pauses itself when the run is over.
+    pub fn tick(&mut self, run: &mut Run, real_ms: f64) -> Outcome {
+        if self.paused || run.outcome().is_over() {
+            self.paused = true;
+            return run.outcome();
+        }
+        let delta = (real_ms.max(0.0) * self.speed * 1e6) as Nanos;
+        let outcome = run.advance_to(run.now().saturating_add(delta));
+        if outcome.is_over() {
+            self.paused = true;
+        }
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Config, ScenarioKind};
+
+    fn hotdog() -> Run {
+        Run::new(Config::defaults(ScenarioKind::Hotdog, 7), |_| {})
+    }
+
+    #[test]
+    fn paused_clock_does_not_move_the_run() {
+        let mut run = hotdog();
+        let mut clock = Playback::default();
+        clock.tick(&mut run, 1000.0);
+        assert_eq!(run.now(), 0);
+    }
+
+    #[test]
+    fn ticks_advance_virtual_time_by_speed() {
+        let mut run = hotdog();
+        let mut clock = Playback::new(4.0).unwrap();
+        clock.play();
+        clock.tick(&mut run, 50.0);
+        assert_eq!(run.now(), 200_000_000, "50 ms at 4x is 200 ms");
+        clock.pause();
+        clock.tick(&mut run, 50.0);
+        assert_eq!(run.now(), 200_000_000);
+    }
+
+    #[test]
+    fn clock_pauses_itself_at_the_end() {
+        let mut run = hotdog();
+        let mut clock = Playback::new(100.0).unwrap();
+        clock.play();
+        let mut ticks = 0;
+        while !clock.is_paused() {
+            clock.tick(&mut run, 16.0);
+            ticks += 1;
+        }
+        assert_eq!(run.outcome(), Outcome::Completed);
+        assert!(
+            ticks > 1,
+            "at 100x a run of several seconds takes several ticks"
+        );
+    }
+
+    #[test]
+    fn speed_out_of_range_is_refused_not_clamped() {
+        assert!(Playback::new(0.1).unwrap_err().contains("0.25"));
+        let mut clock = Playback::new(2.0).unwrap();
+        assert!(clock.set_speed(f64::NAN).is_err());
+        assert_eq!(clock.speed(), 2.0);
+    }
+}

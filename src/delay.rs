@@ -1,0 +1,173 @@
+//! Delay distributions (how long producing or consuming one item takes) and
+//! the text syntax used by the command line, the page and shared links:
+//! `const:250ms`, `uniform:0ms..1s`, `exp:100ms`.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::sim::Ctx;
+
+/// The longest duration accepted anywhere: one day of virtual time.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A distribution of durations.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Delay {
+    /// Always the same.
+    Const(Duration),
+    /// Uniform between the two bounds (`random.uniform(lo, hi)`); the seed's
+    /// `time.sleep(random.random())` is `Uniform(0s, 1s)`.
+    Uniform(Duration, Duration),
+    /// Exponential with the given mean (`random.expovariate(1/mean)`), the
+    /// service or inter-arrival time of a Poisson process.
+    Exp(Duration),
+}
+
+impl Delay {
+    /// Draws one duration from the run's random stream.
+    pub fn sample(&self, ctx: &Ctx) -> Duration {
+        match *self {
+            Delay::Const(d) => d,
+            Delay::Uniform(lo, hi) => lo + (hi - lo).mul_f64(ctx.random()),
+            // libm's `log` gives the same bits on every target (std's `ln`
+            // may differ in the last bit between native and wasm).
+            Delay::Exp(mean) => mean.mul_f64(-libm::log(1.0 - ctx.random())),
+        }
+    }
+
+    /// The mean of the distribution.
+    pub fn mean(&self) -> Duration {
+        match *self {
+            Delay::Const(d) | Delay::Exp(d) => d,
+            Delay::Uniform(lo, hi) => (lo + hi) / 2,
+        }
+    }
+}
+
+impl fmt::Display for Delay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Delay::Const(d) => write!(f, "const:{}", DurationText(*d)),
+            Delay::Uniform(lo, hi) => {
+                write!(f, "uniform:{}..{}", DurationText(*lo), DurationText(*hi))
+            }
+            Delay::Exp(mean) => write!(f, "exp:{}", DurationText(*mean)),
+        }
+    }
+}
+
+/// What a delay looks like, for error messages.
+pub const DELAY_SYNTAX: &str = "const:250ms, uniform:0ms..1s or exp:100ms";
+
+impl FromStr for Delay {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let bad = || format!("'{text}' is not a delay; use {DELAY_SYNTAX}");
+        let (kind, rest) = text.split_once(':').ok_or_else(bad)?;
+        match kind.trim() {
+            "const" => Ok(Delay::Const(parse_duration(rest)?)),
+            "exp" => Ok(Delay::Exp(parse_duration(rest)?)),
+            "uniform" => {
+                let (lo, hi) = rest.split_once("..").ok_or_else(bad)?;
+                let (lo, hi) = (parse_duration(lo)?, parse_duration(hi)?);
+                if lo > hi {
+                    return Err(format!(
+                        "in '{text}' the lower bound is above the upper bound"
+                    ));
+                }
+                Ok(Delay::Uniform(lo, hi))
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// Parses `250ms`, `1s`, `0.5s`, `1.5ms`: a non-negative number and a unit
+/// (`ms` or `s`), at most [`MAX_DURATION`].
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit_secs) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        return Err(format!(
+            "'{text}' needs a unit: a number followed by ms or s, e.g. 250ms or 1s"
+        ));
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| format!("'{text}' is not a number followed by ms or s"))?;
+    if value < 0.0 {
+        return Err(format!("'{text}' is negative; durations are 0 or more"));
+    }
+    let duration = Duration::from_secs_f64(value * unit_secs);
+    if duration > MAX_DURATION {
+        return Err(format!("'{text}' is longer than the limit of 24 hours"));
+    }
+    Ok(duration)
+}
+
+/// Formats a duration the way [`parse_duration`] reads it back: whole
+/// milliseconds as `250ms`, whole seconds as `2s`, otherwise fractional ms.
+pub struct DurationText(pub Duration);
+
+impl fmt::Display for DurationText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nanos = self.0.as_nanos();
+        if nanos % 1_000_000_000 == 0 && nanos > 0 {
+            write!(f, "{}s", nanos / 1_000_000_000)
+        } else if nanos % 1_000_000 == 0 {
+            write!(f, "{}ms", nanos / 1_000_000)
+        } else {
+            write!(f, "{}ms", nanos as f64 / 1e6)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_form_and_prints_it_back() {
+        for text in ["const:250ms", "uniform:0ms..1s", "exp:100ms", "const:1.5ms"] {
+            let delay: Delay = text.parse().unwrap();
+            assert_eq!(delay.to_string(), text);
+        }
+        assert_eq!(
+            "uniform:0.5s..2s".parse::<Delay>().unwrap(),
+            Delay::Uniform(Duration::from_millis(500), Duration::from_secs(2))
+        );
+    }
+
+    #[test]
+    fn rejects_bad_text_with_a_message_naming_it() {
+        for (text, hint) in [
+            ("const:250", "needs a unit"),
+            ("const:-1ms", "negative"),
+            ("uniform:2s..1s", "lower bound is above"),
+            ("gauss:1s", "is not a delay"),
+            ("exp:abcms", "not a number"),
+            ("const:100000s", "limit of 24 hours"),
+            ("const:NaNs", "not a number"),
+        ] {
+            let err = text.parse::<Delay>().unwrap_err();
+            assert!(err.contains(hint), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn mean_of_each_form() {
+        let ms = Duration::from_millis;
+        assert_eq!(Delay::Uniform(ms(0), ms(1000)).mean(), ms(500));
+        assert_eq!(Delay::Exp(ms(9)).mean(), ms(9));
+        assert_eq!(Delay::Const(ms(3)).mean(), ms(3));
+    }
+}

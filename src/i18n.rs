@@ -1,0 +1,229 @@
+//! Every user-facing string, in 中文 and English: actor and item names, log
+//! lines in the seed's style, wait explanations and scenario descriptions.
+//! The command line and the page both read from here.
+
+use std::fmt;
+
+use crate::scenario::ScenarioKind;
+use crate::trace::{Event, EventKind, Fault, ItemId, Role, WaitingOn};
+
+/// The two languages of the interface.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Zh,
+    #[default]
+    En,
+}
+
+impl Lang {
+    /// Picks the language for a locale tag such as `zh-CN`, `en_US.UTF-8`.
+    pub fn from_locale(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The short code used in links and on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses `zh` or `en`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the string for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The hot-dog shops: the seed's two, then more for larger experiments.
+const SHOPS: [(&str, &str); 6] = [
+    ("上海分店", "Shanghai shop"),
+    ("北京分店", "Beijing shop"),
+    ("广州分店", "Guangzhou shop"),
+    ("深圳分店", "Shenzhen shop"),
+    ("成都分店", "Chengdu shop"),
+    ("杭州分店", "Hangzhou shop"),
+];
+
+/// The name of producer `index` of the hot-dog scenario.
+pub fn shop_name(index: u32, lang: Lang) -> String {
+    match SHOPS.get(index as usize) {
+        Some(&(zh, en)) => lang.pick(zh, en).to_string(),
+        None => match lang {
+            Lang::Zh => format!("{}号分店", index + 1),
+            Lang::En => format!("shop {}", index + 1),
+        },
+    }
+}
+
+/// The display name of an actor.
+pub fn actor_name(scenario: ScenarioKind, role: Role, lang: Lang) -> String {
+    match role {
+        Role::Main => lang.pick("主进程", "main").to_string(),
+        Role::Producer(i) if scenario == ScenarioKind::Hotdog => shop_name(i, lang),
+        Role::Producer(i) => match lang {
+            Lang::Zh => format!("生产者{}", i + 1),
+            Lang::En => format!("producer {}", i + 1),
+        },
+        Role::Consumer(i) => match lang {
+            Lang::Zh => format!("消费者{}", i + 1),
+            Lang::En => format!("consumer {}", i + 1),
+        },
+    }
+}
+
+/// The full name of an item, as the seed prints it ("上海分店的热狗1").
+pub fn item_name(scenario: ScenarioKind, item: ItemId, lang: Lang) -> String {
+    match (scenario, lang) {
+        (ScenarioKind::Hotdog, Lang::Zh) => {
+            format!("{}的热狗{}", shop_name(item.origin, lang), item.seq)
+        }
+        (ScenarioKind::Hotdog, Lang::En) => {
+            format!("{} hot dog {}", shop_name(item.origin, lang), item.seq)
+        }
+        (_, Lang::Zh) => format!("生产者{}的第{}个数据", item.origin + 1, item.seq),
+        (_, Lang::En) => format!("item {} of producer {}", item.seq, item.origin + 1),
+    }
+}
+
+/// A compact item label for tight spaces: `P1-3`.
+pub fn item_short(item: ItemId) -> String {
+    format!("P{}-{}", item.origin + 1, item.seq)
+}
+
+/// What a waiting actor waits on, in words.
+pub fn waiting_on(scenario: ScenarioKind, wait: WaitingOn, roles: &[Role], lang: Lang) -> String {
+    match wait {
+        WaitingOn::Get => "get()".to_string(),
+        WaitingOn::Put => "put()".to_string(),
+        WaitingOn::QueueJoin => "q.join()".to_string(),
+        WaitingOn::TaskJoin(actor) => {
+            let name = roles
+                .get(actor.0 as usize)
+                .map(|&role| actor_name(scenario, role, lang))
+                .unwrap_or_default();
+            format!("p.join() ({name})")
+        }
+    }
+}
+
+/// The sentence explaining why a stuck actor will never wake.
+pub fn stuck_sentence(actor: &str, wait: WaitingOn, waits_on: &str, lang: Lang) -> String {
+    let why = match (wait, lang) {
+        (WaitingOn::Get, Lang::Zh) => "队列已空，且再没有人会放入数据：消费者不知道什么时候结束",
+        (WaitingOn::Get, Lang::En) => {
+            "the queue is empty and nobody will put again: the consumer does not know when to end"
+        }
+        (WaitingOn::Put, Lang::Zh) => "队列已满，且再没有人会取走数据",
+        (WaitingOn::Put, Lang::En) => "the queue is full and nobody will take from it again",
+        (WaitingOn::QueueJoin, Lang::Zh) => "还有未完成的任务，但不会再有 task_done()",
+        (WaitingOn::QueueJoin, Lang::En) => "tasks are unfinished and no task_done() will come",
+        (WaitingOn::TaskJoin(_), Lang::Zh) => "它等待的进程永远不会结束",
+        (WaitingOn::TaskJoin(_), Lang::En) => "the process it waits for will never end",
+    };
+    match lang {
+        Lang::Zh => format!("{actor} 永远等在 {waits_on}：{why}"),
+        Lang::En => format!("{actor} waits on {waits_on} forever: {why}"),
+    }
+}
+
+/// One log line for an event, in the seed's style where the seed has one.
+pub fn log_line(scenario: ScenarioKind, event: &Event, roles: &[Role], lang: Lang) -> String {
+    let item = event
+        .item
+        .map(|i| item_name(scenario, i, lang))
+        .unwrap_or_default();
+    let other = |actor: crate::trace::ActorId| {
+        roles
+            .get(actor.0 as usize)
+            .map(|&r| actor_name(scenario, r, lang))
+            .unwrap_or_default()
+    };
+    match (event.kind, lang) {
+        (EventKind::Produce, Lang::Zh) => format!("生产了 {item}"),
+        (EventKind::Produce, Lang::En) => format!("made {item}"),
+        (EventKind::Put, Lang::Zh) => format!("q.put({item})"),
+        (EventKind::Put, Lang::En) => format!("q.put({item})"),
+        (EventKind::PutBlocked, Lang::Zh) => format!("队列已满，等待放入 {item}"),
+        (EventKind::PutBlocked, Lang::En) => format!("queue full, waiting to put {item}"),
+        (EventKind::Get, Lang::Zh) => format!("q.get() → {item}"),
+        (EventKind::Get, Lang::En) => format!("q.get() → {item}"),
+        (EventKind::GetBlocked, Lang::Zh) => "队列为空，等待 q.get()".to_string(),
+        (EventKind::GetBlocked, Lang::En) => "queue empty, waiting in q.get()".to_string(),
+        (EventKind::Consume, Lang::Zh) => format!("消费了{item}"),
+        (EventKind::Consume, Lang::En) => format!("ate {item}"),
+        (EventKind::TaskDone, _) => format!("q.task_done() ({item})"),
+        (EventKind::JoinStart, Lang::Zh) => "q.join()：等待所有任务完成".to_string(),
+        (EventKind::JoinStart, Lang::En) => "q.join(): waiting for every task".to_string(),
+        (EventKind::JoinDone, Lang::Zh) => "q.join() 返回：队列中的任务都处理完成了".to_string(),
+        (EventKind::JoinDone, Lang::En) => "q.join() returned: every task is done".to_string(),
+        (EventKind::TaskJoinStart(a), _) => format!("p.join() ({})", other(a)),
+        (EventKind::TaskJoinDone(a), Lang::Zh) => format!("{} 已结束", other(a)),
+        (EventKind::TaskJoinDone(a), Lang::En) => format!("{} has ended", other(a)),
+        (EventKind::Terminate, Lang::Zh) => "被 terminate() 终止".to_string(),
+        (EventKind::Terminate, Lang::En) => "terminated by terminate()".to_string(),
+        (EventKind::Finish, Lang::Zh) => "结束".to_string(),
+        (EventKind::Finish, Lang::En) => "finished".to_string(),
+        (EventKind::Drop, Lang::Zh) => format!("丢弃 {item}"),
+        (EventKind::Drop, Lang::En) => format!("dropped {item}"),
+        (EventKind::Error(fault), _) => fault_text(fault, lang).to_string(),
+    }
+}
+
+/// The message of a fault.
+pub fn fault_text(fault: Fault, lang: Lang) -> &'static str {
+    match fault {
+        Fault::TaskDoneTooMany => lang.pick(
+            "ValueError: task_done() called too many times（调用次数过多，计数不变）",
+            "ValueError: task_done() called too many times (the count is unchanged)",
+        ),
+        Fault::PutAfterShutdown => lang.pick(
+            "QueueShutDown：队列已关闭，放入失败",
+            "QueueShutDown: the queue is shut down, the put failed",
+        ),
+    }
+}
+
+/// A scenario's one-line summary, for `canteen scenarios` and the picker.
+pub fn scenario_summary(kind: ScenarioKind, lang: Lang) -> &'static str {
+    match kind {
+        ScenarioKind::Plain => lang.pick(
+            "普通 Queue：生产者做完了，消费者却永远等在 get()——它不知道什么时候结束",
+            "plain Queue: the producers finish, but the consumer waits in get() forever; it cannot know when to end",
+        ),
+        ScenarioKind::Hotdog => lang.pick(
+            "JoinableQueue 热狗：上海分店和北京分店各做 5 个，一个人吃；p.join()、q.join() 后 terminate()",
+            "JoinableQueue hot dogs: two shops make 5 each, one eater; p.join(), q.join(), then terminate()",
+        ),
+        ScenarioKind::Custom => lang.pick(
+            "自定义：任意数量的生产者、消费者、容量和延迟分布",
+            "custom: any number of producers and consumers, any capacity and delay distributions",
+        ),
+    }
+}
+
+/// Formats virtual nanoseconds as seconds with millisecond precision: `1.234s`.
+pub struct Clock(pub u64);
+
+impl fmt::Display for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0 / 1_000_000;
+        write!(f, "{}.{:03}s", ms / 1000, ms % 1000)
+    }
+}

@@ -1,0 +1,609 @@
+//! `JoinableQueue<T>`: a single-threaded async FIFO queue with the contract of
+//! CPython's `asyncio.Queue` / `multiprocessing.JoinableQueue` (3.13).
+//!
+//! The queue owns three things and nothing else: the items, the count of
+//! *unfinished tasks* (items put but not yet marked [`task_done`]), and the
+//! lines of tasks waiting to get, to put, or for the count to reach zero.
+//! It knows nothing of time, threads, browsers or executors: waiting is done
+//! with [`Waker`]s, so any executor can drive it.
+//!
+//! | Python                    | here                                  |
+//! |---------------------------|---------------------------------------|
+//! | `Queue(maxsize=0)`        | [`JoinableQueue::new(0)`] (unbounded) |
+//! | `await q.put(x)`          | [`q.put(x).await`]                    |
+//! | `q.put_nowait(x)`         | [`q.try_put(x)`]                      |
+//! | `await q.get()`           | [`q.get().await`]                     |
+//! | `q.get_nowait()`          | [`q.try_get()`]                       |
+//! | `q.task_done()`           | [`q.task_done()`]                     |
+//! | `await q.join()`          | [`q.join().await`]                    |
+//! | `q.qsize()/empty()/full()`| [`len`]/[`is_empty`]/[`is_full`]      |
+//! | `q.shutdown(immediate)`   | [`q.shutdown(immediate)`]             |
+//!
+//! # Fairness
+//! Waiting getters and putters are served first come, first served. When an
+//! item arrives while getters wait, it is *granted* to the first of them; a
+//! getter that arrives later cannot take it first, even if it runs before the
+//! woken one. The same holds for free slots and waiting putters. (This is
+//! stricter than asyncio, where a late `get_nowait()` may barge in.)
+//!
+//! # Cancellation
+//! Dropping a pending [`Get`] future loses no item: an item granted to it
+//! passes on to the next getter, or stays queued. Dropping a pending [`Put`]
+//! future inserts nothing: its item is dropped with it, and a slot granted to
+//! it passes on to the next putter.
+//!
+//! ```
+//! use canteen::JoinableQueue;
+//! # use std::future::Future;
+//! # fn block_on<F: Future>(f: F) -> F::Output {
+//! #     let mut f = std::pin::pin!(f);
+//! #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+//! #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+//! # }
+//! let q = JoinableQueue::new(2);
+//! block_on(async {
+//!     q.put("上海分店的热狗1").await.unwrap();
+//!     q.put("北京分店的热狗1").await.unwrap();
+//!     assert!(q.is_full());
+//!     assert_eq!(q.get().await.unwrap(), "上海分店的热狗1");
+//!     q.task_done().unwrap();
+//!     assert_eq!(q.unfinished_tasks(), 1); // one hot dog still to eat
+//!     q.get().await.unwrap();
+//!     q.task_done().unwrap();
+//!     q.join().await; // every item got was marked done
+//! });
+//! ```
+//!
+//! [`task_done`]: JoinableQueue::task_done
+//! [`JoinableQueue::new(0)`]: JoinableQueue::new
+//! [`q.put(x).await`]: JoinableQueue::put
+//! [`q.try_put(x)`]: JoinableQueue::try_put
+//! [`q.get().await`]: JoinableQueue::get
+//! [`q.try_get()`]: JoinableQueue::try_get
+//! [`q.task_done()`]: JoinableQueue::task_done
+//! [`q.join().await`]: JoinableQueue::join
+//! [`len`]: JoinableQueue::len
+//! [`is_empty`]: JoinableQueue::is_empty
+//! [`is_full`]: JoinableQueue::is_full
+//! [`q.shutdown(immediate)`]: JoinableQueue::shutdown
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+/// A FIFO queue shared by producers and consumers on one thread.
+///
+/// Cloning gives another handle to the same queue, as passing `q` to several
+/// `Process`es does in Python.
+pub struct JoinableQueue<T> {
+    state: Rc<RefCell<State<T>>>,
+}
+
+impl<T> Clone for JoinableQueue<T> {
+    fn clone(&self) -> Self {
+        Self {
+            state: Rc::clone(&self.state),
+        }
+    }
+}
+
+impl<T> fmt::Debug for JoinableQueue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.state.borrow();
+        f.debug_struct("JoinableQueue")
+            .field("len", &s.items.len())
+            .field("maxsize", &s.maxsize)
+            .field("unfinished_tasks", &s.unfinished)
+            .field("shut_down", &s.shut_down)
+            .finish()
+    }
+}
+
+/// `try_put` failed; the item is handed back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TryPutError<T> {
+    /// The queue is full (Python's `queue.Full` / `asyncio.QueueFull`).
+    Full(T),
+    /// The queue was shut down (Python's `QueueShutDown`).
+    ShutDown(T),
+}
+
+impl<T> TryPutError<T> {
+    /// The item that was not put.
+    pub fn into_inner(self) -> T {
+        match self {
+            TryPutError::Full(item) | TryPutError::ShutDown(item) => item,
+        }
+    }
+}
+
+/// `try_get` failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryGetError {
+    /// Nothing to take (Python's `queue.Empty` / `asyncio.QueueEmpty`).
+    Empty,
+    /// Shut down and drained (Python's `QueueShutDown`).
+    ShutDown,
+}
+
+/// The queue was shut down (Python's `QueueShutDown`). A failed put hands
+/// its item back in the field; a failed get carries `()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutDown<T = ()>(pub T);
+
+/// `task_done()` was called more times than there were unfinished tasks
+/// (Python's `ValueError`). The count was left unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskDoneError;
+
+impl<T> fmt::Display for TryPutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryPutError::Full(_) => f.write_str("queue is full"),
+            TryPutError::ShutDown(_) => f.write_str("queue is shut down"),
+        }
+    }
+}
+
+impl fmt::Display for TryGetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryGetError::Empty => f.write_str("queue is empty"),
+            TryGetError::ShutDown => f.write_str("queue is shut down"),
+        }
+    }
+}
+
+impl<T> fmt::Display for ShutDown<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("queue is shut down")
+    }
+}
+
+impl fmt::Display for TaskDoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("task_done() called too many times")
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for TryPutError<T> {}
+impl std::error::Error for TryGetError {}
+impl<T: fmt::Debug> std::error::Error for ShutDown<T> {}
+impl std::error::Error for TaskDoneError {}
+
+/// Where a waiting get or put stands in its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    /// In line, nothing granted yet.
+    Waiting,
+    /// An item (for a getter) or a free slot (for a putter) is reserved for it.
+    Granted,
+    /// Woken by `shutdown`.
+    Closed,
+}
+
+/// One pending `get()` or `put()`: shared between the future and its line.
+struct Waiter {
+    turn: Cell<Turn>,
+    waker: RefCell<Waker>,
+}
+
+impl Waiter {
+    fn new(waker: &Waker) -> Rc<Self> {
+        Rc::new(Self {
+            turn: Cell::new(Turn::Waiting),
+            waker: RefCell::new(waker.clone()),
+        })
+    }
+
+    fn set_waker(&self, waker: &Waker) {
+        let mut mine = self.waker.borrow_mut();
+        if !mine.will_wake(waker) {
+            *mine = waker.clone();
+        }
+    }
+
+    fn wake(&self, turn: Turn) {
+        self.turn.set(turn);
+        self.waker.borrow().wake_by_ref();
+    }
+}
+
+/// A first-come first-served line of waiters that have not been granted yet.
+#[derive(Default)]
+struct Line(VecDeque<Rc<Waiter>>);
+
+impl Line {
+    fn remove(&mut self, waiter: &Rc<Waiter>) {
+        if let Some(at) = self.0.iter().position(|w| Rc::ptr_eq(w, waiter)) {
+            self.0.remove(at);
+        }
+    }
+
+    fn close_all(&mut self) {
+        for waiter in self.0.drain(..) {
+            waiter.wake(Turn::Closed);
+        }
+    }
+}
+
+struct State<T> {
+    items: VecDeque<T>,
+    /// 0 = unbounded.
+    maxsize: usize,
+    unfinished: usize,
+    shut_down: bool,
+    getters: Line,
+    putters: Line,
+    /// Queued items reserved for getters that were granted but have not run yet.
+    granted_items: usize,
+    /// Free slots reserved for putters that were granted but have not run yet.
+    granted_slots: usize,
+    joiners: Vec<Waker>,
+}
+
+impl<T> State<T> {
+    /// Items a newly arriving getter may take now.
+    fn available_items(&self) -> usize {
+        self.items.len() - self.granted_items
+    }
+
+    /// Whether a newly arriving putter may put now.
+    fn has_free_slot(&self) -> bool {
+        self.maxsize == 0 || self.items.len() + self.granted_slots < self.maxsize
+    }
+
+    /// Hands items to waiting getters and free slots to waiting putters, in
+    /// arrival order. Called after every change to the items or the lines.
+    fn grant(&mut self) {
+        while self.available_items() > 0 {
+            let Some(getter) = self.getters.0.pop_front() else {
+                break;
+            };
+            self.granted_items += 1;
+            getter.wake(Turn::Granted);
+        }
+        while !self.shut_down && self.has_free_slot() {
+            let Some(putter) = self.putters.0.pop_front() else {
+                break;
+            };
+            self.granted_slots += 1;
+            putter.wake(Turn::Granted);
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        self.items.push_back(item);
+        self.unfinished += 1;
+        self.grant();
+    }
+
+    fn pop(&mut self) -> Option<T> {
+        let item = self.items.pop_front()?;
+        self.grant();
+        Some(item)
+    }
+
+    fn wake_joiners_if_done(&mut self) {
+        if self.unfinished == 0 {
+            for joiner in self.joiners.drain(..) {
+                joiner.wake();
+            }
+        }
+    }
+}
+
+impl<T> JoinableQueue<T> {
+    /// A queue that holds at most `maxsize` items; `0` means unbounded, as in
+    /// Python.
+    pub fn new(maxsize: usize) -> Self {
+        Self {
+            state: Rc::new(RefCell::new(State {
+                items: VecDeque::new(),
+                maxsize,
+                unfinished: 0,
+                shut_down: false,
+                getters: Line::default(),
+                putters: Line::default(),
+                granted_items: 0,
+                granted_slots: 0,
+                joiners: Vec::new(),
+            })),
+        }
+    }
+
+    /// Puts `item`, waiting while the queue is full (backpressure).
+    ///
+    /// Fails with [`ShutDown`], handing the item back, if the queue is or gets
+    /// shut down before the item goes in. Each item put adds one unfinished
+    /// task.
+    pub fn put(&self, item: T) -> Put<'_, T> {
+        Put {
+            queue: self,
+            item: Some(item),
+            waiter: None,
+        }
+    }
+
+    /// Puts `item` if there is room now (Python's `put_nowait`).
+    pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
+        let mut s = self.state.borrow_mut();
+        if s.shut_down {
+            Err(TryPutError::ShutDown(item))
+        } else if s.has_free_slot() {
+            s.push(item);
+            Ok(())
+        } else {
+            Err(TryPutError::Full(item))
+        }
+    }
+
+    /// Takes the oldest item, waiting while the queue is empty.
+    ///
+    /// After [`shutdown`](Self::shutdown) it still returns what is queued,
+    /// then fails with [`ShutDown`].
+    pub fn get(&self) -> Get<'_, T> {
+        Get {
+            queue: self,
+            waiter: None,
+        }
+    }
+
+    /// Takes the oldest item if there is one for a newcomer now (Python's
+    /// `get_nowait`). Items already granted to waiting getters are not.
+    pub fn try_get(&self) -> Result<T, TryGetError> {
+        let mut s = self.state.borrow_mut();
+        if s.available_items() > 0 {
+            Ok(s.pop().expect("available_items > 0 implies an item"))
+        } else if s.shut_down {
+            Err(TryGetError::ShutDown)
+        } else {
+            Err(TryGetError::Empty)
+        }
+    }
+
+    /// Marks one unfinished task done. When the count reaches zero every
+    /// [`join`](Self::join) wakes.
+    ///
+    /// As in Python, the rule is about the *unfinished count*: calling it
+    /// when the count is already zero fails with [`TaskDoneError`]
+    /// ("task_done() called too many times") and changes nothing.
+    pub fn task_done(&self) -> Result<(), TaskDoneError> {
+        let mut s = self.state.borrow_mut();
+        if s.unfinished == 0 {
+            return Err(TaskDoneError);
+        }
+        s.unfinished -= 1;
+        s.wake_joiners_if_done();
+        Ok(())
+    }
+
+    /// Waits until every item put has been marked [`task_done`](Self::task_done);
+    /// ready at once if none is unfinished.
+    pub fn join(&self) -> Join<'_, T> {
+        Join { queue: self }
+    }
+
+    /// Shuts the queue down (Python 3.13's `shutdown`).
+    ///
+    /// Every later or waiting put fails with [`ShutDown`] (handing its item
+    /// back); gets keep returning queued items, then fail. With
+    /// `immediate = true` the queued items are removed and subtracted from the
+    /// unfinished count (so `join()` waits only for items already got), and
+    /// the number removed is returned; otherwise 0. Calling it again is
+    /// harmless.
+    pub fn shutdown(&self, immediate: bool) -> usize {
+        let mut s = self.state.borrow_mut();
+        s.shut_down = true;
+        let removed = if immediate {
+            let removed = s.items.len();
+            s.items.clear();
+            s.granted_items = 0;
+            s.unfinished -= removed;
+            s.wake_joiners_if_done();
+            removed
+        } else {
+            0
+        };
+        if s.available_items() == 0 {
+            s.getters.close_all();
+        }
+        s.putters.close_all();
+        removed
+    }
+
+    /// The number of queued items (Python's `qsize()`).
+    pub fn len(&self) -> usize {
+        self.state.borrow().items.len()
+    }
+
+    /// Whether no item is queued (Python's `empty()`).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the queue holds `maxsize` items; never for an unbounded queue.
+    pub fn is_full(&self) -> bool {
+        let s = self.state.borrow();
+        s.maxsize > 0 && s.items.len() >= s.maxsize
+    }
+
+    /// The capacity given to [`new`](Self::new); 0 = unbounded.
+    pub fn maxsize(&self) -> usize {
+        self.state.borrow().maxsize
+    }
+
+    /// Items put and not yet marked done.
+    pub fn unfinished_tasks(&self) -> usize {
+        self.state.borrow().unfinished
+    }
+
+    /// Whether [`shutdown`](Self::shutdown) was called.
+    pub fn is_shut_down(&self) -> bool {
+        self.state.borrow().shut_down
+    }
+}
+
+/// Future of [`JoinableQueue::put`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Put<'a, T> {
+    queue: &'a JoinableQueue<T>,
+    item: Option<T>,
+    waiter: Option<Rc<Waiter>>,
+}
+
+impl<T> Unpin for Put<'_, T> {}
+
+impl<T> Future for Put<'_, T> {
+    type Output = Result<(), ShutDown<T>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let mut s = this.queue.state.borrow_mut();
+        let turn = this.waiter.as_ref().map(|w| w.turn.get());
+        match turn {
+            Some(Turn::Waiting) => {
+                let waiter = this.waiter.as_ref().expect("turn implies waiter");
+                waiter.set_waker(cx.waker());
+                return Poll::Pending;
+            }
+            Some(Turn::Granted) => {
+                this.waiter = None;
+                s.granted_slots -= 1;
+                if s.shut_down {
+                    let item = this.item.take().expect("polled after completion");
+                    return Poll::Ready(Err(ShutDown(item)));
+                }
+            }
+            Some(Turn::Closed) => {
+                this.waiter = None;
+                let item = this.item.take().expect("polled after completion");
+                return Poll::Ready(Err(ShutDown(item)));
+            }
+            None => {
+                if s.shut_down {
+                    let item = this.item.take().expect("polled after completion");
+                    return Poll::Ready(Err(ShutDown(item)));
+                }
+                if !s.has_free_slot() {
+                    let waiter = Waiter::new(cx.waker());
+                    s.putters.0.push_back(Rc::clone(&waiter));
+                    this.waiter = Some(waiter);
+                    return Poll::Pending;
+                }
+            }
+        }
+        let item = this.item.take().expect("polled after completion");
+        s.push(item);
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<T> Drop for Put<'_, T> {
+    fn drop(&mut self) {
+        let Some(waiter) = self.waiter.take() else {
+            return;
+        };
+        let mut s = self.queue.state.borrow_mut();
+        match waiter.turn.get() {
+            Turn::Waiting => s.putters.remove(&waiter),
+            Turn::Granted => {
+                s.granted_slots -= 1;
+                s.grant();
+            }
+            Turn::Closed => {}
+        }
+    }
+}
+
+/// Future of [`JoinableQueue::get`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Get<'a, T> {
+    queue: &'a JoinableQueue<T>,
+    waiter: Option<Rc<Waiter>>,
+}
+
+impl<T> Future for Get<'_, T> {
+    type Output = Result<T, ShutDown>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let mut s = this.queue.state.borrow_mut();
+        let turn = this.waiter.as_ref().map(|w| w.turn.get());
+        match turn {
+            Some(Turn::Waiting) => {
+                let waiter = this.waiter.as_ref().expect("turn implies waiter");
+                waiter.set_waker(cx.waker());
+                Poll::Pending
+            }
+            Some(Turn::Granted) => {
+                this.waiter = None;
+                // An immediate shutdown may have removed the granted item.
+                if s.items.is_empty() {
+                    return Poll::Ready(Err(ShutDown(())));
+                }
+                s.granted_items -= 1;
+                Poll::Ready(Ok(s.pop().expect("checked non-empty")))
+            }
+            Some(Turn::Closed) => {
+                this.waiter = None;
+                Poll::Ready(Err(ShutDown(())))
+            }
+            None if s.available_items() > 0 => {
+                Poll::Ready(Ok(s.pop().expect("available_items > 0 implies an item")))
+            }
+            None if s.shut_down => Poll::Ready(Err(ShutDown(()))),
+            None => {
+                let waiter = Waiter::new(cx.waker());
+                s.getters.0.push_back(Rc::clone(&waiter));
+                this.waiter = Some(waiter);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Drop for Get<'_, T> {
+    fn drop(&mut self) {
+        let Some(waiter) = self.waiter.take() else {
+            return;
+        };
+        let mut s = self.queue.state.borrow_mut();
+        match waiter.turn.get() {
+            Turn::Waiting => s.getters.remove(&waiter),
+            Turn::Granted => {
+                // Pass the item on; after an immediate shutdown there is none.
+                if s.granted_items > 0 {
+                    s.granted_items -= 1;
+                    s.grant();
+                }
+            }
+            Turn::Closed => {}
+        }
+    }
+}
+
+/// Future of [`JoinableQueue::join`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Join<'a, T> {
+    queue: &'a JoinableQueue<T>,
+}
+
+impl<T> Future for Join<'_, T> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut s = self.queue.state.borrow_mut();
+        if s.unfinished == 0 {
+            return Poll::Ready(());
+        }
+        if !s.joiners.iter().any(|w| w.will_wake(cx.waker())) {
+            s.joiners.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}

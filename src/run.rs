@@ -1,0 +1,258 @@
+//! One run of a scenario: builds the simulation from a [`Config`], records
+//! statistics and waits from its events, drives it (to the end, to a time,
+//! or one event at a time), and summarises it in a [`Report`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use crate::i18n::{self, Lang};
+use crate::queue::JoinableQueue;
+use crate::scenario::{self, Config};
+use crate::sim::{Progress, Sim};
+use crate::stats::{Counts, Stats, StatsReport};
+use crate::trace::{
+    duration_to_nanos, nanos_to_ms, ActorId, Event, ItemId, Nanos, Role, WaitingOn,
+};
+
+/// How a run ended, or that it has not yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Still going (only while driven in slices).
+    Running,
+    /// Every task finished.
+    Completed,
+    /// Some tasks wait on something that will never happen.
+    Stuck,
+    /// Stopped at the `until` time limit.
+    TimeLimit,
+}
+
+impl Outcome {
+    /// Whether the run is over.
+    pub fn is_over(self) -> bool {
+        self != Outcome::Running
+    }
+}
+
+/// What the run derives from each event, besides handing it on.
+#[derive(Default)]
+struct Recorder {
+    stats: Stats,
+    /// What each waiting actor waits on, from its latest event.
+    waiting: HashMap<ActorId, WaitingOn>,
+}
+
+impl Recorder {
+    fn record(&mut self, event: &Event) {
+        self.stats.record(event);
+        match WaitingOn::started_by(event.kind) {
+            Some(wait) => {
+                self.waiting.insert(event.actor, wait);
+            }
+            None => {
+                self.waiting.remove(&event.actor);
+            }
+        }
+    }
+}
+
+/// An actor that waits forever, for the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StuckActor {
+    pub actor: String,
+    pub waiting_on: String,
+    /// The explanation, as a sentence.
+    pub explanation: String,
+}
+
+/// The summary of a run (the JSON the command line prints).
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    pub outcome: Outcome,
+    pub end_time_ms: f64,
+    pub produced: u64,
+    pub consumed: u64,
+    pub task_done: u64,
+    pub unfinished: u64,
+    pub in_queue: u64,
+    pub dropped: u64,
+    pub errors: u64,
+    pub stuck: Vec<StuckActor>,
+    /// Whether every item put was got exactly once, is still queued, or was
+    /// reported dropped.
+    pub conserved: bool,
+    pub stats: StatsReport,
+}
+
+/// A scenario in progress.
+pub struct Run {
+    config: Config,
+    roles: Vec<Role>,
+    sim: Sim,
+    queue: JoinableQueue<ItemId>,
+    recorder: Rc<RefCell<Recorder>>,
+    outcome: Outcome,
+}
+
+impl Run {
+    /// Sets up the run; `sink` sees every event after the run's own
+    /// statistics have taken it. The config must be valid
+    /// ([`Config::validate`]).
+    pub fn new(config: Config, mut sink: impl FnMut(&Event) + 'static) -> Run {
+        let recorder = Rc::new(RefCell::new(Recorder::default()));
+        let observer = {
+            let recorder = Rc::clone(&recorder);
+            Box::new(move |event: &Event| {
+                recorder.borrow_mut().record(event);
+                sink(event);
+            })
+        };
+        let sim = Sim::new(config.seed, observer);
+        let queue = JoinableQueue::new(config.capacity);
+        scenario::start(&sim.ctx(), &config, &queue);
+        Run {
+            roles: config.roles(),
+            config,
+            sim,
+            queue,
+            recorder,
+            outcome: Outcome::Running,
+        }
+    }
+
+    /// Runs to the end, or to the `until` limit.
+    pub fn run_to_end(&mut self) -> Outcome {
+        self.advance_to(Nanos::MAX)
+    }
+
+    /// Runs every event up to virtual time `t` (never past `until`).
+    pub fn advance_to(&mut self, t: Nanos) -> Outcome {
+        if self.outcome.is_over() {
+            return self.outcome;
+        }
+        let limit = self.time_limit().min(t);
+        let progress = self.sim.run_until(limit);
+        self.settle(progress)
+    }
+
+    /// Runs until the next event (never past `until`).
+    pub fn step(&mut self) -> Outcome {
+        if self.outcome.is_over() {
+            return self.outcome;
+        }
+        let progress = self.sim.step();
+        if self.sim.now() > self.time_limit() {
+            // The step jumped past the limit: the run ends there instead.
+            // (Its event already happened; the limit is reported as reached.)
+            self.outcome = Outcome::TimeLimit;
+            return self.outcome;
+        }
+        self.settle(progress)
+    }
+
+    fn time_limit(&self) -> Nanos {
+        self.config.until.map_or(Nanos::MAX, duration_to_nanos)
+    }
+
+    fn settle(&mut self, progress: Progress) -> Outcome {
+        self.outcome = match progress {
+            Progress::Finished => Outcome::Completed,
+            Progress::Stuck => Outcome::Stuck,
+            Progress::Paused if self.sim.now() >= self.time_limit() => Outcome::TimeLimit,
+            Progress::Paused => Outcome::Running,
+        };
+        self.outcome
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The actor table (index = [`ActorId`]).
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+
+    /// Current virtual time.
+    pub fn now(&self) -> Nanos {
+        self.sim.now()
+    }
+
+    /// Events so far.
+    pub fn event_count(&self) -> u64 {
+        self.sim.event_count()
+    }
+
+    /// The queue the actors share.
+    pub fn queue(&self) -> &JoinableQueue<ItemId> {
+        &self.queue
+    }
+
+    /// Counters so far.
+    pub fn counts(&self) -> Counts {
+        self.recorder.borrow().stats.counts
+    }
+
+    /// What an actor waits on now, if it waits.
+    pub fn waiting_on(&self, actor: ActorId) -> Option<WaitingOn> {
+        self.recorder.borrow().waiting.get(&actor).copied()
+    }
+
+    /// The actors that will wait forever (empty unless the run is stuck).
+    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
+        if self.outcome != Outcome::Stuck {
+            return Vec::new();
+        }
+        let scenario = self.config.scenario;
+        let recorder = self.recorder.borrow();
+        self.sim
+            .live_actors()
+            .into_iter()
+            .filter_map(|actor| {
+                let wait = *recorder.waiting.get(&actor)?;
+                let name = i18n::actor_name(scenario, self.roles[actor.0 as usize], lang);
+                let waiting_on = i18n::waiting_on(scenario, wait, &self.roles, lang);
+                Some(StuckActor {
+                    explanation: i18n::stuck_sentence(&name, wait, &waiting_on, lang),
+                    actor: name,
+                    waiting_on,
+                })
+            })
+            .collect()
+    }
+
+    /// The summary so far, with names in `lang`.
+    pub fn report(&self, lang: Lang) -> Report {
+        let stuck = self.stuck(lang);
+        let recorder = self.recorder.borrow();
+        let counts = recorder.stats.counts;
+        let in_queue = self.queue.len() as u64;
+        let end = self.sim.now();
+        Report {
+            scenario: self.config.scenario.name().to_string(),
+            seed: self.config.seed,
+            outcome: self.outcome,
+            end_time_ms: nanos_to_ms(end),
+            produced: counts.produced,
+            consumed: counts.consumed,
+            task_done: counts.task_done,
+            unfinished: self.queue.unfinished_tasks() as u64,
+            in_queue,
+            dropped: counts.dropped,
+            errors: counts.errors,
+            stuck,
+            conserved: recorder.stats.conserved(in_queue),
+            stats: recorder.stats.report(end, self.config.consumers),
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! The deterministic executor: tasks, virtual time, one seeded RNG, and the
+//! event trace they write to.
+//!
+//! A [`Sim`] runs `async` tasks on one thread. Time does not pass by itself:
+//! when no task can run, the clock jumps to the earliest pending
+//! [`Ctx::sleep`] deadline and wakes that sleeper. Ready tasks run in the
+//! order they were woken, timers with equal deadlines fire in the order they
+//! were set, and all randomness comes from one ChaCha8 stream. So the same
+//! tasks and seed give the same trace on every platform, whether the clock is
+//! driven flat out ([`Sim::run`]) or in slices by a browser timer
+//! ([`Sim::run_until`]) or one event at a time ([`Sim::step`]).
+//!
+//! Tasks only see a [`Ctx`]: sleep, now, random numbers, spawn, join,
+//! terminate and emit an [`Event`].
+
+use std::cell::{Cell, RefCell};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::trace::{duration_to_nanos, ActorId, Event, EventKind, ItemId, Nanos};
+
+type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
+
+/// Receives every event a run emits, in order.
+pub type Observer = Box<dyn FnMut(&Event)>;
+
+/// A task's slot index and generation; the generation tells a reused slot
+/// from the task that held it before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct TaskKey {
+    index: usize,
+    generation: u32,
+}
+
+/// Wakes a task by putting its key on the ready queue (once until polled).
+struct TaskWaker {
+    key: TaskKey,
+    queued: std::sync::atomic::AtomicBool,
+    ready: Arc<Mutex<VecDeque<TaskKey>>>,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if !self.queued.swap(true, Relaxed) {
+            self.ready
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push_back(self.key);
+        }
+    }
+}
+
+/// Completion of a task, shared with its [`TaskHandle`]s.
+#[derive(Default)]
+struct Completion {
+    done: Cell<bool>,
+    joiners: RefCell<Vec<Waker>>,
+}
+
+impl Completion {
+    fn complete(&self) {
+        self.done.set(true);
+        for waker in self.joiners.borrow_mut().drain(..) {
+            waker.wake();
+        }
+    }
+}
+
+struct Task {
+    generation: u32,
+    /// `None` while the task is being polled.
+    future: Option<BoxedTask>,
+    waker: Arc<TaskWaker>,
+    actor: Option<ActorId>,
+    completion: Rc<Completion>,
+}
+
+/// A pending [`Ctx::sleep`]: fires at `deadline`; `seq` orders equal deadlines.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Timer {
+    deadline: Nanos,
+    seq: u64,
+    task: TaskKey,
+}
+
+struct Core {
+    now: Cell<Nanos>,
+    slots: RefCell<Vec<Option<Task>>>,
+    free_slots: RefCell<Vec<usize>>,
+    generations: RefCell<Vec<u32>>,
+    ready: Arc<Mutex<VecDeque<TaskKey>>>,
+    timers: RefCell<BinaryHeap<Reverse<Timer>>>,
+    timer_seq: Cell<u64>,
+    current: Cell<Option<TaskKey>>,
+    rng: RefCell<ChaCha8Rng>,
+    observer: RefCell<Observer>,
+    events: Cell<u64>,
+    live_tasks: Cell<usize>,
+}
+
+/// What a call to [`Sim::run_until`], [`Sim::run`] or [`Sim::step`] ended with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Every task has finished.
+    Finished,
+    /// Nothing can run and no timer is pending, yet tasks still wait:
+    /// they will wait forever.
+    Stuck,
+    /// The time limit was reached; there is more to run.
+    Paused,
+}
+
+/// The executor: owns the tasks and drives virtual time.
+pub struct Sim {
+    core: Rc<Core>,
+}
+
+/// What a task sees of the executor. Cheap to clone.
+#[derive(Clone)]
+pub struct Ctx {
+    core: Rc<Core>,
+}
+
+impl Sim {
+    /// An empty simulation at time 0 whose RNG is seeded with `seed` and whose
+    /// events go to `observer`.
+    pub fn new(seed: u64, observer: Observer) -> Self {
+        Self {
+            core: Rc::new(Core {
+                now: Cell::new(0),
+                slots: RefCell::new(Vec::new()),
+                free_slots: RefCell::new(Vec::new()),
+                generations: RefCell::new(Vec::new()),
+                ready: Arc::new(Mutex::new(VecDeque::new())),
+                timers: RefCell::new(BinaryHeap::new()),
+                timer_seq: Cell::new(0),
+                current: Cell::new(None),
+                rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
+                observer: RefCell::new(observer),
+                events: Cell::new(0),
+                live_tasks: Cell::new(0),
+            }),
+        }
+    }
+
+    /// The handle tasks use.
+    pub fn ctx(&self) -> Ctx {
+        Ctx {
+            core: Rc::clone(&self.core),
+        }
+    }
+
+    /// Current virtual time.
+    pub fn now(&self) -> Nanos {
+        self.core.now.get()
+    }
+
+    /// Events emitted so far.
+    pub fn event_count(&self) -> u64 {
+        self.core.events.get()
+    }
+
+    /// Runs until every task finished or the run is stuck.
+    pub fn run(&self) -> Progress {
+        self.run_until(Nanos::MAX)
+    }
+
+    /// Runs every event up to and including virtual time `limit`, then sets
+    /// the clock to `limit` (if the run is not over before).
+    pub fn run_until(&self, limit: Nanos) -> Progress {
+        loop {
+            self.core.run_ready();
+            match self.core.fire_next_timer(limit) {
+                Some(()) => {}
+                None if self.core.has_timers() => {
+                    self.core.now.set(self.core.now.get().max(limit));
+                    return Progress::Paused;
+                }
+                None => return self.core.idle_outcome(),
+            }
+        }
+    }
+
+    /// Runs until at least one more event was emitted (or the run ends),
+    /// whatever virtual time that takes.
+    pub fn step(&self) -> Progress {
+        let before = self.core.events.get();
+        loop {
+            while self.core.events.get() == before {
+                if !self.core.poll_one() {
+                    break;
+                }
+            }
+            if self.core.events.get() != before {
+                return if self.core.live_tasks.get() == 0 {
+                    Progress::Finished
+                } else {
+                    Progress::Paused
+                };
+            }
+            if self.core.fire_next_timer(Nanos::MAX).is_none() {
+                return self.core.idle_outcome();
+            }
+        }
+    }
+
+    /// The actors of the tasks that have not finished, in spawn order of
+    /// their slots. After [`Progress::Stuck`] these are the ones that wait
+    /// forever.
+    pub fn live_actors(&self) -> Vec<ActorId> {
+        self.core
+            .slots
+            .borrow()
+            .iter()
+            .flatten()
+            .filter_map(|task| task.actor)
+            .collect()
+    }
+}
+
+impl Core {
+    fn has_timers(&self) -> bool {
+        !self.timers.borrow().is_empty()
+    }
+
+    fn idle_outcome(&self) -> Progress {
+        if self.live_tasks.get() == 0 {
+            Progress::Finished
+        } else {
+            Progress::Stuck
+        }
+    }
+
+    fn pop_ready(&self) -> Option<TaskKey> {
+        self.ready
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front()
+    }
+
+    fn run_ready(&self) {
+        while self.poll_one() {}
+    }
+
+    /// Polls the next ready task; false when none is ready.
+    fn poll_one(&self) -> bool {
+        let Some(key) = self.pop_ready() else {
+            return false;
+        };
+        let taken = {
+            let mut slots = self.slots.borrow_mut();
+            match slots.get_mut(key.index).and_then(Option::as_mut) {
+                Some(task) if task.generation == key.generation => {
+                    task.waker
+                        .queued
+                        .store(false, std::sync::atomic::Ordering::Relaxed);
+                    task.future
+                        .take()
+                        .map(|f| (f, Waker::from(Arc::clone(&task.waker))))
+                }
+                _ => None,
+            }
+        };
+        let Some((mut future, waker)) = taken else {
+            return true;
+        };
+        self.current.set(Some(key));
+        let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
+        self.current.set(None);
+        match poll {
+            Poll::Ready(()) => {
+                // Its future is `future` here (taken out for the poll).
+                self.finish(key);
+            }
+            Poll::Pending => {
+                let mut slots = self.slots.borrow_mut();
+                match slots.get_mut(key.index).and_then(Option::as_mut) {
+                    Some(task) if task.generation == key.generation => {
+                        task.future = Some(future);
+                    }
+                    // Terminated while it ran: drop it outside the borrow.
+                    _ => {
+                        drop(slots);
+                        drop(future);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Advances the clock to the earliest timer at or before `limit` and wakes
+    /// its task. `None` when there is no such timer.
+    fn fire_next_timer(&self, limit: Nanos) -> Option<()> {
+        loop {
+            let timer = {
+                let mut timers = self.timers.borrow_mut();
+                match timers.peek() {
+                    Some(Reverse(t)) if t.deadline <= limit => timers.pop()?.0,
+                    _ => return None,
+                }
+            };
+            let slots = self.slots.borrow();
+            let Some(task) = slots
+                .get(timer.task.index)
+                .and_then(Option::as_ref)
+                .filter(|t| t.generation == timer.task.generation)
+            else {
+                // The sleeper was terminated: its timer is void and time
+                // does not move for it.
+                continue;
+            };
+            self.now.set(self.now.get().max(timer.deadline));
+            task.waker.wake_by_ref();
+            return Some(());
+        }
+    }
+
+    fn spawn(&self, actor: Option<ActorId>, future: BoxedTask) -> TaskHandle {
+        let index = self.free_slots.borrow_mut().pop().unwrap_or_else(|| {
+            let mut slots = self.slots.borrow_mut();
+            slots.push(None);
+            self.generations.borrow_mut().push(0);
+            slots.len() - 1
+        });
+        let generation = self.generations.borrow()[index];
+        let key = TaskKey { index, generation };
+        let waker = Arc::new(TaskWaker {
+            key,
+            queued: std::sync::atomic::AtomicBool::new(false),
+            ready: Arc::clone(&self.ready),
+        });
+        let completion = Rc::new(Completion::default());
+        waker.wake_by_ref();
+        self.slots.borrow_mut()[index] = Some(Task {
+            generation,
+            future: Some(future),
+            waker,
+            actor,
+            completion: Rc::clone(&completion),
+        });
+        self.live_tasks.set(self.live_tasks.get() + 1);
+        TaskHandle { key, completion }
+    }
+
+    /// Removes a task (finished or terminated); returns its future if it was
+    /// not running, so the caller can drop it outside any borrow.
+    fn finish(&self, key: TaskKey) -> Option<BoxedTask> {
+        let task = {
+            let mut slots = self.slots.borrow_mut();
+            let slot = slots.get_mut(key.index)?;
+            if slot.as_ref()?.generation != key.generation {
+                return None;
+            }
+            slot.take()?
+        };
+        self.generations.borrow_mut()[key.index] = key.generation.wrapping_add(1);
+        self.free_slots.borrow_mut().push(key.index);
+        self.live_tasks.set(self.live_tasks.get() - 1);
+        task.completion.complete();
+        task.future
+    }
+}
+
+impl Ctx {
+    /// Current virtual time.
+    pub fn now(&self) -> Nanos {
+        self.core.now.get()
+    }
+
+    /// Waits `duration` of virtual time.
+    pub fn sleep(&self, duration: Duration) -> Sleep {
+        Sleep {
+            core: Rc::clone(&self.core),
+            deadline: self.now().saturating_add(duration_to_nanos(duration)),
+            armed: false,
+        }
+    }
+
+    /// A uniform random number in `[0, 1)` from the run's seeded stream.
+    ///
+    /// Built from the raw 64-bit output (top 53 bits), so the value for a
+    /// given seed does not depend on `rand`'s sampling algorithms.
+    pub fn random(&self) -> f64 {
+        (self.core.rng.borrow_mut().next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Starts a task acting as `actor`.
+    pub fn spawn(&self, actor: ActorId, future: impl Future<Output = ()> + 'static) -> TaskHandle {
+        self.core.spawn(Some(actor), Box::pin(future))
+    }
+
+    /// Ends a task now (Python's `terminate()`), dropping whatever it was
+    /// waiting on. Returns whether it was still running.
+    pub fn terminate(&self, handle: &TaskHandle) -> bool {
+        let running = !handle.is_finished();
+        let future = self.core.finish(handle.key);
+        drop(future);
+        running
+    }
+
+    /// Appends an event, stamped with the current time, to the trace.
+    pub fn emit(&self, actor: ActorId, kind: EventKind, item: Option<ItemId>) {
+        let event = Event {
+            time: self.now(),
+            actor,
+            kind,
+            item,
+        };
+        self.core.events.set(self.core.events.get() + 1);
+        (self.core.observer.borrow_mut())(&event);
+    }
+}
+
+/// Future of [`Ctx::sleep`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleep {
+    core: Rc<Core>,
+    deadline: Nanos,
+    armed: bool,
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if self.core.now.get() >= self.deadline {
+            return Poll::Ready(());
+        }
+        if !self.armed {
+            let task = self
+                .core
+                .current
+                .get()
+                .expect("Ctx::sleep is awaited inside a task of its Sim");
+            let seq = self.core.timer_seq.get();
+            self.core.timer_seq.set(seq + 1);
+            self.core.timers.borrow_mut().push(Reverse(Timer {
+                deadline: self.deadline,
+                seq,
+                task,
+            }));
+            self.armed = true;
+        }
+        Poll::Pending
+    }
+}
+
+/// A spawned task: wait for it with [`join`](TaskHandle::join) (Python's
+/// `p.join()`), end it with [`Ctx::terminate`].
+#[derive(Clone)]
+pub struct TaskHandle {
+    key: TaskKey,
+    completion: Rc<Completion>,
+}
+
+impl TaskHandle {
+    /// Whether the task returned or was terminated.
+    pub fn is_finished(&self) -> bool {
+        self.completion.done.get()
+    }
+
+    /// Waits until the task returned or was terminated.
+    pub fn join(&self) -> TaskJoin {
+        TaskJoin {
+            completion: Rc::clone(&self.completion),
+        }
+    }
+}
+
+/// Future of [`TaskHandle::join`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct TaskJoin {
+    completion: Rc<Completion>,
+}
+
+impl Future for TaskJoin {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.completion.done.get() {
+            return Poll::Ready(());
+        }
+        let mut joiners = self.completion.joiners.borrow_mut();
+        if !joiners.iter().any(|w| w.will_wake(cx.waker())) {
+            joiners.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Sim {
+    /// Tasks hold [`Ctx`] handles back to the core; dropping them here breaks
+    /// that cycle so a finished or abandoned run frees its memory.
+    fn drop(&mut self) {
+        let tasks: Vec<Task> = self.core.slots.borrow_mut().drain(..).flatten().collect();
+        self.core.timers.borrow_mut().clear();
+        drop(tasks);
+    }
+}

@@ -1,0 +1,151 @@
+//! The event trace: what happened, at which virtual time, to which actor and
+//! item. Every statistic, every log line and every picture on the page is
+//! derived from this one stream.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Virtual time since the start of a run, in nanoseconds.
+pub type Nanos = u64;
+
+/// Converts virtual nanoseconds to milliseconds (for reports).
+pub fn nanos_to_ms(t: Nanos) -> f64 {
+    t as f64 / 1e6
+}
+
+/// Converts a [`Duration`] to virtual nanoseconds, saturating after 584 years.
+pub fn duration_to_nanos(d: Duration) -> Nanos {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// One participant of a run: the main program, a producer or a consumer.
+/// Index into the run's actor table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActorId(pub u32);
+
+/// What an actor is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The main program (`if __name__ == '__main__':`).
+    Main,
+    /// Producer number `index` (0-based).
+    Producer(u32),
+    /// Consumer number `index` (0-based).
+    Consumer(u32),
+}
+
+/// An item flowing through the queue: the `seq`-th item (1-based, as the
+/// seed counts hot dogs) made by producer `origin` (0-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId {
+    pub origin: u32,
+    pub seq: u32,
+}
+
+/// Something that went wrong inside a run without ending it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// `task_done()` called too many times (Python's `ValueError`).
+    TaskDoneTooMany,
+    /// A put failed because the queue was shut down; the item was handed back.
+    PutAfterShutdown,
+}
+
+/// The kinds of event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A producer finished making an item ("生产了 …").
+    Produce,
+    /// The item went into the queue.
+    Put,
+    /// The queue was full: the producer waits in `put()`.
+    PutBlocked,
+    /// A consumer took the item out of the queue.
+    Get,
+    /// The queue was empty: the consumer waits in `get()`.
+    GetBlocked,
+    /// A consumer finished working on the item ("消费了 …").
+    Consume,
+    /// `task_done()` for the item.
+    TaskDone,
+    /// Main starts waiting in `q.join()`.
+    JoinStart,
+    /// `q.join()` returned: every item put was marked done.
+    JoinDone,
+    /// Main starts waiting in `p.join()` for the given actor.
+    TaskJoinStart(ActorId),
+    /// `p.join()` returned for the given actor.
+    TaskJoinDone(ActorId),
+    /// The actor was terminated (`c.terminate()`).
+    Terminate,
+    /// The actor's function returned.
+    Finish,
+    /// The item was removed without being got (e.g. `shutdown(immediate=True)`).
+    Drop,
+    /// A fault the run survives.
+    Error(Fault),
+}
+
+impl EventKind {
+    /// The stable snake_case name used in JSON and CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Produce => "produce",
+            EventKind::Put => "put",
+            EventKind::PutBlocked => "put_blocked",
+            EventKind::Get => "get",
+            EventKind::GetBlocked => "get_blocked",
+            EventKind::Consume => "consume",
+            EventKind::TaskDone => "task_done",
+            EventKind::JoinStart => "join_start",
+            EventKind::JoinDone => "join_done",
+            EventKind::TaskJoinStart(_) => "task_join_start",
+            EventKind::TaskJoinDone(_) => "task_join_done",
+            EventKind::Terminate => "terminate",
+            EventKind::Finish => "finish",
+            EventKind::Drop => "drop",
+            EventKind::Error(_) => "error",
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One entry of the trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub time: Nanos,
+    pub actor: ActorId,
+    pub kind: EventKind,
+    pub item: Option<ItemId>,
+}
+
+/// What a waiting actor waits on, as read from its latest event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitingOn {
+    /// `q.get()` on an empty queue.
+    Get,
+    /// `q.put()` on a full queue.
+    Put,
+    /// `q.join()` with unfinished tasks.
+    QueueJoin,
+    /// `p.join()` for another actor.
+    TaskJoin(ActorId),
+}
+
+impl WaitingOn {
+    /// The wait an event starts, if it starts one.
+    pub fn started_by(kind: EventKind) -> Option<Self> {
+        match kind {
+            EventKind::GetBlocked => Some(WaitingOn::Get),
+            EventKind::PutBlocked => Some(WaitingOn::Put),
+            EventKind::JoinStart => Some(WaitingOn::QueueJoin),
+            EventKind::TaskJoinStart(target) => Some(WaitingOn::TaskJoin(target)),
+            _ => None,
+        }
+    }
+}
