@@ -26,14 +26,17 @@ pub enum Delay {
 
 impl Delay {
     /// Draws one duration from the run's random stream.
+    ///
+    /// Only IEEE-exact float operations and libm's `log` (the same bits on
+    /// every target; std's `ln` may differ in the last bit between native
+    /// and wasm) are used, so traces match everywhere.
     pub fn sample(&self, ctx: &Ctx) -> Duration {
-        match *self {
-            Delay::Const(d) => d,
-            Delay::Uniform(lo, hi) => lo + (hi - lo).mul_f64(ctx.random()),
-            // libm's `log` gives the same bits on every target (std's `ln`
-            // may differ in the last bit between native and wasm).
-            Delay::Exp(mean) => mean.mul_f64(-libm::log(1.0 - ctx.random())),
-        }
+        let scaled = |d: Duration, factor: f64| (d.as_nanos() as f64 * factor) as u64;
+        Duration::from_nanos(match *self {
+            Delay::Const(d) => return d,
+            Delay::Uniform(lo, hi) => scaled(lo, 1.0) + scaled(hi - lo, ctx.random()),
+            Delay::Exp(mean) => scaled(mean, -libm::log(1.0 - ctx.random())),
+        })
     }
 
     /// The mean of the distribution.

@@ -3,7 +3,6 @@
 //! or one event at a time), and summarises it in a [`Report`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -42,21 +41,18 @@ impl Outcome {
 #[derive(Default)]
 struct Recorder {
     stats: Stats,
-    /// What each waiting actor waits on, from its latest event.
-    waiting: HashMap<ActorId, WaitingOn>,
+    /// What each actor waits on, from its latest event (index = actor).
+    waiting: Vec<Option<WaitingOn>>,
 }
 
 impl Recorder {
     fn record(&mut self, event: &Event) {
         self.stats.record(event);
-        match WaitingOn::started_by(event.kind) {
-            Some(wait) => {
-                self.waiting.insert(event.actor, wait);
-            }
-            None => {
-                self.waiting.remove(&event.actor);
-            }
+        let at = event.actor.0 as usize;
+        if self.waiting.len() <= at {
+            self.waiting.resize(at + 1, None);
         }
+        self.waiting[at] = WaitingOn::started_by(event.kind);
     }
 }
 
@@ -205,7 +201,12 @@ impl Run {
 
     /// What an actor waits on now, if it waits.
     pub fn waiting_on(&self, actor: ActorId) -> Option<WaitingOn> {
-        self.recorder.borrow().waiting.get(&actor).copied()
+        self.recorder
+            .borrow()
+            .waiting
+            .get(actor.0 as usize)
+            .copied()
+            .flatten()
     }
 
     /// The actors that will wait forever (empty unless the run is stuck).
@@ -219,7 +220,7 @@ impl Run {
             .live_actors()
             .into_iter()
             .filter_map(|actor| {
-                let wait = *recorder.waiting.get(&actor)?;
+                let wait = (*recorder.waiting.get(actor.0 as usize)?)?;
                 let name = i18n::actor_name(scenario, self.roles[actor.0 as usize], lang);
                 let waiting_on = i18n::waiting_on(scenario, wait, &self.roles, lang);
                 Some(StuckActor {

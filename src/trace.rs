@@ -149,3 +149,22 @@ impl WaitingOn {
         }
     }
 }
+
+impl fmt::Display for Event {
+    /// A canonical one-line form (`<ns> a<actor> <kind> <origin>:<seq>`),
+    /// used to compare traces across platforms.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} a{} {}", self.time, self.actor.0, self.kind)?;
+        match self.kind {
+            EventKind::TaskJoinStart(target) | EventKind::TaskJoinDone(target) => {
+                write!(f, " a{}", target.0)?
+            }
+            EventKind::Error(fault) => write!(f, " {fault:?}")?,
+            _ => {}
+        }
+        if let Some(item) = self.item {
+            write!(f, " {}:{}", item.origin, item.seq)?;
+        }
+        Ok(())
+    }
+}

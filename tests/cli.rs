@@ -1,0 +1,181 @@
+//! The `canteen` command line: listing, running, JSON output and errors.
+
+use std::process::{Command, Output};
+
+fn canteen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args(args)
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .expect("the canteen binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let output = canteen(args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&stdout(&output)).expect("one JSON object")
+}
+
+#[test]
+fn scenarios_lists_one_line_each() {
+    let text = stdout(&canteen(&["scenarios"]));
+    let names: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(names, ["plain", "hotdog", "custom"]);
+}
+
+#[test]
+fn run_json_has_every_field_the_issue_lists() {
+    let v = json(&["run", "hotdog", "--seed", "42", "--json"]);
+    for field in [
+        "scenario",
+        "seed",
+        "outcome",
+        "end_time_ms",
+        "produced",
+        "consumed",
+        "task_done",
+        "unfinished",
+        "in_queue",
+        "dropped",
+        "stuck",
+        "stats",
+    ] {
+        assert!(v.get(field).is_some(), "missing {field}");
+    }
+    for field in [
+        "throughput_per_s",
+        "mean_wait_ms",
+        "p50_wait_ms",
+        "p95_wait_ms",
+        "p99_wait_ms",
+        "mean_queue_len",
+        "max_queue_len",
+        "utilization",
+    ] {
+        assert!(v["stats"].get(field).is_some(), "missing stats.{field}");
+    }
+    assert_eq!(v["outcome"], "completed");
+    assert_eq!(v["seed"], 42);
+    assert_eq!(
+        (v["produced"].as_u64(), v["task_done"].as_u64()),
+        (Some(10), Some(10))
+    );
+    assert!(v.get("events").is_none(), "events only with --events");
+}
+
+#[test]
+fn events_are_listed_with_time_actor_kind_item() {
+    let v = json(&["run", "hotdog", "--seed", "42", "--json", "--events"]);
+    let events = v["events"].as_array().unwrap();
+    let golden = include_str!("golden/hotdog_seed42.trace");
+    assert_eq!(events.len(), golden.lines().count());
+    let first_produce = events.iter().find(|e| e["kind"] == "produce").unwrap();
+    assert_eq!(first_produce["actor"], "Shanghai shop");
+    assert_eq!(first_produce["item"], "Shanghai shop hot dog 1");
+    assert!(first_produce["t_ms"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn plain_reports_stuck_with_who_waits_on_what() {
+    let v = json(&["run", "plain", "--seed", "1", "--json"]);
+    assert_eq!(v["outcome"], "stuck");
+    assert_eq!(v["stuck"][0]["actor"], "consumer 1");
+    assert_eq!(v["stuck"][0]["waiting_on"], "get()");
+    let text = stdout(&canteen(&["run", "plain", "--seed", "1"]));
+    assert!(text.contains("consumer 1 waits on get() forever"));
+}
+
+#[test]
+fn text_output_is_the_seed_style_log_and_a_summary() {
+    let text = stdout(&canteen(&["run", "hotdog", "--seed", "42", "--lang", "zh"]));
+    assert!(text.contains("上海分店: 生产了 上海分店的热狗1"));
+    assert!(text.contains("消费者1: 消费了上海分店的热狗1"));
+    assert!(text.contains("produced 10  consumed 10  task_done 10  unfinished 0"));
+}
+
+#[test]
+fn without_seed_a_random_seed_is_reported_and_repeats_the_run() {
+    let first = json(&["run", "custom", "--json", "--items", "20"]);
+    let seed = first["seed"].as_u64().unwrap().to_string();
+    let again = json(&["run", "custom", "--json", "--items", "20", "--seed", &seed]);
+    assert_eq!(first, again);
+}
+
+#[test]
+fn options_shape_the_run() {
+    let v = json(&[
+        "run",
+        "custom",
+        "--seed",
+        "3",
+        "--producers",
+        "3",
+        "--consumers",
+        "2",
+        "--items",
+        "7",
+        "--capacity",
+        "1",
+        "--produce-delay",
+        "const:10ms",
+        "--consume-delay",
+        "uniform:5ms..50ms",
+        "--json",
+    ]);
+    assert_eq!(v["produced"], 21);
+    assert_eq!(v["stats"]["max_queue_len"], 1);
+    let limited = json(&[
+        "run", "custom", "--seed", "3", "--items", "1000", "--until", "2s", "--json",
+    ]);
+    assert_eq!(limited["outcome"], "time_limit");
+    assert_eq!(limited["end_time_ms"], 2000.0);
+}
+
+#[test]
+fn bad_options_exit_2_with_one_line_naming_the_option() {
+    for (args, expected) in [
+        (
+            vec!["run", "hotdog", "--producers", "x"],
+            "--producers: 'x' is not a whole number",
+        ),
+        (
+            vec!["run", "hotdog", "--producers", "0"],
+            "--producers: 0 is out of range; use 1 to 1000",
+        ),
+        (
+            vec!["run", "hotdog", "--produce-delay", "250ms"],
+            "--produce-delay:",
+        ),
+        (vec!["run", "hotdog", "--until", "2h"], "--until:"),
+        (vec!["run", "hotdog", "--seed"], "--seed needs a value"),
+        (
+            vec!["run", "hotdog", "--speed", "2"],
+            "unknown option '--speed'",
+        ),
+        (
+            vec!["run", "pizza"],
+            "unknown scenario 'pizza'; choose one of plain, hotdog, custom",
+        ),
+        (
+            vec!["run", "hotdog", "--lang", "fr"],
+            "--lang accepts zh or en",
+        ),
+    ] {
+        let output = canteen(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
