@@ -175,18 +175,20 @@ impl std::error::Error for TryGetError {}
 impl<T: fmt::Debug> std::error::Error for ShutDown<T> {}
 impl std::error::Error for TaskDoneError {}
 
-/// Where a waiting get or put stands in its line.
+/// Where a waiting get, put or join stands in its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Turn {
     /// In line, nothing granted yet.
     Waiting,
-    /// An item (for a getter) or a free slot (for a putter) is reserved for it.
+    /// An item (for a getter) or a free slot (for a putter) is reserved for
+    /// it; for a joiner, the unfinished count reached zero.
     Granted,
     /// Woken by `shutdown`.
     Closed,
 }
 
-/// One pending `get()` or `put()`: shared between the future and its line.
+/// One pending `get()`, `put()` or `join()`: shared between the future and
+/// its line.
 struct Waiter {
     turn: Cell<Turn>,
     waker: RefCell<Waker>,
@@ -243,7 +245,8 @@ struct State<T> {
     granted_items: usize,
     /// Free slots reserved for putters that were granted but have not run yet.
     granted_slots: usize,
-    joiners: Vec<Waker>,
+    /// Pending joins, woken (granted) together when the count reaches zero.
+    joiners: Line,
 }
 
 impl<T> State<T> {
@@ -288,10 +291,13 @@ impl<T> State<T> {
         Some(item)
     }
 
+    /// Releases every pending join once nothing is unfinished. A released
+    /// join completes even if a new item arrives before it runs (as asyncio's
+    /// `join()`, which waits for an event that was set).
     fn wake_joiners_if_done(&mut self) {
         if self.unfinished == 0 {
-            for joiner in self.joiners.drain(..) {
-                joiner.wake();
+            for joiner in self.joiners.0.drain(..) {
+                joiner.wake(Turn::Granted);
             }
         }
     }
@@ -311,7 +317,7 @@ impl<T> JoinableQueue<T> {
                 putters: Line::default(),
                 granted_items: 0,
                 granted_slots: 0,
-                joiners: Vec::new(),
+                joiners: Line::default(),
             })),
         }
     }
@@ -385,7 +391,10 @@ impl<T> JoinableQueue<T> {
     /// Waits until every item put has been marked [`task_done`](Self::task_done);
     /// ready at once if none is unfinished.
     pub fn join(&self) -> Join<'_, T> {
-        Join { queue: self }
+        Join {
+            queue: self,
+            waiter: None,
+        }
     }
 
     /// Shuts the queue down (Python 3.13's `shutdown`).
@@ -403,7 +412,9 @@ impl<T> JoinableQueue<T> {
             let removed = s.items.len();
             s.items.clear();
             s.granted_items = 0;
-            s.unfinished -= removed;
+            // As CPython: items already marked done (task_done may run ahead
+            // of get) are not subtracted twice.
+            s.unfinished = s.unfinished.saturating_sub(removed);
             s.wake_joiners_if_done();
             removed
         } else {
@@ -591,19 +602,42 @@ impl<T> Drop for Get<'_, T> {
 #[must_use = "futures do nothing unless awaited"]
 pub struct Join<'a, T> {
     queue: &'a JoinableQueue<T>,
+    waiter: Option<Rc<Waiter>>,
 }
 
 impl<T> Future for Join<'_, T> {
     type Output = ();
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut s = self.queue.state.borrow_mut();
-        if s.unfinished == 0 {
-            return Poll::Ready(());
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        let mut s = this.queue.state.borrow_mut();
+        match this.waiter.as_ref().map(|w| w.turn.get()) {
+            Some(Turn::Waiting) => {
+                let waiter = this.waiter.as_ref().expect("turn implies waiter");
+                waiter.set_waker(cx.waker());
+                Poll::Pending
+            }
+            Some(_) => {
+                this.waiter = None;
+                Poll::Ready(())
+            }
+            None if s.unfinished == 0 => Poll::Ready(()),
+            None => {
+                let waiter = Waiter::new(cx.waker());
+                s.joiners.0.push_back(Rc::clone(&waiter));
+                this.waiter = Some(waiter);
+                Poll::Pending
+            }
         }
-        if !s.joiners.iter().any(|w| w.will_wake(cx.waker())) {
-            s.joiners.push(cx.waker().clone());
+    }
+}
+
+impl<T> Drop for Join<'_, T> {
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            if waiter.turn.get() == Turn::Waiting {
+                self.queue.state.borrow_mut().joiners.remove(&waiter);
+            }
         }
-        Poll::Pending
     }
 }

@@ -1,0 +1,822 @@
+//! One test per rule of the queue contract (issue 2 §1 and
+//! `shared/design/queue-contract.md`): futures are driven by hand with
+//! counting wakers, so each test also checks *who* was woken, *when* and in
+//! which order — a pending future must be woken exactly when it can progress.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+use canteen::queue::{ShutDown, TaskDoneError, TryGetError, TryPutError};
+use canteen::JoinableQueue;
+
+/// A waker that counts its wake-ups and writes its id to a shared log.
+struct Counting {
+    id: usize,
+    wakes: AtomicUsize,
+    log: Arc<Mutex<Vec<usize>>>,
+}
+
+impl Wake for Counting {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakes.fetch_add(1, Ordering::SeqCst);
+        self.log.lock().unwrap().push(self.id);
+    }
+}
+
+/// Hands out counting wakers that share one wake-up log.
+#[derive(Default)]
+struct Wakers {
+    log: Arc<Mutex<Vec<usize>>>,
+    next: usize,
+}
+
+impl Wakers {
+    fn probe(&mut self) -> Probe {
+        self.next += 1;
+        let counting = Arc::new(Counting {
+            id: self.next,
+            wakes: AtomicUsize::new(0),
+            log: Arc::clone(&self.log),
+        });
+        Probe {
+            waker: Waker::from(Arc::clone(&counting)),
+            counting,
+        }
+    }
+
+    /// The ids woken since the last call, in order.
+    fn take_log(&self) -> Vec<usize> {
+        std::mem::take(&mut *self.log.lock().unwrap())
+    }
+}
+
+/// One task's waker: polls futures with it and tells how often it was woken.
+struct Probe {
+    counting: Arc<Counting>,
+    waker: Waker,
+}
+
+impl Probe {
+    fn id(&self) -> usize {
+        self.counting.id
+    }
+
+    fn wakes(&self) -> usize {
+        self.counting.wakes.load(Ordering::SeqCst)
+    }
+
+    fn poll<F: Future + Unpin>(&self, future: &mut F) -> Poll<F::Output> {
+        Pin::new(future).poll(&mut Context::from_waker(&self.waker))
+    }
+}
+
+/// Polls with a waker nobody watches, for operations that must not wait.
+fn now<F: Future + Unpin>(mut future: F) -> F::Output {
+    match Pin::new(&mut future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(out) => out,
+        Poll::Pending => panic!("expected the operation to complete at once"),
+    }
+}
+
+// ---------------------------------------------------------------- capacity
+
+#[test]
+fn new_zero_is_unbounded_and_never_full() {
+    let q = JoinableQueue::new(0);
+    assert_eq!(q.maxsize(), 0);
+    for i in 0..10_000 {
+        q.try_put(i).unwrap();
+        assert!(!q.is_full());
+    }
+    now(q.put(10_000)).unwrap();
+    assert!(!q.is_full());
+    assert_eq!(q.len(), 10_001);
+}
+
+#[test]
+fn bounded_queue_is_full_at_maxsize() {
+    let q = JoinableQueue::new(2);
+    assert_eq!(q.maxsize(), 2);
+    q.try_put('a').unwrap();
+    assert!(!q.is_full());
+    q.try_put('b').unwrap();
+    assert!(q.is_full());
+    q.try_get().unwrap();
+    assert!(!q.is_full());
+}
+
+// ------------------------------------------------------------- put and get
+
+#[test]
+fn put_waits_while_full_and_completes_when_a_slot_frees() {
+    let mut wakers = Wakers::default();
+    let putter = wakers.probe();
+    let q = JoinableQueue::new(1);
+    q.try_put(1).unwrap();
+
+    let mut put = q.put(2);
+    assert_eq!(putter.poll(&mut put), Poll::Pending);
+    assert_eq!(putter.poll(&mut put), Poll::Pending, "still full");
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.unfinished_tasks(), 1, "a waiting put adds nothing yet");
+    assert_eq!(putter.wakes(), 0, "no busy polling: nothing freed yet");
+
+    assert_eq!(q.try_get(), Ok(1));
+    assert_eq!(putter.wakes(), 1, "woken as soon as a slot frees");
+    assert_eq!(putter.poll(&mut put), Poll::Ready(Ok(())));
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.unfinished_tasks(), 2);
+    assert_eq!(q.try_get(), Ok(2));
+    assert_eq!(putter.wakes(), 1);
+}
+
+#[test]
+fn get_waits_while_empty_and_completes_when_an_item_arrives() {
+    let mut wakers = Wakers::default();
+    let getter = wakers.probe();
+    let q = JoinableQueue::new(0);
+
+    let mut get = q.get();
+    assert_eq!(getter.poll(&mut get), Poll::Pending);
+    assert_eq!(getter.poll(&mut get), Poll::Pending, "still empty");
+    assert_eq!(getter.wakes(), 0, "no busy polling: nothing arrived");
+
+    q.try_put(7).unwrap();
+    assert_eq!(getter.wakes(), 1, "woken as soon as an item arrives");
+    assert_eq!(getter.poll(&mut get), Poll::Ready(Ok(7)));
+    assert!(q.is_empty());
+}
+
+#[test]
+fn items_come_out_in_the_order_they_went_in() {
+    let q = JoinableQueue::new(0);
+    q.try_put(1).unwrap();
+    now(q.put(2)).unwrap();
+    q.try_put(3).unwrap();
+    now(q.put(4)).unwrap();
+    assert_eq!(now(q.get()), Ok(1));
+    assert_eq!(q.try_get(), Ok(2));
+    assert_eq!(now(q.get()), Ok(3));
+    assert_eq!(q.try_get(), Ok(4));
+}
+
+#[test]
+fn items_put_by_waiting_putters_keep_their_order() {
+    let mut wakers = Wakers::default();
+    let (p1, p2) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(1);
+    q.try_put(0).unwrap();
+    let mut put1 = q.put(1);
+    let mut put2 = q.put(2);
+    assert!(p1.poll(&mut put1).is_pending());
+    assert!(p2.poll(&mut put2).is_pending());
+    assert_eq!(q.try_get(), Ok(0));
+    assert_eq!(p1.poll(&mut put1), Poll::Ready(Ok(())));
+    assert_eq!(q.try_get(), Ok(1));
+    assert_eq!(p2.poll(&mut put2), Poll::Ready(Ok(())));
+    assert_eq!(q.try_get(), Ok(2));
+}
+
+// -------------------------------------------------------------- fairness
+
+#[test]
+fn waiting_getters_are_served_first_come_first_served() {
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    let mut g3 = q.get();
+    assert!(w1.poll(&mut g1).is_pending());
+    assert!(w2.poll(&mut g2).is_pending());
+    assert!(w3.poll(&mut g3).is_pending());
+
+    q.try_put('a').unwrap();
+    assert_eq!(wakers.take_log(), vec![w1.id()], "only the first getter");
+    q.try_put('b').unwrap();
+    assert_eq!(wakers.take_log(), vec![w2.id()], "then the second");
+
+    assert_eq!(w3.poll(&mut g3), Poll::Pending, "the third has no item yet");
+    assert_eq!(w1.poll(&mut g1), Poll::Ready(Ok('a')));
+    assert_eq!(w2.poll(&mut g2), Poll::Ready(Ok('b')));
+    assert_eq!(w3.wakes(), 0);
+    q.try_put('c').unwrap();
+    assert_eq!(wakers.take_log(), vec![w3.id()]);
+    assert_eq!(w3.poll(&mut g3), Poll::Ready(Ok('c')));
+}
+
+#[test]
+fn a_late_getter_cannot_barge_ahead_of_a_woken_one() {
+    let mut wakers = Wakers::default();
+    let (early, late) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut first = q.get();
+    assert!(early.poll(&mut first).is_pending());
+    q.try_put('x').unwrap();
+    assert_eq!(early.wakes(), 1);
+
+    // The late getter runs before the woken one: the item is not for it.
+    let mut second = q.get();
+    assert_eq!(late.poll(&mut second), Poll::Pending);
+    assert_eq!(q.try_get(), Err(TryGetError::Empty));
+    assert_eq!(q.len(), 1, "the granted item stays queued until taken");
+
+    assert_eq!(early.poll(&mut first), Poll::Ready(Ok('x')));
+    assert_eq!(late.wakes(), 0);
+    q.try_put('y').unwrap();
+    assert_eq!(late.wakes(), 1);
+    assert_eq!(late.poll(&mut second), Poll::Ready(Ok('y')));
+}
+
+#[test]
+fn waiting_putters_are_served_first_come_first_served() {
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(2);
+    q.try_put(0).unwrap();
+    q.try_put(0).unwrap();
+    let mut p1 = q.put(1);
+    let mut p2 = q.put(2);
+    let mut p3 = q.put(3);
+    assert!(w1.poll(&mut p1).is_pending());
+    assert!(w2.poll(&mut p2).is_pending());
+    assert!(w3.poll(&mut p3).is_pending());
+
+    q.try_get().unwrap();
+    assert_eq!(wakers.take_log(), vec![w1.id()], "only the first putter");
+    q.try_get().unwrap();
+    assert_eq!(wakers.take_log(), vec![w2.id()], "then the second");
+    assert_eq!(
+        w3.poll(&mut p3),
+        Poll::Pending,
+        "no slot left for the third"
+    );
+
+    // Granted putters complete in whatever order they run.
+    assert_eq!(w2.poll(&mut p2), Poll::Ready(Ok(())));
+    assert_eq!(w1.poll(&mut p1), Poll::Ready(Ok(())));
+    assert_eq!(w3.wakes(), 0);
+    q.try_get().unwrap();
+    assert_eq!(wakers.take_log(), vec![w3.id()]);
+    assert_eq!(w3.poll(&mut p3), Poll::Ready(Ok(())));
+}
+
+#[test]
+fn a_late_putter_cannot_barge_ahead_of_a_woken_one() {
+    let mut wakers = Wakers::default();
+    let (early, late) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(1);
+    q.try_put(0).unwrap();
+    let mut first = q.put(1);
+    assert!(early.poll(&mut first).is_pending());
+    assert_eq!(q.try_get(), Ok(0));
+    assert_eq!(early.wakes(), 1);
+
+    // The late putter runs before the woken one: the slot is not for it.
+    assert_eq!(q.try_put(9), Err(TryPutError::Full(9)));
+    let mut second = q.put(2);
+    assert_eq!(late.poll(&mut second), Poll::Pending);
+    assert!(q.is_empty());
+
+    assert_eq!(early.poll(&mut first), Poll::Ready(Ok(())));
+    assert_eq!(late.wakes(), 0);
+    assert_eq!(q.try_get(), Ok(1));
+    assert_eq!(late.wakes(), 1);
+    assert_eq!(late.poll(&mut second), Poll::Ready(Ok(())));
+    assert_eq!(q.try_get(), Ok(2));
+}
+
+#[test]
+fn a_pending_future_is_woken_through_its_latest_waker_only() {
+    let mut wakers = Wakers::default();
+    let (old, new) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut get = q.get();
+    assert!(old.poll(&mut get).is_pending());
+    assert!(new.poll(&mut get).is_pending());
+    q.try_put(1).unwrap();
+    assert_eq!(wakers.take_log(), vec![new.id()]);
+    assert_eq!(new.poll(&mut get), Poll::Ready(Ok(1)));
+
+    let mut join = q.join();
+    assert!(old.poll(&mut join).is_pending());
+    assert!(new.poll(&mut join).is_pending());
+    q.task_done().unwrap();
+    assert_eq!(wakers.take_log(), vec![new.id()]);
+    assert_eq!(new.poll(&mut join), Poll::Ready(()));
+}
+
+// -------------------------------------------------------- try_put/try_get
+
+#[test]
+fn try_put_on_a_full_queue_hands_the_item_back_and_adds_nothing() {
+    let q = JoinableQueue::new(1);
+    q.try_put(String::from("first")).unwrap();
+    let err = q.try_put(String::from("second")).unwrap_err();
+    assert_eq!(err, TryPutError::Full(String::from("second")));
+    assert_eq!(err.to_string(), "queue is full");
+    assert_eq!(err.into_inner(), "second");
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.unfinished_tasks(), 1);
+    assert_eq!(q.try_get().as_deref(), Ok("first"));
+}
+
+#[test]
+fn try_get_on_an_empty_queue_fails_with_empty() {
+    let q = JoinableQueue::<u8>::new(3);
+    let err = q.try_get().unwrap_err();
+    assert_eq!(err, TryGetError::Empty);
+    assert_eq!(err.to_string(), "queue is empty");
+    assert_eq!(q.unfinished_tasks(), 0);
+}
+
+// ------------------------------------------------------------- task_done
+
+#[test]
+fn task_done_once_too_many_fails_and_changes_nothing() {
+    let q = JoinableQueue::new(0);
+    let err = q.task_done().unwrap_err();
+    assert_eq!(err, TaskDoneError);
+    assert_eq!(err.to_string(), "task_done() called too many times");
+    assert_eq!(q.unfinished_tasks(), 0);
+
+    q.try_put(1).unwrap();
+    q.try_get().unwrap();
+    q.task_done().unwrap();
+    assert_eq!(q.task_done(), Err(TaskDoneError));
+    assert_eq!(q.unfinished_tasks(), 0);
+    q.try_put(2).unwrap();
+    assert_eq!(q.unfinished_tasks(), 1, "the failed call left no debt");
+}
+
+#[test]
+fn task_done_is_bounded_by_the_unfinished_count_not_by_gets() {
+    // CPython: the check is `unfinished_tasks <= 0`, so items still queued
+    // may be marked done before anyone gets them.
+    let q = JoinableQueue::new(0);
+    q.try_put('a').unwrap();
+    q.try_put('b').unwrap();
+    assert_eq!(q.task_done(), Ok(()), "nothing got yet, still allowed");
+    assert_eq!(q.task_done(), Ok(()));
+    assert_eq!(q.task_done(), Err(TaskDoneError));
+    assert_eq!(q.unfinished_tasks(), 0);
+    assert_eq!(q.len(), 2, "task_done never touches the items");
+    now(q.join());
+}
+
+// ------------------------------------------------------------------ join
+
+#[test]
+fn join_is_ready_at_once_when_nothing_is_unfinished() {
+    let q = JoinableQueue::new(0);
+    now(q.join());
+    q.try_put(1).unwrap();
+    q.try_get().unwrap();
+    q.task_done().unwrap();
+    now(q.join());
+}
+
+#[test]
+fn join_waits_for_every_task_and_wakes_every_joiner() {
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    q.try_put('a').unwrap();
+    q.try_put('b').unwrap();
+    let mut j1 = q.join();
+    let mut j2 = q.join();
+    let mut j3 = q.join();
+    assert_eq!(w1.poll(&mut j1), Poll::Pending);
+    assert_eq!(w2.poll(&mut j2), Poll::Pending);
+    assert_eq!(w3.poll(&mut j3), Poll::Pending);
+
+    q.try_get().unwrap();
+    q.try_get().unwrap();
+    q.task_done().unwrap();
+    assert_eq!(w1.poll(&mut j1), Poll::Pending, "one task left");
+    assert!(wakers.take_log().is_empty(), "no busy polling");
+
+    q.task_done().unwrap();
+    let mut woken = wakers.take_log();
+    woken.sort_unstable();
+    assert_eq!(woken, vec![w1.id(), w2.id(), w3.id()], "each joiner once");
+    assert_eq!(w1.poll(&mut j1), Poll::Ready(()));
+    assert_eq!(w2.poll(&mut j2), Poll::Ready(()));
+    assert_eq!(w3.poll(&mut j3), Poll::Ready(()));
+}
+
+#[test]
+fn a_woken_joiner_returns_even_if_a_new_item_arrives_before_it_runs() {
+    // asyncio: `join()` waits on an Event; once set, the waiting join returns.
+    let mut wakers = Wakers::default();
+    let joiner = wakers.probe();
+    let q = JoinableQueue::new(0);
+    q.try_put(1).unwrap();
+    let mut join = q.join();
+    assert!(joiner.poll(&mut join).is_pending());
+    q.try_get().unwrap();
+    q.task_done().unwrap();
+    assert_eq!(joiner.wakes(), 1);
+    q.try_put(2).unwrap();
+    assert_eq!(joiner.poll(&mut join), Poll::Ready(()));
+
+    // A join started now waits for the new item.
+    let mut later = q.join();
+    assert!(joiner.poll(&mut later).is_pending());
+}
+
+#[test]
+fn an_item_got_without_task_done_keeps_join_waiting() {
+    let mut wakers = Wakers::default();
+    let joiner = wakers.probe();
+    let q = JoinableQueue::new(0);
+    q.try_put('a').unwrap();
+    assert_eq!(q.try_get(), Ok('a'));
+    let mut join = q.join();
+    for _ in 0..3 {
+        assert_eq!(joiner.poll(&mut join), Poll::Pending);
+    }
+    assert!(q.is_empty());
+    assert_eq!(q.unfinished_tasks(), 1);
+    assert_eq!(joiner.wakes(), 0);
+}
+
+#[test]
+fn a_dropped_joiner_is_not_woken() {
+    let mut wakers = Wakers::default();
+    let (gone, stays) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    q.try_put(()).unwrap();
+    let mut dropped = q.join();
+    let mut kept = q.join();
+    assert!(gone.poll(&mut dropped).is_pending());
+    assert!(stays.poll(&mut kept).is_pending());
+    drop(dropped);
+    q.task_done().unwrap();
+    assert_eq!(wakers.take_log(), vec![stays.id()]);
+    assert_eq!(stays.poll(&mut kept), Poll::Ready(()));
+}
+
+// ------------------------------------------------------------ accessors
+
+#[test]
+fn accessors_report_the_queue_state() {
+    let q = JoinableQueue::new(2);
+    assert_eq!(
+        (
+            q.len(),
+            q.is_empty(),
+            q.is_full(),
+            q.maxsize(),
+            q.unfinished_tasks()
+        ),
+        (0, true, false, 2, 0)
+    );
+    q.try_put(1).unwrap();
+    assert_eq!(
+        (q.len(), q.is_empty(), q.is_full(), q.unfinished_tasks()),
+        (1, false, false, 1)
+    );
+    q.try_put(2).unwrap();
+    assert_eq!(
+        (q.len(), q.is_empty(), q.is_full(), q.unfinished_tasks()),
+        (2, false, true, 2)
+    );
+    q.try_get().unwrap();
+    assert_eq!(
+        (q.len(), q.is_empty(), q.is_full(), q.unfinished_tasks()),
+        (1, false, false, 2)
+    );
+    q.task_done().unwrap();
+    assert_eq!((q.len(), q.unfinished_tasks()), (1, 1));
+    assert!(!q.is_shut_down());
+    q.shutdown(false);
+    assert!(q.is_shut_down());
+    assert_eq!(q.maxsize(), 2);
+}
+
+#[test]
+fn clones_are_handles_to_the_same_queue() {
+    let q = JoinableQueue::new(1);
+    let other = q.clone();
+    q.try_put(5).unwrap();
+    assert!(other.is_full());
+    assert_eq!(other.try_get(), Ok(5));
+    other.task_done().unwrap();
+    assert_eq!(q.unfinished_tasks(), 0);
+}
+
+// ---------------------------------------------------- shutdown(false)
+
+#[test]
+fn after_shutdown_put_and_try_put_fail_handing_the_item_back() {
+    let q = JoinableQueue::new(0);
+    q.try_put(String::from("kept")).unwrap();
+    assert_eq!(q.shutdown(false), 0);
+    let err = q.try_put(String::from("late")).unwrap_err();
+    assert_eq!(err, TryPutError::ShutDown(String::from("late")));
+    assert_eq!(err.to_string(), "queue is shut down");
+    assert_eq!(
+        now(q.put(String::from("later"))),
+        Err(ShutDown(String::from("later")))
+    );
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.unfinished_tasks(), 1);
+}
+
+#[test]
+fn shutdown_wakes_blocked_putters_with_shut_down() {
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(1);
+    q.try_put(0).unwrap();
+    let mut granted = q.put(1);
+    let mut waiting = q.put(2);
+    assert!(w1.poll(&mut granted).is_pending());
+    assert!(w2.poll(&mut waiting).is_pending());
+    assert_eq!(q.try_get(), Ok(0));
+    assert_eq!(wakers.take_log(), vec![w1.id()], "a slot granted to put(1)");
+
+    q.shutdown(false);
+    assert_eq!(wakers.take_log(), vec![w2.id()], "the waiting putter woken");
+    assert_eq!(w2.poll(&mut waiting), Poll::Ready(Err(ShutDown(2))));
+    assert_eq!(
+        w1.poll(&mut granted),
+        Poll::Ready(Err(ShutDown(1))),
+        "a granted slot is no use after shutdown"
+    );
+    // A putter that was never polled fails on its first poll.
+    let mut fresh = q.put(3);
+    assert_eq!(w3.poll(&mut fresh), Poll::Ready(Err(ShutDown(3))));
+    assert!(q.is_empty());
+    assert_eq!(q.unfinished_tasks(), 1);
+}
+
+#[test]
+fn after_shutdown_get_returns_queued_items_then_fails() {
+    let q = JoinableQueue::new(0);
+    q.try_put('a').unwrap();
+    q.try_put('b').unwrap();
+    q.shutdown(false);
+    assert_eq!(now(q.get()), Ok('a'));
+    assert_eq!(q.try_get(), Ok('b'));
+    assert_eq!(q.try_get(), Err(TryGetError::ShutDown));
+    assert_eq!(TryGetError::ShutDown.to_string(), "queue is shut down");
+    assert_eq!(now(q.get()), Err(ShutDown(())));
+}
+
+#[test]
+fn shutdown_wakes_blocked_getters_with_shut_down() {
+    let mut wakers = Wakers::default();
+    let (w1, w2) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::<u8>::new(0);
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    assert!(w1.poll(&mut g1).is_pending());
+    assert!(w2.poll(&mut g2).is_pending());
+    q.shutdown(false);
+    assert_eq!(wakers.take_log(), vec![w1.id(), w2.id()]);
+    assert_eq!(w1.poll(&mut g1), Poll::Ready(Err(ShutDown(()))));
+    assert_eq!(w2.poll(&mut g2), Poll::Ready(Err(ShutDown(()))));
+}
+
+#[test]
+fn shutdown_lets_a_granted_getter_take_its_item() {
+    let mut wakers = Wakers::default();
+    let (w1, w2) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    assert!(w1.poll(&mut g1).is_pending());
+    assert!(w2.poll(&mut g2).is_pending());
+    q.try_put('x').unwrap();
+    assert_eq!(wakers.take_log(), vec![w1.id()]);
+    q.shutdown(false);
+    assert_eq!(wakers.take_log(), vec![w2.id()], "no item will come for g2");
+    assert_eq!(w2.poll(&mut g2), Poll::Ready(Err(ShutDown(()))));
+    assert_eq!(w1.poll(&mut g1), Poll::Ready(Ok('x')));
+}
+
+#[test]
+fn after_shutdown_join_still_needs_a_task_done_per_item() {
+    let mut wakers = Wakers::default();
+    let joiner = wakers.probe();
+    let q = JoinableQueue::new(0);
+    q.try_put('a').unwrap();
+    q.try_put('b').unwrap();
+    q.shutdown(false);
+    let mut join = q.join();
+    assert!(joiner.poll(&mut join).is_pending());
+    q.try_get().unwrap();
+    q.try_get().unwrap();
+    q.task_done().unwrap();
+    assert_eq!(joiner.wakes(), 0);
+    assert!(joiner.poll(&mut join).is_pending());
+    q.task_done().unwrap();
+    assert_eq!(joiner.wakes(), 1);
+    assert_eq!(joiner.poll(&mut join), Poll::Ready(()));
+}
+
+// ----------------------------------------------------- shutdown(true)
+
+#[test]
+fn immediate_shutdown_removes_the_queued_items_and_their_tasks() {
+    let mut wakers = Wakers::default();
+    let joiner = wakers.probe();
+    let token = Rc::new(());
+    let q = JoinableQueue::new(0);
+    for _ in 0..3 {
+        q.try_put(Rc::clone(&token)).unwrap();
+    }
+    let taken = q.try_get().unwrap();
+    let mut join = q.join();
+    assert!(joiner.poll(&mut join).is_pending());
+
+    assert_eq!(q.shutdown(true), 2, "reports how many it removed");
+    assert!(q.is_empty());
+    assert_eq!(Rc::strong_count(&token), 2, "removed items are dropped");
+    assert_eq!(q.unfinished_tasks(), 1, "the item already got still counts");
+    assert_eq!(q.try_get(), Err(TryGetError::ShutDown));
+    assert_eq!(joiner.wakes(), 0, "join waits for the item already got");
+
+    drop(taken);
+    q.task_done().unwrap();
+    assert_eq!(joiner.wakes(), 1);
+    assert_eq!(joiner.poll(&mut join), Poll::Ready(()));
+}
+
+#[test]
+fn immediate_shutdown_wakes_join_when_nothing_was_taken() {
+    let mut wakers = Wakers::default();
+    let joiner = wakers.probe();
+    let q = JoinableQueue::new(0);
+    q.try_put(1).unwrap();
+    q.try_put(2).unwrap();
+    let mut join = q.join();
+    assert!(joiner.poll(&mut join).is_pending());
+    assert_eq!(q.shutdown(true), 2);
+    assert_eq!(joiner.wakes(), 1);
+    assert_eq!(joiner.poll(&mut join), Poll::Ready(()));
+    assert_eq!(q.task_done(), Err(TaskDoneError));
+}
+
+#[test]
+fn immediate_shutdown_takes_back_an_item_granted_to_a_getter() {
+    let mut wakers = Wakers::default();
+    let getter = wakers.probe();
+    let q = JoinableQueue::new(0);
+    let mut get = q.get();
+    assert!(getter.poll(&mut get).is_pending());
+    q.try_put('x').unwrap();
+    assert_eq!(getter.wakes(), 1);
+    assert_eq!(q.shutdown(true), 1);
+    assert_eq!(getter.poll(&mut get), Poll::Ready(Err(ShutDown(()))));
+    assert_eq!(q.unfinished_tasks(), 0);
+}
+
+#[test]
+fn immediate_shutdown_after_early_task_done_does_not_underflow() {
+    // CPython subtracts only while `unfinished_tasks > 0`: items marked done
+    // before they were got are removed without a second subtraction.
+    let q = JoinableQueue::new(0);
+    q.try_put('a').unwrap();
+    q.try_put('b').unwrap();
+    q.task_done().unwrap();
+    q.task_done().unwrap();
+    assert_eq!(q.shutdown(true), 2);
+    assert_eq!(q.unfinished_tasks(), 0);
+    assert!(q.is_empty());
+    now(q.join());
+}
+
+#[test]
+fn shutdown_twice_is_harmless() {
+    let q = JoinableQueue::new(0);
+    q.try_put(1).unwrap();
+    q.try_put(2).unwrap();
+    assert_eq!(q.shutdown(false), 0);
+    assert_eq!(q.shutdown(false), 0);
+    assert_eq!((q.len(), q.unfinished_tasks()), (2, 2));
+    assert_eq!(q.try_get(), Ok(1));
+
+    // An immediate call after a plain one drains what the first one left.
+    assert_eq!(q.shutdown(true), 1);
+    assert_eq!((q.len(), q.unfinished_tasks()), (0, 1));
+    assert_eq!(q.shutdown(true), 0);
+    assert_eq!(q.shutdown(false), 0);
+    assert_eq!((q.len(), q.unfinished_tasks()), (0, 1));
+    assert!(q.is_shut_down());
+}
+
+// --------------------------------------------------------- cancellation
+
+#[test]
+fn dropping_a_pending_get_loses_no_item() {
+    let mut wakers = Wakers::default();
+    let (gone, stays) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut dropped = q.get();
+    let mut kept = q.get();
+    assert!(gone.poll(&mut dropped).is_pending());
+    assert!(stays.poll(&mut kept).is_pending());
+    drop(dropped);
+    q.try_put('x').unwrap();
+    assert_eq!(
+        wakers.take_log(),
+        vec![stays.id()],
+        "the dropped getter left the line"
+    );
+    assert_eq!(stays.poll(&mut kept), Poll::Ready(Ok('x')));
+
+    // Without another getter the item stays queued.
+    let mut lone = q.get();
+    assert!(gone.poll(&mut lone).is_pending());
+    drop(lone);
+    q.try_put('y').unwrap();
+    assert!(wakers.take_log().is_empty());
+    assert_eq!(q.try_get(), Ok('y'));
+}
+
+#[test]
+fn dropping_a_granted_but_unpolled_get_passes_its_item_on() {
+    let mut wakers = Wakers::default();
+    let (gone, next) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut granted = q.get();
+    let mut waiting = q.get();
+    assert!(gone.poll(&mut granted).is_pending());
+    assert!(next.poll(&mut waiting).is_pending());
+    q.try_put('x').unwrap();
+    assert_eq!(wakers.take_log(), vec![gone.id()]);
+    drop(granted);
+    assert_eq!(wakers.take_log(), vec![next.id()], "the item passes on");
+    assert_eq!(next.poll(&mut waiting), Poll::Ready(Ok('x')));
+
+    // With nobody waiting it stays queued for the next newcomer.
+    let mut lone = q.get();
+    assert!(gone.poll(&mut lone).is_pending());
+    q.try_put('y').unwrap();
+    assert_eq!(q.try_get(), Err(TryGetError::Empty), "reserved for `lone`");
+    drop(lone);
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.try_get(), Ok('y'));
+    assert_eq!(q.unfinished_tasks(), 2);
+}
+
+#[test]
+fn dropping_a_pending_put_inserts_nothing() {
+    let mut wakers = Wakers::default();
+    let putter = wakers.probe();
+    let token = Rc::new(());
+    let q = JoinableQueue::new(1);
+    q.try_put(Rc::clone(&token)).unwrap();
+    let mut put = q.put(Rc::clone(&token));
+    assert!(putter.poll(&mut put).is_pending());
+    drop(put);
+    assert_eq!(Rc::strong_count(&token), 2, "its item was dropped with it");
+    q.try_get().unwrap();
+    assert_eq!(putter.wakes(), 0);
+    assert!(q.is_empty());
+    assert_eq!(q.unfinished_tasks(), 1, "only the first put counts");
+}
+
+#[test]
+fn dropping_a_granted_but_unpolled_put_passes_its_slot_on() {
+    let mut wakers = Wakers::default();
+    let (gone, next) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(1);
+    q.try_put(0).unwrap();
+    let mut granted = q.put(1);
+    let mut waiting = q.put(2);
+    assert!(gone.poll(&mut granted).is_pending());
+    assert!(next.poll(&mut waiting).is_pending());
+    q.try_get().unwrap();
+    assert_eq!(wakers.take_log(), vec![gone.id()]);
+    drop(granted);
+    assert_eq!(wakers.take_log(), vec![next.id()], "the slot passes on");
+    assert_eq!(next.poll(&mut waiting), Poll::Ready(Ok(())));
+    assert_eq!(q.try_get(), Ok(2));
+    assert_eq!(q.unfinished_tasks(), 2, "1 was never put");
+
+    // With nobody waiting the slot is free again.
+    q.try_put(3).unwrap();
+    let mut lone = q.put(4);
+    assert!(gone.poll(&mut lone).is_pending());
+    q.try_get().unwrap();
+    assert_eq!(
+        q.try_put(9),
+        Err(TryPutError::Full(9)),
+        "reserved for `lone`"
+    );
+    drop(lone);
+    assert_eq!(q.try_put(5), Ok(()));
+    assert_eq!(q.try_get(), Ok(5));
+}
