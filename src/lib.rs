@@ -6,6 +6,7 @@
 //! statistics derived from it ([`stats`]), tied together by [`run::Run`].
 //! The browser page lives in `web` and is compiled only for wasm32.
 
+pub mod args;
 pub mod clock;
 pub mod delay;
 pub mod i18n;

@@ -15,7 +15,7 @@ mod cli {
     use std::io::{self, BufWriter, Write};
     use std::rc::Rc;
 
-    use canteen::delay::{parse_duration, Delay, DELAY_SYNTAX};
+    use canteen::args::{self, Args};
     use canteen::i18n::{self, Clock, Lang};
     use canteen::run::{Outcome, Report, Run};
     use canteen::scenario::{Config, ScenarioKind};
@@ -70,55 +70,37 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
             .ok_or("run needs a scenario; see `canteen scenarios`")?;
         let scenario: ScenarioKind = scenario.parse()?;
         let mut config = Config::defaults(scenario, rand::rng().next_u64());
-        let mut request = Request {
-            config: config.clone(),
-            json: false,
-            events: false,
-            lang,
-        };
-        let mut options = options.iter();
-        while let Some(option) = options.next() {
-            let mut value = || {
-                options
-                    .next()
-                    .ok_or_else(|| format!("{option} needs a value"))
-            };
-            match option.as_str() {
-                "--seed" => config.seed = number(option, value()?, "a whole number 0 to 2^64-1")?,
-                "--producers" => config.producers = number(option, value()?, "a whole number")?,
-                "--consumers" => config.consumers = number(option, value()?, "a whole number")?,
-                "--items" => config.items = number(option, value()?, "a whole number")?,
+        let (mut json, mut events, mut lang) = (false, false, lang);
+        let mut args = Args::new(options);
+        while let Some(option) = args.next_option() {
+            let whole = "a whole number";
+            match option {
+                "--seed" => config.seed = args.number(option, "a whole number 0 to 2^64-1")?,
+                "--producers" => config.producers = args.number(option, whole)?,
+                "--consumers" => config.consumers = args.number(option, whole)?,
+                "--items" => config.items = args.number(option, whole)?,
                 "--capacity" => {
-                    config.capacity = number(option, value()?, "a whole number; 0 = unbounded")?
+                    config.capacity = args.number(option, "a whole number; 0 = unbounded")?
                 }
-                "--produce-delay" => config.produce_delay = delay(option, value()?)?,
-                "--consume-delay" => config.consume_delay = delay(option, value()?)?,
-                "--until" => {
-                    config.until =
-                        Some(parse_duration(value()?).map_err(|e| format!("{option}: {e}"))?)
-                }
+                "--produce-delay" => config.produce_delay = args.delay(option)?,
+                "--consume-delay" => config.consume_delay = args.delay(option)?,
+                "--until" => config.until = Some(args.duration(option)?),
                 "--lang" => {
-                    request.lang = Lang::from_code(value()?)
+                    lang = Lang::from_code(args.value(option)?)
                         .ok_or_else(|| format!("{option} accepts zh or en"))?
                 }
-                "--json" => request.json = true,
-                "--events" => request.events = true,
-                other => return Err(format!("unknown option '{other}'; see `canteen help`")),
+                "--json" => json = true,
+                "--events" => events = true,
+                other => return Err(args::unknown(other)),
             }
         }
         config.validate().map_err(|e| e.to_string())?;
-        request.config = config;
-        Ok(request)
-    }
-
-    fn number<T: std::str::FromStr>(option: &str, text: &str, accepted: &str) -> Result<T, String> {
-        text.parse()
-            .map_err(|_| format!("{option}: '{text}' is not {accepted}"))
-    }
-
-    fn delay(option: &str, text: &str) -> Result<Delay, String> {
-        text.parse()
-            .map_err(|e: String| format!("{option}: {e} (accepted: {DELAY_SYNTAX})"))
+        Ok(Request {
+            config,
+            json,
+            events,
+            lang,
+        })
     }
 
     fn run(request: Request) -> i32 {
