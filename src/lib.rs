@@ -10,6 +10,7 @@ pub mod args;
 pub mod clock;
 pub mod delay;
 pub mod i18n;
+pub mod python;
 pub mod queue;
 pub mod run;
 pub mod scenario;

@@ -2,6 +2,8 @@
 //! lines in the seed's style, wait explanations and scenario descriptions.
 //! The command line and the page both read from here.
 
+pub mod python;
+
 use std::fmt;
 
 use crate::scenario::ScenarioKind;
