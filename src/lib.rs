@@ -9,6 +9,7 @@
 pub mod args;
 pub mod clock;
 pub mod delay;
+pub mod export;
 pub mod i18n;
 pub mod python;
 pub mod queue;
