@@ -15,6 +15,7 @@ pub mod python;
 pub mod queue;
 pub mod run;
 pub mod scenario;
+pub mod series;
 pub mod sim;
 pub mod stats;
 pub mod trace;

@@ -1,0 +1,535 @@
+//! The charts' data, derived from a run's events in bounded memory: the
+//! queue length over time (a step function), the cumulative counts produced
+//! and consumed, and a histogram of waiting times (put → get); plus the
+//! axis arithmetic (nice ticks) to draw them.
+//!
+//! Long runs stay cheap: events are gathered into time buckets, at most
+//! [`MAX_POINTS`] of them; when there are more, the bucket width doubles and
+//! neighbours merge. A bucket keeps the queue's minimum and maximum, so
+//! peaks survive the merging. The histogram has [`WAIT_BINS`] bins whose
+//! width doubles when a longer wait arrives.
+
+use std::collections::VecDeque;
+
+use crate::trace::{Event, EventKind, ItemId, Nanos};
+
+/// Most buckets kept; merging halves them.
+pub const MAX_POINTS: usize = 2000;
+/// Width of a time bucket at the start: 1 µs.
+const FIRST_WIDTH: Nanos = 1_000;
+/// Bins of the waiting-time histogram.
+pub const WAIT_BINS: usize = 40;
+/// Width of a histogram bin at the start: 1 µs.
+const FIRST_BIN_WIDTH: Nanos = 1_000;
+
+/// Vertices `(time, value)` of a step polyline.
+pub type Steps = Vec<(Nanos, u64)>;
+
+/// The events of one time bucket, summarised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Point {
+    /// Time of the bucket's first event.
+    pub t: Nanos,
+    /// Smallest and largest queue length within the bucket (including the
+    /// length it started with).
+    pub queue_min: u64,
+    pub queue_max: u64,
+    /// Queue length after the bucket's last event.
+    pub queue_last: u64,
+    /// Items produced and consumed up to the end of the bucket.
+    pub produced: u64,
+    pub consumed: u64,
+}
+
+/// One bin of the waiting-time histogram: waits in `[from, to)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitBin {
+    pub from: Nanos,
+    pub to: Nanos,
+    pub count: u64,
+}
+
+/// Chart data accumulated from events, one at a time, in time order.
+#[derive(Clone, Debug)]
+pub struct Series {
+    points: Vec<Point>,
+    /// Bucket width: a point covers `[k·width, (k+1)·width)` where
+    /// `k = t / width`.
+    width: Nanos,
+    last_time: Nanos,
+    queue: u64,
+    produced: u64,
+    consumed: u64,
+    /// Items in the queue with their put times, oldest first.
+    queued: VecDeque<(ItemId, Nanos)>,
+    waits: [u64; WAIT_BINS],
+    bin_width: Nanos,
+    wait_count: u64,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Series {
+            points: Vec::new(),
+            width: FIRST_WIDTH,
+            last_time: 0,
+            queue: 0,
+            produced: 0,
+            consumed: 0,
+            queued: VecDeque::new(),
+            waits: [0; WAIT_BINS],
+            bin_width: FIRST_BIN_WIDTH,
+            wait_count: 0,
+        }
+    }
+}
+
+impl Series {
+    /// Takes one event into account. Events come in time order (an earlier
+    /// one is counted at the latest time seen).
+    pub fn record(&mut self, event: &Event) {
+        let t = event.time.max(self.last_time);
+        match event.kind {
+            EventKind::Produce => self.produced += 1,
+            EventKind::Consume => self.consumed += 1,
+            EventKind::Put => {
+                self.queue += 1;
+                if let Some(item) = event.item {
+                    self.queued.push_back((item, t));
+                }
+            }
+            EventKind::Get => {
+                self.queue = self.queue.saturating_sub(1);
+                if let Some(put_at) = event.item.and_then(|item| self.take_queued(item)) {
+                    self.record_wait(t - put_at);
+                }
+            }
+            EventKind::Drop => {
+                self.queue = self.queue.saturating_sub(1);
+                if let Some(item) = event.item {
+                    self.take_queued(item);
+                }
+            }
+            _ => return,
+        }
+        self.last_time = t;
+        self.update_bucket(t);
+    }
+
+    /// Removes `item` from the put ledger (FIFO: it is nearly always the
+    /// oldest) and returns its put time.
+    fn take_queued(&mut self, item: ItemId) -> Option<Nanos> {
+        let at = self.queued.iter().position(|&(i, _)| i == item)?;
+        self.queued.remove(at).map(|(_, t)| t)
+    }
+
+    fn update_bucket(&mut self, t: Nanos) {
+        let width = self.width;
+        let (queue, produced, consumed) = (self.queue, self.produced, self.consumed);
+        match self.points.last_mut() {
+            Some(p) if p.t / width == t / width => {
+                p.queue_min = p.queue_min.min(queue);
+                p.queue_max = p.queue_max.max(queue);
+                p.queue_last = queue;
+                p.produced = produced;
+                p.consumed = consumed;
+            }
+            last => {
+                let before = last.map_or(0, |p| p.queue_last);
+                self.points.push(Point {
+                    t,
+                    queue_min: before.min(queue),
+                    queue_max: before.max(queue),
+                    queue_last: queue,
+                    produced,
+                    consumed,
+                });
+                if self.points.len() > MAX_POINTS {
+                    self.compact();
+                }
+            }
+        }
+    }
+
+    /// Doubles the bucket width, merging neighbours, until at most
+    /// [`MAX_POINTS`] buckets are left (usually about half of it).
+    fn compact(&mut self) {
+        while self.points.len() > MAX_POINTS {
+            self.width = self.width.saturating_mul(2);
+            let width = self.width;
+            let mut merged: Vec<Point> = Vec::with_capacity(self.points.len());
+            for p in self.points.drain(..) {
+                match merged.last_mut() {
+                    Some(q) if q.t / width == p.t / width => {
+                        q.queue_min = q.queue_min.min(p.queue_min);
+                        q.queue_max = q.queue_max.max(p.queue_max);
+                        q.queue_last = p.queue_last;
+                        q.produced = p.produced;
+                        q.consumed = p.consumed;
+                    }
+                    _ => merged.push(p),
+                }
+            }
+            self.points = merged;
+        }
+    }
+
+    fn record_wait(&mut self, wait: Nanos) {
+        while wait / self.bin_width >= WAIT_BINS as u64 {
+            for i in 0..WAIT_BINS {
+                self.waits[i] = if i < WAIT_BINS / 2 {
+                    self.waits[2 * i] + self.waits[2 * i + 1]
+                } else {
+                    0
+                };
+            }
+            self.bin_width = self.bin_width.saturating_mul(2);
+        }
+        self.waits[(wait / self.bin_width) as usize] += 1;
+        self.wait_count += 1;
+    }
+
+    /// The buckets, in time order.
+    pub fn points(&self) -> &[Point] {
+        &self.points
+    }
+
+    /// The time of the latest event counted.
+    pub fn last_time(&self) -> Nanos {
+        self.last_time
+    }
+
+    /// Items produced so far.
+    pub fn produced(&self) -> u64 {
+        self.produced
+    }
+
+    /// Items consumed so far.
+    pub fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
+    /// The largest queue length so far.
+    pub fn max_queue(&self) -> u64 {
+        self.points.iter().map(|p| p.queue_max).max().unwrap_or(0)
+    }
+
+    /// The queue length as a polyline up to `end`: `(time, length)`
+    /// vertices of a step function starting at `(0, 0)`. A bucket that
+    /// merged several changes is drawn as a vertical stroke through its
+    /// minimum and maximum, so no peak is lost.
+    pub fn queue_steps(&self, end: Nanos) -> Steps {
+        let mut line = Polyline::new();
+        let mut before = 0;
+        for p in self.points.iter().take_while(|p| p.t <= end) {
+            line.push(p.t, before);
+            if p.queue_min < before.min(p.queue_last) {
+                line.push(p.t, p.queue_min);
+            }
+            if p.queue_max > before.max(p.queue_last) {
+                line.push(p.t, p.queue_max);
+            }
+            line.push(p.t, p.queue_last);
+            before = p.queue_last;
+        }
+        line.finish(end, before)
+    }
+
+    /// Cumulative items produced (first) and consumed (second) as step
+    /// polylines up to `end`, starting at `(0, 0)`.
+    pub fn flow_steps(&self, end: Nanos) -> (Steps, Steps) {
+        let mut produced = Polyline::new();
+        let mut consumed = Polyline::new();
+        let (mut p_before, mut c_before) = (0, 0);
+        for p in self.points.iter().take_while(|p| p.t <= end) {
+            produced.push(p.t, p_before);
+            produced.push(p.t, p.produced);
+            consumed.push(p.t, c_before);
+            consumed.push(p.t, p.consumed);
+            (p_before, c_before) = (p.produced, p.consumed);
+        }
+        (
+            produced.finish(end, p_before),
+            consumed.finish(end, c_before),
+        )
+    }
+
+    /// The waiting-time histogram, from 0 up to the last non-empty bin
+    /// (empty when no item was got yet).
+    pub fn wait_bins(&self) -> Vec<WaitBin> {
+        let used = self
+            .waits
+            .iter()
+            .rposition(|&n| n > 0)
+            .map_or(0, |last| last + 1);
+        (0..used)
+            .map(|i| WaitBin {
+                from: i as u64 * self.bin_width,
+                to: (i as u64 + 1).saturating_mul(self.bin_width),
+                count: self.waits[i],
+            })
+            .collect()
+    }
+
+    /// How many waits the histogram holds (items got).
+    pub fn wait_count(&self) -> u64 {
+        self.wait_count
+    }
+}
+
+/// Polyline vertices from `(0, 0)`, without repeats.
+struct Polyline(Steps);
+
+impl Polyline {
+    fn new() -> Self {
+        Polyline(vec![(0, 0)])
+    }
+
+    fn push(&mut self, t: Nanos, v: u64) {
+        match self.0.as_mut_slice() {
+            [.., last] if *last == (t, v) => {}
+            // A level run: move its end instead of adding a vertex.
+            [.., (_, a), last] if *a == v && last.1 == v => last.0 = t,
+            _ => self.0.push((t, v)),
+        }
+    }
+
+    /// Runs level to `end` (or to the last vertex).
+    fn finish(mut self, end: Nanos, last: u64) -> Steps {
+        let until = self.0.last().map_or(end, |&(t, _)| t.max(end));
+        self.push(until, last);
+        self.0
+    }
+}
+
+/// A linear axis from 0 to `max`, with a tick every `step`; both are
+/// "nice" numbers (1, 2 or 5 times a power of ten).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Axis {
+    pub max: f64,
+    pub step: f64,
+}
+
+impl Axis {
+    /// An axis covering `0..=data_max` with about `ticks` intervals;
+    /// `whole` keeps the step at 1 or more (for counts of items).
+    pub fn new(data_max: f64, ticks: u32, whole: bool) -> Axis {
+        let data_max = if data_max.is_finite() && data_max > 0.0 {
+            data_max
+        } else {
+            1.0
+        };
+        let raw = data_max / f64::from(ticks.max(1));
+        let magnitude = 10f64.powf(raw.log10().floor());
+        let mut step = [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * magnitude)
+            .find(|&s| s >= raw * (1.0 - 1e-9))
+            .unwrap_or(10.0 * magnitude);
+        if whole {
+            step = step.max(1.0).round();
+        }
+        let max = (data_max / step - 1e-9).ceil().max(1.0) * step;
+        Axis { max, step }
+    }
+
+    /// The tick values, from 0 to `max`.
+    pub fn ticks(&self) -> Vec<f64> {
+        let n = (self.max / self.step).round() as u32;
+        (0..=n).map(|i| f64::from(i) * self.step).collect()
+    }
+
+    /// A tick's label, with as many decimals as the step needs.
+    pub fn label(&self, value: f64) -> String {
+        let decimals = (-self.step.log10().floor()).max(0.0) as usize;
+        format!("{value:.decimals$}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::ActorId;
+
+    fn ev(time: Nanos, kind: EventKind, seq: u32) -> Event {
+        Event {
+            time,
+            actor: ActorId(1),
+            kind,
+            item: Some(ItemId { origin: 0, seq }),
+        }
+    }
+
+    const MS: Nanos = 1_000_000;
+
+    #[test]
+    fn a_short_run_is_kept_exactly() {
+        let mut s = Series::default();
+        for e in [
+            ev(10 * MS, EventKind::Produce, 1),
+            ev(10 * MS, EventKind::Put, 1),
+            ev(20 * MS, EventKind::Produce, 2),
+            ev(20 * MS, EventKind::Put, 2),
+            ev(30 * MS, EventKind::Get, 1),
+            ev(35 * MS, EventKind::GetBlocked, 0), // changes nothing
+            ev(50 * MS, EventKind::Consume, 1),
+        ] {
+            s.record(&e);
+        }
+        assert_eq!(s.points().len(), 4);
+        assert_eq!(
+            s.queue_steps(60 * MS),
+            vec![
+                (0, 0),
+                (10 * MS, 0),
+                (10 * MS, 1),
+                (20 * MS, 1),
+                (20 * MS, 2),
+                (30 * MS, 2),
+                (30 * MS, 1),
+                (60 * MS, 1)
+            ]
+        );
+        let (produced, consumed) = s.flow_steps(60 * MS);
+        assert_eq!(produced.last(), Some(&(60 * MS, 2)));
+        assert_eq!(
+            consumed,
+            vec![(0, 0), (50 * MS, 0), (50 * MS, 1), (60 * MS, 1)]
+        );
+        // Item 1 waited 20 ms: one wait, in the last bin.
+        assert_eq!(s.wait_count(), 1);
+        let bins = s.wait_bins();
+        let last = bins.last().unwrap();
+        assert_eq!(last.count, 1);
+        assert!(last.from <= 20 * MS && 20 * MS < last.to, "{last:?}");
+        assert!(bins.len() > WAIT_BINS / 2 && bins.len() <= WAIT_BINS);
+        assert_eq!(s.max_queue(), 2);
+        assert_eq!(s.last_time(), 50 * MS);
+    }
+
+    #[test]
+    fn steps_are_cut_at_the_end_time() {
+        let mut s = Series::default();
+        s.record(&ev(10 * MS, EventKind::Put, 1));
+        s.record(&ev(30 * MS, EventKind::Put, 2));
+        assert_eq!(
+            s.queue_steps(20 * MS),
+            vec![(0, 0), (10 * MS, 0), (10 * MS, 1), (20 * MS, 1)]
+        );
+        assert_eq!(Series::default().queue_steps(5), vec![(0, 0), (5, 0)]);
+    }
+
+    /// A long run: the queue climbs in saw teeth with one tall spike.
+    #[test]
+    fn a_long_run_stays_bounded_and_keeps_its_peak() {
+        let mut s = Series::default();
+        let mut seq = 0;
+        let mut put = |s: &mut Series, t: Nanos, n: u32| {
+            for _ in 0..n {
+                seq += 1;
+                s.record(&ev(t, EventKind::Produce, seq));
+                s.record(&ev(t, EventKind::Put, seq));
+            }
+        };
+        let mut got = 0;
+        let mut take = |s: &mut Series, t: Nanos, n: u32| {
+            for _ in 0..n {
+                got += 1;
+                s.record(&ev(t, EventKind::Get, got));
+                s.record(&ev(t + 1, EventKind::Consume, got));
+            }
+        };
+        let mut t = 0;
+        for round in 0..100_000u64 {
+            t += 997;
+            let n = if round == 54_321 { 500 } else { 3 };
+            put(&mut s, t, n);
+            t += 1_009;
+            take(&mut s, t, n);
+            assert!(s.points().len() <= MAX_POINTS);
+        }
+        assert!(s.points().len() >= MAX_POINTS / 2);
+        assert_eq!(s.max_queue(), 500);
+        let steps = s.queue_steps(t + 10);
+        assert!(steps.iter().any(|&(_, v)| v == 500));
+        assert!(steps.len() <= 4 * MAX_POINTS + 2);
+        assert!(
+            steps.windows(2).all(|w| w[0].0 <= w[1].0),
+            "time only moves on"
+        );
+        let (produced, consumed) = s.flow_steps(t + 10);
+        let total = 99_999 * 3 + 500;
+        assert_eq!(produced.last().unwrap().1, total);
+        assert_eq!(consumed.last().unwrap().1, total);
+        assert_eq!(s.wait_count(), total);
+        let binned: u64 = s.wait_bins().iter().map(|b| b.count).sum();
+        assert_eq!(binned, total);
+        // The ledger of queued items is empty again.
+        assert!(s.queued.is_empty());
+    }
+
+    #[test]
+    fn histogram_bins_double_without_losing_counts() {
+        let mut s = Series::default();
+        let waits = [0, 5, 39_999, 40_000, 1_000_000, 7 * MS];
+        for seq in (1..).take(waits.len()) {
+            s.record(&ev(0, EventKind::Put, seq));
+        }
+        for (seq, &w) in (1..).zip(&waits) {
+            s.record(&ev(w, EventKind::Get, seq));
+        }
+        let bins = s.wait_bins();
+        assert_eq!(
+            bins.iter().map(|b| b.count).sum::<u64>(),
+            waits.len() as u64
+        );
+        for &w in &waits {
+            let bin = bins.iter().find(|b| b.from <= w && w < b.to).unwrap();
+            assert!(bin.count > 0, "{w} in {bin:?}");
+        }
+        assert_eq!(bins[0].from, 0);
+        assert!(bins.windows(2).all(|b| b[0].to == b[1].from));
+        assert!(bins.len() <= WAIT_BINS);
+    }
+
+    #[test]
+    fn a_drop_leaves_the_queue_without_a_wait() {
+        let mut s = Series::default();
+        s.record(&ev(0, EventKind::Put, 1));
+        s.record(&ev(0, EventKind::Put, 2));
+        s.record(&ev(MS, EventKind::Drop, 1));
+        s.record(&ev(2 * MS, EventKind::Get, 2));
+        assert_eq!(s.wait_count(), 1);
+        assert_eq!(s.queue_steps(3 * MS).last(), Some(&(3 * MS, 0)));
+    }
+
+    #[test]
+    fn axes_use_nice_steps_and_cover_the_data() {
+        let a = Axis::new(7.3, 5, false);
+        assert_eq!((a.max, a.step), (8.0, 2.0));
+        assert_eq!(a.ticks(), vec![0.0, 2.0, 4.0, 6.0, 8.0]);
+        let a = Axis::new(0.043, 4, false);
+        assert!(
+            (a.step - 0.02).abs() < 1e-12 && (a.max - 0.06).abs() < 1e-12,
+            "{a:?}"
+        );
+        assert_eq!(a.label(0.04), "0.04");
+        let a = Axis::new(3.0, 5, true);
+        assert_eq!((a.max, a.step), (3.0, 1.0));
+        assert_eq!(a.label(2.0), "2");
+        let a = Axis::new(10.0, 5, true);
+        assert_eq!((a.max, a.step), (10.0, 2.0));
+        for empty in [0.0, -1.0, f64::NAN] {
+            assert_eq!(
+                Axis::new(empty, 5, true),
+                Axis {
+                    max: 1.0,
+                    step: 1.0
+                }
+            );
+        }
+        let a = Axis::new(1234.0, 5, false);
+        assert_eq!((a.max, a.step), (1500.0, 500.0));
+        assert_eq!(a.label(1000.0), "1000");
+    }
+}
