@@ -21,10 +21,21 @@
 //!
 //! # Fairness
 //! Waiting getters and putters are served first come, first served. When an
-//! item arrives while getters wait, it is *granted* to the first of them; a
-//! getter that arrives later cannot take it first, even if it runs before the
-//! woken one. The same holds for free slots and waiting putters. (This is
-//! stricter than asyncio, where a late `get_nowait()` may barge in.)
+//! item arrives while getters wait, it is *granted* to the first of them and
+//! only that getter is woken; a getter that arrives later (a new [`get`] or
+//! [`try_get`]) cannot take it, even if it runs before the woken one. The
+//! same holds for free slots and waiting putters. (This is stricter than
+//! asyncio, where a late `get_nowait()` may barge in.) Items always leave in
+//! the order they came: a grant reserves *an* item, and whoever takes one
+//! takes the oldest.
+//!
+//! # Wake-ups
+//! Nothing is polled in a loop. A pending future is woken once, through the
+//! waker of its latest poll, exactly when it can finish: a getter when an
+//! item is granted to it, a putter when a slot is, both on shutdown, and
+//! every pending [`join`] when the unfinished count reaches zero. A join
+//! woken that way completes even if a new item is put before it runs, as
+//! asyncio's `join()` does.
 //!
 //! # Cancellation
 //! Dropping a pending [`Get`] future loses no item: an item granted to it
@@ -55,6 +66,9 @@
 //! ```
 //!
 //! [`task_done`]: JoinableQueue::task_done
+//! [`get`]: JoinableQueue::get
+//! [`try_get`]: JoinableQueue::try_get
+//! [`join`]: JoinableQueue::join
 //! [`JoinableQueue::new(0)`]: JoinableQueue::new
 //! [`q.put(x).await`]: JoinableQueue::put
 //! [`q.try_put(x)`]: JoinableQueue::try_put
@@ -305,7 +319,13 @@ impl<T> State<T> {
 
 impl<T> JoinableQueue<T> {
     /// A queue that holds at most `maxsize` items; `0` means unbounded, as in
-    /// Python.
+    /// Python (an unbounded queue is never [full](Self::is_full)).
+    ///
+    /// ```
+    /// let q = canteen::JoinableQueue::<u32>::new(0);
+    /// assert_eq!(q.maxsize(), 0);
+    /// assert!(!q.is_full());
+    /// ```
     pub fn new(maxsize: usize) -> Self {
         Self {
             state: Rc::new(RefCell::new(State {
@@ -324,9 +344,17 @@ impl<T> JoinableQueue<T> {
 
     /// Puts `item`, waiting while the queue is full (backpressure).
     ///
-    /// Fails with [`ShutDown`], handing the item back, if the queue is or gets
-    /// shut down before the item goes in. Each item put adds one unfinished
-    /// task.
+    /// Each item put adds one unfinished task. Waiting putters get free
+    /// slots in arrival order.
+    ///
+    /// # Errors
+    /// The future resolves to [`ShutDown`], handing the item back, if the
+    /// queue is or gets shut down before the item goes in.
+    ///
+    /// # Cancellation
+    /// Dropping the future before it completes puts nothing (the item is
+    /// dropped with it); a slot already granted to it passes on to the next
+    /// waiting putter.
     pub fn put(&self, item: T) -> Put<'_, T> {
         Put {
             queue: self,
@@ -335,7 +363,21 @@ impl<T> JoinableQueue<T> {
         }
     }
 
-    /// Puts `item` if there is room now (Python's `put_nowait`).
+    /// Puts `item` if there is room now (Python's `put_nowait`). A slot
+    /// granted to a waiting putter is not room.
+    ///
+    /// # Errors
+    /// [`TryPutError::Full`] if there is no free slot, [`TryPutError::ShutDown`]
+    /// after [`shutdown`](Self::shutdown); either way the item is handed back
+    /// and nothing is added.
+    ///
+    /// ```
+    /// use canteen::queue::{JoinableQueue, TryPutError};
+    /// let q = JoinableQueue::new(1);
+    /// q.try_put("first").unwrap();
+    /// assert_eq!(q.try_put("second"), Err(TryPutError::Full("second")));
+    /// assert_eq!(q.len(), 1);
+    /// ```
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
         let mut s = self.state.borrow_mut();
         if s.shut_down {
@@ -350,8 +392,15 @@ impl<T> JoinableQueue<T> {
 
     /// Takes the oldest item, waiting while the queue is empty.
     ///
+    /// Waiting getters are served in arrival order.
+    ///
+    /// # Errors
     /// After [`shutdown`](Self::shutdown) it still returns what is queued,
-    /// then fails with [`ShutDown`].
+    /// then resolves to [`ShutDown`] (also when it was already waiting).
+    ///
+    /// # Cancellation
+    /// Dropping the future before it completes loses no item: one already
+    /// granted to it passes on to the next waiting getter, or stays queued.
     pub fn get(&self) -> Get<'_, T> {
         Get {
             queue: self,
@@ -361,6 +410,18 @@ impl<T> JoinableQueue<T> {
 
     /// Takes the oldest item if there is one for a newcomer now (Python's
     /// `get_nowait`). Items already granted to waiting getters are not.
+    ///
+    /// # Errors
+    /// [`TryGetError::Empty`] if no item is free for it;
+    /// [`TryGetError::ShutDown`] once the queue is shut down and has none.
+    ///
+    /// ```
+    /// use canteen::queue::{JoinableQueue, TryGetError};
+    /// let q = JoinableQueue::new(0);
+    /// assert_eq!(q.try_get(), Err(TryGetError::Empty));
+    /// q.try_put(7).unwrap();
+    /// assert_eq!(q.try_get(), Ok(7));
+    /// ```
     pub fn try_get(&self) -> Result<T, TryGetError> {
         let mut s = self.state.borrow_mut();
         if s.available_items() > 0 {
@@ -375,9 +436,20 @@ impl<T> JoinableQueue<T> {
     /// Marks one unfinished task done. When the count reaches zero every
     /// [`join`](Self::join) wakes.
     ///
-    /// As in Python, the rule is about the *unfinished count*: calling it
-    /// when the count is already zero fails with [`TaskDoneError`]
-    /// ("task_done() called too many times") and changes nothing.
+    /// # Errors
+    /// As in Python, the rule is about the *unfinished count*, not about
+    /// gets: calling it when the count is already zero fails with
+    /// [`TaskDoneError`] ("task_done() called too many times") and changes
+    /// nothing. Items still queued may be marked done before they are got.
+    ///
+    /// ```
+    /// use canteen::queue::{JoinableQueue, TaskDoneError};
+    /// let q = JoinableQueue::new(0);
+    /// q.try_put("hot dog").unwrap();
+    /// assert_eq!(q.task_done(), Ok(())); // allowed although nobody got it
+    /// assert_eq!(q.task_done(), Err(TaskDoneError));
+    /// assert_eq!(q.unfinished_tasks(), 0);
+    /// ```
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
         let mut s = self.state.borrow_mut();
         if s.unfinished == 0 {
@@ -389,7 +461,12 @@ impl<T> JoinableQueue<T> {
     }
 
     /// Waits until every item put has been marked [`task_done`](Self::task_done);
-    /// ready at once if none is unfinished.
+    /// ready at once if none is unfinished. An item got and never marked
+    /// done keeps it waiting forever.
+    ///
+    /// Every pending join is woken when the count reaches zero, and then
+    /// completes even if a new item is put before it runs (as in asyncio).
+    /// Dropping a pending join just leaves the line.
     pub fn join(&self) -> Join<'_, T> {
         Join {
             queue: self,
@@ -404,21 +481,49 @@ impl<T> JoinableQueue<T> {
     /// `immediate = true` the queued items are removed and subtracted from the
     /// unfinished count (so `join()` waits only for items already got), and
     /// the number removed is returned; otherwise 0. Calling it again is
-    /// harmless.
+    /// harmless; an immediate call after a plain one removes what is left.
+    ///
+    /// ```
+    /// use canteen::queue::{JoinableQueue, TryGetError, TryPutError};
+    /// let q = JoinableQueue::new(0);
+    /// q.try_put(1).unwrap();
+    /// q.try_put(2).unwrap();
+    /// assert_eq!(q.shutdown(false), 0);
+    /// assert_eq!(q.try_put(3), Err(TryPutError::ShutDown(3)));
+    /// assert_eq!(q.try_get(), Ok(1)); // queued items still come out
+    /// assert_eq!(q.shutdown(true), 1); // removes item 2
+    /// assert_eq!(q.try_get(), Err(TryGetError::ShutDown));
+    /// assert_eq!(q.unfinished_tasks(), 1); // item 1 still needs task_done
+    /// ```
     pub fn shutdown(&self, immediate: bool) -> usize {
+        if immediate {
+            self.shutdown_immediate().len()
+        } else {
+            self.shut(false);
+            0
+        }
+    }
+
+    /// [`shutdown(true)`](Self::shutdown) that hands the removed items back,
+    /// oldest first, so a caller can report which were dropped (Python
+    /// discards them).
+    pub fn shutdown_immediate(&self) -> Vec<T> {
+        self.shut(true).into()
+    }
+
+    fn shut(&self, immediate: bool) -> VecDeque<T> {
         let mut s = self.state.borrow_mut();
         s.shut_down = true;
         let removed = if immediate {
-            let removed = s.items.len();
-            s.items.clear();
+            let removed = std::mem::take(&mut s.items);
             s.granted_items = 0;
             // As CPython: items already marked done (task_done may run ahead
             // of get) are not subtracted twice.
-            s.unfinished = s.unfinished.saturating_sub(removed);
+            s.unfinished = s.unfinished.saturating_sub(removed.len());
             s.wake_joiners_if_done();
             removed
         } else {
-            0
+            VecDeque::new()
         };
         if s.available_items() == 0 {
             s.getters.close_all();
@@ -457,9 +562,27 @@ impl<T> JoinableQueue<T> {
     pub fn is_shut_down(&self) -> bool {
         self.state.borrow().shut_down
     }
+
+    /// Getters waiting in line for an item (not yet granted one), as
+    /// Python's `len(q._getters)`; a waiting getter's place is its arrival
+    /// order among these.
+    pub fn waiting_getters(&self) -> usize {
+        self.state.borrow().getters.0.len()
+    }
+
+    /// Putters waiting in line for a free slot (not yet granted one).
+    pub fn waiting_putters(&self) -> usize {
+        self.state.borrow().putters.0.len()
+    }
+
+    /// Pending [`join`](Self::join)s not yet released.
+    pub fn waiting_joiners(&self) -> usize {
+        self.state.borrow().joiners.0.len()
+    }
 }
 
-/// Future of [`JoinableQueue::put`].
+/// Future of [`JoinableQueue::put`]: `Ok(())` once the item is in, or
+/// [`ShutDown`] with the item. Dropping it before then puts nothing.
 #[must_use = "futures do nothing unless awaited"]
 pub struct Put<'a, T> {
     queue: &'a JoinableQueue<T>,
@@ -531,7 +654,8 @@ impl<T> Drop for Put<'_, T> {
     }
 }
 
-/// Future of [`JoinableQueue::get`].
+/// Future of [`JoinableQueue::get`]: the oldest item, or [`ShutDown`] once
+/// the queue is shut down and drained. Dropping it before then loses no item.
 #[must_use = "futures do nothing unless awaited"]
 pub struct Get<'a, T> {
     queue: &'a JoinableQueue<T>,
@@ -598,7 +722,8 @@ impl<T> Drop for Get<'_, T> {
     }
 }
 
-/// Future of [`JoinableQueue::join`].
+/// Future of [`JoinableQueue::join`]: completes when the unfinished count
+/// reaches zero.
 #[must_use = "futures do nothing unless awaited"]
 pub struct Join<'a, T> {
     queue: &'a JoinableQueue<T>,
