@@ -7,10 +7,12 @@
 //! The browser page lives in `web` and is compiled only for wasm32.
 
 pub mod args;
+pub mod broker;
 pub mod clock;
 pub mod delay;
 pub mod export;
 pub mod i18n;
+pub mod lines;
 pub mod python;
 pub mod queue;
 pub mod run;
@@ -18,6 +20,7 @@ pub mod scenario;
 pub mod series;
 pub mod sim;
 pub mod stats;
+pub mod termination;
 pub mod trace;
 
 pub use queue::JoinableQueue;

@@ -123,7 +123,7 @@ fn sleep_line(delay: Delay) -> String {
 
 /// The variable holding one item in the tasks: the seed's `dog`, or `data`.
 fn item_var(scenario: ScenarioKind) -> &'static str {
-    if scenario == ScenarioKind::Hotdog {
+    if scenario.hot_dogs() {
         "dog"
     } else {
         "data"
@@ -142,10 +142,11 @@ fn header(py: &mut Py, config: &Config, lang: Lang) {
     let t = py_text(lang);
     let title = match config.scenario {
         ScenarioKind::Plain => t.title_plain,
-        ScenarioKind::Hotdog => t.title_hotdog,
+        // The lab's program is the seed's join + terminate one.
+        ScenarioKind::Hotdog | ScenarioKind::Termination => t.title_hotdog,
         ScenarioKind::Custom => t.title_custom,
     };
-    let roles = if config.scenario == ScenarioKind::Hotdog {
+    let roles = if config.scenario.hot_dogs() {
         t.roles_hotdog
     } else {
         t.roles_data
@@ -217,7 +218,7 @@ fn producer_fn(py: &mut Py, config: &Config, lang: Lang) {
 fn consumer_fn(py: &mut Py, config: &Config, lang: Lang) {
     let t = py_text(lang);
     let var = item_var(config.scenario);
-    let title = if config.scenario == ScenarioKind::Hotdog {
+    let title = if config.scenario.hot_dogs() {
         t.consumer_task_hotdog
     } else {
         t.consumer_task_data
@@ -289,7 +290,7 @@ fn main_block(py: &mut Py, config: &Config, lang: Lang) {
             }
         }
         None => {
-            if scenario == ScenarioKind::Hotdog {
+            if scenario.hot_dogs() {
                 py.line(1, "names = [");
                 for i in 0..config.producers {
                     let name = actor_name(scenario, Role::Producer(i), lang);

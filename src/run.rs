@@ -8,12 +8,13 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use crate::i18n::{self, Lang};
+use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
-use crate::scenario::{self, Config};
+use crate::scenario::{self, Config, Parcel};
 use crate::sim::{Progress, Sim};
 use crate::stats::{Counts, Stats, StatsReport};
 use crate::trace::{
-    duration_to_nanos, nanos_to_ms, ActorId, Event, ItemId, Nanos, Role, WaitingOn,
+    duration_to_nanos, nanos_to_ms, ActorId, Event, EventKind, Nanos, Role, WaitingOn,
 };
 
 /// How a run ended, or that it has not yet.
@@ -41,18 +42,22 @@ impl Outcome {
 #[derive(Default)]
 struct Recorder {
     stats: Stats,
-    /// What each actor waits on, from its latest event (index = actor).
-    waiting: Vec<Option<WaitingOn>>,
+    /// Who waits on what, and where in its line.
+    lines: Lines,
+    /// Sentinels in the queue (they are not items: the statistics and the
+    /// conservation law leave them out).
+    sentinels_queued: u64,
 }
 
 impl Recorder {
     fn record(&mut self, event: &Event) {
         self.stats.record(event);
-        let at = event.actor.0 as usize;
-        if self.waiting.len() <= at {
-            self.waiting.resize(at + 1, None);
+        self.lines.record(event);
+        match event.kind {
+            EventKind::SentinelPut => self.sentinels_queued += 1,
+            EventKind::SentinelGet => self.sentinels_queued -= 1,
+            _ => {}
         }
-        self.waiting[at] = WaitingOn::started_by(event.kind);
     }
 }
 
@@ -91,7 +96,7 @@ pub struct Run {
     config: Config,
     roles: Vec<Role>,
     sim: Sim,
-    queue: JoinableQueue<ItemId>,
+    queue: JoinableQueue<Parcel>,
     recorder: Rc<RefCell<Recorder>>,
     outcome: Outcome,
 }
@@ -189,9 +194,15 @@ impl Run {
         self.sim.event_count()
     }
 
-    /// The queue the actors share.
-    pub fn queue(&self) -> &JoinableQueue<ItemId> {
+    /// The queue the actors share (items, and the sentinels of the
+    /// sentinel strategies).
+    pub fn queue(&self) -> &JoinableQueue<Parcel> {
         &self.queue
+    }
+
+    /// Items in the queue now, sentinels left out.
+    pub fn items_in_queue(&self) -> u64 {
+        self.queue.len() as u64 - self.recorder.borrow().sentinels_queued
     }
 
     /// Counters so far.
@@ -201,12 +212,13 @@ impl Run {
 
     /// What an actor waits on now, if it waits.
     pub fn waiting_on(&self, actor: ActorId) -> Option<WaitingOn> {
-        self.recorder
-            .borrow()
-            .waiting
-            .get(actor.0 as usize)
-            .copied()
-            .flatten()
+        self.recorder.borrow().lines.waiting_on(actor)
+    }
+
+    /// What an actor waits on now and its place in that first-come
+    /// first-served line (the blocked-on badge).
+    pub fn blocked(&self, actor: ActorId) -> Option<Blocked> {
+        self.recorder.borrow().lines.blocked(actor)
     }
 
     /// The actors that will wait forever (empty unless the run is stuck).
@@ -220,7 +232,7 @@ impl Run {
             .live_actors()
             .into_iter()
             .filter_map(|actor| {
-                let wait = (*recorder.waiting.get(actor.0 as usize)?)?;
+                let wait = recorder.lines.waiting_on(actor)?;
                 let name = i18n::actor_name(scenario, self.roles[actor.0 as usize], lang);
                 let waiting_on = i18n::waiting_on(scenario, wait, &self.roles, lang);
                 Some(StuckActor {
@@ -235,9 +247,9 @@ impl Run {
     /// The summary so far, with names in `lang`.
     pub fn report(&self, lang: Lang) -> Report {
         let stuck = self.stuck(lang);
+        let in_queue = self.items_in_queue();
         let recorder = self.recorder.borrow();
         let counts = recorder.stats.counts;
-        let in_queue = self.queue.len() as u64;
         let end = self.sim.now();
         Report {
             scenario: self.config.scenario.name().to_string(),

@@ -1,15 +1,25 @@
 //! The seed's cases as runnable scenarios: their settings, validation, and
 //! the producer, consumer and main-program tasks, written as ordinary
 //! `async fn`s that see only a [`Ctx`] and the queue.
+//!
+//! Every scenario is one producer/consumer program with a termination
+//! [`Strategy`]: `plain` has none (the consumers wait forever), `hotdog` and
+//! `custom` join and terminate, and `termination` lets the strategy and the
+//! injected failures be chosen ([`Settings`]).
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::broker::Broker;
 use crate::delay::{Delay, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::sim::{Ctx, TaskHandle};
-use crate::trace::{ActorId, EventKind, Fault, ItemId, Role};
+use crate::termination::{KillWhen, Settings, Strategy};
+use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Role};
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,14 +30,18 @@ pub enum ScenarioKind {
     Hotdog,
     /// The hot-dog protocol with every setting free.
     Custom,
+    /// The termination lab: the hot dogs with a chosen way of stopping and
+    /// injected failures.
+    Termination,
 }
 
 impl ScenarioKind {
     /// All scenarios, in the order they are listed.
-    pub const ALL: [ScenarioKind; 3] = [
+    pub const ALL: [ScenarioKind; 4] = [
         ScenarioKind::Plain,
         ScenarioKind::Hotdog,
         ScenarioKind::Custom,
+        ScenarioKind::Termination,
     ];
 
     /// The name used on the command line and in links.
@@ -36,7 +50,14 @@ impl ScenarioKind {
             ScenarioKind::Plain => "plain",
             ScenarioKind::Hotdog => "hotdog",
             ScenarioKind::Custom => "custom",
+            ScenarioKind::Termination => "termination",
         }
+    }
+
+    /// Whether its producers are the seed's hot-dog shops (names of actors
+    /// and items).
+    pub fn hot_dogs(self) -> bool {
+        matches!(self, ScenarioKind::Hotdog | ScenarioKind::Termination)
     }
 
     /// Whether consumers call `task_done()` and main waits in `q.join()`.
@@ -90,6 +111,9 @@ pub struct Config {
     pub consume_delay: Delay,
     /// Stop the run at this virtual time (`None`: run to the end).
     pub until: Option<Duration>,
+    /// The termination lab's strategy and failures (only the `termination`
+    /// scenario may change them).
+    pub termination: Settings,
 }
 
 /// A setting that is out of range, named by its field.
@@ -110,21 +134,34 @@ impl Config {
     /// The scenario's own defaults: the seed's numbers.
     pub fn defaults(scenario: ScenarioKind, seed: u64) -> Config {
         let seed_delay = Delay::Uniform(Duration::ZERO, Duration::from_secs(1));
-        let (producers, items) = match scenario {
+        let (producers, items, consumers) = match scenario {
             // The seed's first case: one producer, four pages.
-            ScenarioKind::Plain => (1, 4),
-            ScenarioKind::Hotdog | ScenarioKind::Custom => (2, 5),
+            ScenarioKind::Plain => (1, 4, 1),
+            ScenarioKind::Hotdog | ScenarioKind::Custom => (2, 5, 1),
+            // Two eaters: one sentinel for both shows the bug, and they
+            // often fall behind, so an immediate shutdown drops items.
+            ScenarioKind::Termination => (2, 5, 2),
         };
         Config {
             scenario,
             seed,
             producers,
-            consumers: 1,
+            consumers,
             items,
             capacity: 0,
             produce_delay: seed_delay,
             consume_delay: seed_delay,
             until: None,
+            termination: Settings::default(),
+        }
+    }
+
+    /// How this run stops: the scenario's own way, or the lab's choice.
+    pub fn strategy(&self) -> Strategy {
+        match self.scenario {
+            ScenarioKind::Plain => Strategy::None,
+            ScenarioKind::Hotdog | ScenarioKind::Custom => Strategy::JoinTerminate,
+            ScenarioKind::Termination => self.termination.strategy,
         }
     }
 
@@ -144,13 +181,66 @@ impl Config {
         range("consumers", self.consumers.into(), 1, MAX_ACTORS.into())?;
         range("items", self.items.into(), 0, MAX_ITEMS.into())?;
         range("capacity", self.capacity as u64, 0, MAX_CAPACITY as u64)?;
-        if let Some(until) = self.until {
-            if until > MAX_DURATION {
-                return Err(ConfigError {
-                    field: "until",
+        let too_long = |field, d: Duration| {
+            if d > MAX_DURATION {
+                Err(ConfigError {
+                    field,
                     message: "is longer than the limit of 24 hours".into(),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        if let Some(until) = self.until {
+            too_long("until", until)?;
+        }
+        let t = &self.termination;
+        if self.scenario != ScenarioKind::Termination {
+            if let Some(field) = t.first_changed() {
+                return Err(ConfigError {
+                    field,
+                    message: "only the termination scenario has this option".into(),
                 });
             }
+            return Ok(());
+        }
+        let total = self.total_items();
+        if let Some(n) = t.forget_task_done {
+            range("forget-task-done", n, 1, total.max(1))?;
+        }
+        if let Some(n) = t.extra_task_done {
+            range("extra-task-done", n, 1, total.max(1))?;
+        }
+        if let Some(kill) = t.kill {
+            range(
+                "kill-consumer",
+                kill.consumer.into(),
+                1,
+                self.consumers.into(),
+            )?;
+            match kill.when {
+                KillWhen::At(at) => too_long("kill-at", at)?,
+                KillWhen::Chance(p) if !(0.0..=1.0).contains(&p) => {
+                    return Err(ConfigError {
+                        field: "kill-chance",
+                        message: format!("{p} is not a probability; use 0 to 1"),
+                    })
+                }
+                KillWhen::Chance(_) => {}
+            }
+        }
+        if t.visibility_timeout.is_zero() {
+            return Err(ConfigError {
+                field: "visibility-timeout",
+                message: "must be longer than 0".into(),
+            });
+        }
+        too_long("visibility-timeout", t.visibility_timeout)?;
+        if !t.broker_ack && t.visibility_timeout != Settings::default().visibility_timeout {
+            return Err(ConfigError {
+                field: "visibility-timeout",
+                message: "needs --broker-ack".into(),
+            });
         }
         Ok(())
     }
@@ -169,6 +259,14 @@ impl Config {
     }
 }
 
+/// What travels through the queue: an item, or a sentinel (a poison pill,
+/// Python's `None`) that tells one consumer to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parcel {
+    Item(ItemId),
+    Sentinel,
+}
+
 /// The main program's actor id.
 pub const MAIN: ActorId = ActorId(0);
 
@@ -182,12 +280,13 @@ fn consumer_actor(cfg: &Config, i: u32) -> ActorId {
 
 /// Starts the scenario's main program in `ctx`'s simulation; it spawns the
 /// producers and consumers itself, as the seed's `__main__` does.
-pub fn start(ctx: &Ctx, cfg: &Config, queue: &JoinableQueue<ItemId>) {
+pub fn start(ctx: &Ctx, cfg: &Config, queue: &JoinableQueue<Parcel>) {
     let main = main_program(ctx.clone(), cfg.clone(), queue.clone());
     ctx.spawn(MAIN, main);
 }
 
-async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<ItemId>) {
+async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<Parcel>) {
+    let strategy = cfg.strategy();
     let producers: Vec<(ActorId, TaskHandle)> = (0..cfg.producers)
         .map(|i| {
             let me = producer_actor(i);
@@ -195,44 +294,81 @@ async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<ItemId>) {
             (me, ctx.spawn(me, task))
         })
         .collect();
+    let plan = Rc::new(ConsumerPlan::new(&ctx, &cfg, &q));
     let consumers: Vec<(ActorId, TaskHandle)> = (0..cfg.consumers)
         .map(|i| {
             let me = consumer_actor(&cfg, i);
-            let task = consumer(
-                ctx.clone(),
-                q.clone(),
-                me,
-                cfg.consume_delay,
-                cfg.scenario.joinable(),
-            );
-            (me, ctx.spawn(me, task))
+            let task = consumer(ctx.clone(), q.clone(), me, i, Rc::clone(&plan));
+            let handle = if strategy == Strategy::Daemon {
+                ctx.spawn_daemon(Some(me), task)
+            } else {
+                ctx.spawn(me, task)
+            };
+            (me, handle)
         })
         .collect();
-    if cfg.scenario.joinable() {
+    if strategy.joins_producers() {
         // p1.join(); p2.join()  — the producers are done.
-        for (actor, task) in &producers {
-            ctx.emit(MAIN, EventKind::TaskJoinStart(*actor), None);
-            task.join().await;
-            ctx.emit(MAIN, EventKind::TaskJoinDone(*actor), None);
-        }
-        // q.join()  — every item put was marked done.
-        ctx.emit(MAIN, EventKind::JoinStart, None);
-        q.join().await;
-        ctx.emit(MAIN, EventKind::JoinDone, None);
-        // c.terminate()
-        for (actor, task) in &consumers {
-            if ctx.terminate(task) {
-                ctx.emit(*actor, EventKind::Terminate, None);
+        join_all(&ctx, &producers).await;
+    }
+    match strategy {
+        Strategy::None => {}
+        Strategy::JoinTerminate | Strategy::Daemon => {
+            // q.join()  — every item put was marked done.
+            ctx.emit(MAIN, EventKind::JoinStart, None);
+            q.join().await;
+            ctx.emit(MAIN, EventKind::JoinDone, None);
+            if strategy == Strategy::JoinTerminate {
+                // c.terminate()
+                for (actor, task) in &consumers {
+                    if ctx.terminate(task) {
+                        ctx.emit(*actor, EventKind::Terminate, None);
+                    }
+                }
             }
+            // Daemon consumers end with main, right after its `Finish`.
+        }
+        Strategy::Sentinel | Strategy::SentinelBug => {
+            for _ in 0..strategy.sentinels(cfg.consumers) {
+                // q.put(None)
+                if q.put(Parcel::Sentinel).await.is_ok() {
+                    ctx.emit(MAIN, EventKind::SentinelPut, None);
+                }
+            }
+            join_all(&ctx, &consumers).await;
+        }
+        Strategy::Shutdown => {
+            q.shutdown(false);
+            ctx.emit(MAIN, EventKind::Shutdown { immediate: false }, None);
+            join_all(&ctx, &consumers).await;
+        }
+        Strategy::ShutdownImmediate => {
+            let removed = q.shutdown_immediate();
+            ctx.emit(MAIN, EventKind::Shutdown { immediate: true }, None);
+            for parcel in removed {
+                if let Parcel::Item(item) = parcel {
+                    ctx.emit(MAIN, EventKind::Drop, Some(item));
+                }
+            }
+            join_all(&ctx, &consumers).await;
         }
     }
     ctx.emit(MAIN, EventKind::Finish, None);
 }
 
+/// `p.join()` for each task in turn.
+async fn join_all(ctx: &Ctx, tasks: &[(ActorId, TaskHandle)]) {
+    for (actor, task) in tasks {
+        ctx.emit(MAIN, EventKind::TaskJoinStart(*actor), None);
+        task.join().await;
+        ctx.emit(MAIN, EventKind::TaskJoinDone(*actor), None);
+    }
+}
+
 /// Makes `items` items, each after a delay, and puts them (`product(q, name)`).
 async fn producer(
     ctx: Ctx,
-    q: JoinableQueue<ItemId>,
+    q: JoinableQueue<Parcel>,
     me: ActorId,
     origin: u32,
     items: u32,
@@ -249,14 +385,107 @@ async fn producer(
     ctx.emit(me, EventKind::Finish, None);
 }
 
-/// Gets items forever, works on each, and (if `joinable`) marks it done
-/// (`customer(q)`). Ends only if the queue is shut down.
-async fn consumer(ctx: Ctx, q: JoinableQueue<ItemId>, me: ActorId, delay: Delay, joinable: bool) {
-    while let Ok(item) = get_traced(&ctx, &q, me).await {
-        ctx.sleep(delay.sample(&ctx)).await;
+/// What the consumers share: how they work on an item, how they finish it
+/// (`task_done()`, a broker acknowledgement, or nothing for a plain queue),
+/// and the injected failures.
+struct ConsumerPlan {
+    delay: Delay,
+    /// Whether consumers call `task_done()` (every scenario but `plain`).
+    joinable: bool,
+    broker: Option<Broker>,
+    settings: Settings,
+    /// Items processed so far by all consumers (for the n-th-item failures).
+    processed: Cell<u64>,
+}
+
+impl ConsumerPlan {
+    fn new(ctx: &Ctx, cfg: &Config, q: &JoinableQueue<Parcel>) -> Self {
+        let settings = cfg.termination;
+        ConsumerPlan {
+            delay: cfg.consume_delay,
+            joinable: cfg.scenario.joinable(),
+            broker: settings
+                .broker_ack
+                .then(|| Broker::new(ctx, q, settings.visibility_timeout)),
+            settings,
+            processed: Cell::new(0),
+        }
+    }
+
+    /// When consumer `index` (0-based), starting an item that takes `work`,
+    /// dies during it, if it does.
+    fn death(&self, ctx: &Ctx, index: u32, work: Duration) -> Option<Nanos> {
+        let kill = self.settings.kill.filter(|k| k.consumer == index + 1)?;
+        let start = ctx.now();
+        let work = duration_to_nanos(work);
+        let halfway = start.saturating_add(work / 2);
+        match kill.when {
+            KillWhen::At(at) => {
+                let at = duration_to_nanos(at);
+                if at < start {
+                    Some(halfway)
+                } else {
+                    (at < start.saturating_add(work)).then_some(at)
+                }
+            }
+            KillWhen::Chance(p) => (ctx.random() < p).then_some(halfway),
+        }
+    }
+}
+
+/// Gets items until told to stop, works on each, and marks it done
+/// (`customer(q)`): with `task_done()` on a joinable queue, with an
+/// acknowledgement in broker mode. Stops at a sentinel or when `get()`
+/// raises `ShutDown`; without either it waits forever.
+async fn consumer(
+    ctx: Ctx,
+    q: JoinableQueue<Parcel>,
+    me: ActorId,
+    index: u32,
+    plan: Rc<ConsumerPlan>,
+) {
+    loop {
+        let item = match get_traced(&ctx, &q, me).await {
+            Ok(Parcel::Item(item)) => item,
+            Ok(Parcel::Sentinel) => {
+                // The sentinel is a task of the queue too.
+                if q.task_done().is_err() {
+                    ctx.emit(me, EventKind::Error(Fault::TaskDoneTooMany), None);
+                }
+                break;
+            }
+            Err(ShutDown(())) => {
+                ctx.emit(me, EventKind::GetShutDown, None);
+                break;
+            }
+        };
+        let delivery = plan.broker.as_ref().map(|b| b.deliver(me, item));
+        let work = plan.delay.sample(&ctx);
+        if let Some(death) = plan.death(&ctx, index, work) {
+            ctx.sleep(Duration::from_nanos(death - ctx.now())).await;
+            ctx.emit(me, EventKind::Killed, Some(item));
+            return;
+        }
+        ctx.sleep(work).await;
         ctx.emit(me, EventKind::Consume, Some(item));
-        if joinable {
-            task_done_traced(&ctx, &q, me, item);
+        let n = plan.processed.get() + 1;
+        plan.processed.set(n);
+        let forget = plan.settings.forget_task_done == Some(n);
+        let extra = plan.settings.extra_task_done == Some(n);
+        if let (Some(broker), Some(delivery)) = (&plan.broker, delivery) {
+            if !forget {
+                broker.ack(me, item, delivery);
+            }
+            if extra {
+                broker.ack(me, item, delivery);
+            }
+        } else if plan.joinable {
+            if !forget {
+                task_done_traced(&ctx, &q, me, item);
+            }
+            if extra {
+                task_done_traced(&ctx, &q, me, item);
+            }
         }
     }
     ctx.emit(me, EventKind::Finish, None);
@@ -265,45 +494,54 @@ async fn consumer(ctx: Ctx, q: JoinableQueue<ItemId>, me: ActorId, delay: Delay,
 /// `q.put(item)`, with `put_blocked` in the trace when it has to wait.
 pub async fn put_traced(
     ctx: &Ctx,
-    q: &JoinableQueue<ItemId>,
+    q: &JoinableQueue<Parcel>,
     me: ActorId,
     item: ItemId,
 ) -> Result<(), ShutDown<ItemId>> {
-    let result = match q.try_put(item) {
+    let result = match q.try_put(Parcel::Item(item)) {
         Ok(()) => Ok(()),
-        Err(TryPutError::Full(item)) => {
+        Err(TryPutError::Full(parcel)) => {
             ctx.emit(me, EventKind::PutBlocked, Some(item));
-            q.put(item).await
+            q.put(parcel).await
         }
-        Err(TryPutError::ShutDown(item)) => Err(ShutDown(item)),
+        Err(TryPutError::ShutDown(parcel)) => Err(ShutDown(parcel)),
     };
     match result {
-        Ok(()) => ctx.emit(me, EventKind::Put, Some(item)),
-        Err(_) => ctx.emit(me, EventKind::Error(Fault::PutAfterShutdown), Some(item)),
+        Ok(()) => {
+            ctx.emit(me, EventKind::Put, Some(item));
+            Ok(())
+        }
+        Err(_) => {
+            ctx.emit(me, EventKind::Error(Fault::PutAfterShutdown), Some(item));
+            Err(ShutDown(item))
+        }
     }
-    result
 }
 
-/// `q.get()`, with `get_blocked` in the trace when it has to wait.
+/// `q.get()`, with `get_blocked` in the trace when it has to wait; a
+/// sentinel is traced as `sentinel_get`, never as an item.
 pub async fn get_traced(
     ctx: &Ctx,
-    q: &JoinableQueue<ItemId>,
+    q: &JoinableQueue<Parcel>,
     me: ActorId,
-) -> Result<ItemId, ShutDown> {
-    let item = match q.try_get() {
-        Ok(item) => item,
+) -> Result<Parcel, ShutDown> {
+    let parcel = match q.try_get() {
+        Ok(parcel) => parcel,
         Err(TryGetError::ShutDown) => return Err(ShutDown(())),
         Err(TryGetError::Empty) => {
             ctx.emit(me, EventKind::GetBlocked, None);
             q.get().await?
         }
     };
-    ctx.emit(me, EventKind::Get, Some(item));
-    Ok(item)
+    match parcel {
+        Parcel::Item(item) => ctx.emit(me, EventKind::Get, Some(item)),
+        Parcel::Sentinel => ctx.emit(me, EventKind::SentinelGet, None),
+    }
+    Ok(parcel)
 }
 
 /// `q.task_done()`, with the `ValueError` in the trace if it is one too many.
-pub fn task_done_traced(ctx: &Ctx, q: &JoinableQueue<ItemId>, me: ActorId, item: ItemId) {
+pub fn task_done_traced(ctx: &Ctx, q: &JoinableQueue<Parcel>, me: ActorId, item: ItemId) {
     match q.task_done() {
         Ok(()) => ctx.emit(me, EventKind::TaskDone, Some(item)),
         Err(_) => ctx.emit(me, EventKind::Error(Fault::TaskDoneTooMany), Some(item)),

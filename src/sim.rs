@@ -11,7 +11,10 @@
 //! ([`Sim::run_until`]) or one event at a time ([`Sim::step`]).
 //!
 //! Tasks only see a [`Ctx`]: sleep, now, random numbers, spawn, join,
-//! terminate and emit an [`Event`].
+//! terminate and emit an [`Event`]. A task spawned with
+//! [`Ctx::spawn_daemon`] is a daemon (Python's `daemon = True`): it does not
+//! keep the run going, and ends, with a [`EventKind::DaemonExit`] event,
+//! when the last other task has ended.
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -86,6 +89,7 @@ struct Task {
     future: Option<BoxedTask>,
     waker: Arc<TaskWaker>,
     actor: Option<ActorId>,
+    daemon: bool,
     completion: Rc<Completion>,
 }
 
@@ -110,6 +114,8 @@ struct Core {
     observer: RefCell<Observer>,
     events: Cell<u64>,
     live_tasks: Cell<usize>,
+    /// Live daemon tasks (counted in `live_tasks` too).
+    live_daemons: Cell<usize>,
 }
 
 /// What a call to [`Sim::run_until`], [`Sim::run`] or [`Sim::step`] ended with.
@@ -153,6 +159,7 @@ impl Sim {
                 observer: RefCell::new(observer),
                 events: Cell::new(0),
                 live_tasks: Cell::new(0),
+                live_daemons: Cell::new(0),
             }),
         }
     }
@@ -206,7 +213,7 @@ impl Sim {
                 }
             }
             if self.core.events.get() != before {
-                return if self.core.live_tasks.get() == 0 {
+                return if self.core.live_non_daemons() == 0 {
                     Progress::Finished
                 } else {
                     Progress::Paused
@@ -237,8 +244,12 @@ impl Core {
         !self.timers.borrow().is_empty()
     }
 
+    fn live_non_daemons(&self) -> usize {
+        self.live_tasks.get() - self.live_daemons.get()
+    }
+
     fn idle_outcome(&self) -> Progress {
-        if self.live_tasks.get() == 0 {
+        if self.live_non_daemons() == 0 {
             Progress::Finished
         } else {
             Progress::Stuck
@@ -330,7 +341,7 @@ impl Core {
         }
     }
 
-    fn spawn(&self, actor: Option<ActorId>, future: BoxedTask) -> TaskHandle {
+    fn spawn(&self, actor: Option<ActorId>, daemon: bool, future: BoxedTask) -> TaskHandle {
         let index = self.free_slots.borrow_mut().pop().unwrap_or_else(|| {
             let mut slots = self.slots.borrow_mut();
             slots.push(None);
@@ -351,9 +362,13 @@ impl Core {
             future: Some(future),
             waker,
             actor,
+            daemon,
             completion: Rc::clone(&completion),
         });
         self.live_tasks.set(self.live_tasks.get() + 1);
+        if daemon {
+            self.live_daemons.set(self.live_daemons.get() + 1);
+        }
         TaskHandle { key, completion }
     }
 
@@ -371,8 +386,50 @@ impl Core {
         self.generations.borrow_mut()[key.index] = key.generation.wrapping_add(1);
         self.free_slots.borrow_mut().push(key.index);
         self.live_tasks.set(self.live_tasks.get() - 1);
+        if task.daemon {
+            self.live_daemons.set(self.live_daemons.get() - 1);
+        } else if self.live_non_daemons() == 0 && self.live_daemons.get() > 0 {
+            self.end_daemons();
+        }
         task.completion.complete();
         task.future
+    }
+
+    /// Ends every daemon task (the last other task has ended), in slot order,
+    /// each with a [`EventKind::DaemonExit`] event if it acts for an actor.
+    fn end_daemons(&self) {
+        let daemons: Vec<(TaskKey, Option<ActorId>)> = self
+            .slots
+            .borrow()
+            .iter()
+            .enumerate()
+            .filter_map(|(index, slot)| {
+                let task = slot.as_ref().filter(|t| t.daemon)?;
+                let key = TaskKey {
+                    index,
+                    generation: task.generation,
+                };
+                Some((key, task.actor))
+            })
+            .collect();
+        for (key, actor) in daemons {
+            let future = self.finish(key);
+            drop(future);
+            if let Some(actor) = actor {
+                self.emit(actor, EventKind::DaemonExit, None);
+            }
+        }
+    }
+
+    fn emit(&self, actor: ActorId, kind: EventKind, item: Option<ItemId>) {
+        let event = Event {
+            time: self.now.get(),
+            actor,
+            kind,
+            item,
+        };
+        self.events.set(self.events.get() + 1);
+        (self.observer.borrow_mut())(&event);
     }
 }
 
@@ -401,7 +458,19 @@ impl Ctx {
 
     /// Starts a task acting as `actor`.
     pub fn spawn(&self, actor: ActorId, future: impl Future<Output = ()> + 'static) -> TaskHandle {
-        self.core.spawn(Some(actor), Box::pin(future))
+        self.core.spawn(Some(actor), false, Box::pin(future))
+    }
+
+    /// Starts a daemon task, acting as `actor` if given: it does not keep the
+    /// run going, and is ended (with a [`EventKind::DaemonExit`] event for
+    /// its actor) as soon as every non-daemon task has ended, as Python ends
+    /// a `daemon = True` process when the main program exits.
+    pub fn spawn_daemon(
+        &self,
+        actor: Option<ActorId>,
+        future: impl Future<Output = ()> + 'static,
+    ) -> TaskHandle {
+        self.core.spawn(actor, true, Box::pin(future))
     }
 
     /// Ends a task now (Python's `terminate()`), dropping whatever it was
@@ -415,14 +484,7 @@ impl Ctx {
 
     /// Appends an event, stamped with the current time, to the trace.
     pub fn emit(&self, actor: ActorId, kind: EventKind, item: Option<ItemId>) {
-        let event = Event {
-            time: self.now(),
-            actor,
-            kind,
-            item,
-        };
-        self.core.events.set(self.core.events.get() + 1);
-        (self.core.observer.borrow_mut())(&event);
+        self.core.emit(actor, kind, item);
     }
 }
 

@@ -151,6 +151,9 @@ pub struct Counts {
     pub task_done: u64,
     pub dropped: u64,
     pub errors: u64,
+    /// Items a broker put back after an unacknowledged delivery (each is
+    /// got once more).
+    pub redelivered: u64,
 }
 
 /// Accumulates statistics from events, one at a time.
@@ -177,8 +180,12 @@ impl Stats {
         let c = &mut self.counts;
         match event.kind {
             EventKind::Produce => c.produced += 1,
-            EventKind::Put => {
-                c.put += 1;
+            EventKind::Put | EventKind::Redeliver => {
+                if event.kind == EventKind::Put {
+                    c.put += 1;
+                } else {
+                    c.redelivered += 1;
+                }
                 self.set_queue_len(event.time, self.queue_len + 1);
                 if let Some(item) = event.item {
                     if self.queued_since.insert(item, event.time).is_some() {
@@ -214,7 +221,9 @@ impl Stats {
                 c.consumed += 1;
                 self.end_busy(event.actor, event.time);
             }
-            EventKind::Terminate => self.end_busy(event.actor, event.time),
+            EventKind::Terminate | EventKind::Killed | EventKind::DaemonExit => {
+                self.end_busy(event.actor, event.time)
+            }
             EventKind::TaskDone => c.task_done += 1,
             EventKind::Error(_) => c.errors += 1,
             _ => {}
@@ -248,13 +257,14 @@ impl Stats {
         &self.waits
     }
 
-    /// Whether every item is accounted for: got exactly once, dropped, or —
-    /// `in_queue` as the queue itself counts — still queued.
+    /// Whether every item is accounted for: got exactly once per time it
+    /// went in (put, or redelivered by a broker), dropped, or — `in_queue`
+    /// as the queue itself counts — still queued.
     pub fn conserved(&self, in_queue: u64) -> bool {
         let c = &self.counts;
         self.violations == 0
             && self.queued_since.len() as u64 == in_queue
-            && c.put == c.got + c.dropped + in_queue
+            && c.put + c.redelivered == c.got + c.dropped + in_queue
     }
 
     /// The summary at virtual time `end` for a run with `consumers` consumers.
@@ -338,5 +348,27 @@ mod tests {
         assert_eq!(r.max_queue_len, 2);
         // Length 1 for 10 ns, 2 for 20 ns, 1 for 10 ns, then 0: area 60.
         assert!((r.mean_queue_len - 0.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_redelivered_item_may_be_got_again_and_is_counted_apart() {
+        let mut s = Stats::default();
+        s.record(&ev(0, EventKind::Put, 1));
+        s.record(&ev(10, EventKind::Get, 1));
+        s.record(&ev(20, EventKind::Get, 1));
+        assert!(!s.conserved(0), "a second get without a redelivery");
+        let mut s = Stats::default();
+        s.record(&ev(0, EventKind::Put, 1));
+        s.record(&ev(10, EventKind::Get, 1));
+        s.record(&ev(30, EventKind::Redeliver, 1));
+        assert_eq!((s.counts.put, s.counts.redelivered), (1, 1));
+        assert_eq!(s.queue_len(), 1);
+        assert!(s.conserved(1));
+        s.record(&ev(40, EventKind::Get, 1));
+        assert!(s.conserved(0));
+        assert_eq!(s.counts.got, 2);
+        // Waits: 10 ns, then 10 ns after the redelivery.
+        assert_eq!(s.waits().len(), 2);
+        assert_eq!(s.waits().mean(), 10.0);
     }
 }

@@ -49,6 +49,9 @@ pub enum Fault {
     TaskDoneTooMany,
     /// A put failed because the queue was shut down; the item was handed back.
     PutAfterShutdown,
+    /// An acknowledgement for a delivery that had already expired and been
+    /// redelivered: the broker rejects it (the work was done twice).
+    StaleAck,
 }
 
 /// The kinds of event.
@@ -84,6 +87,24 @@ pub enum EventKind {
     Drop,
     /// A fault the run survives.
     Error(Fault),
+    /// Main put a sentinel (a poison pill, Python's `q.put(None)`).
+    SentinelPut,
+    /// A consumer got a sentinel: it marks it done and stops.
+    SentinelGet,
+    /// Main shut the queue down (`q.shutdown(immediate)`).
+    Shutdown { immediate: bool },
+    /// The consumer's `get()` raised `ShutDown`: the queue is shut down and
+    /// empty, so it stops.
+    GetShutDown,
+    /// The consumer died while working on the item (failure injection).
+    Killed,
+    /// A daemon task ended because the main program ended.
+    DaemonExit,
+    /// Broker mode: the consumer acknowledged the item after its work.
+    Ack,
+    /// Broker mode: the item's delivery to this consumer was not acknowledged
+    /// within the visibility timeout; the item went back into the queue.
+    Redeliver,
 }
 
 impl EventKind {
@@ -105,6 +126,15 @@ impl EventKind {
             EventKind::Finish => "finish",
             EventKind::Drop => "drop",
             EventKind::Error(_) => "error",
+            EventKind::SentinelPut => "sentinel_put",
+            EventKind::SentinelGet => "sentinel_get",
+            EventKind::Shutdown { immediate: false } => "shutdown",
+            EventKind::Shutdown { immediate: true } => "shutdown_immediate",
+            EventKind::GetShutDown => "get_shut_down",
+            EventKind::Killed => "killed",
+            EventKind::DaemonExit => "daemon_exit",
+            EventKind::Ack => "ack",
+            EventKind::Redeliver => "redeliver",
         }
     }
 }

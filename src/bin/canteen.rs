@@ -17,8 +17,10 @@ mod cli {
 
     use canteen::args::{self, Args};
     use canteen::i18n::{self, Clock, Lang};
-    use canteen::run::{Outcome, Report, Run};
+    use canteen::run::{Outcome, Report};
     use canteen::scenario::{Config, ScenarioKind};
+    use canteen::termination::options::{self as lab_options, Reading};
+    use canteen::termination::report::{compare, comparison_table, Lab};
     use canteen::trace::{nanos_to_ms, Event, Role};
     use rand::Rng;
 
@@ -27,7 +29,9 @@ usage: canteen scenarios
        canteen run SCENARIO [--seed N] [--producers N] [--consumers N] [--items N]
                             [--capacity N] [--produce-delay D] [--consume-delay D]
                             [--until DURATION] [--json] [--events] [--lang zh|en]
-delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
+{LAB}
+delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s
+strategies S: {STRATEGIES}";
 
     /// What the command line asked for.
     struct Request {
@@ -35,6 +39,14 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
         json: bool,
         events: bool,
         lang: Lang,
+        /// `--compare`: every termination strategy for these settings.
+        compare: bool,
+    }
+
+    fn usage() -> String {
+        USAGE
+            .replace("{LAB}", lab_options::USAGE)
+            .replace("{STRATEGIES}", &canteen::termination::names())
     }
 
     pub fn main(args: Vec<String>) -> i32 {
@@ -54,11 +66,11 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
                 }
             },
             Some("help" | "--help" | "-h") => {
-                println!("{USAGE}");
+                println!("{}", usage());
                 0
             }
             _ => {
-                eprintln!("{USAGE}");
+                eprintln!("{}", usage());
                 2
             }
         }
@@ -70,7 +82,8 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
             .ok_or("run needs a scenario; see `canteen scenarios`")?;
         let scenario: ScenarioKind = scenario.parse()?;
         let mut config = Config::defaults(scenario, rand::rng().next_u64());
-        let (mut json, mut events, mut lang) = (false, false, lang);
+        let (mut json, mut events, mut lang, mut compare) = (false, false, lang, false);
+        let mut kill = Reading::default();
         let mut args = Args::new(options);
         while let Some(option) = args.next_option() {
             let whole = "a whole number";
@@ -91,15 +104,26 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
                 }
                 "--json" => json = true,
                 "--events" => events = true,
+                "--compare" if scenario == ScenarioKind::Termination => compare = true,
+                "--compare" => {
+                    return Err(format!(
+                        "{option}: only the termination scenario has this option"
+                    ))
+                }
+                other
+                    if lab_options::read(other, &mut args, &mut config.termination, &mut kill)? => {
+                }
                 other => return Err(args::unknown(other)),
             }
         }
+        lab_options::finish(&mut config.termination, kill)?;
         config.validate().map_err(|e| e.to_string())?;
         Ok(Request {
             config,
             json,
             events,
             lang,
+            compare,
         })
     }
 
@@ -109,7 +133,11 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
             json,
             events: keep_events,
             lang,
+            compare: comparing,
         } = request;
+        if comparing {
+            return print_comparison(&config, json, lang);
+        }
         let roles = config.roles();
         let scenario = config.scenario;
         let kept: Rc<RefCell<Vec<Event>>> = Rc::default();
@@ -130,21 +158,37 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
                 }
             }
         };
-        let mut run = Run::new(config, sink);
-        let outcome = run.run_to_end();
+        // The lab's books are kept for every scenario; only `termination`
+        // reports them.
+        let mut lab = Lab::new(config, sink);
+        let outcome = lab.run_mut().run_to_end();
+        let run = lab.run();
         let report = run.report(lang);
+        let lab_report = (scenario == ScenarioKind::Termination).then(|| lab.report(lang));
         let mut out = stdout.borrow_mut();
         let written = if json {
             let events = keep_events.then(|| kept.borrow());
-            write_json(
-                &mut *out,
-                &report,
-                events.as_deref().map(Vec::as_slice),
-                run.roles(),
-                lang,
-            )
+            let value = match &lab_report {
+                Some(lab) => serde_json::to_value(lab),
+                None => serde_json::to_value(&report),
+            };
+            value.map_err(io::Error::other).and_then(|value| {
+                write_json(
+                    &mut *out,
+                    value,
+                    scenario,
+                    events.as_deref().map(Vec::as_slice),
+                    run.roles(),
+                    lang,
+                )
+            })
         } else {
-            write_summary(&mut *out, &report, lang)
+            write_summary(&mut *out, &report, lang).and_then(|()| {
+                lab_report
+                    .iter()
+                    .flat_map(|r| i18n::termination::summary_lines(r, lang))
+                    .try_for_each(|line| writeln!(out, "{line}"))
+            })
         };
         if written.and_then(|()| out.flush()).is_err() {
             return 0; // stdout closed early: nothing left to tell.
@@ -153,20 +197,41 @@ delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s";
             eprintln!("canteen: conservation violated: an item was lost or got twice");
             return 1;
         }
+        if lab_report.is_some_and(|r| !r.accounted) {
+            eprintln!("canteen: the termination lab's books do not balance");
+            return 1;
+        }
         debug_assert!(outcome.is_over());
+        0
+    }
+
+    /// `--compare`: runs every strategy and prints the table (or JSON).
+    fn print_comparison(config: &Config, json: bool, lang: Lang) -> i32 {
+        let rows = compare(config);
+        let text = if json {
+            serde_json::json!({
+                "scenario": config.scenario.name(),
+                "seed": config.seed,
+                "comparison": rows,
+            })
+            .to_string()
+        } else {
+            comparison_table(&rows, lang)
+        };
+        // A closed pipe is not an error worth a panic.
+        let _ = writeln!(io::stdout().lock(), "{text}");
         0
     }
 
     fn write_json(
         out: &mut impl Write,
-        report: &Report,
+        mut value: serde_json::Value,
+        scenario: ScenarioKind,
         events: Option<&[Event]>,
         roles: &[Role],
         lang: Lang,
     ) -> io::Result<()> {
-        let mut value = serde_json::to_value(report).map_err(io::Error::other)?;
         if let Some(events) = events {
-            let scenario: ScenarioKind = report.scenario.parse().map_err(io::Error::other)?;
             let list: Vec<_> = events
                 .iter()
                 .map(|e| {

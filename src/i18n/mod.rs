@@ -3,6 +3,7 @@
 //! The command line and the page both read from here.
 
 pub mod python;
+pub mod termination;
 
 use std::fmt;
 
@@ -78,7 +79,7 @@ pub fn shop_name(index: u32, lang: Lang) -> String {
 pub fn actor_name(scenario: ScenarioKind, role: Role, lang: Lang) -> String {
     match role {
         Role::Main => lang.pick("主进程", "main").to_string(),
-        Role::Producer(i) if scenario == ScenarioKind::Hotdog => shop_name(i, lang),
+        Role::Producer(i) if scenario.hot_dogs() => shop_name(i, lang),
         Role::Producer(i) => match lang {
             Lang::Zh => format!("生产者{}", i + 1),
             Lang::En => format!("producer {}", i + 1),
@@ -92,13 +93,9 @@ pub fn actor_name(scenario: ScenarioKind, role: Role, lang: Lang) -> String {
 
 /// The full name of an item, as the seed prints it ("上海分店的热狗1").
 pub fn item_name(scenario: ScenarioKind, item: ItemId, lang: Lang) -> String {
-    match (scenario, lang) {
-        (ScenarioKind::Hotdog, Lang::Zh) => {
-            format!("{}的热狗{}", shop_name(item.origin, lang), item.seq)
-        }
-        (ScenarioKind::Hotdog, Lang::En) => {
-            format!("{} hot dog {}", shop_name(item.origin, lang), item.seq)
-        }
+    match (scenario.hot_dogs(), lang) {
+        (true, Lang::Zh) => format!("{}的热狗{}", shop_name(item.origin, lang), item.seq),
+        (true, Lang::En) => format!("{} hot dog {}", shop_name(item.origin, lang), item.seq),
         (_, Lang::Zh) => format!("生产者{}的第{}个数据", item.origin + 1, item.seq),
         (_, Lang::En) => format!("item {} of producer {}", item.seq, item.origin + 1),
     }
@@ -185,6 +182,17 @@ pub fn log_line(scenario: ScenarioKind, event: &Event, roles: &[Role], lang: Lan
         (EventKind::Drop, Lang::Zh) => format!("丢弃 {item}"),
         (EventKind::Drop, Lang::En) => format!("dropped {item}"),
         (EventKind::Error(fault), _) => fault_text(fault, lang).to_string(),
+        (
+            EventKind::SentinelPut
+            | EventKind::SentinelGet
+            | EventKind::Shutdown { .. }
+            | EventKind::GetShutDown
+            | EventKind::Killed
+            | EventKind::DaemonExit
+            | EventKind::Ack
+            | EventKind::Redeliver,
+            _,
+        ) => termination::log_line(event.kind, &item, lang).unwrap_or_default(),
     }
 }
 
@@ -199,6 +207,7 @@ pub fn fault_text(fault: Fault, lang: Lang) -> &'static str {
             "QueueShutDown：队列已关闭，放入失败",
             "QueueShutDown: the queue is shut down, the put failed",
         ),
+        Fault::StaleAck => termination::stale_ack(lang),
     }
 }
 
@@ -217,6 +226,7 @@ pub fn scenario_summary(kind: ScenarioKind, lang: Lang) -> &'static str {
             "自定义：任意数量的生产者、消费者、容量和延迟分布",
             "custom: any number of producers and consumers, any capacity and delay distributions",
         ),
+        ScenarioKind::Termination => termination::summary(lang),
     }
 }
 

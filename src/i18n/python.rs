@@ -149,8 +149,8 @@ pub fn py_text(lang: Lang) -> &'static PyText {
 /// the variables `name` (its producer's name) and `i` (0-based index).
 pub fn py_item_expr(scenario: ScenarioKind, lang: Lang) -> &'static str {
     match (scenario, lang) {
-        (ScenarioKind::Hotdog, Lang::Zh) => r#""%s的热狗%s" % (name, (i + 1))"#,
-        (ScenarioKind::Hotdog, Lang::En) => r#""%s hot dog %s" % (name, (i + 1))"#,
+        (s, Lang::Zh) if s.hot_dogs() => r#""%s的热狗%s" % (name, (i + 1))"#,
+        (s, Lang::En) if s.hot_dogs() => r#""%s hot dog %s" % (name, (i + 1))"#,
         (_, Lang::Zh) => r#""%s的第%s个数据" % (name, (i + 1))"#,
         (_, Lang::En) => r#""item %s of %s" % ((i + 1), name)"#,
     }

@@ -1,0 +1,107 @@
+//! Broker semantics for the termination lab (`--broker-ack`): an item taken
+//! from the queue is a *delivery* that stays pending until the consumer
+//! acknowledges it after its work. A delivery not acknowledged within the
+//! visibility timeout is given up on and its item goes back into the queue
+//! for another consumer, as Redis Streams' pending list (`XAUTOCLAIM`) or a
+//! message queue's unacknowledged messages do: nothing is lost, but an item
+//! may be processed twice (at-least-once delivery).
+//!
+//! Underneath is the same [`JoinableQueue`]: a valid acknowledgement is its
+//! `task_done()`, and a redelivery puts the item back *before* finishing the
+//! abandoned delivery, so `q.join()` returns exactly when every item's last
+//! delivery was acknowledged.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::queue::JoinableQueue;
+use crate::scenario::Parcel;
+use crate::sim::Ctx;
+use crate::trace::{ActorId, EventKind, Fault, ItemId};
+
+/// One delivery of an item to a consumer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Delivery(u64);
+
+#[derive(Default)]
+struct Pending {
+    next: u64,
+    /// Unacknowledged deliveries: the item and the consumer holding it.
+    deliveries: HashMap<Delivery, (ItemId, ActorId)>,
+}
+
+/// The acknowledgement bookkeeping around a queue. Cheap to clone.
+#[derive(Clone)]
+pub struct Broker {
+    ctx: Ctx,
+    queue: JoinableQueue<Parcel>,
+    visibility_timeout: Duration,
+    pending: Rc<RefCell<Pending>>,
+}
+
+impl Broker {
+    pub fn new(ctx: &Ctx, queue: &JoinableQueue<Parcel>, visibility_timeout: Duration) -> Self {
+        Broker {
+            ctx: ctx.clone(),
+            queue: queue.clone(),
+            visibility_timeout,
+            pending: Rc::default(),
+        }
+    }
+
+    /// Records that `consumer` got `item` and starts its visibility timer
+    /// (a daemon task: it never keeps the run going).
+    pub fn deliver(&self, consumer: ActorId, item: ItemId) -> Delivery {
+        let delivery = {
+            let mut pending = self.pending.borrow_mut();
+            let delivery = Delivery(pending.next);
+            pending.next += 1;
+            pending.deliveries.insert(delivery, (item, consumer));
+            delivery
+        };
+        let broker = self.clone();
+        self.ctx
+            .spawn_daemon(None, async move { broker.expire(delivery).await });
+        delivery
+    }
+
+    /// Acknowledges a delivery after the work: `ack` in the trace and the
+    /// queue's `task_done()`. A delivery that already expired (its item was
+    /// redelivered) is rejected with a `StaleAck` error: the work was done
+    /// twice.
+    pub fn ack(&self, consumer: ActorId, item: ItemId, delivery: Delivery) {
+        let valid = self
+            .pending
+            .borrow_mut()
+            .deliveries
+            .remove(&delivery)
+            .is_some();
+        let (kind, item) = match (valid, valid && self.queue.task_done().is_ok()) {
+            (true, true) => (EventKind::Ack, Some(item)),
+            (true, false) => (EventKind::Error(Fault::TaskDoneTooMany), Some(item)),
+            (false, _) => (EventKind::Error(Fault::StaleAck), Some(item)),
+        };
+        self.ctx.emit(consumer, kind, item);
+    }
+
+    /// Waits out the visibility timeout; if the delivery is still pending,
+    /// puts its item back (`redeliver`, by the consumer that held it), then
+    /// finishes the abandoned delivery.
+    async fn expire(self, delivery: Delivery) {
+        self.ctx.sleep(self.visibility_timeout).await;
+        let Some((item, holder)) = self.pending.borrow_mut().deliveries.remove(&delivery) else {
+            return;
+        };
+        match self.queue.put(Parcel::Item(item)).await {
+            Ok(()) => self.ctx.emit(holder, EventKind::Redeliver, Some(item)),
+            Err(_) => {
+                let fault = Fault::PutAfterShutdown;
+                self.ctx.emit(holder, EventKind::Error(fault), Some(item));
+            }
+        }
+        // Cannot fail: the abandoned delivery still counts as unfinished.
+        let _ = self.queue.task_done();
+    }
+}

@@ -1,0 +1,505 @@
+//! The termination lab's strings, in 中文 and English: its log lines, the
+//! strategies, verdicts, blocked-on badges, the explanations of each way a
+//! run can fail to stop or lose items, and the command line's summary.
+
+use std::time::Duration;
+
+use super::Lang;
+use crate::delay::DurationText;
+use crate::lines::Blocked;
+use crate::termination::report::Verdict;
+use crate::termination::Strategy;
+use crate::trace::{EventKind, WaitingOn};
+
+/// The log line of one of the lab's events (`item` is the item's full
+/// name, empty if none); `None` for the foundation's events.
+pub fn log_line(kind: EventKind, item: &str, lang: Lang) -> Option<String> {
+    Some(match (kind, lang) {
+        (EventKind::SentinelPut, Lang::Zh) => "q.put(None)：放入一个哨兵（毒丸）".into(),
+        (EventKind::SentinelPut, Lang::En) => "q.put(None): a sentinel (poison pill)".into(),
+        (EventKind::SentinelGet, Lang::Zh) => "q.get() → None：收到哨兵，task_done() 后结束".into(),
+        (EventKind::SentinelGet, Lang::En) => {
+            "q.get() → None: a sentinel; task_done(), then stop".into()
+        }
+        (EventKind::Shutdown { immediate: false }, Lang::Zh) => {
+            "q.shutdown()：不再接受放入；消费者取完剩下的就结束".into()
+        }
+        (EventKind::Shutdown { immediate: false }, Lang::En) => {
+            "q.shutdown(): no more puts; the consumers drain what is left, then stop".into()
+        }
+        (EventKind::Shutdown { immediate: true }, Lang::Zh) => {
+            "q.shutdown(immediate=True)：队列里剩下的数据被丢弃".into()
+        }
+        (EventKind::Shutdown { immediate: true }, Lang::En) => {
+            "q.shutdown(immediate=True): the queued items are dropped".into()
+        }
+        (EventKind::GetShutDown, Lang::Zh) => {
+            "q.get() 抛出 ShutDown：队列已关闭且已取空，结束".into()
+        }
+        (EventKind::GetShutDown, Lang::En) => {
+            "q.get() raised ShutDown: the queue is shut down and empty; stop".into()
+        }
+        (EventKind::Killed, Lang::Zh) => format!("处理 {item} 时进程意外死亡"),
+        (EventKind::Killed, Lang::En) => format!("died while working on {item}"),
+        (EventKind::DaemonExit, Lang::Zh) => "守护进程：随主进程一起结束".into(),
+        (EventKind::DaemonExit, Lang::En) => "daemon: ends with main".into(),
+        (EventKind::Ack, Lang::Zh) => format!("确认（ack）{item}"),
+        (EventKind::Ack, Lang::En) => format!("ack {item}"),
+        (EventKind::Redeliver, Lang::Zh) => {
+            format!("{item} 的投递超时未确认：重新放回队列")
+        }
+        (EventKind::Redeliver, Lang::En) => {
+            format!("the delivery of {item} was not acknowledged in time: back in the queue")
+        }
+        _ => return None,
+    })
+}
+
+/// The message of a stale acknowledgement.
+pub fn stale_ack(lang: Lang) -> &'static str {
+    lang.pick(
+        "确认被拒绝：这次投递已超时，数据已重新投递（处理了两次）",
+        "ack rejected: this delivery had expired and the item was redelivered (processed twice)",
+    )
+}
+
+/// The scenario's one-line summary.
+pub fn summary(lang: Lang) -> &'static str {
+    lang.pick(
+        "怎样结束：七种结束方式并排比较，外加两个经典错误和一个中途死掉的消费者",
+        "how to stop: seven ways to end, side by side, plus the two classic mistakes and a consumer that dies mid-item",
+    )
+}
+
+/// The scenario's name in the picker.
+pub fn title(lang: Lang) -> &'static str {
+    lang.pick("怎样结束（终止实验）", "How to stop (termination lab)")
+}
+
+/// The scenario's problem and answer.
+pub fn explanation(lang: Lang) -> (&'static str, &'static str) {
+    (
+        lang.pick(
+            "怎么知道今天的热狗真的吃完了？生产者做完了，还要确认做出来的每一个都处理完了，消费者才能结束。",
+            "How do we know today's hot dogs are really all eaten? The producers must be done, and every item made must be processed, before the consumers may stop.",
+        ),
+        lang.pick(
+            "选一种结束方式，再比较全部方式：谁处理了哪些数据、丢了哪些、是否卡住、消费者在最后一个数据之后多久结束。",
+            "Pick a way to stop, then compare them all: which items were processed or dropped, whether the run completed or is stuck, and how long after the last item the consumers stopped.",
+        ),
+    )
+}
+
+/// A strategy's name in the picker and the table.
+pub fn strategy_title(strategy: Strategy, lang: Lang) -> &'static str {
+    match strategy {
+        Strategy::None => lang.pick("不发信号", "No signal"),
+        Strategy::JoinTerminate => lang.pick("join + terminate", "join + terminate"),
+        Strategy::Daemon => lang.pick("守护进程", "Daemon consumers"),
+        Strategy::Sentinel => lang.pick("哨兵（每个消费者一个）", "Sentinels, one each"),
+        Strategy::SentinelBug => lang.pick("只放一个哨兵（错误）", "One sentinel for all (bug)"),
+        Strategy::Shutdown => lang.pick("shutdown()", "shutdown()"),
+        Strategy::ShutdownImmediate => {
+            lang.pick("shutdown(immediate=True)", "shutdown(immediate=True)")
+        }
+    }
+}
+
+/// What a strategy does, in one sentence.
+pub fn strategy_description(strategy: Strategy, lang: Lang) -> &'static str {
+    match strategy {
+        Strategy::None => lang.pick(
+            "普通队列的做法：没有人告诉消费者活干完了，它们永远等在 get()。",
+            "The seed's plain queue: nobody tells the consumers the work is over, so they wait in get() forever.",
+        ),
+        Strategy::JoinTerminate => lang.pick(
+            "种子的做法：p.join() 等生产者做完，q.join() 等每个数据都 task_done()，然后 terminate() 消费者。",
+            "The seed's fix: p.join() waits for the producers, q.join() for a task_done() per item, then terminate() the consumers.",
+        ),
+        Strategy::Daemon => lang.pick(
+            "消费者设为守护进程：p.join()、q.join() 之后主进程结束，消费者随之结束。",
+            "Daemon consumers: after p.join() and q.join() main simply ends, and the consumers end with it.",
+        ),
+        Strategy::Sentinel => lang.pick(
+            "生产者做完后，主进程给每个消费者放一个哨兵（None），消费者收到就结束，主进程再 join() 它们。",
+            "When the producers are done, main puts one sentinel (None) per consumer; each stops at its sentinel, and main joins them.",
+        ),
+        Strategy::SentinelBug => lang.pick(
+            "经典错误：只放一个哨兵，却有好几个消费者——其余的永远等下去。",
+            "The classic bug: one sentinel for several consumers; the others wait forever.",
+        ),
+        Strategy::Shutdown => lang.pick(
+            "生产者做完后 q.shutdown()：消费者取完剩下的数据，get() 抛出 ShutDown，它们就结束。",
+            "When the producers are done, q.shutdown(): the consumers drain the queue, then get() raises ShutDown and they stop.",
+        ),
+        Strategy::ShutdownImmediate => lang.pick(
+            "q.shutdown(immediate=True)：队列里还没取走的数据直接丢弃，计为丢弃。",
+            "q.shutdown(immediate=True): the items still queued are dropped, and counted as dropped.",
+        ),
+    }
+}
+
+/// A verdict in words.
+pub fn verdict(verdict: Verdict, lang: Lang) -> &'static str {
+    match verdict {
+        Verdict::Running => lang.pick("运行中", "running"),
+        Verdict::AllProcessed => lang.pick(
+            "完成：每个数据都处理了一次",
+            "completed: every item processed once",
+        ),
+        Verdict::Duplicates => lang.pick(
+            "完成：都处理了，有的处理了两次",
+            "completed: all processed, some twice",
+        ),
+        Verdict::Incomplete => lang.pick(
+            "完成，但有数据没处理",
+            "completed, but items were not processed",
+        ),
+        Verdict::Stuck => lang.pick("卡住（永远等待）", "stuck (waits forever)"),
+        Verdict::TimeLimit => lang.pick("到达时间上限", "time limit reached"),
+    }
+}
+
+/// The blocked-on badge: what the task waits on and its place in the line,
+/// e.g. "get() · 2nd of 3".
+pub fn badge(blocked: Blocked, waits_on: &str, lang: Lang) -> String {
+    if matches!(blocked.on, WaitingOn::TaskJoin(_)) {
+        return match lang {
+            Lang::Zh => format!("等待 {waits_on}"),
+            Lang::En => format!("waits on {waits_on}"),
+        };
+    }
+    let Blocked { place, line, .. } = blocked;
+    match lang {
+        Lang::Zh => format!("等待 {waits_on} · 排第 {place} 位，共 {line} 个"),
+        Lang::En => format!("waits on {waits_on} · {} of {line}", ordinal(place)),
+    }
+}
+
+/// 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A consumer died mid-item on a joinable queue.
+pub fn killed_joinable(who: &str, item: &str, join_hangs: bool, lang: Lang) -> String {
+    let hang = match (join_hangs, lang) {
+        (true, Lang::Zh) => "，q.join() 永远等下去",
+        (true, Lang::En) => ", and q.join() waits forever",
+        (false, _) => "",
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{who} 处理 {item} 时死掉了：它已经 get() 了 {item}，却永远不会 task_done()。task_done() 不是确认（ack）：没有人会重做 {item}{hang}。"
+        ),
+        Lang::En => format!(
+            "{who} died while working on {item}: {item} was got but will never be task_done(). task_done() is not an acknowledgement: nobody will redo {item}{hang}."
+        ),
+    }
+}
+
+/// A consumer died mid-item with broker acknowledgements. `redelivery`:
+/// `None` if the item was not redelivered, else the consumer that got it
+/// next, if any.
+pub fn killed_broker(
+    who: &str,
+    item: &str,
+    visibility_timeout: Duration,
+    redelivery: Option<Option<String>>,
+    lang: Lang,
+) -> String {
+    let vt = DurationText(visibility_timeout);
+    let what = match (redelivery, lang) {
+        (Some(Some(to)), Lang::Zh) => format!("重新投递给了 {to}：没有丢失"),
+        (Some(Some(to)), Lang::En) => format!("was redelivered to {to}: nothing lost"),
+        (Some(None), Lang::Zh) => "重新放回了队列，但再没有消费者来取".to_string(),
+        (Some(None), Lang::En) => {
+            "went back into the queue, but no consumer took it again".to_string()
+        }
+        (None, Lang::Zh) => "还没来得及重新投递，运行就结束了".to_string(),
+        (None, Lang::En) => "was never redelivered: the run ended first".to_string(),
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{who} 处理 {item} 时死掉了；这次投递没有确认，可见性超时（{vt}）后，{item} {what}。"
+        ),
+        Lang::En => format!(
+            "{who} died while working on {item}; that delivery was never acknowledged, so after the visibility timeout ({vt}) {item} {what}."
+        ),
+    }
+}
+
+/// A kill was asked for but never happened.
+pub fn kill_missed(lang: Lang) -> &'static str {
+    lang.pick(
+        "要杀死的消费者在那个时间之后没再处理数据，所以没有死。",
+        "The consumer to kill did not work on an item at or after that time, so it did not die.",
+    )
+}
+
+/// A consumer forgot one `task_done()` (or acknowledgement).
+pub fn forgot_task_done(
+    who: &str,
+    item: &str,
+    broker: bool,
+    join_hangs: bool,
+    lang: Lang,
+) -> String {
+    match (broker, join_hangs, lang) {
+        (true, _, Lang::Zh) => format!(
+            "{who} 处理完 {item} 后忘了确认：超时后 {item} 被重新投递，又处理了一次。"
+        ),
+        (true, _, Lang::En) => format!(
+            "{who} forgot to acknowledge {item}: after the visibility timeout it was redelivered and processed again."
+        ),
+        (false, true, Lang::Zh) => format!(
+            "{who} 处理完 {item} 后忘了 task_done()：未完成计数停在 1，q.join() 永远不会返回。"
+        ),
+        (false, true, Lang::En) => format!(
+            "{who} forgot task_done() for {item}: the unfinished count stays at 1 and q.join() never returns."
+        ),
+        (false, false, Lang::Zh) => format!(
+            "{who} 处理完 {item} 后忘了 task_done()：未完成计数停在 1，但这种结束方式不等 q.join()，所以没人发现。"
+        ),
+        (false, false, Lang::En) => format!(
+            "{who} forgot task_done() for {item}: the unfinished count stays at 1, but this way of stopping never waits in q.join(), so nobody notices."
+        ),
+    }
+}
+
+/// One `task_done()` (or acknowledgement) too many. `early_join_ms`: when
+/// `q.join()` returned too early because of it.
+pub fn extra_task_done(
+    who: &str,
+    item: &str,
+    raised: bool,
+    broker: bool,
+    early_join_ms: Option<f64>,
+    lang: Lang,
+) -> String {
+    let call = if broker { "ack" } else { "task_done()" };
+    match (raised, broker, lang) {
+        (true, false, Lang::Zh) => format!(
+            "{who} 在 {item} 之后多调用了一次 task_done()：ValueError: task_done() called too many times，计数不变，运行继续。"
+        ),
+        (true, false, Lang::En) => format!(
+            "{who} called task_done() once too often after {item}: ValueError: task_done() called too many times; the count is unchanged and the run goes on."
+        ),
+        (true, true, Lang::Zh) => {
+            format!("{who} 对 {item} 确认了两次：第二次确认被拒绝，运行继续。")
+        }
+        (true, true, Lang::En) => format!(
+            "{who} acknowledged {item} twice: the second {call} was rejected and the run goes on."
+        ),
+        (false, _, lang) => {
+            let early = match (early_join_ms, lang) {
+                (Some(t), Lang::Zh) => format!(
+                    "于是 q.join() 在 {t:.0} ms 就返回了，那时还有数据没处理完。"
+                ),
+                (Some(t), Lang::En) => format!(
+                    "So q.join() returned at {t:.0} ms, while items were still unprocessed."
+                ),
+                (None, _) => String::new(),
+            };
+            match lang {
+                Lang::Zh => format!(
+                    "{who} 在 {item} 之后多调用了一次 {call}，当时还有别的未完成任务：没有报错，但计数少了一个。{early}"
+                ),
+                Lang::En => format!(
+                    "{who} called {call} once too often after {item} while other tasks were unfinished: no error, but the count is now one short. {early}"
+                )
+                .trim_end()
+                .to_string(),
+            }
+        }
+    }
+}
+
+/// An item's own `task_done()` refused because an extra call had already
+/// taken the count to 0.
+pub fn refused_task_done(who: &str, item: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{who} 对 {item} 的 task_done() 抛出 ValueError：之前多调用的那一次已经把计数减到了 0。"
+        ),
+        Lang::En => format!(
+            "{who}'s own task_done() for {item} raised ValueError: the earlier extra call had already taken the count to 0."
+        ),
+    }
+}
+
+/// Items processed more than once.
+pub fn duplicates(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "有 {n} 次重复处理：某次投递超时时，消费者其实还在处理（至少一次投递）。"
+        ),
+        Lang::En => format!(
+            "{n} duplicate processing(s): a delivery timed out while its consumer was still working (at-least-once delivery)."
+        ),
+    }
+}
+
+/// Why the no-signal strategy is stuck.
+pub fn no_signal(lang: Lang) -> &'static str {
+    lang.pick(
+        "没有人告诉消费者活干完了：队列空了，它们就永远等在 get()。",
+        "Nobody tells the consumers that the work is over: once the queue is empty they wait in get() forever.",
+    )
+}
+
+/// Why the one-sentinel bug is stuck.
+pub fn too_few_sentinels(sentinels: u64, consumers: u32, waiting: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{consumers} 个消费者只放了 {sentinels} 个哨兵：{waiting} 个消费者永远收不到，永远等在 get()，主进程也在 join() 里等它们。"
+        ),
+        Lang::En => format!(
+            "Only {sentinels} sentinel(s) for {consumers} consumers: {waiting} never get one and wait in get() forever, and main waits for them in join()."
+        ),
+    }
+}
+
+/// Items dropped by an immediate shutdown.
+pub fn dropped_at_shutdown(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("shutdown(immediate=True) 丢弃了队列里的 {n} 个数据。"),
+        Lang::En => format!("shutdown(immediate=True) dropped {n} queued item(s)."),
+    }
+}
+
+/// Items still queued when the run completed.
+pub fn left_in_queue(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("运行结束时队列里还剩 {n} 个数据，没人处理。"),
+        Lang::En => format!("{n} item(s) are left in the queue, never processed."),
+    }
+}
+
+/// Items lost because their consumer was stopped mid-item.
+pub fn lost_at_stop(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 个数据在处理中途被结束的消费者带走了。"),
+        Lang::En => format!("{n} item(s) were lost: their consumer was stopped mid-item."),
+    }
+}
+
+/// The command line's lines after the foundation's summary.
+pub fn summary_lines(report: &crate::termination::report::LabReport, lang: Lang) -> Vec<String> {
+    let r = report;
+    let ms = |t: Option<f64>| t.map_or(never(lang).to_string(), |t| format!("{t:.3} ms"));
+    let mut lines = vec![match lang {
+        Lang::Zh => format!(
+            "结束方式 {}{}  结论 {}",
+            r.strategy,
+            if r.broker_ack {
+                "（broker 确认）"
+            } else {
+                ""
+            },
+            verdict(r.verdict, lang)
+        ),
+        Lang::En => format!(
+            "strategy {}{}  verdict {}",
+            r.strategy,
+            if r.broker_ack { " (broker acks)" } else { "" },
+            verdict(r.verdict, lang)
+        ),
+    }];
+    lines.push(match lang {
+        Lang::Zh => format!(
+            "处理 {}  重复 {}  丢弃 {}  丢失 {}  队列中 {}  处理中 {}  确认 {}  重新投递 {}  账目{}",
+            r.processed,
+            r.duplicates,
+            r.run.dropped,
+            r.lost,
+            r.run.in_queue,
+            r.in_progress,
+            r.acked,
+            r.redelivered,
+            if r.accounted { "相符" } else { "不符" }
+        ),
+        Lang::En => format!(
+            "processed {}  duplicates {}  dropped {}  lost {}  in_queue {}  in_progress {}  acked {}  redelivered {}  books {}",
+            r.processed,
+            r.duplicates,
+            r.run.dropped,
+            r.lost,
+            r.run.in_queue,
+            r.in_progress,
+            r.acked,
+            r.redelivered,
+            if r.accounted { "balance" } else { "DO NOT balance" }
+        ),
+    });
+    lines.push(match lang {
+        Lang::Zh => format!(
+            "最后一个数据 {}  消费者全部结束 {}  间隔 {}",
+            ms(r.last_item_ms),
+            ms(r.consumers_stopped_ms),
+            ms(r.stop_lag_ms)
+        ),
+        Lang::En => format!(
+            "last item {}  consumers stopped {}  lag {}",
+            ms(r.last_item_ms),
+            ms(r.consumers_stopped_ms),
+            ms(r.stop_lag_ms)
+        ),
+    });
+    lines.extend(r.diagnosis.iter().cloned());
+    lines
+}
+
+/// The comparison table's column headings.
+pub fn table_headings(lang: Lang) -> [&'static str; 10] {
+    match lang {
+        Lang::Zh => [
+            "结束方式",
+            "结论",
+            "处理",
+            "丢弃",
+            "丢失",
+            "重复",
+            "剩下",
+            "卡住",
+            "结束时间",
+            "停止延迟",
+        ],
+        Lang::En => [
+            "strategy",
+            "verdict",
+            "processed",
+            "dropped",
+            "lost",
+            "duplicates",
+            "left",
+            "stuck",
+            "end",
+            "stop lag",
+        ],
+    }
+}
+
+/// A verdict in one or two words, for the table.
+pub fn verdict_short(verdict: Verdict, lang: Lang) -> &'static str {
+    match verdict {
+        Verdict::Running => lang.pick("运行中", "running"),
+        Verdict::AllProcessed => lang.pick("全部处理", "all processed"),
+        Verdict::Duplicates => lang.pick("有重复", "duplicates"),
+        Verdict::Incomplete => lang.pick("有遗漏", "incomplete"),
+        Verdict::Stuck => lang.pick("卡住", "stuck"),
+        Verdict::TimeLimit => lang.pick("时间上限", "time limit"),
+    }
+}
+
+/// "never", for a stop that does not happen.
+pub fn never(lang: Lang) -> &'static str {
+    lang.pick("永不", "never")
+}

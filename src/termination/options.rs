@@ -1,0 +1,150 @@
+//! The termination lab's `canteen run` options (`--strategy`, the failure
+//! injections, `--broker-ack`), read with the shared [`Args`] reader so
+//! every error is one line naming the option.
+
+use crate::args::Args;
+use crate::termination::{Kill, KillWhen, Settings};
+
+/// The options, for the usage text.
+pub const USAGE: &str = "\
+       canteen run termination [the options above] [--strategy S] [--compare]
+                            [--kill-consumer N [--kill-at DURATION | --kill-chance P]]
+                            [--forget-task-done N] [--extra-task-done N]
+                            [--broker-ack [--visibility-timeout DURATION]]";
+
+/// Where a kill option stands while the options are read: `--kill-at` and
+/// `--kill-chance` may come before or after `--kill-consumer`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Reading {
+    consumer: Option<u32>,
+    when: Option<(&'static str, KillWhen)>,
+}
+
+/// Reads `option` into `settings` if it is one of the lab's; `Ok(false)` if
+/// it is not.
+pub fn read(
+    option: &str,
+    args: &mut Args<'_>,
+    settings: &mut Settings,
+    reading: &mut Reading,
+) -> Result<bool, String> {
+    match option {
+        "--strategy" => {
+            settings.strategy = args
+                .value(option)?
+                .parse()
+                .map_err(|e| format!("{option}: {e}"))?;
+        }
+        "--forget-task-done" => {
+            settings.forget_task_done = Some(args.number(option, "a whole number from 1")?)
+        }
+        "--extra-task-done" => {
+            settings.extra_task_done = Some(args.number(option, "a whole number from 1")?)
+        }
+        "--kill-consumer" => {
+            reading.consumer = Some(args.number(option, "a consumer number from 1")?)
+        }
+        "--kill-at" => reading.when = Some(("--kill-at", KillWhen::At(args.duration(option)?))),
+        "--kill-chance" => {
+            let p: f64 = args.number(option, "a probability from 0 to 1")?;
+            reading.when = Some(("--kill-chance", KillWhen::Chance(p)));
+        }
+        "--broker-ack" => settings.broker_ack = true,
+        "--visibility-timeout" => settings.visibility_timeout = args.duration(option)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Completes the kill option once every option was read: a kill time or
+/// chance needs `--kill-consumer`; a consumer alone dies during its first
+/// item.
+pub fn finish(settings: &mut Settings, reading: Reading) -> Result<(), String> {
+    settings.kill = match (reading.consumer, reading.when) {
+        (None, None) => None,
+        (None, Some((option, _))) => return Err(format!("{option} needs --kill-consumer N")),
+        (Some(consumer), when) => Some(Kill {
+            consumer,
+            when: when.map_or(KillWhen::At(std::time::Duration::ZERO), |(_, w)| w),
+        }),
+    };
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::termination::Strategy;
+
+    fn parse(list: &[&str]) -> Result<Settings, String> {
+        let owned: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        let mut args = Args::new(&owned);
+        let mut settings = Settings::default();
+        let mut reading = Reading::default();
+        while let Some(option) = args.next_option() {
+            if !read(option, &mut args, &mut settings, &mut reading)? {
+                return Err(format!("not mine: {option}"));
+            }
+        }
+        finish(&mut settings, reading)?;
+        Ok(settings)
+    }
+
+    #[test]
+    fn reads_every_option() {
+        let s = parse(&[
+            "--kill-at",
+            "2s",
+            "--strategy",
+            "sentinel-bug",
+            "--kill-consumer",
+            "2",
+            "--forget-task-done",
+            "3",
+            "--extra-task-done",
+            "10",
+            "--broker-ack",
+            "--visibility-timeout",
+            "500ms",
+        ])
+        .unwrap();
+        assert_eq!(s.strategy, Strategy::SentinelBug);
+        assert_eq!(
+            s.kill,
+            Some(Kill {
+                consumer: 2,
+                when: KillWhen::At(Duration::from_secs(2))
+            })
+        );
+        assert_eq!((s.forget_task_done, s.extra_task_done), (Some(3), Some(10)));
+        assert!(s.broker_ack);
+        assert_eq!(s.visibility_timeout, Duration::from_millis(500));
+        let s = parse(&["--kill-consumer", "1"]).unwrap();
+        assert_eq!(s.kill.unwrap().when, KillWhen::At(Duration::ZERO));
+        let s = parse(&["--kill-chance", "0.25", "--kill-consumer", "3"]).unwrap();
+        assert_eq!(s.kill.unwrap().when, KillWhen::Chance(0.25));
+        assert_eq!(parse(&["--seed"]), Err("not mine: --seed".into()));
+    }
+
+    #[test]
+    fn errors_name_the_option() {
+        let err = parse(&["--strategy", "poison"]).unwrap_err();
+        assert!(err.starts_with("--strategy: 'poison' is not a strategy; choose one of none|"));
+        assert_eq!(
+            parse(&["--kill-at", "1s"]),
+            Err("--kill-at needs --kill-consumer N".into())
+        );
+        assert!(parse(&["--kill-chance", "often"])
+            .unwrap_err()
+            .starts_with("--kill-chance: 'often' is not a probability"));
+        assert!(parse(&["--visibility-timeout", "5"])
+            .unwrap_err()
+            .starts_with("--visibility-timeout:"));
+        assert_eq!(
+            parse(&["--forget-task-done"]),
+            Err("--forget-task-done needs a value".into())
+        );
+    }
+}
