@@ -50,7 +50,7 @@ pub struct WaitBin {
 }
 
 /// Chart data accumulated from events, one at a time, in time order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     points: Vec<Point>,
     /// Bucket width: a point covers `[k·width, (k+1)·width)` where
@@ -275,6 +275,47 @@ impl Series {
     pub fn wait_count(&self) -> u64 {
         self.wait_count
     }
+
+    /// Everything the three charts draw at virtual time `end`, for a queue
+    /// of `capacity` (0 = unbounded).
+    pub fn chart_data(&self, end: Nanos, capacity: usize) -> ChartData {
+        let (produced, consumed) = self.flow_steps(end);
+        ChartData {
+            end,
+            capacity,
+            queue: self.queue_steps(end),
+            produced,
+            consumed,
+            waits: self.wait_bins(),
+            wait_count: self.wait_count,
+        }
+    }
+}
+
+/// A snapshot of the charts' data at one moment (what the chart
+/// components take as props).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartData {
+    /// The moment shown: the right end of the time axes.
+    pub end: Nanos,
+    /// The queue's capacity; 0 = unbounded.
+    pub capacity: usize,
+    /// Queue length over time ([`Series::queue_steps`]).
+    pub queue: Steps,
+    /// Cumulative items produced and consumed ([`Series::flow_steps`]).
+    pub produced: Steps,
+    pub consumed: Steps,
+    /// Waiting times ([`Series::wait_bins`]).
+    pub waits: Vec<WaitBin>,
+    /// Items got so far (the histogram's total).
+    pub wait_count: u64,
+}
+
+impl ChartData {
+    /// The largest value of a step polyline.
+    pub fn peak(steps: &[(Nanos, u64)]) -> u64 {
+        steps.iter().map(|&(_, v)| v).max().unwrap_or(0)
+    }
 }
 
 /// Polyline vertices from `(0, 0)`, without repeats.
@@ -333,9 +374,24 @@ impl Axis {
         Axis { max, step }
     }
 
-    /// The tick values, from 0 to `max`.
+    /// An axis ending exactly at `data_max` (e.g. the moment shown), with
+    /// nice ticks inside it; like [`Axis::new`] when `data_max` is not
+    /// positive.
+    pub fn exact(data_max: f64, ticks: u32) -> Axis {
+        let nice = Axis::new(data_max, ticks, false);
+        if data_max.is_finite() && data_max > 0.0 {
+            Axis {
+                max: data_max,
+                step: nice.step,
+            }
+        } else {
+            nice
+        }
+    }
+
+    /// The tick values, from 0 up to `max`.
     pub fn ticks(&self) -> Vec<f64> {
-        let n = (self.max / self.step).round() as u32;
+        let n = (self.max / self.step + 1e-9).floor() as u32;
         (0..=n).map(|i| f64::from(i) * self.step).collect()
     }
 
@@ -504,6 +560,25 @@ mod tests {
     }
 
     #[test]
+    fn chart_data_is_the_series_at_one_moment() {
+        let mut s = Series::default();
+        s.record(&ev(MS, EventKind::Produce, 1));
+        s.record(&ev(MS, EventKind::Put, 1));
+        s.record(&ev(3 * MS, EventKind::Get, 1));
+        let data = s.chart_data(4 * MS, 5);
+        assert_eq!(data.end, 4 * MS);
+        assert_eq!(data.capacity, 5);
+        assert_eq!(data.queue, s.queue_steps(4 * MS));
+        assert_eq!(ChartData::peak(&data.queue), 1);
+        assert_eq!(ChartData::peak(&data.produced), 1);
+        assert_eq!(ChartData::peak(&data.consumed), 0);
+        assert_eq!(data.wait_count, 1);
+        assert_eq!(data.waits.iter().map(|b| b.count).sum::<u64>(), 1);
+        // An earlier moment cuts the steps.
+        assert_eq!(ChartData::peak(&s.chart_data(0, 5).queue), 0);
+    }
+
+    #[test]
     fn axes_use_nice_steps_and_cover_the_data() {
         let a = Axis::new(7.3, 5, false);
         assert_eq!((a.max, a.step), (8.0, 2.0));
@@ -528,6 +603,10 @@ mod tests {
                 }
             );
         }
+        let a = Axis::exact(5.8, 5);
+        assert_eq!((a.max, a.step), (5.8, 2.0));
+        assert_eq!(a.ticks(), vec![0.0, 2.0, 4.0]);
+        assert_eq!(Axis::exact(0.0, 5), Axis::new(0.0, 5, false));
         let a = Axis::new(1234.0, 5, false);
         assert_eq!((a.max, a.step), (1500.0, 500.0));
         assert_eq!(a.label(1000.0), "1000");

@@ -2,6 +2,7 @@
 //! lines in the seed's style, wait explanations and scenario descriptions.
 //! The command line and the page both read from here.
 
+pub mod charts;
 pub mod python;
 pub mod termination;
 
