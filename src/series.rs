@@ -92,7 +92,9 @@ impl Series {
         match event.kind {
             EventKind::Produce => self.produced += 1,
             EventKind::Consume => self.consumed += 1,
-            EventKind::Put => {
+            // A redelivered item is back in the queue, waiting again (as
+            // `Stats` counts it).
+            EventKind::Put | EventKind::Redeliver => {
                 self.queue += 1;
                 if let Some(item) = event.item {
                     self.queued.push_back((item, t));
@@ -557,6 +559,21 @@ mod tests {
         s.record(&ev(2 * MS, EventKind::Get, 2));
         assert_eq!(s.wait_count(), 1);
         assert_eq!(s.queue_steps(3 * MS).last(), Some(&(3 * MS, 0)));
+    }
+
+    #[test]
+    fn a_redelivered_item_queues_and_waits_again() {
+        let mut s = Series::default();
+        s.record(&ev(0, EventKind::Put, 1));
+        s.record(&ev(MS, EventKind::Get, 1));
+        s.record(&ev(5 * MS, EventKind::Redeliver, 1));
+        assert_eq!(s.queue_steps(6 * MS).last(), Some(&(6 * MS, 1)));
+        s.record(&ev(7 * MS, EventKind::Get, 1));
+        assert_eq!(s.wait_count(), 2);
+        // The second wait is 2 ms (from the redelivery), not 7 ms.
+        let last = *s.wait_bins().last().unwrap();
+        assert!(last.from <= 2 * MS && 2 * MS < last.to, "{last:?}");
+        assert_eq!(s.produced(), 0);
     }
 
     #[test]
