@@ -13,6 +13,7 @@ pub mod delay;
 pub mod export;
 pub mod i18n;
 pub mod lines;
+pub mod playground;
 pub mod python;
 pub mod queue;
 pub mod run;
@@ -22,5 +23,7 @@ pub mod sim;
 pub mod stats;
 pub mod termination;
 pub mod trace;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use queue::JoinableQueue;

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod python;
 pub mod termination;
+pub mod ui;
 
 use std::fmt;
 

@@ -1,0 +1,488 @@
+//! The page's words, in 中文 and English: labels, buttons, states of the
+//! stage, counters, validation messages, link notices and the panic banner.
+//! Fixed labels are [`T`] variants; sentences with values are functions.
+
+use super::{actor_name, item_name, Clock, Lang};
+use crate::playground::form::{DelayKind, DurationProblem, Field, Problem};
+use crate::playground::link::LinkError;
+use crate::playground::stage::{ConsumerState, MainStep, ProducerState};
+use crate::run::Outcome;
+use crate::scenario::ScenarioKind;
+use crate::trace::Role;
+
+/// A fixed label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum T {
+    Title,
+    Subtitle,
+    Language,
+    CopyLink,
+    LinkCopied,
+    Dismiss,
+    Scenario,
+    Settings,
+    SettingsResetHint,
+    FixSettings,
+    Seed,
+    NewSeed,
+    Producers,
+    Consumers,
+    Items,
+    Capacity,
+    CapacityHint,
+    ProduceDelay,
+    ConsumeDelay,
+    DelayShape,
+    DurationHint,
+    From,
+    To,
+    Value,
+    Mean,
+    Controls,
+    Play,
+    Pause,
+    Replay,
+    Step,
+    RunToEnd,
+    Reset,
+    Speed,
+    KeysHint,
+    Stage,
+    Queue,
+    Main,
+    QueueEmpty,
+    Unbounded,
+    MainSpawned,
+    MainFinished,
+    StuckTitle,
+    Counters,
+    Produced,
+    InQueue,
+    BeingProcessed,
+    Consumed,
+    TaskDone,
+    Unfinished,
+    Dropped,
+    VirtualTime,
+    Timeline,
+    TimelineHint,
+    Log,
+    LogEmpty,
+    Time,
+    Actor,
+    Event,
+    Charts,
+    ChartsPending,
+    Python,
+    PythonPending,
+    Export,
+    ExportPending,
+    Problem,
+    Solution,
+    PanicTitle,
+    PanicReset,
+    Footer,
+}
+
+impl T {
+    /// The label in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            T::Title => ("食堂 Canteen", "Canteen"),
+            T::Subtitle => (
+                "生产者–消费者演练场：看队列如何让快慢不同的双方各干各的",
+                "A producer–consumer playground: watch a queue let a fast side and a slow side each work at its own pace",
+            ),
+            T::Language => ("语言", "Language"),
+            T::CopyLink => ("复制本次运行的链接", "Copy a link to this run"),
+            T::LinkCopied => ("链接已复制", "Link copied"),
+            T::Dismiss => ("知道了", "Dismiss"),
+            T::Scenario => ("场景", "Scenario"),
+            T::Settings => ("设置", "Settings"),
+            T::SettingsResetHint => ("修改任何设置都会重新开始这次运行。", "Changing any setting starts the run again."),
+            T::FixSettings => ("请先修正下面标出的设置，运行才能开始。", "Fix the settings marked below to start the run."),
+            T::Seed => ("随机种子", "Seed"),
+            T::NewSeed => ("换一个随机种子", "New random seed"),
+            T::Producers => ("生产者", "Producers"),
+            T::Consumers => ("消费者", "Consumers"),
+            T::Items => ("每个生产者做几个", "Items per producer"),
+            T::Capacity => ("队列容量", "Queue capacity"),
+            T::CapacityHint => ("0 表示不限容量", "0 means unbounded"),
+            T::ProduceDelay => ("生产一个的耗时", "Time to produce one"),
+            T::ConsumeDelay => ("消费一个的耗时", "Time to consume one"),
+            T::DelayShape => ("分布", "Distribution"),
+            T::DurationHint => ("时长写作 250ms 或 1.5s", "durations like 250ms or 1.5s"),
+            T::From => ("从", "from"),
+            T::To => ("到", "to"),
+            T::Value => ("时长", "duration"),
+            T::Mean => ("均值", "mean"),
+            T::Controls => ("播放控制", "Playback"),
+            T::Play => ("播放", "Play"),
+            T::Pause => ("暂停", "Pause"),
+            T::Replay => ("重新播放", "Replay"),
+            T::Step => ("单步", "Step"),
+            T::RunToEnd => ("直接运行到结束", "Run to the end"),
+            T::Reset => ("重置", "Reset"),
+            T::Speed => ("速度", "Speed"),
+            T::KeysHint => ("快捷键：空格 播放/暂停 · → 单步 · r 重置", "Keys: space play/pause · → step · r reset"),
+            T::Stage => ("现场", "Stage"),
+            T::Queue => ("队列", "Queue"),
+            T::Main => ("主进程", "Main program"),
+            T::QueueEmpty => ("空", "empty"),
+            T::Unbounded => ("不限容量", "unbounded"),
+            T::MainSpawned => (
+                "启动了生产者和消费者进程，没有 join()",
+                "started the producer and consumer processes; no join()",
+            ),
+            T::MainFinished => ("主进程已结束", "main has finished"),
+            T::StuckTitle => ("运行卡住了", "The run is stuck"),
+            T::Counters => ("计数", "Counters"),
+            T::Produced => ("已生产", "Produced"),
+            T::InQueue => ("队列中", "In queue"),
+            T::BeingProcessed => ("处理中", "Being processed"),
+            T::Consumed => ("已消费", "Consumed"),
+            T::TaskDone => ("已完成 task_done()", "Done (task_done)"),
+            T::Unfinished => ("未完成任务", "Unfinished tasks"),
+            T::Dropped => ("丢弃", "Dropped"),
+            T::VirtualTime => ("虚拟时间", "Virtual time"),
+            T::Timeline => ("时间线", "Timeline"),
+            T::TimelineHint => (
+                "拖动到任意时刻：运行是确定的，可以随时重算",
+                "Drag to any moment: the run is deterministic, so any moment can be recomputed",
+            ),
+            T::Log => ("日志", "Log"),
+            T::LogEmpty => ("还没有事件。按“播放”或“单步”开始。", "No events yet. Press Play or Step to start."),
+            T::Time => ("时间", "time"),
+            T::Actor => ("谁", "who"),
+            T::Event => ("事件", "event"),
+            T::Charts => ("图表", "Charts"),
+            T::ChartsPending => ("图表即将加入。", "Charts are coming."),
+            T::Python => ("对应的 Python 代码", "The same program in Python"),
+            T::PythonPending => ("Python 代码即将加入。", "The Python code is coming."),
+            T::Export => ("导出", "Export"),
+            T::ExportPending => ("导出即将加入。", "Export is coming."),
+            T::Problem => ("问题", "The problem"),
+            T::Solution => ("解决办法", "How the queue solves it"),
+            T::PanicTitle => ("出错了，页面停止了运行。", "Something went wrong and the page stopped."),
+            T::PanicReset => ("重置页面", "Reset the page"),
+            T::Footer => (
+                "同样的设置和种子总是得到同样的运行。时间是虚拟的：1× 表示 1 秒虚拟时间用 1 秒真实时间。",
+                "The same settings and seed always give the same run. Time is virtual: at 1×, one virtual second takes one real second.",
+            ),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+/// A scenario's explanation: the problem it shows, and how the queue (or
+/// `join()`/`task_done()`) solves it.
+pub fn scenario_explanation(kind: ScenarioKind, lang: Lang) -> (&'static str, &'static str) {
+    match kind {
+        ScenarioKind::Plain => (
+            lang.pick(
+                "生产者做完就结束了，但消费者不知道：它一直等在 q.get()，程序永远不会结束。",
+                "The producer finishes, but the consumer cannot know that: it waits in q.get() forever, and the program never ends.",
+            ),
+            lang.pick(
+                "用 JoinableQueue：消费者每处理完一个就调用 task_done()，主进程先 p.join() 等生产者做完，再 q.join() 等所有数据处理完，然后 terminate() 消费者。试试“热狗”场景。",
+                "Use a JoinableQueue: the consumer calls task_done() after each item; main waits for the producers with p.join(), then for every item with q.join(), and then terminates the consumer. Try the hot-dog scenario.",
+            ),
+        ),
+        ScenarioKind::Hotdog => (
+            lang.pick(
+                "两家分店做热狗的速度时快时慢，吃的人也有自己的节奏。没有队列，双方就得互相等待，效率低。",
+                "Two shops make hot dogs at changing speeds, and the eater has a pace of their own. Without a queue each side would have to wait for the other.",
+            ),
+            lang.pick(
+                "队列把双方解耦：做好的热狗先放进队列。task_done() 标记每个热狗吃完了，所以 p.join() 之后，q.join() 恰好在全部吃完时返回，主进程就可以放心地 terminate() 吃的人。",
+                "The queue decouples them: finished hot dogs wait in it. task_done() marks each one eaten, so after p.join() (the shops are done) q.join() returns exactly when everything is eaten, and main can safely terminate() the eater.",
+            ),
+        ),
+        ScenarioKind::Custom => (
+            lang.pick(
+                "调整数字看看：生产者比消费者快，队列就越积越长；设了容量，队列满时生产者只好等待（背压）。",
+                "Change the numbers: when producers outpace consumers the queue grows; with a capacity, producers must wait when it is full (backpressure).",
+            ),
+            lang.pick(
+                "队列吸收双方速度的差异和突发；join()/task_done() 让主进程知道什么时候全部处理完。",
+                "The queue absorbs bursts and differences in speed; join()/task_done() tell main when everything is processed.",
+            ),
+        ),
+        ScenarioKind::Termination => super::termination::explanation(lang),
+    }
+}
+
+/// The label of a settings field.
+pub fn field_label(field: Field, lang: Lang) -> &'static str {
+    match field {
+        Field::Seed => T::Seed,
+        Field::Producers => T::Producers,
+        Field::Consumers => T::Consumers,
+        Field::Items => T::Items,
+        Field::Capacity => T::Capacity,
+        Field::ProduceDelay => T::ProduceDelay,
+        Field::ConsumeDelay => T::ConsumeDelay,
+    }
+    .get(lang)
+}
+
+/// The name of a delay shape.
+pub fn delay_kind(kind: DelayKind, lang: Lang) -> &'static str {
+    match kind {
+        DelayKind::Const => lang.pick("固定", "constant"),
+        DelayKind::Uniform => lang.pick("均匀分布（范围）", "uniform range"),
+        DelayKind::Exp => lang.pick("指数分布（均值）", "exponential (mean)"),
+    }
+}
+
+/// What is wrong with a field, as a sentence.
+pub fn problem(problem: &Problem, lang: Lang) -> String {
+    match (problem, lang) {
+        (Problem::Empty, _) => lang.pick("请填写一个值。", "Enter a value.").to_string(),
+        (Problem::NotWholeNumber(text), Lang::Zh) => format!("“{text}”不是整数。"),
+        (Problem::NotWholeNumber(text), Lang::En) => format!("'{text}' is not a whole number."),
+        (Problem::OutOfRange { value, lo, hi }, Lang::Zh) => {
+            format!("{value} 超出范围：请用 {lo} 到 {hi}。")
+        }
+        (Problem::OutOfRange { value, lo, hi }, Lang::En) => {
+            format!("{value} is out of range; use {lo} to {hi}.")
+        }
+        (Problem::Duration(kind, text), Lang::Zh) => match kind {
+            DurationProblem::NoUnit => {
+                format!("“{text}”缺少单位：数字后面加 ms 或 s，如 250ms 或 1s。")
+            }
+            DurationProblem::NotNumber => format!("“{text}”不是数字加 ms 或 s。"),
+            DurationProblem::Negative => format!("“{text}”是负数；时长不能小于 0。"),
+            DurationProblem::TooLong => format!("“{text}”超过了 24 小时的上限。"),
+        },
+        (Problem::Duration(kind, text), Lang::En) => match kind {
+            DurationProblem::NoUnit => {
+                format!("'{text}' needs a unit: a number followed by ms or s, e.g. 250ms or 1s.")
+            }
+            DurationProblem::NotNumber => format!("'{text}' is not a number followed by ms or s."),
+            DurationProblem::Negative => format!("'{text}' is negative; durations are 0 or more."),
+            DurationProblem::TooLong => format!("'{text}' is longer than the limit of 24 hours."),
+        },
+        (Problem::LowerAboveUpper, _) => lang
+            .pick(
+                "下限大于上限。",
+                "The lower bound is above the upper bound.",
+            )
+            .to_string(),
+        (Problem::NotADelay(text), Lang::Zh) => {
+            format!("“{text}”不是延迟；请写 const:250ms、uniform:0ms..1s 或 exp:100ms。")
+        }
+        (Problem::NotADelay(text), Lang::En) => {
+            format!("'{text}' is not a delay; use const:250ms, uniform:0ms..1s or exp:100ms.")
+        }
+        (Problem::Engine(message), _) => message.clone(),
+    }
+}
+
+/// Why a link could not be read, as a whole notice.
+pub fn link_error(error: &LinkError, lang: Lang) -> String {
+    let why = match (error, lang) {
+        (LinkError::Malformed(part), Lang::Zh) => format!("“{part}”不是 键=值 的形式"),
+        (LinkError::Malformed(part), Lang::En) => format!("'{part}' is not key=value"),
+        (LinkError::UnknownKey(key), Lang::Zh) => format!("不认识的键“{key}”"),
+        (LinkError::UnknownKey(key), Lang::En) => format!("unknown key '{key}'"),
+        (LinkError::Repeated(key), Lang::Zh) => format!("键“{key}”出现了不止一次"),
+        (LinkError::Repeated(key), Lang::En) => format!("key '{key}' appears more than once"),
+        (LinkError::UnknownScenario(name), Lang::Zh) => format!("没有叫“{name}”的场景"),
+        (LinkError::UnknownScenario(name), Lang::En) => format!("there is no scenario '{name}'"),
+        (LinkError::UnknownLang(code), Lang::Zh) => format!("语言“{code}”不可用（zh 或 en）"),
+        (LinkError::UnknownLang(code), Lang::En) => {
+            format!("language '{code}' is not available (zh or en)")
+        }
+        (LinkError::BadSpeed(text), Lang::Zh) => {
+            format!("速度“{text}”无效（0.25 到 1000）")
+        }
+        (LinkError::BadSpeed(text), Lang::En) => {
+            format!("speed '{text}' is not valid (0.25 to 1000)")
+        }
+        (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
+    };
+    match lang {
+        Lang::Zh => format!("无法读取这个链接（{why}），现在显示的是默认设置。"),
+        Lang::En => format!("This link could not be read ({why}); showing the defaults instead."),
+    }
+}
+
+/// A run's state, for the status badge.
+pub fn outcome(outcome: Outcome, playing: bool, lang: Lang) -> &'static str {
+    match outcome {
+        Outcome::Running if playing => lang.pick("运行中", "Playing"),
+        Outcome::Running => lang.pick("已暂停", "Paused"),
+        Outcome::Completed => lang.pick("已完成", "Completed"),
+        Outcome::Stuck => lang.pick("卡住了", "Stuck"),
+        Outcome::TimeLimit => lang.pick("到达时间上限", "Time limit reached"),
+    }
+}
+
+/// The speed as shown in the picker: `0.25×`, `100×`.
+pub fn speed(speed: f64) -> String {
+    format!("{speed}×")
+}
+
+/// What a producer lane says.
+pub fn producer_state(scenario: ScenarioKind, state: ProducerState, lang: Lang) -> String {
+    let item = |i| item_name(scenario, i, lang);
+    match (state, lang) {
+        (ProducerState::Producing(i), Lang::Zh) => format!("正在做 {}", item(i)),
+        (ProducerState::Producing(i), Lang::En) => format!("making {}", item(i)),
+        (ProducerState::Putting(i), Lang::Zh) => format!("q.put({})", item(i)),
+        (ProducerState::Putting(i), Lang::En) => format!("q.put({})", item(i)),
+        (ProducerState::Blocked(i), Lang::Zh) => format!("队列满了，拿着 {} 等在 put()", item(i)),
+        (ProducerState::Blocked(i), Lang::En) => {
+            format!("queue full: waits in put() with {}", item(i))
+        }
+        (ProducerState::Done, _) => lang.pick("做完了", "done").to_string(),
+    }
+}
+
+/// What a consumer lane says; `stuck` when the run is stuck.
+pub fn consumer_state(
+    scenario: ScenarioKind,
+    state: ConsumerState,
+    stuck: bool,
+    lang: Lang,
+) -> String {
+    match state {
+        ConsumerState::Idle => lang.pick("调用 q.get()", "calling q.get()").to_string(),
+        ConsumerState::WaitingGet if stuck => lang
+            .pick("永远等在 q.get()", "waits in q.get() forever")
+            .to_string(),
+        ConsumerState::WaitingGet => lang
+            .pick("队列空了，等在 q.get()", "queue empty: waits in q.get()")
+            .to_string(),
+        ConsumerState::Working(i) => match lang {
+            Lang::Zh => format!("正在处理 {}", item_name(scenario, i, lang)),
+            Lang::En => format!("working on {}", item_name(scenario, i, lang)),
+        },
+        ConsumerState::Terminated => lang.pick("已被 terminate()", "terminated").to_string(),
+        ConsumerState::Finished => lang.pick("已结束", "finished").to_string(),
+    }
+}
+
+/// A lane's tally: `made 3` / `done 4`.
+pub fn made(n: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已做 {n}"),
+        Lang::En => format!("made {n}"),
+    }
+}
+
+/// See [`made`].
+pub fn consumed(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已处理 {n}"),
+        Lang::En => format!("done {n}"),
+    }
+}
+
+/// A main step's label.
+pub fn main_step(scenario: ScenarioKind, step: MainStep, roles: &[Role], lang: Lang) -> String {
+    match step {
+        MainStep::JoinProducer(actor) => {
+            let name = roles
+                .get(actor.0 as usize)
+                .map(|&r| actor_name(scenario, r, lang))
+                .unwrap_or_default();
+            format!("p.join() ({name})")
+        }
+        MainStep::JoinQueue => "q.join()".to_string(),
+        MainStep::Terminate => "c.terminate()".to_string(),
+    }
+}
+
+/// The queue's fill: `3 / 5` or `3 (unbounded)`.
+pub fn queue_fill(len: usize, capacity: usize, lang: Lang) -> String {
+    if capacity == 0 {
+        match lang {
+            Lang::Zh => format!("{len}（{}）", T::Unbounded.get(lang)),
+            Lang::En => format!("{len} ({})", T::Unbounded.get(lang)),
+        }
+    } else {
+        format!("{len} / {capacity}")
+    }
+}
+
+/// "+12 more" after the drawn slots or lanes.
+pub fn more(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {n} 个"),
+        Lang::En => format!("+{n} more"),
+    }
+}
+
+/// "12 older lines are not shown".
+pub fn log_omitted(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("较早的 {n} 行没有显示（只保留最新的）"),
+        Lang::En => format!("{n} older lines are not shown (only the newest are kept)"),
+    }
+}
+
+/// The timeline's position: `1.234s / 5.000s`.
+pub fn timeline_position(now: u64, end: u64) -> String {
+    format!("{} / {}", Clock(now), Clock(end))
+}
+
+/// The panic banner's detail line.
+pub fn panic_detail(message: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("错误信息：{message}"),
+        Lang::En => format!("Error: {message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_has_a_sentence_in_both_languages_that_names_the_text() {
+        let problems = [
+            Problem::NotWholeNumber("abc".into()),
+            Problem::OutOfRange {
+                value: "abc".into(),
+                lo: 1,
+                hi: 2,
+            },
+            Problem::Duration(DurationProblem::NoUnit, "abc".into()),
+            Problem::Duration(DurationProblem::NotNumber, "abc".into()),
+            Problem::Duration(DurationProblem::Negative, "abc".into()),
+            Problem::Duration(DurationProblem::TooLong, "abc".into()),
+            Problem::NotADelay("abc".into()),
+        ];
+        for p in &problems {
+            let zh = problem(p, Lang::Zh);
+            let en = problem(p, Lang::En);
+            assert!(zh.contains("abc") && en.contains("abc"), "{p:?}");
+            assert_ne!(zh, en);
+        }
+    }
+
+    #[test]
+    fn english_messages_match_the_engines_wording() {
+        use crate::delay::parse_duration;
+        for (kind, text) in [
+            (DurationProblem::NoUnit, "250"),
+            (DurationProblem::NotNumber, "xms"),
+            (DurationProblem::Negative, "-1s"),
+            (DurationProblem::TooLong, "100000s"),
+        ] {
+            let ours = problem(&Problem::Duration(kind, text.into()), Lang::En);
+            let engine = parse_duration(text).unwrap_err();
+            assert_eq!(ours.trim_end_matches('.'), engine);
+        }
+    }
+
+    #[test]
+    fn link_notices_say_defaults_are_shown() {
+        let e = LinkError::UnknownKey("zz".into());
+        assert!(link_error(&e, Lang::En).contains("'zz'"));
+        assert!(link_error(&e, Lang::En).contains("defaults"));
+        assert!(link_error(&e, Lang::Zh).contains("默认"));
+    }
+}

@@ -1,0 +1,438 @@
+//! What the stage shows at one moment of a run — each producer's and
+//! consumer's state, the queue's contents, the main program's progress — and
+//! the bounded log, all derived from the event stream alone (so a live run,
+//! a stepped run and a run rebuilt for the timeline look the same).
+
+use std::collections::VecDeque;
+
+use crate::scenario::Config;
+use crate::trace::{ActorId, Event, EventKind, ItemId, Role};
+
+/// What a producer is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProducerState {
+    /// Making this item (sleeping its produce delay).
+    Producing(ItemId),
+    /// Made this item and is putting it into the queue.
+    Putting(ItemId),
+    /// Waits in `put()` with this item: the queue is full.
+    Blocked(ItemId),
+    /// Its function returned.
+    Done,
+}
+
+/// What a consumer is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerState {
+    /// About to call `get()` (at the start, or between two items).
+    Idle,
+    /// Waits in `get()`: the queue is empty.
+    WaitingGet,
+    /// Got this item and works on it (sleeping its consume delay).
+    Working(ItemId),
+    /// Stopped by main's `terminate()`.
+    Terminated,
+    /// Its function returned.
+    Finished,
+}
+
+/// A producer lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProducerLane {
+    pub actor: ActorId,
+    pub state: ProducerState,
+    /// Items made so far.
+    pub made: u32,
+}
+
+/// A consumer lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConsumerLane {
+    pub actor: ActorId,
+    pub state: ConsumerState,
+    /// Items finished so far.
+    pub consumed: u64,
+}
+
+/// One step of the main program, in the order it takes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MainStep {
+    /// `p.join()` for this producer.
+    JoinProducer(ActorId),
+    /// `q.join()`.
+    JoinQueue,
+    /// `c.terminate()` for every consumer.
+    Terminate,
+}
+
+/// Where a main step stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    Pending,
+    /// Main is at this step (waiting in it, for the joins).
+    Active,
+    Done,
+}
+
+/// The stage at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stage {
+    roles: Vec<Role>,
+    producers: Vec<ProducerLane>,
+    consumers: Vec<ConsumerLane>,
+    /// The items in the queue, oldest (next to be got) first.
+    queue: VecDeque<ItemId>,
+    capacity: usize,
+    steps: Vec<MainStep>,
+    /// Index into `steps` of the step main is at (`steps.len()`: past all).
+    main_cursor: usize,
+    main_finished: bool,
+}
+
+impl Stage {
+    /// The stage before the first event of a run of `config`.
+    pub fn new(config: &Config) -> Stage {
+        let roles = config.roles();
+        let mut producers = Vec::new();
+        let mut consumers = Vec::new();
+        for (index, role) in roles.iter().enumerate() {
+            let actor = ActorId(index as u32);
+            match *role {
+                Role::Producer(origin) => producers.push(ProducerLane {
+                    actor,
+                    state: ProducerState::Producing(ItemId { origin, seq: 1 }),
+                    made: 0,
+                }),
+                Role::Consumer(_) => consumers.push(ConsumerLane {
+                    actor,
+                    state: ConsumerState::Idle,
+                    consumed: 0,
+                }),
+                Role::Main => {}
+            }
+        }
+        let steps = if config.scenario.joinable() {
+            producers
+                .iter()
+                .map(|p| MainStep::JoinProducer(p.actor))
+                .chain([MainStep::JoinQueue, MainStep::Terminate])
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Stage {
+            roles,
+            producers,
+            consumers,
+            queue: VecDeque::new(),
+            capacity: config.capacity,
+            steps,
+            main_cursor: 0,
+            main_finished: false,
+        }
+    }
+
+    /// Takes one event into account.
+    pub fn record(&mut self, event: &Event) {
+        match self.roles.get(event.actor.0 as usize) {
+            Some(Role::Producer(i)) => self.record_producer(*i as usize, event),
+            Some(Role::Consumer(i)) => self.record_consumer(*i as usize, event),
+            Some(Role::Main) => self.record_main(event),
+            None => {}
+        }
+        // The queue itself, whoever acted on it.
+        match (event.kind, event.item) {
+            (EventKind::Put, Some(item)) => self.queue.push_back(item),
+            (EventKind::Get | EventKind::Drop, Some(item)) => {
+                if self.queue.front() == Some(&item) {
+                    self.queue.pop_front();
+                } else if let Some(at) = self.queue.iter().position(|&i| i == item) {
+                    self.queue.remove(at);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn record_producer(&mut self, index: usize, event: &Event) {
+        let Some(lane) = self.producers.get_mut(index) else {
+            return;
+        };
+        match (event.kind, event.item) {
+            (EventKind::Produce, Some(item)) => {
+                lane.made += 1;
+                lane.state = ProducerState::Putting(item);
+            }
+            (EventKind::PutBlocked, Some(item)) => lane.state = ProducerState::Blocked(item),
+            (EventKind::Put, Some(item)) => {
+                lane.state = ProducerState::Producing(ItemId {
+                    origin: item.origin,
+                    seq: item.seq + 1,
+                });
+            }
+            (EventKind::Finish, _) => lane.state = ProducerState::Done,
+            _ => {}
+        }
+    }
+
+    fn record_consumer(&mut self, index: usize, event: &Event) {
+        let Some(lane) = self.consumers.get_mut(index) else {
+            return;
+        };
+        match (event.kind, event.item) {
+            (EventKind::GetBlocked, _) => lane.state = ConsumerState::WaitingGet,
+            (EventKind::Get, Some(item)) => lane.state = ConsumerState::Working(item),
+            (EventKind::Consume, _) => {
+                lane.consumed += 1;
+                lane.state = ConsumerState::Idle;
+            }
+            (EventKind::Terminate, _) => {
+                lane.state = ConsumerState::Terminated;
+                // Main is at its terminate step while it stops consumers.
+                if let Some(at) = self.steps.iter().position(|s| *s == MainStep::Terminate) {
+                    self.main_cursor = self.main_cursor.max(at);
+                }
+            }
+            (EventKind::Finish, _) => lane.state = ConsumerState::Finished,
+            _ => {}
+        }
+    }
+
+    fn record_main(&mut self, event: &Event) {
+        let position = |step: MainStep| self.steps.iter().position(|s| *s == step);
+        match event.kind {
+            EventKind::TaskJoinStart(actor) => {
+                if let Some(at) = position(MainStep::JoinProducer(actor)) {
+                    self.main_cursor = at;
+                }
+            }
+            EventKind::TaskJoinDone(actor) => {
+                if let Some(at) = position(MainStep::JoinProducer(actor)) {
+                    self.main_cursor = at + 1;
+                }
+            }
+            EventKind::JoinStart => {
+                if let Some(at) = position(MainStep::JoinQueue) {
+                    self.main_cursor = at;
+                }
+            }
+            EventKind::JoinDone => {
+                if let Some(at) = position(MainStep::JoinQueue) {
+                    self.main_cursor = at + 1;
+                }
+            }
+            EventKind::Finish => {
+                self.main_cursor = self.steps.len();
+                self.main_finished = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// The actor table (index = [`ActorId`]).
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    pub fn producers(&self) -> &[ProducerLane] {
+        &self.producers
+    }
+
+    pub fn consumers(&self) -> &[ConsumerLane] {
+        &self.consumers
+    }
+
+    /// The queued items, oldest first.
+    pub fn queue(&self) -> &VecDeque<ItemId> {
+        &self.queue
+    }
+
+    /// The queue's capacity; 0 = unbounded.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Main's steps with where each stands.
+    pub fn main_steps(&self) -> impl Iterator<Item = (MainStep, StepStatus)> + '_ {
+        self.steps.iter().enumerate().map(|(i, &step)| {
+            let status = match i.cmp(&self.main_cursor) {
+                std::cmp::Ordering::Less => StepStatus::Done,
+                std::cmp::Ordering::Equal => StepStatus::Active,
+                std::cmp::Ordering::Greater => StepStatus::Pending,
+            };
+            (step, status)
+        })
+    }
+
+    /// Whether main's function returned.
+    pub fn main_finished(&self) -> bool {
+        self.main_finished
+    }
+
+    /// Items consumers hold right now (got, not yet finished).
+    pub fn in_progress(&self) -> usize {
+        self.consumers
+            .iter()
+            .filter(|c| matches!(c.state, ConsumerState::Working(_)))
+            .count()
+    }
+}
+
+/// The newest events of a run, at most `capacity`, and how many older ones
+/// were left out. Entries keep the event, not its text, so the log follows a
+/// change of language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Log {
+    entries: VecDeque<(u64, Event)>,
+    capacity: usize,
+    total: u64,
+}
+
+impl Log {
+    /// An empty log that keeps the newest `capacity` events (at least one).
+    pub fn new(capacity: usize) -> Log {
+        let capacity = capacity.max(1);
+        Log {
+            entries: VecDeque::with_capacity(capacity),
+            capacity,
+            total: 0,
+        }
+    }
+
+    pub fn push(&mut self, event: Event) {
+        if self.entries.len() == self.capacity {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((self.total, event));
+        self.total += 1;
+    }
+
+    /// The kept events, oldest first, each with its index in the run.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = &(u64, Event)> {
+        self.entries.iter()
+    }
+
+    /// Events seen in all.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Events left out (older than the kept ones).
+    pub fn omitted(&self) -> u64 {
+        self.total - self.entries.len() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{Outcome, Run};
+    use crate::scenario::ScenarioKind;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Runs `config` to the end, feeding a stage, and returns both.
+    fn staged(config: Config) -> (Run, Stage) {
+        let stage = Rc::new(RefCell::new(Stage::new(&config)));
+        let mut run = {
+            let stage = Rc::clone(&stage);
+            Run::new(config, move |e| stage.borrow_mut().record(e))
+        };
+        run.run_to_end();
+        let stage = stage.borrow().clone();
+        (run, stage)
+    }
+
+    #[test]
+    fn hotdog_ends_with_producers_done_consumer_terminated_and_main_past_every_step() {
+        let (run, stage) = staged(Config::defaults(ScenarioKind::Hotdog, 42));
+        assert_eq!(run.outcome(), Outcome::Completed);
+        assert!(stage
+            .producers()
+            .iter()
+            .all(|p| p.state == ProducerState::Done && p.made == 5));
+        assert_eq!(stage.consumers().len(), 1);
+        assert_eq!(stage.consumers()[0].state, ConsumerState::Terminated);
+        assert_eq!(stage.consumers()[0].consumed, 10);
+        assert!(stage.queue().is_empty());
+        let steps: Vec<_> = stage.main_steps().collect();
+        assert_eq!(steps.len(), 4, "p1.join, p2.join, q.join, terminate");
+        assert!(steps.iter().all(|&(_, s)| s == StepStatus::Done));
+        assert!(stage.main_finished());
+    }
+
+    #[test]
+    fn plain_ends_with_the_consumer_waiting_on_get_and_no_main_steps() {
+        let (run, stage) = staged(Config::defaults(ScenarioKind::Plain, 1));
+        assert_eq!(run.outcome(), Outcome::Stuck);
+        assert_eq!(stage.consumers()[0].state, ConsumerState::WaitingGet);
+        assert_eq!(stage.main_steps().count(), 0);
+        assert!(stage.main_finished());
+    }
+
+    #[test]
+    fn a_full_queue_blocks_producers_and_the_stage_queue_matches_the_engine_queue() {
+        let mut config = Config::defaults(ScenarioKind::Custom, 3);
+        config.producers = 3;
+        config.capacity = 2;
+        config.produce_delay = "const:10ms".parse().unwrap();
+        config.consume_delay = "const:100ms".parse().unwrap();
+        let stage = Rc::new(RefCell::new(Stage::new(&config)));
+        let mut run = {
+            let stage = Rc::clone(&stage);
+            Run::new(config, move |e| stage.borrow_mut().record(e))
+        };
+        let mut saw_blocked = false;
+        while !run.step().is_over() {
+            let stage = stage.borrow();
+            assert_eq!(stage.queue().len(), run.queue().len());
+            assert!(stage.queue().len() <= 2);
+            saw_blocked |= stage
+                .producers()
+                .iter()
+                .any(|p| matches!(p.state, ProducerState::Blocked(_)));
+            let working = stage.in_progress() as u64;
+            let counts = run.counts();
+            assert_eq!(working, counts.got - counts.consumed);
+        }
+        assert!(saw_blocked, "fast producers must hit the capacity of 2");
+    }
+
+    #[test]
+    fn main_is_at_the_join_it_waits_in() {
+        let config = Config::defaults(ScenarioKind::Hotdog, 5);
+        let stage = Rc::new(RefCell::new(Stage::new(&config)));
+        let mut run = {
+            let stage = Rc::clone(&stage);
+            Run::new(config, move |e| stage.borrow_mut().record(e))
+        };
+        run.step();
+        let steps: Vec<_> = stage.borrow().main_steps().map(|(_, s)| s).collect();
+        assert_eq!(
+            steps,
+            [
+                StepStatus::Active,
+                StepStatus::Pending,
+                StepStatus::Pending,
+                StepStatus::Pending
+            ]
+        );
+    }
+
+    #[test]
+    fn log_keeps_the_newest_events_and_counts_the_rest() {
+        let mut log = Log::new(3);
+        for t in 0..5 {
+            log.push(Event {
+                time: t,
+                actor: ActorId(0),
+                kind: EventKind::Finish,
+                item: None,
+            });
+        }
+        assert_eq!(log.total(), 5);
+        assert_eq!(log.omitted(), 2);
+        let kept: Vec<u64> = log.entries().map(|(i, e)| i * 100 + e.time).collect();
+        assert_eq!(kept, [202, 303, 404]);
+    }
+}

@@ -1,0 +1,241 @@
+//! The root component: holds the page state in one reducer, drives the run
+//! with a timer while it plays, wires the keyboard shortcuts and the URL
+//! fragment, and lays the page out.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::i18n::ui::T;
+use crate::i18n::Lang;
+use crate::playground::app::{key_action, Action, AppState, KeyTarget};
+use crate::playground::session::Session;
+
+use super::controls::Controls;
+use super::dom::{self, WindowListener};
+use super::log::LogView;
+use super::panic;
+use super::settings::{ScenarioPicker, SettingsForm, ShareLink};
+use super::stage::{Counters, StageView};
+
+/// Timer period while playing.
+const TICK_MS: u32 = 16;
+
+/// The most wall-clock time one tick may account for: after the tab was
+/// hidden the run resumes where it was instead of leaping ahead.
+const MAX_TICK_MS: f64 = 100.0;
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        if next.apply(action) {
+            Rc::new(next)
+        } else {
+            // Unchanged: the same Rc, so nothing re-renders.
+            self
+        }
+    }
+}
+
+/// The run as the view components see it: equal while nothing changed.
+#[derive(Clone)]
+pub struct Live {
+    pub session: Rc<RefCell<Session>>,
+    pub version: u64,
+}
+
+impl PartialEq for Live {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && Rc::ptr_eq(&self.session, &other.session)
+    }
+}
+
+/// Dispatches actions to the page state.
+pub type Dispatch = UseReducerDispatcher<AppState>;
+
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// The fragment to open; the URL's own when `None`.
+    #[prop_or_default]
+    pub fragment: Option<AttrValue>,
+    /// The language to start in; the browser's when `None`.
+    #[prop_or_default]
+    pub lang: Option<Lang>,
+}
+
+/// What a key press landed on.
+fn key_target(event: &KeyboardEvent) -> KeyTarget {
+    let Some(element) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return KeyTarget::Page;
+    };
+    match element.tag_name().as_str() {
+        "INPUT" | "SELECT" | "TEXTAREA" => KeyTarget::Field,
+        _ if element.is_content_editable() => KeyTarget::Field,
+        "BUTTON" | "A" | "SUMMARY" => KeyTarget::Button,
+        _ => KeyTarget::Page,
+    }
+}
+
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let state = {
+        let fragment = props.fragment.clone();
+        let lang = props.lang;
+        use_reducer(move || {
+            let fragment = fragment.map_or_else(dom::fragment, |f| f.to_string());
+            AppState::new(lang.unwrap_or_else(dom::preferred_lang), &fragment)
+        })
+    };
+    let dispatch = state.dispatcher();
+    let lang = state.lang;
+    panic::set_lang(lang);
+
+    // Drive the run while it plays.
+    let playing = state.session.borrow().is_playing();
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(playing, move |&playing| {
+            let interval = playing.then(|| {
+                let last = Rc::new(Cell::new(dom::now_ms()));
+                Interval::new(TICK_MS, move || {
+                    let now = dom::now_ms();
+                    let real_ms = (now - last.replace(now)).clamp(0.0, MAX_TICK_MS);
+                    dispatch.dispatch(Action::Tick(real_ms));
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    // Keyboard shortcuts and links opened while the page is open.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let keys = {
+                let dispatch = dispatch.clone();
+                WindowListener::new("keydown", move |event| {
+                    let Ok(event) = event.dyn_into::<KeyboardEvent>() else {
+                        return;
+                    };
+                    let modifier = event.ctrl_key() || event.meta_key() || event.alt_key();
+                    if let Some(action) = key_action(&event.key(), key_target(&event), modifier) {
+                        event.prevent_default();
+                        dispatch.dispatch(action);
+                    }
+                })
+            };
+            let hash = WindowListener::new("hashchange", move |_| {
+                dispatch.dispatch(Action::OpenLink(dom::fragment()));
+            });
+            move || drop((keys, hash))
+        });
+    }
+
+    // Keep the URL's fragment a link to this run.
+    let fragment = state.fragment();
+    use_effect_with(fragment.clone(), |fragment| {
+        if let Some(fragment) = fragment {
+            dom::replace_fragment(fragment);
+        }
+    });
+
+    let live = Live {
+        session: Rc::clone(&state.session),
+        version: state.version,
+    };
+    let notice = state.notice.as_ref().map(|error| {
+        let onclick = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_| dispatch.dispatch(Action::DismissNotice))
+        };
+        html! {
+            <div class="notice" role="alert">
+                <p>{ crate::i18n::ui::link_error(error, lang) }</p>
+                <button type="button" {onclick}>{ T::Dismiss.get(lang) }</button>
+            </div>
+        }
+    });
+    let scenario = state.form.scenario;
+
+    html! {
+        <main id="app-root" lang={lang.pick("zh-CN", "en")}>
+            <header class="top">
+                <div class="brand">
+                    <h1>{ T::Title.get(lang) }</h1>
+                    <p class="subtitle">{ T::Subtitle.get(lang) }</p>
+                </div>
+                <LangSwitch {lang} dispatch={dispatch.clone()} />
+            </header>
+            { for notice }
+            <div class="layout">
+                <div class="col col-side">
+                    <ScenarioPicker {scenario} {lang} dispatch={dispatch.clone()} />
+                    <SettingsForm
+                        form={state.form.clone()}
+                        errors={state.errors.clone()}
+                        {lang}
+                        dispatch={dispatch.clone()}
+                    />
+                    <ShareLink {fragment} {lang} />
+                </div>
+                <div class="col col-main">
+                    <Controls live={live.clone()} ready={state.ready()} {lang} dispatch={dispatch.clone()} />
+                    <StageView live={live.clone()} {lang} />
+                    <Counters live={live.clone()} {lang} />
+                    <LogView live={live.clone()} {lang} />
+                </div>
+            </div>
+            // Charts, the Python panel and export come from their own modules.
+            <section class="panel charts-slot" aria-labelledby="charts-title">
+                <h2 id="charts-title">{ T::Charts.get(lang) }</h2>
+                <p class="muted">{ T::ChartsPending.get(lang) }</p>
+            </section>
+            <div class="pair">
+                <section class="panel python-slot" aria-labelledby="python-title">
+                    <h2 id="python-title">{ T::Python.get(lang) }</h2>
+                    <p class="muted">{ T::PythonPending.get(lang) }</p>
+                </section>
+                <section class="panel export-slot" aria-labelledby="export-title">
+                    <h2 id="export-title">{ T::Export.get(lang) }</h2>
+                    <p class="muted">{ T::ExportPending.get(lang) }</p>
+                </section>
+            </div>
+            <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LangSwitchProps {
+    lang: Lang,
+    dispatch: Dispatch,
+}
+
+/// The 中文 / English switch.
+#[function_component(LangSwitch)]
+fn lang_switch(props: &LangSwitchProps) -> Html {
+    let button = |target: Lang, label: &'static str, code: &'static str| {
+        let dispatch = props.dispatch.clone();
+        let onclick = Callback::from(move |_| dispatch.dispatch(Action::SetLang(target)));
+        let pressed = props.lang == target;
+        html! {
+            <button type="button" class="seg" lang={code} aria-pressed={pressed.to_string()} {onclick}>
+                { label }
+            </button>
+        }
+    };
+    html! {
+        <div class="lang-switch" role="group" aria-label={T::Language.get(props.lang)}>
+            { button(Lang::Zh, "中文", "zh-CN") }
+            { button(Lang::En, "English", "en") }
+        </div>
+    }
+}

@@ -1,0 +1,163 @@
+//! Playback controls — play/pause, step, run to the end, reset, speed, the
+//! run's status — and the timeline slider.
+
+use yew::prelude::*;
+
+use crate::clock::{MAX_SPEED, MIN_SPEED};
+use crate::i18n::ui::{self, T};
+use crate::i18n::{Clock, Lang};
+use crate::playground::app::Action;
+use crate::run::Outcome;
+
+use super::app::{Dispatch, Live};
+
+/// The speeds offered.
+const SPEEDS: [f64; 12] = [
+    0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
+];
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub live: Live,
+    /// Whether the settings are valid.
+    pub ready: bool,
+    pub lang: Lang,
+    pub dispatch: Dispatch,
+}
+
+/// A small inline icon (text glyphs for these are missing from many fonts).
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d={path} fill="currentColor" />
+        </svg>
+    }
+}
+
+const PLAY: &str = "M4 2.5v11l9-5.5z";
+const PAUSE: &str = "M4 2.5h3v11H4zM9 2.5h3v11H9z";
+const STEP: &str = "M3 2.5v11l7-5.5zM11 2.5h2.5v11H11z";
+const TO_END: &str = "M1 2.5v11l6-5.5zM7 2.5v11l6-5.5zM13 2.5h2v11h-2z";
+const RESET: &str = "M8 3V.5L4.5 4 8 7.5V5a4 4 0 1 1-4 4H2a6 6 0 1 0 6-6z";
+
+fn send(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_| dispatch.dispatch(action.clone()))
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let lang = props.lang;
+    let session = props.live.session.borrow();
+    let run = session.run();
+    let outcome = run.outcome();
+    let playing = session.is_playing();
+    let speed = session.speed();
+    let disabled = !props.ready;
+    let over = outcome.is_over();
+
+    let play_label = if playing {
+        T::Pause
+    } else if over {
+        T::Replay
+    } else {
+        T::Play
+    };
+    let onspeed = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Ok(speed) = value.parse::<f64>() {
+                dispatch.dispatch(Action::SetSpeed(speed));
+            }
+        })
+    };
+    let mut speeds: Vec<f64> = SPEEDS.to_vec();
+    if !speeds.contains(&speed) && (MIN_SPEED..=MAX_SPEED).contains(&speed) {
+        speeds.push(speed);
+        speeds.sort_by(f64::total_cmp);
+    }
+    let status_class = match outcome {
+        Outcome::Running if playing => "playing",
+        Outcome::Running => "paused",
+        Outcome::Completed => "completed",
+        Outcome::Stuck => "stuck",
+        Outcome::TimeLimit => "limit",
+    };
+
+    // The timeline, in whole virtual milliseconds; the last step reaches
+    // the horizon itself.
+    let horizon = session.horizon();
+    let max_ms = horizon.div_ceil(1_000_000);
+    let now_ms = if run.now() >= horizon {
+        max_ms
+    } else {
+        run.now() / 1_000_000
+    };
+    let onseek = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            if let Ok(ms) = value.parse::<u64>() {
+                dispatch.dispatch(Action::Seek(ms.saturating_mul(1_000_000)));
+            }
+        })
+    };
+
+    html! {
+        <section class="panel controls" aria-labelledby="controls-title">
+            <h2 id="controls-title" class="visually-hidden">{ T::Controls.get(lang) }</h2>
+            <div class="buttons">
+                <button type="button" class="primary" id="play" {disabled}
+                    onclick={send(&props.dispatch, Action::TogglePlay)}>
+                    { icon(if playing { PAUSE } else { PLAY }) }
+                    { play_label.get(lang) }
+                </button>
+                <button type="button" id="step" disabled={disabled || over}
+                    onclick={send(&props.dispatch, Action::Step)}>
+                    { icon(STEP) }
+                    { T::Step.get(lang) }
+                </button>
+                <button type="button" id="run-to-end" disabled={disabled || over}
+                    onclick={send(&props.dispatch, Action::RunToEnd)}>
+                    { icon(TO_END) }
+                    { T::RunToEnd.get(lang) }
+                </button>
+                <button type="button" id="reset" onclick={send(&props.dispatch, Action::Reset)}>
+                    { icon(RESET) }
+                    { T::Reset.get(lang) }
+                </button>
+                <label class="speed">
+                    <span>{ T::Speed.get(lang) }</span>
+                    <select id="speed" onchange={onspeed}>
+                        { for speeds.iter().map(|&s| html! {
+                            <option value={s.to_string()} selected={s == speed}>{ ui::speed(s) }</option>
+                        }) }
+                    </select>
+                </label>
+                <span class={classes!("status", status_class)} id="status" role="status">
+                    { ui::outcome(outcome, playing, lang) }
+                </span>
+            </div>
+            if disabled {
+                <p class="field-error" id="settings-blocked">{ T::FixSettings.get(lang) }</p>
+            }
+            <div class="timeline">
+                <label for="timeline">{ T::Timeline.get(lang) }</label>
+                <input type="range" id="timeline" min="0" max={max_ms.to_string()} step="1"
+                    value={now_ms.to_string()} disabled={horizon == 0 || disabled}
+                    aria-valuetext={Clock(run.now()).to_string()}
+                    aria-describedby="timeline-hint"
+                    oninput={onseek} />
+                <output for="timeline" id="timeline-position">
+                    { ui::timeline_position(run.now(), horizon) }
+                </output>
+            </div>
+            <p class="hint" id="timeline-hint">{ T::TimelineHint.get(lang) }{ " · " }{ T::KeysHint.get(lang) }</p>
+        </section>
+    }
+}

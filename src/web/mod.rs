@@ -1,0 +1,31 @@
+//! The browser page (wasm32 only): Yew function components that render the
+//! playground's state ([`crate::playground::app::AppState`]) and dispatch its
+//! actions, plus the few things only a browser has — timer ticks, keys,
+//! the URL fragment, the clipboard and the panic banner.
+
+mod app;
+pub mod charts;
+mod controls;
+mod dom;
+mod log;
+mod panic;
+mod settings;
+mod stage;
+
+pub use app::{App, AppProps};
+pub use panic::{show_banner, BANNER_ID};
+
+/// Starts the page: installs the panic banner, then renders the app into
+/// the document's body (the app itself is `<main id="app-root">`).
+pub fn start() {
+    panic::install();
+    let body = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body());
+    match body {
+        Some(body) => {
+            yew::Renderer::<App>::with_root(body.into()).render();
+        }
+        None => web_sys::console::error_1(&"canteen: no document body to render into".into()),
+    }
+}

@@ -1,0 +1,282 @@
+//! The scenario picker with its explanation, the settings form (each field
+//! with its own message when its value cannot be used), and the link to the
+//! current run.
+
+use yew::prelude::*;
+
+use crate::i18n::ui::{self, T};
+use crate::i18n::{scenario_summary, Lang};
+use crate::playground::app::{Action, DelayPart};
+use crate::playground::form::{DelayFields, DelayKind, Field, FieldError, Form};
+use crate::scenario::ScenarioKind;
+
+use super::app::Dispatch;
+use super::dom;
+
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    pub scenario: ScenarioKind,
+    pub lang: Lang,
+    pub dispatch: Dispatch,
+}
+
+#[function_component(ScenarioPicker)]
+pub fn scenario_picker(props: &PickerProps) -> Html {
+    let lang = props.lang;
+    let (problem, solution) = ui::scenario_explanation(props.scenario, lang);
+    let option = |kind: ScenarioKind| {
+        let dispatch = props.dispatch.clone();
+        let onchange =
+            Callback::from(move |_: Event| dispatch.dispatch(Action::PickScenario(kind)));
+        let id = format!("scenario-{}", kind.name());
+        let checked = kind == props.scenario;
+        // The summary reads "name: what it shows"; the name is the title.
+        let text = scenario_summary(kind, lang);
+        let (title, summary) = text
+            .split_once('：')
+            .or_else(|| text.split_once(": "))
+            .unwrap_or((kind.name(), text));
+        let title = capitalized(title);
+        html! {
+            <li class={classes!("scenario", checked.then_some("checked"))}>
+                <input type="radio" name="scenario" id={id.clone()} value={kind.name()} {checked} {onchange}
+                    aria-describedby={format!("{id}-summary")} />
+                <label for={id.clone()}>
+                    <span class="scenario-title">{ title }</span>
+                    <span class="scenario-summary" id={format!("{id}-summary")}>{ summary }</span>
+                </label>
+            </li>
+        }
+    };
+    html! {
+        <section class="panel picker" aria-labelledby="scenario-title">
+            <h2 id="scenario-title">{ T::Scenario.get(lang) }</h2>
+            <ul class="scenarios" role="radiogroup" aria-labelledby="scenario-title">
+                { for ScenarioKind::ALL.into_iter().map(option) }
+            </ul>
+            <div class="explain" id="explanation">
+                <h3>{ T::Problem.get(lang) }</h3>
+                <p>{ problem }</p>
+                <h3>{ T::Solution.get(lang) }</h3>
+                <p>{ solution }</p>
+            </div>
+        </section>
+    }
+}
+
+/// `plain Queue` → `Plain Queue` (Chinese is unchanged).
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FormProps {
+    pub form: Form,
+    pub errors: Vec<FieldError>,
+    pub lang: Lang,
+    pub dispatch: Dispatch,
+}
+
+/// The id of a field's input and of its message.
+fn field_id(field: Field) -> &'static str {
+    match field {
+        Field::Seed => "seed",
+        Field::Producers => "producers",
+        Field::Consumers => "consumers",
+        Field::Items => "items",
+        Field::Capacity => "capacity",
+        Field::ProduceDelay => "produce-delay",
+        Field::ConsumeDelay => "consume-delay",
+    }
+}
+
+/// The message under a field, if it has a problem.
+fn message(props: &FormProps, field: Field) -> Html {
+    match props.errors.iter().find(|e| e.field == field) {
+        Some(error) => html! {
+            <p class="field-error" id={format!("{}-error", field_id(field))}>
+                { ui::problem(&error.problem, props.lang) }
+            </p>
+        },
+        None => html! {},
+    }
+}
+
+fn invalid(props: &FormProps, field: Field) -> bool {
+    props.errors.iter().any(|e| e.field == field)
+}
+
+fn described_by(props: &FormProps, field: Field, hint: Option<&str>) -> Option<String> {
+    let error = invalid(props, field).then(|| format!("{}-error", field_id(field)));
+    let parts: Vec<String> = hint.map(str::to_string).into_iter().chain(error).collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// A numeric field.
+fn number_field(props: &FormProps, field: Field, hint: Option<(&'static str, T)>) -> Html {
+    let lang = props.lang;
+    let id = field_id(field);
+    let oninput = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            dispatch.dispatch(Action::Edit(field, value));
+        })
+    };
+    let value = match field {
+        Field::Seed => &props.form.seed,
+        Field::Producers => &props.form.producers,
+        Field::Consumers => &props.form.consumers,
+        Field::Items => &props.form.items,
+        _ => &props.form.capacity,
+    };
+    let bad = invalid(props, field);
+    html! {
+        <div class={classes!("field", bad.then_some("invalid"))}>
+            <label for={id}>{ ui::field_label(field, lang) }</label>
+            <input type="text" inputmode="numeric" autocomplete="off" spellcheck="false" id={id}
+                value={value.clone()} {oninput}
+                aria-invalid={bad.to_string()}
+                aria-describedby={described_by(props, field, hint.map(|(id, _)| id))} />
+            { for hint.map(|(hint_id, text)| html! { <p class="hint" id={hint_id}>{ text.get(lang) }</p> }) }
+            { message(props, field) }
+        </div>
+    }
+}
+
+/// A delay field: its shape, then one or two durations.
+fn delay_field(props: &FormProps, field: Field, fields: &DelayFields) -> Html {
+    let lang = props.lang;
+    let id = field_id(field);
+    let onkind = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Some(kind) = DelayKind::from_name(&value) {
+                dispatch.dispatch(Action::SetDelayKind(field, kind));
+            }
+        })
+    };
+    let duration = |part: DelayPart, label: T, value: &str| {
+        let dispatch = props.dispatch.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            dispatch.dispatch(Action::EditDelay(field, part, value));
+        });
+        let input_id = format!("{id}-{}", if part == DelayPart::A { "a" } else { "b" });
+        html! {
+            <span class="duration">
+                <label for={input_id.clone()}>{ label.get(lang) }</label>
+                <input type="text" id={input_id} autocomplete="off" spellcheck="false"
+                    value={value.to_string()} {oninput}
+                    aria-invalid={invalid(props, field).to_string()}
+                    aria-describedby={described_by(props, field, Some("duration-hint"))} />
+            </span>
+        }
+    };
+    let bad = invalid(props, field);
+    html! {
+        <fieldset class={classes!("field", "delay", bad.then_some("invalid"))} id={id}>
+            <legend>{ ui::field_label(field, lang) }</legend>
+            <div class="delay-row">
+                <span class="duration">
+                    <label for={format!("{id}-kind")}>{ T::DelayShape.get(lang) }</label>
+                    <select id={format!("{id}-kind")} onchange={onkind}>
+                        { for DelayKind::ALL.into_iter().map(|kind| html! {
+                            <option value={kind.name()} selected={kind == fields.kind}>
+                                { ui::delay_kind(kind, lang) }
+                            </option>
+                        }) }
+                    </select>
+                </span>
+                { match fields.kind {
+                    DelayKind::Const => duration(DelayPart::A, T::Value, &fields.a),
+                    DelayKind::Exp => duration(DelayPart::A, T::Mean, &fields.a),
+                    DelayKind::Uniform => html! {
+                        <>
+                            { duration(DelayPart::A, T::From, &fields.a) }
+                            { duration(DelayPart::B, T::To, &fields.b) }
+                        </>
+                    },
+                } }
+            </div>
+            { message(props, field) }
+        </fieldset>
+    }
+}
+
+#[function_component(SettingsForm)]
+pub fn settings_form(props: &FormProps) -> Html {
+    let lang = props.lang;
+    let new_seed = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::NewSeed(dom::random_seed())))
+    };
+    html! {
+        <section class="panel settings" aria-labelledby="settings-title">
+            <h2 id="settings-title">{ T::Settings.get(lang) }</h2>
+            <p class="hint">{ T::SettingsResetHint.get(lang) }</p>
+            <div class="seed-row">
+                { number_field(props, Field::Seed, None) }
+                <button type="button" id="new-seed" onclick={new_seed}>{ T::NewSeed.get(lang) }</button>
+            </div>
+            <div class="grid-2">
+                { number_field(props, Field::Producers, None) }
+                { number_field(props, Field::Consumers, None) }
+                { number_field(props, Field::Items, None) }
+                { number_field(props, Field::Capacity, Some(("capacity-hint", T::CapacityHint))) }
+            </div>
+            { delay_field(props, Field::ProduceDelay, &props.form.produce) }
+            { delay_field(props, Field::ConsumeDelay, &props.form.consume) }
+            <p class="hint" id="duration-hint">{ T::DurationHint.get(lang) }</p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    /// The current run's fragment (`None` while the settings are invalid).
+    pub fragment: Option<String>,
+    pub lang: Lang,
+}
+
+#[function_component(ShareLink)]
+pub fn share_link(props: &ShareProps) -> Html {
+    let lang = props.lang;
+    let copied = use_state(|| false);
+    {
+        let copied = copied.clone();
+        use_effect_with(props.fragment.clone(), move |_| copied.set(false));
+    }
+    let Some(fragment) = &props.fragment else {
+        return html! {};
+    };
+    let url = dom::link_to(fragment);
+    let onclick = {
+        let copied = copied.clone();
+        let url = url.clone();
+        Callback::from(move |_| copied.set(dom::copy_text(&url)))
+    };
+    html! {
+        <section class="panel share" aria-labelledby="share-title">
+            <h2 id="share-title" class="visually-hidden">{ T::CopyLink.get(lang) }</h2>
+            <div class="share-row">
+                <input type="text" readonly=true id="share-url" value={url}
+                    aria-label={T::CopyLink.get(lang)} />
+                <button type="button" id="copy-link" {onclick}>
+                    { if *copied { T::LinkCopied.get(lang) } else { T::CopyLink.get(lang) } }
+                </button>
+            </div>
+        </section>
+    }
+}

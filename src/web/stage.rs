@@ -1,0 +1,238 @@
+//! The stage — a lane per producer, the queue as slots, a lane per
+//! consumer, a lane for the main program, and the stuck explanation — and
+//! the counters.
+
+use yew::prelude::*;
+
+use crate::i18n::ui::{self, T};
+use crate::i18n::{actor_name, item_name, item_short, Clock, Lang};
+use crate::playground::stage::{ConsumerState, ProducerState, StepStatus};
+use crate::run::Outcome;
+use crate::scenario::ScenarioKind;
+use crate::trace::{ItemId, Role};
+
+use super::app::Live;
+
+/// Lanes drawn per side; the rest are summed up in one line.
+const MAX_LANES: usize = 24;
+/// Queue slots drawn; the rest are counted.
+const MAX_SLOTS: usize = 60;
+
+#[derive(Properties, PartialEq)]
+pub struct LiveProps {
+    pub live: Live,
+    pub lang: Lang,
+}
+
+/// The colour of an actor, as a hue: producers warm, consumers cool.
+pub fn hue(role: Role) -> u32 {
+    match role {
+        Role::Main => 280,
+        Role::Producer(i) => (20 + i * 47) % 360,
+        Role::Consumer(i) => (200 + i * 53) % 360,
+    }
+}
+
+/// A small coloured tag for an item, with its full name for tooltips and
+/// screen readers.
+fn chip(scenario: ScenarioKind, item: ItemId, lang: Lang, extra: &'static str) -> Html {
+    html! {
+        <span class={classes!("chip", extra)} style={format!("--hue:{}", hue(Role::Producer(item.origin)))}
+            title={item_name(scenario, item, lang)}>
+            { item_short(item) }
+        </span>
+    }
+}
+
+#[function_component(StageView)]
+pub fn stage_view(props: &LiveProps) -> Html {
+    let lang = props.lang;
+    let session = props.live.session.borrow();
+    let run = session.run();
+    let derived = session.derived();
+    let stage = &derived.stage;
+    let scenario = session.config().scenario;
+    let roles = stage.roles();
+    let stuck = run.outcome() == Outcome::Stuck;
+
+    let producers = stage.producers().iter().take(MAX_LANES).map(|lane| {
+        let role = roles[lane.actor.0 as usize];
+        let (state_class, item) = match lane.state {
+            ProducerState::Producing(i) => ("producing", Some((i, "making"))),
+            ProducerState::Putting(i) => ("putting", Some((i, ""))),
+            ProducerState::Blocked(i) => ("blocked", Some((i, ""))),
+            ProducerState::Done => ("done", None),
+        };
+        html! {
+            <li class={classes!("lane", state_class)} style={format!("--hue:{}", hue(role))}>
+                <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
+                <span class="what">{ ui::producer_state(scenario, lane.state, lang) }</span>
+                { for item.map(|(i, extra)| chip(scenario, i, lang, extra)) }
+                <span class="tally">{ ui::made(lane.made, lang) }</span>
+            </li>
+        }
+    });
+    let consumers = stage.consumers().iter().take(MAX_LANES).map(|lane| {
+        let role = roles[lane.actor.0 as usize];
+        let state_class = match lane.state {
+            ConsumerState::Idle => "idle",
+            ConsumerState::WaitingGet if stuck => "stuck",
+            ConsumerState::WaitingGet => "waiting",
+            ConsumerState::Working(_) => "working",
+            ConsumerState::Terminated => "terminated",
+            ConsumerState::Finished => "done",
+        };
+        let item = match lane.state {
+            ConsumerState::Working(i) => Some(i),
+            _ => None,
+        };
+        html! {
+            <li class={classes!("lane", state_class)} style={format!("--hue:{}", hue(role))}>
+                <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
+                <span class="what">{ ui::consumer_state(scenario, lane.state, stuck, lang) }</span>
+                { for item.map(|i| chip(scenario, i, lang, "")) }
+                <span class="tally">{ ui::consumed(lane.consumed, lang) }</span>
+            </li>
+        }
+    });
+    let more = |total: usize| {
+        (total > MAX_LANES)
+            .then(|| html! { <li class="lane more">{ ui::more(total - MAX_LANES, lang) }</li> })
+    };
+
+    // The queue: oldest (next out) first; drawn right to left, towards the consumers.
+    let queue = stage.queue();
+    let capacity = stage.capacity();
+    let drawn = if capacity == 0 {
+        queue.len().min(MAX_SLOTS)
+    } else {
+        capacity.min(MAX_SLOTS)
+    };
+    let slots = (0..drawn).map(|i| match queue.get(i) {
+        Some(&item) => html! {
+            <li class="slot full" key={format!("{}-{}", item.origin, item.seq)}>
+                { chip(scenario, item, lang, "") }
+            </li>
+        },
+        None => html! { <li class="slot empty" key={format!("empty-{i}")}></li> },
+    });
+    let hidden = queue.len().saturating_sub(drawn);
+
+    let main_steps: Vec<_> = stage.main_steps().collect();
+    let main_role = Role::Main;
+
+    html! {
+        <section class="panel stage" aria-labelledby="stage-title">
+            <h2 id="stage-title">{ T::Stage.get(lang) }</h2>
+            <div class="main-lane" style={format!("--hue:{}", hue(main_role))}>
+                <span class="who"><span class="dot" aria-hidden="true"></span>{ T::Main.get(lang) }</span>
+                if main_steps.is_empty() {
+                    <span class="what">
+                        { T::MainSpawned.get(lang) }
+                        if stage.main_finished() { { " · " }{ T::MainFinished.get(lang) } }
+                    </span>
+                } else {
+                    <ol class="steps">
+                        { for main_steps.iter().map(|&(step, status)| {
+                            let class = match status {
+                                StepStatus::Pending => "pending",
+                                StepStatus::Active => "active",
+                                StepStatus::Done => "done",
+                            };
+                            html! {
+                                <li class={classes!("step", class)}>
+                                    <span aria-hidden="true" class="mark">{ match status {
+                                        StepStatus::Done => "✓",
+                                        StepStatus::Active => "…",
+                                        StepStatus::Pending => "○",
+                                    } }</span>
+                                    <code>{ ui::main_step(scenario, step, roles, lang) }</code>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                }
+            </div>
+            <div class="flow">
+                <div class="side producers">
+                    <h3>{ T::Producers.get(lang) }</h3>
+                    <ul class="lanes" id="producer-lanes">
+                        { for producers }
+                        { for more(stage.producers().len()) }
+                    </ul>
+                </div>
+                <div class="queue" id="queue">
+                    <h3>
+                        { T::Queue.get(lang) }
+                        <span class="fill" id="queue-fill">{ ui::queue_fill(queue.len(), capacity, lang) }</span>
+                    </h3>
+                    <div class="tube">
+                        <span class="end in" aria-hidden="true">{ "put →" }</span>
+                        <ol class="slots" aria-label={T::Queue.get(lang)}>
+                            { for slots }
+                        </ol>
+                        <span class="end out" aria-hidden="true">{ "→ get" }</span>
+                    </div>
+                    if hidden > 0 {
+                        <p class="more">{ ui::more(hidden, lang) }</p>
+                    }
+                    if queue.is_empty() && capacity == 0 {
+                        <p class="muted empty-note">{ T::QueueEmpty.get(lang) }</p>
+                    }
+                </div>
+                <div class="side consumers">
+                    <h3>{ T::Consumers.get(lang) }</h3>
+                    <ul class="lanes" id="consumer-lanes">
+                        { for consumers }
+                        { for more(stage.consumers().len()) }
+                    </ul>
+                </div>
+            </div>
+            if stuck {
+                <div class="stuck" role="status" id="stuck">
+                    <h3>{ T::StuckTitle.get(lang) }</h3>
+                    <ul>
+                        { for run.stuck(lang).into_iter().map(|s| html! { <li>{ s.explanation }</li> }) }
+                    </ul>
+                </div>
+            }
+        </section>
+    }
+}
+
+#[function_component(Counters)]
+pub fn counters(props: &LiveProps) -> Html {
+    let lang = props.lang;
+    let session = props.live.session.borrow();
+    let run = session.run();
+    let counts = run.counts();
+    let queue = run.queue();
+    let in_progress = session.derived().stage.in_progress();
+    let tiles: [(&str, T, String); 8] = [
+        ("produced", T::Produced, counts.produced.to_string()),
+        ("in-queue", T::InQueue, queue.len().to_string()),
+        ("in-progress", T::BeingProcessed, in_progress.to_string()),
+        ("consumed", T::Consumed, counts.consumed.to_string()),
+        ("task-done", T::TaskDone, counts.task_done.to_string()),
+        (
+            "unfinished",
+            T::Unfinished,
+            queue.unfinished_tasks().to_string(),
+        ),
+        ("dropped", T::Dropped, counts.dropped.to_string()),
+        ("time", T::VirtualTime, Clock(run.now()).to_string()),
+    ];
+    html! {
+        <section class="panel counters" aria-labelledby="counters-title">
+            <h2 id="counters-title" class="visually-hidden">{ T::Counters.get(lang) }</h2>
+            <dl class="tiles">
+                { for tiles.into_iter().map(|(id, label, value)| html! {
+                    <div class="tile" id={format!("count-{id}")}>
+                        <dt>{ label.get(lang) }</dt>
+                        <dd>{ value }</dd>
+                    </div>
+                }) }
+            </dl>
+        </section>
+    }
+}
