@@ -13,6 +13,7 @@ pub mod delay;
 pub mod export;
 pub mod i18n;
 pub mod lines;
+pub mod peak;
 pub mod playground;
 pub mod python;
 pub mod queue;
@@ -22,6 +23,7 @@ pub mod series;
 pub mod sim;
 pub mod stats;
 pub mod termination;
+pub mod theory;
 pub mod trace;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -31,7 +31,10 @@ fn scenarios_lists_one_line_each() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(names, ["plain", "hotdog", "custom", "termination"]);
+    assert_eq!(
+        names,
+        ["plain", "hotdog", "custom", "termination", "peak-shaving"]
+    );
 }
 
 #[test]

@@ -17,10 +17,12 @@ mod cli {
 
     use canteen::args::{self, Args};
     use canteen::i18n::{self, Clock, Lang};
+    use canteen::peak;
     use canteen::run::{Outcome, Report};
     use canteen::scenario::{Config, ScenarioKind};
     use canteen::termination::options::{self as lab_options, Reading};
     use canteen::termination::report::{compare, comparison_table, Lab};
+    use canteen::theory::{self, Mmc};
     use canteen::trace::{nanos_to_ms, Event, Role};
     use rand::Rng;
 
@@ -29,6 +31,13 @@ usage: canteen scenarios
        canteen run SCENARIO [--seed N] [--producers N] [--consumers N] [--items N]
                             [--capacity N] [--produce-delay D] [--consume-delay D]
                             [--until DURATION] [--json] [--events] [--lang zh|en]
+       canteen run peak-shaving [--seed N] [--preset steady|flash-sale|two-bursts]
+                            [--base-rate R] [--burst START,LENGTH,RATE]... [--duration D]
+                            [--workers N] [--service-delay D] [--capacity N] [--overload]
+                            [--json] [--lang zh|en]
+         rates R in requests/s (120 or 120/s); each --burst replaces the preset's bursts
+         (e.g. --burst 20s,5s,120); --capacity 0 = unbounded queue; --overload: the direct
+         service admits workers + capacity requests and slows down as (in flight/workers)^2
 {LAB}
 delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s
 strategies S: {STRATEGIES}";
@@ -56,7 +65,11 @@ strategies S: {STRATEGIES}";
                 for kind in ScenarioKind::ALL {
                     println!("{:<8} {}", kind.name(), i18n::scenario_summary(kind, lang));
                 }
+                println!("{} {}", peak::NAME, i18n::peak::summary(lang));
                 0
+            }
+            Some("run") if args.get(1).map(String::as_str) == Some(peak::NAME) => {
+                run_peak(&args[2..], lang)
             }
             Some("run") => match parse_run(&args[1..], lang) {
                 Ok(request) => run(request),
@@ -177,6 +190,7 @@ strategies S: {STRATEGIES}";
                     &mut *out,
                     value,
                     scenario,
+                    theory::for_config(run.config()),
                     events.as_deref().map(Vec::as_slice),
                     run.roles(),
                     lang,
@@ -227,6 +241,7 @@ strategies S: {STRATEGIES}";
         out: &mut impl Write,
         mut value: serde_json::Value,
         scenario: ScenarioKind,
+        theory: Option<Mmc>,
         events: Option<&[Event]>,
         roles: &[Role],
         lang: Lang,
@@ -245,8 +260,33 @@ strategies S: {STRATEGIES}";
                 .collect();
             value["events"] = list.into();
         }
+        if let Some(queue) = theory {
+            // The M/M/c prediction beside the measured `stats`.
+            value["theory"] = serde_json::to_value(queue.report()).map_err(io::Error::other)?;
+        }
         serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)?;
         writeln!(out)
+    }
+
+    /// `canteen run peak-shaving`: both variants, side by side or as JSON.
+    fn run_peak(options: &[String], lang: Lang) -> i32 {
+        let request = match peak::cli::parse(options, rand::rng().next_u64(), lang) {
+            Ok(request) => request,
+            Err(message) => {
+                eprintln!("canteen: {message}");
+                return 2;
+            }
+        };
+        let (text, problem) = peak::cli::run(&request);
+        // A closed pipe is not an error worth a panic.
+        let _ = writeln!(io::stdout().lock(), "{text}");
+        match problem {
+            Some(problem) => {
+                eprintln!("canteen: {problem}");
+                1
+            }
+            None => 0,
+        }
     }
 
     fn write_summary(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {

@@ -3,6 +3,7 @@
 //! The command line and the page both read from here.
 
 pub mod charts;
+pub mod peak;
 pub mod python;
 pub mod termination;
 pub mod ui;

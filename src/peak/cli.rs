@@ -1,0 +1,403 @@
+//! `canteen run peak-shaving`: reading its options (one-line errors naming
+//! the option) and the readable side-by-side summary printed without
+//! `--json`.
+
+use std::fmt::Write as _;
+
+use super::config::{parse_rate, PeakConfig, Preset};
+use super::{burst_text, PeakReport, PeakRun, Variant, VariantReport};
+use crate::args::{self, Args};
+use crate::delay::DurationText;
+use crate::i18n::peak::{self as words, P};
+use crate::i18n::Lang;
+use crate::theory::TheoryReport;
+
+/// What `canteen run peak-shaving` was asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub config: PeakConfig,
+    pub json: bool,
+    pub lang: Lang,
+}
+
+/// Reads the options after `canteen run peak-shaving`; `seed` is used when
+/// `--seed` is not given. The preset applies first, whatever its position.
+pub fn parse(options: &[String], seed: u64, lang: Lang) -> Result<Request, String> {
+    let mut preset = Preset::FlashSale;
+    let mut args = Args::new(options);
+    while let Some(option) = args.next_option() {
+        if option == "--preset" {
+            preset = args
+                .value(option)?
+                .parse()
+                .map_err(|e| format!("{option}: {e}"))?;
+        }
+    }
+    let mut config = preset.config(seed);
+    let (mut json, mut lang) = (false, lang);
+    let mut bursts = None;
+    let mut args = Args::new(options);
+    while let Some(option) = args.next_option() {
+        match option {
+            "--preset" => {
+                args.value(option)?;
+            }
+            "--seed" => config.seed = args.number(option, "a whole number 0 to 2^64-1")?,
+            "--base-rate" => {
+                config.base_rate =
+                    parse_rate(args.value(option)?).map_err(|e| format!("{option}: {e}"))?
+            }
+            "--burst" => {
+                let burst = args
+                    .value(option)?
+                    .parse()
+                    .map_err(|e| format!("{option}: {e}"))?;
+                bursts.get_or_insert_with(Vec::new).push(burst);
+            }
+            "--duration" => config.duration = args.duration(option)?,
+            "--workers" => config.workers = args.number(option, "a whole number")?,
+            "--service-delay" => config.service = args.delay(option)?,
+            "--capacity" => {
+                config.capacity = args.number(option, "a whole number; 0 = unbounded")?
+            }
+            "--overload" => config.overload = true,
+            "--json" => json = true,
+            "--lang" => {
+                lang = Lang::from_code(args.value(option)?)
+                    .ok_or_else(|| format!("{option} accepts zh or en"))?
+            }
+            other => return Err(args::unknown(other)),
+        }
+    }
+    if let Some(bursts) = bursts {
+        config.bursts = bursts;
+    }
+    config.validate().map_err(|e| e.to_string())?;
+    Ok(Request { config, json, lang })
+}
+
+/// Runs both variants to the end: the text to print (the summary, or one
+/// JSON object with `--json`), and a problem if the run broke a rule.
+pub fn run(request: &Request) -> (String, Option<String>) {
+    let mut run = PeakRun::new(request.config.clone());
+    run.run_to_end();
+    let report = run.report();
+    let text = if request.json {
+        match serde_json::to_string(&report) {
+            Ok(json) => json,
+            Err(e) => return (String::new(), Some(e.to_string())),
+        }
+    } else {
+        summary(&request.config, &report, request.lang)
+    };
+    let broken = Variant::BOTH
+        .into_iter()
+        .find(|&v| !report.variant(v).conserved)
+        .map(|v| {
+            format!(
+                "conservation violated in the {} variant: a request was lost or counted twice",
+                v.name()
+            )
+        });
+    (text, broken)
+}
+
+/// The readable summary: settings, the two variants side by side, a
+/// sparkline of the traffic, the theory where it applies, and the
+/// trade-off in one sentence.
+pub fn summary(config: &PeakConfig, report: &PeakReport, lang: Lang) -> String {
+    let mut out = String::new();
+    let s = &report.settings;
+    let (d, q) = (&report.direct, &report.queued);
+    let bursts: Vec<String> = config.bursts.iter().map(burst_text).collect();
+    let duration = DurationText(config.duration);
+    let _ = writeln!(out, "{}  (seed {})", P::Title.get(lang), report.seed);
+    let _ = writeln!(
+        out,
+        "{}",
+        words::traffic_line(
+            s.base_rate_per_s,
+            &bursts,
+            &duration.to_string(),
+            report.load.expected_arrivals,
+            lang
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        words::service_line(
+            s.workers,
+            &s.service_delay,
+            report.load.service_capacity_per_s,
+            s.capacity,
+            lang
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        words::load_line(
+            report.load.base_rho,
+            (!config.is_steady()).then_some(report.load.peak_rho),
+            lang
+        )
+    );
+    if report.load.peak_rho >= 1.0 {
+        let steady = config.is_steady();
+        let _ = writeln!(
+            out,
+            "! {}",
+            words::overload_warning(report.load.peak_rho, steady, lang)
+        );
+    }
+    if s.overload {
+        let _ = writeln!(out, "! {}", P::Overload.get(lang));
+    }
+    let _ = writeln!(out);
+
+    let header = [
+        String::new(),
+        words::variant_title(Variant::Direct, lang).to_string(),
+        words::variant_title(Variant::Queued, lang).to_string(),
+    ];
+    let mut rows: Vec<[String; 3]> = vec![header];
+    let mut row = |label: P, f: &dyn Fn(&VariantReport) -> String| {
+        rows.push([label.get(lang).to_string(), f(d), f(q)]);
+    };
+    row(P::Arrivals, &|v| v.arrivals.to_string());
+    row(P::Served, &|v| v.served.to_string());
+    row(P::Rejected, &|v| v.rejected.to_string());
+    row(P::Dropped, &|v| v.dropped.to_string());
+    row(P::LatencyP50, &|v| format!("{:.1}", v.latency.p50_ms));
+    row(P::LatencyP95, &|v| format!("{:.1}", v.latency.p95_ms));
+    row(P::LatencyP99, &|v| format!("{:.1}", v.latency.p99_ms));
+    row(P::MeanWait, &|v| format!("{:.1}", v.stats.mean_wait_ms));
+    row(P::QueueMeanMax, &|v| {
+        format!("{:.2} / {}", v.stats.mean_queue_len, v.stats.max_queue_len)
+    });
+    row(P::Utilization, &|v| format!("{:.3}", v.stats.utilization));
+    row(P::Throughput, &|v| {
+        format!("{:.2}", v.stats.throughput_per_s)
+    });
+    row(P::Little, &|v| {
+        format!("{:.3} / {:.3}", v.little.l, v.little.lambda_w)
+    });
+    row(P::EndTime, &|v| format!("{:.2}", v.end_time_ms / 1e3));
+    write_table(&mut out, &rows);
+
+    let _ = writeln!(out);
+    let peak = [d, q]
+        .iter()
+        .flat_map(|v| v.series.arrivals_per_s.iter())
+        .fold(0.0, |a: f64, &b| a.max(b));
+    let depth = q
+        .series
+        .max_queue_len
+        .iter()
+        .fold(0.0, |a: f64, &b| a.max(b as f64));
+    let lines = [
+        (
+            Variant::Direct,
+            P::ArrivalsPerS,
+            spark(&d.series.arrivals_per_s, peak),
+        ),
+        (
+            Variant::Direct,
+            P::ServedPerS,
+            spark(&d.series.served_per_s, peak),
+        ),
+        (
+            Variant::Queued,
+            P::ServedPerS,
+            spark(&q.series.served_per_s, peak),
+        ),
+        (Variant::Queued, P::QueueDepth, {
+            let levels: Vec<f64> = q.series.max_queue_len.iter().map(|&n| n as f64).collect();
+            spark(&levels, depth)
+        }),
+    ];
+    for (variant, label, line) in lines {
+        let name = format!(
+            "{} {}",
+            words::variant_title(variant, lang),
+            label.get(lang)
+        );
+        let _ = writeln!(out, "{} |{line}|", pad(&name, 30));
+    }
+
+    let _ = writeln!(out);
+    match (&d.theory, &q.theory) {
+        (None, None) => {
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                P::Theory.get(lang),
+                P::TheoryNotApplicable.get(lang)
+            );
+        }
+        (direct, queued) => write_theory(&mut out, [(direct, d), (queued, q)], lang),
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{}",
+        words::trade_off(
+            d.rejected,
+            d.arrivals,
+            q.dropped,
+            q.stats.p99_wait_ms / 1e3,
+            lang
+        )
+    );
+    out
+}
+
+/// The theory next to the measurements, one column per variant.
+fn write_theory(out: &mut String, sides: [(&Option<TheoryReport>, &VariantReport); 2], lang: Lang) {
+    let mut rows: Vec<[String; 3]> = Vec::new();
+    let title = |(t, v): (&Option<TheoryReport>, &VariantReport)| match t {
+        Some(t) => format!("{} {}", words::variant_title(v.variant, lang), t.model),
+        None => words::variant_title(v.variant, lang).to_string(),
+    };
+    rows.push([
+        format!("{} ({})", P::Theory.get(lang), P::TheoryMeasured.get(lang)),
+        title(sides[0]),
+        title(sides[1]),
+    ]);
+    let pair = |theory: Option<f64>, measured: f64| match theory {
+        Some(t) => format!("{t:.3} / {measured:.3}"),
+        None => format!("- / {measured:.3}"),
+    };
+    type Pick = fn(&TheoryReport) -> Option<f64>;
+    type Measure = fn(&VariantReport) -> f64;
+    let figures: [(P, Pick, Measure); 7] = [
+        (P::Rho, |t| t.utilization, |v| v.measured.utilization),
+        (P::PBlock, |t| t.p_block, |v| v.measured.p_block),
+        (P::PWait, |t| t.p_wait, |v| v.measured.p_wait),
+        (P::Wq, |t| t.wq_ms, |v| v.measured.wq_ms),
+        (P::Lq, |t| t.lq, |v| v.measured.lq),
+        (P::W, |t| t.w_ms, |v| v.measured.w_ms),
+        (P::L, |t| t.l, |v| v.measured.l),
+    ];
+    for (label, pick, measure) in figures {
+        let cell = |(t, v): (&Option<TheoryReport>, &VariantReport)| match t {
+            Some(t) => pair(pick(t), measure(v)),
+            None => "-".to_string(),
+        };
+        rows.push([label.get(lang).to_string(), cell(sides[0]), cell(sides[1])]);
+    }
+    write_table(out, &rows);
+    for (theory, _) in sides {
+        if let Some(t) = theory.as_ref().filter(|t| t.grows_without_bound) {
+            let _ = writeln!(out, "! {}", words::overload_warning(t.rho, true, lang));
+        }
+    }
+}
+
+fn write_table(out: &mut String, rows: &[[String; 3]]) {
+    for [label, a, b] in rows {
+        let _ = writeln!(out, "{} {} {}", pad(label, 30), lpad(a, 24), lpad(b, 24));
+    }
+}
+
+/// Display width: CJK and full-width characters take two columns.
+fn width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c >= '\u{2E80}' { 2 } else { 1 })
+        .sum()
+}
+
+fn pad(text: &str, to: usize) -> String {
+    format!("{text}{}", " ".repeat(to.saturating_sub(width(text))))
+}
+
+fn lpad(text: &str, to: usize) -> String {
+    format!("{}{text}", " ".repeat(to.saturating_sub(width(text))))
+}
+
+/// Columns of a sparkline.
+const SPARK_WIDTH: usize = 60;
+
+/// A sparkline of `values` scaled to `top`, averaged down to at most
+/// [`SPARK_WIDTH`] columns.
+fn spark(values: &[f64], top: f64) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let group = values.len().div_ceil(SPARK_WIDTH).max(1);
+    values
+        .chunks(group)
+        .map(|chunk| {
+            let mean = chunk.iter().sum::<f64>() / chunk.len() as f64;
+            if mean <= 0.0 || top <= 0.0 {
+                ' '
+            } else {
+                let level = (mean / top * BARS.len() as f64).ceil() as usize;
+                BARS[level.clamp(1, BARS.len()) - 1]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn owned(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn reads_options_over_the_preset() {
+        let r = parse(
+            &owned(&[
+                "--workers",
+                "8",
+                "--preset",
+                "steady",
+                "--burst",
+                "1s,2s,50",
+                "--capacity",
+                "0",
+                "--json",
+            ]),
+            5,
+            Lang::En,
+        )
+        .unwrap();
+        assert!(r.json);
+        assert_eq!(r.config.seed, 5);
+        assert_eq!(
+            r.config.workers, 8,
+            "the preset does not undo earlier options"
+        );
+        assert_eq!(r.config.base_rate, 30.0);
+        assert_eq!(r.config.capacity, 0);
+        assert_eq!(r.config.bursts.len(), 1);
+        assert_eq!(r.config.bursts[0].length, Duration::from_secs(2));
+        let plain = parse(&[], 5, Lang::En).unwrap();
+        assert_eq!(plain.config, Preset::FlashSale.config(5));
+    }
+
+    #[test]
+    fn errors_name_the_option() {
+        let err = |args: &[&str]| parse(&owned(args), 1, Lang::En).unwrap_err();
+        assert!(err(&["--preset", "rush"]).starts_with("--preset:"));
+        assert!(err(&["--base-rate", "fast"]).starts_with("--base-rate:"));
+        assert!(err(&["--burst", "1s"]).starts_with("--burst:"));
+        assert!(err(&["--workers", "0"]).starts_with("--workers:"));
+        assert!(err(&["--workers", "-2"]).starts_with("--workers:"));
+        assert!(err(&["--service-delay", "x"]).starts_with("--service-delay:"));
+        assert!(err(&["--capacity", "0", "--overload"]).starts_with("--overload:"));
+        assert!(err(&["--burst", "70s,1s,5"]).starts_with("--burst:"));
+        assert!(err(&["--duration"]).starts_with("--duration"));
+        assert!(err(&["--items", "3"]).contains("unknown option '--items'"));
+    }
+
+    #[test]
+    fn sparklines_scale_and_shrink() {
+        assert_eq!(spark(&[0.0, 1.0, 2.0], 2.0), " ▄█");
+        assert_eq!(spark(&vec![1.0; 600], 1.0).chars().count(), SPARK_WIDTH);
+        assert_eq!(width("队列 ab"), 7);
+    }
+}

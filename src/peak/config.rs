@@ -1,0 +1,436 @@
+//! The settings of a peak-shaving run: the traffic (a base rate and burst
+//! windows), the service (workers and a service-time distribution), the
+//! broker queue's capacity and the overload switch; the three presets; the
+//! validation that names the offending field; and the text forms of rates
+//! and bursts used by the command line and the page.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::delay::{parse_duration, Delay, DurationText, MAX_DURATION};
+use crate::scenario::{ConfigError, MAX_ACTORS, MAX_CAPACITY};
+
+/// Highest arrival rate accepted, in requests per second.
+pub const MAX_RATE: f64 = 1_000_000.0;
+/// Most burst windows in one profile.
+pub const MAX_BURSTS: usize = 8;
+/// Most requests a run may expect (rates × durations), so that a typo cannot
+/// freeze the page.
+pub const MAX_EXPECTED_REQUESTS: f64 = 20_000_000.0;
+
+/// A window of different traffic: from `start`, for `length`, requests
+/// arrive at `rate` per second instead of the base rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Burst {
+    pub start: Duration,
+    pub length: Duration,
+    /// Requests per second during the window.
+    pub rate: f64,
+}
+
+/// The named starting points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Preset {
+    /// Constant traffic at 75% of the service's capacity: no peak.
+    Steady,
+    /// A flash sale: a 5 s burst at three times the service's capacity.
+    FlashSale,
+    /// Two shorter bursts, the second before the queue has fully drained.
+    TwoBursts,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Preset::Steady, Preset::FlashSale, Preset::TwoBursts];
+
+    /// The name on the command line and in links.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Steady => "steady",
+            Preset::FlashSale => "flash-sale",
+            Preset::TwoBursts => "two-bursts",
+        }
+    }
+
+    /// The preset's settings. All share the service: 4 workers, exponential
+    /// service with mean 100 ms (40 requests/s together), a broker queue of
+    /// 1000 places, 60 s of traffic.
+    pub fn config(self, seed: u64) -> PeakConfig {
+        let secs = Duration::from_secs;
+        let burst = |start, length, rate| Burst {
+            start: secs(start),
+            length: secs(length),
+            rate,
+        };
+        let (base_rate, bursts) = match self {
+            Preset::Steady => (30.0, vec![]),
+            Preset::FlashSale => (20.0, vec![burst(20, 5, 120.0)]),
+            Preset::TwoBursts => (20.0, vec![burst(10, 4, 100.0), burst(30, 4, 100.0)]),
+        };
+        PeakConfig {
+            seed,
+            base_rate,
+            bursts,
+            duration: secs(60),
+            workers: 4,
+            service: Delay::Exp(Duration::from_millis(100)),
+            capacity: 1000,
+            overload: false,
+        }
+    }
+}
+
+impl fmt::Display for Preset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Preset {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name() == name.trim())
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|p| p.name()).collect();
+                format!("'{name}' is not a preset; choose {}", names.join(", "))
+            })
+    }
+}
+
+/// Everything that determines a peak-shaving run (both variants).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeakConfig {
+    pub seed: u64,
+    /// Requests per second outside the bursts.
+    pub base_rate: f64,
+    /// During a window the rate is the burst's (overlapping windows: the
+    /// highest of them).
+    pub bursts: Vec<Burst>,
+    /// Requests arrive during `[0, duration)`; the run then drains.
+    pub duration: Duration,
+    /// Requests served at the same time.
+    pub workers: u32,
+    /// How long serving one request takes.
+    pub service: Delay,
+    /// Places in the broker queue of the queued variant; 0 = unbounded.
+    pub capacity: usize,
+    /// The direct variant admits up to `workers + capacity` requests at
+    /// once and slows down when overloaded, instead of rejecting at
+    /// `workers` (see [`overload_factor`]).
+    pub overload: bool,
+}
+
+/// The overload mode's slowdown: a request that starts while `in_flight`
+/// requests (itself included) share `workers` workers takes its service
+/// time times `(in_flight / workers)²`, and keeps that factor to the end.
+/// Sharing the workers costs one factor `in_flight / workers`, contention
+/// (context switches, locks, cache and connection thrashing) another; so
+/// throughput falls to `workers² / (in_flight · service)`: the more the
+/// service accepts, the less it serves.
+pub fn overload_factor(in_flight: u64, workers: u32) -> f64 {
+    let ratio = in_flight as f64 / f64::from(workers);
+    if ratio > 1.0 {
+        ratio * ratio
+    } else {
+        1.0
+    }
+}
+
+impl PeakConfig {
+    /// The rate at virtual time `t` (0 once arrivals have stopped).
+    pub fn rate_at(&self, t: Duration) -> f64 {
+        if t >= self.duration {
+            return 0.0;
+        }
+        self.bursts
+            .iter()
+            .filter(|b| t >= b.start && t < b.start + b.length)
+            .map(|b| b.rate)
+            .reduce(f64::max)
+            .unwrap_or(self.base_rate)
+    }
+
+    /// The profile as constant-rate pieces `(end, rate per second)` covering
+    /// `[0, duration)` in order.
+    pub fn segments(&self) -> Vec<(Duration, f64)> {
+        let mut cuts: Vec<Duration> = self
+            .bursts
+            .iter()
+            .flat_map(|b| [b.start, b.start + b.length])
+            .filter(|&t| t > Duration::ZERO && t < self.duration)
+            .chain([self.duration])
+            .collect();
+        cuts.sort();
+        cuts.dedup();
+        let mut start = Duration::ZERO;
+        cuts.into_iter()
+            .map(|end| {
+                let rate = self.rate_at(start);
+                start = end;
+                (end, rate)
+            })
+            .collect()
+    }
+
+    /// The mean number of requests the profile brings.
+    pub fn expected_arrivals(&self) -> f64 {
+        let mut start = Duration::ZERO;
+        self.segments()
+            .into_iter()
+            .map(|(end, rate)| {
+                let n = rate * (end - start).as_secs_f64();
+                start = end;
+                n
+            })
+            .sum()
+    }
+
+    /// Whether the rate is the same all along (the theory's steady state).
+    pub fn is_steady(&self) -> bool {
+        self.segments().iter().all(|&(_, r)| r == self.base_rate)
+    }
+
+    /// Requests per second all workers serve together when busy.
+    pub fn service_capacity(&self) -> f64 {
+        f64::from(self.workers) / self.service.mean().as_secs_f64()
+    }
+
+    /// The highest rate of the profile.
+    pub fn peak_rate(&self) -> f64 {
+        self.segments().iter().map(|&(_, r)| r).fold(0.0, f64::max)
+    }
+
+    /// Checks every setting; the first one out of range is reported by the
+    /// name of its command-line option.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |field, message: String| Err(ConfigError { field, message });
+        let rate_ok = |r: f64| r.is_finite() && (0.0..=MAX_RATE).contains(&r);
+        if !rate_ok(self.base_rate) {
+            return fail(
+                "base-rate",
+                format!(
+                    "{} is out of range; use 0 to {MAX_RATE} requests/s",
+                    self.base_rate
+                ),
+            );
+        }
+        if self.duration.is_zero() || self.duration > MAX_DURATION {
+            return fail("duration", "use more than 0 and at most 24 hours".into());
+        }
+        if self.bursts.len() > MAX_BURSTS {
+            return fail("burst", format!("at most {MAX_BURSTS} bursts"));
+        }
+        for (i, b) in self.bursts.iter().enumerate() {
+            let n = i + 1;
+            if !rate_ok(b.rate) {
+                return fail(
+                    "burst",
+                    format!(
+                        "burst {n}: rate {} is out of range; use 0 to {MAX_RATE} requests/s",
+                        b.rate
+                    ),
+                );
+            }
+            if b.length.is_zero() {
+                return fail("burst", format!("burst {n}: the length must be above 0"));
+            }
+            if b.start >= self.duration {
+                return fail(
+                    "burst",
+                    format!(
+                        "burst {n}: starts at {}, not before the end of the traffic ({})",
+                        DurationText(b.start),
+                        DurationText(self.duration)
+                    ),
+                );
+            }
+        }
+        let expected = self.expected_arrivals();
+        if expected > MAX_EXPECTED_REQUESTS {
+            return fail(
+                "duration",
+                format!(
+                    "the traffic brings about {expected:.0} requests; the limit is {MAX_EXPECTED_REQUESTS:.0} (shorten it or lower the rates)"
+                ),
+            );
+        }
+        if !(1..=MAX_ACTORS).contains(&self.workers) {
+            return fail(
+                "workers",
+                format!("{} is out of range; use 1 to {MAX_ACTORS}", self.workers),
+            );
+        }
+        if self.service.mean().is_zero() {
+            return fail("service-delay", "needs a mean above 0".into());
+        }
+        if self.capacity > MAX_CAPACITY {
+            return fail(
+                "capacity",
+                format!(
+                    "{} is out of range; use 0 (unbounded) to {MAX_CAPACITY}",
+                    self.capacity
+                ),
+            );
+        }
+        if self.overload && self.capacity == 0 {
+            return fail(
+                "overload",
+                "needs a bounded --capacity: the direct service then admits up to workers + capacity requests".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Reads a rate: a non-negative number of requests per second, optionally
+/// followed by `/s` (`120`, `2.5/s`).
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let number = text.strip_suffix("/s").unwrap_or(text).trim();
+    match number.parse::<f64>() {
+        Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
+        _ => Err(format!(
+            "'{text}' is not a rate; use requests per second, e.g. 120 or 2.5/s"
+        )),
+    }
+}
+
+/// What a burst looks like, for error messages.
+pub const BURST_SYNTAX: &str = "START,LENGTH,RATE, e.g. 20s,5s,120";
+
+impl FromStr for Burst {
+    type Err = String;
+
+    /// `START,LENGTH,RATE`: two durations and a rate, e.g. `20s,5s,120`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = text.split(',').collect();
+        let [start, length, rate] = parts[..] else {
+            return Err(format!("'{text}' is not a burst; use {BURST_SYNTAX}"));
+        };
+        let part = |e: String| format!("{e} in burst '{text}' ({BURST_SYNTAX})");
+        Ok(Burst {
+            start: parse_duration(start).map_err(part)?,
+            length: parse_duration(length).map_err(part)?,
+            rate: parse_rate(rate).map_err(part)?,
+        })
+    }
+}
+
+impl fmt::Display for Burst {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{},{},{}",
+            DurationText(self.start),
+            DurationText(self.length),
+            self.rate
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    #[test]
+    fn presets_are_valid_and_named() {
+        for preset in Preset::ALL {
+            let cfg = preset.config(1);
+            assert_eq!(cfg.validate(), Ok(()), "{preset}");
+            assert_eq!(preset.name().parse::<Preset>(), Ok(preset));
+        }
+        assert!(Preset::Steady.config(1).is_steady());
+        assert!(!Preset::FlashSale.config(1).is_steady());
+        assert!("rush".parse::<Preset>().unwrap_err().contains("flash-sale"));
+    }
+
+    #[test]
+    fn the_profile_is_the_burst_rate_inside_windows_and_the_base_elsewhere() {
+        let mut cfg = Preset::FlashSale.config(1);
+        assert_eq!(cfg.rate_at(secs(0)), 20.0);
+        assert_eq!(cfg.rate_at(secs(20)), 120.0);
+        assert_eq!(cfg.rate_at(secs(25)), 20.0);
+        assert_eq!(cfg.rate_at(secs(60)), 0.0);
+        assert_eq!(
+            cfg.segments(),
+            vec![(secs(20), 20.0), (secs(25), 120.0), (secs(60), 20.0)]
+        );
+        assert!((cfg.expected_arrivals() - (55.0 * 20.0 + 5.0 * 120.0)).abs() < 1e-9);
+        assert_eq!(cfg.peak_rate(), 120.0);
+        assert!((cfg.service_capacity() - 40.0).abs() < 1e-9);
+        // Overlapping windows take the highest rate; a window past the end is cut.
+        cfg.bursts.push(Burst {
+            start: secs(22),
+            length: secs(100),
+            rate: 50.0,
+        });
+        assert_eq!(cfg.rate_at(secs(24)), 120.0);
+        assert_eq!(cfg.rate_at(secs(30)), 50.0);
+        assert_eq!(cfg.segments().last(), Some(&(secs(60), 50.0)));
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let base = Preset::FlashSale.config(1);
+        let field = |change: &dyn Fn(&mut PeakConfig)| {
+            let mut cfg = base.clone();
+            change(&mut cfg);
+            cfg.validate().unwrap_err().field
+        };
+        assert_eq!(field(&|c| c.base_rate = -1.0), "base-rate");
+        assert_eq!(field(&|c| c.base_rate = f64::NAN), "base-rate");
+        assert_eq!(field(&|c| c.workers = 0), "workers");
+        assert_eq!(field(&|c| c.duration = Duration::ZERO), "duration");
+        assert_eq!(field(&|c| c.bursts[0].start = secs(60)), "burst");
+        assert_eq!(field(&|c| c.bursts[0].length = Duration::ZERO), "burst");
+        assert_eq!(field(&|c| c.bursts[0].rate = 2e6), "burst");
+        assert_eq!(
+            field(&|c| c.service = Delay::Const(Duration::ZERO)),
+            "service-delay"
+        );
+        assert_eq!(field(&|c| c.capacity = MAX_CAPACITY + 1), "capacity");
+        assert_eq!(field(&|c| c.base_rate = MAX_RATE), "duration");
+        assert_eq!(
+            field(&|c| {
+                c.overload = true;
+                c.capacity = 0;
+            }),
+            "overload"
+        );
+    }
+
+    #[test]
+    fn bursts_and_rates_read_and_print() {
+        let b: Burst = "20s,5s,120".parse().unwrap();
+        assert_eq!(
+            b,
+            Burst {
+                start: secs(20),
+                length: secs(5),
+                rate: 120.0
+            }
+        );
+        assert_eq!(b.to_string(), "20s,5s,120");
+        assert_eq!(parse_rate("2.5/s"), Ok(2.5));
+        assert!(parse_rate("-1").is_err());
+        assert!("20s,5s"
+            .parse::<Burst>()
+            .unwrap_err()
+            .contains("START,LENGTH,RATE"));
+        assert!("20,5s,1".parse::<Burst>().unwrap_err().contains("unit"));
+    }
+
+    #[test]
+    fn overload_slows_down_quadratically_above_the_workers() {
+        assert_eq!(overload_factor(3, 4), 1.0);
+        assert_eq!(overload_factor(4, 4), 1.0);
+        assert_eq!(overload_factor(8, 4), 4.0);
+    }
+}
