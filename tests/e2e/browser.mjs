@@ -1,0 +1,80 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium driven by playwright-core
+// (no browser download), and the static server over dist/.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '..', '..');
+export const DIST = process.env.CANTEEN_DIST ?? path.join(ROOT, 'dist');
+export const OUT_DIR = path.join(here, 'out');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// Runs as root on these machines (so no sandbox), with no network but loopback.
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  mobile: { width: 390, height: 844 },
+};
+
+/** Path for a screenshot or other artefact under tests/e2e/out/ (created on demand). */
+export function outPath(name) {
+  mkdirSync(OUT_DIR, { recursive: true });
+  return path.join(OUT_DIR, name);
+}
+
+/**
+ * Start the static server over dist/ and launch Chromium.
+ * Resolves to { server, browser, baseUrl, close() }; call close() in an after() hook.
+ */
+export async function startSession() {
+  const server = await startServer({ root: DIST });
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  return {
+    server,
+    browser,
+    baseUrl: server.url,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * A new page that records console errors, uncaught exceptions and failed requests,
+ * so a test can assert that the app loaded cleanly.
+ */
+export async function newPage(browser, viewport = VIEWPORTS.desktop) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  return { page, context, problems };
+}
