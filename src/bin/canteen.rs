@@ -18,7 +18,7 @@ mod cli {
     use canteen::args::{self, Args};
     use canteen::i18n::{self, Clock, Lang};
     use canteen::peak;
-    use canteen::run::{Outcome, Report};
+    use canteen::run::{Outcome, Report, Run};
     use canteen::scenario::{Config, ScenarioKind};
     use canteen::termination::options::{self as lab_options, Reading};
     use canteen::termination::report::{compare, comparison_table, Lab};
@@ -171,13 +171,19 @@ strategies S: {STRATEGIES}";
                 }
             }
         };
-        // The lab's books are kept for every scenario; only `termination`
-        // reports them.
-        let mut lab = Lab::new(config, sink);
-        let outcome = lab.run_mut().run_to_end();
-        let run = lab.run();
+        // Only the termination lab keeps its per-item books.
+        let mut runner = if scenario == ScenarioKind::Termination {
+            Runner::Lab(Lab::new(config, sink))
+        } else {
+            Runner::Plain(Run::new(config, sink))
+        };
+        let outcome = runner.run_mut().run_to_end();
+        let run = runner.run();
         let report = run.report(lang);
-        let lab_report = (scenario == ScenarioKind::Termination).then(|| lab.report(lang));
+        let lab_report = match &runner {
+            Runner::Lab(lab) => Some(lab.report(lang)),
+            Runner::Plain(_) => None,
+        };
         let mut out = stdout.borrow_mut();
         let written = if json {
             let events = keep_events.then(|| kept.borrow());
@@ -217,6 +223,28 @@ strategies S: {STRATEGIES}";
         }
         debug_assert!(outcome.is_over());
         0
+    }
+
+    /// A run, with the termination lab's books or without.
+    enum Runner {
+        Plain(Run),
+        Lab(Lab),
+    }
+
+    impl Runner {
+        fn run(&self) -> &Run {
+            match self {
+                Runner::Plain(run) => run,
+                Runner::Lab(lab) => lab.run(),
+            }
+        }
+
+        fn run_mut(&mut self) -> &mut Run {
+            match self {
+                Runner::Plain(run) => run,
+                Runner::Lab(lab) => lab.run_mut(),
+            }
+        }
     }
 
     /// `--compare`: runs every strategy and prints the table (or JSON).
