@@ -1,5 +1,5 @@
 //! One run on the page: the [`Run`], the views derived from its events
-//! (stage, log), the playback clock, and the timeline. Reset rebuilds the
+//! (stage, log, chart series), the playback clock, and the timeline. Reset rebuilds the
 //! run from its config; seeking to a moment rebuilds it and advances it to
 //! that moment, which shows exactly what the live run showed there because
 //! runs are deterministic.
@@ -10,6 +10,7 @@ use std::rc::Rc;
 use crate::clock::Playback;
 use crate::run::{Outcome, Run};
 use crate::scenario::Config;
+use crate::series::Series;
 use crate::trace::{Event, Nanos};
 
 use super::stage::{Log, Stage};
@@ -22,6 +23,7 @@ pub const LOG_LINES: usize = 200;
 pub struct Derived {
     pub stage: Stage,
     pub log: Log,
+    pub series: Series,
 }
 
 impl Derived {
@@ -29,12 +31,14 @@ impl Derived {
         Derived {
             stage: Stage::new(config),
             log: Log::new(LOG_LINES),
+            series: Series::default(),
         }
     }
 
     fn record(&mut self, event: &Event) {
         self.stage.record(event);
         self.log.push(*event);
+        self.series.record(event);
     }
 }
 
@@ -150,6 +154,20 @@ impl Session {
         self.run.advance_to(t);
     }
 
+    /// Every event so far, for export. The page keeps only the newest
+    /// lines, so the run is replayed from its config (it is deterministic):
+    /// its first events are this run's.
+    pub fn events(&self) -> Vec<Event> {
+        let events = Rc::new(RefCell::new(Vec::new()));
+        let sink = Rc::clone(&events);
+        let mut replay = Run::new(self.config().clone(), move |e| sink.borrow_mut().push(*e));
+        replay.advance_to(self.run.now());
+        drop(replay);
+        let mut events = events.take();
+        events.truncate(self.run.event_count() as usize);
+        events
+    }
+
     fn rebuild(&mut self) {
         let (run, derived) = build(self.run.config().clone());
         self.run = run;
@@ -238,6 +256,20 @@ mod tests {
         session.play();
         assert_eq!(session.run().now(), 0, "play on a finished run restarts it");
         assert!(session.is_playing());
+    }
+
+    #[test]
+    fn events_for_export_are_the_runs_own_even_mid_moment() {
+        let mut session = Session::new(custom());
+        for _ in 0..7 {
+            session.step();
+        }
+        let events = session.events();
+        assert_eq!(events.len() as u64, session.run().event_count());
+        let logged: Vec<Event> = session.derived().log.entries().map(|&(_, e)| e).collect();
+        assert_eq!(events, logged, "the log holds them all while it is short");
+        session.run_to_end();
+        assert_eq!(session.events().len() as u64, session.run().event_count());
     }
 
     #[test]

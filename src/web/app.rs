@@ -17,6 +17,7 @@ use crate::playground::session::Session;
 use super::controls::Controls;
 use super::dom::{self, WindowListener};
 use super::log::LogView;
+use super::panels::{ChartsPanel, ExportPanel, PythonPanel};
 use super::panic;
 use super::settings::{ScenarioPicker, SettingsForm, ShareLink};
 use super::stage::{Counters, StageView};
@@ -164,6 +165,7 @@ pub fn app(props: &AppProps) -> Html {
         }
     });
     let scenario = state.form.scenario;
+    let config = state.session.borrow().config().clone();
 
     html! {
         <main id="app-root" lang={lang.pick("zh-CN", "en")}>
@@ -193,20 +195,10 @@ pub fn app(props: &AppProps) -> Html {
                     <LogView live={live.clone()} {lang} />
                 </div>
             </div>
-            // Charts, the Python panel and export come from their own modules.
-            <section class="panel charts-slot" aria-labelledby="charts-title">
-                <h2 id="charts-title">{ T::Charts.get(lang) }</h2>
-                <p class="muted">{ T::ChartsPending.get(lang) }</p>
-            </section>
+            <ChartsPanel live={live.clone()} {lang} />
             <div class="pair">
-                <section class="panel python-slot" aria-labelledby="python-title">
-                    <h2 id="python-title">{ T::Python.get(lang) }</h2>
-                    <p class="muted">{ T::PythonPending.get(lang) }</p>
-                </section>
-                <section class="panel export-slot" aria-labelledby="export-title">
-                    <h2 id="export-title">{ T::Export.get(lang) }</h2>
-                    <p class="muted">{ T::ExportPending.get(lang) }</p>
-                </section>
+                <PythonPanel config={config} {lang} />
+                <ExportPanel {live} {lang} />
             </div>
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
         </main>

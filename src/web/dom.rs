@@ -78,6 +78,27 @@ pub fn copy_text(text: &str) -> bool {
     }
 }
 
+/// Offers `text` as a file download named `file_name`; false when the
+/// browser refused.
+pub fn download(file_name: &str, mime: &str, text: &str) -> bool {
+    let save = || -> Result<(), wasm_bindgen::JsValue> {
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+        link.set_href(&url);
+        link.set_download(file_name);
+        link.click();
+        web_sys::Url::revoke_object_url(&url)
+    };
+    save().is_ok()
+}
+
 /// A listener on the window, removed when dropped.
 pub struct WindowListener {
     kind: &'static str,

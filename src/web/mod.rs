@@ -8,6 +8,7 @@ pub mod charts;
 mod controls;
 mod dom;
 mod log;
+mod panels;
 mod panic;
 mod settings;
 mod stage;

@@ -1,0 +1,153 @@
+//! The panels under the stage, each showing another module's output for the
+//! current run: the charts ([`super::charts`] over the run's chart series),
+//! the Python program ([`crate::python`]) with copy and download, and the
+//! downloads of events and summary ([`crate::export`]).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::export::{self, Names};
+use crate::i18n::ui::T;
+use crate::i18n::Lang;
+use crate::python::python_code;
+use crate::scenario::Config;
+
+use super::app::Live;
+use super::charts::Charts;
+use super::dom;
+use super::stage::LiveProps;
+
+#[function_component(ChartsPanel)]
+pub fn charts_panel(props: &LiveProps) -> Html {
+    let lang = props.lang;
+    let data = {
+        let session = props.live.session.borrow();
+        let end = session.run().now();
+        let capacity = session.config().capacity;
+        let data = session.derived().series.chart_data(end, capacity);
+        Rc::new(data)
+    };
+    html! {
+        <section class="panel charts-panel" aria-labelledby="charts-title">
+            <h2 id="charts-title">{ T::Charts.get(lang) }</h2>
+            <Charts {data} {lang} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PythonProps {
+    pub config: Config,
+    pub lang: Lang,
+}
+
+#[function_component(PythonPanel)]
+pub fn python_panel(props: &PythonProps) -> Html {
+    let lang = props.lang;
+    let code = {
+        let config = props.config.clone();
+        use_memo((config, lang), |(config, lang)| python_code(config, *lang))
+    };
+    let copied = use_state(|| false);
+    {
+        let copied = copied.clone();
+        use_effect_with(code.clone(), move |_| copied.set(false));
+    }
+    let on_copy = {
+        let code = code.clone();
+        let copied = copied.clone();
+        Callback::from(move |_| copied.set(dom::copy_text(&code)))
+    };
+    let on_download = {
+        let code = code.clone();
+        let name = format!(
+            "canteen-{}-{}.py",
+            props.config.scenario.name(),
+            props.config.seed
+        );
+        Callback::from(move |_| {
+            dom::download(&name, "text/x-python;charset=utf-8", &code);
+        })
+    };
+    html! {
+        <section class="panel python-panel" aria-labelledby="python-title">
+            <h2 id="python-title">{ T::Python.get(lang) }</h2>
+            <p class="hint">{ T::PythonHint.get(lang) }</p>
+            <div class="buttons">
+                <button type="button" id="copy-python" onclick={on_copy}>
+                    { if *copied { T::Copied.get(lang) } else { T::Copy.get(lang) } }
+                </button>
+                <button type="button" id="download-python" onclick={on_download}>
+                    { T::DownloadPy.get(lang) }
+                </button>
+            </div>
+            <pre class="code" tabindex="0" aria-labelledby="python-title"><code id="python-code">{ code.to_string() }</code></pre>
+        </section>
+    }
+}
+
+/// Which download.
+#[derive(Clone, Copy, PartialEq)]
+enum Download {
+    EventsCsv,
+    SummaryCsv,
+    Json,
+}
+
+fn save(live: &Live, lang: Lang, what: Download) {
+    let session = live.session.borrow();
+    let run = session.run();
+    let report = run.report(lang);
+    let names = Names {
+        scenario: session.config().scenario,
+        roles: run.roles(),
+        lang,
+    };
+    match what {
+        Download::EventsCsv => {
+            let text = export::events_csv(&session.events(), names);
+            dom::download(
+                &export::file_name(&report, "-events.csv"),
+                "text/csv;charset=utf-8",
+                &text,
+            );
+        }
+        Download::SummaryCsv => {
+            dom::download(
+                &export::file_name(&report, "-summary.csv"),
+                "text/csv;charset=utf-8",
+                &export::report_csv(&report),
+            );
+        }
+        Download::Json => {
+            let text = export::run_json(&report, Some(&session.events()), names);
+            dom::download(
+                &export::file_name(&report, ".json"),
+                "application/json",
+                &text,
+            );
+        }
+    }
+}
+
+#[function_component(ExportPanel)]
+pub fn export_panel(props: &LiveProps) -> Html {
+    let lang = props.lang;
+    let button = |id: &'static str, what: Download, label: T| {
+        let live = props.live.clone();
+        let onclick = Callback::from(move |_| save(&live, lang, what));
+        html! { <button type="button" {id} {onclick}>{ label.get(lang) }</button> }
+    };
+    html! {
+        <section class="panel export-panel" aria-labelledby="export-title">
+            <h2 id="export-title">{ T::Export.get(lang) }</h2>
+            <p class="hint">{ T::ExportHint.get(lang) }</p>
+            <div class="buttons">
+                { button("export-events-csv", Download::EventsCsv, T::EventsCsv) }
+                { button("export-summary-csv", Download::SummaryCsv, T::SummaryCsv) }
+                { button("export-json", Download::Json, T::RunJson) }
+            </div>
+        </section>
+    }
+}

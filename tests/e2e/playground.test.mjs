@@ -1,0 +1,230 @@
+// The playground in headless Chromium: run hot dogs to the end at top speed, switch language,
+// reproduce a run from its shared link, scrub the timeline, export, refuse a bad setting and a
+// bad link, and save screenshots at desktop and phone widths (tests/e2e/out/).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { VIEWPORTS, newPage, outPath, startSession } from './browser.mjs';
+
+let session;
+
+before(async () => {
+  session = await startSession();
+});
+
+after(async () => {
+  await session?.close();
+});
+
+const HOTDOG = '#s=hotdog&seed=42&lang=en';
+
+/** Opens the page at `fragment` and waits for the app; returns { page, context, problems }. */
+async function open(fragment, viewport = VIEWPORTS.desktop) {
+  const opened = await newPage(session.browser, viewport);
+  await opened.page.goto(session.baseUrl + fragment);
+  await opened.page.locator('#app-root #status').waitFor({ timeout: 30_000 });
+  return opened;
+}
+
+const count = (page, id) => page.locator(`#count-${id} dd`).innerText();
+
+/** Plays at the top speed until the run is over. */
+async function playToTheEnd(page, done = 'Completed') {
+  await page.selectOption('#speed', '1000');
+  await page.click('#play');
+  await page.locator('#status', { hasText: done }).waitFor({ timeout: 30_000 });
+}
+
+/** Runs `body`, keeping a screenshot of the page if it fails. */
+async function guarded(opened, name, body) {
+  const { page, context, problems } = opened;
+  try {
+    await body(page);
+    assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
+  } catch (err) {
+    await page.screenshot({ path: outPath(`${name}-failure.png`), fullPage: true }).catch(() => {});
+    if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+test('hot dogs run to the end at top speed: 10 made, 10 done, 0 unfinished, the eater terminated', async () => {
+  await guarded(await open(HOTDOG), 'hotdog', async (page) => {
+    assert.equal(await count(page, 'produced'), '0');
+    await playToTheEnd(page);
+    assert.equal(await count(page, 'produced'), '10');
+    assert.equal(await count(page, 'task-done'), '10');
+    assert.equal(await count(page, 'consumed'), '10');
+    assert.equal(await count(page, 'unfinished'), '0');
+    assert.equal(await count(page, 'in-queue'), '0');
+    assert.equal(await page.locator('#consumer-lanes .lane .what').innerText(), 'terminated');
+    assert.equal(await page.locator('.steps .step.done').count(), 4, 'p1.join, p2.join, q.join, terminate');
+    await page.screenshot({ path: outPath('playground-desktop-en.png'), fullPage: true });
+  });
+});
+
+test('the language switch changes labels and log lines, and the link remembers it', async () => {
+  await guarded(await open(HOTDOG), 'language', async (page) => {
+    await page.click('#run-to-end');
+    assert.match(await page.locator('#log-lines').innerText(), /ate Shanghai shop hot dog 1/);
+    await page.click('.lang-switch button[lang="zh-CN"]');
+    assert.equal(await page.locator('#status').innerText(), '已完成');
+    assert.match(await page.locator('#log-lines').innerText(), /消费了上海分店的热狗1/);
+    assert.equal(await page.locator('#count-produced dt').innerText(), '已生产');
+    assert.match(page.url(), /lang=zh/);
+    await page.screenshot({ path: outPath('playground-desktop-zh.png'), fullPage: true });
+  });
+});
+
+test('a shared link reproduces the run', async () => {
+  const first = await open('#s=custom&seed=7&p=3&c=2&n=6&cap=4&pd=exp:200ms&cd=uniform:100ms..600ms&lang=en');
+  let link;
+  let expected;
+  await guarded(first, 'share-source', async (page) => {
+    await page.click('#run-to-end');
+    link = await page.locator('#share-url').inputValue();
+    assert.equal(link, page.url(), 'the address bar holds the same link');
+    expected = {
+      log: await page.locator('#log-lines').innerText(),
+      time: await count(page, 'time'),
+      done: await count(page, 'task-done'),
+    };
+    assert.equal(expected.done, '18');
+  });
+  // A fresh browser context, as someone else opening the link.
+  const context = await session.browser.newContext({ viewport: VIEWPORTS.desktop });
+  const page = await context.newPage();
+  try {
+    await page.goto(link);
+    await page.locator('#status').waitFor();
+    assert.equal(await page.locator('#producers').inputValue(), '3');
+    assert.equal(await page.locator('#capacity').inputValue(), '4');
+    await playToTheEnd(page);
+    assert.equal(await count(page, 'time'), expected.time);
+    assert.equal(await count(page, 'task-done'), expected.done);
+    assert.equal(await page.locator('#log-lines').innerText(), expected.log, 'the same events in the same order');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the timeline shows any moment of a finished run and goes back to the end', async () => {
+  await guarded(await open(HOTDOG), 'timeline', async (page) => {
+    await page.click('#run-to-end');
+    const end = await count(page, 'time');
+    const slider = page.locator('#timeline');
+    const max = Number(await slider.getAttribute('max'));
+    await slider.fill(String(Math.floor(max / 2)));
+    const middle = Number(await count(page, 'produced'));
+    assert.ok(middle > 0 && middle < 10, `halfway some are made (${middle})`);
+    assert.equal(await page.locator('#status').innerText(), 'Paused');
+    await slider.fill('0');
+    assert.equal(await count(page, 'produced'), '0');
+    await slider.fill(String(max));
+    assert.equal(await count(page, 'produced'), '10');
+    assert.equal(await count(page, 'time'), end);
+    assert.equal(await page.locator('#status').innerText(), 'Completed');
+  });
+});
+
+test('keys: space plays and pauses, → steps, r resets', async () => {
+  await guarded(await open(HOTDOG), 'keys', async (page) => {
+    await page.keyboard.press('ArrowRight');
+    assert.ok((await page.locator('#log-lines li').count()) >= 1);
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#status').innerText(), 'Playing');
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#status').innerText(), 'Paused');
+    await page.keyboard.press('r');
+    assert.equal(await count(page, 'time'), '0.000s');
+    // In a field, keys are typing: no reset, no step.
+    await page.keyboard.press('ArrowRight');
+    const lines = await page.locator('#log-lines li').count();
+    await page.locator('#seed').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('r');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('#seed').inputValue(), '42r');
+    assert.match(await page.locator('#seed-error').innerText(), /not a whole number/);
+    assert.equal(await page.locator('#log-lines li').count(), lines);
+  });
+});
+
+test('a bad setting is named at its field and the run does not start', async () => {
+  await guarded(await open(HOTDOG), 'validation', async (page) => {
+    await page.fill('#consumers', '0');
+    assert.equal(await page.locator('#consumers-error').innerText(), '0 is out of range; use 1 to 1000.');
+    assert.ok(await page.locator('#play').isDisabled());
+    await page.keyboard.press('Escape');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#status').innerText(), 'Paused', 'space cannot start it either');
+    await page.fill('#consume-delay-b', '1 minute');
+    assert.match(await page.locator('#consume-delay-error').innerText(), /needs a unit/);
+    await page.fill('#consumers', '2');
+    await page.fill('#consume-delay-b', '1s');
+    assert.equal(await page.locator('.field-error').count(), 0);
+    await page.click('#run-to-end');
+    assert.equal(await count(page, 'task-done'), '10');
+  });
+});
+
+test('a malformed link says so and shows the defaults', async () => {
+  await guarded(await open('#s=hotdog&p=<b>2</b>&lang=en'), 'bad-link', async (page) => {
+    const notice = await page.locator('.notice').innerText();
+    assert.match(notice, /could not be read/);
+    assert.match(notice, /<b>2<\/b>/, 'shown as text');
+    assert.equal(await page.locator('.notice b').count(), 0, 'never as markup');
+    assert.equal(await page.locator('#producers').inputValue(), '2');
+  });
+});
+
+test('the plain queue ends stuck and says why', async () => {
+  await guarded(await open('#s=plain&seed=1&lang=en'), 'plain', async (page) => {
+    await playToTheEnd(page, 'Stuck');
+    assert.match(await page.locator('#stuck').innerText(), /waits on get\(\) forever/);
+  });
+});
+
+test('export downloads the events and summary of the moment shown', async () => {
+  await guarded(await open(HOTDOG), 'export', async (page) => {
+    await page.click('#run-to-end');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-events-csv')]);
+    assert.equal(csv.suggestedFilename(), 'canteen-hotdog-42-events.csv');
+    const rows = (await readFile(await csv.path(), 'utf8')).trim().split('\r\n');
+    assert.equal(rows[0], 't_ms,actor,kind,item');
+    assert.equal(rows.filter((r) => r.split(',')[2] === 'produce').length, 10);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const run = JSON.parse(await readFile(await json.path(), 'utf8'));
+    assert.equal(run.produced, 10);
+    assert.equal(run.outcome, 'completed');
+    assert.equal(run.events.length, rows.length - 1, 'the same events in both files');
+  });
+});
+
+for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+  test(`${name} (${viewport.width} px): no horizontal scrolling, screenshots in both themes`, async () => {
+    for (const scheme of ['light', 'dark']) {
+      const context = await session.browser.newContext({ viewport, colorScheme: scheme });
+      const page = await context.newPage();
+      try {
+        await page.goto(session.baseUrl + '#s=custom&seed=3&p=4&c=2&n=8&cap=5&pd=const:100ms&cd=exp:400ms&lang=zh');
+        await page.locator('#status').waitFor();
+        await page.selectOption('#speed', '2');
+        await page.click('#play');
+        await page.locator('#count-produced dd', { hasText: /^[1-9]/ }).waitFor();
+        await page.click('#play');
+        const [scrollWidth, innerWidth] = await page.evaluate(() => [
+          document.documentElement.scrollWidth,
+          window.innerWidth,
+        ]);
+        assert.ok(scrollWidth <= innerWidth, `page ${scrollWidth} px wide in a ${innerWidth} px window`);
+        await page.screenshot({ path: outPath(`playground-${name}-${scheme}.png`), fullPage: true });
+      } finally {
+        await context.close();
+      }
+    }
+  });
+}
