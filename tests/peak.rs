@@ -403,8 +403,8 @@ fn cli_prints_a_side_by_side_summary() {
     let output = canteen(&["run", "peak-shaving", "--seed", "42"]);
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
-    let header = text.lines().find(|l| l.contains("direct")).unwrap();
-    assert!(header.contains("through a queue"), "{header}");
+    let header = text.lines().find(|l| l.contains("Direct")).unwrap();
+    assert!(header.contains("Through a queue"), "{header}");
     let rejected = text
         .lines()
         .find(|l| l.starts_with("rejected (503)"))
@@ -418,6 +418,7 @@ fn cli_prints_a_side_by_side_summary() {
     assert_ne!(cells[cells.len() - 2], "0", "{rejected}");
     assert!(text.contains("ρ = 3.00 ≥ 1"));
     assert!(text.contains("The queue turns rejections into waiting"));
+    assert!(text.contains("In this run: direct rejected"));
     let zh = canteen(&["run", "peak-shaving", "--seed", "42", "--lang", "zh"]);
     assert!(String::from_utf8(zh.stdout)
         .unwrap()

@@ -4,7 +4,10 @@
 //! Fixed labels are [`P`] variants; sentences with values are functions.
 
 use super::Lang;
+use crate::peak::config::{Problem, MAX_BURSTS, MAX_RATE};
 use crate::peak::{Preset, Variant};
+use crate::playground::peak::{FieldProblem, PeakField};
+use crate::scenario::{MAX_ACTORS, MAX_CAPACITY};
 
 /// A fixed label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +43,25 @@ pub enum P {
     ServedPerS,
     QueueDepth,
     Overload,
+    Preset,
+    Settings,
+    NewSeed,
+    BurstsHint,
+    ServiceHint,
+    CapacityHint,
+    FixSettings,
+    FlowTitle,
+    DepthTitle,
+    TimeAxis,
+    RateAxis,
+    DepthAxis,
+    RejectedPerS,
+    DroppedPerS,
+    NoQueue,
+    Plainly,
+    Theory2,
+    Measured,
+    TheoryCol,
 }
 
 impl P {
@@ -62,7 +84,7 @@ impl P {
             P::Throughput => lang.pick("吞吐量 (/s)", "throughput (/s)"),
             P::Little => lang.pick("利特尔法则 L / λW", "Little's law L / λW"),
             P::EndTime => lang.pick("结束时间 (s)", "end (s)"),
-            P::Theory => lang.pick("理论（M/M/c）与实测", "theory (M/M/c) vs measured"),
+            P::Theory => lang.pick("理论（M/M/c）与实测", "Theory (M/M/c) vs measured"),
             P::TheoryMeasured => lang.pick("理论 / 实测", "theory / measured"),
             P::TheoryNotApplicable => lang.pick(
                 "理论只适用于平稳的泊松到达（没有高峰）和指数分布的服务时间",
@@ -78,6 +100,43 @@ impl P {
             P::ArrivalsPerS => lang.pick("到达/秒", "arrivals/s"),
             P::ServedPerS => lang.pick("处理/秒", "served/s"),
             P::QueueDepth => lang.pick("队列长度", "queue depth"),
+            P::Preset => lang.pick("预设", "Preset"),
+            P::Settings => lang.pick("流量与服务", "Traffic and service"),
+            P::NewSeed => lang.pick("换一个种子", "New seed"),
+            P::BurstsHint => lang.pick(
+                "开始,时长,速率，例如 20s,5s,120；多个高峰用 ; 分隔；留空表示没有高峰",
+                "start,length,rate, e.g. 20s,5s,120; separate several with ;, leave empty for none",
+            ),
+            P::ServiceHint => lang.pick(
+                "const:100ms、uniform:50ms..150ms 或 exp:100ms（指数分布，平均 100ms）",
+                "const:100ms, uniform:50ms..150ms or exp:100ms (exponential, mean 100ms)",
+            ),
+            P::CapacityHint => lang.pick("0 = 不限容量", "0 = unbounded"),
+            P::FixSettings => lang.pick(
+                "请先改正上面标出的设置，然后才能运行",
+                "Fix the settings marked above to run",
+            ),
+            P::FlowTitle => lang.pick("到达/秒 与 处理/秒", "Arrivals/s vs served/s"),
+            P::DepthTitle => lang.pick("队列长度随时间变化", "Queue depth over time"),
+            P::TimeAxis => lang.pick("时间 (s)", "time (s)"),
+            P::RateAxis => lang.pick("请求/秒", "requests/s"),
+            P::DepthAxis => lang.pick("队列中的请求", "requests in queue"),
+            P::RejectedPerS => lang.pick("拒绝/秒", "rejected/s"),
+            P::DroppedPerS => lang.pick("丢弃/秒", "dropped/s"),
+            P::NoQueue => lang.pick(
+                "没有队列：工人全忙就返回 503",
+                "no queue: 503 when every worker is busy",
+            ),
+            P::Plainly => lang.pick(
+                "队列把拒绝变成了等待：高峰时多出来的请求不会被拒绝，而是排队，等工人按自己的节奏处理——代价是延迟。",
+                "The queue turns rejections into waiting: the requests a peak brings beyond the service's capacity are not turned away but wait in line until the workers get to them, at their own pace — the price is latency.",
+            ),
+            P::Theory2 => lang.pick(
+                "M/M/c 理论：泊松到达、指数服务时间、c 个工人",
+                "M/M/c theory: Poisson arrivals, exponential service times, c workers",
+            ),
+            P::Measured => lang.pick("实测", "measured"),
+            P::TheoryCol => lang.pick("理论", "theory"),
             P::Overload => lang.pick(
                 "过载模式：直连服务不再在工人忙时拒绝，而是最多接纳 工人数+容量 个请求；同时进行的请求 n 超过工人数 c 时，新请求的服务时间乘以 (n/c)²——抢占与争用让服务越接越慢，吞吐量崩溃",
                 "overload mode: the direct service no longer rejects when the workers are busy but admits up to workers + capacity requests; a request that starts while n > c are in flight takes (n/c)² times as long: contention makes the service slower the more it accepts, and throughput collapses",
@@ -124,8 +183,8 @@ pub fn preset_description(preset: Preset, lang: Lang) -> &'static str {
 /// A variant's title.
 pub fn variant_title(variant: Variant, lang: Lang) -> &'static str {
     match variant {
-        Variant::Direct => lang.pick("直连服务", "direct"),
-        Variant::Queued => lang.pick("经由消息队列", "through a queue"),
+        Variant::Direct => lang.pick("直连服务", "Direct"),
+        Variant::Queued => lang.pick("经由消息队列", "Through a queue"),
     }
 }
 
@@ -188,10 +247,10 @@ pub fn trade_off(
     };
     match lang {
         Lang::Zh => format!(
-            "队列把拒绝变成了等待：直连拒绝了 {rejected} 个请求（{share:.1}%），经由队列丢弃了 {dropped} 个，代价是排队——p99 等待 {p99_wait_s:.2} 秒。"
+            "这次运行：直连拒绝了 {rejected} 个请求（{share:.1}%）；经由队列只丢弃了 {dropped} 个，代价是排队——p99 等待 {p99_wait_s:.2} 秒。"
         ),
         Lang::En => format!(
-            "The queue turns rejections into waiting: direct rejected {rejected} requests ({share:.1}%), the queue dropped {dropped}, and made requests wait instead: p99 wait {p99_wait_s:.2} s."
+            "In this run: direct rejected {rejected} requests ({share:.1}%); the queue dropped {dropped} and made requests wait instead: p99 wait {p99_wait_s:.2} s."
         ),
     }
 }
@@ -252,6 +311,120 @@ pub fn load_line(base_rho: f64, peak_rho: Option<f64>, lang: Lang) -> String {
     }
 }
 
+/// A setting out of range, as a sentence (the command line prefixes the
+/// option's name; the page shows it under the field).
+pub fn problem(problem: &Problem, lang: Lang) -> String {
+    match (problem, lang) {
+        (Problem::BaseRate, Lang::Zh) => format!("请用 0 到 {MAX_RATE} 之间的每秒请求数"),
+        (Problem::BaseRate, Lang::En) => format!("use 0 to {MAX_RATE} requests/s"),
+        (Problem::Duration, Lang::Zh) => "请用大于 0、不超过 24 小时的时长".into(),
+        (Problem::Duration, Lang::En) => "use more than 0 and at most 24 hours".into(),
+        (Problem::TooManyBursts, Lang::Zh) => format!("最多 {MAX_BURSTS} 个高峰"),
+        (Problem::TooManyBursts, Lang::En) => format!("at most {MAX_BURSTS} bursts"),
+        (Problem::BurstRate(n), Lang::Zh) => {
+            format!("第 {n} 个高峰：速率请用 0 到 {MAX_RATE} 之间的每秒请求数")
+        }
+        (Problem::BurstRate(n), Lang::En) => {
+            format!("burst {n}: use a rate of 0 to {MAX_RATE} requests/s")
+        }
+        (Problem::BurstLength(n), Lang::Zh) => format!("第 {n} 个高峰：时长必须大于 0"),
+        (Problem::BurstLength(n), Lang::En) => format!("burst {n}: the length must be above 0"),
+        (Problem::BurstAfterEnd(n), Lang::Zh) => {
+            format!("第 {n} 个高峰：开始时间必须早于流量结束的时间")
+        }
+        (Problem::BurstAfterEnd(n), Lang::En) => {
+            format!("burst {n}: it must start before the traffic ends")
+        }
+        (Problem::TooMuchTraffic { expected, limit }, Lang::Zh) => format!(
+            "这样的流量约有 {expected:.0} 个请求，上限是 {limit:.0}：请缩短时长或降低速率"
+        ),
+        (Problem::TooMuchTraffic { expected, limit }, Lang::En) => format!(
+            "this traffic brings about {expected:.0} requests; the limit is {limit:.0} (shorten it or lower the rates)"
+        ),
+        (Problem::Workers, Lang::Zh) => format!("请用 1 到 {MAX_ACTORS} 个工人"),
+        (Problem::Workers, Lang::En) => format!("use 1 to {MAX_ACTORS} workers"),
+        (Problem::ServiceMean, Lang::Zh) => "服务时间的平均值必须大于 0".into(),
+        (Problem::ServiceMean, Lang::En) => "the service time needs a mean above 0".into(),
+        (Problem::Capacity, Lang::Zh) => format!("请用 0（不限）到 {MAX_CAPACITY}"),
+        (Problem::Capacity, Lang::En) => format!("use 0 (unbounded) to {MAX_CAPACITY}"),
+        (Problem::OverloadUnbounded, Lang::Zh) => {
+            "过载模式需要有限的队列容量：直连服务最多接纳 工人数+容量 个请求".into()
+        }
+        (Problem::OverloadUnbounded, Lang::En) => {
+            "overload mode needs a bounded capacity: the direct service then admits up to workers + capacity requests".into()
+        }
+    }
+}
+
+/// The label of a form field.
+pub fn field_label(field: PeakField, lang: Lang) -> &'static str {
+    match field {
+        PeakField::Seed => lang.pick("随机种子", "Seed"),
+        PeakField::BaseRate => lang.pick("平时速率（请求/秒）", "Base rate (requests/s)"),
+        PeakField::Bursts => lang.pick("高峰", "Bursts"),
+        PeakField::Duration => lang.pick("流量持续", "Traffic lasts"),
+        PeakField::Workers => lang.pick("工人数", "Workers"),
+        PeakField::ServiceDelay => lang.pick("服务时间", "Service time"),
+        PeakField::Capacity => lang.pick("队列容量", "Queue capacity"),
+        PeakField::Overload => lang.pick(
+            "过载模式：直连服务不拒绝，而是越忙越慢",
+            "Overload mode: the direct service slows down instead of rejecting",
+        ),
+    }
+}
+
+/// Why a field's text cannot be used.
+pub fn field_problem(what: &FieldProblem, lang: Lang) -> String {
+    match (what, lang) {
+        (FieldProblem::NotWhole, Lang::Zh) => "请输入一个非负整数".into(),
+        (FieldProblem::NotWhole, Lang::En) => "enter a whole number, 0 or more".into(),
+        (FieldProblem::NotRate, Lang::Zh) => "请输入每秒请求数，例如 120 或 2.5".into(),
+        (FieldProblem::NotRate, Lang::En) => "enter requests per second, e.g. 120 or 2.5".into(),
+        (FieldProblem::NotDuration, Lang::Zh) => "请输入数字加单位 ms 或 s，例如 60s".into(),
+        (FieldProblem::NotDuration, Lang::En) => {
+            "enter a number followed by ms or s, e.g. 60s".into()
+        }
+        (FieldProblem::NotDelay, Lang::Zh) => {
+            "请写成 const:100ms、uniform:50ms..150ms 或 exp:100ms".into()
+        }
+        (FieldProblem::NotDelay, Lang::En) => {
+            "write it as const:100ms, uniform:50ms..150ms or exp:100ms".into()
+        }
+        (FieldProblem::NotBurst(n), Lang::Zh) => {
+            format!("第 {n} 个高峰请写成 开始,时长,速率，例如 20s,5s,120")
+        }
+        (FieldProblem::NotBurst(n), Lang::En) => {
+            format!("write burst {n} as start,length,rate, e.g. 20s,5s,120")
+        }
+        (FieldProblem::Setting(p), _) => problem(p, lang),
+    }
+}
+
+/// What a chart shows, in one sentence (for screen readers).
+pub fn flow_summary(variant: Variant, peak_in: f64, peak_out: f64, lang: Lang) -> String {
+    let name = variant_title(variant, lang);
+    match lang {
+        Lang::Zh => format!("{name}：到达最高 {peak_in:.0}/秒，处理最高 {peak_out:.0}/秒"),
+        Lang::En => format!("{name}: arrivals peak at {peak_in:.0}/s, served at {peak_out:.0}/s"),
+    }
+}
+
+/// The queue chart in one sentence.
+pub fn depth_summary(peak: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("队列最长 {peak} 个请求"),
+        Lang::En => format!("the queue held at most {peak} requests"),
+    }
+}
+
+/// The capacity line's legend.
+pub fn capacity_legend(capacity: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("容量 {capacity}"),
+        Lang::En => format!("capacity {capacity}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,5 +449,8 @@ mod tests {
         assert!(trade_off(1, 0, 0, 0.0, Lang::Zh).contains("0.0%"));
         assert!(overload_warning(3.0, false, Lang::En).contains("3.00 ≥ 1"));
         assert!(variant_rule(Variant::Queued, 7, false, Lang::En).contains("7 places"));
+        let p = Problem::BurstAfterEnd(2);
+        assert!(problem(&p, Lang::Zh).contains("第 2 个"));
+        assert_eq!(p.to_string(), problem(&p, Lang::En));
     }
 }

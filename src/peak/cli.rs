@@ -239,6 +239,7 @@ pub fn summary(config: &PeakConfig, report: &PeakReport, lang: Lang) -> String {
         (direct, queued) => write_theory(&mut out, [(direct, d), (queued, q)], lang),
     }
     let _ = writeln!(out);
+    let _ = writeln!(out, "{}", P::Plainly.get(lang));
     let _ = writeln!(
         out,
         "{}",

@@ -203,85 +203,110 @@ impl PeakConfig {
         self.segments().iter().map(|&(_, r)| r).fold(0.0, f64::max)
     }
 
-    /// Checks every setting; the first one out of range is reported by the
-    /// name of its command-line option.
+    /// Checks every setting against the engine's limits; the first one out
+    /// of range is reported by the name of its command-line option.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let fail = |field, message: String| Err(ConfigError { field, message });
+        self.check(MAX_EXPECTED_REQUESTS).map_err(|p| ConfigError {
+            field: p.field(),
+            message: p.to_string(),
+        })
+    }
+
+    /// Checks every setting, allowing at most `max_requests` expected
+    /// requests (the page allows fewer than the command line).
+    pub fn check(&self, max_requests: f64) -> Result<(), Problem> {
         let rate_ok = |r: f64| r.is_finite() && (0.0..=MAX_RATE).contains(&r);
         if !rate_ok(self.base_rate) {
-            return fail(
-                "base-rate",
-                format!(
-                    "{} is out of range; use 0 to {MAX_RATE} requests/s",
-                    self.base_rate
-                ),
-            );
+            return Err(Problem::BaseRate);
         }
         if self.duration.is_zero() || self.duration > MAX_DURATION {
-            return fail("duration", "use more than 0 and at most 24 hours".into());
+            return Err(Problem::Duration);
         }
         if self.bursts.len() > MAX_BURSTS {
-            return fail("burst", format!("at most {MAX_BURSTS} bursts"));
+            return Err(Problem::TooManyBursts);
         }
         for (i, b) in self.bursts.iter().enumerate() {
-            let n = i + 1;
             if !rate_ok(b.rate) {
-                return fail(
-                    "burst",
-                    format!(
-                        "burst {n}: rate {} is out of range; use 0 to {MAX_RATE} requests/s",
-                        b.rate
-                    ),
-                );
+                return Err(Problem::BurstRate(i + 1));
             }
             if b.length.is_zero() {
-                return fail("burst", format!("burst {n}: the length must be above 0"));
+                return Err(Problem::BurstLength(i + 1));
             }
             if b.start >= self.duration {
-                return fail(
-                    "burst",
-                    format!(
-                        "burst {n}: starts at {}, not before the end of the traffic ({})",
-                        DurationText(b.start),
-                        DurationText(self.duration)
-                    ),
-                );
+                return Err(Problem::BurstAfterEnd(i + 1));
             }
         }
         let expected = self.expected_arrivals();
-        if expected > MAX_EXPECTED_REQUESTS {
-            return fail(
-                "duration",
-                format!(
-                    "the traffic brings about {expected:.0} requests; the limit is {MAX_EXPECTED_REQUESTS:.0} (shorten it or lower the rates)"
-                ),
-            );
+        if expected > max_requests {
+            return Err(Problem::TooMuchTraffic {
+                expected,
+                limit: max_requests,
+            });
         }
         if !(1..=MAX_ACTORS).contains(&self.workers) {
-            return fail(
-                "workers",
-                format!("{} is out of range; use 1 to {MAX_ACTORS}", self.workers),
-            );
+            return Err(Problem::Workers);
         }
         if self.service.mean().is_zero() {
-            return fail("service-delay", "needs a mean above 0".into());
+            return Err(Problem::ServiceMean);
         }
         if self.capacity > MAX_CAPACITY {
-            return fail(
-                "capacity",
-                format!(
-                    "{} is out of range; use 0 (unbounded) to {MAX_CAPACITY}",
-                    self.capacity
-                ),
-            );
+            return Err(Problem::Capacity);
         }
         if self.overload && self.capacity == 0 {
-            return fail(
-                "overload",
-                "needs a bounded --capacity: the direct service then admits up to workers + capacity requests".into(),
-            );
+            return Err(Problem::OverloadUnbounded);
         }
         Ok(())
+    }
+}
+
+/// A setting out of range (the words are in [`crate::i18n::peak::problem`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// The base rate is not within 0 to [`MAX_RATE`].
+    BaseRate,
+    /// The traffic lasts 0 or more than 24 hours.
+    Duration,
+    /// More than [`MAX_BURSTS`] bursts.
+    TooManyBursts,
+    /// Burst number n (1-based): its rate is out of range.
+    BurstRate(usize),
+    /// Burst number n lasts 0.
+    BurstLength(usize),
+    /// Burst number n starts at or after the end of the traffic.
+    BurstAfterEnd(usize),
+    /// The rates and duration bring more requests than allowed.
+    TooMuchTraffic { expected: f64, limit: f64 },
+    /// Workers not within 1 to [`MAX_ACTORS`].
+    Workers,
+    /// The service time has a mean of 0.
+    ServiceMean,
+    /// Capacity above [`MAX_CAPACITY`].
+    Capacity,
+    /// Overload mode with an unbounded queue: no connection limit.
+    OverloadUnbounded,
+}
+
+impl Problem {
+    /// The setting at fault, named as its command-line option without `--`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Problem::BaseRate => "base-rate",
+            Problem::Duration | Problem::TooMuchTraffic { .. } => "duration",
+            Problem::TooManyBursts
+            | Problem::BurstRate(_)
+            | Problem::BurstLength(_)
+            | Problem::BurstAfterEnd(_) => "burst",
+            Problem::Workers => "workers",
+            Problem::ServiceMean => "service-delay",
+            Problem::Capacity => "capacity",
+            Problem::OverloadUnbounded => "overload",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::i18n::peak::problem(self, crate::i18n::Lang::En))
     }
 }
 

@@ -6,5 +6,6 @@
 pub mod app;
 pub mod form;
 pub mod link;
+pub mod peak;
 pub mod session;
 pub mod stage;

@@ -19,6 +19,7 @@ use super::dom::{self, WindowListener};
 use super::log::LogView;
 use super::panels::{ChartsPanel, ExportPanel, PythonPanel};
 use super::panic;
+use super::peak::PeakLab;
 use super::settings::{ScenarioPicker, SettingsForm, ShareLink};
 use super::stage::{Counters, StageView};
 
@@ -200,6 +201,7 @@ pub fn app(props: &AppProps) -> Html {
                 <PythonPanel config={config} {lang} />
                 <ExportPanel {live} {lang} />
             </div>
+            <PeakLab {lang} />
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
         </main>
     }

@@ -21,21 +21,21 @@ use crate::series::{Axis, ChartData, Steps};
 use crate::trace::Nanos;
 
 /// The drawing's size in viewBox units; it scales to the figure's width.
-const W: f64 = 360.0;
-const H: f64 = 220.0;
+pub(super) const W: f64 = 360.0;
+pub(super) const H: f64 = 220.0;
 /// Room around the plot for tick labels and axis titles.
-const LEFT: f64 = 40.0;
-const RIGHT: f64 = 12.0;
-const TOP: f64 = 22.0;
-const BOTTOM: f64 = 38.0;
+pub(super) const LEFT: f64 = 40.0;
+pub(super) const RIGHT: f64 = 12.0;
+pub(super) const TOP: f64 = 22.0;
+pub(super) const BOTTOM: f64 = 38.0;
 
-const QUEUE: &str = "var(--chart-queue, var(--brand, #2f6f4f))";
-const CAPACITY: &str = "var(--chart-capacity, var(--bad, #b3261e))";
-const PRODUCED: &str = "var(--chart-produced, var(--focus, #1a5fb4))";
-const CONSUMED: &str = "var(--chart-consumed, var(--warn, #8a5a00))";
+pub(super) const QUEUE: &str = "var(--chart-queue, var(--brand, #2f6f4f))";
+pub(super) const CAPACITY: &str = "var(--chart-capacity, var(--bad, #b3261e))";
+pub(super) const PRODUCED: &str = "var(--chart-produced, var(--focus, #1a5fb4))";
+pub(super) const CONSUMED: &str = "var(--chart-consumed, var(--warn, #8a5a00))";
 const WAIT: &str = "var(--chart-wait, var(--brand, #2f6f4f))";
 const GRID: &str = "var(--border, #d9d6cc)";
-const MUTED: &str = "var(--muted, currentColor)";
+pub(super) const MUTED: &str = "var(--muted, currentColor)";
 
 /// The props of every chart: the data to draw and the language.
 #[derive(Properties, PartialEq, Clone)]
@@ -53,17 +53,17 @@ fn ms(t: Nanos) -> f64 {
 }
 
 /// The plot area's axes and the mapping from data to viewBox units.
-struct Frame {
-    x: Axis,
-    y: Axis,
+pub(super) struct Frame {
+    pub(super) x: Axis,
+    pub(super) y: Axis,
 }
 
 impl Frame {
-    fn px(&self, v: f64) -> f64 {
+    pub(super) fn px(&self, v: f64) -> f64 {
         LEFT + v / self.x.max * (W - LEFT - RIGHT)
     }
 
-    fn py(&self, v: f64) -> f64 {
+    pub(super) fn py(&self, v: f64) -> f64 {
         H - BOTTOM - v / self.y.max * (H - TOP - BOTTOM)
     }
 
@@ -77,7 +77,7 @@ impl Frame {
     }
 
     /// Grid lines, ticks with labels, the axes and their titles.
-    fn axes(&self, x_title: &str, y_title: &str) -> Html {
+    pub(super) fn axes(&self, x_title: &str, y_title: &str) -> Html {
         let (x0, x1) = (LEFT, W - RIGHT);
         let (y0, y1) = (H - BOTTOM, TOP);
         let y_ticks = self.y.ticks().into_iter().map(|v| {
@@ -112,12 +112,12 @@ impl Frame {
 }
 
 /// A viewBox coordinate as an attribute value.
-fn f(v: f64) -> String {
+pub(super) fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 
 /// How a legend entry's swatch looks.
-enum Swatch {
+pub(super) enum Swatch {
     Solid(&'static str),
     Dashed(&'static str),
     /// Nothing drawn (e.g. an unbounded queue has no capacity line).
@@ -125,7 +125,12 @@ enum Swatch {
 }
 
 /// The `<figure>` around a chart: caption, SVG and legend.
-fn figure(title: &str, summary: String, body: Html, legend: Vec<(Swatch, String)>) -> Html {
+pub(super) fn figure(
+    title: &str,
+    summary: String,
+    body: Html,
+    legend: Vec<(Swatch, String)>,
+) -> Html {
     let has_legend = !legend.is_empty();
     let items = legend.into_iter().map(|(swatch, label)| {
         let line = match swatch {

@@ -10,6 +10,7 @@ mod dom;
 mod log;
 mod panels;
 mod panic;
+mod peak;
 mod settings;
 mod stage;
 

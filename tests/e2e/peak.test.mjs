@@ -1,0 +1,88 @@
+// Peak shaving on the page: the flash-sale preset shows rejections in the direct variant and
+// none (or fewer) in the queued one, states the trade-off, and a bad field gets its own message.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { newPage, outPath, startSession, VIEWPORTS } from './browser.mjs';
+
+let session;
+
+before(async () => {
+  session = await startSession();
+});
+
+after(async () => {
+  await session?.close();
+});
+
+/** The number shown for a figure (`data-stat`) of a variant (`direct` or `queued`). */
+async function stat(lab, variant, key) {
+  const text = await lab.locator(`[data-variant="${variant}"] [data-stat="${key}"]`).innerText();
+  const value = Number(text.trim());
+  assert.ok(Number.isInteger(value), `${variant} ${key} is a count: '${text}'`);
+  return value;
+}
+
+for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+  test(`flash sale: direct rejects, the queue does not (${name})`, async () => {
+    const { page, context, problems } = await newPage(session.browser, viewport);
+    try {
+      await page.goto(session.baseUrl, { waitUntil: 'load' });
+      await page.locator('.lang-switch button[lang="en"]').click();
+      const lab = page.locator('#peak');
+      await lab.waitFor({ state: 'attached', timeout: 30_000 });
+      await lab.locator('#peak-preset-flash-sale').click();
+      assert.equal(await lab.locator('#peak-preset-flash-sale').getAttribute('aria-pressed'), 'true');
+
+      const arrivals = await stat(lab, 'direct', 'arrivals');
+      assert.equal(await stat(lab, 'queued', 'arrivals'), arrivals, 'the same arrivals on both sides');
+      const rejected = await stat(lab, 'direct', 'rejected');
+      const dropped = await stat(lab, 'queued', 'dropped');
+      assert.ok(rejected > 0, `direct rejected ${rejected}`);
+      assert.ok(dropped < rejected, `queued dropped ${dropped}, direct rejected ${rejected}`);
+      assert.equal(await stat(lab, 'queued', 'served'), arrivals - dropped);
+
+      // The trade-off is said plainly, and both sides draw their charts.
+      assert.match(await lab.locator('#peak-plainly').innerText(), /turns rejections into waiting/);
+      assert.equal(await lab.locator('[data-variant] svg').count(), 4);
+      assert.match(await lab.locator('.peak-warning').first().innerText(), /ρ = 3\.00 ≥ 1/);
+
+      await lab.scrollIntoViewIfNeeded();
+      await lab.screenshot({ path: outPath(`peak-flash-sale-${name}.png`) });
+      assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
+    } catch (err) {
+      await page.screenshot({ path: outPath(`peak-${name}-failure.png`), fullPage: true }).catch(() => {});
+      if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('steady traffic shows the M/M/c theory; a bad field says what is wrong', async () => {
+  const { page, context, problems } = await newPage(session.browser);
+  try {
+    await page.goto(session.baseUrl, { waitUntil: 'load' });
+    await page.locator('.lang-switch button[lang="en"]').click();
+    const lab = page.locator('#peak');
+    await lab.waitFor({ state: 'attached', timeout: 30_000 });
+    await lab.locator('#peak-preset-steady').click();
+    const table = lab.locator('.peak-theory-table');
+    await table.waitFor();
+    assert.match(await table.innerText(), /M\/M\/4\/1004/);
+    await lab.locator('#peak-theory').screenshot({ path: outPath('peak-theory.png') });
+
+    const workers = lab.locator('#peak-workers');
+    await workers.fill('0');
+    const error = lab.locator('#peak-workers-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /use 1 to 1000 workers/);
+    assert.equal(await workers.getAttribute('aria-invalid'), 'true');
+    assert.equal(await lab.locator('[data-variant]').count(), 0, 'no results for invalid settings');
+    await workers.fill('4');
+    await lab.locator('[data-variant="direct"]').waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
