@@ -27,6 +27,9 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
 # trunk: no update check (Trunk.toml has offline = true for its tool downloads).
 export TRUNK_SKIP_VERSION_CHECK := true
+# trunk reads NO_COLOR as a strict bool (NO_COLOR=1 makes it exit with "invalid value '1'"):
+# hide it from trunk and ask for no colour the way trunk understands.
+TRUNK := env -u NO_COLOR trunk$(if $(NO_COLOR), --color never,)
 
 WASM_TARGET := wasm32-unknown-unknown
 SETUP := bash scripts/setup.sh
@@ -57,11 +60,11 @@ fetch: setup-rust
 	cargo fetch
 
 serve: setup-web fetch
-	trunk serve --address $(SERVE_ADDRESS) --port $(SERVE_PORT)
+	$(TRUNK) serve --address $(SERVE_ADDRESS) --port $(SERVE_PORT)
 
 # Release build (cargo profile `web`, wasm-opt -Oz) into dist/.
 dist: setup-web fetch
-	trunk build --release --dist $(DIST)
+	$(TRUNK) build --release --dist $(DIST)
 
 size: dist
 	@shopt -s nullglob; files=($(DIST)/*.wasm); \
