@@ -101,15 +101,19 @@ setup_wasm_bindgen() {
 }
 
 setup_trunk() {
-    if [ "$(tool_version trunk)" != "$TRUNK_VERSION" ]; then
-        say "cargo install --locked trunk --version $TRUNK_VERSION (found: $(tool_version trunk | sed 's/^$/none/'); takes ~7 min)"
+    local have
+    have="$(tool_version trunk)"
+    if [ "$have" != "$TRUNK_VERSION" ]; then
+        say "cargo install --locked trunk --version $TRUNK_VERSION (found: ${have:-none}; takes 7 min or more)"
         timed cargo install --locked trunk --version "$TRUNK_VERSION" --force
     fi
 }
 
 setup_wasm_pack() {
-    if [ "$(tool_version wasm-pack)" != "$WASM_PACK_VERSION" ]; then
-        say "cargo install --locked wasm-pack --version $WASM_PACK_VERSION (found: $(tool_version wasm-pack | sed 's/^$/none/'))"
+    local have
+    have="$(tool_version wasm-pack)"
+    if [ "$have" != "$WASM_PACK_VERSION" ]; then
+        say "cargo install --locked wasm-pack --version $WASM_PACK_VERSION (found: ${have:-none})"
         timed cargo install --locked wasm-pack --version "$WASM_PACK_VERSION" --force
     fi
 }
