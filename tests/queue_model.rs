@@ -6,6 +6,8 @@
 //! The model keeps each pending future as an explicit record in arrival
 //! order (waiting, granted or closed) and recomputes what is reserved from
 //! those records, instead of keeping counters as the queue does.
+// proptest is a native-only dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::VecDeque;
 use std::future::Future;
