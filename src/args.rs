@@ -29,6 +29,22 @@ impl<'a> Args<'a> {
             .ok_or_else(|| format!("{option} needs a value"))
     }
 
+    /// Every value after `option` up to the next `--option` (at least one).
+    pub fn values(&mut self, option: &str) -> Result<Vec<&'a str>, String> {
+        let mut values = Vec::new();
+        while let Some(next) = self.rest.clone().next() {
+            if next.starts_with("--") {
+                break;
+            }
+            values.push(next.as_str());
+            self.rest.next();
+        }
+        if values.is_empty() {
+            return Err(format!("{option} needs at least one value"));
+        }
+        Ok(values)
+    }
+
     /// A number after `option`; `accepted` says what is accepted.
     pub fn number<T: FromStr>(&mut self, option: &str, accepted: &str) -> Result<T, String> {
         let text = self.value(option)?;
@@ -83,6 +99,20 @@ mod tests {
         assert_eq!(args.next_option(), Some("--until"));
         assert_eq!(args.duration("--until"), Ok(Duration::from_secs(2)));
         assert_eq!(args.next_option(), None);
+    }
+
+    #[test]
+    fn values_run_up_to_the_next_option() {
+        let list = owned(&["--pages", "a.html", "b.html", "--json", "--pages"]);
+        let mut args = Args::new(&list);
+        args.next_option();
+        assert_eq!(args.values("--pages"), Ok(vec!["a.html", "b.html"]));
+        assert_eq!(args.next_option(), Some("--json"));
+        args.next_option();
+        assert_eq!(
+            args.values("--pages"),
+            Err("--pages needs at least one value".to_string())
+        );
     }
 
     #[test]

@@ -31,11 +31,22 @@ impl Delay {
     /// every target; std's `ln` may differ in the last bit between native
     /// and wasm) are used, so traces match everywhere.
     pub fn sample(&self, ctx: &Ctx) -> Duration {
+        match *self {
+            // No draw: the stream stays where it is.
+            Delay::Const(d) => d,
+            _ => self.quantile(ctx.random()),
+        }
+    }
+
+    /// The duration at `u` in `[0, 1)` of the distribution (its inverse
+    /// CDF): what [`sample`](Delay::sample) returns when it draws `u`. For
+    /// callers with their own deterministic stream.
+    pub fn quantile(&self, u: f64) -> Duration {
         let scaled = |d: Duration, factor: f64| (d.as_nanos() as f64 * factor) as u64;
         Duration::from_nanos(match *self {
             Delay::Const(d) => return d,
-            Delay::Uniform(lo, hi) => scaled(lo, 1.0) + scaled(hi - lo, ctx.random()),
-            Delay::Exp(mean) => scaled(mean, -libm::log(1.0 - ctx.random())),
+            Delay::Uniform(lo, hi) => scaled(lo, 1.0) + scaled(hi - lo, u),
+            Delay::Exp(mean) => scaled(mean, -libm::log(1.0 - u)),
         })
     }
 

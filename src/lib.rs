@@ -19,6 +19,7 @@ pub mod python;
 pub mod queue;
 pub mod run;
 pub mod scenario;
+pub mod scraper;
 pub mod series;
 pub mod sim;
 pub mod stats;

@@ -10,6 +10,12 @@
 //! driven flat out ([`Sim::run`]) or in slices by a browser timer
 //! ([`Sim::run_until`]) or one event at a time ([`Sim::step`]).
 //!
+//! A task may also await something from the outside world (a real network
+//! fetch) wrapped in [`Ctx::external`]. While such a future is in flight an
+//! idle simulation is not stuck but *waiting on the outside*: it reports
+//! [`Progress::Paused`], and whoever drives it advances the clock with real
+//! time until the outside answers.
+//!
 //! Tasks only see a [`Ctx`]: sleep, now, random numbers, spawn, join,
 //! terminate and emit an [`Event`]. A task spawned with
 //! [`Ctx::spawn_daemon`] is a daemon (Python's `daemon = True`): it does not
@@ -109,6 +115,8 @@ struct Core {
     ready: Arc<Mutex<VecDeque<TaskKey>>>,
     timers: RefCell<BinaryHeap<Reverse<Timer>>>,
     timer_seq: Cell<u64>,
+    /// [`Ctx::external`] futures created and neither finished nor dropped.
+    external: Cell<usize>,
     current: Cell<Option<TaskKey>>,
     rng: RefCell<ChaCha8Rng>,
     observer: RefCell<Observer>,
@@ -154,6 +162,7 @@ impl Sim {
                 ready: Arc::new(Mutex::new(VecDeque::new())),
                 timers: RefCell::new(BinaryHeap::new()),
                 timer_seq: Cell::new(0),
+                external: Cell::new(0),
                 current: Cell::new(None),
                 rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
                 observer: RefCell::new(observer),
@@ -181,13 +190,22 @@ impl Sim {
         self.core.events.get()
     }
 
-    /// Runs until every task finished or the run is stuck.
+    /// How many [`Ctx::external`] futures are in flight.
+    pub fn external_in_flight(&self) -> usize {
+        self.core.external.get()
+    }
+
+    /// Runs until every task finished, the run is stuck, or only the
+    /// outside world can move it (an [`Ctx::external`] future is in flight;
+    /// the clock then stays where it is).
     pub fn run(&self) -> Progress {
         self.run_until(Nanos::MAX)
     }
 
     /// Runs every event up to and including virtual time `limit`, then sets
-    /// the clock to `limit` (if the run is not over before).
+    /// the clock to `limit` (if the run is not over before). Waiting on the
+    /// outside also moves the clock to `limit`, unless `limit` is
+    /// `Nanos::MAX` ("no limit").
     pub fn run_until(&self, limit: Nanos) -> Progress {
         loop {
             self.core.run_ready();
@@ -195,6 +213,12 @@ impl Sim {
                 Some(()) => {}
                 None if self.core.has_timers() => {
                     self.core.now.set(self.core.now.get().max(limit));
+                    return Progress::Paused;
+                }
+                None if self.core.waits_on_outside() => {
+                    if limit < Nanos::MAX {
+                        self.core.now.set(self.core.now.get().max(limit));
+                    }
                     return Progress::Paused;
                 }
                 None => return self.core.idle_outcome(),
@@ -220,6 +244,9 @@ impl Sim {
                 };
             }
             if self.core.fire_next_timer(Nanos::MAX).is_none() {
+                if self.core.waits_on_outside() {
+                    return Progress::Paused;
+                }
                 return self.core.idle_outcome();
             }
         }
@@ -240,6 +267,11 @@ impl Sim {
 }
 
 impl Core {
+    /// Nothing can run, but an [`Ctx::external`] future may still wake a task.
+    fn waits_on_outside(&self) -> bool {
+        self.external.get() > 0 && self.live_tasks.get() > 0
+    }
+
     fn has_timers(&self) -> bool {
         !self.timers.borrow().is_empty()
     }
@@ -448,6 +480,19 @@ impl Ctx {
         }
     }
 
+    /// Wraps a future that completes in the outside world (a real fetch in
+    /// the browser), not in virtual time. While it is in flight (created and
+    /// neither finished nor dropped), an idle simulation reports
+    /// [`Progress::Paused`] instead of [`Progress::Stuck`]: it waits on the
+    /// outside, and the clock is for its driver to move.
+    pub fn external<F: Future>(&self, future: F) -> External<F> {
+        self.core.external.set(self.core.external.get() + 1);
+        External {
+            future: Box::pin(future),
+            in_flight: Some(InFlight(Rc::clone(&self.core))),
+        }
+    }
+
     /// A uniform random number in `[0, 1)` from the run's seeded stream.
     ///
     /// Built from the raw 64-bit output (top 53 bits), so the value for a
@@ -519,6 +564,33 @@ impl Future for Sleep {
             self.armed = true;
         }
         Poll::Pending
+    }
+}
+
+/// Future of [`Ctx::external`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct External<F> {
+    future: Pin<Box<F>>,
+    /// Counts the future as in flight until it finishes or is dropped.
+    in_flight: Option<InFlight>,
+}
+
+/// Decrements the in-flight count of external futures when dropped.
+struct InFlight(Rc<Core>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.external.set(self.0.external.get() - 1);
+    }
+}
+
+impl<F: Future> Future for External<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let output = std::task::ready!(self.future.as_mut().poll(cx));
+        self.in_flight = None;
+        Poll::Ready(output)
     }
 }
 

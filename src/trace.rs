@@ -49,9 +49,46 @@ pub enum Fault {
     TaskDoneTooMany,
     /// A put failed because the queue was shut down; the item was handed back.
     PutAfterShutdown,
+    /// The scraper could not fetch the item's URL; the item never entered
+    /// the queue and is counted as failed.
+    Fetch(FetchFault),
     /// An acknowledgement for a delivery that had already expired and been
     /// redelivered: the broker rejects it (the work was done twice).
     StaleAck,
+}
+
+/// Why the scraper could not fetch a URL (the URL's row has the details).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FetchFault {
+    /// Not a URL (or path) that can be fetched.
+    MalformedUrl,
+    /// The server could not be reached (or the file could not be read).
+    Network,
+    /// The server did not allow this page to read its answer (CORS).
+    CrossOrigin,
+    /// The server answered with this HTTP error status.
+    HttpStatus(u16),
+    /// No complete answer within the fetch timeout.
+    Timeout,
+    /// The body is not text (an image, a binary file).
+    NotText,
+    /// The body is larger than the size limit.
+    TooLarge,
+}
+
+impl FetchFault {
+    /// The stable snake_case name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            FetchFault::MalformedUrl => "malformed_url",
+            FetchFault::Network => "network",
+            FetchFault::CrossOrigin => "cross_origin",
+            FetchFault::HttpStatus(_) => "http_status",
+            FetchFault::Timeout => "timeout",
+            FetchFault::NotText => "not_text",
+            FetchFault::TooLarge => "too_large",
+        }
+    }
 }
 
 /// The kinds of event.

@@ -33,7 +33,14 @@ fn scenarios_lists_one_line_each() {
         .collect();
     assert_eq!(
         names,
-        ["plain", "hotdog", "custom", "termination", "peak-shaving"]
+        [
+            "plain",
+            "hotdog",
+            "custom",
+            "termination",
+            "peak-shaving",
+            "scraper"
+        ]
     );
 }
 

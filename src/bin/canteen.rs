@@ -56,6 +56,8 @@ strategies S: {STRATEGIES}";
         USAGE
             .replace("{LAB}", lab_options::USAGE)
             .replace("{STRATEGIES}", &canteen::termination::names())
+            + "\n"
+            + canteen::scraper::cli::USAGE
     }
 
     pub fn main(args: Vec<String>) -> i32 {
@@ -66,7 +68,11 @@ strategies S: {STRATEGIES}";
                     println!("{:<8} {}", kind.name(), i18n::scenario_summary(kind, lang));
                 }
                 println!("{} {}", peak::NAME, i18n::peak::summary(lang));
+                println!("{:<8} {}", "scraper", i18n::scraper::summary(lang));
                 0
+            }
+            Some("run") if args.get(1).map(String::as_str) == Some("scraper") => {
+                canteen::scraper::cli::main(&args[2..], lang)
             }
             Some("run") if args.get(1).map(String::as_str) == Some(peak::NAME) => {
                 run_peak(&args[2..], lang)

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod peak;
 pub mod python;
+pub mod scraper;
 pub mod termination;
 pub mod ui;
 
@@ -210,6 +211,7 @@ pub fn fault_text(fault: Fault, lang: Lang) -> &'static str {
             "QueueShutDown：队列已关闭，放入失败",
             "QueueShutDown: the queue is shut down, the put failed",
         ),
+        Fault::Fetch(fault) => scraper::fault_title(fault, lang),
         Fault::StaleAck => termination::stale_ack(lang),
     }
 }

@@ -1,0 +1,322 @@
+//! The scraper's words, in 中文 and English: worker names, log lines in the
+//! seed's style, fault messages, regex notes and errors, setting errors,
+//! and the labels of its table and timeline.
+
+use super::{Clock, Lang};
+use crate::scraper::fetch::FetchError;
+use crate::scraper::gantt::{PhaseKind, Speedup};
+use crate::scraper::pattern::{Engine, Note, NoteKind, PatternError, Syntax};
+use crate::scraper::scenario::{url_index, RowState, UrlRow};
+use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, Role, WaitingOn};
+
+/// The scraper's line for `canteen scenarios` and the picker.
+pub fn summary(lang: Lang) -> &'static str {
+    lang.pick(
+        "爬虫：抓取者下载网页，计数者用 re.findall 数 <img>；plain 形态像原文一样卡住，joinable 形态正常结束",
+        "web pages: fetchers download, counters count <img> sources with re.findall; the plain shape ends stuck as in the seed, the joinable one completes",
+    )
+}
+
+/// The display name of a worker.
+pub fn actor_name(role: Role, lang: Lang) -> String {
+    match (role, lang) {
+        (Role::Main, _) => lang.pick("主进程", "main").to_string(),
+        (Role::Producer(i), Lang::Zh) => format!("抓取者{}", i + 1),
+        (Role::Producer(i), Lang::En) => format!("fetcher {}", i + 1),
+        (Role::Consumer(i), Lang::Zh) => format!("计数者{}", i + 1),
+        (Role::Consumer(i), Lang::En) => format!("counter {}", i + 1),
+    }
+}
+
+fn name_of(actor: ActorId, roles: &[Role], lang: Lang) -> String {
+    roles
+        .get(actor.0 as usize)
+        .map(|&role| actor_name(role, lang))
+        .unwrap_or_default()
+}
+
+/// What a waiting worker waits on, in words.
+pub fn waiting_on(wait: WaitingOn, roles: &[Role], lang: Lang) -> String {
+    match wait {
+        WaitingOn::Get => "get()".to_string(),
+        WaitingOn::Put => "put()".to_string(),
+        WaitingOn::QueueJoin => "q.join()".to_string(),
+        WaitingOn::TaskJoin(actor) => format!("p.join() ({})", name_of(actor, roles, lang)),
+    }
+}
+
+/// A fault's short title (the log's `error` line and the row's badge).
+pub fn fault_title(fault: FetchFault, lang: Lang) -> &'static str {
+    match fault {
+        FetchFault::MalformedUrl => lang.pick("网址格式错误", "malformed URL"),
+        FetchFault::Network => lang.pick("网络错误", "network failure"),
+        FetchFault::CrossOrigin => lang.pick("跨域读取被拒绝", "cross-origin read refused"),
+        FetchFault::HttpStatus(_) => lang.pick("HTTP 错误状态", "HTTP error status"),
+        FetchFault::Timeout => lang.pick("超时", "timeout"),
+        FetchFault::NotText => lang.pick("不是文本", "not text"),
+        FetchFault::TooLarge => lang.pick("超过 5 MB", "over 5 MB"),
+    }
+}
+
+/// A fault explained in one sentence, with the underlying message.
+pub fn fault_message(error: &FetchError, lang: Lang) -> String {
+    let sentence = match error.fault {
+        FetchFault::MalformedUrl => lang
+            .pick("这不是可以抓取的网址。", "This is not a URL that can be fetched.")
+            .to_string(),
+        FetchFault::Network => lang
+            .pick("连不上服务器（或读不到文件）。", "The server could not be reached (or the file could not be read).")
+            .to_string(),
+        FetchFault::CrossOrigin => lang
+            .pick(
+                "该网页的服务器不允许跨域读取；与本页同源的网页可以正常抓取。",
+                "The page's server did not allow cross-origin reads; pages from this site's own origin work.",
+            )
+            .to_string(),
+        FetchFault::HttpStatus(status) => match lang {
+            Lang::Zh => format!("服务器回答了错误状态 HTTP {status}。"),
+            Lang::En => format!("The server answered with the error status HTTP {status}."),
+        },
+        FetchFault::Timeout => lang
+            .pick("在超时之前没有得到完整的回答。", "No complete answer came before the timeout.")
+            .to_string(),
+        FetchFault::NotText => lang
+            .pick("内容不是文本（例如图片），没有计数。", "The body is not text (an image, say), so it was not counted.")
+            .to_string(),
+        FetchFault::TooLarge => lang
+            .pick("内容超过 5 MB 的上限，没有读完。", "The body is over the 5 MB limit and was not read in full.")
+            .to_string(),
+    };
+    if error.detail.is_empty() {
+        sentence
+    } else {
+        format!("{sentence} ({})", error.detail)
+    }
+}
+
+/// "1 match", "12 matches".
+pub fn matches_label(count: u64, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::Zh, _) => format!("{count} 处匹配"),
+        (Lang::En, 1) => "1 match".to_string(),
+        (Lang::En, _) => format!("{count} matches"),
+    }
+}
+
+/// A row's state, for the table.
+pub fn state_label(state: RowState, lang: Lang) -> &'static str {
+    match state {
+        RowState::Waiting => lang.pick("等待", "waiting"),
+        RowState::Fetching => lang.pick("抓取中", "fetching"),
+        RowState::Fetched => lang.pick("已下载", "fetched"),
+        RowState::Queued => lang.pick("在队列中", "queued"),
+        RowState::Counting => lang.pick("计数中", "counting"),
+        RowState::Counted => lang.pick("已计数", "counted"),
+        RowState::Failed => lang.pick("失败", "failed"),
+    }
+}
+
+/// A timeline phase, for the legend.
+pub fn phase_label(kind: PhaseKind, lang: Lang) -> &'static str {
+    match kind {
+        PhaseKind::Fetch => lang.pick("抓取", "fetch"),
+        PhaseKind::Blocked => lang.pick("等待放入", "waiting to put"),
+        PhaseKind::Regex => lang.pick("正则计数", "regex"),
+    }
+}
+
+/// The speedup, as a sentence.
+pub fn speedup_sentence(s: &Speedup, lang: Lang) -> String {
+    let ms = |v: f64| Clock((v * 1e6).round() as u64).to_string();
+    let (seq, span) = (ms(s.sequential_ms), ms(s.span_ms));
+    match lang {
+        Lang::Zh => format!(
+            "加速比 {:.2}×：一个工作者依次做完全部抓取和计数要 {seq}，这次运行用了 {span}",
+            s.speedup
+        ),
+        Lang::En => format!(
+            "speedup {:.2}×: one worker doing every fetch and count in turn would take {seq}; this run took {span}",
+            s.speedup
+        ),
+    }
+}
+
+fn url_of(event: &Event, rows: &[UrlRow]) -> String {
+    event
+        .item
+        .and_then(|item| rows.get(url_index(item)))
+        .map(|row| row.url.clone())
+        .unwrap_or_default()
+}
+
+/// One log line for an event, in the seed's style: "生产了第1个数据",
+/// "第1个任务获取到1个img". `seed_pattern`: the run counts with the
+/// seed's own regex, so the matches are `img`s.
+pub fn log_line(
+    event: &Event,
+    roles: &[Role],
+    rows: &[UrlRow],
+    seed_pattern: bool,
+    lang: Lang,
+) -> String {
+    let url = url_of(event, rows);
+    let n = event.item.map_or(0, |item| item.seq);
+    let row = event.item.and_then(|item| rows.get(url_index(item)));
+    match (event.kind, lang) {
+        (EventKind::Produce, _) => {
+            let status = row
+                .and_then(|r| r.status)
+                .map_or_else(String::new, |s| format!("HTTP {s}, "));
+            let bytes = row.and_then(|r| r.bytes).unwrap_or(0);
+            match lang {
+                Lang::Zh => format!("生产了第{n}个数据：{url}（{status}{bytes} 字节）"),
+                Lang::En => format!("fetched page {n}: {url} ({status}{bytes} bytes)"),
+            }
+        }
+        (EventKind::Consume, _) => {
+            let count = row.and_then(|r| r.matches.as_ref()).map_or(0, |m| m.count);
+            let what = match (seed_pattern, lang) {
+                (true, _) => "img",
+                (false, Lang::Zh) => "处匹配",
+                (false, Lang::En) => "matches",
+            };
+            match lang {
+                Lang::Zh => format!("第{n}个任务获取到{count}个{what}（{url}）"),
+                Lang::En => format!("task {n} found {count} {what} ({url})"),
+            }
+        }
+        (EventKind::Error(Fault::Fetch(_)), _) => {
+            let message = row
+                .and_then(|r| r.error.as_ref())
+                .map(|e| fault_message(e, lang))
+                .unwrap_or_default();
+            match lang {
+                Lang::Zh => format!("抓取失败 {url}：{message}"),
+                Lang::En => format!("fetch failed for {url}: {message}"),
+            }
+        }
+        (EventKind::Put, _) => format!("q.put({url})"),
+        (EventKind::PutBlocked, Lang::Zh) => format!("队列已满，等待放入 {url}"),
+        (EventKind::PutBlocked, Lang::En) => format!("queue full, waiting to put {url}"),
+        (EventKind::Get, _) => format!("q.get() → {url}"),
+        (EventKind::TaskDone, _) => format!("q.task_done() ({url})"),
+        (EventKind::TaskJoinStart(actor), _) => {
+            format!("p.join() ({})", name_of(actor, roles, lang))
+        }
+        (EventKind::TaskJoinDone(actor), Lang::Zh) => {
+            format!("{} 已结束", name_of(actor, roles, lang))
+        }
+        (EventKind::TaskJoinDone(actor), Lang::En) => {
+            format!("{} has ended", name_of(actor, roles, lang))
+        }
+        // Item-less lines read the same in every scenario.
+        _ => super::log_line(crate::scenario::ScenarioKind::Custom, event, roles, lang),
+    }
+}
+
+/// Why a setting is refused: the URL list's length.
+pub fn urls_count_message(count: usize, max: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("需要 1 到 {max} 个网址（现在是 {count} 个）"),
+        Lang::En => format!("give 1 to {max} URLs (now {count})"),
+    }
+}
+
+/// Why a setting is refused: an empty line in the URL list.
+pub fn empty_url_message(line: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第 {line} 个网址是空的"),
+        Lang::En => format!("URL {line} is empty"),
+    }
+}
+
+/// Why a setting is refused: a number out of range.
+pub fn range_message(value: u64, lo: u64, hi: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{value} 超出范围；请用 {lo} 到 {hi}"),
+        Lang::En => format!("{value} is out of range; use {lo} to {hi}"),
+    }
+}
+
+/// Why a setting is refused: the fetch timeout.
+pub fn timeout_message(lang: Lang) -> String {
+    lang.pick(
+        "超时要在 10 毫秒到 300 秒之间",
+        "the timeout must be 10 ms to 300 s",
+    )
+    .to_string()
+}
+
+fn engine_name(engine: Engine, lang: Lang) -> &'static str {
+    match engine {
+        Engine::Js => lang.pick("浏览器的 RegExp", "the browser's RegExp"),
+        Engine::Rust => lang.pick("regex crate", "the regex crate"),
+    }
+}
+
+/// A Python construct, named.
+fn syntax_name(syntax: Syntax) -> &'static str {
+    match syntax {
+        Syntax::NamedGroup => "(?P<name>…)",
+        Syntax::NamedBackref => "(?P=name)",
+        Syntax::Backref => "\\1",
+        Syntax::StartOfString => "\\A",
+        Syntax::EndOfString => "\\Z",
+        Syntax::DollarBeforeFinalNewline => "$",
+        Syntax::GlobalFlags => "(?aimsux)",
+        Syntax::ScopedFlags => "(?i:…)",
+        Syntax::Comment => "(?#…)",
+        Syntax::Verbose => "(?x)",
+        Syntax::CodePointEscape => "\\U…, \\0…",
+        Syntax::UnicodeName => "\\N{…}",
+        Syntax::AtomicGroup => "(?>…)",
+        Syntax::Possessive => "*+, ++, ?+",
+        Syntax::Conditional => "(?(1)…|…)",
+        Syntax::LookAround => "(?=…), (?<=…)",
+        Syntax::IgnoreCase => "(?i)",
+        Syntax::EmptyMatchPriority => "a??, |a",
+    }
+}
+
+/// A note on the pattern, as shown next to the regex field.
+pub fn note_text(note: &Note, engine: Engine, lang: Lang) -> String {
+    let name = syntax_name(note.syntax);
+    let engine = engine_name(engine, lang);
+    match (note.syntax, note.kind, lang) {
+        (Syntax::NamedGroup, _, Lang::Zh) => format!("{name} 是 Python 写法，JavaScript 写作 (?<name>…)；已自动改写，结果与 Python 相同。"),
+        (Syntax::NamedGroup, _, Lang::En) => format!("{name} is Python syntax; JavaScript writes (?<name>…). Rewritten for you; results are Python's."),
+        (Syntax::DollarBeforeFinalNewline, _, Lang::Zh) => format!("Python 的 $ 也匹配末尾换行符之前的位置，{engine} 只匹配真正的结尾：文本以换行结尾时计数可能不同。"),
+        (Syntax::DollarBeforeFinalNewline, _, Lang::En) => format!("Python's $ also matches just before a final newline; {engine} only at the very end, so counts may differ for text that ends with a newline."),
+        (Syntax::IgnoreCase, _, Lang::Zh) => format!("忽略大小写：{engine} 与 Python 对少数字符的大小写折叠不同，计数可能不同。"),
+        (Syntax::IgnoreCase, _, Lang::En) => format!("Ignore-case: {engine} folds a few characters differently from Python, so counts may differ."),
+        (Syntax::EmptyMatchPriority, _, Lang::Zh) => format!("这个模式可能优先匹配空串（如 {name}）：在空匹配之后 Python 会在同一位置改试更长的匹配，{engine} 则前进一个字符，计数可能不同。"),
+        (Syntax::EmptyMatchPriority, _, Lang::En) => format!("This pattern may prefer an empty match (like {name}): after an empty match Python tries a longer one at the same place, {engine} moves on one character, so counts may differ."),
+        (_, NoteKind::Rewritten, Lang::Zh) => format!("{name} 是 {engine} 没有的 Python 写法；已自动改写，结果与 Python 相同。"),
+        (_, NoteKind::Rewritten, Lang::En) => format!("{name} is Python syntax that {engine} lacks; rewritten for you, results are Python's."),
+        (_, NoteKind::MayDiffer, Lang::Zh) => format!("{name}：{engine} 的结果可能与 Python 不同。"),
+        (_, NoteKind::MayDiffer, Lang::En) => format!("{name}: {engine} may give other results than Python."),
+    }
+}
+
+/// Why a pattern cannot be used (the run does not start).
+pub fn pattern_error(error: &PatternError, engine: Engine, lang: Lang) -> String {
+    let engine_words = engine_name(engine, lang);
+    match (error, lang) {
+        (PatternError::Python { message, at }, Lang::Zh) => {
+            format!("Python 不接受这个正则：{message}（位置 {at}）")
+        }
+        (PatternError::Python { message, at }, Lang::En) => {
+            format!("Python rejects this pattern: {message} at position {at}")
+        }
+        (PatternError::Unsupported { syntax, at }, Lang::Zh) => format!(
+            "{} 是合法的 Python 写法，但 {engine_words} 做不到（位置 {at}）；请换一种写法。",
+            syntax_name(*syntax)
+        ),
+        (PatternError::Unsupported { syntax, at }, Lang::En) => format!(
+            "{} is valid Python, but {engine_words} cannot do it (position {at}); please write it another way.",
+            syntax_name(*syntax)
+        ),
+        (PatternError::Engine(message), Lang::Zh) => format!("{engine_words} 报错：{message}"),
+        (PatternError::Engine(message), Lang::En) => format!("{engine_words} says: {message}"),
+    }
+}

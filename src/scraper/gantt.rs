@@ -1,0 +1,256 @@
+//! The scraper's per-worker timeline (a Gantt chart) and its speedup, both
+//! derived from the event trace alone: a fetcher's fetch phase runs from
+//! the moment it is free (start, or its last `put`/failure) to its
+//! `produce` (or failure), a put waiting on a full queue runs from
+//! `put_blocked` to `put`, and a counter's regex phase from `get` to
+//! `consume`. The speedup compares the run's span with one worker doing
+//! every fetch and every count one after the other.
+
+use serde::Serialize;
+
+use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, Fault, Nanos, Role};
+
+/// What a worker is doing in a phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhaseKind {
+    /// Downloading (and the seed's sleep after it).
+    Fetch,
+    /// Waiting in `put()` on a full queue.
+    Blocked,
+    /// The seed's sleep, then `re.findall`.
+    Regex,
+}
+
+/// One bar of the chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Phase {
+    pub kind: PhaseKind,
+    pub start: Nanos,
+    pub end: Nanos,
+    /// The URL's index in the list.
+    pub url: usize,
+    /// The fetch failed.
+    pub failed: bool,
+    /// Still going (it ends at the chart's `end` for now).
+    pub open: bool,
+}
+
+/// One worker's row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lane {
+    pub actor: ActorId,
+    pub role: Role,
+    pub phases: Vec<Phase>,
+}
+
+/// The chart: a lane per fetcher, then per counter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gantt {
+    pub lanes: Vec<Lane>,
+    /// The time the chart runs to.
+    pub end: Nanos,
+}
+
+/// The run against one sequential worker.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Speedup {
+    /// Every fetch and count one after the other (blocked time excluded).
+    pub sequential_ms: f64,
+    /// From the start to the end of the last phase.
+    pub span_ms: f64,
+    /// `sequential_ms / span_ms` (0 before anything happened).
+    pub speedup: f64,
+}
+
+/// Where a lane's current phase started, if one is open.
+#[derive(Clone, Copy)]
+enum Open {
+    /// A fetcher free since this time (fetching the next URL, if any).
+    Fetching(Nanos),
+    Blocked(Nanos, usize),
+    Counting(Nanos, usize),
+    Idle,
+}
+
+impl Gantt {
+    /// The chart of `events` for actors `roles`, up to time `now`.
+    pub fn from_events(events: &[Event], roles: &[Role], now: Nanos) -> Gantt {
+        let mut lanes: Vec<Lane> = roles
+            .iter()
+            .enumerate()
+            .filter(|(_, role)| !matches!(role, Role::Main))
+            .map(|(i, &role)| Lane {
+                actor: ActorId(i as u32),
+                role,
+                phases: Vec::new(),
+            })
+            .collect();
+        let mut open: Vec<Open> = lanes
+            .iter()
+            .map(|lane| match lane.role {
+                Role::Producer(_) => Open::Fetching(0),
+                _ => Open::Idle,
+            })
+            .collect();
+        // Lane of each actor (main has none).
+        let mut lane_of = vec![None; roles.len()];
+        for (at, lane) in lanes.iter().enumerate() {
+            lane_of[lane.actor.0 as usize] = Some(at);
+        }
+        let mut add = Vec::new();
+        for event in events {
+            let Some(at) = lane_of.get(event.actor.0 as usize).copied().flatten() else {
+                continue;
+            };
+            let url = event.item.map(crate::scraper::scenario::url_index);
+            let t = event.time;
+            let phase = |kind, start, url, failed| Phase {
+                kind,
+                start,
+                end: t,
+                url,
+                failed,
+                open: false,
+            };
+            match (event.kind, open[at], url) {
+                (EventKind::Produce, Open::Fetching(since), Some(url)) => {
+                    add.push((at, phase(PhaseKind::Fetch, since, url, false)));
+                    open[at] = Open::Idle;
+                }
+                (EventKind::Error(Fault::Fetch(_)), Open::Fetching(since), Some(url)) => {
+                    add.push((at, phase(PhaseKind::Fetch, since, url, true)));
+                    open[at] = Open::Fetching(t);
+                }
+                (EventKind::PutBlocked, _, Some(url)) => open[at] = Open::Blocked(t, url),
+                (EventKind::Put, Open::Blocked(since, url), _) => {
+                    add.push((at, phase(PhaseKind::Blocked, since, url, false)));
+                    open[at] = Open::Fetching(t);
+                }
+                (EventKind::Put, _, _) => open[at] = Open::Fetching(t),
+                (EventKind::Get, _, Some(url)) => open[at] = Open::Counting(t, url),
+                (EventKind::Consume, Open::Counting(since, url), _) => {
+                    add.push((at, phase(PhaseKind::Regex, since, url, false)));
+                    open[at] = Open::Idle;
+                }
+                (EventKind::Finish | EventKind::Terminate, _, _) => open[at] = Open::Idle,
+                _ => {}
+            }
+            for (lane, phase) in add.drain(..) {
+                lanes[lane].phases.push(phase);
+            }
+        }
+        // Phases still going end at `now`, marked open. A fetcher free
+        // since some time is not shown: it may have no URL left to fetch.
+        for (lane, state) in lanes.iter_mut().zip(open) {
+            let (kind, start, url) = match state {
+                Open::Blocked(since, url) => (PhaseKind::Blocked, since, url),
+                Open::Counting(since, url) => (PhaseKind::Regex, since, url),
+                Open::Fetching(_) | Open::Idle => continue,
+            };
+            lane.phases.push(Phase {
+                kind,
+                start,
+                end: now.max(start),
+                url,
+                failed: false,
+                open: true,
+            });
+        }
+        Gantt { lanes, end: now }
+    }
+
+    /// The speedup over one worker doing every fetch and count in turn.
+    pub fn speedup(&self) -> Speedup {
+        let phases = || self.lanes.iter().flat_map(|lane| &lane.phases);
+        let sequential: Nanos = phases()
+            .filter(|p| p.kind != PhaseKind::Blocked)
+            .map(|p| p.end - p.start)
+            .sum();
+        let span = phases().map(|p| p.end).max().unwrap_or(0);
+        Speedup {
+            sequential_ms: nanos_to_ms(sequential),
+            span_ms: nanos_to_ms(span),
+            speedup: if span > 0 {
+                sequential as f64 / span as f64
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{FetchFault, ItemId};
+
+    fn ev(time: Nanos, actor: u32, kind: EventKind, seq: Option<u32>) -> Event {
+        Event {
+            time,
+            actor: ActorId(actor),
+            kind,
+            item: seq.map(|seq| ItemId { origin: 0, seq }),
+        }
+    }
+
+    #[test]
+    fn phases_follow_the_events_and_the_speedup_adds_them_up() {
+        // main, fetcher (a1), counter (a2).
+        let roles = [Role::Main, Role::Producer(0), Role::Consumer(0)];
+        let events = [
+            ev(0, 2, EventKind::GetBlocked, None),
+            ev(10, 1, EventKind::Produce, Some(1)),
+            ev(10, 1, EventKind::Put, Some(1)),
+            ev(10, 2, EventKind::Get, Some(1)),
+            ev(
+                25,
+                1,
+                EventKind::Error(Fault::Fetch(FetchFault::Timeout)),
+                Some(2),
+            ),
+            ev(30, 2, EventKind::Consume, Some(1)),
+            ev(30, 1, EventKind::Finish, None),
+        ];
+        let g = Gantt::from_events(&events, &roles, 40);
+        let bars: Vec<_> = g.lanes[0]
+            .phases
+            .iter()
+            .map(|p| (p.kind, p.start, p.end, p.url, p.failed))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                (PhaseKind::Fetch, 0, 10, 0, false),
+                (PhaseKind::Fetch, 10, 25, 1, true)
+            ]
+        );
+        assert_eq!(g.lanes[1].phases[0].start, 10);
+        assert_eq!(g.lanes[1].phases[0].end, 30);
+        let s = g.speedup();
+        // 10 + 15 of fetching and 20 of counting, done in 30.
+        assert_eq!(s.sequential_ms, 45e-6);
+        assert_eq!(s.span_ms, 30e-6);
+        assert!((s.speedup - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_unfinished_count_is_an_open_phase_up_to_now() {
+        let roles = [Role::Main, Role::Producer(0), Role::Consumer(0)];
+        let events = [
+            ev(5, 1, EventKind::Produce, Some(1)),
+            ev(5, 1, EventKind::PutBlocked, Some(1)),
+            ev(7, 2, EventKind::Get, Some(3)),
+        ];
+        let g = Gantt::from_events(&events, &roles, 9);
+        let blocked = g.lanes[0].phases[1];
+        assert_eq!(
+            (blocked.kind, blocked.start, blocked.end, blocked.open),
+            (PhaseKind::Blocked, 5, 9, true)
+        );
+        let counting = g.lanes[1].phases[0];
+        assert_eq!(
+            (counting.kind, counting.url, counting.open),
+            (PhaseKind::Regex, 2, true)
+        );
+    }
+}

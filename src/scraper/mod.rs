@@ -1,0 +1,29 @@
+//! The scraper: the seed's first example, where producers download pages
+//! and consumers count `<img>` sources with `re.findall`, run on the same
+//! deterministic engine as every other scenario.
+//!
+//! - [`scenario`]: the settings, the fetcher and counter tasks in both queue
+//!   shapes (plain: ends stuck; joinable: completes), each URL's row, the
+//!   run and its report.
+//! - [`fetch`]: the [`fetch::Fetcher`] trait, the checks every fetcher
+//!   shares, a fake for tests and local files for the command line;
+//!   [`replay`] plays a recorded run back; `browser` (wasm32 only) fetches
+//!   with the browser's Fetch API.
+//! - [`pattern`] reads Python regex syntax and rewrites it for the engine;
+//!   [`matcher`] counts like `re.findall` with the `regex` crate natively or
+//!   the browser's `RegExp`.
+//! - [`gantt`]: the per-worker timeline and the speedup, from the trace.
+//! - `cli` (native only): `canteen run scraper`.
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod fetch;
+pub mod gantt;
+pub mod matcher;
+pub mod pattern;
+pub mod replay;
+pub mod scenario;
+
+pub use scenario::{ScraperConfig, ScraperRun, Shape, UrlRow, SEED_PATTERN};
