@@ -434,8 +434,10 @@ pub fn more(n: usize, lang: Lang) -> String {
 /// "12 older lines are not shown".
 pub fn log_omitted(n: u64, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("较早的 {n} 行没有显示（只保留最新的）"),
-        Lang::En => format!("{n} older lines are not shown (only the newest are kept)"),
+        Lang::Zh => format!("较早的 {n} 行没有显示（只显示最新的；暂停时显示更多）"),
+        Lang::En => {
+            format!("{n} older lines are not shown (only the newest are; pause to see more)")
+        }
     }
 }
 

@@ -54,6 +54,8 @@ pub fn stage_view(props: &LiveProps) -> Html {
     let scenario = session.config().scenario;
     let roles = stage.roles();
     let stuck = run.outcome() == Outcome::Stuck;
+    // Above this speed items come and go faster than the chip animation.
+    let fast = session.speed() > 10.0;
 
     let producers = stage.producers().iter().take(MAX_LANES).map(|lane| {
         let role = roles[lane.actor.0 as usize];
@@ -108,13 +110,20 @@ pub fn stage_view(props: &LiveProps) -> Html {
     } else {
         capacity.min(MAX_SLOTS)
     };
+    // Slowly, each item keeps its slot element as it moves up the queue
+    // (and animates in); fast, the slots stay put and only their labels
+    // change, which is far less work for the browser.
+    let slot_key = |i: usize, item: Option<ItemId>| match item {
+        Some(item) if !fast => format!("{}-{}", item.origin, item.seq),
+        _ => format!("slot-{i}"),
+    };
     let slots = (0..drawn).map(|i| match queue.get(i) {
         Some(&item) => html! {
-            <li class="slot full" key={format!("{}-{}", item.origin, item.seq)}>
+            <li class="slot full" key={slot_key(i, Some(item))}>
                 { chip(scenario, item, lang, "") }
             </li>
         },
-        None => html! { <li class="slot empty" key={format!("empty-{i}")}></li> },
+        None => html! { <li class="slot empty" key={slot_key(i, None)}></li> },
     });
     let hidden = queue.len().saturating_sub(drawn);
 
@@ -122,7 +131,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
     let main_role = Role::Main;
 
     html! {
-        <section class="panel stage" aria-labelledby="stage-title">
+        <section class={classes!("panel", "stage", fast.then_some("fast"))} aria-labelledby="stage-title">
             <h2 id="stage-title">{ T::Stage.get(lang) }</h2>
             <div class="main-lane" style={format!("--hue:{}", hue(main_role))}>
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ T::Main.get(lang) }</span>
