@@ -18,18 +18,26 @@ use std::time::Duration;
 
 use crate::queue::JoinableQueue;
 use crate::scenario::Parcel;
-use crate::sim::Ctx;
+use crate::sim::{Ctx, TaskHandle};
 use crate::trace::{ActorId, EventKind, Fault, ItemId};
 
 /// One delivery of an item to a consumer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Delivery(u64);
 
+/// An unacknowledged delivery.
+struct Open {
+    item: ItemId,
+    /// The consumer holding it.
+    holder: ActorId,
+    /// Its visibility timer, ended once the delivery is acknowledged.
+    timer: Option<TaskHandle>,
+}
+
 #[derive(Default)]
 struct Pending {
     next: u64,
-    /// Unacknowledged deliveries: the item and the consumer holding it.
-    deliveries: HashMap<Delivery, (ItemId, ActorId)>,
+    deliveries: HashMap<Delivery, Open>,
 }
 
 /// The acknowledgement bookkeeping around a queue. Cheap to clone.
@@ -58,12 +66,21 @@ impl Broker {
             let mut pending = self.pending.borrow_mut();
             let delivery = Delivery(pending.next);
             pending.next += 1;
-            pending.deliveries.insert(delivery, (item, consumer));
+            let open = Open {
+                item,
+                holder: consumer,
+                timer: None,
+            };
+            pending.deliveries.insert(delivery, open);
             delivery
         };
         let broker = self.clone();
-        self.ctx
+        let timer = self
+            .ctx
             .spawn_daemon(None, async move { broker.expire(delivery).await });
+        if let Some(open) = self.pending.borrow_mut().deliveries.get_mut(&delivery) {
+            open.timer = Some(timer);
+        }
         delivery
     }
 
@@ -72,12 +89,12 @@ impl Broker {
     /// redelivered) is rejected with a `StaleAck` error: the work was done
     /// twice.
     pub fn ack(&self, consumer: ActorId, item: ItemId, delivery: Delivery) {
-        let valid = self
-            .pending
-            .borrow_mut()
-            .deliveries
-            .remove(&delivery)
-            .is_some();
+        let open = self.pending.borrow_mut().deliveries.remove(&delivery);
+        let valid = open.is_some();
+        // Its timer has nothing left to do.
+        if let Some(timer) = open.and_then(|o| o.timer) {
+            self.ctx.terminate(&timer);
+        }
         let (kind, item) = match (valid, valid && self.queue.task_done().is_ok()) {
             (true, true) => (EventKind::Ack, Some(item)),
             (true, false) => (EventKind::Error(Fault::TaskDoneTooMany), Some(item)),
@@ -91,7 +108,9 @@ impl Broker {
     /// finishes the abandoned delivery.
     async fn expire(self, delivery: Delivery) {
         self.ctx.sleep(self.visibility_timeout).await;
-        let Some((item, holder)) = self.pending.borrow_mut().deliveries.remove(&delivery) else {
+        let Some(Open { item, holder, .. }) =
+            self.pending.borrow_mut().deliveries.remove(&delivery)
+        else {
             return;
         };
         match self.queue.put(Parcel::Item(item)).await {

@@ -272,8 +272,19 @@ impl Core {
         self.external.get() > 0 && self.live_tasks.get() > 0
     }
 
+    /// Whether a timer of a live task is pending. Timers of tasks that
+    /// were terminated while they slept stay in the heap until their
+    /// deadline, but wake nobody: counting them would keep an idle run
+    /// paused (and its clock moving) when driven in slices, and end it
+    /// later than a run driven in one go.
     fn has_timers(&self) -> bool {
-        !self.timers.borrow().is_empty()
+        let slots = self.slots.borrow();
+        self.timers.borrow().iter().any(|Reverse(timer)| {
+            slots
+                .get(timer.task.index)
+                .and_then(Option::as_ref)
+                .is_some_and(|task| task.generation == timer.task.generation)
+        })
     }
 
     fn live_non_daemons(&self) -> usize {

@@ -1054,3 +1054,31 @@ fn cli_errors_exit_2_with_one_line_naming_the_option() {
         );
     }
 }
+
+#[test]
+fn lab_runs_driven_in_slices_end_exactly_as_in_one_go() {
+    // Consumers terminated or killed mid-item leave timers that wake
+    // nobody; they must not keep a sliced run going.
+    let mut early_join = lab_config(Strategy::JoinTerminate, 42);
+    early_join.termination.extra_task_done = Some(8);
+    let mut broker_none = lab_config(Strategy::None, 42);
+    broker_none.termination.broker_ack = true;
+    let mut killed = lab_config(Strategy::Daemon, 3);
+    killed.termination.kill = kill(1, KillWhen::At(Duration::from_millis(700)));
+    killed.termination.broker_ack = true;
+    for config in [early_join, broker_none, killed] {
+        let (whole, events, _) = run(config.clone());
+        let mut sliced = Lab::new(config, |_| {});
+        let mut t = 0;
+        while !sliced.run().outcome().is_over() {
+            t += 16_000_000;
+            sliced.run_mut().advance_to(t);
+        }
+        let sliced = sliced.report(Lang::En);
+        assert_eq!(sliced.run.outcome, whole.run.outcome);
+        assert_eq!(sliced.run.end_time_ms, whole.run.end_time_ms);
+        // The run ends with its last event.
+        let last = events.last().unwrap().time as f64 / 1e6;
+        assert_eq!(whole.run.end_time_ms, last, "{:?}", whole.strategy);
+    }
+}

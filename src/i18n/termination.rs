@@ -503,3 +503,137 @@ pub fn verdict_short(verdict: Verdict, lang: Lang) -> &'static str {
 pub fn never(lang: Lang) -> &'static str {
     lang.pick("永不", "never")
 }
+
+/// The lab panel's fixed texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum L {
+    Title,
+    Intro,
+    Strategy,
+    Mistakes,
+    Forget,
+    Extra,
+    KillTitle,
+    KillWho,
+    Nobody,
+    KillAt,
+    KillAtHint,
+    BrokerAck,
+    BrokerHint,
+    Visibility,
+    ThisRun,
+    SideBySide,
+    Joinable,
+    Broker,
+    Compare,
+    TooBig,
+    Waiting,
+    NobodyWaits,
+    Processed,
+    Dropped,
+    Lost,
+    Duplicates,
+    LeftInQueue,
+    Redelivered,
+    LastItem,
+    Stopped,
+    StopLag,
+    Items,
+    Current,
+}
+
+impl L {
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            L::Title => ("怎样结束：终止实验", "How to stop: the termination lab"),
+            L::Intro => (
+                "同样的生产者、消费者和种子，换一种结束方式，或者故意犯个错。下面的结果都是把这次运行跑到底得到的。",
+                "The same producers, consumers and seed; change the way of stopping, or make a mistake on purpose. The results below come from running this run to its end.",
+            ),
+            L::Strategy => ("结束方式", "Way of stopping"),
+            L::Mistakes => ("两个经典错误", "The two classic mistakes"),
+            L::Forget => ("忘了一次 task_done()", "Forget one task_done()"),
+            L::Extra => ("多调一次 task_done()", "One task_done() too many"),
+            L::KillTitle => ("处理中途死掉的消费者", "A consumer dies mid-item"),
+            L::KillWho => ("杀死", "Kill"),
+            L::Nobody => ("不杀", "nobody"),
+            L::KillAt => ("时间", "at"),
+            L::KillAtHint => (
+                "如果那时它正在处理数据就立刻死掉，否则在它下一个数据处理到一半时死掉。",
+                "It dies then if it is working on an item; otherwise halfway through its next item.",
+            ),
+            L::BrokerAck => ("broker 确认（处理完才 ack，超时重新投递）", "Broker acks (ack after the work, redeliver after a timeout)"),
+            L::BrokerHint => (
+                "像 Redis Streams 的 pending 列表或消息队列：没确认的数据在可见性超时后重新投递——不会丢，但可能重复。",
+                "As Redis Streams' pending list or a message queue: an unacknowledged item is redelivered after the visibility timeout; nothing is lost, but duplicates are possible.",
+            ),
+            L::Visibility => ("可见性超时", "Visibility timeout"),
+            L::ThisRun => ("这次运行的结果", "This run, to its end"),
+            L::SideBySide => ("JoinableQueue 与 broker 确认并排", "Joinable queue and broker acks side by side"),
+            L::Joinable => ("JoinableQueue（task_done）", "Joinable queue (task_done)"),
+            L::Broker => ("broker 确认（ack + 重新投递）", "Broker acks (ack + redelivery)"),
+            L::Compare => ("所有结束方式比较（同样的设置和种子）", "Every way of stopping (same settings and seed)"),
+            L::TooBig => (
+                "数据太多，页面上不做比较；请用命令行：canteen run termination --compare",
+                "Too many items to compare on the page; use the command line: canteen run termination --compare",
+            ),
+            L::Waiting => ("谁在等（先来先服务的位置）", "Who waits (place in the first-come-first-served line)"),
+            L::NobodyWaits => ("现在没有人在等。", "Nobody waits right now."),
+            L::Processed => ("处理了", "processed"),
+            L::Dropped => ("丢弃", "dropped"),
+            L::Lost => ("丢失", "lost"),
+            L::Duplicates => ("重复处理", "duplicates"),
+            L::LeftInQueue => ("留在队列", "left in queue"),
+            L::Redelivered => ("重新投递", "redelivered"),
+            L::LastItem => ("最后一个数据处理完", "last item processed"),
+            L::Stopped => ("消费者全部结束", "consumers stopped"),
+            L::StopLag => ("最后一个数据之后多久结束", "stopped after the last item"),
+            L::Items => ("每个数据的去向", "Where each item went"),
+            L::Current => ("当前", "current"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+/// The "forget" button's explanation: which item's call is left out.
+pub fn forget_hint(item: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第 {item} 个处理完的数据不调用 task_done()。"),
+        Lang::En => format!(
+            "The {} item processed gets no task_done().",
+            ordinal(item as usize)
+        ),
+    }
+}
+
+/// The "too many" button's explanation.
+pub fn extra_hint(item: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第 {item} 个（最后一个）处理完的数据之后再多调一次 task_done()。"),
+        Lang::En => format!(
+            "After the {} (last) item processed, task_done() is called once more.",
+            ordinal(item as usize)
+        ),
+    }
+}
+
+/// A consumer's name in the kill control.
+pub fn consumer_option(index: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("消费者{index}"),
+        Lang::En => format!("consumer {index}"),
+    }
+}
+
+/// A fate's label for the item list.
+pub fn fate(fate: crate::termination::ledger::Fate, lang: Lang) -> &'static str {
+    use crate::termination::ledger::Fate;
+    match fate {
+        Fate::Processed => lang.pick("处理了", "processed"),
+        Fate::Dropped => lang.pick("丢弃", "dropped"),
+        Fate::Lost => lang.pick("丢失", "lost"),
+        Fate::InQueue => lang.pick("留在队列", "left in queue"),
+        Fate::InProgress => lang.pick("处理中", "in progress"),
+        Fate::NotPut => lang.pick("没放进队列", "never put"),
+    }
+}

@@ -49,6 +49,8 @@ pub enum Action {
     /// The "new random seed" button, with the seed it drew.
     NewSeed(u64),
     SetLang(Lang),
+    /// The termination lab's settings (checked by [`super::lab::apply`]).
+    SetLab(crate::termination::Settings),
     /// A link's fragment was opened.
     OpenLink(String),
     DismissNotice,
@@ -165,6 +167,7 @@ impl AppState {
             Action::Seek(t) if ready => session.seek(t),
             Action::TogglePlay | Action::Step | Action::RunToEnd | Action::Seek(_) => return false,
             Action::Reset => session.reset(),
+            Action::SetLab(settings) => return super::lab::set(&mut session, settings),
             Action::SetSpeed(speed) => {
                 if session.set_speed(speed).is_err() {
                     return false;
@@ -247,6 +250,7 @@ impl AppState {
             Ok(config) => {
                 self.errors.clear();
                 let mut session = self.session.borrow_mut();
+                let config = super::lab::carry(session.config(), config);
                 if *session.config() != config {
                     let speed = session.speed();
                     *session = Session::new(config);

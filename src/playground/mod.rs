@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod form;
+pub mod lab;
 pub mod link;
 pub mod peak;
 pub mod session;

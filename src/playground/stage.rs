@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use crate::scenario::Config;
+use crate::termination::Strategy;
 use crate::trace::{ActorId, Event, EventKind, ItemId, Role};
 
 /// What a producer is doing.
@@ -111,11 +112,19 @@ impl Stage {
                 Role::Main => {}
             }
         }
-        let steps = if config.scenario.joinable() {
+        // The steps main takes: the termination lab's strategies show the
+        // joins they share with the seed's; their own steps are in the log.
+        let last_steps: &[MainStep] = match config.strategy() {
+            Strategy::None => &[],
+            Strategy::JoinTerminate => &[MainStep::JoinQueue, MainStep::Terminate],
+            Strategy::Daemon => &[MainStep::JoinQueue],
+            _ => &[],
+        };
+        let steps = if config.strategy().joins_producers() {
             producers
                 .iter()
                 .map(|p| MainStep::JoinProducer(p.actor))
-                .chain([MainStep::JoinQueue, MainStep::Terminate])
+                .chain(last_steps.iter().copied())
                 .collect()
         } else {
             Vec::new()
@@ -142,7 +151,7 @@ impl Stage {
         }
         // The queue itself, whoever acted on it.
         match (event.kind, event.item) {
-            (EventKind::Put, Some(item)) => self.queue.push_back(item),
+            (EventKind::Put | EventKind::Redeliver, Some(item)) => self.queue.push_back(item),
             (EventKind::Get | EventKind::Drop, Some(item)) => {
                 if self.queue.front() == Some(&item) {
                     self.queue.pop_front();
@@ -194,6 +203,10 @@ impl Stage {
                 }
             }
             (EventKind::Finish, _) => lane.state = ConsumerState::Finished,
+            // A consumer that died, or a daemon that ended with main.
+            (EventKind::Killed | EventKind::DaemonExit, _) => {
+                lane.state = ConsumerState::Terminated
+            }
             _ => {}
         }
     }

@@ -22,6 +22,7 @@ use super::panic;
 use super::peak::PeakLab;
 use super::settings::{ScenarioPicker, SettingsForm, ShareLink};
 use super::stage::{Counters, StageView};
+use super::termination::TerminationLab;
 
 /// Timer period while playing.
 const TICK_MS: u32 = 16;
@@ -196,6 +197,7 @@ pub fn app(props: &AppProps) -> Html {
                     <LogView live={live.clone()} {lang} />
                 </div>
             </div>
+            <TerminationLab live={live.clone()} {lang} dispatch={dispatch.clone()} />
             <ChartsPanel live={live.clone()} {lang} />
             <div class="pair">
                 <PythonPanel config={config} {lang} />

@@ -13,6 +13,7 @@ mod panic;
 mod peak;
 mod settings;
 mod stage;
+mod termination;
 
 pub use app::{App, AppProps};
 pub use panic::{show_banner, BANNER_ID};

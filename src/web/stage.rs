@@ -9,9 +9,10 @@ use crate::i18n::{actor_name, item_name, item_short, Clock, Lang};
 use crate::playground::stage::{ConsumerState, ProducerState, StepStatus};
 use crate::run::Outcome;
 use crate::scenario::ScenarioKind;
-use crate::trace::{ItemId, Role};
+use crate::trace::{ActorId, ItemId, Role};
 
 use super::app::Live;
+use super::termination::blocked_badge;
 
 /// Lanes drawn per side; the rest are summed up in one line.
 const MAX_LANES: usize = 24;
@@ -70,6 +71,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
                 <span class="what">{ ui::producer_state(scenario, lane.state, lang) }</span>
                 { for item.map(|(i, extra)| chip(scenario, i, lang, extra)) }
+                { blocked_badge(run, lane.actor, lang) }
                 <span class="tally">{ ui::made(lane.made, lang) }</span>
             </li>
         }
@@ -93,6 +95,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
                 <span class="what">{ ui::consumer_state(scenario, lane.state, stuck, lang) }</span>
                 { for item.map(|i| chip(scenario, i, lang, "")) }
+                { blocked_badge(run, lane.actor, lang) }
                 <span class="tally">{ ui::consumed(lane.consumed, lang) }</span>
             </li>
         }
@@ -135,6 +138,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
             <h2 id="stage-title">{ T::Stage.get(lang) }</h2>
             <div class="main-lane" style={format!("--hue:{}", hue(main_role))}>
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ T::Main.get(lang) }</span>
+                { blocked_badge(run, ActorId(0), lang) }
                 if main_steps.is_empty() {
                     <span class="what">
                         { T::MainSpawned.get(lang) }
@@ -219,7 +223,7 @@ pub fn counters(props: &LiveProps) -> Html {
     let in_progress = session.derived().stage.in_progress();
     let tiles: [(&str, T, String); 8] = [
         ("produced", T::Produced, counts.produced.to_string()),
-        ("in-queue", T::InQueue, queue.len().to_string()),
+        ("in-queue", T::InQueue, run.items_in_queue().to_string()),
         ("in-progress", T::BeingProcessed, in_progress.to_string()),
         ("consumed", T::Consumed, counts.consumed.to_string()),
         ("task-done", T::TaskDone, counts.task_done.to_string()),

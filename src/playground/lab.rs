@@ -1,0 +1,340 @@
+//! The termination lab's panel, free of the browser: its edits (strategy,
+//! the two classic mistakes, the kill control, broker acknowledgements),
+//! how they become the run's [`Settings`], how they follow a change of the
+//! other settings, and what the panel shows for the current settings — this
+//! run's outcome, the joinable queue and broker acknowledgements side by
+//! side, and every strategy compared.
+
+use std::time::Duration;
+
+use crate::i18n::Lang;
+use crate::scenario::{Config, ScenarioKind};
+use crate::termination::ledger::Fate;
+use crate::termination::report::{compare, Lab, LabReport, Row};
+use crate::termination::{Kill, KillWhen, Settings, Strategy};
+use crate::trace::ItemId;
+
+use super::form::{read_duration, Problem};
+use super::session::Session;
+
+/// Above this many items the panel does not run the comparison (nine runs
+/// to the end on every change would stall the page); the command line does.
+pub const MAX_COMPARED_ITEMS: u64 = 5_000;
+
+/// The kill time the kill control starts with.
+pub const DEFAULT_KILL_AT: Duration = Duration::from_secs(1);
+
+/// One edit in the panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabEdit {
+    Strategy(Strategy),
+    /// "Forget one task_done()": the middle item's is forgotten.
+    ForgetTaskDone(bool),
+    /// "One task_done() too many": after the last item, so the error shows.
+    ExtraTaskDone(bool),
+    /// Kill this consumer (1-based) at this time (as typed), or nobody.
+    Kill {
+        consumer: Option<u32>,
+        at: String,
+    },
+    BrokerAck(bool),
+    /// The visibility timeout, as typed.
+    VisibilityTimeout(String),
+}
+
+/// A field of the panel that can hold a bad value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabField {
+    /// The kill time.
+    Kill,
+    VisibilityTimeout,
+}
+
+/// The item whose `task_done()` the "forget" button leaves out: the middle
+/// one, so some work is still going on around it.
+pub fn forgotten_item(config: &Config) -> u64 {
+    config.total_items().div_ceil(2).max(1)
+}
+
+/// The item after which the "too many" button calls `task_done()` again:
+/// the last one, when the count is already 0, so `ValueError` shows.
+pub fn extra_item(config: &Config) -> u64 {
+    config.total_items().max(1)
+}
+
+/// Applies an edit to the run's config: the new lab settings, or the
+/// problem of the field that was typed into. `Ok(None)`: nothing changes.
+pub fn apply(config: &Config, edit: &LabEdit) -> Result<Option<Settings>, (LabField, Problem)> {
+    let mut s = config.termination;
+    match edit {
+        LabEdit::Strategy(strategy) => s.strategy = *strategy,
+        LabEdit::ForgetTaskDone(on) => s.forget_task_done = on.then(|| forgotten_item(config)),
+        LabEdit::ExtraTaskDone(on) => s.extra_task_done = on.then(|| extra_item(config)),
+        // Nobody to kill: the time is not used, whatever it says.
+        LabEdit::Kill { consumer: None, .. } => s.kill = None,
+        LabEdit::Kill {
+            consumer: Some(consumer),
+            at,
+        } => {
+            let at = read_duration(at).map_err(|p| (LabField::Kill, p))?;
+            s.kill = Some(Kill {
+                consumer: *consumer,
+                when: KillWhen::At(at),
+            });
+        }
+        LabEdit::BrokerAck(on) => s.broker_ack = *on,
+        LabEdit::VisibilityTimeout(text) => {
+            let timeout = read_duration(text).map_err(|p| (LabField::VisibilityTimeout, p))?;
+            if timeout.is_zero() {
+                let problem = Problem::Engine("must be longer than 0".into());
+                return Err((LabField::VisibilityTimeout, problem));
+            }
+            s.visibility_timeout = timeout;
+        }
+    }
+    let mut next = config.clone();
+    next.termination = s;
+    match next.validate() {
+        Ok(()) if s != config.termination => Ok(Some(s)),
+        Ok(()) => Ok(None),
+        Err(error) => {
+            let field = if error.field == "visibility-timeout" {
+                LabField::VisibilityTimeout
+            } else {
+                LabField::Kill
+            };
+            Err((field, Problem::Engine(error.message)))
+        }
+    }
+}
+
+/// Puts new lab settings (from [`apply`]) into the session: the run
+/// starts again with them, at the same speed. False when nothing changed or
+/// the settings do not fit the run.
+pub fn set(session: &mut Session, settings: Settings) -> bool {
+    let mut config = session.config().clone();
+    if config.scenario != ScenarioKind::Termination || config.termination == settings {
+        return false;
+    }
+    config.termination = settings;
+    if config.validate().is_err() {
+        return false;
+    }
+    let speed = session.speed();
+    *session = Session::new(config);
+    // The speed was valid for the old session, so it is now.
+    let _ = session.set_speed(speed);
+    true
+}
+
+/// The lab settings of `old` carried over to `new` (other settings
+/// changed): the buttons keep their meaning (the middle and the last item
+/// of the new run), and a kill of a consumer that no longer exists is
+/// dropped — the panel shows it unticked.
+pub fn carry(old: &Config, mut new: Config) -> Config {
+    if old.scenario != ScenarioKind::Termination || new.scenario != ScenarioKind::Termination {
+        return new;
+    }
+    let mut s = old.termination;
+    s.forget_task_done = s.forget_task_done.map(|_| forgotten_item(&new));
+    s.extra_task_done = s.extra_task_done.map(|_| extra_item(&new));
+    s.kill = s.kill.filter(|k| k.consumer <= new.consumers);
+    new.termination = s;
+    new
+}
+
+/// Where one item of this run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemFate {
+    pub item: ItemId,
+    pub fate: Fate,
+    /// Times it was processed.
+    pub times: u8,
+}
+
+/// What the panel shows for a config.
+#[derive(Clone, Debug)]
+pub struct Outcomes {
+    /// This run, to its end.
+    pub this_run: LabReport,
+    /// Every item of this run, in producer then sequence order.
+    pub items: Vec<ItemFate>,
+    /// The same settings with a joinable queue and with broker
+    /// acknowledgements (one of them is `this_run`).
+    pub joinable: LabReport,
+    pub broker: LabReport,
+    /// Every strategy; empty above [`MAX_COMPARED_ITEMS`].
+    pub rows: Vec<Row>,
+}
+
+/// Runs `config` to its end with the lab's books: its report and where
+/// each item went.
+pub fn report_of(config: &Config, lang: Lang) -> (LabReport, Vec<ItemFate>) {
+    let mut lab = Lab::new(config.clone(), |_| {});
+    lab.run_mut().run_to_end();
+    let items = lab
+        .ledger()
+        .items()
+        .map(|(item, record)| ItemFate {
+            item,
+            fate: record.fate(),
+            times: record.processed,
+        })
+        .collect();
+    (lab.report(lang), items)
+}
+
+/// The panel's results for `config` (a valid `termination` config), or
+/// `None` when it has too many items to run them all on the page.
+pub fn outcomes(config: &Config, lang: Lang) -> Option<Outcomes> {
+    if config.total_items() > MAX_COMPARED_ITEMS {
+        return None;
+    }
+    let with_broker = |on: bool| {
+        let mut c = config.clone();
+        c.termination.broker_ack = on;
+        report_of(&c, lang)
+    };
+    let (joinable, broker) = (with_broker(false), with_broker(true));
+    let (this_run, items) = if config.termination.broker_ack {
+        broker.clone()
+    } else {
+        joinable.clone()
+    };
+    Some(Outcomes {
+        this_run,
+        items,
+        joinable: joinable.0,
+        broker: broker.0,
+        rows: compare(config),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::form::DurationProblem;
+    use crate::termination::report::Verdict;
+
+    fn lab() -> Config {
+        Config::defaults(ScenarioKind::Termination, 42)
+    }
+
+    fn edited(config: &Config, edit: LabEdit) -> Config {
+        let mut next = config.clone();
+        next.termination = apply(config, &edit).unwrap().unwrap();
+        next
+    }
+
+    #[test]
+    fn the_buttons_forget_the_middle_items_call_and_repeat_the_last_ones() {
+        let c = edited(&lab(), LabEdit::ForgetTaskDone(true));
+        assert_eq!(c.termination.forget_task_done, Some(5));
+        let c = edited(&c, LabEdit::ExtraTaskDone(true));
+        assert_eq!(c.termination.extra_task_done, Some(10));
+        let c = edited(&c, LabEdit::ForgetTaskDone(false));
+        assert_eq!(c.termination.forget_task_done, None);
+        assert_eq!(
+            apply(&c, &LabEdit::ExtraTaskDone(true)),
+            Ok(None),
+            "no change"
+        );
+    }
+
+    fn kill(consumer: Option<u32>, at: &str) -> LabEdit {
+        LabEdit::Kill {
+            consumer,
+            at: at.into(),
+        }
+    }
+
+    #[test]
+    fn the_kill_control_reports_a_bad_time_at_its_field() {
+        let c = edited(&lab(), kill(Some(2), "1s"));
+        assert_eq!(
+            c.termination.kill,
+            Some(Kill {
+                consumer: 2,
+                when: KillWhen::At(DEFAULT_KILL_AT)
+            })
+        );
+        let c = edited(&c, kill(Some(1), "250ms"));
+        assert_eq!(
+            c.termination.kill.unwrap().when,
+            KillWhen::At(Duration::from_millis(250))
+        );
+        assert_eq!(
+            apply(&c, &kill(Some(1), "soon")),
+            Err((
+                LabField::Kill,
+                Problem::Duration(DurationProblem::NoUnit, "soon".into())
+            ))
+        );
+        assert_eq!(
+            apply(&c, &kill(Some(3), "1s")).unwrap_err().0,
+            LabField::Kill
+        );
+        let c = edited(&c, kill(None, "soon"));
+        assert_eq!(c.termination.kill, None, "no time needed to kill nobody");
+    }
+
+    #[test]
+    fn the_visibility_timeout_must_be_positive() {
+        let c = edited(&lab(), LabEdit::BrokerAck(true));
+        let c = edited(&c, LabEdit::VisibilityTimeout("700ms".into()));
+        assert_eq!(c.termination.visibility_timeout, Duration::from_millis(700));
+        assert_eq!(
+            apply(&c, &LabEdit::VisibilityTimeout("0ms".into()))
+                .unwrap_err()
+                .0,
+            LabField::VisibilityTimeout
+        );
+    }
+
+    #[test]
+    fn lab_settings_follow_a_change_of_the_other_settings() {
+        let mut old = edited(&lab(), LabEdit::ForgetTaskDone(true));
+        old = edited(&old, kill(Some(2), "1s"));
+        old = edited(&old, LabEdit::Strategy(Strategy::Sentinel));
+        let mut new = old.clone();
+        new.items = 9;
+        new.termination = Settings::default();
+        let carried = carry(&old, new.clone());
+        assert_eq!(carried.termination.strategy, Strategy::Sentinel);
+        assert_eq!(carried.termination.forget_task_done, Some(9));
+        new.consumers = 1;
+        assert_eq!(carry(&old, new).termination.kill, None);
+        let hotdog = Config::defaults(ScenarioKind::Hotdog, 42);
+        assert_eq!(carry(&old, hotdog.clone()), hotdog);
+    }
+
+    #[test]
+    fn new_settings_restart_the_run_at_the_same_speed() {
+        let mut session = Session::new(lab());
+        session.set_speed(4.0).unwrap();
+        session.run_to_end();
+        let settings = edited(&lab(), LabEdit::Strategy(Strategy::Daemon)).termination;
+        assert!(set(&mut session, settings));
+        assert_eq!((session.run().now(), session.speed()), (0, 4.0));
+        assert_eq!(session.config().strategy(), Strategy::Daemon);
+        assert!(!set(&mut session, settings), "unchanged");
+        let mut hotdog = Session::new(Config::defaults(ScenarioKind::Hotdog, 1));
+        assert!(!set(&mut hotdog, settings), "only the lab has them");
+    }
+
+    #[test]
+    fn outcomes_show_the_kill_with_and_without_broker_acks() {
+        let c = edited(&lab(), kill(Some(2), "1s"));
+        let o = outcomes(&c, Lang::En).unwrap();
+        assert_eq!(o.joinable.verdict, Verdict::Stuck);
+        assert_eq!(o.broker.verdict, Verdict::AllProcessed);
+        assert_eq!(o.this_run.verdict, Verdict::Stuck);
+        let lost: Vec<_> = o.items.iter().filter(|i| i.fate == Fate::Lost).collect();
+        assert_eq!(lost.len(), 1);
+        assert_eq!(o.items.len(), 10);
+        assert_eq!(o.rows.len(), 7);
+        let mut big = lab();
+        big.items = 3000;
+        assert!(outcomes(&big, Lang::En).is_none());
+    }
+}

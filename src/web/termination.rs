@@ -1,0 +1,412 @@
+//! The termination lab's panel (shown for the `termination` scenario): the
+//! strategy picker, the two classic mistakes as buttons, the kill control
+//! with broker acknowledgements, this run's outcome with where every item
+//! went, the joinable queue and the broker side by side, every strategy
+//! compared; and the blocked-on badges the stage shows for every scenario.
+
+use yew::prelude::*;
+
+use crate::delay::DurationText;
+use crate::i18n::termination::{self as text, L};
+use crate::i18n::ui;
+use crate::i18n::{self, item_name, item_short, Lang};
+use crate::playground::app::Action;
+use crate::playground::form::Problem;
+use crate::playground::lab::{self, LabEdit, LabField, Outcomes};
+use crate::run::Run;
+use crate::scenario::{Config, ScenarioKind};
+use crate::termination::ledger::Fate;
+use crate::termination::report::{LabReport, Row, Verdict};
+use crate::termination::{KillWhen, Strategy};
+use crate::trace::{ActorId, Role};
+
+use super::app::{Dispatch, Live};
+use super::stage::hue;
+
+/// The blocked-on badge of an actor that waits: what it waits on and its
+/// place in that line; nothing if it does not wait.
+pub fn blocked_badge(run: &Run, actor: ActorId, lang: Lang) -> Html {
+    let Some(blocked) = run.blocked(actor) else {
+        return html! {};
+    };
+    let scenario = run.config().scenario;
+    let waits_on = i18n::waiting_on(scenario, blocked.on, run.roles(), lang);
+    html! {
+        <span class="badge blocked" data-place={blocked.place.to_string()}>
+            { text::badge(blocked, &waits_on, lang) }
+        </span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LabProps {
+    pub live: Live,
+    pub lang: Lang,
+    pub dispatch: Dispatch,
+}
+
+/// The panel; empty unless the run is the termination lab.
+#[function_component(TerminationLab)]
+pub fn termination_lab(props: &LabProps) -> Html {
+    let lang = props.lang;
+    let config = props.live.session.borrow().config().clone();
+    let kill_at = use_state(|| DurationText(lab::DEFAULT_KILL_AT).to_string());
+    let visibility = use_state(|| DurationText(config.termination.visibility_timeout).to_string());
+    let problem = use_state(|| None::<(LabField, Problem)>);
+    let outcomes = use_memo((config.clone(), lang), |(config, lang)| {
+        (config.scenario == ScenarioKind::Termination)
+            .then(|| lab::outcomes(config, *lang))
+            .flatten()
+    });
+    if config.scenario != ScenarioKind::Termination {
+        return html! {};
+    }
+
+    // Every control goes through one edit: valid settings restart the run,
+    // a bad value stays in its field with its message.
+    let edit = {
+        let dispatch = props.dispatch.clone();
+        let config = config.clone();
+        let problem = problem.clone();
+        Callback::from(move |edit: LabEdit| match lab::apply(&config, &edit) {
+            Ok(settings) => {
+                problem.set(None);
+                if let Some(settings) = settings {
+                    dispatch.dispatch(Action::SetLab(settings));
+                }
+            }
+            Err(error) => problem.set(Some(error)),
+        })
+    };
+    let field_problem = |field: LabField| {
+        problem
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, p)| ui::problem(p, lang))
+    };
+
+    let s = config.termination;
+    let strategies = Strategy::ALL.into_iter().map(|strategy| {
+        let id = format!("strategy-{}", strategy.name());
+        let checked = s.strategy == strategy;
+        let onchange = {
+            let edit = edit.clone();
+            Callback::from(move |_: Event| edit.emit(LabEdit::Strategy(strategy)))
+        };
+        html! {
+            <li class={classes!("strategy", checked.then_some("checked"))}>
+                <input type="radio" name="strategy" id={id.clone()} value={strategy.name()} {checked} {onchange} />
+                <label for={id}>{ text::strategy_title(strategy, lang) }</label>
+            </li>
+        }
+    });
+
+    let toggle = |id: &'static str, label: L, on: bool, make: fn(bool) -> LabEdit, hint: String| {
+        let onclick = {
+            let edit = edit.clone();
+            Callback::from(move |_| edit.emit(make(!on)))
+        };
+        html! {
+            <div class="mistake">
+                <button type="button" {id} class="toggle" aria-pressed={on.to_string()} {onclick}
+                    aria-describedby={format!("{id}-hint")}>
+                    { label.get(lang) }
+                </button>
+                <p class="hint" id={format!("{id}-hint")}>{ hint }</p>
+            </div>
+        }
+    };
+
+    let chosen = s.kill.map(|k| k.consumer);
+    let on_consumer = {
+        let edit = edit.clone();
+        let kill_at = kill_at.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            let consumer = value.parse::<u32>().ok();
+            edit.emit(LabEdit::Kill {
+                consumer,
+                at: (*kill_at).clone(),
+            })
+        })
+    };
+    let on_kill_at = {
+        let edit = edit.clone();
+        let kill_at = kill_at.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            kill_at.set(value.clone());
+            edit.emit(LabEdit::Kill {
+                consumer: chosen,
+                at: value,
+            })
+        })
+    };
+    let on_broker = {
+        let edit = edit.clone();
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
+            edit.emit(LabEdit::BrokerAck(on))
+        })
+    };
+    let on_visibility = {
+        let edit = edit.clone();
+        let visibility = visibility.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            visibility.set(value.clone());
+            edit.emit(LabEdit::VisibilityTimeout(value))
+        })
+    };
+    let kill_problem = field_problem(LabField::Kill);
+    let visibility_problem = field_problem(LabField::VisibilityTimeout);
+    // The field shows the time in force once a kill is set.
+    let kill_text = match s.kill.map(|k| k.when) {
+        Some(KillWhen::At(at)) if kill_problem.is_none() => DurationText(at).to_string(),
+        _ => (*kill_at).clone(),
+    };
+
+    html! {
+        <section class="panel lab" id="lab" aria-labelledby="lab-title">
+            <h2 id="lab-title">{ L::Title.get(lang) }</h2>
+            <p class="muted">{ L::Intro.get(lang) }</p>
+            <div class="lab-controls">
+                <fieldset class="lab-group">
+                    <legend id="strategy-title">{ L::Strategy.get(lang) }</legend>
+                    <ul class="strategies" role="radiogroup" aria-labelledby="strategy-title">
+                        { for strategies }
+                    </ul>
+                    <p class="hint" id="strategy-description">{ text::strategy_description(s.strategy, lang) }</p>
+                </fieldset>
+                <fieldset class="lab-group">
+                    <legend>{ L::Mistakes.get(lang) }</legend>
+                    { toggle("mistake-forget", L::Forget, s.forget_task_done.is_some(), LabEdit::ForgetTaskDone,
+                        text::forget_hint(lab::forgotten_item(&config), lang)) }
+                    { toggle("mistake-extra", L::Extra, s.extra_task_done.is_some(), LabEdit::ExtraTaskDone,
+                        text::extra_hint(lab::extra_item(&config), lang)) }
+                </fieldset>
+                <fieldset class="lab-group">
+                    <legend>{ L::KillTitle.get(lang) }</legend>
+                    <div class={classes!("field", "kill-row", kill_problem.is_some().then_some("invalid"))}>
+                        <span class="duration">
+                            <label for="kill-consumer">{ L::KillWho.get(lang) }</label>
+                            <select id="kill-consumer" onchange={on_consumer}>
+                                <option value="" selected={chosen.is_none()}>{ L::Nobody.get(lang) }</option>
+                                { for (1..=config.consumers.min(24)).map(|i| html! {
+                                    <option value={i.to_string()} selected={chosen == Some(i)}>
+                                        { text::consumer_option(i, lang) }
+                                    </option>
+                                }) }
+                            </select>
+                        </span>
+                        <span class="duration">
+                            <label for="kill-at">{ L::KillAt.get(lang) }</label>
+                            <input type="text" id="kill-at" autocomplete="off" spellcheck="false"
+                                value={kill_text} oninput={on_kill_at}
+                                aria-invalid={kill_problem.is_some().to_string()}
+                                aria-describedby="kill-hint" />
+                        </span>
+                        <p class="hint" id="kill-hint">{ L::KillAtHint.get(lang) }</p>
+                        { for kill_problem.map(|p| html! { <p class="field-error" id="kill-at-error">{ p }</p> }) }
+                    </div>
+                    <div class={classes!("field", visibility_problem.is_some().then_some("invalid"))}>
+                        <label class="check">
+                            <input type="checkbox" id="broker-ack" checked={s.broker_ack} onchange={on_broker} />
+                            { L::BrokerAck.get(lang) }
+                        </label>
+                        <p class="hint">{ L::BrokerHint.get(lang) }</p>
+                        <span class="duration">
+                            <label for="visibility-timeout">{ L::Visibility.get(lang) }</label>
+                            <input type="text" id="visibility-timeout" autocomplete="off" spellcheck="false"
+                                value={(*visibility).clone()} oninput={on_visibility}
+                                aria-invalid={visibility_problem.is_some().to_string()} />
+                        </span>
+                        { for visibility_problem.map(|p| html! { <p class="field-error" id="visibility-error">{ p }</p> }) }
+                    </div>
+                </fieldset>
+            </div>
+            { results(outcomes.as_ref().as_ref(), &config, lang) }
+            <WaitingList live={props.live.clone()} {lang} />
+        </section>
+    }
+}
+
+/// This run's outcome, the side-by-side pair and the comparison.
+fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
+    let Some(o) = outcomes else {
+        return html! { <p class="muted" id="lab-too-big">{ L::TooBig.get(lang) }</p> };
+    };
+    let scenario = config.scenario;
+    let items = o.items.iter().map(|f| {
+        let class = match f.fate {
+            Fate::Processed if f.times > 1 => "twice",
+            Fate::Processed => "processed",
+            Fate::Dropped => "dropped",
+            Fate::Lost => "lost",
+            Fate::InQueue | Fate::InProgress | Fate::NotPut => "left",
+        };
+        let title = format!(
+            "{}: {}{}",
+            item_name(scenario, f.item, lang),
+            text::fate(f.fate, lang),
+            if f.times > 1 { format!(" ×{}", f.times) } else { String::new() }
+        );
+        html! {
+            <li class={classes!("chip", "fate", class)} style={format!("--hue:{}", hue(Role::Producer(f.item.origin)))}
+                {title}>
+                { item_short(f.item) }
+                if f.times > 1 { <sup>{ format!("×{}", f.times) }</sup> }
+            </li>
+        }
+    });
+    html! {
+        <>
+            <div class="lab-result" id="lab-result">
+                <h3>{ L::ThisRun.get(lang) }</h3>
+                { summary(&o.this_run, lang, "this-run") }
+                <h4>{ L::Items.get(lang) }</h4>
+                <ul class="fates" id="item-fates">{ for items }</ul>
+            </div>
+            <div class="lab-pair" id="side-by-side">
+                <h3>{ L::SideBySide.get(lang) }</h3>
+                <div class="pair-cols">
+                    <div class={classes!("pair-col", (!config.termination.broker_ack).then_some("current"))} id="pair-joinable">
+                        <h4>{ L::Joinable.get(lang) }</h4>
+                        { summary(&o.joinable, lang, "joinable") }
+                    </div>
+                    <div class={classes!("pair-col", config.termination.broker_ack.then_some("current"))} id="pair-broker">
+                        <h4>{ L::Broker.get(lang) }</h4>
+                        { summary(&o.broker, lang, "broker") }
+                    </div>
+                </div>
+            </div>
+            { comparison(&o.rows, config.termination.strategy, lang) }
+        </>
+    }
+}
+
+fn verdict_class(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::AllProcessed => "ok",
+        Verdict::Duplicates => "warn",
+        Verdict::Incomplete | Verdict::Stuck | Verdict::TimeLimit => "bad",
+        Verdict::Running => "",
+    }
+}
+
+/// A report's verdict, figures and explanations.
+fn summary(r: &LabReport, lang: Lang, id: &'static str) -> Html {
+    let ms = |t: Option<f64>| t.map_or(text::never(lang).to_string(), |t| format!("{t:.0} ms"));
+    let figures = [
+        (L::Processed, r.processed.to_string()),
+        (L::Dropped, r.run.dropped.to_string()),
+        (L::Lost, r.lost.to_string()),
+        (L::Duplicates, r.duplicates.to_string()),
+        (
+            L::LeftInQueue,
+            (r.run.in_queue + r.in_progress + r.not_put).to_string(),
+        ),
+        (L::Redelivered, r.redelivered.to_string()),
+        (L::LastItem, ms(r.last_item_ms)),
+        (L::Stopped, ms(r.consumers_stopped_ms)),
+        (L::StopLag, ms(r.stop_lag_ms)),
+    ];
+    html! {
+        <div class="lab-summary" id={format!("{id}-summary")}>
+            <p class={classes!("verdict", verdict_class(r.verdict))} id={format!("{id}-verdict")}>
+                { text::verdict(r.verdict, lang) }
+            </p>
+            <dl class="figures">
+                { for figures.into_iter().map(|(label, value)| html! {
+                    <div><dt>{ label.get(lang) }</dt><dd>{ value }</dd></div>
+                }) }
+            </dl>
+            <ul class="diagnosis">
+                { for r.run.stuck.iter().map(|s| html! { <li class="stuck-line">{ s.explanation.clone() }</li> }) }
+                { for r.diagnosis.iter().map(|d| html! { <li>{ d.clone() }</li> }) }
+            </ul>
+        </div>
+    }
+}
+
+/// Every strategy for the same settings and seed.
+fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
+    let headings = text::table_headings(lang);
+    let ms = |t: f64| format!("{t:.0} ms");
+    html! {
+        <div class="lab-compare">
+            <h3 id="comparison-title">{ L::Compare.get(lang) }</h3>
+            <div class="table-scroll">
+                <table id="comparison" aria-labelledby="comparison-title">
+                    <thead><tr>{ for headings.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|r| html! {
+                            <tr class={classes!((r.strategy == current).then_some("current"))}
+                                data-strategy={r.strategy.name()}>
+                                <th scope="row">{ text::strategy_title(r.strategy, lang) }</th>
+                                <td class={classes!("verdict", verdict_class(r.verdict))}>{ text::verdict_short(r.verdict, lang) }</td>
+                                <td>{ r.processed }</td>
+                                <td>{ r.dropped }</td>
+                                <td>{ r.lost }</td>
+                                <td>{ r.duplicates }</td>
+                                <td>{ r.left }</td>
+                                <td>{ r.stuck }</td>
+                                <td>{ ms(r.end_ms) }</td>
+                                <td>{ r.stop_lag_ms.map_or(text::never(lang).to_string(), ms) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WaitingProps {
+    live: Live,
+    lang: Lang,
+}
+
+/// Everyone who waits right now, with the badge.
+#[function_component(WaitingList)]
+fn waiting_list(props: &WaitingProps) -> Html {
+    let lang = props.lang;
+    let session = props.live.session.borrow();
+    let run = session.run();
+    let scenario = run.config().scenario;
+    let waiting: Vec<Html> = run
+        .roles()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &role)| {
+            let actor = ActorId(i as u32);
+            run.blocked(actor)?;
+            Some(html! {
+                <li style={format!("--hue:{}", hue(role))}>
+                    <span class="who"><span class="dot" aria-hidden="true"></span>
+                        { i18n::actor_name(scenario, role, lang) }</span>
+                    { blocked_badge(run, actor, lang) }
+                </li>
+            })
+        })
+        .collect();
+    html! {
+        <div class="lab-waiting" id="lab-waiting">
+            <h3>{ L::Waiting.get(lang) }</h3>
+            if waiting.is_empty() {
+                <p class="muted">{ L::NobodyWaits.get(lang) }</p>
+            } else {
+                <ul class="waiting">{ for waiting }</ul>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,142 @@
+// The termination lab on the page: the strategy picker changes the run and its verdict (the
+// comparison table marks the current strategy), the stage shows blocked-on badges with the place
+// in line, and the kill control loses an item with a joinable queue but not with broker acks.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { newPage, outPath, startSession, VIEWPORTS } from './browser.mjs';
+
+let session;
+
+before(async () => {
+  session = await startSession();
+});
+
+after(async () => {
+  await session?.close();
+});
+
+/** Opens the lab (two shops, two eaters, seed 42) in English. */
+async function openLab(page) {
+  await page.goto(new URL('#s=termination&seed=42&lang=en', session.baseUrl).href, { waitUntil: 'load' });
+  const lab = page.locator('#lab');
+  await lab.waitFor({ state: 'attached', timeout: 30_000 });
+  return lab;
+}
+
+async function run(page, name, viewport, body) {
+  const { page: p, context, problems } = await newPage(session.browser, viewport);
+  try {
+    await body(p);
+    assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
+  } catch (err) {
+    await p.screenshot({ path: outPath(`termination-${name}-failure.png`), fullPage: true }).catch(() => {});
+    if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+test('the strategy picker changes the run, its verdict and the highlighted row', async () => {
+  await run(null, 'strategy', VIEWPORTS.desktop, async (page) => {
+    const lab = await openLab(page);
+    assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
+    assert.equal(await lab.locator('#comparison tbody tr').count(), 7);
+    assert.equal(await lab.locator('#comparison tr.current').getAttribute('data-strategy'), 'join-terminate');
+
+    // No signal: the consumers wait forever.
+    await lab.locator('label[for="strategy-none"]').click();
+    assert.equal(await lab.locator('#comparison tr.current').getAttribute('data-strategy'), 'none');
+    assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
+    assert.match(await lab.locator('#strategy-description').innerText(), /wait in get\(\) forever/);
+
+    // Run it: the stage ends stuck, and both consumers wear their place in the get() line.
+    await page.locator('#run-to-end').click();
+    await page.locator('#stuck').waitFor();
+    const badges = await page.locator('#consumer-lanes .badge.blocked').allInnerTexts();
+    assert.deepEqual(badges, ['waits on get() · 1st of 2', 'waits on get() · 2nd of 2']);
+    assert.equal(await lab.locator('#lab-waiting .badge.blocked').count(), 2);
+
+    // One sentinel for both eaters: one stops, the other hangs, and main waits for it.
+    await lab.locator('label[for="strategy-sentinel-bug"]').click();
+    assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
+    assert.match(await lab.locator('#this-run-summary .diagnosis').innerText(), /Only 1 sentinel\(s\) for 2 consumers/);
+    await page.locator('#run-to-end').click();
+    await page.locator('#stuck').waitFor();
+    assert.deepEqual(await page.locator('#consumer-lanes .badge.blocked').allInnerTexts(), ['waits on get() · 1st of 1']);
+    assert.match(await page.locator('.main-lane .badge.blocked').innerText(), /waits on p\.join\(\) \(consumer/);
+
+    // Sentinels, one each: everything processed, the run completes.
+    await lab.locator('label[for="strategy-sentinel"]').click();
+    assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
+    await page.locator('#run-to-end').click();
+    assert.equal(await page.locator('#stuck').count(), 0);
+    assert.equal(await page.locator('#count-consumed dd').innerText(), '10');
+
+    await lab.scrollIntoViewIfNeeded();
+    await lab.screenshot({ path: outPath('termination-strategy-desktop.png') });
+  });
+});
+
+for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+  test(`the kill control: lost with a joinable queue, redelivered with broker acks (${name})`, async () => {
+    await run(null, `kill-${name}`, viewport, async (page) => {
+      const lab = await openLab(page);
+      await lab.locator('#kill-consumer').selectOption('2');
+      // Side by side for the same settings: the joinable queue hangs, the broker redelivers.
+      assert.match(await lab.locator('#joinable-verdict').innerText(), /stuck/);
+      assert.match(await lab.locator('#broker-verdict').innerText(), /every item processed once/);
+      assert.match(await lab.locator('#joinable-summary .diagnosis').innerText(), /task_done\(\) is not an acknowledgement/);
+      assert.match(await lab.locator('#broker-summary .diagnosis').innerText(), /redelivered to consumer 1: nothing lost/);
+      assert.equal(await lab.locator('#item-fates .fate.lost').count(), 1, 'one item lost in this run');
+      assert.match(await lab.locator('#pair-joinable').getAttribute('class'), /current/);
+
+      // The run itself: consumer 2 dies mid-item and main waits in q.join() forever.
+      await page.locator('#run-to-end').click();
+      await page.locator('#stuck').waitFor();
+      assert.match(await page.locator('#stuck').innerText(), /main waits on q\.join\(\) forever/);
+      assert.equal(await page.locator('#count-unfinished dd').innerText(), '1');
+
+      // Broker acks: this run now completes; nothing is lost.
+      await lab.locator('#broker-ack').check();
+      assert.match(await lab.locator('#pair-broker').getAttribute('class'), /current/);
+      assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
+      assert.equal(await lab.locator('#item-fates .fate.lost').count(), 0);
+      await page.locator('#run-to-end').click();
+      assert.equal(await page.locator('#stuck').count(), 0);
+
+      // A bad time is reported at its field and changes nothing.
+      await lab.locator('#kill-at').fill('soon');
+      assert.match(await lab.locator('#kill-at-error').innerText(), /unit|单位/);
+      assert.equal(await lab.locator('#kill-at').getAttribute('aria-invalid'), 'true');
+      assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
+
+      // Nobody to kill: the joinable queue completes again.
+      await lab.locator('#kill-consumer').selectOption('');
+      assert.match(await lab.locator('#joinable-verdict').innerText(), /every item processed once/);
+
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= viewport.width, `no horizontal scroll (${width} px)`);
+      await lab.scrollIntoViewIfNeeded();
+      await lab.screenshot({ path: outPath(`termination-kill-${name}.png`) });
+    });
+  });
+}
+
+test('the two classic mistakes, on a button', async () => {
+  await run(null, 'mistakes', VIEWPORTS.desktop, async (page) => {
+    const lab = await openLab(page);
+    await lab.locator('#mistake-forget').click();
+    assert.equal(await lab.locator('#mistake-forget').getAttribute('aria-pressed'), 'true');
+    assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
+    assert.match(await lab.locator('#this-run-summary .diagnosis').innerText(), /forgot task_done\(\).*unfinished count stays at 1/);
+    await page.locator('#run-to-end').click();
+    assert.equal(await page.locator('#count-unfinished dd').innerText(), '1');
+
+    await lab.locator('#mistake-forget').click();
+    await lab.locator('#mistake-extra').click();
+    assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
+    await page.locator('#run-to-end').click();
+    assert.match(await page.locator('#log-lines').innerText(), /task_done\(\) called too many times/);
+  });
+});
