@@ -5,7 +5,7 @@
 import { newPage, startSession } from './browser.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
-const FRAGMENT = '#s=custom&seed=1&p=20&c=20&n=2000&cap=0&pd=uniform:0ms..1s&cd=uniform:0ms..1s&speed=100&lang=en';
+const FRAGMENT = '#s=custom&seed=1&p=20&c=20&n=4000&cap=0&pd=uniform:0ms..1s&cd=uniform:0ms..1s&speed=100&lang=en';
 
 const session = await startSession();
 try {

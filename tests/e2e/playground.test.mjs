@@ -110,6 +110,27 @@ test('a shared link reproduces the run', async () => {
   }
 });
 
+test('a first visit speaks the browser\'s language; a link typed into the address bar opens', async () => {
+  const context = await session.browser.newContext({ viewport: VIEWPORTS.desktop, locale: 'zh-CN' });
+  const page = await context.newPage();
+  try {
+    await page.goto(session.baseUrl);
+    await page.locator('#status').waitFor();
+    assert.equal(await page.locator('#status').innerText(), '已暂停');
+    assert.equal(await page.locator('main').getAttribute('lang'), 'zh-CN');
+    assert.match(page.url(), /#s=hotdog&seed=42&.*lang=zh/, 'the link of the default run');
+    // A new fragment while the page is open (hashchange) opens that run.
+    await page.evaluate(() => {
+      location.hash = 's=plain&seed=5&lang=en';
+    });
+    await page.locator('#status', { hasText: 'Paused' }).waitFor();
+    assert.ok(await page.locator('#scenario-plain').isChecked());
+    assert.equal(await page.locator('#seed').inputValue(), '5');
+  } finally {
+    await context.close();
+  }
+});
+
 test('the timeline shows any moment of a finished run and goes back to the end', async () => {
   await guarded(await open(HOTDOG), 'timeline', async (page) => {
     await page.click('#run-to-end');
