@@ -16,6 +16,7 @@ mod cli {
     use std::rc::Rc;
 
     use canteen::args::{self, Args};
+    use canteen::export;
     use canteen::i18n::{self, Clock, Lang};
     use canteen::peak;
     use canteen::run::{Outcome, Report, Run};
@@ -23,7 +24,7 @@ mod cli {
     use canteen::termination::options::{self as lab_options, Reading};
     use canteen::termination::report::{compare, comparison_table, Lab};
     use canteen::theory::{self, Mmc};
-    use canteen::trace::{nanos_to_ms, Event, Role};
+    use canteen::trace::{Event, Role};
     use rand::Rng;
 
     const USAGE: &str = "\
@@ -281,18 +282,13 @@ strategies S: {STRATEGIES}";
         lang: Lang,
     ) -> io::Result<()> {
         if let Some(events) = events {
-            let list: Vec<_> = events
-                .iter()
-                .map(|e| {
-                    serde_json::json!({
-                        "t_ms": nanos_to_ms(e.time),
-                        "actor": i18n::actor_name(scenario, roles[e.actor.0 as usize], lang),
-                        "kind": e.kind.name(),
-                        "item": e.item.map(|i| i18n::item_name(scenario, i, lang)),
-                    })
-                })
-                .collect();
-            value["events"] = list.into();
+            let names = export::Names {
+                scenario,
+                roles,
+                lang,
+            };
+            let rows: Vec<_> = events.iter().map(|e| names.row(e)).collect();
+            value["events"] = serde_json::to_value(rows).map_err(io::Error::other)?;
         }
         if let Some(queue) = theory {
             // The M/M/c prediction beside the measured `stats`.
