@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use crate::delay::DurationText;
 use crate::i18n::Lang;
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
@@ -150,6 +151,105 @@ pub struct ItemFate {
     pub fate: Fate,
     /// Times it was processed.
     pub times: u8,
+}
+
+/// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
+/// `&extra=10`, `&kill=2@1s` (or `2~0.3` for a chance per item) and
+/// `&ack=1500ms` (broker acks with that visibility timeout) when set;
+/// empty for the other scenarios.
+pub fn link_part(config: &Config) -> String {
+    if config.scenario != ScenarioKind::Termination {
+        return String::new();
+    }
+    let s = &config.termination;
+    let mut part = format!("&st={}", s.strategy.name());
+    if let Some(n) = s.forget_task_done {
+        part.push_str(&format!("&forget={n}"));
+    }
+    if let Some(n) = s.extra_task_done {
+        part.push_str(&format!("&extra={n}"));
+    }
+    match s.kill {
+        Some(Kill {
+            consumer,
+            when: KillWhen::At(at),
+        }) => part.push_str(&format!("&kill={consumer}@{}", DurationText(at))),
+        Some(Kill {
+            consumer,
+            when: KillWhen::Chance(p),
+        }) => part.push_str(&format!("&kill={consumer}~{p}")),
+        None => {}
+    }
+    if s.broker_ack {
+        part.push_str(&format!("&ack={}", DurationText(s.visibility_timeout)));
+    }
+    part
+}
+
+/// Reads the lab's keys of a link (`value` gives a key's text) into
+/// `config`; a problem is named by its key.
+pub fn from_link(
+    mut config: Config,
+    value: impl Fn(&str) -> Option<String>,
+) -> Result<Config, (&'static str, Problem)> {
+    let number = |key: &'static str| -> Result<Option<u64>, (&'static str, Problem)> {
+        value(key)
+            .map(|text| {
+                text.trim()
+                    .parse()
+                    .map_err(|_| (key, Problem::NotWholeNumber(text.clone())))
+            })
+            .transpose()
+    };
+    let s = &mut config.termination;
+    if let Some(text) = value("st") {
+        s.strategy = text.parse().map_err(|e| ("st", Problem::Engine(e)))?;
+    }
+    s.forget_task_done = number("forget")?;
+    s.extra_task_done = number("extra")?;
+    if let Some(text) = value("kill") {
+        let bad = || {
+            (
+                "kill",
+                Problem::Engine(format!("'{text}' is not consumer@time")),
+            )
+        };
+        let (consumer, when) = match (text.split_once('@'), text.split_once('~')) {
+            (Some((c, at)), _) => {
+                let at = read_duration(at).map_err(|p| ("kill", p))?;
+                (c, KillWhen::At(at))
+            }
+            (None, Some((c, p))) => (c, KillWhen::Chance(p.trim().parse().map_err(|_| bad())?)),
+            (None, None) => return Err(bad()),
+        };
+        let consumer = consumer.trim().parse().map_err(|_| bad())?;
+        s.kill = Some(Kill { consumer, when });
+    }
+    if let Some(text) = value("ack") {
+        s.broker_ack = true;
+        s.visibility_timeout = read_duration(&text).map_err(|p| ("ack", p))?;
+    }
+    config.validate().map_err(|e| {
+        let key = match e.field {
+            "strategy" => "st",
+            "forget-task-done" => "forget",
+            "extra-task-done" => "extra",
+            "broker-ack" | "visibility-timeout" => "ack",
+            _ => "kill",
+        };
+        (key, Problem::Engine(e.message))
+    })?;
+    Ok(config)
+}
+
+/// The text a duration field shows: what was typed while it reads as the
+/// value in force (so typing is never rewritten), else that value.
+pub fn shown(typed: &str, in_force: Duration) -> String {
+    if read_duration(typed) == Ok(in_force) {
+        typed.to_string()
+    } else {
+        DurationText(in_force).to_string()
+    }
 }
 
 /// What the panel shows for a config.
@@ -320,6 +420,51 @@ mod tests {
         assert!(!set(&mut session, settings), "unchanged");
         let mut hotdog = Session::new(Config::defaults(ScenarioKind::Hotdog, 1));
         assert!(!set(&mut hotdog, settings), "only the lab has them");
+    }
+
+    #[test]
+    fn the_lab_settings_travel_in_the_link() {
+        use crate::playground::link;
+        let mut c = edited(&lab(), LabEdit::Strategy(Strategy::Shutdown));
+        c = edited(&c, kill(Some(2), "750ms"));
+        c = edited(&c, LabEdit::BrokerAck(true));
+        c = edited(&c, LabEdit::VisibilityTimeout("2s".into()));
+        c = edited(&c, LabEdit::ExtraTaskDone(true));
+        let fragment = link::to_fragment(&c, 1.0, Lang::En);
+        assert!(
+            fragment.ends_with("&st=shutdown&extra=10&kill=2@750ms&ack=2s"),
+            "{fragment}"
+        );
+        assert_eq!(link::parse(&fragment).unwrap().unwrap().config, c);
+        c.termination.kill = Some(Kill {
+            consumer: 1,
+            when: KillWhen::Chance(0.25),
+        });
+        let fragment = link::to_fragment(&c, 1.0, Lang::En);
+        assert_eq!(link::parse(&fragment).unwrap().unwrap().config, c);
+        let hotdog = Config::defaults(ScenarioKind::Hotdog, 1);
+        assert!(!link::to_fragment(&hotdog, 1.0, Lang::En).contains("st="));
+        for (bad, key) in [
+            ("s=termination&st=poison", "st"),
+            ("s=termination&kill=3@1s", "kill"),
+            ("s=termination&kill=2", "kill"),
+            ("s=termination&kill=1@soon", "kill"),
+            ("s=termination&forget=x", "forget"),
+            ("s=termination&ack=0ms", "ack"),
+            ("s=hotdog&st=daemon", "st"),
+        ] {
+            match link::parse(bad) {
+                Err(link::LinkError::Setting { key: k, .. }) => assert_eq!(k, key, "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_typed_duration_is_kept_while_it_means_the_value_in_force() {
+        assert_eq!(shown("1.5s", Duration::from_millis(1500)), "1.5s");
+        assert_eq!(shown("2s", Duration::from_millis(1500)), "1500ms");
+        assert_eq!(shown("", Duration::from_secs(1)), "1s");
     }
 
     #[test]

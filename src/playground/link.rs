@@ -37,8 +37,10 @@ pub enum LinkError {
     },
 }
 
-const KEYS: [&str; 10] = [
-    "s", "seed", "p", "c", "n", "cap", "pd", "cd", "speed", "lang",
+/// The playground's keys, then the termination lab's (`super::lab::link_part`).
+const KEYS: [&str; 15] = [
+    "s", "seed", "p", "c", "n", "cap", "pd", "cd", "speed", "lang", "st", "forget", "extra",
+    "kill", "ack",
 ];
 
 /// The key of a settings field.
@@ -57,7 +59,7 @@ pub fn key_of(field: Field) -> &'static str {
 /// Writes the fragment (without `#`) for a config, speed and language.
 pub fn to_fragment(config: &Config, speed: f64, lang: Lang) -> String {
     format!(
-        "s={}&seed={}&p={}&c={}&n={}&cap={}&pd={}&cd={}&speed={}&lang={}",
+        "s={}&seed={}&p={}&c={}&n={}&cap={}&pd={}&cd={}&speed={}&lang={}{}",
         config.scenario.name(),
         config.seed,
         config.producers,
@@ -67,7 +69,8 @@ pub fn to_fragment(config: &Config, speed: f64, lang: Lang) -> String {
         config.produce_delay,
         config.consume_delay,
         speed,
-        lang.code()
+        lang.code(),
+        super::lab::link_part(config)
     )
 }
 
@@ -150,6 +153,8 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
             problem,
         }
     })?;
+    let config = super::lab::from_link(config, value)
+        .map_err(|(key, problem)| LinkError::Setting { key, problem })?;
     Ok(Some(Link {
         config,
         lang,

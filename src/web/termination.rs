@@ -168,10 +168,15 @@ pub fn termination_lab(props: &LabProps) -> Html {
     };
     let kill_problem = field_problem(LabField::Kill);
     let visibility_problem = field_problem(LabField::VisibilityTimeout);
-    // The field shows the time in force once a kill is set.
+    // The fields show the values in force (a link may have set them), or
+    // the text typed while it has a problem.
     let kill_text = match s.kill.map(|k| k.when) {
-        Some(KillWhen::At(at)) if kill_problem.is_none() => DurationText(at).to_string(),
+        Some(KillWhen::At(at)) if kill_problem.is_none() => lab::shown(&kill_at, at),
         _ => (*kill_at).clone(),
+    };
+    let visibility_text = match visibility_problem {
+        None => lab::shown(&visibility, s.visibility_timeout),
+        Some(_) => (*visibility).clone(),
     };
 
     html! {
@@ -226,7 +231,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
                         <span class="duration">
                             <label for="visibility-timeout">{ L::Visibility.get(lang) }</label>
                             <input type="text" id="visibility-timeout" autocomplete="off" spellcheck="false"
-                                value={(*visibility).clone()} oninput={on_visibility}
+                                value={visibility_text} oninput={on_visibility}
                                 aria-invalid={visibility_problem.is_some().to_string()} />
                         </span>
                         { for visibility_problem.map(|p| html! { <p class="field-error" id="visibility-error">{ p }</p> }) }

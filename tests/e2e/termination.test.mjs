@@ -140,3 +140,31 @@ test('the two classic mistakes, on a button', async () => {
     assert.match(await page.locator('#log-lines').innerText(), /task_done\(\) called too many times/);
   });
 });
+
+test('a shared link reopens the lab with its strategy, kill and broker settings', async () => {
+  await run(null, 'link', VIEWPORTS.desktop, async (page) => {
+    const lab = await openLab(page);
+    await lab.locator('label[for="strategy-shutdown"]').click();
+    await lab.locator('#kill-consumer').selectOption('1');
+    await lab.locator('#kill-at').fill('750ms');
+    await lab.locator('#broker-ack').check();
+    await page.waitForFunction(() => location.hash.includes('ack='));
+    const hash = await page.evaluate(() => location.hash);
+    assert.match(hash, /&st=shutdown&kill=1@750ms&ack=1500ms/);
+    const verdict = await lab.locator('#this-run-verdict').innerText();
+
+    const { page: other, context } = await newPage(session.browser, VIEWPORTS.desktop);
+    try {
+      await other.goto(new URL(hash, session.baseUrl).href, { waitUntil: 'load' });
+      const reopened = other.locator('#lab');
+      await reopened.waitFor({ state: 'attached', timeout: 30_000 });
+      assert.ok(await reopened.locator('#strategy-shutdown').isChecked());
+      assert.equal(await reopened.locator('#kill-consumer').inputValue(), '1');
+      assert.equal(await reopened.locator('#kill-at').inputValue(), '750ms');
+      assert.ok(await reopened.locator('#broker-ack').isChecked());
+      assert.equal(await reopened.locator('#this-run-verdict').innerText(), verdict);
+    } finally {
+      await context.close();
+    }
+  });
+});
