@@ -169,6 +169,10 @@ fn run_python(python: &str, config: &Config, lang: Lang, file: &str) -> Vec<Stri
     let mut child = Command::new(python)
         .arg(&path)
         .env("PYTHONIOENCODING", "utf-8")
+        // Buffered stdout, flushed by each print(..., flush=True): one write
+        // per line, so lines of different processes cannot run together
+        // (PYTHONUNBUFFERED=1 writes each piece of a print separately).
+        .env_remove("PYTHONUNBUFFERED")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
