@@ -320,3 +320,160 @@ pub fn pattern_error(error: &PatternError, engine: Engine, lang: Lang) -> String
         (PatternError::Engine(message), Lang::En) => format!("{engine_words} says: {message}"),
     }
 }
+
+/// The labels of the scraper's section of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum S {
+    Title,
+    Intro,
+    Urls,
+    UrlsHint,
+    SampleUrls,
+    Regex,
+    RegexHint,
+    Shape,
+    ShapePlain,
+    ShapeJoinable,
+    Settings,
+    Fetchers,
+    Counters,
+    Capacity,
+    Timeout,
+    FetchDelay,
+    CountDelay,
+    Seed,
+    NewSeed,
+    Start,
+    Stop,
+    Replay,
+    ReplaySpeed,
+    LiveNote,
+    ReplayNote,
+    Running,
+    WaitingOnNetwork,
+    Completed,
+    Stuck,
+    Stopped,
+    Fetched,
+    Failed,
+    Counted,
+    InQueue,
+    Matches,
+    VirtualTime,
+    Pages,
+    Url,
+    State,
+    Worker,
+    Status,
+    Bytes,
+    Latency,
+    Details,
+    MatchedStrings,
+    Queue,
+    QueueEmpty,
+    Timeline,
+    TimelineEmpty,
+    Failure,
+    Log,
+    NotWhole,
+    NotDuration,
+    NotDelay,
+    RegexNotes,
+}
+
+impl S {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match self {
+            S::Title => lang.pick("爬虫：抓取真实网页，用正则计数", "The scraper: real pages, counted with a regex"),
+            S::Intro => lang.pick(
+                "原文的第一个例子：生产者用 requests.get(url) 下载网页放进队列，消费者用 re.findall('src=//(.*?) width', text) 数 <img>。这里由浏览器的 Fetch API 下载，由浏览器自己的 RegExp 计数。",
+                "The seed's first example: producers download pages with requests.get(url) and put them on a queue; consumers count <img> sources with re.findall('src=//(.*?) width', text). Here the browser's Fetch API downloads and the browser's own RegExp counts.",
+            ),
+            S::Urls => lang.pick("网址（每行一个）", "URLs (one per line)"),
+            S::UrlsHint => lang.pick(
+                "默认是本站自带的示例网页（同源，离线也能用）。别的网站的网页，只有它的服务器允许跨域读取时才能抓取。",
+                "The defaults are sample pages shipped with this site (same origin; they work offline). Pages of other sites can only be read if their server allows cross-origin reads.",
+            ),
+            S::SampleUrls => lang.pick("换回示例网页", "Sample pages"),
+            S::Regex => lang.pick("正则表达式（Python 写法）", "Regex (Python syntax)"),
+            S::RegexHint => lang.pick(
+                "计数与 Python 的 re.findall(pattern, text) 相同（无标志），由浏览器的 RegExp 执行。",
+                "Counts as Python's re.findall(pattern, text) does (no flags), run by the browser's RegExp.",
+            ),
+            S::Shape => lang.pick("队列形态", "Queue shape"),
+            S::ShapePlain => lang.pick("普通 Queue（原文：最后卡住）", "plain Queue (the seed: ends stuck)"),
+            S::ShapeJoinable => lang.pick("JoinableQueue（task_done + join）", "JoinableQueue (task_done + join)"),
+            S::Settings => lang.pick("设置", "Settings"),
+            S::Fetchers => lang.pick("抓取者（生产者）", "fetchers (producers)"),
+            S::Counters => lang.pick("计数者（消费者）", "counters (consumers)"),
+            S::Capacity => lang.pick("队列容量（0 = 无限）", "queue capacity (0 = unbounded)"),
+            S::Timeout => lang.pick("抓取超时", "fetch timeout"),
+            S::FetchDelay => lang.pick("下载后 sleep", "sleep after each download"),
+            S::CountDelay => lang.pick("计数前 sleep", "sleep before each count"),
+            S::Seed => lang.pick("随机种子", "seed"),
+            S::NewSeed => lang.pick("新种子", "New seed"),
+            S::Start => lang.pick("抓取并计数", "Fetch and count"),
+            S::Stop => lang.pick("停止", "Stop"),
+            S::Replay => lang.pick("重放上一次运行", "Replay the last run"),
+            S::ReplaySpeed => lang.pick("重放速度", "replay speed"),
+            S::LiveNote => lang.pick(
+                "实时运行：虚拟时钟跟着真实时间走（1×），每次抓取的真实耗时都会记录下来。",
+                "Live: the virtual clock follows real time (1×); each fetch's real latency is recorded.",
+            ),
+            S::ReplayNote => lang.pick(
+                "重放：按记录的结果和延迟在虚拟时间里重演，不访问网络，结果确定。",
+                "Replay: the recorded pages and latencies played back in virtual time, without the network, always the same.",
+            ),
+            S::Running => lang.pick("运行中", "running"),
+            S::WaitingOnNetwork => lang.pick("等待网络", "waiting on the network"),
+            S::Completed => lang.pick("完成", "completed"),
+            S::Stuck => lang.pick("卡住了", "stuck"),
+            S::Stopped => lang.pick("已停止", "stopped"),
+            S::Fetched => lang.pick("已下载", "fetched"),
+            S::Failed => lang.pick("失败", "failed"),
+            S::Counted => lang.pick("已计数", "counted"),
+            S::InQueue => lang.pick("在队列中", "in queue"),
+            S::Matches => lang.pick("匹配", "matches"),
+            S::VirtualTime => lang.pick("时间", "time"),
+            S::Pages => lang.pick("网页", "Pages"),
+            S::Url => lang.pick("网址", "URL"),
+            S::State => lang.pick("状态", "state"),
+            S::Worker => lang.pick("工作者", "worker"),
+            S::Status => "HTTP",
+            S::Bytes => lang.pick("字节", "bytes"),
+            S::Latency => lang.pick("延迟 (ms)", "latency (ms)"),
+            S::Details => lang.pick("匹配到的字符串 / 问题", "matched strings / problem"),
+            S::MatchedStrings => lang.pick("匹配到的字符串", "matched strings"),
+            S::Queue => lang.pick("队列中的网页", "Pages in the queue"),
+            S::QueueEmpty => lang.pick("（空）", "(empty)"),
+            S::Timeline => lang.pick("时间线：每个工作者的抓取和正则阶段", "Timeline: each worker's fetch and regex phases"),
+            S::TimelineEmpty => lang.pick("运行后在这里显示。", "Shown here once a run has started."),
+            S::Failure => lang.pick("抓取失败", "failed fetch"),
+            S::Log => lang.pick("日志", "Log"),
+            S::NotWhole => lang.pick("请输入整数", "enter a whole number"),
+            S::NotDuration => lang.pick("请输入带单位的时长，如 10s 或 500ms", "enter a duration with a unit, like 10s or 500ms"),
+            S::NotDelay => lang.pick(
+                "请输入延迟：const:0ms、uniform:0ms..1s 或 exp:100ms",
+                "enter a delay: const:0ms, uniform:0ms..1s or exp:100ms",
+            ),
+            S::RegexNotes => lang.pick("关于这个正则", "About this pattern"),
+        }
+    }
+}
+
+/// "waiting on the network (2 fetches in flight)".
+pub fn in_flight(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}（{n} 个请求进行中）", S::WaitingOnNetwork.get(lang)),
+        Lang::En if n == 1 => format!("{} (1 fetch in flight)", S::WaitingOnNetwork.get(lang)),
+        Lang::En => format!("{} ({n} fetches in flight)", S::WaitingOnNetwork.get(lang)),
+    }
+}
+
+/// "…and 12 more".
+pub fn and_more(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("……还有 {n} 个"),
+        Lang::En => format!("…and {n} more"),
+    }
+}

@@ -8,5 +8,6 @@ pub mod form;
 pub mod lab;
 pub mod link;
 pub mod peak;
+pub mod scraper;
 pub mod session;
 pub mod stage;

@@ -153,11 +153,16 @@ async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
         .ok()
         .flatten()
         .and_then(|n| n.trim().parse::<u64>().ok());
-    if let Some(length) = declared {
-        check_size(length, request.max_bytes)
-            .map_err(|fault| FetchError::new(fault, format!("{length} bytes")))?;
-    }
-    let body = read_body(&response, request.max_bytes, &deadline).await?;
+    let body = match declared {
+        Some(length) => {
+            check_size(length, request.max_bytes)
+                .map_err(|fault| FetchError::new(fault, format!("{length} bytes")))?;
+            read_whole(&response, &deadline).await?
+        }
+        None => read_capped(&response, request.max_bytes, &deadline).await?,
+    };
+    check_size(body.len() as u64, request.max_bytes)
+        .map_err(|fault| FetchError::new(fault, format!("{} bytes", body.len())))?;
     check_text(content_type.as_deref(), &body).map_err(|fault| FetchError::new(fault, ""))?;
     let label = content_type.as_deref().and_then(charset).unwrap_or("utf-8");
     let decoder = web_sys::TextDecoder::new_with_label(label)
@@ -173,9 +178,21 @@ async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
     })
 }
 
-/// Reads the body chunk by chunk, refusing it as soon as it passes
-/// `max_bytes` (the rest is never downloaded).
-async fn read_body(
+/// Reads a body whose length was declared (and checked) in one go.
+async fn read_whole(response: &Response, deadline: &Deadline) -> Result<Vec<u8>, FetchError> {
+    let promise = response
+        .array_buffer()
+        .map_err(|e| FetchError::new(FetchFault::Network, js_message(&e)))?;
+    let buffer = JsFuture::from(promise)
+        .await
+        .map_err(|e| deadline.error(&e, FetchFault::Network))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Reads a body of unknown length chunk by chunk, refusing it as soon as
+/// it passes `max_bytes` (the rest is never downloaded). (Only then: a
+/// stream read to its end shows in the browser's tools as cancelled.)
+async fn read_capped(
     response: &Response,
     max_bytes: u64,
     deadline: &Deadline,

@@ -521,14 +521,31 @@ impl ScraperRun {
         once && recorder.stats.conserved(self.queue.len() as u64)
     }
 
+    /// The counters so far (cheap enough for every frame).
+    pub fn tally(&self) -> Tally {
+        let counts = self.recorder.borrow().stats.counts;
+        let rows = self.shared.rows.borrow();
+        Tally {
+            fetched: counts.produced,
+            failed: rows.iter().filter(|r| r.error.is_some()).count() as u64,
+            counted: counts.consumed,
+            in_queue: self.queue.len() as u64,
+            matches: rows
+                .iter()
+                .filter_map(|r| r.matches.as_ref())
+                .map(|m| m.count)
+                .sum(),
+        }
+    }
+
     /// The summary so far, with names in `lang`.
     pub fn report(&self, lang: Lang) -> ScraperReport {
         let stuck = self.stuck(lang);
         let conserved = self.conserved();
+        let tally = self.tally();
         let recorder = self.recorder.borrow();
         let counts = recorder.stats.counts;
         let rows = self.shared.rows.borrow();
-        let failed = rows.iter().filter(|r| r.error.is_some()).count() as u64;
         let end = self.now();
         let gantt = Gantt::from_events(&recorder.events, &self.roles, end);
         let config = &self.shared.config;
@@ -540,17 +557,13 @@ impl ScraperRun {
             outcome: self.outcome,
             end_time_ms: nanos_to_ms(end),
             urls: rows.len() as u64,
-            fetched: counts.produced,
-            failed,
-            counted: counts.consumed,
+            fetched: tally.fetched,
+            failed: tally.failed,
+            counted: tally.counted,
             task_done: counts.task_done,
             unfinished: self.queue.unfinished_tasks() as u64,
-            in_queue: self.queue.len() as u64,
-            matches: rows
-                .iter()
-                .filter_map(|r| r.matches.as_ref())
-                .map(|m| m.count)
-                .sum(),
+            in_queue: tally.in_queue,
+            matches: tally.matches,
             conserved,
             stuck,
             speedup: gantt.speedup(),
@@ -558,6 +571,20 @@ impl ScraperRun {
             stats: recorder.stats.report(end, config.counters),
         }
     }
+}
+
+/// The run's counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Pages fetched (and put, or waiting to be put).
+    pub fetched: u64,
+    /// Fetches that failed.
+    pub failed: u64,
+    /// Pages counted.
+    pub counted: u64,
+    pub in_queue: u64,
+    /// Matches over all pages counted.
+    pub matches: u64,
 }
 
 /// One URL in the JSON report.

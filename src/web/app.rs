@@ -20,6 +20,7 @@ use super::log::LogView;
 use super::panels::{ChartsPanel, ExportPanel, PythonPanel};
 use super::panic;
 use super::peak::PeakLab;
+use super::scraper::ScraperLab;
 use super::settings::{ScenarioPicker, SettingsForm, ShareLink};
 use super::stage::{Counters, StageView};
 use super::termination::TerminationLab;
@@ -204,6 +205,7 @@ pub fn app(props: &AppProps) -> Html {
                 <ExportPanel {live} {lang} />
             </div>
             <PeakLab {lang} />
+            <ScraperLab {lang} />
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
         </main>
     }

@@ -11,6 +11,7 @@ mod log;
 mod panels;
 mod panic;
 mod peak;
+mod scraper;
 mod settings;
 mod stage;
 mod termination;

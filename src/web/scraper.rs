@@ -1,0 +1,558 @@
+//! The scraper's section of the page: the URL list and the regex (with its
+//! notes, or why it cannot run), the shape and settings, start / stop /
+//! replay, the run's status and counts, the pages in the queue, one row
+//! per URL (status, bytes, latency, matches, the matched strings as text,
+//! the fault), the per-worker timeline with the speedup, and the log. The
+//! state is [`ScraperState`]; this renders it, dispatches
+//! [`ScraperAction`]s and ticks the clock while a run plays.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use yew::prelude::*;
+
+use crate::i18n::scraper::{self as words, S};
+use crate::i18n::{Clock, Lang};
+use crate::playground::app::DEFAULT_SEED;
+use crate::playground::scraper::{
+    FieldProblem, Mode, ScraperAction, ScraperField, ScraperState, MAX_TICK_MS, REPLAY_SPEEDS,
+};
+use crate::run::Outcome;
+use crate::scraper::browser::BrowserFetcher;
+use crate::scraper::gantt::{Gantt, PhaseKind};
+use crate::scraper::pattern::Engine;
+use crate::scraper::{ScraperRun, Shape, UrlRow, SEED_PATTERN};
+use crate::series::Axis;
+use crate::trace::nanos_to_ms;
+
+use super::dom;
+
+/// Timer period while a run plays.
+const TICK_MS: u32 = 16;
+/// Log lines shown (the newest).
+const LOG_LINES: usize = 200;
+
+impl Reducible for ScraperState {
+    type Action = ScraperAction;
+
+    fn reduce(self: Rc<Self>, action: ScraperAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        if next.apply(action) {
+            Rc::new(next)
+        } else {
+            self
+        }
+    }
+}
+
+type ScraperDispatch = UseReducerDispatcher<ScraperState>;
+
+#[derive(Properties, PartialEq)]
+pub struct ScraperLabProps {
+    pub lang: Lang,
+}
+
+/// The whole scraper, as one `<section id="scraper">`.
+#[function_component(ScraperLab)]
+pub fn scraper_lab(props: &ScraperLabProps) -> Html {
+    let lang = props.lang;
+    let state = use_reducer(|| ScraperState::new(Rc::new(BrowserFetcher), DEFAULT_SEED));
+    let dispatch = state.dispatcher();
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.playing, move |&playing| {
+            let interval = playing.then(|| {
+                let last = Rc::new(Cell::new(dom::now_ms()));
+                Interval::new(TICK_MS, move || {
+                    let now = dom::now_ms();
+                    let real_ms = (now - last.replace(now)).clamp(0.0, MAX_TICK_MS);
+                    dispatch.dispatch(ScraperAction::Tick(real_ms));
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    let results = state.run.as_ref().map(|run| {
+        let run = run.borrow();
+        let gantt = run.gantt();
+        html! {
+            <>
+                { status(&state, &run, &gantt, lang) }
+                { queue(&run, lang) }
+                { table(&run, lang) }
+                { timeline(&gantt, &run, lang) }
+                { log(&run, lang) }
+            </>
+        }
+    });
+    html! {
+        <section class="panel scraper" id="scraper" aria-labelledby="scraper-title">
+            <h2 id="scraper-title">{ S::Title.get(lang) }</h2>
+            <p class="subtitle">{ S::Intro.get(lang) }</p>
+            { form(&state, &dispatch, lang) }
+            { controls(&state, &dispatch, lang) }
+            { for results }
+        </section>
+    }
+}
+
+fn problem_text(problem: &FieldProblem, lang: Lang) -> String {
+    match problem {
+        FieldProblem::NotWhole => S::NotWhole.get(lang).to_string(),
+        FieldProblem::NotDuration => S::NotDuration.get(lang).to_string(),
+        FieldProblem::NotDelay => S::NotDelay.get(lang).to_string(),
+        FieldProblem::Setting { zh, en } => lang.pick(zh, en).to_string(),
+        FieldProblem::Regex(error) => words::pattern_error(error, Engine::Js, lang),
+    }
+}
+
+fn label(field: ScraperField) -> S {
+    match field {
+        ScraperField::Urls => S::Urls,
+        ScraperField::Regex => S::Regex,
+        ScraperField::Fetchers => S::Fetchers,
+        ScraperField::Counters => S::Counters,
+        ScraperField::Capacity => S::Capacity,
+        ScraperField::Timeout => S::Timeout,
+        ScraperField::FetchDelay => S::FetchDelay,
+        ScraperField::CountDelay => S::CountDelay,
+        ScraperField::Seed => S::Seed,
+    }
+}
+
+/// Edits `field` with the text of the input or text area typed in.
+fn on_edit(dispatch: &ScraperDispatch, field: ScraperField) -> Callback<InputEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: InputEvent| {
+        let text = match e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+            Some(area) => area.value(),
+            None => e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value(),
+        };
+        dispatch.dispatch(ScraperAction::Edit(field, text));
+    })
+}
+
+/// The message under a field, and the ids that describe it.
+fn field_message(state: &ScraperState, field: ScraperField, lang: Lang) -> (Html, Option<String>) {
+    let Some(problem) = state.error(field) else {
+        return (html! {}, None);
+    };
+    let id = format!("{}-error", field.id());
+    let html = html! {
+        <p class="field-error" id={id.clone()} role="alert">{ problem_text(problem, lang) }</p>
+    };
+    (html, Some(id))
+}
+
+fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
+    let setting = |field: ScraperField| {
+        let id = field.id();
+        let (message, described) = field_message(state, field, lang);
+        html! {
+            <div class={classes!("field", state.error(field).is_some().then_some("invalid"))}>
+                <label for={id}>{ label(field).get(lang) }</label>
+                <input type="text" id={id} autocomplete="off" spellcheck="false"
+                    value={state.form.text(field).to_string()}
+                    oninput={on_edit(dispatch, field)}
+                    aria-invalid={state.error(field).is_some().to_string()}
+                    aria-describedby={described} />
+                { message }
+            </div>
+        }
+    };
+    let (urls_message, urls_error) = field_message(state, ScraperField::Urls, lang);
+    let urls_described = ["scraper-urls-hint".to_string()]
+        .into_iter()
+        .chain(urls_error)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (regex_message, regex_error) = field_message(state, ScraperField::Regex, lang);
+    let regex_described = ["scraper-regex-hint".to_string()]
+        .into_iter()
+        .chain(regex_error)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let notes = (!state.notes.is_empty()).then(|| {
+        html! {
+            <div class="scraper-notes" id="scraper-regex-notes" role="note">
+                <p><strong>{ S::RegexNotes.get(lang) }</strong></p>
+                <ul>
+                    { for state.notes.iter().map(|note| html! {
+                        <li>{ words::note_text(note, Engine::Js, lang) }</li>
+                    }) }
+                </ul>
+            </div>
+        }
+    });
+    let sample = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(ScraperAction::SampleUrls))
+    };
+    let new_seed = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(ScraperAction::NewSeed(dom::random_seed())))
+    };
+    let shape_button = |shape: Shape, text: S| {
+        let dispatch = dispatch.clone();
+        let onclick = Callback::from(move |_| dispatch.dispatch(ScraperAction::SetShape(shape)));
+        html! {
+            <button type="button" class="seg" id={format!("scraper-shape-{}", shape.name())}
+                aria-pressed={(state.form.shape == shape).to_string()} {onclick}>
+                { text.get(lang) }
+            </button>
+        }
+    };
+    let urls_id = ScraperField::Urls.id();
+    let regex_id = ScraperField::Regex.id();
+    html! {
+        <div class="scraper-form">
+            <div class={classes!("field", state.error(ScraperField::Urls).is_some().then_some("invalid"))}>
+                <label for={urls_id}>{ S::Urls.get(lang) }</label>
+                <textarea id={urls_id} rows="5" spellcheck="false" autocomplete="off"
+                    value={state.form.urls.clone()}
+                    oninput={on_edit(dispatch, ScraperField::Urls)}
+                    aria-invalid={state.error(ScraperField::Urls).is_some().to_string()}
+                    aria-describedby={urls_described} />
+                <p class="hint" id="scraper-urls-hint">
+                    { S::UrlsHint.get(lang) }{ " " }
+                    <button type="button" id="scraper-sample-urls" onclick={sample}>{ S::SampleUrls.get(lang) }</button>
+                </p>
+                { urls_message }
+            </div>
+            <div class={classes!("field", state.error(ScraperField::Regex).is_some().then_some("invalid"))}>
+                <label for={regex_id}>{ S::Regex.get(lang) }</label>
+                <input type="text" id={regex_id} class="mono" autocomplete="off" spellcheck="false"
+                    value={state.form.regex.clone()}
+                    oninput={on_edit(dispatch, ScraperField::Regex)}
+                    aria-invalid={state.error(ScraperField::Regex).is_some().to_string()}
+                    aria-describedby={regex_described} />
+                <p class="hint" id="scraper-regex-hint">{ S::RegexHint.get(lang) }</p>
+                { regex_message }
+                { for notes }
+            </div>
+            <div class="field">
+                <span class="label">{ S::Shape.get(lang) }</span>
+                <div class="scraper-shapes" role="group" aria-label={S::Shape.get(lang)}>
+                    { shape_button(Shape::Joinable, S::ShapeJoinable) }
+                    { shape_button(Shape::Plain, S::ShapePlain) }
+                </div>
+            </div>
+            <div class="scraper-settings" role="group" aria-label={S::Settings.get(lang)}>
+                { for ScraperField::SETTINGS.into_iter().map(setting) }
+                <div class="field scraper-new-seed">
+                    <button type="button" id="scraper-new-seed" onclick={new_seed}>{ S::NewSeed.get(lang) }</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+fn controls(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
+    let action = |action: ScraperAction| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(action.clone()))
+    };
+    let onspeed = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Ok(speed) = value.parse() {
+                dispatch.dispatch(ScraperAction::SetReplaySpeed(speed));
+            }
+        })
+    };
+    let live = state.playing && state.mode == Mode::Live;
+    html! {
+        <div class="controls scraper-controls">
+            <button type="button" class="primary" id="scraper-start"
+                disabled={!state.ready() || live} onclick={action(ScraperAction::Start)}>
+                { S::Start.get(lang) }
+            </button>
+            <button type="button" id="scraper-stop" disabled={!state.playing}
+                onclick={action(ScraperAction::Stop)}>
+                { S::Stop.get(lang) }
+            </button>
+            <button type="button" id="scraper-replay" disabled={state.recording.is_none() || live}
+                onclick={action(ScraperAction::Replay)}>
+                { S::Replay.get(lang) }
+            </button>
+            <label for="scraper-replay-speed">{ S::ReplaySpeed.get(lang) }</label>
+            <select id="scraper-replay-speed" onchange={onspeed}>
+                { for REPLAY_SPEEDS.into_iter().map(|speed| html! {
+                    <option value={speed.to_string()} selected={speed == state.replay_speed}>
+                        { format!("{speed}×") }
+                    </option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
+fn status(state: &ScraperState, run: &ScraperRun, gantt: &Gantt, lang: Lang) -> Html {
+    let outcome = run.outcome();
+    let in_flight = run.fetches_in_flight();
+    let (text, kind) = match outcome {
+        Outcome::Completed => (S::Completed.get(lang).to_string(), "completed"),
+        Outcome::Stuck => (S::Stuck.get(lang).to_string(), "stuck"),
+        _ if !state.playing => (S::Stopped.get(lang).to_string(), "stopped"),
+        _ if in_flight > 0 => (words::in_flight(in_flight, lang), "network"),
+        _ => (S::Running.get(lang).to_string(), "running"),
+    };
+    let note = match state.mode {
+        Mode::Live => S::LiveNote,
+        Mode::Replay => S::ReplayNote,
+    };
+    let tally = run.tally();
+    let speedup = gantt.speedup();
+    let stat = |id: &str, label: S, value: String| {
+        html! {
+            <div><dt>{ label.get(lang) }</dt><dd id={id.to_string()}>{ value }</dd></div>
+        }
+    };
+    let stuck = run
+        .stuck(lang)
+        .into_iter()
+        .map(|s| html! { <p class="scraper-stuck">{ s.explanation }</p> });
+    let speedup = (speedup.span_ms > 0.0).then(|| {
+        html! { <p class="scraper-speedup" id="scraper-speedup">{ words::speedup_sentence(&speedup, lang) }</p> }
+    });
+    html! {
+        <div class="scraper-status" aria-live="polite">
+            <p><span class={classes!("badge", kind)} id="scraper-outcome" data-outcome={kind}>{ text }</span>
+                { " " }<span class="hint">{ note.get(lang) }</span></p>
+            <dl class="scraper-counts">
+                { stat("scraper-time", S::VirtualTime, Clock(run.now()).to_string()) }
+                { stat("scraper-fetched", S::Fetched, tally.fetched.to_string()) }
+                { stat("scraper-failed", S::Failed, tally.failed.to_string()) }
+                { stat("scraper-counted", S::Counted, tally.counted.to_string()) }
+                { stat("scraper-in-queue", S::InQueue, tally.in_queue.to_string()) }
+                { stat("scraper-matches", S::Matches, tally.matches.to_string()) }
+            </dl>
+            { for stuck }
+            { for speedup }
+        </div>
+    }
+}
+
+fn queue(run: &ScraperRun, lang: Lang) -> Html {
+    let rows = run.rows();
+    let items: Vec<Html> = run
+        .queued()
+        .into_iter()
+        .filter_map(|index| rows.get(index))
+        .map(|row| html! { <li class="chip"><code>{ row.url.clone() }</code></li> })
+        .collect();
+    html! {
+        <div class="scraper-queue">
+            <h3>{ S::Queue.get(lang) }</h3>
+            if items.is_empty() {
+                <p class="hint">{ S::QueueEmpty.get(lang) }</p>
+            } else {
+                <ol class="scraper-chips">{ for items }</ol>
+            }
+        </div>
+    }
+}
+
+fn worker(row: &UrlRow, lang: Lang) -> String {
+    use crate::trace::Role;
+    let fetcher = row
+        .fetcher
+        .map(|i| words::actor_name(Role::Producer(i), lang));
+    let counter = row
+        .counter
+        .map(|i| words::actor_name(Role::Consumer(i), lang));
+    match (fetcher, counter) {
+        (Some(f), Some(c)) => format!("{f} → {c}"),
+        (Some(f), None) => f,
+        _ => String::new(),
+    }
+}
+
+fn table(run: &ScraperRun, lang: Lang) -> Html {
+    let rows = run.rows();
+    let dash = || "—".to_string();
+    let body = rows.iter().enumerate().map(|(i, row)| {
+        let latency = row
+            .real_latency_ms
+            .or(row.latency.map(nanos_to_ms))
+            .map_or_else(dash, |ms| format!("{ms:.0}"));
+        // The matched strings (as text, never as HTML), or the fault.
+        let details = match (&row.error, &row.matches) {
+            (Some(error), _) => html! { <span class="problem">{ words::fault_message(error, lang) }</span> },
+            (None, Some(m)) if !m.found.is_empty() => {
+                let more = (m.count as usize).saturating_sub(m.found.len());
+                html! {
+                    <details class="scraper-found">
+                        <summary>{ S::MatchedStrings.get(lang) }</summary>
+                        <ol>{ for m.found.iter().map(|found| html! { <li><code>{ found.to_string() }</code></li> }) }</ol>
+                        if more > 0 { <p class="hint">{ words::and_more(more, lang) }</p> }
+                    </details>
+                }
+            }
+            _ => html! {},
+        };
+        let count = row.matches.as_ref().map(|m| m.count.to_string());
+        html! {
+            <tr id={format!("scraper-row-{i}")} data-state={format!("{:?}", row.state).to_lowercase()}
+                data-matches={count.clone()} data-fault={row.error.as_ref().map(|e| e.fault.name())}>
+                <td>{ i + 1 }</td>
+                <td class="url"><code>{ row.url.clone() }</code></td>
+                <td>{ words::state_label(row.state, lang) }</td>
+                <td>{ worker(row, lang) }</td>
+                <td class="num">{ row.status.map_or_else(dash, |s| s.to_string()) }</td>
+                <td class="num">{ row.bytes.map_or_else(dash, |b| b.to_string()) }</td>
+                <td class="num">{ latency }</td>
+                <td class="num matches">{ count.clone().unwrap_or_else(dash) }</td>
+                <td class="details">{ details }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="scraper-pages">
+            <h3>{ S::Pages.get(lang) }</h3>
+            <div class="table-scroll">
+                <table class="scraper-table" id="scraper-table">
+                    <thead><tr>
+                        <th scope="col">{ "#" }</th>
+                        <th scope="col">{ S::Url.get(lang) }</th>
+                        <th scope="col">{ S::State.get(lang) }</th>
+                        <th scope="col">{ S::Worker.get(lang) }</th>
+                        <th scope="col">{ S::Status.get(lang) }</th>
+                        <th scope="col">{ S::Bytes.get(lang) }</th>
+                        <th scope="col">{ S::Latency.get(lang) }</th>
+                        <th scope="col">{ S::Matches.get(lang) }</th>
+                        <th scope="col">{ S::Details.get(lang) }</th>
+                    </tr></thead>
+                    <tbody>{ for body }</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+/// The per-worker timeline as SVG: a lane per worker, a bar per phase.
+fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
+    const W: f64 = 720.0;
+    const LABEL: f64 = 96.0;
+    const LANE: f64 = 22.0;
+    const TOP: f64 = 6.0;
+    const AXIS: f64 = 30.0;
+    let lanes = gantt.lanes.len() as f64;
+    let h = TOP + lanes * LANE + AXIS;
+    let secs = gantt.end as f64 / 1e9;
+    if gantt.lanes.iter().all(|l| l.phases.is_empty()) {
+        return html! {
+            <div class="scraper-timeline"><h3>{ S::Timeline.get(lang) }</h3>
+                <p class="hint">{ S::TimelineEmpty.get(lang) }</p></div>
+        };
+    }
+    let axis = Axis::new(secs, 6, false);
+    let px = |t: u64| LABEL + (t as f64 / 1e9) / axis.max * (W - LABEL - 8.0);
+    let rows = run.rows();
+    let bars = gantt.lanes.iter().enumerate().map(|(lane_at, lane)| {
+        let y = TOP + lane_at as f64 * LANE;
+        let name = words::actor_name(lane.role, lang);
+        let phases = lane.phases.iter().map(|phase| {
+            let x = px(phase.start);
+            let width = (px(phase.end) - x).max(1.5);
+            let kind = if phase.failed {
+                "failed"
+            } else {
+                match phase.kind {
+                    PhaseKind::Fetch => "fetch",
+                    PhaseKind::Blocked => "blocked",
+                    PhaseKind::Regex => "regex",
+                }
+            };
+            let url = rows
+                .get(phase.url)
+                .map(|r| r.url.clone())
+                .unwrap_or_default();
+            let what = if phase.failed {
+                S::Failure.get(lang)
+            } else {
+                words::phase_label(phase.kind, lang)
+            };
+            let tip = format!(
+                "{what} · {url} · {:.0} ms",
+                nanos_to_ms(phase.end - phase.start)
+            );
+            html! {
+                <rect class={classes!("bar", kind, phase.open.then_some("open"))}
+                    x={format!("{x:.1}")} y={format!("{:.1}", y + 3.0)}
+                    width={format!("{width:.1}")} height={format!("{:.1}", LANE - 6.0)} rx="2">
+                    <title>{ tip }</title>
+                </rect>
+            }
+        });
+        html! {
+            <g>
+                <text x={format!("{:.1}", LABEL - 6.0)} y={format!("{:.1}", y + LANE / 2.0)}
+                    dy="0.32em" text-anchor="end">{ name }</text>
+                { for phases }
+            </g>
+        }
+    });
+    let y0 = TOP + lanes * LANE;
+    let ticks = axis.ticks().into_iter().map(|v| {
+        let x = LABEL + v / axis.max * (W - LABEL - 8.0);
+        html! {
+            <g>
+                <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{TOP:.1}")} y2={format!("{:.1}", y0 + 4.0)} class="grid" />
+                <text x={format!("{x:.1}")} y={format!("{:.1}", y0 + 16.0)} text-anchor="middle">{ axis.label(v) }</text>
+            </g>
+        }
+    });
+    let legend = [
+        ("fetch", words::phase_label(PhaseKind::Fetch, lang)),
+        ("blocked", words::phase_label(PhaseKind::Blocked, lang)),
+        ("regex", words::phase_label(PhaseKind::Regex, lang)),
+        ("failed", S::Failure.get(lang)),
+    ];
+    html! {
+        <figure class="scraper-timeline" id="scraper-timeline">
+            <figcaption><h3>{ S::Timeline.get(lang) }</h3></figcaption>
+            <div class="timeline-scroll">
+                <svg viewBox={format!("0 0 {W} {h:.0}")} width="100%" role="img"
+                    aria-label={S::Timeline.get(lang)}>
+                    { for ticks }
+                    { for bars }
+                    <text x={format!("{:.1}", (LABEL + W) / 2.0)} y={format!("{:.1}", h - 2.0)} text-anchor="middle" class="axis-title">{ "s" }</text>
+                </svg>
+            </div>
+            <ul class="legend">
+                { for legend.into_iter().map(|(kind, text)| html! {
+                    <li><span class={classes!("swatch", kind)} aria-hidden="true"></span>{ text }</li>
+                }) }
+            </ul>
+        </figure>
+    }
+}
+
+fn log(run: &ScraperRun, lang: Lang) -> Html {
+    let events = run.events();
+    let rows = run.rows();
+    let seed_pattern = run.config().pattern == SEED_PATTERN;
+    let skip = events.len().saturating_sub(LOG_LINES);
+    let lines = events.iter().skip(skip).map(|event| {
+        let actor = run
+            .roles()
+            .get(event.actor.0 as usize)
+            .map(|&role| words::actor_name(role, lang))
+            .unwrap_or_default();
+        let line = words::log_line(event, run.roles(), &rows, seed_pattern, lang);
+        html! { <li><span class="t">{ Clock(event.time).to_string() }</span>{ " " }<strong>{ actor }</strong>{ ": " }{ line }</li> }
+    });
+    html! {
+        <details class="scraper-log" open=true>
+            <summary>{ S::Log.get(lang) }</summary>
+            <ol class="log-lines" id="scraper-log">{ for lines }</ol>
+        </details>
+    }
+}
