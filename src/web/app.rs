@@ -25,6 +25,17 @@ use super::settings::{ScenarioPicker, SettingsForm, ShareLink};
 use super::stage::{Counters, StageView};
 use super::termination::TerminationLab;
 
+/// The page's parts; one is shown at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    /// The seed's producer–consumer cases and the termination lab.
+    Playground,
+    /// Peak shaving with a message queue.
+    PeakShaving,
+    /// The scraper: real fetches and a regex.
+    Scraper,
+}
+
 /// Timer period while playing.
 const TICK_MS: u32 = 16;
 
@@ -101,6 +112,10 @@ pub fn app(props: &AppProps) -> Html {
     let dispatch = state.dispatcher();
     let lang = state.lang;
     panic::set_lang(lang);
+    let section = use_state(|| Section::Playground);
+    // The keyboard shortcuts drive the playground only while it is shown.
+    let shown = use_mut_ref(|| Section::Playground);
+    *shown.borrow_mut() = *section;
 
     // Drive the run while it plays.
     let playing = state.session.borrow().is_playing();
@@ -126,6 +141,9 @@ pub fn app(props: &AppProps) -> Html {
             let keys = {
                 let dispatch = dispatch.clone();
                 WindowListener::new("keydown", move |event| {
+                    if *shown.borrow() != Section::Playground {
+                        return;
+                    }
                     let Ok(event) = event.dyn_into::<KeyboardEvent>() else {
                         return;
                     };
@@ -170,6 +188,43 @@ pub fn app(props: &AppProps) -> Html {
     let scenario = state.form.scenario;
     let config = state.session.borrow().config().clone();
 
+    let shown_part = match *section {
+        Section::Playground => html! {
+            <>
+                <div class="layout">
+                    <div class="col col-side">
+                        <ScenarioPicker {scenario} {lang} dispatch={dispatch.clone()} />
+                        <SettingsForm
+                            form={state.form.clone()}
+                            errors={state.errors.clone()}
+                            {lang}
+                            dispatch={dispatch.clone()}
+                        />
+                        <ShareLink {fragment} {lang} />
+                    </div>
+                    <div class="col col-main">
+                        <Controls live={live.clone()} ready={state.ready()} {lang} dispatch={dispatch.clone()} />
+                        <StageView live={live.clone()} {lang} />
+                        <Counters live={live.clone()} {lang} />
+                        <LogView live={live.clone()} {lang} />
+                    </div>
+                </div>
+                <TerminationLab live={live.clone()} {lang} dispatch={dispatch.clone()} />
+                <ChartsPanel live={live.clone()} {lang} />
+                <div class="pair">
+                    <PythonPanel config={config} {lang} />
+                    <ExportPanel {live} {lang} />
+                </div>
+            </>
+        },
+        Section::PeakShaving => html! { <PeakLab {lang} /> },
+        Section::Scraper => html! { <ScraperLab {lang} /> },
+    };
+    let onselect = {
+        let section = section.clone();
+        Callback::from(move |target| section.set(target))
+    };
+
     html! {
         <main id="app-root" lang={lang.pick("zh-CN", "en")}>
             <header class="top">
@@ -179,35 +234,40 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
                 <LangSwitch {lang} dispatch={dispatch.clone()} />
             </header>
+            <SectionTabs current={*section} {lang} {onselect} />
             { for notice }
-            <div class="layout">
-                <div class="col col-side">
-                    <ScenarioPicker {scenario} {lang} dispatch={dispatch.clone()} />
-                    <SettingsForm
-                        form={state.form.clone()}
-                        errors={state.errors.clone()}
-                        {lang}
-                        dispatch={dispatch.clone()}
-                    />
-                    <ShareLink {fragment} {lang} />
-                </div>
-                <div class="col col-main">
-                    <Controls live={live.clone()} ready={state.ready()} {lang} dispatch={dispatch.clone()} />
-                    <StageView live={live.clone()} {lang} />
-                    <Counters live={live.clone()} {lang} />
-                    <LogView live={live.clone()} {lang} />
-                </div>
-            </div>
-            <TerminationLab live={live.clone()} {lang} dispatch={dispatch.clone()} />
-            <ChartsPanel live={live.clone()} {lang} />
-            <div class="pair">
-                <PythonPanel config={config} {lang} />
-                <ExportPanel {live} {lang} />
-            </div>
-            <PeakLab {lang} />
-            <ScraperLab {lang} />
+            { shown_part }
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SectionTabsProps {
+    current: Section,
+    lang: Lang,
+    onselect: Callback<Section>,
+}
+
+/// The tabs that choose the part of the page shown.
+#[function_component(SectionTabs)]
+fn section_tabs(props: &SectionTabsProps) -> Html {
+    let tab = |target: Section, id: &'static str, label: T| {
+        let onselect = props.onselect.clone();
+        let onclick = Callback::from(move |_| onselect.emit(target));
+        let current = props.current == target;
+        html! {
+            <button type="button" {id} class="seg" aria-pressed={current.to_string()} {onclick}>
+                { label.get(props.lang) }
+            </button>
+        }
+    };
+    html! {
+        <nav class="sections" aria-label={T::Sections.get(props.lang)}>
+            { tab(Section::Playground, "tab-playground", T::SectionPlayground) }
+            { tab(Section::PeakShaving, "tab-peak", T::SectionPeak) }
+            { tab(Section::Scraper, "tab-scraper", T::SectionScraper) }
+        </nav>
     }
 }
 

@@ -28,6 +28,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     try {
       await page.goto(session.baseUrl, { waitUntil: 'load' });
       await page.locator('.lang-switch button[lang="en"]').click();
+      await page.locator('#tab-peak').click();
       const lab = page.locator('#peak');
       await lab.waitFor({ state: 'attached', timeout: 30_000 });
       await lab.locator('#peak-preset-flash-sale').click();
@@ -64,6 +65,7 @@ test('steady traffic shows the M/M/c theory; a bad field says what is wrong', as
   try {
     await page.goto(session.baseUrl, { waitUntil: 'load' });
     await page.locator('.lang-switch button[lang="en"]').click();
+    await page.locator('#tab-peak').click();
     const lab = page.locator('#peak');
     await lab.waitFor({ state: 'attached', timeout: 30_000 });
     await lab.locator('#peak-preset-steady').click();

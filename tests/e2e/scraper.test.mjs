@@ -85,6 +85,7 @@ after(async () => {
 async function open(lang = 'en', viewport = VIEWPORTS.desktop) {
   const opened = await newPage(session.browser, viewport);
   await opened.page.goto(`${session.baseUrl}#lang=${lang}`);
+  await opened.page.locator('#tab-scraper').click({ timeout: 30_000 });
   await opened.page.locator('#scraper #scraper-start').waitFor({ timeout: 30_000 });
   return opened;
 }
