@@ -65,11 +65,16 @@ strategies S: {STRATEGIES}";
         let lang = std::env::var("LANG").map_or(Lang::En, |l| Lang::from_locale(&l));
         match args.first().map(String::as_str) {
             Some("scenarios") => {
-                for kind in ScenarioKind::ALL {
-                    println!("{:<8} {}", kind.name(), i18n::scenario_summary(kind, lang));
+                let listed = ScenarioKind::ALL
+                    .iter()
+                    .map(|&kind| (kind.name(), i18n::scenario_summary(kind, lang)))
+                    .chain([
+                        (peak::NAME, i18n::peak::summary(lang)),
+                        ("scraper", i18n::scraper::summary(lang)),
+                    ]);
+                for (name, summary) in listed {
+                    println!("{name:<13} {summary}");
                 }
-                println!("{} {}", peak::NAME, i18n::peak::summary(lang));
-                println!("{:<8} {}", "scraper", i18n::scraper::summary(lang));
                 0
             }
             Some("run") if args.get(1).map(String::as_str) == Some("scraper") => {
