@@ -4,6 +4,11 @@
 //! `p.join()`, `q.join()` and `c.terminate()`. It uses only the standard
 //! library, scales every delay by one `TIME_SCALE` constant, and ends with a
 //! line `produced=N consumed=M`.
+//!
+//! The `termination` scenario shows its chosen [`Strategy`]: daemon
+//! consumers, sentinels (one per consumer, or the one-sentinel bug), or
+//! `Queue.shutdown()`, which only `queue.Queue` has (Python 3.13+), so those
+//! two programs use threads and exit early on older Pythons.
 
 use std::time::Duration;
 
@@ -14,6 +19,7 @@ use crate::i18n::python::{
 };
 use crate::i18n::{actor_name, Lang};
 use crate::scenario::{Config, ScenarioKind};
+use crate::termination::Strategy;
 use crate::trace::Role;
 
 /// The line that sets the time scale, exactly as generated; replace it to
@@ -130,21 +136,56 @@ fn item_var(scenario: ScenarioKind) -> &'static str {
     }
 }
 
-fn queue_class(scenario: ScenarioKind) -> &'static str {
-    if scenario.joinable() {
+/// Whether consumers call `task_done()` (every strategy but `none`).
+fn joinable(config: &Config) -> bool {
+    config.strategy() != Strategy::None
+}
+
+/// Whether the program runs threads around a `queue.Queue` (the shutdown
+/// strategies) instead of processes around a `multiprocessing` queue.
+fn threaded(config: &Config) -> bool {
+    matches!(
+        config.strategy(),
+        Strategy::Shutdown | Strategy::ShutdownImmediate
+    )
+}
+
+/// Whether main gives up on blocked consumers after `TIMEOUT`.
+fn times_out(config: &Config) -> bool {
+    matches!(config.strategy(), Strategy::None | Strategy::SentinelBug)
+}
+
+/// Whether consumers stop at a `None` sentinel.
+fn uses_sentinels(config: &Config) -> bool {
+    config.strategy().sentinels(config.consumers) > 0
+}
+
+fn queue_class(config: &Config) -> &'static str {
+    if threaded(config) {
+        "queue.Queue"
+    } else if joinable(config) {
         "JoinableQueue"
     } else {
         "Queue"
     }
 }
 
+/// The class running each producer and consumer.
+fn worker_class(config: &Config) -> &'static str {
+    if threaded(config) {
+        "Thread"
+    } else {
+        "Process"
+    }
+}
+
 fn header(py: &mut Py, config: &Config, lang: Lang) {
     let t = py_text(lang);
     let title = match config.scenario {
-        ScenarioKind::Plain => t.title_plain,
-        // The lab's program is the seed's join + terminate one.
-        ScenarioKind::Hotdog | ScenarioKind::Termination => t.title_hotdog,
-        ScenarioKind::Custom => t.title_custom,
+        ScenarioKind::Plain => t.title_plain.to_string(),
+        ScenarioKind::Hotdog => t.title_hotdog.to_string(),
+        ScenarioKind::Termination => format!("{}{}", t.title_termination, config.strategy()),
+        ScenarioKind::Custom => t.title_custom.to_string(),
     };
     let roles = if config.scenario.hot_dogs() {
         t.roles_hotdog
@@ -153,7 +194,7 @@ fn header(py: &mut Py, config: &Config, lang: Lang) {
     };
     py.line(0, "# -*- coding: utf-8 -*-");
     py.line(0, "\"\"\"");
-    py.line(0, title);
+    py.line(0, &title);
     py.line(0, "");
     for part in roles.lines() {
         py.line(0, part);
@@ -166,11 +207,28 @@ fn header(py: &mut Py, config: &Config, lang: Lang) {
     py.line(0, t.real_time);
     py.line(0, t.stdlib_only);
     py.line(0, "\"\"\"");
-    let queue = queue_class(config.scenario);
-    py.line(
-        0,
-        &format!("from multiprocessing import Process, {queue}, Value"),
-    );
+    let lab = config.termination;
+    if config.scenario == ScenarioKind::Termination
+        && (lab.forget_task_done.is_some()
+            || lab.extra_task_done.is_some()
+            || lab.kill.is_some()
+            || lab.broker_ack)
+    {
+        py.comment(0, t.failures_elsewhere);
+    }
+    if threaded(config) {
+        py.comment(0, t.no_mp_shutdown);
+        py.line(0, "from multiprocessing import Value");
+        py.line(0, "from threading import Thread");
+        py.line(0, "import queue");
+        py.line(0, "import sys");
+    } else {
+        let queue = queue_class(config);
+        py.line(
+            0,
+            &format!("from multiprocessing import Process, {queue}, Value"),
+        );
+    }
     if uses_random(config.produce_delay) || uses_random(config.consume_delay) {
         py.line(0, "import random");
     }
@@ -178,7 +236,7 @@ fn header(py: &mut Py, config: &Config, lang: Lang) {
     py.line(0, "");
     py.comment(0, t.time_scale);
     py.line(0, TIME_SCALE_LINE);
-    if !config.scenario.joinable() {
+    if times_out(config) {
         py.comment(0, t.timeout);
         let per_consumer = config.total_items().div_ceil(u64::from(config.consumers));
         let work_s = 2.0 * per_consumer as f64 * config.consume_delay.mean().as_secs_f64();
@@ -226,12 +284,24 @@ fn consumer_fn(py: &mut Py, config: &Config, lang: Lang) {
     py.comment(0, title);
     py.line(0, "def customer(q, consumed):");
     py.line(1, "while True:");
-    py.line(2, &format!("{var} = q.get()"));
+    if threaded(config) {
+        py.line(2, "try:");
+        py.line(3, &format!("{var} = q.get()"));
+        py.commented(2, "except queue.ShutDown:", t.shut_down_caught);
+        py.line(3, "break");
+    } else {
+        py.line(2, &format!("{var} = q.get()"));
+    }
+    if uses_sentinels(config) {
+        py.commented(2, &format!("if {var} is None:"), t.sentinel_seen);
+        py.commented(3, "q.task_done()", t.sentinel_task_done);
+        py.line(3, "break");
+    }
     py.line(2, &sleep_line(config.consume_delay));
     py.line(2, &py_print_ate(lang, var));
     py.line(2, "with consumed.get_lock():");
     py.line(3, "consumed.value += 1");
-    if config.scenario.joinable() {
+    if joinable(config) {
         py.commented(2, "q.task_done()", t.task_done);
     } else {
         py.comment(2, t.no_task_done);
@@ -259,13 +329,26 @@ fn consumer_vars(config: &Config) -> Option<Vec<String>> {
 fn main_block(py: &mut Py, config: &Config, lang: Lang) {
     let t = py_text(lang);
     let scenario = config.scenario;
+    let worker = worker_class(config);
+    let strategy = config.strategy();
     py.line(0, "if __name__ == '__main__':");
+    if threaded(config) {
+        py.line(1, "if sys.version_info < (3, 13):");
+        py.line(
+            2,
+            &format!(
+                "print({} % sys.version_info[:2], flush=True)",
+                py_str(t.needs_313)
+            ),
+        );
+        py.line(2, "sys.exit(0)");
+    }
     py.comment(1, t.shared_container);
     let maxsize = match config.capacity {
         0 => String::new(),
         n => format!("maxsize={n}"),
     };
-    py.line(1, &format!("q = {}({maxsize})", queue_class(scenario)));
+    py.line(1, &format!("q = {}({maxsize})", queue_class(config)));
     py.comment(1, t.counters);
     py.line(1, "produced = Value('q', 0)");
     py.line(1, "consumed = Value('q', 0)");
@@ -280,7 +363,7 @@ fn main_block(py: &mut Py, config: &Config, lang: Lang) {
                 py.line(
                     1,
                     &format!(
-                        "{var} = Process(target=product, args=(q, {}, produced))",
+                        "{var} = {worker}(target=product, args=(q, {}, produced))",
                         py_str(&name)
                     ),
                 );
@@ -309,7 +392,9 @@ fn main_block(py: &mut Py, config: &Config, lang: Lang) {
             }
             py.line(
                 1,
-                "producers = [Process(target=product, args=(q, name, produced)) for name in names]",
+                &format!(
+                    "producers = [{worker}(target=product, args=(q, name, produced)) for name in names]"
+                ),
             );
             py.line(1, "for p in producers:");
             py.line(2, "p.start()");
@@ -322,13 +407,16 @@ fn main_block(py: &mut Py, config: &Config, lang: Lang) {
             for var in vars {
                 py.line(
                     1,
-                    &format!("{var} = Process(target=customer, args=(q, consumed))"),
+                    &format!("{var} = {worker}(target=customer, args=(q, consumed))"),
                 );
             }
-            if vars.len() == 1 && scenario.joinable() {
+            if vars.len() == 1 && strategy == Strategy::JoinTerminate {
                 py.comment(1, t.daemon_hint);
             }
             for var in vars {
+                if strategy == Strategy::Daemon {
+                    py.commented(1, &format!("{var}.daemon = True"), t.daemon_on);
+                }
                 py.line(1, &format!("{var}.start()"));
             }
         }
@@ -336,11 +424,14 @@ fn main_block(py: &mut Py, config: &Config, lang: Lang) {
             py.line(
                 1,
                 &format!(
-                    "consumers = [Process(target=customer, args=(q, consumed)) for _ in range({})]",
+                    "consumers = [{worker}(target=customer, args=(q, consumed)) for _ in range({})]",
                     config.consumers
                 ),
             );
             py.line(1, "for c in consumers:");
+            if strategy == Strategy::Daemon {
+                py.commented(2, "c.daemon = True", t.daemon_on);
+            }
             py.line(2, "c.start()");
         }
     }
@@ -364,22 +455,38 @@ fn main_block(py: &mut Py, config: &Config, lang: Lang) {
         }
     }
 
-    if scenario.joinable() {
-        py.commented(1, "q.join()", t.queue_done);
-        py.comment(1, t.end_all);
-        match &consumers {
-            Some(vars) => {
-                for var in vars {
-                    py.commented(1, &format!("{var}.terminate()"), t.terminate);
-                }
-            }
-            None => {
-                py.line(1, "for c in consumers:");
-                py.commented(2, "c.terminate()", t.terminate);
-            }
+    let consumers = consumers.as_deref();
+    match strategy {
+        Strategy::None => plain_ending(py, config, lang, consumers, t.plain_problem),
+        Strategy::JoinTerminate => {
+            py.commented(1, "q.join()", t.queue_done);
+            py.comment(1, t.end_all);
+            each_consumer(py, consumers, |py, indent, var| {
+                py.commented(indent, &format!("{var}.terminate()"), t.terminate);
+            });
         }
-    } else {
-        plain_ending(py, config, lang, consumers.as_deref());
+        Strategy::Daemon => {
+            py.commented(1, "q.join()", t.queue_done);
+            py.comment(1, t.daemon_end);
+        }
+        Strategy::Sentinel => {
+            py.comment(1, t.put_sentinels);
+            py.line(1, &format!("for _ in range({}):", config.consumers));
+            py.line(2, "q.put(None)");
+            join_consumers(py, consumers, lang);
+        }
+        Strategy::SentinelBug => {
+            py.line(1, "q.put(None)");
+            plain_ending(py, config, lang, consumers, t.sentinel_bug_problem);
+        }
+        Strategy::Shutdown => {
+            py.commented(1, "q.shutdown()", t.shutdown);
+            join_consumers(py, consumers, lang);
+        }
+        Strategy::ShutdownImmediate => {
+            py.commented(1, "q.shutdown(immediate=True)", t.shutdown_immediate);
+            join_consumers(py, consumers, lang);
+        }
     }
 
     py.comment(1, t.final_counts);
@@ -389,12 +496,42 @@ fn main_block(py: &mut Py, config: &Config, lang: Lang) {
     );
 }
 
-/// The plain scenario's ending: its consumers never end by themselves, so
-/// main waits up to `TIMEOUT`, reports those still blocked in `get()` and
-/// terminates them.
-fn plain_ending(py: &mut Py, config: &Config, lang: Lang, consumers: Option<&[String]>) {
+/// `body(py, indent, var)` for every consumer variable, or in a loop over
+/// the list `consumers` with the variable `c`.
+fn each_consumer(py: &mut Py, consumers: Option<&[String]>, body: impl Fn(&mut Py, usize, &str)) {
+    match consumers {
+        Some(vars) => {
+            for var in vars {
+                body(py, 1, var);
+            }
+        }
+        None => {
+            py.line(1, "for c in consumers:");
+            body(py, 2, "c");
+        }
+    }
+}
+
+/// Main waits for consumers that end by themselves.
+fn join_consumers(py: &mut Py, consumers: Option<&[String]>, lang: Lang) {
+    py.comment(1, py_text(lang).join_consumers);
+    each_consumer(py, consumers, |py, indent, var| {
+        py.line(indent, &format!("{var}.join()"));
+    });
+}
+
+/// The ending of consumers that may never end by themselves (`none`, and
+/// `sentinel-bug` for all but one): main waits up to `TIMEOUT`, reports
+/// those still blocked in `get()` and terminates them; `problem` says why.
+fn plain_ending(
+    py: &mut Py,
+    config: &Config,
+    lang: Lang,
+    consumers: Option<&[String]>,
+    problem: &[&str],
+) {
     let t = py_text(lang);
-    for part in t.plain_problem {
+    for part in problem {
         py.comment(1, part);
     }
     py.line(1, "deadline = time.monotonic() + TIMEOUT");

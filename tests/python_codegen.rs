@@ -13,6 +13,7 @@ use canteen::delay::Delay;
 use canteen::i18n::{actor_name, log_line, Lang};
 use canteen::python::{python_code, TIME_SCALE_LINE};
 use canteen::scenario::{Config, ScenarioKind};
+use canteen::termination::Strategy;
 use canteen::trace::{ActorId, Event, EventKind, ItemId, Role};
 
 fn ms(n: u64) -> Duration {
@@ -305,5 +306,138 @@ fn plain_program_reports_the_blocked_consumer_and_ends() {
             lines.iter().any(|l| l.starts_with(&blocked)),
             "{consumer}: {lines:#?}"
         );
+    }
+}
+
+// ---- the termination lab's strategies --------------------------------------------------------
+
+/// The lab (two shops of five hot dogs, two consumers) with `strategy`.
+fn lab(strategy: Strategy) -> Config {
+    let mut config = Config::defaults(ScenarioKind::Termination, 42);
+    config.termination.strategy = strategy;
+    config
+}
+
+#[test]
+fn each_strategy_has_its_own_program() {
+    let code = |s| python_code(&lab(s), Lang::En);
+    let none = code(Strategy::None);
+    for needle in ["q = Queue()", "TIMEOUT = ", "c1.join(max(0.0"] {
+        assert!(none.contains(needle), "missing {needle:?} in\n{none}");
+    }
+    assert!(!none.contains("task_done()\n"), "{none}");
+
+    let seed = code(Strategy::JoinTerminate);
+    assert!(seed.contains("q.join()  #"), "{seed}");
+    assert!(seed.contains("c2.terminate()  #"), "{seed}");
+
+    let daemon = code(Strategy::Daemon);
+    assert!(daemon.contains("c1.daemon = True  #"), "{daemon}");
+    assert!(daemon.contains("q.join()  #"), "{daemon}");
+    assert!(!daemon.contains(".terminate()"), "{daemon}");
+
+    let sentinel = code(Strategy::Sentinel);
+    for needle in [
+        "if dog is None:  #",
+        "for _ in range(2):\n        q.put(None)",
+        "c1.join()\n    c2.join()",
+    ] {
+        assert!(
+            sentinel.contains(needle),
+            "missing {needle:?} in\n{sentinel}"
+        );
+    }
+    let pill = sentinel.find("if dog is None:").unwrap();
+    assert!(sentinel[pill..].starts_with(
+        "if dog is None:  # the sentinel (poison pill): production is over, this consumer ends\n            q.task_done()"
+    ));
+    assert!(!sentinel.contains("terminate()"), "{sentinel}");
+    assert!(!sentinel.contains("TIMEOUT"), "{sentinel}");
+
+    let bug = code(Strategy::SentinelBug);
+    assert_eq!(bug.matches("q.put(None)").count(), 1, "{bug}");
+    assert!(bug.contains("TIMEOUT = "), "{bug}");
+    assert!(bug.contains("# The bug: one sentinel None"), "{bug}");
+
+    for (strategy, call) in [
+        (Strategy::Shutdown, "q.shutdown()  #"),
+        (Strategy::ShutdownImmediate, "q.shutdown(immediate=True)  #"),
+    ] {
+        let code = code(strategy);
+        for needle in [
+            "# multiprocessing.JoinableQueue has no shutdown()",
+            "from threading import Thread",
+            "if sys.version_info < (3, 13):",
+            "sys.exit(0)",
+            "q = queue.Queue()",
+            "except queue.ShutDown:",
+            "c1 = Thread(target=customer, args=(q, consumed))",
+            call,
+            "c2.join()",
+        ] {
+            assert!(
+                code.contains(needle),
+                "{strategy}: missing {needle:?} in\n{code}"
+            );
+        }
+        assert!(!code.contains("Process("), "{code}");
+    }
+    // The failure options are only named, once they are set.
+    assert!(!seed.contains("the page's lab shows them"));
+    let mut failing = lab(Strategy::Sentinel);
+    failing.termination.forget_task_done = Some(3);
+    let code = python_code(&failing, Lang::Zh);
+    assert!(code.contains("# 故障选项"), "{code}");
+}
+
+/// The `produced=10 consumed=…` line, or the Python 3.13 message.
+fn ran_or_needs_313(lines: &[String], config: &Config, lang: Lang) -> bool {
+    let needs = lang.pick("这个程序需要 Python 3.13", "This program needs Python 3.13");
+    if lines.len() == 1 && lines[0].starts_with(needs) {
+        return false;
+    }
+    assert!(
+        lines.last().unwrap().starts_with("produced=10 consumed="),
+        "{config:?}: {lines:#?}"
+    );
+    true
+}
+
+#[test]
+fn each_strategy_program_runs_and_counts() {
+    let Some(python) = python3() else { return };
+    for strategy in Strategy::ALL {
+        let config = lab(strategy);
+        let lang = if strategy.name().len() % 2 == 0 {
+            Lang::En
+        } else {
+            Lang::Zh
+        };
+        let lines = run_python(python, &config, lang, &format!("lab_{strategy}.py"));
+        match strategy {
+            Strategy::Shutdown => {
+                if ran_or_needs_313(&lines, &config, lang) {
+                    check_run(&lines, &config, lang);
+                }
+            }
+            Strategy::ShutdownImmediate => {
+                ran_or_needs_313(&lines, &config, lang);
+            }
+            _ => check_run(&lines, &config, lang),
+        }
+        // The consumers that never learn the end are named.
+        let blocked: Vec<&String> = (0..2)
+            .flat_map(|i| {
+                let name = actor_name(config.scenario, Role::Consumer(i), lang);
+                let prefix = format!("{name}{}", lang.pick(" 等了", " is still blocked"));
+                lines.iter().filter(move |l| l.starts_with(&prefix))
+            })
+            .collect();
+        let expected = match strategy {
+            Strategy::None => 2,
+            Strategy::SentinelBug => 1,
+            _ => 0,
+        };
+        assert_eq!(blocked.len(), expected, "{strategy}: {lines:#?}");
     }
 }

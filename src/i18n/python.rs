@@ -61,6 +61,34 @@ pub struct PyText {
     pub still_blocked: &'static str,
     /// Before the final counts line.
     pub final_counts: &'static str,
+    /// The termination lab's docstring title, before the strategy's name.
+    pub title_termination: &'static str,
+    /// In the lab's docstring when a failure option is set.
+    pub failures_elsewhere: &'static str,
+    /// Above the threaded program's imports (the `shutdown` strategies).
+    pub no_mp_shutdown: &'static str,
+    /// Printed (and exit 0) by the `shutdown` programs on Python < 3.13;
+    /// `%d.%d` is the running version.
+    pub needs_313: &'static str,
+    /// On `except queue.ShutDown:`.
+    pub shut_down_caught: &'static str,
+    /// After `q.shutdown()` and `q.shutdown(immediate=True)`.
+    pub shutdown: &'static str,
+    pub shutdown_immediate: &'static str,
+    /// On `if dog is None:` in the consumer.
+    pub sentinel_seen: &'static str,
+    /// After the sentinel's `q.task_done()`.
+    pub sentinel_task_done: &'static str,
+    /// Before putting one sentinel per consumer.
+    pub put_sentinels: &'static str,
+    /// Before putting the single sentinel of the bug, several lines.
+    pub sentinel_bug_problem: &'static [&'static str],
+    /// Before joining the consumers that end by themselves.
+    pub join_consumers: &'static str,
+    /// After `c.daemon = True`.
+    pub daemon_on: &'static str,
+    /// Where the daemon program's main ends without `terminate()`.
+    pub daemon_end: &'static str,
 }
 
 const ZH: PyText = PyText {
@@ -98,6 +126,23 @@ const ZH: PyText = PyText {
     ],
     still_blocked: "%s 等了 %g 秒仍然阻塞在 q.get()：它不知道什么时候结束",
     final_counts: "最后一行：生产和消费的数量（与 Canteen 页面上的计数相同）",
+    title_termination: "生产者消费者模型：热狗，结束方式 ",
+    failures_elsewhere: "故障选项（漏掉或多余的 task_done()、杀死消费者、broker 确认）不在这个程序里：页面上的实验室演示它们。",
+    no_mp_shutdown: "multiprocessing.JoinableQueue 没有 shutdown()：这里用线程和 queue.Queue 写出同样的程序\n（Queue.shutdown(immediate=...) 从 Python 3.13 开始才有）",
+    needs_313: "这个程序需要 Python 3.13 或更高版本（Queue.shutdown）；当前是 Python %d.%d，没有运行",
+    shut_down_caught: "队列已经关闭（并且取空）：消费者结束",
+    shutdown: "关闭队列：消费者取完剩下的数据后，get() 抛出 ShutDown",
+    shutdown_immediate: "立即关闭队列：剩下的数据被丢弃，get() 马上抛出 ShutDown",
+    sentinel_seen: "哨兵（毒丸）：生产已经结束，这个消费者退出",
+    sentinel_task_done: "哨兵也标记完成，这样 q.join() 仍然可用",
+    put_sentinels: "每个消费者放一个哨兵 None",
+    sentinel_bug_problem: &[
+        "错误：几个消费者只放了一个哨兵 None，拿到它的消费者结束，其余的永远阻塞在 q.get()。",
+        "为了让这个演示能自己结束，主进程最多再等 TIMEOUT 秒，然后报告仍然阻塞的消费者并终止它。",
+    ],
+    join_consumers: "等待消费者自己结束",
+    daemon_on: "守护进程：主进程结束时随之结束",
+    daemon_end: "主进程到这里结束，守护进程的消费者随之结束（不需要 terminate()）",
 };
 
 const EN: PyText = PyText {
@@ -135,6 +180,23 @@ const EN: PyText = PyText {
     ],
     still_blocked: "%s is still blocked in q.get() after %g seconds: it does not know when to end",
     final_counts: "Last line: the counts produced and consumed (the same as Canteen's counters)",
+    title_termination: "Producer-consumer model: hot dogs, ending with the strategy ",
+    failures_elsewhere: "The failure options (a missing or extra task_done(), a killed consumer, broker acks) are not in this program: the page's lab shows them.",
+    no_mp_shutdown: "multiprocessing.JoinableQueue has no shutdown(): this is the same program with threads and queue.Queue\n(Queue.shutdown(immediate=...) exists from Python 3.13 on)",
+    needs_313: "This program needs Python 3.13 or later (Queue.shutdown); this is Python %d.%d, so it did not run",
+    shut_down_caught: "the queue is shut down (and empty): the consumer ends",
+    shutdown: "shut the queue down: the consumers take what is left, then get() raises ShutDown",
+    shutdown_immediate: "shut the queue down now: what is left is dropped and get() raises ShutDown at once",
+    sentinel_seen: "the sentinel (poison pill): production is over, this consumer ends",
+    sentinel_task_done: "the sentinel is marked done too, so q.join() still works",
+    put_sentinels: "one sentinel None per consumer",
+    sentinel_bug_problem: &[
+        "The bug: one sentinel None for several consumers; the one that takes it ends, the others block in q.get() forever.",
+        "So that this demo ends by itself, main waits at most TIMEOUT more seconds, then reports each consumer still blocked and terminates it.",
+    ],
+    join_consumers: "wait for the consumers to end by themselves",
+    daemon_on: "a daemon: it ends together with main",
+    daemon_end: "main ends here and its daemon consumers end with it (no terminate())",
 };
 
 /// The Python program's text in `lang`.
