@@ -1,27 +1,13 @@
 //! The `canteen` command line: listing, running, JSON output and errors.
 
-use std::process::{Command, Output};
+mod common;
 
-fn canteen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_canteen"))
-        .args(args)
-        .env("LANG", "en_US.UTF-8")
-        .output()
-        .expect("the canteen binary runs")
-}
+use std::process::Output;
+
+use common::{canteen, json};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let output = canteen(args);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(&stdout(&output)).expect("one JSON object")
 }
 
 #[test]

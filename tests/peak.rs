@@ -3,7 +3,9 @@
 //! conservation at every step, overload collapse, and the command line
 //! (`canteen run peak-shaving`, and `theory` in `canteen run custom --json`).
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{canteen, json};
 use std::time::Duration;
 
 use canteen::peak::arrivals::Arrivals;
@@ -282,24 +284,6 @@ fn bursts_change_only_their_window() {
 }
 
 // ---- the command line ----------------------------------------------------------------------
-
-fn canteen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_canteen"))
-        .args(args)
-        .env("LANG", "en_US.UTF-8")
-        .output()
-        .expect("the canteen binary runs")
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let output = canteen(args);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("one JSON object")
-}
 
 #[test]
 fn cli_reports_both_variants_in_json() {

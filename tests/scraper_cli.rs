@@ -2,15 +2,9 @@
 //! shapes, JSON, and bad options and patterns (exit 2, one line).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::{Command, Output};
+mod common;
 
-fn canteen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_canteen"))
-        .args(args)
-        .env("LANG", "en_US.UTF-8")
-        .output()
-        .expect("canteen runs")
-}
+use common::{canteen, json};
 
 const PAGES: [&str; 4] = [
     "static/pages/search-home.html",
@@ -24,13 +18,7 @@ fn json_run(extra: &[&str]) -> serde_json::Value {
     args.extend(PAGES);
     args.extend(["--json", "--seed", "42"]);
     args.extend(extra);
-    let out = canteen(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
+    json(&args)
 }
 
 #[test]

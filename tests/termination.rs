@@ -3,6 +3,9 @@
 //! and the small engine additions they need (daemon tasks, the queue's
 //! `shutdown_immediate` and line lengths).
 
+mod common;
+
+use common::{canteen, json};
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
@@ -860,24 +863,6 @@ fn the_lab_names_its_actors_and_items_after_the_seeds_hot_dogs() {
 }
 
 // ---- the command line ---------------------------------------------------------
-
-fn canteen(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_canteen"))
-        .args(args)
-        .env("LANG", "en_US.UTF-8")
-        .output()
-        .expect("the canteen binary runs")
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = canteen(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
-}
 
 #[test]
 fn cli_json_has_the_labs_fields_and_the_foundations() {
