@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{canteen, json};
+use common::{assert_fields, canteen, json, REPORT_FIELDS, STATS_FIELDS};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -33,34 +33,8 @@ fn scenarios_lists_one_line_each() {
 #[test]
 fn run_json_has_every_field_the_issue_lists() {
     let v = json(&["run", "hotdog", "--seed", "42", "--json"]);
-    for field in [
-        "scenario",
-        "seed",
-        "outcome",
-        "end_time_ms",
-        "produced",
-        "consumed",
-        "task_done",
-        "unfinished",
-        "in_queue",
-        "dropped",
-        "stuck",
-        "stats",
-    ] {
-        assert!(v.get(field).is_some(), "missing {field}");
-    }
-    for field in [
-        "throughput_per_s",
-        "mean_wait_ms",
-        "p50_wait_ms",
-        "p95_wait_ms",
-        "p99_wait_ms",
-        "mean_queue_len",
-        "max_queue_len",
-        "utilization",
-    ] {
-        assert!(v["stats"].get(field).is_some(), "missing stats.{field}");
-    }
+    assert_fields(&v, &REPORT_FIELDS, "report");
+    assert_fields(&v["stats"], &STATS_FIELDS, "stats");
     assert_eq!(v["outcome"], "completed");
     assert_eq!(v["seed"], 42);
     assert_eq!(

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{canteen, json};
+use common::{assert_fields, canteen, json, STATS_FIELDS};
 use std::time::Duration;
 
 use canteen::peak::arrivals::Arrivals;
@@ -306,21 +306,7 @@ fn cli_reports_both_variants_in_json() {
         ] {
             assert!(side.get(field).is_some(), "{variant}: missing {field}");
         }
-        for field in [
-            "throughput_per_s",
-            "mean_wait_ms",
-            "p50_wait_ms",
-            "p95_wait_ms",
-            "p99_wait_ms",
-            "mean_queue_len",
-            "max_queue_len",
-            "utilization",
-        ] {
-            assert!(
-                side["stats"].get(field).is_some(),
-                "{variant}: stats.{field}"
-            );
-        }
+        assert_fields(&side["stats"], &STATS_FIELDS, &format!("{variant} stats"));
         for field in ["p50_ms", "p95_ms", "p99_ms"] {
             assert!(side["latency"][field].is_number());
         }
