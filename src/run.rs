@@ -31,6 +31,17 @@ pub enum Outcome {
     TimeLimit,
 }
 
+impl From<Progress> for Outcome {
+    /// What the executor's progress means for a run without a time limit.
+    fn from(progress: Progress) -> Outcome {
+        match progress {
+            Progress::Finished => Outcome::Completed,
+            Progress::Stuck => Outcome::Stuck,
+            Progress::Paused => Outcome::Running,
+        }
+    }
+}
+
 impl Outcome {
     /// Whether the run is over.
     pub fn is_over(self) -> bool {
@@ -163,10 +174,8 @@ impl Run {
 
     fn settle(&mut self, progress: Progress) -> Outcome {
         self.outcome = match progress {
-            Progress::Finished => Outcome::Completed,
-            Progress::Stuck => Outcome::Stuck,
             Progress::Paused if self.sim.now() >= self.time_limit() => Outcome::TimeLimit,
-            Progress::Paused => Outcome::Running,
+            other => other.into(),
         };
         self.outcome
     }

@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::delay::{Delay, DurationText};
 use crate::queue::JoinableQueue;
 use crate::run::Outcome;
-use crate::sim::{Ctx, Progress, Sim};
+use crate::sim::{Ctx, Sim};
 use crate::stats::StatsReport;
 use crate::theory::{Mmc, TheoryReport};
 use crate::trace::{duration_to_nanos, nanos_to_ms, ActorId, Nanos};
@@ -171,11 +171,7 @@ impl PeakRun {
     pub fn advance_to(&mut self, t: Nanos) -> Outcome {
         for side in [&mut self.direct, &mut self.queued] {
             if !side.outcome.is_over() {
-                side.outcome = match side.sim.run_until(t) {
-                    Progress::Finished => Outcome::Completed,
-                    Progress::Stuck => Outcome::Stuck,
-                    Progress::Paused => Outcome::Running,
-                };
+                side.outcome = side.sim.run_until(t).into();
             }
         }
         self.outcome()

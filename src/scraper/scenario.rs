@@ -403,11 +403,7 @@ impl ScraperRun {
     }
 
     fn settle(&mut self, progress: Progress) -> Outcome {
-        self.outcome = match progress {
-            Progress::Finished => Outcome::Completed,
-            Progress::Stuck => Outcome::Stuck,
-            Progress::Paused => Outcome::Running,
-        };
+        self.outcome = progress.into();
         self.outcome
     }
 
