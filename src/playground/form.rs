@@ -34,7 +34,8 @@ impl Field {
         Field::ConsumeDelay,
     ];
 
-    /// The field's name in [`Config::validate`]'s errors.
+    /// The field's name in [`Config::validate`]'s errors, also the id of its
+    /// input on the page.
     pub fn config_name(self) -> &'static str {
         match self {
             Field::Seed => "seed",

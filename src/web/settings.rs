@@ -81,24 +81,11 @@ pub struct FormProps {
     pub dispatch: Dispatch,
 }
 
-/// The id of a field's input and of its message.
-fn field_id(field: Field) -> &'static str {
-    match field {
-        Field::Seed => "seed",
-        Field::Producers => "producers",
-        Field::Consumers => "consumers",
-        Field::Items => "items",
-        Field::Capacity => "capacity",
-        Field::ProduceDelay => "produce-delay",
-        Field::ConsumeDelay => "consume-delay",
-    }
-}
-
 /// The message under a field, if it has a problem.
 fn message(props: &FormProps, field: Field) -> Html {
     match props.errors.iter().find(|e| e.field == field) {
         Some(error) => html! {
-            <p class="field-error" id={format!("{}-error", field_id(field))}>
+            <p class="field-error" id={format!("{}-error", field.config_name())}>
                 { ui::problem(&error.problem, props.lang) }
             </p>
         },
@@ -111,7 +98,7 @@ fn invalid(props: &FormProps, field: Field) -> bool {
 }
 
 fn described_by(props: &FormProps, field: Field, hint: Option<&str>) -> Option<String> {
-    let error = invalid(props, field).then(|| format!("{}-error", field_id(field)));
+    let error = invalid(props, field).then(|| format!("{}-error", field.config_name()));
     let parts: Vec<String> = hint.map(str::to_string).into_iter().chain(error).collect();
     (!parts.is_empty()).then(|| parts.join(" "))
 }
@@ -119,7 +106,7 @@ fn described_by(props: &FormProps, field: Field, hint: Option<&str>) -> Option<S
 /// A numeric field.
 fn number_field(props: &FormProps, field: Field, hint: Option<(&'static str, T)>) -> Html {
     let lang = props.lang;
-    let id = field_id(field);
+    let id = field.config_name();
     let oninput = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
@@ -153,7 +140,7 @@ fn number_field(props: &FormProps, field: Field, hint: Option<(&'static str, T)>
 /// A delay field: its shape, then one or two durations.
 fn delay_field(props: &FormProps, field: Field, fields: &DelayFields) -> Html {
     let lang = props.lang;
-    let id = field_id(field);
+    let id = field.config_name();
     let onkind = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: Event| {
