@@ -196,6 +196,21 @@ pub enum RowState {
     Failed,
 }
 
+impl RowState {
+    /// The state's name as in the JSON report (`waiting`, `fetching`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            RowState::Waiting => "waiting",
+            RowState::Fetching => "fetching",
+            RowState::Fetched => "fetched",
+            RowState::Queued => "queued",
+            RowState::Counting => "counting",
+            RowState::Counted => "counted",
+            RowState::Failed => "failed",
+        }
+    }
+}
+
 /// One URL's record: what happened to it, as the page's table shows it and
 /// a replay plays it back.
 #[derive(Clone, Debug, PartialEq)]
@@ -813,4 +828,20 @@ async fn get_traced(ctx: &Ctx, q: &JoinableQueue<QueuedPage>, me: ActorId) -> Op
     };
     ctx.emit(me, EventKind::Get, Some(page.item));
     Some(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RowState;
+
+    #[test]
+    fn a_row_state_name_is_its_json_name() {
+        use RowState::*;
+        for state in [
+            Waiting, Fetching, Fetched, Queued, Counting, Counted, Failed,
+        ] {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(json, format!("\"{}\"", state.name()));
+        }
+    }
 }

@@ -64,13 +64,14 @@ pub fn scenario_picker(props: &PickerProps) -> Html {
     }
 }
 
-/// `plain Queue` → `Plain Queue` (Chinese is unchanged).
+/// `plain Queue` → `Plain Queue` (Chinese is unchanged). ASCII only: the titles
+/// are ours, and full Unicode case mapping would bring its tables into the wasm.
 fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    let mut text = text.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 #[derive(Properties, PartialEq)]
