@@ -3,6 +3,7 @@
 //! run-to-end are operations on this clock; the run itself stays the same
 //! deterministic sequence of events whatever the slices.
 
+use crate::number::Shortest;
 use crate::run::{Outcome, Run};
 use crate::trace::Nanos;
 
@@ -43,7 +44,10 @@ impl Playback {
     pub fn set_speed(&mut self, speed: f64) -> Result<(), String> {
         if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
             return Err(format!(
-                "speed {speed} is out of range; use {MIN_SPEED} to {MAX_SPEED}"
+                "speed {} is out of range; use {} to {}",
+                Shortest(speed),
+                Shortest(MIN_SPEED),
+                Shortest(MAX_SPEED)
             ));
         }
         self.speed = speed;

@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::number::{exact_decimal, parse_f64};
 use crate::sim::Ctx;
 
 /// The longest duration accepted anywhere: one day of virtual time.
@@ -112,11 +113,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "'{text}' needs a unit: a number followed by ms or s, e.g. 250ms or 1s"
         ));
     };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite())
+    let value = parse_f64(number.trim())
+        .filter(|v| v.is_finite())
         .ok_or_else(|| format!("'{text}' is not a number followed by ms or s"))?;
     if value < 0.0 {
         return Err(format!("'{text}' is negative; durations are 0 or more"));
@@ -134,13 +132,12 @@ pub struct DurationText(pub Duration);
 
 impl fmt::Display for DurationText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let nanos = self.0.as_nanos();
+        // Durations here are at most MAX_DURATION, far below u64::MAX ns.
+        let nanos = u64::try_from(self.0.as_nanos()).unwrap_or(u64::MAX);
         if nanos % 1_000_000_000 == 0 && nanos > 0 {
             write!(f, "{}s", nanos / 1_000_000_000)
-        } else if nanos % 1_000_000 == 0 {
-            write!(f, "{}ms", nanos / 1_000_000)
         } else {
-            write!(f, "{}ms", nanos as f64 / 1e6)
+            write!(f, "{}ms", exact_decimal(nanos, 6))
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::i18n::{actor_name, item_name, Lang};
+use crate::number::exact_decimal;
 use crate::run::Report;
 use crate::scenario::ScenarioKind;
 use crate::trace::{nanos_to_ms, Event, Role};
@@ -82,7 +83,7 @@ pub fn events_csv(events: &[Event], names: Names<'_>) -> String {
         let _ = write!(
             out,
             "{},{},{},{}{CRLF}",
-            row.t_ms,
+            exact_decimal(event.time, 6),
             csv_field(&row.actor),
             csv_field(row.kind),
             csv_field(item)

@@ -13,6 +13,7 @@ pub mod delay;
 pub mod export;
 pub mod i18n;
 pub mod lines;
+pub mod number;
 pub mod peak;
 pub mod playground;
 pub mod python;

@@ -18,6 +18,7 @@ use crate::i18n::python::{
     py_settings, py_text,
 };
 use crate::i18n::{actor_name, Lang};
+use crate::number::exact_decimal;
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::Strategy;
 use crate::trace::Role;
@@ -32,7 +33,7 @@ const NAMED_PROCESSES: u32 = 4;
 
 /// Slack for the plain demo's timeout, in real seconds (starting processes
 /// costs real time whatever the scale).
-const TIMEOUT_SLACK_S: f64 = 2.0;
+const TIMEOUT_SLACK: Duration = Duration::from_secs(2);
 
 /// The Python program for `config`, with comments and printed lines in `lang`.
 pub fn python_code(config: &Config, lang: Lang) -> String {
@@ -93,15 +94,18 @@ fn py_str(text: &str) -> String {
 
 /// Seconds as a Python float literal: `0.25`, `1.0`.
 fn py_secs(d: Duration) -> String {
-    py_float(d.as_secs_f64())
+    py_seconds(d.as_nanos())
 }
 
-fn py_float(x: f64) -> String {
-    let mut text = format!("{x}");
-    if !text.contains('.') {
-        text.push_str(".0");
+/// `nanos` nanoseconds in seconds, exactly (no float in between): the text
+/// Python prints for the float it reads back.
+fn py_seconds(nanos: u128) -> String {
+    let whole = u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX);
+    let part = (nanos % 1_000_000_000) as u64;
+    match exact_decimal(part, 9).strip_prefix('0') {
+        Some(fraction) if !fraction.is_empty() => format!("{whole}{fraction}"),
+        _ => format!("{whole}.0"),
     }
-    text
 }
 
 /// The Python expression drawing one delay in seconds (before scaling).
@@ -239,13 +243,13 @@ fn header(py: &mut Py, config: &Config, lang: Lang) {
     if times_out(config) {
         py.comment(0, t.timeout);
         let per_consumer = config.total_items().div_ceil(u64::from(config.consumers));
-        let work_s = 2.0 * per_consumer as f64 * config.consume_delay.mean().as_secs_f64();
+        let work = 2 * u128::from(per_consumer) * config.consume_delay.mean().as_nanos();
         py.line(
             0,
             &format!(
                 "TIMEOUT = {} + {} * TIME_SCALE",
-                py_float(TIMEOUT_SLACK_S),
-                py_float(work_s)
+                py_secs(TIMEOUT_SLACK),
+                py_seconds(work)
             ),
         );
     }
@@ -569,6 +573,19 @@ mod tests {
     use super::*;
     use crate::i18n::item_name;
     use crate::trace::ItemId;
+
+    #[test]
+    fn seconds_are_written_exactly_as_python_floats() {
+        assert_eq!(py_seconds(0), "0.0");
+        assert_eq!(py_seconds(2_000_000_000), "2.0");
+        assert_eq!(py_seconds(1_500_000), "0.0015");
+        assert_eq!(py_seconds(86_400_000_000_001), "86400.000000001");
+        // The same text as the float of the same number of seconds prints.
+        for nanos in (0..5_000_000_000u128).step_by(7_777_777) {
+            let float = format!("{:?}", nanos as f64 / 1e9);
+            assert_eq!(py_seconds(nanos), float, "{nanos} ns");
+        }
+    }
 
     #[test]
     fn delays_become_python_expressions() {

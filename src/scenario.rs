@@ -16,6 +16,7 @@ use std::rc::Rc;
 
 use crate::broker::Broker;
 use crate::delay::{Delay, MAX_DURATION};
+use crate::number::Shortest;
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::sim::{Ctx, TaskHandle};
 use crate::termination::{KillWhen, Settings, Strategy};
@@ -223,7 +224,7 @@ impl Config {
                 KillWhen::Chance(p) if !(0.0..=1.0).contains(&p) => {
                     return Err(ConfigError {
                         field: "kill-chance",
-                        message: format!("{p} is not a probability; use 0 to 1"),
+                        message: format!("{} is not a probability; use 0 to 1", Shortest(p)),
                     })
                 }
                 KillWhen::Chance(_) => {}

@@ -11,6 +11,7 @@
 
 use std::collections::VecDeque;
 
+use crate::number::fixed;
 use crate::trace::{Event, EventKind, ItemId, Nanos};
 
 /// Most buckets kept; merging halves them.
@@ -400,7 +401,7 @@ impl Axis {
     /// A tick's label, with as many decimals as the step needs.
     pub fn label(&self, value: f64) -> String {
         let decimals = (-self.step.log10().floor()).max(0.0) as usize;
-        format!("{value:.decimals$}")
+        fixed(value, decimals)
     }
 }
 

@@ -4,6 +4,7 @@
 //! Fixed labels are [`P`] variants; sentences with values are functions.
 
 use super::Lang;
+use crate::number::{Fixed, Shortest};
 use crate::peak::config::{Problem, MAX_BURSTS, MAX_RATE};
 use crate::peak::{Preset, Variant};
 use crate::playground::peak::{FieldProblem, PeakField};
@@ -218,17 +219,17 @@ pub fn variant_rule(variant: Variant, capacity: usize, overload: bool, lang: Lan
 pub fn overload_warning(rho: f64, steady: bool, lang: Lang) -> String {
     match (steady, lang) {
         (true, Lang::Zh) => format!(
-            "ρ = {rho:.2} ≥ 1：请求来得比工人处理得快，不限容量的队列会无限增长（没有稳态）"
-        ),
+            "ρ = {rho} ≥ 1：请求来得比工人处理得快，不限容量的队列会无限增长（没有稳态）"
+        , rho = Fixed::<2>(rho)),
         (true, Lang::En) => format!(
-            "ρ = {rho:.2} ≥ 1: requests arrive faster than the workers serve them; an unbounded queue grows without bound (there is no steady state)"
-        ),
+            "ρ = {rho} ≥ 1: requests arrive faster than the workers serve them; an unbounded queue grows without bound (there is no steady state)"
+        , rho = Fixed::<2>(rho)),
         (false, Lang::Zh) => format!(
-            "高峰时 ρ = {rho:.2} ≥ 1：请求来得比工人处理得快，高峰期间队列一直增长（不限容量时没有上限）"
-        ),
+            "高峰时 ρ = {rho} ≥ 1：请求来得比工人处理得快，高峰期间队列一直增长（不限容量时没有上限）"
+        , rho = Fixed::<2>(rho)),
         (false, Lang::En) => format!(
-            "at the peak ρ = {rho:.2} ≥ 1: requests arrive faster than the workers serve them, so a queue grows for as long as the peak lasts (without bound if unbounded)"
-        ),
+            "at the peak ρ = {rho} ≥ 1: requests arrive faster than the workers serve them, so a queue grows for as long as the peak lasts (without bound if unbounded)"
+        , rho = Fixed::<2>(rho)),
     }
 }
 
@@ -247,11 +248,11 @@ pub fn trade_off(
     };
     match lang {
         Lang::Zh => format!(
-            "这次运行：直连拒绝了 {rejected} 个请求（{share:.1}%）；经由队列只丢弃了 {dropped} 个，代价是排队——p99 等待 {p99_wait_s:.2} 秒。"
-        ),
+            "这次运行：直连拒绝了 {rejected} 个请求（{share}%）；经由队列只丢弃了 {dropped} 个，代价是排队——p99 等待 {p99_wait_s} 秒。"
+        , share = Fixed::<1>(share), p99_wait_s = Fixed::<2>(p99_wait_s)),
         Lang::En => format!(
-            "In this run: direct rejected {rejected} requests ({share:.1}%); the queue dropped {dropped} and made requests wait instead: p99 wait {p99_wait_s:.2} s."
-        ),
+            "In this run: direct rejected {rejected} requests ({share}%); the queue dropped {dropped} and made requests wait instead: p99 wait {p99_wait_s} s."
+        , share = Fixed::<1>(share), p99_wait_s = Fixed::<2>(p99_wait_s)),
     }
 }
 
@@ -263,20 +264,29 @@ pub fn traffic_line(
     expected: f64,
     lang: Lang,
 ) -> String {
+    let base = Shortest(base);
     match (bursts.is_empty(), lang) {
         (true, Lang::Zh) => {
-            format!("流量：平稳的每秒 {base} 个，持续 {duration}（预计 {expected:.0} 个请求）")
+            format!(
+                "流量：平稳的每秒 {base} 个，持续 {duration}（预计 {expected} 个请求）",
+                expected = Fixed::<0>(expected)
+            )
         }
         (true, Lang::En) => {
-            format!("traffic: a steady {base}/s for {duration} (about {expected:.0} requests)")
+            format!(
+                "traffic: a steady {base}/s for {duration} (about {expected} requests)",
+                expected = Fixed::<0>(expected)
+            )
         }
         (false, Lang::Zh) => format!(
-            "流量：平时每秒 {base} 个，高峰 {}，持续 {duration}（预计 {expected:.0} 个请求）",
-            bursts.join("，")
+            "流量：平时每秒 {base} 个，高峰 {}，持续 {duration}（预计 {expected} 个请求）",
+            bursts.join("，"),
+            expected = Fixed::<0>(expected)
         ),
         (false, Lang::En) => format!(
-            "traffic: base {base}/s, bursts {}, for {duration} (about {expected:.0} requests)",
-            bursts.join(", ")
+            "traffic: base {base}/s, bursts {}, for {duration} (about {expected} requests)",
+            bursts.join(", "),
+            expected = Fixed::<0>(expected)
         ),
     }
 }
@@ -291,10 +301,14 @@ pub fn service_line(workers: u32, delay: &str, per_s: f64, capacity: usize, lang
     };
     match lang {
         Lang::Zh => {
-            format!("服务：{workers} 个工人，每个请求 {delay} → 每秒最多 {per_s:.1} 个；{queue}")
+            format!(
+                "服务：{workers} 个工人，每个请求 {delay} → 每秒最多 {per_s} 个；{queue}",
+                per_s = Fixed::<1>(per_s)
+            )
         }
         Lang::En => format!(
-            "service: {workers} workers, {delay} per request → at most {per_s:.1}/s; {queue}"
+            "service: {workers} workers, {delay} per request → at most {per_s}/s; {queue}",
+            per_s = Fixed::<1>(per_s)
         ),
     }
 }
@@ -302,11 +316,19 @@ pub fn service_line(workers: u32, delay: &str, per_s: f64, capacity: usize, lang
 /// The load in one line: ρ at the base rate, and at the peak if there is one.
 pub fn load_line(base_rho: f64, peak_rho: Option<f64>, lang: Lang) -> String {
     match (peak_rho, lang) {
-        (None, Lang::Zh) => format!("负载：ρ = {base_rho:.2}"),
-        (None, Lang::En) => format!("load: ρ = {base_rho:.2}"),
-        (Some(peak), Lang::Zh) => format!("负载：平时 ρ = {base_rho:.2}，高峰 ρ = {peak:.2}"),
+        (None, Lang::Zh) => format!("负载：ρ = {base_rho}", base_rho = Fixed::<2>(base_rho)),
+        (None, Lang::En) => format!("load: ρ = {base_rho}", base_rho = Fixed::<2>(base_rho)),
+        (Some(peak), Lang::Zh) => format!(
+            "负载：平时 ρ = {base_rho}，高峰 ρ = {peak}",
+            base_rho = Fixed::<2>(base_rho),
+            peak = Fixed::<2>(peak)
+        ),
         (Some(peak), Lang::En) => {
-            format!("load: ρ = {base_rho:.2} at the base rate, {peak:.2} at the peak")
+            format!(
+                "load: ρ = {base_rho} at the base rate, {peak} at the peak",
+                base_rho = Fixed::<2>(base_rho),
+                peak = Fixed::<2>(peak)
+            )
         }
     }
 }
@@ -314,18 +336,19 @@ pub fn load_line(base_rho: f64, peak_rho: Option<f64>, lang: Lang) -> String {
 /// A setting out of range, as a sentence (the command line prefixes the
 /// option's name; the page shows it under the field).
 pub fn problem(problem: &Problem, lang: Lang) -> String {
+    let max_rate = Shortest(MAX_RATE);
     match (problem, lang) {
-        (Problem::BaseRate, Lang::Zh) => format!("请用 0 到 {MAX_RATE} 之间的每秒请求数"),
-        (Problem::BaseRate, Lang::En) => format!("use 0 to {MAX_RATE} requests/s"),
+        (Problem::BaseRate, Lang::Zh) => format!("请用 0 到 {max_rate} 之间的每秒请求数"),
+        (Problem::BaseRate, Lang::En) => format!("use 0 to {max_rate} requests/s"),
         (Problem::Duration, Lang::Zh) => "请用大于 0、不超过 24 小时的时长".into(),
         (Problem::Duration, Lang::En) => "use more than 0 and at most 24 hours".into(),
         (Problem::TooManyBursts, Lang::Zh) => format!("最多 {MAX_BURSTS} 个高峰"),
         (Problem::TooManyBursts, Lang::En) => format!("at most {MAX_BURSTS} bursts"),
         (Problem::BurstRate(n), Lang::Zh) => {
-            format!("第 {n} 个高峰：速率请用 0 到 {MAX_RATE} 之间的每秒请求数")
+            format!("第 {n} 个高峰：速率请用 0 到 {max_rate} 之间的每秒请求数")
         }
         (Problem::BurstRate(n), Lang::En) => {
-            format!("burst {n}: use a rate of 0 to {MAX_RATE} requests/s")
+            format!("burst {n}: use a rate of 0 to {max_rate} requests/s")
         }
         (Problem::BurstLength(n), Lang::Zh) => format!("第 {n} 个高峰：时长必须大于 0"),
         (Problem::BurstLength(n), Lang::En) => format!("burst {n}: the length must be above 0"),
@@ -336,11 +359,11 @@ pub fn problem(problem: &Problem, lang: Lang) -> String {
             format!("burst {n}: it must start before the traffic ends")
         }
         (Problem::TooMuchTraffic { expected, limit }, Lang::Zh) => format!(
-            "这样的流量约有 {expected:.0} 个请求，上限是 {limit:.0}：请缩短时长或降低速率"
-        ),
+            "这样的流量约有 {expected} 个请求，上限是 {limit}：请缩短时长或降低速率"
+        , expected = Fixed::<0>(*expected), limit = Fixed::<0>(*limit)),
         (Problem::TooMuchTraffic { expected, limit }, Lang::En) => format!(
-            "this traffic brings about {expected:.0} requests; the limit is {limit:.0} (shorten it or lower the rates)"
-        ),
+            "this traffic brings about {expected} requests; the limit is {limit} (shorten it or lower the rates)"
+        , expected = Fixed::<0>(*expected), limit = Fixed::<0>(*limit)),
         (Problem::Workers, Lang::Zh) => format!("请用 1 到 {MAX_ACTORS} 个工人"),
         (Problem::Workers, Lang::En) => format!("use 1 to {MAX_ACTORS} workers"),
         (Problem::ServiceMean, Lang::Zh) => "服务时间的平均值必须大于 0".into(),
@@ -404,8 +427,16 @@ pub fn field_problem(what: &FieldProblem, lang: Lang) -> String {
 pub fn flow_summary(variant: Variant, peak_in: f64, peak_out: f64, lang: Lang) -> String {
     let name = variant_title(variant, lang);
     match lang {
-        Lang::Zh => format!("{name}：到达最高 {peak_in:.0}/秒，处理最高 {peak_out:.0}/秒"),
-        Lang::En => format!("{name}: arrivals peak at {peak_in:.0}/s, served at {peak_out:.0}/s"),
+        Lang::Zh => format!(
+            "{name}：到达最高 {peak_in}/秒，处理最高 {peak_out}/秒",
+            peak_in = Fixed::<0>(peak_in),
+            peak_out = Fixed::<0>(peak_out)
+        ),
+        Lang::En => format!(
+            "{name}: arrivals peak at {peak_in}/s, served at {peak_out}/s",
+            peak_in = Fixed::<0>(peak_in),
+            peak_out = Fixed::<0>(peak_out)
+        ),
     }
 }
 

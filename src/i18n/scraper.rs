@@ -3,6 +3,7 @@
 //! and the labels of its table and timeline.
 
 use super::{Clock, Lang};
+use crate::number::Fixed;
 use crate::scraper::fetch::FetchError;
 use crate::scraper::gantt::{PhaseKind, Speedup};
 use crate::scraper::pattern::{Engine, Note, NoteKind, PatternError, Syntax};
@@ -131,13 +132,11 @@ pub fn speedup_sentence(s: &Speedup, lang: Lang) -> String {
     let (seq, span) = (ms(s.sequential_ms), ms(s.span_ms));
     match lang {
         Lang::Zh => format!(
-            "加速比 {:.2}×：一个工作者依次做完全部抓取和计数要 {seq}，这次运行用了 {span}",
-            s.speedup
-        ),
+            "加速比 {}×：一个工作者依次做完全部抓取和计数要 {seq}，这次运行用了 {span}",
+            Fixed::<2>(s.speedup)),
         Lang::En => format!(
-            "speedup {:.2}×: one worker doing every fetch and count in turn would take {seq}; this run took {span}",
-            s.speedup
-        ),
+            "speedup {}×: one worker doing every fetch and count in turn would take {seq}; this run took {span}",
+            Fixed::<2>(s.speedup)),
     }
 }
 

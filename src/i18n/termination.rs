@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::Lang;
 use crate::delay::DurationText;
 use crate::lines::Blocked;
+use crate::number::Fixed;
 use crate::termination::report::Verdict;
 use crate::termination::Strategy;
 use crate::trace::{EventKind, WaitingOn};
@@ -301,11 +302,11 @@ pub fn extra_task_done(
         (false, _, lang) => {
             let early = match (early_join_ms, lang) {
                 (Some(t), Lang::Zh) => format!(
-                    "于是 q.join() 在 {t:.0} ms 就返回了，那时还有数据没处理完。"
-                ),
+                    "于是 q.join() 在 {t} ms 就返回了，那时还有数据没处理完。"
+                , t = Fixed::<0>(t)),
                 (Some(t), Lang::En) => format!(
-                    "So q.join() returned at {t:.0} ms, while items were still unprocessed."
-                ),
+                    "So q.join() returned at {t} ms, while items were still unprocessed."
+                , t = Fixed::<0>(t)),
                 (None, _) => String::new(),
             };
             match lang {
@@ -394,7 +395,11 @@ pub fn lost_at_stop(n: u64, lang: Lang) -> String {
 /// The command line's lines after the foundation's summary.
 pub fn summary_lines(report: &crate::termination::report::LabReport, lang: Lang) -> Vec<String> {
     let r = report;
-    let ms = |t: Option<f64>| t.map_or(never(lang).to_string(), |t| format!("{t:.3} ms"));
+    let ms = |t: Option<f64>| {
+        t.map_or(never(lang).to_string(), |t| {
+            format!("{t} ms", t = Fixed::<3>(t))
+        })
+    };
     let mut lines = vec![match lang {
         Lang::Zh => format!(
             "结束方式 {}{}  结论 {}",

@@ -3,6 +3,7 @@
 //! Fixed labels are [`T`] variants; sentences with values are functions.
 
 use super::{actor_name, item_name, Clock, Lang};
+use crate::number::Shortest;
 use crate::playground::form::{DelayKind, DurationProblem, Field, Problem};
 use crate::playground::link::LinkError;
 use crate::playground::stage::{ConsumerState, MainStep, ProducerState};
@@ -345,7 +346,7 @@ pub fn outcome(outcome: Outcome, playing: bool, lang: Lang) -> &'static str {
 
 /// The speed as shown in the picker: `0.25×`, `100×`.
 pub fn speed(speed: f64) -> String {
-    format!("{speed}×")
+    format!("{}×", Shortest(speed))
 }
 
 /// What a producer lane says.

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::delay::{parse_duration, Delay, DurationText, MAX_DURATION};
+use crate::number::{parse_f64, Shortest};
 use crate::scenario::{ConfigError, MAX_ACTORS, MAX_CAPACITY};
 
 /// Highest arrival rate accepted, in requests per second.
@@ -315,8 +316,8 @@ impl fmt::Display for Problem {
 pub fn parse_rate(text: &str) -> Result<f64, String> {
     let text = text.trim();
     let number = text.strip_suffix("/s").unwrap_or(text).trim();
-    match number.parse::<f64>() {
-        Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
+    match parse_f64(number) {
+        Some(r) if r.is_finite() && r >= 0.0 => Ok(r),
         _ => Err(format!(
             "'{text}' is not a rate; use requests per second, e.g. 120 or 2.5/s"
         )),
@@ -351,7 +352,7 @@ impl fmt::Display for Burst {
             "{},{},{}",
             DurationText(self.start),
             DurationText(self.length),
-            self.rate
+            Shortest(self.rate)
         )
     }
 }

@@ -30,6 +30,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::delay::{Delay, DurationText};
+use crate::number::Shortest;
 use crate::queue::JoinableQueue;
 use crate::run::Outcome;
 use crate::sim::{Ctx, Sim};
@@ -445,6 +446,6 @@ pub fn burst_text(b: &Burst) -> String {
         "{}+{} @ {}/s",
         DurationText(b.start),
         DurationText(b.length),
-        b.rate
+        Shortest(b.rate)
     )
 }

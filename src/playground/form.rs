@@ -8,6 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::delay::{parse_duration, Delay, DurationText};
+use crate::number::parse_f64;
 use crate::scenario::{Config, ConfigError, ScenarioKind};
 
 /// A field of the form.
@@ -190,10 +191,10 @@ pub fn read_duration(text: &str) -> Result<Duration, Problem> {
         let number = trimmed
             .strip_suffix("ms")
             .or_else(|| trimmed.strip_suffix('s'));
-        let problem = match number.map(|n| n.trim().parse::<f64>()) {
+        let problem = match number.map(|n| parse_f64(n.trim())) {
             None => DurationProblem::NoUnit,
-            Some(Ok(v)) if v < 0.0 => DurationProblem::Negative,
-            Some(Ok(v)) if v.is_finite() => DurationProblem::TooLong,
+            Some(Some(v)) if v < 0.0 => DurationProblem::Negative,
+            Some(Some(v)) if v.is_finite() => DurationProblem::TooLong,
             Some(_) => DurationProblem::NotNumber,
         };
         Problem::Duration(problem, trimmed.to_string())

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::delay::DurationText;
 use crate::i18n::Lang;
+use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
 use crate::termination::report::{compare, Lab, LabReport, Row};
@@ -177,7 +178,7 @@ pub fn link_part(config: &Config) -> String {
         Some(Kill {
             consumer,
             when: KillWhen::Chance(p),
-        }) => part.push_str(&format!("&kill={consumer}~{p}")),
+        }) => part.push_str(&format!("&kill={consumer}~{}", Shortest(p))),
         None => {}
     }
     if s.broker_ack {
@@ -219,7 +220,7 @@ pub fn from_link(
                 let at = read_duration(at).map_err(|p| ("kill", p))?;
                 (c, KillWhen::At(at))
             }
-            (None, Some((c, p))) => (c, KillWhen::Chance(p.trim().parse().map_err(|_| bad())?)),
+            (None, Some((c, p))) => (c, KillWhen::Chance(parse_f64(p.trim()).ok_or_else(bad)?)),
             (None, None) => return Err(bad()),
         };
         let consumer = consumer.trim().parse().map_err(|_| bad())?;

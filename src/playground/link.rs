@@ -7,6 +7,7 @@
 
 use crate::clock::Playback;
 use crate::i18n::Lang;
+use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 
 use super::form::{DelayFields, Field, Form, Problem};
@@ -68,7 +69,7 @@ pub fn to_fragment(config: &Config, speed: f64, lang: Lang) -> String {
         config.capacity,
         config.produce_delay,
         config.consume_delay,
-        speed,
+        Shortest(speed),
         lang.code(),
         super::lab::link_part(config)
     )
@@ -112,9 +113,7 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
         .transpose()?;
     let speed = value("speed")
         .map(|text| {
-            text.trim()
-                .parse::<f64>()
-                .ok()
+            parse_f64(text.trim())
                 .filter(|&s| Playback::new(s).is_ok())
                 .ok_or(LinkError::BadSpeed(text))
         })

@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use crate::delay::{parse_duration, Delay, DurationText};
+use crate::number::Shortest;
 use crate::peak::config::{parse_rate, Problem};
 use crate::peak::{Burst, PeakConfig, PeakReport, PeakRun, Preset};
 
@@ -111,7 +112,7 @@ impl PeakForm {
         let bursts: Vec<String> = config.bursts.iter().map(Burst::to_string).collect();
         PeakForm {
             seed: config.seed.to_string(),
-            base_rate: config.base_rate.to_string(),
+            base_rate: Shortest(config.base_rate).to_string(),
             bursts: bursts.join("; "),
             duration: DurationText(config.duration).to_string(),
             workers: config.workers.to_string(),

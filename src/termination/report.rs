@@ -14,6 +14,7 @@ use super::ledger::{Ending, Fate, Ledger};
 use super::Strategy;
 use crate::i18n::termination as text;
 use crate::i18n::{self, Lang};
+use crate::number::Fixed;
 use crate::run::{Outcome, Report, Run};
 use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{nanos_to_ms, ActorId, Event, ItemId, WaitingOn};
@@ -417,7 +418,7 @@ pub fn compare(config: &Config) -> Vec<Row> {
 
 /// The comparison as a text table (the command line's `--compare`).
 pub fn comparison_table(rows: &[Row], lang: Lang) -> String {
-    let ms = |t: f64| format!("{t:.0} ms");
+    let ms = |t: f64| format!("{t} ms", t = Fixed::<0>(t));
     let mut cells: Vec<Vec<String>> = vec![text::table_headings(lang).map(String::from).to_vec()];
     for r in rows {
         cells.push(vec![

@@ -17,6 +17,7 @@ use yew::prelude::*;
 
 use crate::i18n::charts::{self as words, C};
 use crate::i18n::Lang;
+use crate::number::Fixed;
 use crate::series::{Axis, ChartData, Steps};
 use crate::trace::Nanos;
 
@@ -71,7 +72,12 @@ impl Frame {
     fn points(&self, steps: &Steps) -> String {
         let mut out = String::with_capacity(steps.len() * 14);
         for &(t, v) in steps {
-            let _ = write!(out, "{:.1},{:.1} ", self.px(secs(t)), self.py(v as f64));
+            let _ = write!(
+                out,
+                "{},{} ",
+                Fixed::<1>(self.px(secs(t))),
+                Fixed::<1>(self.py(v as f64))
+            );
         }
         out
     }
@@ -113,7 +119,7 @@ impl Frame {
 
 /// A viewBox coordinate as an attribute value.
 pub(super) fn f(v: f64) -> String {
-    format!("{v:.1}")
+    Fixed::<1>(v).to_string()
 }
 
 /// How a legend entry's swatch looks.
@@ -150,7 +156,7 @@ pub(super) fn figure(
     html! {
         <figure class="chart" style="margin:0;min-width:0">
             <figcaption class="chart-title">{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} width="100%" role="img" aria-label={summary.clone()}
+            <svg viewBox={format!("0 0 {} {}", Fixed::<0>(W), Fixed::<0>(H))} width="100%" role="img" aria-label={summary.clone()}
                 font-size="12" fill="currentColor" style="display:block;height:auto;max-width:100%;overflow:visible">
                 <title>{ summary }</title>
                 { body }
@@ -184,11 +190,11 @@ pub fn queue_chart(props: &ChartProps) -> Html {
     };
     let line = frame.points(&data.queue);
     let area = format!(
-        "{line}{:.1},{:.1} {:.1},{:.1}",
-        frame.px(secs(data.queue.last().map_or(0, |p| p.0))),
-        frame.py(0.0),
-        frame.px(0.0),
-        frame.py(0.0)
+        "{line}{},{} {},{}",
+        Fixed::<1>(frame.px(secs(data.queue.last().map_or(0, |p| p.0)))),
+        Fixed::<1>(frame.py(0.0)),
+        Fixed::<1>(frame.px(0.0)),
+        Fixed::<1>(frame.py(0.0))
     );
     let capacity_line = show_capacity.then(|| {
         let y = f(frame.py(capacity as f64));

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::clock::{MAX_SPEED, MIN_SPEED};
 use crate::i18n::ui::{self, T};
 use crate::i18n::{Clock, Lang};
+use crate::number::{parse_f64, Shortest};
 use crate::playground::app::Action;
 use crate::run::Outcome;
 
@@ -69,7 +70,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             let value = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            if let Ok(speed) = value.parse::<f64>() {
+            if let Some(speed) = parse_f64(&value) {
                 dispatch.dispatch(Action::SetSpeed(speed));
             }
         })
@@ -135,7 +136,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span>{ T::Speed.get(lang) }</span>
                     <select id="speed" onchange={onspeed}>
                         { for speeds.iter().map(|&s| html! {
-                            <option value={s.to_string()} selected={s == speed}>{ ui::speed(s) }</option>
+                            <option value={Shortest(s).to_string()} selected={s == speed}>{ ui::speed(s) }</option>
                         }) }
                     </select>
                 </label>

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::i18n::peak::{self as words, P};
 use crate::i18n::Lang;
+use crate::number::{fixed, Fixed};
 use crate::peak::meter::SeriesReport;
 use crate::peak::{PeakReport, Preset, Variant, VariantReport};
 use crate::playground::app::DEFAULT_SEED;
@@ -288,12 +289,12 @@ fn side(props: &SideProps) -> Html {
                 { stat("arrivals", P::Arrivals, v.arrivals.to_string()) }
                 { stat("served", P::Served, v.served.to_string()) }
                 { turned_away }
-                { stat("p50", P::LatencyP50, format!("{:.0}", v.latency.p50_ms)) }
-                { stat("p95", P::LatencyP95, format!("{:.0}", v.latency.p95_ms)) }
-                { stat("p99", P::LatencyP99, format!("{:.0}", v.latency.p99_ms)) }
-                { stat("wait", P::MeanWait, format!("{:.0}", v.stats.mean_wait_ms)) }
-                { stat("queue-max", P::QueueMeanMax, format!("{:.1} / {}", v.stats.mean_queue_len, v.stats.max_queue_len)) }
-                { stat("utilization", P::Utilization, format!("{:.0}%", 100.0 * v.stats.utilization)) }
+                { stat("p50", P::LatencyP50, Fixed::<0>(v.latency.p50_ms).to_string()) }
+                { stat("p95", P::LatencyP95, Fixed::<0>(v.latency.p95_ms).to_string()) }
+                { stat("p99", P::LatencyP99, Fixed::<0>(v.latency.p99_ms).to_string()) }
+                { stat("wait", P::MeanWait, Fixed::<0>(v.stats.mean_wait_ms).to_string()) }
+                { stat("queue-max", P::QueueMeanMax, format!("{} / {}", Fixed::<1>(v.stats.mean_queue_len), v.stats.max_queue_len)) }
+                { stat("utilization", P::Utilization, format!("{}%", Fixed::<0>(100.0 * v.stats.utilization))) }
             </dl>
             { flow_chart(v, props.axes, lang) }
             { depth_chart(v, props.axes, capacity, lang) }
@@ -468,9 +469,9 @@ fn theory_panel(r: &PeakReport, lang: Lang) -> Html {
                 .theory
                 .as_ref()
                 .and_then(pick)
-                .map_or("—".to_string(), |x| format!("{x:.digits$}"));
+                .map_or("—".to_string(), |x| fixed(x, digits));
             let measured = if v.theory.is_some() {
-                format!("{:.digits$}", measure(v))
+                fixed(measure(v), digits)
             } else {
                 "—".to_string()
             };
@@ -507,7 +508,7 @@ fn theory_panel(r: &PeakReport, lang: Lang) -> Html {
         html! {
             <li>
                 { words::variant_title(v.variant, lang) }{ ": " }{ P::Little.get(lang) }{ " = " }
-                { format!("{:.3} / {:.3}", v.little.l, v.little.lambda_w) }
+                { format!("{} / {}", Fixed::<3>(v.little.l), Fixed::<3>(v.little.lambda_w)) }
             </li>
         }
     });

@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use crate::i18n::scraper::{self as words, S};
 use crate::i18n::{Clock, Lang};
+use crate::number::Fixed;
 use crate::playground::app::DEFAULT_SEED;
 use crate::playground::scraper::{
     FieldProblem, Mode, ScraperAction, ScraperField, ScraperState, MAX_TICK_MS, REPLAY_SPEEDS,
@@ -381,7 +382,7 @@ fn table(run: &ScraperRun, lang: Lang) -> Html {
         let latency = row
             .real_latency_ms
             .or(row.latency.map(nanos_to_ms))
-            .map_or_else(dash, |ms| format!("{ms:.0}"));
+            .map_or_else(dash, |ms| Fixed::<0>(ms).to_string());
         // The matched strings (as text, never as HTML), or the fault.
         let details = match (&row.error, &row.matches) {
             (Some(error), _) => html! { <span class="problem">{ words::fault_message(error, lang) }</span> },
@@ -399,7 +400,7 @@ fn table(run: &ScraperRun, lang: Lang) -> Html {
         };
         let count = row.matches.as_ref().map(|m| m.count.to_string());
         html! {
-            <tr id={format!("scraper-row-{i}")} data-state={format!("{:?}", row.state).to_lowercase()}
+            <tr id={format!("scraper-row-{i}")} data-state={row.state.name()}
                 data-matches={count.clone()} data-fault={row.error.as_ref().map(|e| e.fault.name())}>
                 <td>{ i + 1 }</td>
                 <td class="url"><code>{ row.url.clone() }</code></td>
@@ -480,20 +481,19 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
                 words::phase_label(phase.kind, lang)
             };
             let tip = format!(
-                "{what} · {url} · {:.0} ms",
-                nanos_to_ms(phase.end - phase.start)
-            );
+                "{what} · {url} · {} ms",
+                Fixed::<0>(nanos_to_ms(phase.end - phase.start)));
             html! {
                 <rect class={classes!("bar", kind, phase.open.then_some("open"))}
-                    x={format!("{x:.1}")} y={format!("{:.1}", y + 3.0)}
-                    width={format!("{width:.1}")} height={format!("{:.1}", LANE - 6.0)} rx="2">
+                    x={Fixed::<1>(x).to_string()} y={Fixed::<1>(y + 3.0).to_string()}
+                    width={Fixed::<1>(width).to_string()} height={Fixed::<1>(LANE - 6.0).to_string()} rx="2">
                     <title>{ tip }</title>
                 </rect>
             }
         });
         html! {
             <g>
-                <text x={format!("{:.1}", LABEL - 6.0)} y={format!("{:.1}", y + LANE / 2.0)}
+                <text x={Fixed::<1>(LABEL - 6.0).to_string()} y={Fixed::<1>(y + LANE / 2.0).to_string()}
                     dy="0.32em" text-anchor="end">{ name }</text>
                 { for phases }
             </g>
@@ -504,8 +504,8 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
         let x = LABEL + v / axis.max * (W - LABEL - 8.0);
         html! {
             <g>
-                <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{TOP:.1}")} y2={format!("{:.1}", y0 + 4.0)} class="grid" />
-                <text x={format!("{x:.1}")} y={format!("{:.1}", y0 + 16.0)} text-anchor="middle">{ axis.label(v) }</text>
+                <line x1={Fixed::<1>(x).to_string()} x2={Fixed::<1>(x).to_string()} y1={Fixed::<1>(TOP).to_string()} y2={Fixed::<1>(y0 + 4.0).to_string()} class="grid" />
+                <text x={Fixed::<1>(x).to_string()} y={Fixed::<1>(y0 + 16.0).to_string()} text-anchor="middle">{ axis.label(v) }</text>
             </g>
         }
     });
@@ -519,11 +519,11 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
         <figure class="scraper-timeline" id="scraper-timeline">
             <figcaption><h3>{ S::Timeline.get(lang) }</h3></figcaption>
             <div class="timeline-scroll">
-                <svg viewBox={format!("0 0 {W} {h:.0}")} width="100%" role="img"
+                <svg viewBox={format!("0 0 {} {}", Fixed::<0>(W), Fixed::<0>(h))} width="100%" role="img"
                     aria-label={S::Timeline.get(lang)}>
                     { for ticks }
                     { for bars }
-                    <text x={format!("{:.1}", (LABEL + W) / 2.0)} y={format!("{:.1}", h - 2.0)} text-anchor="middle" class="axis-title">{ "s" }</text>
+                    <text x={Fixed::<1>((LABEL + W) / 2.0).to_string()} y={Fixed::<1>(h - 2.0).to_string()} text-anchor="middle" class="axis-title">{ "s" }</text>
                 </svg>
             </div>
             <ul class="legend">

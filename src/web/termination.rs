@@ -10,6 +10,7 @@ use crate::delay::DurationText;
 use crate::i18n::termination::{self as text, L};
 use crate::i18n::ui;
 use crate::i18n::{self, item_name, item_short, Lang};
+use crate::number::Fixed;
 use crate::playground::app::Action;
 use crate::playground::form::Problem;
 use crate::playground::lab::{self, LabEdit, LabField, Outcomes};
@@ -309,7 +310,11 @@ fn verdict_class(verdict: Verdict) -> &'static str {
 
 /// A report's verdict, figures and explanations.
 fn summary(r: &LabReport, lang: Lang, id: &'static str) -> Html {
-    let ms = |t: Option<f64>| t.map_or(text::never(lang).to_string(), |t| format!("{t:.0} ms"));
+    let ms = |t: Option<f64>| {
+        t.map_or(text::never(lang).to_string(), |t| {
+            format!("{t} ms", t = Fixed::<0>(t))
+        })
+    };
     let figures = [
         (L::Processed, r.processed.to_string()),
         (L::Dropped, r.run.dropped.to_string()),
@@ -345,7 +350,7 @@ fn summary(r: &LabReport, lang: Lang, id: &'static str) -> Html {
 /// Every strategy for the same settings and seed.
 fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
     let headings = text::table_headings(lang);
-    let ms = |t: f64| format!("{t:.0} ms");
+    let ms = |t: f64| format!("{t} ms", t = Fixed::<0>(t));
     html! {
         <div class="lab-compare">
             <h3 id="comparison-title">{ L::Compare.get(lang) }</h3>

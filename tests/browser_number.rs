@@ -1,0 +1,133 @@
+//! Number reading and writing in the browser, where `canteen::number`
+//! hands the conversions to the JavaScript engine: the results must be
+//! exactly what Rust's own `str::parse::<f64>` and `{}` give (as they are
+//! natively), so the page, its links and its exports read and print the
+//! same numbers as the command line.
+#![cfg(target_arch = "wasm32")]
+
+use canteen::number::{parse_f64, Shortest};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Doubles of every magnitude (xorshift over the bit patterns) plus the
+/// numbers people type.
+fn samples() -> Vec<f64> {
+    let mut values = vec![
+        0.0,
+        -0.0,
+        0.1,
+        0.25,
+        2.5,
+        1.0,
+        100.0,
+        1e-7,
+        1.5e-7,
+        1e15,
+        1e16,
+        1e21,
+        1e22,
+        123.456,
+        9007199254740993.0,
+        f64::MAX,
+        f64::MIN,
+        f64::MIN_POSITIVE,
+        5e-324,
+        f64::EPSILON,
+    ];
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..3000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let value = f64::from_bits(x);
+        if value.is_finite() {
+            values.push(value);
+        }
+        values.push((x % 1_000_000) as f64 / 1000.0);
+    }
+    values
+}
+
+/// The digits of a float's text, without sign, point and leading zeros.
+fn significant(text: &str) -> String {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_start_matches('0');
+    match text.contains('.') {
+        true => digits.to_string(),
+        false => digits.trim_end_matches('0').to_string(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn shortest_prints_what_display_prints_for_typed_numbers() {
+    // Numbers with up to 15 significant digits, as people type them.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..5000 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let digits = x % 10u64.pow(1 + (x >> 60) as u32 % 15);
+        let value = digits as f64 / 10f64.powi((x >> 40) as i32 % 12);
+        for value in [value, -value] {
+            assert_eq!(Shortest(value).to_string(), format!("{value}"));
+        }
+    }
+    for special in [
+        0.0,
+        -0.0,
+        1e21,
+        1.5e-7,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ] {
+        assert_eq!(Shortest(special).to_string(), format!("{special}"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn shortest_is_as_short_as_display_and_reads_back_for_any_float() {
+    for value in samples() {
+        let ours = Shortest(value).to_string();
+        let std = format!("{value}");
+        assert_eq!(
+            ours.parse::<f64>().map(f64::to_bits),
+            Ok(value.to_bits()),
+            "{ours}"
+        );
+        assert_eq!(
+            significant(&ours).len(),
+            significant(&std).len(),
+            "{ours} vs {std}"
+        );
+        assert!(!ours.contains('e'), "{ours}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn parse_reads_what_str_parse_reads() {
+    for value in samples() {
+        for text in [
+            format!("{value}"),
+            format!("{value:e}"),
+            format!("{value:.3}"),
+        ] {
+            let ours = parse_f64(&text).map(f64::to_bits);
+            assert_eq!(ours, text.parse::<f64>().ok().map(f64::to_bits), "{text}");
+        }
+    }
+    for text in [
+        "", ".", "1e", "0x10", " 1", "1_0", "+.5", "-5.", "1E+3", "infinity", "-NaN",
+    ] {
+        let ours = parse_f64(text);
+        let std = text.parse::<f64>().ok();
+        assert_eq!(ours.is_some(), std.is_some(), "{text:?}");
+        if let (Some(a), Some(b)) = (ours, std) {
+            assert!(
+                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                "{text:?}"
+            );
+        }
+    }
+}
