@@ -14,15 +14,15 @@ use crate::i18n::Lang;
 use crate::playground::app::{key_action, Action, AppState, KeyTarget};
 use crate::playground::session::Session;
 
-use super::controls::Controls;
+use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
-use super::log::LogView;
-use super::panels::{ChartsPanel, ExportPanel, PythonPanel};
+use super::log::log_view;
+use super::panels::{export_panel, ChartsPanel, PythonPanel};
 use super::panic;
 use super::peak::PeakLab;
 use super::scraper::ScraperLab;
-use super::settings::{ScenarioPicker, SettingsForm, ShareLink};
-use super::stage::{Counters, StageView};
+use super::settings::{scenario_picker, settings_form, FormProps, PickerProps, ShareLink};
+use super::stage::{counters, stage_view, LiveProps};
 use super::termination::TerminationLab;
 
 /// The page's parts; one is shown at a time.
@@ -193,27 +193,27 @@ pub fn app(props: &AppProps) -> Html {
             <>
                 <div class="layout">
                     <div class="col col-side">
-                        <ScenarioPicker {scenario} {lang} dispatch={dispatch.clone()} />
-                        <SettingsForm
-                            form={state.form.clone()}
-                            errors={state.errors.clone()}
-                            {lang}
-                            dispatch={dispatch.clone()}
-                        />
+                        { scenario_picker(&PickerProps { scenario, lang, dispatch: dispatch.clone() }) }
+                        { settings_form(&FormProps {
+                            form: state.form.clone(),
+                            errors: state.errors.clone(),
+                            lang,
+                            dispatch: dispatch.clone(),
+                        }) }
                         <ShareLink {fragment} {lang} />
                     </div>
                     <div class="col col-main">
-                        <Controls live={live.clone()} ready={state.ready()} {lang} dispatch={dispatch.clone()} />
-                        <StageView live={live.clone()} {lang} />
-                        <Counters live={live.clone()} {lang} />
-                        <LogView live={live.clone()} {lang} />
+                        { controls(&ControlsProps { live: live.clone(), ready: state.ready(), lang, dispatch: dispatch.clone() }) }
+                        { stage_view(&LiveProps { live: live.clone(), lang }) }
+                        { counters(&LiveProps { live: live.clone(), lang }) }
+                        { log_view(&LiveProps { live: live.clone(), lang }) }
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} {lang} dispatch={dispatch.clone()} />
                 <ChartsPanel live={live.clone()} {lang} />
                 <div class="pair">
                     <PythonPanel config={config} {lang} />
-                    <ExportPanel {live} {lang} />
+                    { export_panel(&LiveProps { live, lang }) }
                 </div>
             </>
         },
@@ -232,9 +232,9 @@ pub fn app(props: &AppProps) -> Html {
                     <h1>{ T::Title.get(lang) }</h1>
                     <p class="subtitle">{ T::Subtitle.get(lang) }</p>
                 </div>
-                <LangSwitch {lang} dispatch={dispatch.clone()} />
+                { lang_switch(&LangSwitchProps { lang, dispatch: dispatch.clone() }) }
             </header>
-            <SectionTabs current={*section} {lang} {onselect} />
+            { section_tabs(&SectionTabsProps { current: *section, lang, onselect }) }
             { for notice }
             { shown_part }
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
@@ -250,7 +250,6 @@ struct SectionTabsProps {
 }
 
 /// The tabs that choose the part of the page shown.
-#[function_component(SectionTabs)]
 fn section_tabs(props: &SectionTabsProps) -> Html {
     let tab = |target: Section, id: &'static str, label: T| {
         let onselect = props.onselect.clone();
@@ -278,7 +277,6 @@ struct LangSwitchProps {
 }
 
 /// The 中文 / English switch.
-#[function_component(LangSwitch)]
 fn lang_switch(props: &LangSwitchProps) -> Html {
     let button = |target: Lang, label: &'static str, code: &'static str| {
         let dispatch = props.dispatch.clone();

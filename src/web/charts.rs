@@ -171,8 +171,7 @@ pub(super) fn figure(
 }
 
 /// The queue length over time, with the capacity as a dashed line.
-#[function_component(QueueChart)]
-pub fn queue_chart(props: &ChartProps) -> Html {
+fn queue_chart(props: &ChartProps) -> Html {
     let lang = props.lang;
     let data = &props.data;
     let peak = ChartData::peak(&data.queue);
@@ -235,8 +234,7 @@ pub fn queue_chart(props: &ChartProps) -> Html {
 
 /// Cumulative items produced and consumed: the gap between the lines is
 /// what sits in the queue or in a consumer's hands.
-#[function_component(FlowChart)]
-pub fn flow_chart(props: &ChartProps) -> Html {
+fn flow_chart(props: &ChartProps) -> Html {
     let lang = props.lang;
     let data = &props.data;
     let produced = ChartData::peak(&data.produced);
@@ -268,8 +266,7 @@ pub fn flow_chart(props: &ChartProps) -> Html {
 }
 
 /// How long items waited in the queue, from put to get.
-#[function_component(WaitChart)]
-pub fn wait_chart(props: &ChartProps) -> Html {
+fn wait_chart(props: &ChartProps) -> Html {
     let lang = props.lang;
     let data = &props.data;
     let longest = data.waits.last().map_or(0.0, |bin| ms(bin.to));
@@ -315,9 +312,9 @@ pub fn wait_chart(props: &ChartProps) -> Html {
 pub fn charts(props: &ChartProps) -> Html {
     html! {
         <div class="charts" style="display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,260px),1fr));gap:16px">
-            <QueueChart ..props.clone() />
-            <FlowChart ..props.clone() />
-            <WaitChart ..props.clone() />
+            { queue_chart(props) }
+            { flow_chart(props) }
+            { wait_chart(props) }
         </div>
     }
 }

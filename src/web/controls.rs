@@ -46,7 +46,6 @@ fn send(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
     Callback::from(move |_| dispatch.dispatch(action.clone()))
 }
 
-#[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
     let lang = props.lang;
     let session = props.live.session.borrow();

@@ -14,7 +14,6 @@ use super::stage::{hue, LiveProps};
 /// fewer lines are less work per frame. Paused, every kept line is drawn.
 const LINES_WHILE_PLAYING: usize = 40;
 
-#[function_component(LogView)]
 pub fn log_view(props: &LiveProps) -> Html {
     let lang = props.lang;
     let session = props.live.session.borrow();

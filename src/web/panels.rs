@@ -164,7 +164,6 @@ fn save(live: &Live, lang: Lang, what: Download) {
     }
 }
 
-#[function_component(ExportPanel)]
 pub fn export_panel(props: &LiveProps) -> Html {
     let lang = props.lang;
     let button = |id: &'static str, what: Download, label: T| {

@@ -54,8 +54,8 @@ pub fn peak_lab(props: &PeakLabProps) -> Html {
     let dispatch = state.dispatcher();
     let results = match (&state.report, &state.config) {
         (Some(report), Some(config)) => html! {
-            <Results report={Rc::clone(report)} overload={config.overload}
-                steady={config.is_steady()} {lang} />
+            { results(&ResultsProps { report: Rc::clone(report), overload: config.overload,
+                steady: config.is_steady(), lang }) }
         },
         _ => html! { <p class="field-error" id="peak-fix">{ P::FixSettings.get(lang) }</p> },
     };
@@ -189,7 +189,6 @@ struct ResultsProps {
 }
 
 /// Both variants, the theory and the trade-off.
-#[function_component(Results)]
 fn results(props: &ResultsProps) -> Html {
     let lang = props.lang;
     let r = &props.report;
@@ -216,8 +215,8 @@ fn results(props: &ResultsProps) -> Html {
     };
     let side = |v: &VariantReport| {
         html! {
-            <Side report={Rc::clone(r)} variant={v.variant} overload={props.overload}
-                axes={axes} {lang} />
+            { side(&SideProps { report: Rc::clone(r), variant: v.variant, overload: props.overload,
+                axes, lang }) }
         }
     };
     html! {
@@ -263,7 +262,6 @@ struct SideProps {
 }
 
 /// One variant: its rule, its figures and its two charts.
-#[function_component(Side)]
 fn side(props: &SideProps) -> Html {
     let lang = props.lang;
     let v = props.report.variant(props.variant);

@@ -20,7 +20,6 @@ pub struct PickerProps {
     pub dispatch: Dispatch,
 }
 
-#[function_component(ScenarioPicker)]
 pub fn scenario_picker(props: &PickerProps) -> Html {
     let lang = props.lang;
     let (problem, solution) = ui::scenario_explanation(props.scenario, lang);
@@ -203,7 +202,6 @@ fn delay_field(props: &FormProps, field: Field, fields: &DelayFields) -> Html {
     }
 }
 
-#[function_component(SettingsForm)]
 pub fn settings_form(props: &FormProps) -> Html {
     let lang = props.lang;
     let new_seed = {

@@ -45,7 +45,6 @@ fn chip(scenario: ScenarioKind, item: ItemId, lang: Lang, extra: &'static str) -
     }
 }
 
-#[function_component(StageView)]
 pub fn stage_view(props: &LiveProps) -> Html {
     let lang = props.lang;
     let session = props.live.session.borrow();
@@ -213,7 +212,6 @@ pub fn stage_view(props: &LiveProps) -> Html {
     }
 }
 
-#[function_component(Counters)]
 pub fn counters(props: &LiveProps) -> Html {
     let lang = props.lang;
     let session = props.live.session.borrow();

@@ -240,7 +240,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
                 </fieldset>
             </div>
             { results(outcomes.as_ref().as_ref(), &config, lang) }
-            <WaitingList live={props.live.clone()} {lang} />
+            { waiting_list(&WaitingProps { live: props.live.clone(), lang }) }
         </section>
     }
 }
@@ -387,7 +387,6 @@ struct WaitingProps {
 }
 
 /// Everyone who waits right now, with the badge.
-#[function_component(WaitingList)]
 fn waiting_list(props: &WaitingProps) -> Html {
     let lang = props.lang;
     let session = props.live.session.borrow();
