@@ -157,15 +157,19 @@ impl PeakConfig {
     /// The profile as constant-rate pieces `(end, rate per second)` covering
     /// `[0, duration)` in order.
     pub fn segments(&self) -> Vec<(Duration, f64)> {
-        let mut cuts: Vec<Duration> = self
+        // The burst edges inside the traffic, then its end; in order, once
+        // each (a handful of them: inserted in place rather than sorted).
+        let mut cuts: Vec<Duration> = Vec::new();
+        let edges = self
             .bursts
             .iter()
-            .flat_map(|b| [b.start, b.start + b.length])
-            .filter(|&t| t > Duration::ZERO && t < self.duration)
-            .chain([self.duration])
-            .collect();
-        cuts.sort();
-        cuts.dedup();
+            .flat_map(|b| [b.start, b.start + b.length]);
+        for cut in edges.filter(|&t| t > Duration::ZERO && t < self.duration) {
+            if let Err(at) = cuts.binary_search(&cut) {
+                cuts.insert(at, cut);
+            }
+        }
+        cuts.push(self.duration);
         let mut start = Duration::ZERO;
         cuts.into_iter()
             .map(|end| {
@@ -400,6 +404,28 @@ mod tests {
         assert_eq!(cfg.rate_at(secs(24)), 120.0);
         assert_eq!(cfg.rate_at(secs(30)), 50.0);
         assert_eq!(cfg.segments().last(), Some(&(secs(60), 50.0)));
+        // Bursts in any order, touching: each edge once, in time order.
+        cfg.bursts = vec![
+            Burst {
+                start: secs(30),
+                length: secs(10),
+                rate: 90.0,
+            },
+            Burst {
+                start: secs(10),
+                length: secs(20),
+                rate: 60.0,
+            },
+        ];
+        assert_eq!(
+            cfg.segments(),
+            vec![
+                (secs(10), 20.0),
+                (secs(30), 60.0),
+                (secs(40), 90.0),
+                (secs(60), 20.0)
+            ]
+        );
     }
 
     #[test]

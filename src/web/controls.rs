@@ -76,8 +76,10 @@ pub fn controls(props: &ControlsProps) -> Html {
     };
     let mut speeds: Vec<f64> = SPEEDS.to_vec();
     if !speeds.contains(&speed) && (MIN_SPEED..=MAX_SPEED).contains(&speed) {
-        speeds.push(speed);
-        speeds.sort_by(f64::total_cmp);
+        // SPEEDS is in order; keep it so (an insert, not a sort: a sort
+        // would bring a whole sorting routine into the wasm).
+        let at = speeds.partition_point(|&s| s < speed);
+        speeds.insert(at, speed);
     }
     let status_class = match outcome {
         Outcome::Running if playing => "playing",
