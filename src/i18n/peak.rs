@@ -14,13 +14,10 @@ use crate::scenario::{MAX_ACTORS, MAX_CAPACITY};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum P {
     Title,
-    Traffic,
-    Service,
     Arrivals,
     Served,
     Rejected,
     Dropped,
-    TurnedAway,
     LatencyP50,
     LatencyP95,
     LatencyP99,
@@ -69,13 +66,10 @@ impl P {
     pub fn get(self, lang: Lang) -> &'static str {
         match self {
             P::Title => lang.pick("削峰：消息队列挡住流量高峰", "Peak shaving: a message queue against a traffic peak"),
-            P::Traffic => lang.pick("流量", "traffic"),
-            P::Service => lang.pick("服务", "service"),
             P::Arrivals => lang.pick("到达请求", "arrivals"),
             P::Served => lang.pick("已处理", "served"),
             P::Rejected => lang.pick("拒绝（503）", "rejected (503)"),
             P::Dropped => lang.pick("丢弃（队列已满）", "dropped (queue full)"),
-            P::TurnedAway => lang.pick("拒绝 / 丢弃", "rejected / dropped"),
             P::LatencyP50 => lang.pick("延迟 p50 (ms)", "latency p50 (ms)"),
             P::LatencyP95 => lang.pick("延迟 p95 (ms)", "latency p95 (ms)"),
             P::LatencyP99 => lang.pick("延迟 p99 (ms)", "latency p99 (ms)"),

@@ -544,7 +544,6 @@ pub enum L {
     Stopped,
     StopLag,
     Items,
-    Current,
 }
 
 impl L {
@@ -594,7 +593,6 @@ impl L {
             L::Stopped => ("消费者全部结束", "consumers stopped"),
             L::StopLag => ("最后一个数据之后多久结束", "stopped after the last item"),
             L::Items => ("每个数据的去向", "Where each item went"),
-            L::Current => ("当前", "current"),
         };
         lang.pick(zh, en)
     }

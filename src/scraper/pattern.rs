@@ -14,7 +14,6 @@
 //! quantifiers, `\N{…}`) is refused with a note, and what may still differ
 //! is noted, so the page can say so.
 
-use std::collections::HashMap;
 use std::fmt;
 
 /// The engine a pattern is translated for.
@@ -138,7 +137,7 @@ pub fn translate(pattern: &str, engine: Engine) -> Result<Translation, PatternEr
         open: Vec::new(),
         groups: 0,
         closed: Vec::new(),
-        names: HashMap::new(),
+        names: Vec::new(),
         prev: Prev::Nothing,
         at_start: true,
         prefers_shorter: false,
@@ -209,7 +208,8 @@ struct Translator {
     groups: usize,
     /// `closed[n - 1]`: group `n` has been closed (a back-reference may use it).
     closed: Vec<bool>,
-    names: HashMap<String, usize>,
+    /// Named groups and their numbers (a pattern has a handful at most).
+    names: Vec<(String, usize)>,
     prev: Prev,
     /// Top level, first alternative, nothing read yet: global flags allowed.
     at_start: bool,
@@ -663,7 +663,7 @@ impl Translator {
                 }
                 Some('=') => {
                     let name = self.group_name(')')?;
-                    let Some(&group) = self.names.get(&name) else {
+                    let Some(group) = self.group_named(&name) else {
                         return self.error(format!("unknown group name '{name}'"), at + 4);
                     };
                     self.backref(group, at, Syntax::NamedBackref)
@@ -721,11 +721,19 @@ impl Translator {
         Ok(())
     }
 
+    /// The number of the group called `name`, if one is.
+    fn group_named(&self, name: &str) -> Option<usize> {
+        self.names
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, group)| group)
+    }
+
     fn open_capture(&mut self, at: usize, name: Option<String>) -> Result<(), PatternError> {
         self.groups += 1;
         self.closed.push(false);
         if let Some(name) = name {
-            if let Some(&was) = self.names.get(&name) {
+            if let Some(was) = self.group_named(&name) {
                 return self.error(
                     format!(
                         "redefinition of group name '{name}' as group {}; was group {was}",
@@ -734,7 +742,7 @@ impl Translator {
                     at + 4,
                 );
             }
-            self.names.insert(name, self.groups);
+            self.names.push((name, self.groups));
         }
         self.out.push('(');
         self.open.push(Open {
