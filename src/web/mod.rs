@@ -7,6 +7,7 @@ mod app;
 pub mod charts;
 mod controls;
 mod dom;
+mod field;
 mod log;
 mod panels;
 mod panic;

@@ -25,6 +25,7 @@ use super::charts::{
     TOP, W,
 };
 use super::dom;
+use super::field::{text_field, TextField};
 
 impl Reducible for PeakState {
     type Action = PeakAction;
@@ -93,48 +94,27 @@ fn presets(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
 
 fn form(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
     let field = |field: PeakField| {
-        let id = field.id();
-        let error = state.error(field);
         let hint = match field {
             PeakField::Bursts => Some(P::BurstsHint),
             PeakField::ServiceDelay => Some(P::ServiceHint),
             PeakField::Capacity => Some(P::CapacityHint),
             _ => None,
         };
-        let hint_id = format!("{id}-hint");
-        let error_id = format!("{id}-error");
-        let described: Vec<String> = hint
-            .map(|_| hint_id.clone())
-            .into_iter()
-            .chain(error.map(|_| error_id.clone()))
-            .collect();
-        let oninput = {
-            let dispatch = dispatch.clone();
-            Callback::from(move |e: InputEvent| {
-                let value = e
-                    .target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value();
-                dispatch.dispatch(PeakAction::Edit(field, value));
-            })
-        };
-        let numeric = matches!(
-            field,
-            PeakField::Seed | PeakField::Workers | PeakField::Capacity
-        );
-        html! {
-            <div class={classes!("field", error.is_some().then_some("invalid"))}>
-                <label for={id}>{ words::field_label(field, lang) }</label>
-                <input type="text" id={id} autocomplete="off" spellcheck="false"
-                    inputmode={numeric.then_some("numeric")}
-                    value={state.form.text(field).to_string()} {oninput}
-                    aria-invalid={error.is_some().to_string()}
-                    aria-describedby={(!described.is_empty()).then(|| described.join(" "))} />
-                { for hint.map(|hint| html! { <p class="hint" id={hint_id.clone()}>{ hint.get(lang) }</p> }) }
-                { for error.map(|problem| html! {
-                    <p class="field-error" id={error_id.clone()}>{ words::field_problem(problem, lang) }</p>
-                }) }
-            </div>
-        }
+        let dispatch = dispatch.clone();
+        text_field(TextField {
+            id: field.id(),
+            label: words::field_label(field, lang),
+            value: state.form.text(field).to_string(),
+            numeric: matches!(
+                field,
+                PeakField::Seed | PeakField::Workers | PeakField::Capacity
+            ),
+            hint: hint.map(|hint| (format!("{}-hint", field.id()), hint.get(lang))),
+            problem: state
+                .error(field)
+                .map(|problem| words::field_problem(problem, lang)),
+            on_edit: Callback::from(move |text| dispatch.dispatch(PeakAction::Edit(field, text))),
+        })
     };
     let new_seed = {
         let dispatch = dispatch.clone();

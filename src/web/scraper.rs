@@ -28,6 +28,7 @@ use crate::series::Axis;
 use crate::trace::nanos_to_ms;
 
 use super::dom;
+use super::field::{text_field, TextField};
 
 /// Timer period while a run plays.
 const TICK_MS: u32 = 16;
@@ -150,19 +151,26 @@ fn field_message(state: &ScraperState, field: ScraperField, lang: Lang) -> (Html
 
 fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
     let setting = |field: ScraperField| {
-        let id = field.id();
-        let (message, described) = field_message(state, field, lang);
-        html! {
-            <div class={classes!("field", state.error(field).is_some().then_some("invalid"))}>
-                <label for={id}>{ label(field).get(lang) }</label>
-                <input type="text" id={id} autocomplete="off" spellcheck="false"
-                    value={state.form.text(field).to_string()}
-                    oninput={on_edit(dispatch, field)}
-                    aria-invalid={state.error(field).is_some().to_string()}
-                    aria-describedby={described} />
-                { message }
-            </div>
-        }
+        let dispatch = dispatch.clone();
+        text_field(TextField {
+            id: field.id(),
+            label: label(field).get(lang),
+            value: state.form.text(field).to_string(),
+            numeric: matches!(
+                field,
+                ScraperField::Fetchers
+                    | ScraperField::Counters
+                    | ScraperField::Capacity
+                    | ScraperField::Seed
+            ),
+            hint: None,
+            problem: state
+                .error(field)
+                .map(|problem| problem_text(problem, lang)),
+            on_edit: Callback::from(move |text| {
+                dispatch.dispatch(ScraperAction::Edit(field, text))
+            }),
+        })
     };
     let (urls_message, urls_error) = field_message(state, ScraperField::Urls, lang);
     let urls_described = ["scraper-urls-hint".to_string()]

@@ -12,6 +12,7 @@ use crate::scenario::ScenarioKind;
 
 use super::app::Dispatch;
 use super::dom;
+use super::field::{text_field, TextField};
 
 #[derive(Properties, PartialEq)]
 pub struct PickerProps {
@@ -105,17 +106,6 @@ fn described_by(props: &FormProps, field: Field, hint: Option<&str>) -> Option<S
 
 /// A numeric field.
 fn number_field(props: &FormProps, field: Field, hint: Option<(&'static str, T)>) -> Html {
-    let lang = props.lang;
-    let id = field.config_name();
-    let oninput = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            dispatch.dispatch(Action::Edit(field, value));
-        })
-    };
     let value = match field {
         Field::Seed => &props.form.seed,
         Field::Producers => &props.form.producers,
@@ -123,18 +113,20 @@ fn number_field(props: &FormProps, field: Field, hint: Option<(&'static str, T)>
         Field::Items => &props.form.items,
         _ => &props.form.capacity,
     };
-    let bad = invalid(props, field);
-    html! {
-        <div class={classes!("field", bad.then_some("invalid"))}>
-            <label for={id}>{ ui::field_label(field, lang) }</label>
-            <input type="text" inputmode="numeric" autocomplete="off" spellcheck="false" id={id}
-                value={value.clone()} {oninput}
-                aria-invalid={bad.to_string()}
-                aria-describedby={described_by(props, field, hint.map(|(id, _)| id))} />
-            { for hint.map(|(hint_id, text)| html! { <p class="hint" id={hint_id}>{ text.get(lang) }</p> }) }
-            { message(props, field) }
-        </div>
-    }
+    let dispatch = props.dispatch.clone();
+    text_field(TextField {
+        id: field.config_name(),
+        label: ui::field_label(field, props.lang),
+        value: value.clone(),
+        numeric: true,
+        hint: hint.map(|(id, text)| (id.to_string(), text.get(props.lang))),
+        problem: props
+            .errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| ui::problem(&e.problem, props.lang)),
+        on_edit: Callback::from(move |text| dispatch.dispatch(Action::Edit(field, text))),
+    })
 }
 
 /// A delay field: its shape, then one or two durations.
