@@ -16,6 +16,7 @@ use crate::playground::session::Session;
 
 use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
+use super::leaf::subtitle;
 use super::log::log_view;
 use super::panels::{export_panel, ChartsPanel, PythonPanel};
 use super::panic;
@@ -230,7 +231,7 @@ pub fn app(props: &AppProps) -> Html {
             <header class="top">
                 <div class="brand">
                     <h1>{ T::Title.get(lang) }</h1>
-                    <p class="subtitle">{ T::Subtitle.get(lang) }</p>
+                    { subtitle(T::Subtitle.get(lang)) }
                 </div>
                 { lang_switch(&LangSwitchProps { lang, dispatch: dispatch.clone() }) }
             </header>

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::i18n::ui::{self, T};
 use crate::i18n::{actor_name, log_line, Clock};
 
+use super::leaf::muted;
 use super::stage::{hue, LiveProps};
 
 /// Lines drawn while the run plays: they pass faster than anyone reads, and
@@ -37,7 +38,7 @@ pub fn log_view(props: &LiveProps) -> Html {
             }
             <div class="log-scroll" tabindex="0" aria-labelledby="log-title">
                 if log.total() == 0 {
-                    <p class="muted">{ T::LogEmpty.get(lang) }</p>
+                    { muted(T::LogEmpty.get(lang)) }
                 } else {
                     <ol class="lines" id="log-lines">
                         { for log.entries().skip(kept - shown).map(|(index, event)| {

@@ -8,6 +8,7 @@ pub mod charts;
 mod controls;
 mod dom;
 mod field;
+mod leaf;
 mod log;
 mod panels;
 mod panic;

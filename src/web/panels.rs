@@ -20,6 +20,7 @@ use crate::series::ChartData;
 use super::app::Live;
 use super::charts::Charts;
 use super::dom;
+use super::leaf::hint;
 use super::stage::LiveProps;
 
 /// While a run plays, the charts are redrawn at most this often (ms of
@@ -106,7 +107,7 @@ pub fn python_panel(props: &PythonProps) -> Html {
     html! {
         <section class="panel python-panel" aria-labelledby="python-title">
             <h2 id="python-title">{ T::Python.get(lang) }</h2>
-            <p class="hint">{ T::PythonHint.get(lang) }</p>
+            { hint(T::PythonHint.get(lang)) }
             <div class="buttons">
                 <button type="button" id="copy-python" onclick={on_copy}>
                     { if *copied { T::Copied.get(lang) } else { T::Copy.get(lang) } }
@@ -174,7 +175,7 @@ pub fn export_panel(props: &LiveProps) -> Html {
     html! {
         <section class="panel export-panel" aria-labelledby="export-title">
             <h2 id="export-title">{ T::Export.get(lang) }</h2>
-            <p class="hint">{ T::ExportHint.get(lang) }</p>
+            { hint(T::ExportHint.get(lang)) }
             <div class="buttons">
                 { button("export-events-csv", Download::EventsCsv, T::EventsCsv) }
                 { button("export-summary-csv", Download::SummaryCsv, T::SummaryCsv) }

@@ -26,6 +26,7 @@ use super::charts::{
 };
 use super::dom;
 use super::field::{text_field, TextField};
+use super::leaf::{dt, hint, subtitle, td};
 
 impl Reducible for PeakState {
     type Action = PeakAction;
@@ -63,7 +64,7 @@ pub fn peak_lab(props: &PeakLabProps) -> Html {
     html! {
         <section class="panel peak" id="peak" aria-labelledby="peak-title">
             <h2 id="peak-title">{ P::Title.get(lang) }</h2>
-            <p class="subtitle">{ words::summary(lang) }</p>
+            { subtitle(words::summary(lang)) }
             { presets(&state, &dispatch, lang) }
             { form(&state, &dispatch, lang) }
             { results }
@@ -87,7 +88,7 @@ fn presets(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
             <div role="group" aria-label={P::Preset.get(lang)} style="display:flex;flex-wrap:wrap;gap:6px">
                 { for Preset::ALL.into_iter().map(button) }
             </div>
-            <p class="hint">{ words::preset_description(state.preset, lang) }</p>
+            { hint(words::preset_description(state.preset, lang)) }
         </div>
     }
 }
@@ -182,7 +183,7 @@ fn results(props: &ResultsProps) -> Html {
     });
     let overload = props
         .overload
-        .then(|| html! { <p class="hint">{ P::Overload.get(lang) }</p> });
+        .then(|| html! { { hint(P::Overload.get(lang)) } });
     // Shared axes, so that the two sides compare at a glance.
     let end_s = (r.direct.end_time_ms.max(r.queued.end_time_ms) / 1e3).max(1e-3);
     let top_rate = [&r.direct, &r.queued]
@@ -249,7 +250,7 @@ fn side(props: &SideProps) -> Html {
     let stat = |key: &'static str, label: P, value: String| {
         html! {
             <div class="peak-stat">
-                <dt>{ label.get(lang) }</dt>
+                { dt(label.get(lang)) }
                 <dd data-stat={key}>{ value }</dd>
             </div>
         }
@@ -262,7 +263,7 @@ fn side(props: &SideProps) -> Html {
         <article class="panel peak-side" data-variant={props.variant.name()}
             aria-labelledby={format!("peak-{}-title", props.variant.name())}>
             <h3 id={format!("peak-{}-title", props.variant.name())}>{ words::variant_title(props.variant, lang) }</h3>
-            <p class="hint">{ words::variant_rule(props.variant, capacity, props.overload, lang) }</p>
+            { hint(words::variant_rule(props.variant, capacity, props.overload, lang)) }
             <dl class="peak-stats" style="display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:4px 12px;margin:0 0 8px">
                 { stat("arrivals", P::Arrivals, v.arrivals.to_string()) }
                 { stat("served", P::Served, v.served.to_string()) }
@@ -453,7 +454,7 @@ fn theory_panel(r: &PeakReport, lang: Lang) -> Html {
             } else {
                 "—".to_string()
             };
-            html! { <><td>{ theory }</td><td>{ measured }</td></> }
+            html! { <>{ td(theory) }{ td(measured) }</> }
         };
         let body_rows = rows.into_iter().map(|(label, pick, measure, digits)| {
             html! {
@@ -480,7 +481,7 @@ fn theory_panel(r: &PeakReport, lang: Lang) -> Html {
             </div>
         }
     } else {
-        html! { <p class="hint">{ P::TheoryNotApplicable.get(lang) }</p> }
+        html! { { hint(P::TheoryNotApplicable.get(lang)) } }
     };
     let little = sides.iter().map(|v| {
         html! {
@@ -493,7 +494,7 @@ fn theory_panel(r: &PeakReport, lang: Lang) -> Html {
     html! {
         <section class="peak-theory" id="peak-theory" aria-labelledby="peak-theory-title">
             <h3 id="peak-theory-title">{ P::Theory.get(lang) }</h3>
-            <p class="hint">{ P::Theory2.get(lang) }</p>
+            { hint(P::Theory2.get(lang)) }
             { body }
             { for warnings }
             <ul class="hint">{ for little }</ul>

@@ -29,6 +29,7 @@ use crate::trace::nanos_to_ms;
 
 use super::dom;
 use super::field::{text_field, TextField};
+use super::leaf::{dt, h3, hint, subtitle, summary, td, td_num};
 
 /// Timer period while a run plays.
 const TICK_MS: u32 = 16;
@@ -91,7 +92,7 @@ pub fn scraper_lab(props: &ScraperLabProps) -> Html {
     html! {
         <section class="panel scraper" id="scraper" aria-labelledby="scraper-title">
             <h2 id="scraper-title">{ S::Title.get(lang) }</h2>
-            <p class="subtitle">{ S::Intro.get(lang) }</p>
+            { subtitle(S::Intro.get(lang)) }
             { form(&state, &dispatch, lang) }
             { controls(&state, &dispatch, lang) }
             { for results }
@@ -320,7 +321,7 @@ fn status(state: &ScraperState, run: &ScraperRun, gantt: &Gantt, lang: Lang) -> 
     let speedup = gantt.speedup();
     let stat = |id: &str, label: S, value: String| {
         html! {
-            <div><dt>{ label.get(lang) }</dt><dd id={id.to_string()}>{ value }</dd></div>
+            <div>{ dt(label.get(lang)) }<dd id={id.to_string()}>{ value }</dd></div>
         }
     };
     let stuck = run
@@ -358,9 +359,9 @@ fn queue(run: &ScraperRun, lang: Lang) -> Html {
         .collect();
     html! {
         <div class="scraper-queue">
-            <h3>{ S::Queue.get(lang) }</h3>
+            { h3(S::Queue.get(lang)) }
             if items.is_empty() {
-                <p class="hint">{ S::QueueEmpty.get(lang) }</p>
+                { hint(S::QueueEmpty.get(lang)) }
             } else {
                 <ol class="scraper-chips">{ for items }</ol>
             }
@@ -398,9 +399,9 @@ fn table(run: &ScraperRun, lang: Lang) -> Html {
                 let more = (m.count as usize).saturating_sub(m.found.len());
                 html! {
                     <details class="scraper-found">
-                        <summary>{ S::MatchedStrings.get(lang) }</summary>
+                        { summary(S::MatchedStrings.get(lang)) }
                         <ol>{ for m.found.iter().map(|found| html! { <li><code>{ found.to_string() }</code></li> }) }</ol>
-                        if more > 0 { <p class="hint">{ words::and_more(more, lang) }</p> }
+                        if more > 0 { { hint(words::and_more(more, lang)) } }
                     </details>
                 }
             }
@@ -410,13 +411,13 @@ fn table(run: &ScraperRun, lang: Lang) -> Html {
         html! {
             <tr id={format!("scraper-row-{i}")} data-state={row.state.name()}
                 data-matches={count.clone()} data-fault={row.error.as_ref().map(|e| e.fault.name())}>
-                <td>{ i + 1 }</td>
+                { td((i + 1).to_string()) }
                 <td class="url"><code>{ row.url.clone() }</code></td>
-                <td>{ words::state_label(row.state, lang) }</td>
-                <td>{ worker(row, lang) }</td>
-                <td class="num">{ row.status.map_or_else(dash, |s| s.to_string()) }</td>
-                <td class="num">{ row.bytes.map_or_else(dash, |b| b.to_string()) }</td>
-                <td class="num">{ latency }</td>
+                { td(words::state_label(row.state, lang)) }
+                { td(worker(row, lang)) }
+                { td_num(row.status.map_or_else(dash, |s| s.to_string())) }
+                { td_num(row.bytes.map_or_else(dash, |b| b.to_string())) }
+                { td_num(latency) }
                 <td class="num matches">{ count.clone().unwrap_or_else(dash) }</td>
                 <td class="details">{ details }</td>
             </tr>
@@ -424,7 +425,7 @@ fn table(run: &ScraperRun, lang: Lang) -> Html {
     });
     html! {
         <div class="scraper-pages">
-            <h3>{ S::Pages.get(lang) }</h3>
+            { h3(S::Pages.get(lang)) }
             <div class="table-scroll">
                 <table class="scraper-table" id="scraper-table">
                     <thead><tr>
@@ -457,8 +458,8 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
     let secs = gantt.end as f64 / 1e9;
     if gantt.lanes.iter().all(|l| l.phases.is_empty()) {
         return html! {
-            <div class="scraper-timeline"><h3>{ S::Timeline.get(lang) }</h3>
-                <p class="hint">{ S::TimelineEmpty.get(lang) }</p></div>
+            <div class="scraper-timeline">{ h3(S::Timeline.get(lang)) }
+                { hint(S::TimelineEmpty.get(lang)) }</div>
         };
     }
     let axis = Axis::new(secs, 6, false);
@@ -525,7 +526,7 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
     ];
     html! {
         <figure class="scraper-timeline" id="scraper-timeline">
-            <figcaption><h3>{ S::Timeline.get(lang) }</h3></figcaption>
+            <figcaption>{ h3(S::Timeline.get(lang)) }</figcaption>
             <div class="timeline-scroll">
                 <svg viewBox={format!("0 0 {} {}", Fixed::<0>(W), Fixed::<0>(h))} width="100%" role="img"
                     aria-label={S::Timeline.get(lang)}>
@@ -559,7 +560,7 @@ fn log(run: &ScraperRun, lang: Lang) -> Html {
     });
     html! {
         <details class="scraper-log" open=true>
-            <summary>{ S::Log.get(lang) }</summary>
+            { summary(S::Log.get(lang)) }
             <ol class="log-lines" id="scraper-log">{ for lines }</ol>
         </details>
     }

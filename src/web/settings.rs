@@ -13,6 +13,7 @@ use crate::scenario::ScenarioKind;
 use super::app::Dispatch;
 use super::dom;
 use super::field::{text_field, TextField};
+use super::leaf::{h3, hint, legend};
 
 #[derive(Properties, PartialEq)]
 pub struct PickerProps {
@@ -55,9 +56,9 @@ pub fn scenario_picker(props: &PickerProps) -> Html {
                 { for ScenarioKind::ALL.into_iter().map(option) }
             </ul>
             <div class="explain" id="explanation">
-                <h3>{ T::Problem.get(lang) }</h3>
+                { h3(T::Problem.get(lang)) }
                 <p>{ problem }</p>
-                <h3>{ T::Solution.get(lang) }</h3>
+                { h3(T::Solution.get(lang)) }
                 <p>{ solution }</p>
             </div>
         </section>
@@ -166,7 +167,7 @@ fn delay_field(props: &FormProps, field: Field, fields: &DelayFields) -> Html {
     let bad = invalid(props, field);
     html! {
         <fieldset class={classes!("field", "delay", bad.then_some("invalid"))} id={id}>
-            <legend>{ ui::field_label(field, lang) }</legend>
+            { legend(ui::field_label(field, lang)) }
             <div class="delay-row">
                 <span class="duration">
                     <label for={format!("{id}-kind")}>{ T::DelayShape.get(lang) }</label>
@@ -203,7 +204,7 @@ pub fn settings_form(props: &FormProps) -> Html {
     html! {
         <section class="panel settings" aria-labelledby="settings-title">
             <h2 id="settings-title">{ T::Settings.get(lang) }</h2>
-            <p class="hint">{ T::SettingsResetHint.get(lang) }</p>
+            { hint(T::SettingsResetHint.get(lang)) }
             <div class="seed-row">
                 { number_field(props, Field::Seed, None) }
                 <button type="button" id="new-seed" onclick={new_seed}>{ T::NewSeed.get(lang) }</button>

@@ -12,6 +12,7 @@ use crate::scenario::ScenarioKind;
 use crate::trace::{ActorId, ItemId, Role};
 
 use super::app::Live;
+use super::leaf::{dd, dt, h3};
 use super::termination::blocked_badge;
 
 /// Lanes drawn per side; the rest are summed up in one line.
@@ -167,7 +168,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
             </div>
             <div class="flow">
                 <div class="side producers">
-                    <h3>{ T::Producers.get(lang) }</h3>
+                    { h3(T::Producers.get(lang)) }
                     <ul class="lanes" id="producer-lanes">
                         { for producers }
                         { for more(stage.producers().len()) }
@@ -193,7 +194,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                     }
                 </div>
                 <div class="side consumers">
-                    <h3>{ T::Consumers.get(lang) }</h3>
+                    { h3(T::Consumers.get(lang)) }
                     <ul class="lanes" id="consumer-lanes">
                         { for consumers }
                         { for more(stage.consumers().len()) }
@@ -202,7 +203,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
             </div>
             if stuck {
                 <div class="stuck" role="status" id="stuck">
-                    <h3>{ T::StuckTitle.get(lang) }</h3>
+                    { h3(T::StuckTitle.get(lang)) }
                     <ul>
                         { for run.stuck(lang).into_iter().map(|s| html! { <li>{ s.explanation }</li> }) }
                     </ul>
@@ -239,8 +240,8 @@ pub fn counters(props: &LiveProps) -> Html {
             <dl class="tiles">
                 { for tiles.into_iter().map(|(id, label, value)| html! {
                     <div class="tile" id={format!("count-{id}")}>
-                        <dt>{ label.get(lang) }</dt>
-                        <dd>{ value }</dd>
+                        { dt(label.get(lang)) }
+                        { dd(value) }
                     </div>
                 }) }
             </dl>

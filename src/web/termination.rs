@@ -22,6 +22,7 @@ use crate::termination::{KillWhen, Strategy};
 use crate::trace::{ActorId, Role};
 
 use super::app::{Dispatch, Live};
+use super::leaf::{dd, dt, h3, h4, hint, legend, muted, td};
 use super::stage::hue;
 
 /// The blocked-on badge of an actor that waits: what it waits on and its
@@ -183,7 +184,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
     html! {
         <section class="panel lab" id="lab" aria-labelledby="lab-title">
             <h2 id="lab-title">{ L::Title.get(lang) }</h2>
-            <p class="muted">{ L::Intro.get(lang) }</p>
+            { muted(L::Intro.get(lang)) }
             <div class="lab-controls">
                 <fieldset class="lab-group">
                     <legend id="strategy-title">{ L::Strategy.get(lang) }</legend>
@@ -193,14 +194,14 @@ pub fn termination_lab(props: &LabProps) -> Html {
                     <p class="hint" id="strategy-description">{ text::strategy_description(s.strategy, lang) }</p>
                 </fieldset>
                 <fieldset class="lab-group">
-                    <legend>{ L::Mistakes.get(lang) }</legend>
+                    { legend(L::Mistakes.get(lang)) }
                     { toggle("mistake-forget", L::Forget, s.forget_task_done.is_some(), LabEdit::ForgetTaskDone,
                         text::forget_hint(lab::forgotten_item(&config), lang)) }
                     { toggle("mistake-extra", L::Extra, s.extra_task_done.is_some(), LabEdit::ExtraTaskDone,
                         text::extra_hint(lab::extra_item(&config), lang)) }
                 </fieldset>
                 <fieldset class="lab-group">
-                    <legend>{ L::KillTitle.get(lang) }</legend>
+                    { legend(L::KillTitle.get(lang)) }
                     <div class={classes!("field", "kill-row", kill_problem.is_some().then_some("invalid"))}>
                         <span class="duration">
                             <label for="kill-consumer">{ L::KillWho.get(lang) }</label>
@@ -228,7 +229,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
                             <input type="checkbox" id="broker-ack" checked={s.broker_ack} onchange={on_broker} />
                             { L::BrokerAck.get(lang) }
                         </label>
-                        <p class="hint">{ L::BrokerHint.get(lang) }</p>
+                        { hint(L::BrokerHint.get(lang)) }
                         <span class="duration">
                             <label for="visibility-timeout">{ L::Visibility.get(lang) }</label>
                             <input type="text" id="visibility-timeout" autocomplete="off" spellcheck="false"
@@ -276,20 +277,20 @@ fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
     html! {
         <>
             <div class="lab-result" id="lab-result">
-                <h3>{ L::ThisRun.get(lang) }</h3>
+                { h3(L::ThisRun.get(lang)) }
                 { summary(&o.this_run, lang, "this-run") }
-                <h4>{ L::Items.get(lang) }</h4>
+                { h4(L::Items.get(lang)) }
                 <ul class="fates" id="item-fates">{ for items }</ul>
             </div>
             <div class="lab-pair" id="side-by-side">
-                <h3>{ L::SideBySide.get(lang) }</h3>
+                { h3(L::SideBySide.get(lang)) }
                 <div class="pair-cols">
                     <div class={classes!("pair-col", (!config.termination.broker_ack).then_some("current"))} id="pair-joinable">
-                        <h4>{ L::Joinable.get(lang) }</h4>
+                        { h4(L::Joinable.get(lang)) }
                         { summary(&o.joinable, lang, "joinable") }
                     </div>
                     <div class={classes!("pair-col", config.termination.broker_ack.then_some("current"))} id="pair-broker">
-                        <h4>{ L::Broker.get(lang) }</h4>
+                        { h4(L::Broker.get(lang)) }
                         { summary(&o.broker, lang, "broker") }
                     </div>
                 </div>
@@ -336,7 +337,7 @@ fn summary(r: &LabReport, lang: Lang, id: &'static str) -> Html {
             </p>
             <dl class="figures">
                 { for figures.into_iter().map(|(label, value)| html! {
-                    <div><dt>{ label.get(lang) }</dt><dd>{ value }</dd></div>
+                    <div>{ dt(label.get(lang)) }{ dd(value) }</div>
                 }) }
             </dl>
             <ul class="diagnosis">
@@ -363,14 +364,14 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
                                 data-strategy={r.strategy.name()}>
                                 <th scope="row">{ text::strategy_title(r.strategy, lang) }</th>
                                 <td class={classes!("verdict", verdict_class(r.verdict))}>{ text::verdict_short(r.verdict, lang) }</td>
-                                <td>{ r.processed }</td>
-                                <td>{ r.dropped }</td>
-                                <td>{ r.lost }</td>
-                                <td>{ r.duplicates }</td>
-                                <td>{ r.left }</td>
-                                <td>{ r.stuck }</td>
-                                <td>{ ms(r.end_ms) }</td>
-                                <td>{ r.stop_lag_ms.map_or(text::never(lang).to_string(), ms) }</td>
+                                { td(r.processed.to_string()) }
+                                { td(r.dropped.to_string()) }
+                                { td(r.lost.to_string()) }
+                                { td(r.duplicates.to_string()) }
+                                { td(r.left.to_string()) }
+                                { td(r.stuck.to_string()) }
+                                { td(ms(r.end_ms)) }
+                                { td(r.stop_lag_ms.map_or(text::never(lang).to_string(), ms)) }
                             </tr>
                         }) }
                     </tbody>
@@ -410,9 +411,9 @@ fn waiting_list(props: &WaitingProps) -> Html {
         .collect();
     html! {
         <div class="lab-waiting" id="lab-waiting">
-            <h3>{ L::Waiting.get(lang) }</h3>
+            { h3(L::Waiting.get(lang)) }
             if waiting.is_empty() {
-                <p class="muted">{ L::NobodyWaits.get(lang) }</p>
+                { muted(L::NobodyWaits.get(lang)) }
             } else {
                 <ul class="waiting">{ for waiting }</ul>
             }
