@@ -11,6 +11,7 @@ use crate::scenario::{Config, ScenarioKind};
 use crate::trace::Nanos;
 
 use super::form::{DelayKind, Field, FieldError, Form};
+use super::lab::LabForm;
 use super::link::{self, LinkError};
 use super::session::Session;
 
@@ -49,8 +50,8 @@ pub enum Action {
     /// The "new random seed" button, with the seed it drew.
     NewSeed(u64),
     SetLang(Lang),
-    /// The termination lab's settings (checked by [`super::lab::apply`]).
-    SetLab(crate::termination::Settings),
+    /// An edit in the termination lab's panel.
+    EditLab(super::lab::LabEdit),
     /// A link's fragment was opened.
     OpenLink(String),
     DismissNotice,
@@ -93,6 +94,8 @@ pub struct AppState {
     pub session: Rc<RefCell<Session>>,
     /// A link that could not be read (the defaults are shown instead).
     pub notice: Option<LinkError>,
+    /// The termination lab's fields.
+    pub lab: LabForm,
     /// Bumped on every change, for cheap comparisons in the view.
     pub version: u64,
 }
@@ -106,6 +109,7 @@ impl AppState {
             lang,
             form: Form::from_config(&config),
             errors: Vec::new(),
+            lab: LabForm::new(&config),
             session: Rc::new(RefCell::new(Session::new(config))),
             notice: None,
             version: 0,
@@ -167,7 +171,12 @@ impl AppState {
             Action::Seek(t) if ready => session.seek(t),
             Action::TogglePlay | Action::Step | Action::RunToEnd | Action::Seek(_) => return false,
             Action::Reset => session.reset(),
-            Action::SetLab(settings) => return super::lab::set(&mut session, settings),
+            Action::EditLab(edit) => {
+                let settings = self.lab.edit(session.config(), &edit);
+                if let Some(settings) = settings {
+                    super::lab::set(&mut session, settings);
+                }
+            }
             Action::SetSpeed(speed) => {
                 if session.set_speed(speed).is_err() {
                     return false;

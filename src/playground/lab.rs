@@ -44,6 +44,56 @@ pub enum LabEdit {
     VisibilityTimeout(String),
 }
 
+/// What the panel's fields hold: the times as typed (valid or not) and the
+/// problem with one of them. The settings in force live in the session's
+/// config; a field shows its typed text while that text is what is in force
+/// or has a problem (see [`shown`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabForm {
+    pub kill_at: String,
+    pub visibility: String,
+    pub problem: Option<(LabField, Problem)>,
+}
+
+impl LabForm {
+    pub fn new(config: &Config) -> LabForm {
+        LabForm {
+            kill_at: DurationText(DEFAULT_KILL_AT).to_string(),
+            visibility: DurationText(config.termination.visibility_timeout).to_string(),
+            problem: None,
+        }
+    }
+
+    /// Takes `edit` in: keeps what was typed, then either the settings the
+    /// session should switch to (`None` when they are unchanged) or the
+    /// problem, kept here for the field.
+    pub fn edit(&mut self, config: &Config, edit: &LabEdit) -> Option<Settings> {
+        match edit {
+            LabEdit::Kill { at, .. } => self.kill_at.clone_from(at),
+            LabEdit::VisibilityTimeout(text) => self.visibility.clone_from(text),
+            _ => {}
+        }
+        match apply(config, edit) {
+            Ok(settings) => {
+                self.problem = None;
+                settings
+            }
+            Err(problem) => {
+                self.problem = Some(problem);
+                None
+            }
+        }
+    }
+
+    /// The problem of `field`, if it has one.
+    pub fn problem(&self, field: LabField) -> Option<&Problem> {
+        self.problem
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, p)| p)
+    }
+}
+
 /// A field of the panel that can hold a bad value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LabField {
@@ -377,6 +427,33 @@ mod tests {
         );
         let c = edited(&c, kill(None, "soon"));
         assert_eq!(c.termination.kill, None, "no time needed to kill nobody");
+    }
+
+    #[test]
+    fn the_form_keeps_what_was_typed_and_the_problem_until_it_is_fixed() {
+        let config = lab();
+        let mut form = LabForm::new(&config);
+        assert_eq!(
+            (form.kill_at.as_str(), form.visibility.as_str()),
+            ("1s", "1500ms")
+        );
+        assert_eq!(form.edit(&config, &kill(Some(2), "soon")), None);
+        assert_eq!(form.kill_at, "soon");
+        assert!(form.problem(LabField::Kill).is_some());
+        assert_eq!(form.problem(LabField::VisibilityTimeout), None);
+        let settings = form.edit(&config, &kill(Some(2), "300ms")).unwrap();
+        assert_eq!(form.kill_at, "300ms");
+        assert_eq!(form.problem, None);
+        assert_eq!(
+            settings.kill.unwrap().when,
+            KillWhen::At(Duration::from_millis(300))
+        );
+        // Nothing to change: no settings, no problem.
+        assert_eq!(
+            form.edit(&config, &LabEdit::Strategy(config.termination.strategy)),
+            None
+        );
+        assert_eq!(form.problem, None);
     }
 
     #[test]

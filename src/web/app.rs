@@ -210,7 +210,7 @@ pub fn app(props: &AppProps) -> Html {
                         { log_view(&LiveProps { live: live.clone(), lang }) }
                     </div>
                 </div>
-                <TerminationLab live={live.clone()} {lang} dispatch={dispatch.clone()} />
+                <TerminationLab live={live.clone()} form={state.lab.clone()} {lang} dispatch={dispatch.clone()} />
                 <ChartsPanel live={live.clone()} {lang} />
                 <div class="pair">
                     <PythonPanel config={config} {lang} />

@@ -6,14 +6,12 @@
 
 use yew::prelude::*;
 
-use crate::delay::DurationText;
 use crate::i18n::termination::{self as text, L};
 use crate::i18n::ui;
 use crate::i18n::{self, item_name, item_short, Lang};
 use crate::number::Fixed;
 use crate::playground::app::Action;
-use crate::playground::form::Problem;
-use crate::playground::lab::{self, LabEdit, LabField, Outcomes};
+use crate::playground::lab::{self, LabEdit, LabField, LabForm, Outcomes};
 use crate::run::Run;
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
@@ -43,6 +41,8 @@ pub fn blocked_badge(run: &Run, actor: ActorId, lang: Lang) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct LabProps {
     pub live: Live,
+    /// What the panel's fields hold (part of the app's state).
+    pub form: LabForm,
     pub lang: Lang,
     pub dispatch: Dispatch,
 }
@@ -52,9 +52,6 @@ pub struct LabProps {
 pub fn termination_lab(props: &LabProps) -> Html {
     let lang = props.lang;
     let config = props.live.session.borrow().config().clone();
-    let kill_at = use_state(|| DurationText(lab::DEFAULT_KILL_AT).to_string());
-    let visibility = use_state(|| DurationText(config.termination.visibility_timeout).to_string());
-    let problem = use_state(|| None::<(LabField, Problem)>);
     let outcomes = use_memo((config.clone(), lang), |(config, lang)| {
         (config.scenario == ScenarioKind::Termination)
             .then(|| lab::outcomes(config, *lang))
@@ -68,24 +65,10 @@ pub fn termination_lab(props: &LabProps) -> Html {
     // a bad value stays in its field with its message.
     let edit = {
         let dispatch = props.dispatch.clone();
-        let config = config.clone();
-        let problem = problem.clone();
-        Callback::from(move |edit: LabEdit| match lab::apply(&config, &edit) {
-            Ok(settings) => {
-                problem.set(None);
-                if let Some(settings) = settings {
-                    dispatch.dispatch(Action::SetLab(settings));
-                }
-            }
-            Err(error) => problem.set(Some(error)),
-        })
+        Callback::from(move |edit: LabEdit| dispatch.dispatch(Action::EditLab(edit)))
     };
-    let field_problem = |field: LabField| {
-        problem
-            .as_ref()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, p)| ui::problem(p, lang))
-    };
+    let form = &props.form;
+    let field_problem = |field: LabField| form.problem(field).map(|p| ui::problem(p, lang));
 
     let s = config.termination;
     let strategies = Strategy::ALL.into_iter().map(|strategy| {
@@ -122,7 +105,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
     let chosen = s.kill.map(|k| k.consumer);
     let on_consumer = {
         let edit = edit.clone();
-        let kill_at = kill_at.clone();
+        let kill_at = form.kill_at.clone();
         Callback::from(move |e: Event| {
             let value = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
@@ -130,18 +113,16 @@ pub fn termination_lab(props: &LabProps) -> Html {
             let consumer = value.parse::<u32>().ok();
             edit.emit(LabEdit::Kill {
                 consumer,
-                at: (*kill_at).clone(),
+                at: kill_at.clone(),
             })
         })
     };
     let on_kill_at = {
         let edit = edit.clone();
-        let kill_at = kill_at.clone();
         Callback::from(move |e: InputEvent| {
             let value = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .value();
-            kill_at.set(value.clone());
             edit.emit(LabEdit::Kill {
                 consumer: chosen,
                 at: value,
@@ -159,12 +140,10 @@ pub fn termination_lab(props: &LabProps) -> Html {
     };
     let on_visibility = {
         let edit = edit.clone();
-        let visibility = visibility.clone();
         Callback::from(move |e: InputEvent| {
             let value = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .value();
-            visibility.set(value.clone());
             edit.emit(LabEdit::VisibilityTimeout(value))
         })
     };
@@ -173,12 +152,12 @@ pub fn termination_lab(props: &LabProps) -> Html {
     // The fields show the values in force (a link may have set them), or
     // the text typed while it has a problem.
     let kill_text = match s.kill.map(|k| k.when) {
-        Some(KillWhen::At(at)) if kill_problem.is_none() => lab::shown(&kill_at, at),
-        _ => (*kill_at).clone(),
+        Some(KillWhen::At(at)) if kill_problem.is_none() => lab::shown(&form.kill_at, at),
+        _ => form.kill_at.clone(),
     };
     let visibility_text = match visibility_problem {
-        None => lab::shown(&visibility, s.visibility_timeout),
-        Some(_) => (*visibility).clone(),
+        None => lab::shown(&form.visibility, s.visibility_timeout),
+        Some(_) => form.visibility.clone(),
     };
 
     html! {
