@@ -22,7 +22,9 @@ use super::panels::{export_panel, ChartsPanel, PythonPanel};
 use super::panic;
 use super::peak::PeakLab;
 use super::scraper::ScraperLab;
-use super::settings::{scenario_picker, settings_form, FormProps, PickerProps, ShareLink};
+use super::settings::{
+    scenario_picker, settings_form, share_link, FormProps, PickerProps, ShareProps,
+};
 use super::stage::{counters, stage_view, LiveProps};
 use super::termination::TerminationLab;
 
@@ -201,7 +203,7 @@ pub fn app(props: &AppProps) -> Html {
                             lang,
                             dispatch: dispatch.clone(),
                         }) }
-                        <ShareLink {fragment} {lang} />
+                        { share_link(&ShareProps { fragment, lang }) }
                     </div>
                     <div class="col col-main">
                         { controls(&ControlsProps { live: live.clone(), ready: state.ready(), lang, dispatch: dispatch.clone() }) }

@@ -6,6 +6,7 @@
 mod app;
 pub mod charts;
 mod controls;
+mod copy;
 mod dom;
 mod field;
 mod leaf;

@@ -19,6 +19,7 @@ use crate::series::ChartData;
 
 use super::app::Live;
 use super::charts::Charts;
+use super::copy::CopyButton;
 use super::dom;
 use super::leaf::hint;
 use super::stage::LiveProps;
@@ -78,21 +79,10 @@ pub struct PythonProps {
 
 #[function_component(PythonPanel)]
 pub fn python_panel(props: &PythonProps) -> Html {
+    // A component, so the program is only written again when its props
+    // (the settings and the language) change.
     let lang = props.lang;
-    let code = {
-        let config = props.config.clone();
-        use_memo((config, lang), |(config, lang)| python_code(config, *lang))
-    };
-    let copied = use_state(|| false);
-    {
-        let copied = copied.clone();
-        use_effect_with(code.clone(), move |_| copied.set(false));
-    }
-    let on_copy = {
-        let code = code.clone();
-        let copied = copied.clone();
-        Callback::from(move |_| copied.set(dom::copy_text(&code)))
-    };
+    let code = AttrValue::from(python_code(&props.config, lang));
     let on_download = {
         let code = code.clone();
         let name = format!(
@@ -109,14 +99,13 @@ pub fn python_panel(props: &PythonProps) -> Html {
             <h2 id="python-title">{ T::Python.get(lang) }</h2>
             { hint(T::PythonHint.get(lang)) }
             <div class="buttons">
-                <button type="button" id="copy-python" onclick={on_copy}>
-                    { if *copied { T::Copied.get(lang) } else { T::Copy.get(lang) } }
-                </button>
+                <CopyButton id="copy-python" text={code.clone()}
+                    label={T::Copy.get(lang)} done={T::Copied.get(lang)} />
                 <button type="button" id="download-python" onclick={on_download}>
                     { T::DownloadPy.get(lang) }
                 </button>
             </div>
-            <pre class="code" tabindex="0" aria-labelledby="python-title"><code id="python-code">{ code.to_string() }</code></pre>
+            <pre class="code" tabindex="0" aria-labelledby="python-title"><code id="python-code">{ code }</code></pre>
         </section>
     }
 }

@@ -11,6 +11,7 @@ use crate::playground::form::{DelayFields, DelayKind, Field, FieldError, Form};
 use crate::scenario::ScenarioKind;
 
 use super::app::Dispatch;
+use super::copy::CopyButton;
 use super::dom;
 use super::field::{text_field, TextField};
 use super::leaf::{h3, hint, legend};
@@ -229,32 +230,20 @@ pub struct ShareProps {
     pub lang: Lang,
 }
 
-#[function_component(ShareLink)]
 pub fn share_link(props: &ShareProps) -> Html {
     let lang = props.lang;
-    let copied = use_state(|| false);
-    {
-        let copied = copied.clone();
-        use_effect_with(props.fragment.clone(), move |_| copied.set(false));
-    }
     let Some(fragment) = &props.fragment else {
         return html! {};
     };
-    let url = dom::link_to(fragment);
-    let onclick = {
-        let copied = copied.clone();
-        let url = url.clone();
-        Callback::from(move |_| copied.set(dom::copy_text(&url)))
-    };
+    let url = AttrValue::from(dom::link_to(fragment));
     html! {
         <section class="panel share" aria-labelledby="share-title">
             <h2 id="share-title" class="visually-hidden">{ T::CopyLink.get(lang) }</h2>
             <div class="share-row">
-                <input type="text" readonly=true id="share-url" value={url}
+                <input type="text" readonly=true id="share-url" value={url.clone()}
                     aria-label={T::CopyLink.get(lang)} />
-                <button type="button" id="copy-link" {onclick}>
-                    { if *copied { T::LinkCopied.get(lang) } else { T::CopyLink.get(lang) } }
-                </button>
+                <CopyButton id="copy-link" text={url}
+                    label={T::CopyLink.get(lang)} done={T::LinkCopied.get(lang)} />
             </div>
         </section>
     }
