@@ -2,10 +2,9 @@
 //! with a timer while it plays, wires the keyboard shortcuts and the URL
 //! fragment, and lays the page out.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -27,6 +26,7 @@ use super::settings::{
 };
 use super::stage::{counters, stage_view, LiveProps};
 use super::termination::TerminationLab;
+use super::ticker::use_ticker;
 
 /// The page's parts; one is shown at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,13 +38,6 @@ enum Section {
     /// The scraper: real fetches and a regex.
     Scraper,
 }
-
-/// Timer period while playing.
-const TICK_MS: u32 = 16;
-
-/// The most wall-clock time one tick may account for: after the tab was
-/// hidden the run resumes where it was instead of leaping ahead.
-const MAX_TICK_MS: f64 = 100.0;
 
 impl Reducible for AppState {
     type Action = Action;
@@ -122,20 +115,10 @@ pub fn app(props: &AppProps) -> Html {
 
     // Drive the run while it plays.
     let playing = state.session.borrow().is_playing();
-    {
+    use_ticker(playing, {
         let dispatch = dispatch.clone();
-        use_effect_with(playing, move |&playing| {
-            let interval = playing.then(|| {
-                let last = Rc::new(Cell::new(dom::now_ms()));
-                Interval::new(TICK_MS, move || {
-                    let now = dom::now_ms();
-                    let real_ms = (now - last.replace(now)).clamp(0.0, MAX_TICK_MS);
-                    dispatch.dispatch(Action::Tick(real_ms));
-                })
-            });
-            move || drop(interval)
-        });
-    }
+        Callback::from(move |real_ms| dispatch.dispatch(Action::Tick(real_ms)))
+    });
 
     // Keyboard shortcuts and links opened while the page is open.
     {

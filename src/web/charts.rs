@@ -4,11 +4,12 @@
 //! (`Series::chart_data`), so they cost the same on a run of any length.
 //!
 //! Each is a `<figure class="chart">` holding a responsive `<svg>` (viewBox,
-//! width 100%) and an HTML legend. Colours are CSS variables with fallbacks
-//! (`--chart-queue`, `--chart-capacity`, `--chart-produced`,
-//! `--chart-consumed`, `--chart-wait`, then the page's `--brand`, `--bad`,
-//! `--focus`, `--warn`, `--border`, `--muted`); text and axes use
-//! `currentColor`, so both themes read well.
+//! width 100%) and an HTML legend. The look lives in `static/style.css`:
+//! a series is a class (`queue`, `capacity`, `produced`, `consumed`,
+//! `wait`) that sets its colour from `--chart-queue` … `--chart-wait`, then
+//! the page's `--brand`, `--bad`, `--focus`, `--warn`; a `line` strokes it,
+//! an `area` or a `bar` fills it; grid lines and notes use `--border` and
+//! `--muted`; text and axes use `currentColor`, so both themes read well.
 
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -30,13 +31,11 @@ pub(super) const RIGHT: f64 = 12.0;
 pub(super) const TOP: f64 = 22.0;
 pub(super) const BOTTOM: f64 = 38.0;
 
-pub(super) const QUEUE: &str = "var(--chart-queue, var(--brand, #2f6f4f))";
-pub(super) const CAPACITY: &str = "var(--chart-capacity, var(--bad, #b3261e))";
-pub(super) const PRODUCED: &str = "var(--chart-produced, var(--focus, #1a5fb4))";
-pub(super) const CONSUMED: &str = "var(--chart-consumed, var(--warn, #8a5a00))";
-const WAIT: &str = "var(--chart-wait, var(--brand, #2f6f4f))";
-const GRID: &str = "var(--border, #d9d6cc)";
-pub(super) const MUTED: &str = "var(--muted, currentColor)";
+/// The series' classes (their colours are in the stylesheet).
+pub(super) const QUEUE: &str = "queue";
+pub(super) const CAPACITY: &str = "capacity";
+pub(super) const PRODUCED: &str = "produced";
+pub(super) const CONSUMED: &str = "consumed";
 
 /// The props of every chart: the data to draw and the language.
 #[derive(Properties, PartialEq, Clone)]
@@ -90,7 +89,7 @@ impl Frame {
             let y = self.py(v);
             html! {
                 <g>
-                    <line x1={f(x0)} x2={f(x1)} y1={f(y)} y2={f(y)} style={format!("stroke:{GRID}")} />
+                    <line class="grid" x1={f(x0)} x2={f(x1)} y1={f(y)} y2={f(y)} />
                     <text x={f(x0 - 5.0)} y={f(y)} dy="0.32em" text-anchor="end">{ self.y.label(v) }</text>
                 </g>
             }
@@ -110,8 +109,8 @@ impl Frame {
                 { for x_ticks }
                 <line x1={f(x0)} x2={f(x1)} y1={f(y0)} y2={f(y0)} stroke="currentColor" />
                 <line x1={f(x0)} x2={f(x0)} y1={f(y0)} y2={f(y1)} stroke="currentColor" />
-                <text x={f((x0 + x1) / 2.0)} y={f(H - 4.0)} text-anchor="middle" style={format!("fill:{MUTED}")}>{ x_title.to_string() }</text>
-                <text x="2" y="11" style={format!("fill:{MUTED}")}>{ y_title.to_string() }</text>
+                <text class="note" x={f((x0 + x1) / 2.0)} y={f(H - 4.0)} text-anchor="middle">{ x_title.to_string() }</text>
+                <text class="note" x="2" y="11">{ y_title.to_string() }</text>
             </g>
         }
     }
@@ -139,30 +138,30 @@ pub(super) fn figure(
 ) -> Html {
     let has_legend = !legend.is_empty();
     let items = legend.into_iter().map(|(swatch, label)| {
-        let line = match swatch {
-            Swatch::Solid(color) => Some(format!("border-top:3px solid {color}")),
-            Swatch::Dashed(color) => Some(format!("border-top:2px dashed {color}")),
+        let class = match swatch {
+            Swatch::Solid(series) => Some(format!("swatch {series}")),
+            Swatch::Dashed(series) => Some(format!("swatch dashed {series}")),
             Swatch::Text => None,
         };
         html! {
-            <li style="display:inline-flex;align-items:center;gap:6px">
-                if let Some(line) = line {
-                    <span aria-hidden="true" style={format!("display:inline-block;width:18px;{line}")}></span>
+            <li>
+                if let Some(class) = class {
+                    <span aria-hidden="true" {class}></span>
                 }
                 { label }
             </li>
         }
     });
     html! {
-        <figure class="chart" style="margin:0;min-width:0">
+        <figure class="chart">
             <figcaption class="chart-title">{ title.to_string() }</figcaption>
             <svg viewBox={format!("0 0 {} {}", Fixed::<0>(W), Fixed::<0>(H))} width="100%" role="img" aria-label={summary.clone()}
-                font-size="12" fill="currentColor" style="display:block;height:auto;max-width:100%;overflow:visible">
+                font-size="12" fill="currentColor">
                 <title>{ summary }</title>
                 { body }
             </svg>
             if has_legend {
-                <ul class="chart-legend" style="list-style:none;display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 0;padding:0;font-size:0.85em">
+                <ul class="chart-legend">
                     { for items }
                 </ul>
             }
@@ -199,7 +198,7 @@ fn queue_chart(props: &ChartProps) -> Html {
         let y = f(frame.py(capacity as f64));
         html! {
             <line x1={f(LEFT)} x2={f(W - RIGHT)} y1={y.clone()} y2={y}
-                style={format!("stroke:{CAPACITY}")} stroke-width="1.5" stroke-dasharray="5 4" />
+                class="line capacity" stroke-width="1.5" stroke-dasharray="5 4" />
         }
     });
     let seconds = frame.x.label(secs(data.end));
@@ -211,8 +210,8 @@ fn queue_chart(props: &ChartProps) -> Html {
     let body = html! {
         <>
             { frame.axes(C::TimeAxis.get(lang), C::QueueAxis.get(lang)) }
-            <polygon points={area} style={format!("fill:{QUEUE}")} fill-opacity="0.15" stroke="none" />
-            <polyline points={line} fill="none" style={format!("stroke:{QUEUE}")} stroke-width="2" stroke-linejoin="round" />
+            <polygon class="area queue" points={area} fill-opacity="0.15" />
+            <polyline class="line queue" points={line} stroke-width="2" stroke-linejoin="round" />
             { for capacity_line }
         </>
     };
@@ -248,9 +247,9 @@ fn flow_chart(props: &ChartProps) -> Html {
     let body = html! {
         <>
             { frame.axes(C::TimeAxis.get(lang), C::ItemsAxis.get(lang)) }
-            <polyline points={frame.points(&data.produced)} fill="none" style={format!("stroke:{PRODUCED}")}
+            <polyline class="line produced" points={frame.points(&data.produced)}
                 stroke-width="2" stroke-linejoin="round" />
-            <polyline points={frame.points(&data.consumed)} fill="none" style={format!("stroke:{CONSUMED}")}
+            <polyline class="line consumed" points={frame.points(&data.consumed)}
                 stroke-width="2" stroke-linejoin="round" stroke-dasharray="6 3" />
         </>
     };
@@ -281,13 +280,13 @@ fn wait_chart(props: &ChartProps) -> Html {
         let width = (x1 - x0 - 1.0).max(1.0);
         html! {
             <rect x={f(x0 + 0.5)} y={f(y)} width={f(width)} height={f(frame.py(0.0) - y)}
-                style={format!("fill:{WAIT}")} fill-opacity="0.8" />
+                class="bar wait" fill-opacity="0.8" />
         }
     });
     let empty = data.waits.is_empty().then(|| {
         html! {
             <text x={f((LEFT + W - RIGHT) / 2.0)} y={f((TOP + H - BOTTOM) / 2.0)} text-anchor="middle"
-                style={format!("fill:{MUTED}")}>{ C::NoWaits.get(lang) }</text>
+                class="note">{ C::NoWaits.get(lang) }</text>
         }
     });
     let summary = if data.waits.is_empty() {
@@ -311,7 +310,7 @@ fn wait_chart(props: &ChartProps) -> Html {
 #[function_component(Charts)]
 pub fn charts(props: &ChartProps) -> Html {
     html! {
-        <div class="charts" style="display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,260px),1fr));gap:16px">
+        <div class="charts">
             { queue_chart(props) }
             { flow_chart(props) }
             { wait_chart(props) }

@@ -18,6 +18,7 @@ mod scraper;
 mod settings;
 mod stage;
 mod termination;
+mod ticker;
 
 pub use app::{App, AppProps};
 pub use panic::{show_banner, BANNER_ID};

@@ -21,8 +21,7 @@ use crate::series::Axis;
 use crate::theory::TheoryReport;
 
 use super::charts::{
-    f, figure, Frame, Swatch, BOTTOM, CAPACITY, CONSUMED, H, LEFT, MUTED, PRODUCED, QUEUE, RIGHT,
-    TOP, W,
+    f, figure, Frame, Swatch, BOTTOM, CAPACITY, CONSUMED, H, LEFT, PRODUCED, QUEUE, RIGHT, TOP, W,
 };
 use super::dom;
 use super::field::{text_field, TextField};
@@ -85,7 +84,7 @@ fn presets(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
     };
     html! {
         <div class="peak-presets">
-            <div role="group" aria-label={P::Preset.get(lang)} style="display:flex;flex-wrap:wrap;gap:6px">
+            <div role="group" aria-label={P::Preset.get(lang)}>
                 { for Preset::ALL.into_iter().map(button) }
             </div>
             { hint(words::preset_description(state.preset, lang)) }
@@ -138,7 +137,7 @@ fn form(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
                 { field(PeakField::Seed) }
                 <button type="button" id="peak-new-seed" onclick={new_seed}>{ P::NewSeed.get(lang) }</button>
             </div>
-            <div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,200px),1fr));gap:8px 16px">
+            <div class="peak-fields">
                 { field(PeakField::BaseRate) }
                 { field(PeakField::Duration) }
                 { field(PeakField::Workers) }
@@ -210,7 +209,7 @@ fn results(props: &ResultsProps) -> Html {
             </p>
             { for warning }
             { for overload }
-            <div class="peak-sides" style="display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,340px),1fr));gap:16px">
+            <div class="peak-sides">
                 { side(&r.direct) }
                 { side(&r.queued) }
             </div>
@@ -264,7 +263,7 @@ fn side(props: &SideProps) -> Html {
             aria-labelledby={format!("peak-{}-title", props.variant.name())}>
             <h3 id={format!("peak-{}-title", props.variant.name())}>{ words::variant_title(props.variant, lang) }</h3>
             { hint(words::variant_rule(props.variant, capacity, props.overload, lang)) }
-            <dl class="peak-stats" style="display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:4px 12px;margin:0 0 8px">
+            <dl class="peak-stats">
                 { stat("arrivals", P::Arrivals, v.arrivals.to_string()) }
                 { stat("served", P::Served, v.served.to_string()) }
                 { turned_away }
@@ -302,11 +301,10 @@ fn flow_chart(v: &VariantReport, axes: SharedAxes, lang: Lang) -> Html {
         y: axes.rate,
     };
     let s = &v.series;
-    let line = |values: &[f64], color: &'static str, dash: Option<&'static str>| {
+    let line = |values: &[f64], series: &'static str, dash: Option<&'static str>| {
         html! {
-            <polyline points={bucket_points(&frame, s, values)} fill="none"
-                style={format!("stroke:{color}")} stroke-width="1.8" stroke-linejoin="round"
-                stroke-dasharray={dash} />
+            <polyline class={format!("line {series}")} points={bucket_points(&frame, s, values)}
+                stroke-width="1.8" stroke-linejoin="round" stroke-dasharray={dash} />
         }
     };
     let (away, away_label) = match v.variant {
@@ -373,7 +371,7 @@ fn depth_chart(v: &VariantReport, axes: SharedAxes, capacity: usize, lang: Lang)
         let y = f(frame.py(capacity as f64));
         html! {
             <line x1={f(LEFT)} x2={f(W - RIGHT)} y1={y.clone()} y2={y}
-                style={format!("stroke:{CAPACITY}")} stroke-width="1.5" stroke-dasharray="5 4" />
+                class="line capacity" stroke-width="1.5" stroke-dasharray="5 4" />
         }
     });
     let body = html! {
@@ -381,10 +379,10 @@ fn depth_chart(v: &VariantReport, axes: SharedAxes, capacity: usize, lang: Lang)
             { frame.axes(P::TimeAxis.get(lang), P::DepthAxis.get(lang)) }
             if no_queue {
                 <text x={f((LEFT + W - RIGHT) / 2.0)} y={f((TOP + H - BOTTOM) / 2.0)} text-anchor="middle"
-                    style={format!("fill:{MUTED}")}>{ P::NoQueue.get(lang) }</text>
+                    class="note">{ P::NoQueue.get(lang) }</text>
             } else {
-                <polygon points={area} style={format!("fill:{CONSUMED}")} fill-opacity="0.2" stroke="none" />
-                <polyline points={line} fill="none" style={format!("stroke:{CONSUMED}")} stroke-width="1.8" />
+                <polygon class="area consumed" points={area} fill-opacity="0.2" />
+                <polyline class="line consumed" points={line} stroke-width="1.8" />
             }
             { for capacity_line }
         </>
@@ -466,7 +464,7 @@ fn theory_panel(r: &PeakReport, lang: Lang) -> Html {
             }
         });
         html! {
-            <div style="overflow-x:auto">
+            <div class="table-scroll">
                 <table class="peak-theory-table">
                     <thead>
                         <tr><th></th>{ head(&r.direct) }{ head(&r.queued) }</tr>

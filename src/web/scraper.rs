@@ -6,10 +6,8 @@
 //! state is [`ScraperState`]; this renders it, dispatches
 //! [`ScraperAction`]s and ticks the clock while a run plays.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use crate::i18n::scraper::{self as words, S};
@@ -17,7 +15,7 @@ use crate::i18n::{Clock, Lang};
 use crate::number::Fixed;
 use crate::playground::app::DEFAULT_SEED;
 use crate::playground::scraper::{
-    FieldProblem, Mode, ScraperAction, ScraperField, ScraperState, MAX_TICK_MS, REPLAY_SPEEDS,
+    FieldProblem, Mode, ScraperAction, ScraperField, ScraperState, REPLAY_SPEEDS,
 };
 use crate::run::Outcome;
 use crate::scraper::browser::BrowserFetcher;
@@ -30,9 +28,8 @@ use crate::trace::nanos_to_ms;
 use super::dom;
 use super::field::{text_field, TextField};
 use super::leaf::{dt, h3, hint, subtitle, summary, td, td_num};
+use super::ticker::use_ticker;
 
-/// Timer period while a run plays.
-const TICK_MS: u32 = 16;
 /// Log lines shown (the newest).
 const LOG_LINES: usize = 200;
 
@@ -62,20 +59,10 @@ pub fn scraper_lab(props: &ScraperLabProps) -> Html {
     let lang = props.lang;
     let state = use_reducer(|| ScraperState::new(Rc::new(BrowserFetcher), DEFAULT_SEED));
     let dispatch = state.dispatcher();
-    {
+    use_ticker(state.playing, {
         let dispatch = dispatch.clone();
-        use_effect_with(state.playing, move |&playing| {
-            let interval = playing.then(|| {
-                let last = Rc::new(Cell::new(dom::now_ms()));
-                Interval::new(TICK_MS, move || {
-                    let now = dom::now_ms();
-                    let real_ms = (now - last.replace(now)).clamp(0.0, MAX_TICK_MS);
-                    dispatch.dispatch(ScraperAction::Tick(real_ms));
-                })
-            });
-            move || drop(interval)
-        });
-    }
+        Callback::from(move |real_ms| dispatch.dispatch(ScraperAction::Tick(real_ms)))
+    });
     let results = state.run.as_ref().map(|run| {
         let run = run.borrow();
         let gantt = run.gantt();
