@@ -50,6 +50,7 @@ pub enum Action {
     /// The "new random seed" button, with the seed it drew.
     NewSeed(u64),
     SetLang(Lang),
+    ShowSection(Section),
     /// An edit in the termination lab's panel.
     EditLab(super::lab::LabEdit),
     /// A link's fragment was opened.
@@ -83,10 +84,23 @@ pub fn key_action(key: &str, target: KeyTarget, modifier: bool) -> Option<Action
     }
 }
 
+/// The page's parts; one is shown at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// The seed's producer–consumer cases and the termination lab.
+    Playground,
+    /// Peak shaving with a message queue.
+    PeakShaving,
+    /// The scraper: real fetches and a regex.
+    Scraper,
+}
+
 /// The page's state.
 #[derive(Clone)]
 pub struct AppState {
     pub lang: Lang,
+    /// The part of the page shown.
+    pub section: Section,
     pub form: Form,
     /// The form's problems; while there are any, the run does not start.
     pub errors: Vec<FieldError>,
@@ -107,6 +121,7 @@ impl AppState {
         let config = Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED);
         let mut state = AppState {
             lang,
+            section: Section::Playground,
             form: Form::from_config(&config),
             errors: Vec::new(),
             lab: LabForm::new(&config),
@@ -187,6 +202,12 @@ impl AppState {
                     return false;
                 }
                 self.lang = lang;
+            }
+            Action::ShowSection(section) => {
+                if self.section == section {
+                    return false;
+                }
+                self.section = section;
             }
             Action::DismissNotice => {
                 if self.notice.take().is_none() {
@@ -430,6 +451,20 @@ mod tests {
         let mut state = state;
         assert!(state.apply(Action::DismissNotice));
         assert!(state.notice.is_none());
+    }
+
+    #[test]
+    fn the_page_opens_on_the_playground_and_shows_one_part_at_a_time() {
+        let mut state = AppState::new(Lang::En, "");
+        assert_eq!(state.section, Section::Playground);
+        let version = state.version;
+        assert!(state.apply(Action::ShowSection(Section::Scraper)));
+        assert_eq!(state.section, Section::Scraper);
+        assert!(state.version > version);
+        assert!(
+            !state.apply(Action::ShowSection(Section::Scraper)),
+            "already shown"
+        );
     }
 
     #[test]

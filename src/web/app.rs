@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::i18n::ui::T;
 use crate::i18n::Lang;
-use crate::playground::app::{key_action, Action, AppState, KeyTarget};
+use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
 use crate::playground::session::Session;
 
 use super::controls::{controls, ControlsProps};
@@ -27,17 +27,6 @@ use super::settings::{
 use super::stage::{counters, stage_view, LiveProps};
 use super::termination::TerminationLab;
 use super::ticker::use_ticker;
-
-/// The page's parts; one is shown at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Section {
-    /// The seed's producer–consumer cases and the termination lab.
-    Playground,
-    /// Peak shaving with a message queue.
-    PeakShaving,
-    /// The scraper: real fetches and a regex.
-    Scraper,
-}
 
 impl Reducible for AppState {
     type Action = Action;
@@ -108,10 +97,10 @@ pub fn app(props: &AppProps) -> Html {
     let dispatch = state.dispatcher();
     let lang = state.lang;
     panic::set_lang(lang);
-    let section = use_state(|| Section::Playground);
+    let section = state.section;
     // The keyboard shortcuts drive the playground only while it is shown.
     let shown = use_mut_ref(|| Section::Playground);
-    *shown.borrow_mut() = *section;
+    *shown.borrow_mut() = section;
 
     // Drive the run while it plays.
     let playing = state.session.borrow().is_playing();
@@ -174,7 +163,7 @@ pub fn app(props: &AppProps) -> Html {
     let scenario = state.form.scenario;
     let config = state.session.borrow().config().clone();
 
-    let shown_part = match *section {
+    let shown_part = match section {
         Section::Playground => html! {
             <>
                 <div class="layout">
@@ -207,8 +196,8 @@ pub fn app(props: &AppProps) -> Html {
         Section::Scraper => html! { <ScraperLab {lang} /> },
     };
     let onselect = {
-        let section = section.clone();
-        Callback::from(move |target| section.set(target))
+        let dispatch = dispatch.clone();
+        Callback::from(move |target| dispatch.dispatch(Action::ShowSection(target)))
     };
 
     html! {
@@ -220,7 +209,7 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
                 { lang_switch(&LangSwitchProps { lang, dispatch: dispatch.clone() }) }
             </header>
-            { section_tabs(&SectionTabsProps { current: *section, lang, onselect }) }
+            { section_tabs(&SectionTabsProps { current: section, lang, onselect }) }
             { for notice }
             { shown_part }
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
