@@ -54,6 +54,11 @@ pub fn td(text: impl Into<AttrValue>) -> Html {
     leaf("td", None, text.into())
 }
 
+/// `<th scope="col">`: a column's heading.
+pub fn th_col(text: impl Into<AttrValue>) -> Html {
+    html! { <th scope="col">{ text.into() }</th> }
+}
+
 /// `<td class="num">`: a right-aligned number.
 pub fn td_num(text: impl Into<AttrValue>) -> Html {
     leaf("td", Some("num"), text.into())

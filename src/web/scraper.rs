@@ -25,9 +25,10 @@ use crate::scraper::{ScraperRun, Shape, UrlRow, SEED_PATTERN};
 use crate::series::Axis;
 use crate::trace::nanos_to_ms;
 
+use super::charts::f;
 use super::dom;
 use super::field::{text_field, TextField};
-use super::leaf::{dt, h3, hint, subtitle, summary, td, td_num};
+use super::leaf::{dt, h3, hint, subtitle, summary, td, td_num, th_col};
 use super::ticker::use_ticker;
 
 /// Log lines shown (the newest).
@@ -410,22 +411,23 @@ fn table(run: &ScraperRun, lang: Lang) -> Html {
             </tr>
         }
     });
+    let headings = [
+        "#",
+        S::Url.get(lang),
+        S::State.get(lang),
+        S::Worker.get(lang),
+        S::Status.get(lang),
+        S::Bytes.get(lang),
+        S::Latency.get(lang),
+        S::Matches.get(lang),
+        S::Details.get(lang),
+    ];
     html! {
         <div class="scraper-pages">
             { h3(S::Pages.get(lang)) }
             <div class="table-scroll">
                 <table class="scraper-table" id="scraper-table">
-                    <thead><tr>
-                        <th scope="col">{ "#" }</th>
-                        <th scope="col">{ S::Url.get(lang) }</th>
-                        <th scope="col">{ S::State.get(lang) }</th>
-                        <th scope="col">{ S::Worker.get(lang) }</th>
-                        <th scope="col">{ S::Status.get(lang) }</th>
-                        <th scope="col">{ S::Bytes.get(lang) }</th>
-                        <th scope="col">{ S::Latency.get(lang) }</th>
-                        <th scope="col">{ S::Matches.get(lang) }</th>
-                        <th scope="col">{ S::Details.get(lang) }</th>
-                    </tr></thead>
+                    <thead><tr>{ for headings.into_iter().map(th_col) }</tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>
             </div>
@@ -478,18 +480,19 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
             };
             let tip = format!(
                 "{what} · {url} · {} ms",
-                Fixed::<0>(nanos_to_ms(phase.end - phase.start)));
+                Fixed::<0>(nanos_to_ms(phase.end - phase.start))
+            );
             html! {
                 <rect class={classes!("bar", kind, phase.open.then_some("open"))}
-                    x={Fixed::<1>(x).to_string()} y={Fixed::<1>(y + 3.0).to_string()}
-                    width={Fixed::<1>(width).to_string()} height={Fixed::<1>(LANE - 6.0).to_string()} rx="2">
+                    x={f(x)} y={f(y + 3.0)}
+                    width={f(width)} height={f(LANE - 6.0)} rx="2">
                     <title>{ tip }</title>
                 </rect>
             }
         });
         html! {
             <g>
-                <text x={Fixed::<1>(LABEL - 6.0).to_string()} y={Fixed::<1>(y + LANE / 2.0).to_string()}
+                <text x={f(LABEL - 6.0)} y={f(y + LANE / 2.0)}
                     dy="0.32em" text-anchor="end">{ name }</text>
                 { for phases }
             </g>
@@ -500,8 +503,8 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
         let x = LABEL + v / axis.max * (W - LABEL - 8.0);
         html! {
             <g>
-                <line x1={Fixed::<1>(x).to_string()} x2={Fixed::<1>(x).to_string()} y1={Fixed::<1>(TOP).to_string()} y2={Fixed::<1>(y0 + 4.0).to_string()} class="grid" />
-                <text x={Fixed::<1>(x).to_string()} y={Fixed::<1>(y0 + 16.0).to_string()} text-anchor="middle">{ axis.label(v) }</text>
+                <line x1={f(x)} x2={f(x)} y1={f(TOP)} y2={f(y0 + 4.0)} class="grid" />
+                <text x={f(x)} y={f(y0 + 16.0)} text-anchor="middle">{ axis.label(v) }</text>
             </g>
         }
     });
@@ -519,7 +522,7 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
                     aria-label={S::Timeline.get(lang)}>
                     { for ticks }
                     { for bars }
-                    <text x={Fixed::<1>((LABEL + W) / 2.0).to_string()} y={Fixed::<1>(h - 2.0).to_string()} text-anchor="middle" class="axis-title">{ "s" }</text>
+                    <text x={f((LABEL + W) / 2.0)} y={f(h - 2.0)} text-anchor="middle" class="axis-title">{ "s" }</text>
                 </svg>
             </div>
             <ul class="legend">

@@ -20,7 +20,7 @@ use crate::termination::{KillWhen, Strategy};
 use crate::trace::{ActorId, Role};
 
 use super::app::{Dispatch, Live};
-use super::leaf::{dd, dt, h3, h4, hint, legend, muted, td};
+use super::leaf::{dd, dt, h3, h4, hint, legend, muted, td, th_col};
 use super::stage::hue;
 
 /// The blocked-on badge of an actor that waits: what it waits on and its
@@ -336,7 +336,7 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
             <h3 id="comparison-title">{ L::Compare.get(lang) }</h3>
             <div class="table-scroll">
                 <table id="comparison" aria-labelledby="comparison-title">
-                    <thead><tr>{ for headings.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+                    <thead><tr>{ for headings.into_iter().map(th_col) }</tr></thead>
                     <tbody>
                         { for rows.iter().map(|r| html! {
                             <tr class={classes!((r.strategy == current).then_some("current"))}
