@@ -217,7 +217,6 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct SectionTabsProps {
     current: Section,
     lang: Lang,
@@ -245,7 +244,6 @@ fn section_tabs(props: &SectionTabsProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct LangSwitchProps {
     lang: Lang,
     dispatch: Dispatch,

@@ -17,7 +17,6 @@ const SPEEDS: [f64; 12] = [
     0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
 ];
 
-#[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub live: Live,
     /// Whether the settings are valid.

@@ -160,7 +160,6 @@ fn form(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct ResultsProps {
     report: Rc<PeakReport>,
     overload: bool,
@@ -232,7 +231,6 @@ struct SharedAxes {
     rate: Axis,
 }
 
-#[derive(Properties, PartialEq)]
 struct SideProps {
     report: Rc<PeakReport>,
     variant: Variant,

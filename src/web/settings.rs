@@ -16,7 +16,6 @@ use super::dom;
 use super::field::{text_field, TextField};
 use super::leaf::{h3, hint, legend};
 
-#[derive(Properties, PartialEq)]
 pub struct PickerProps {
     pub scenario: ScenarioKind,
     pub lang: Lang,
@@ -76,7 +75,6 @@ fn capitalized(text: &str) -> String {
     text
 }
 
-#[derive(Properties, PartialEq)]
 pub struct FormProps {
     pub form: Form,
     pub errors: Vec<FieldError>,
@@ -223,7 +221,6 @@ pub fn settings_form(props: &FormProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct ShareProps {
     /// The current run's fragment (`None` while the settings are invalid).
     pub fragment: Option<String>,

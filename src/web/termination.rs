@@ -360,7 +360,6 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct WaitingProps {
     live: Live,
     lang: Lang,
