@@ -310,7 +310,7 @@ pub fn exact_decimal(count: u64, power: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{exact_decimal, fixed, parse_f64, without_exponent, Fixed};
+    use super::{parse_f64, without_exponent};
 
     /// Every string here is parsed by `parse_f64` exactly as by `str::parse`.
     const CASES: &[&str] = &[
@@ -333,104 +333,6 @@ mod tests {
                     "{case:?}: {a} vs {b}"
                 ),
                 (a, b) => assert_eq!(a.is_some(), b.is_some(), "{case:?}: {a:?} vs {b:?}"),
-            }
-        }
-    }
-
-    /// Values around every kind of edge: ties, subnormals, huge numbers.
-    fn samples() -> Vec<f64> {
-        let mut values = vec![
-            0.0,
-            -0.0,
-            0.25,
-            0.125,
-            0.375,
-            2.5,
-            3.5,
-            -2.5,
-            0.05,
-            0.15,
-            0.35,
-            1.005,
-            1.0e-7,
-            -0.01,
-            9.995,
-            99.95,
-            0.5,
-            1.5,
-            123456.789,
-            1e15,
-            1e16,
-            1e17,
-            9007199254740993.0,
-            1e21,
-            1e22,
-            1e23,
-            1.7e38,
-            3.4e38,
-            1e100,
-            f64::MAX,
-            f64::MIN,
-            f64::MIN_POSITIVE,
-            5e-324,
-            1e-310,
-            f64::EPSILON,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ];
-        // Deterministic pseudo-random doubles of every magnitude and n/8, n/1000 values.
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..4000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let value = f64::from_bits(x);
-            if value.is_finite() {
-                values.push(value);
-            }
-            values.push((x % 100_000) as f64 / 8.0);
-            values.push((x % 10_000_000) as f64 / 1000.0);
-            values.push(-((x % 1_000_000) as f64) / 1e6);
-        }
-        values
-    }
-
-    #[test]
-    fn fixed_prints_what_the_precision_format_prints() {
-        for value in samples() {
-            assert_eq!(Fixed::<0>(value).to_string(), format!("{value:.0}"));
-            assert_eq!(Fixed::<1>(value).to_string(), format!("{value:.1}"));
-            assert_eq!(Fixed::<2>(value).to_string(), format!("{value:.2}"));
-            assert_eq!(Fixed::<3>(value).to_string(), format!("{value:.3}"));
-            assert_eq!(Fixed::<9>(value).to_string(), format!("{value:.9}"));
-        }
-        assert_eq!(Fixed::<19>(0.1).to_string(), format!("{:.19}", 0.1));
-        for decimals in 0..=19 {
-            assert_eq!(fixed(0.1, decimals), format!("{:.decimals$}", 0.1));
-            assert_eq!(
-                fixed(-1234.5678, decimals),
-                format!("{:.decimals$}", -1234.5678)
-            );
-        }
-    }
-
-    #[test]
-    fn exact_decimal_is_the_shortest_float_text() {
-        let mut x: u64 = 12345;
-        for _ in 0..20_000 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            for count in [x % 1_000, x % 1_000_000_000, x % 86_400_000_000_000] {
-                for power in [3, 6, 9] {
-                    let float = count as f64 / 10f64.powi(power as i32);
-                    assert_eq!(
-                        exact_decimal(count, power),
-                        format!("{float}"),
-                        "{count} / 10^{power}"
-                    );
-                }
             }
         }
     }

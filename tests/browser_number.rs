@@ -5,49 +5,14 @@
 //! same numbers as the command line.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "common/floats.rs"]
+mod floats;
+
 use canteen::number::{parse_f64, Shortest};
+use floats::samples;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Doubles of every magnitude (xorshift over the bit patterns) plus the
-/// numbers people type.
-fn samples() -> Vec<f64> {
-    let mut values = vec![
-        0.0,
-        -0.0,
-        0.1,
-        0.25,
-        2.5,
-        1.0,
-        100.0,
-        1e-7,
-        1.5e-7,
-        1e15,
-        1e16,
-        1e21,
-        1e22,
-        123.456,
-        9007199254740993.0,
-        f64::MAX,
-        f64::MIN,
-        f64::MIN_POSITIVE,
-        5e-324,
-        f64::EPSILON,
-    ];
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    for _ in 0..3000 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let value = f64::from_bits(x);
-        if value.is_finite() {
-            values.push(value);
-        }
-        values.push((x % 1_000_000) as f64 / 1000.0);
-    }
-    values
-}
 
 /// The digits of a float's text, without sign, point and leading zeros.
 fn significant(text: &str) -> String {
