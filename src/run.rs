@@ -49,6 +49,67 @@ impl Outcome {
     }
 }
 
+/// An executor driven to a time, to its end or one event at a time, never
+/// past its time limit, and the outcome reached so far. Every kind of run
+/// (the playground's, the scraper's, each side of peak shaving) drives its
+/// [`Sim`] through one.
+pub struct Driver {
+    sim: Sim,
+    /// Virtual time the run may not pass ([`Nanos::MAX`]: none).
+    limit: Nanos,
+    outcome: Outcome,
+}
+
+impl Driver {
+    pub fn new(sim: Sim, limit: Nanos) -> Driver {
+        Driver {
+            sim,
+            limit,
+            outcome: Outcome::Running,
+        }
+    }
+
+    /// Runs every event up to virtual time `t` (never past the limit).
+    pub fn advance_to(&mut self, t: Nanos) -> Outcome {
+        if self.outcome.is_over() {
+            return self.outcome;
+        }
+        let progress = self.sim.run_until(self.limit.min(t));
+        self.settle(progress)
+    }
+
+    /// Runs until the next event.
+    pub fn step(&mut self) -> Outcome {
+        if self.outcome.is_over() {
+            return self.outcome;
+        }
+        let progress = self.sim.step();
+        if self.sim.now() > self.limit {
+            // The step jumped past the limit: the run ends there instead.
+            // (Its event already happened; the limit is reported as reached.)
+            self.outcome = Outcome::TimeLimit;
+            return self.outcome;
+        }
+        self.settle(progress)
+    }
+
+    fn settle(&mut self, progress: Progress) -> Outcome {
+        self.outcome = match progress {
+            Progress::Paused if self.sim.now() >= self.limit => Outcome::TimeLimit,
+            other => other.into(),
+        };
+        self.outcome
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+}
+
 /// What the run derives from each event, besides handing it on.
 #[derive(Default)]
 struct Recorder {
@@ -106,10 +167,9 @@ pub struct Report {
 pub struct Run {
     config: Config,
     roles: Vec<Role>,
-    sim: Sim,
+    driver: Driver,
     queue: JoinableQueue<Parcel>,
     recorder: Rc<RefCell<Recorder>>,
-    outcome: Outcome,
 }
 
 impl Run {
@@ -128,13 +188,13 @@ impl Run {
         let sim = Sim::new(config.seed, observer);
         let queue = JoinableQueue::new(config.capacity);
         scenario::start(&sim.ctx(), &config, &queue);
+        let limit = config.until.map_or(Nanos::MAX, duration_to_nanos);
         Run {
             roles: config.roles(),
             config,
-            sim,
+            driver: Driver::new(sim, limit),
             queue,
             recorder,
-            outcome: Outcome::Running,
         }
     }
 
@@ -145,39 +205,12 @@ impl Run {
 
     /// Runs every event up to virtual time `t` (never past `until`).
     pub fn advance_to(&mut self, t: Nanos) -> Outcome {
-        if self.outcome.is_over() {
-            return self.outcome;
-        }
-        let limit = self.time_limit().min(t);
-        let progress = self.sim.run_until(limit);
-        self.settle(progress)
+        self.driver.advance_to(t)
     }
 
     /// Runs until the next event (never past `until`).
     pub fn step(&mut self) -> Outcome {
-        if self.outcome.is_over() {
-            return self.outcome;
-        }
-        let progress = self.sim.step();
-        if self.sim.now() > self.time_limit() {
-            // The step jumped past the limit: the run ends there instead.
-            // (Its event already happened; the limit is reported as reached.)
-            self.outcome = Outcome::TimeLimit;
-            return self.outcome;
-        }
-        self.settle(progress)
-    }
-
-    fn time_limit(&self) -> Nanos {
-        self.config.until.map_or(Nanos::MAX, duration_to_nanos)
-    }
-
-    fn settle(&mut self, progress: Progress) -> Outcome {
-        self.outcome = match progress {
-            Progress::Paused if self.sim.now() >= self.time_limit() => Outcome::TimeLimit,
-            other => other.into(),
-        };
-        self.outcome
+        self.driver.step()
     }
 
     pub fn config(&self) -> &Config {
@@ -190,17 +223,17 @@ impl Run {
     }
 
     pub fn outcome(&self) -> Outcome {
-        self.outcome
+        self.driver.outcome()
     }
 
     /// Current virtual time.
     pub fn now(&self) -> Nanos {
-        self.sim.now()
+        self.driver.sim().now()
     }
 
     /// Events so far.
     pub fn event_count(&self) -> u64 {
-        self.sim.event_count()
+        self.driver.sim().event_count()
     }
 
     /// The queue the actors share (items, and the sentinels of the
@@ -232,12 +265,13 @@ impl Run {
 
     /// The actors that will wait forever (empty unless the run is stuck).
     pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
-        if self.outcome != Outcome::Stuck {
+        if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
         let scenario = self.config.scenario;
         let recorder = self.recorder.borrow();
-        self.sim
+        self.driver
+            .sim()
             .live_actors()
             .into_iter()
             .filter_map(|actor| {
@@ -259,11 +293,11 @@ impl Run {
         let in_queue = self.items_in_queue();
         let recorder = self.recorder.borrow();
         let counts = recorder.stats.counts;
-        let end = self.sim.now();
+        let end = self.driver.sim().now();
         Report {
             scenario: self.config.scenario.name().to_string(),
             seed: self.config.seed,
-            outcome: self.outcome,
+            outcome: self.driver.outcome(),
             end_time_ms: nanos_to_ms(end),
             produced: counts.produced,
             consumed: counts.consumed,

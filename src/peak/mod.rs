@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::delay::{Delay, DurationText};
 use crate::number::Shortest;
 use crate::queue::JoinableQueue;
-use crate::run::Outcome;
+use crate::run::{Driver, Outcome};
 use crate::sim::{Ctx, Sim};
 use crate::stats::StatsReport;
 use crate::theory::{Mmc, TheoryReport};
@@ -83,11 +83,10 @@ struct Service {
 
 /// One variant in progress.
 struct Side {
-    sim: Sim,
+    driver: Driver,
     meter: Rc<RefCell<Meter>>,
     /// The broker queue (queued variant only), holding arrival times.
     queue: Option<JoinableQueue<Nanos>>,
-    outcome: Outcome,
 }
 
 /// Both variants of a peak-shaving run, driven side by side.
@@ -103,14 +102,13 @@ impl PeakRun {
     pub fn new(config: PeakConfig) -> PeakRun {
         let span = duration_to_nanos(config.duration);
         let side = |queue| Side {
-            sim: Sim::new(config.seed, Box::new(|_| {})),
+            driver: Driver::new(Sim::new(config.seed, Box::new(|_| {})), Nanos::MAX),
             meter: Rc::new(RefCell::new(Meter::new(config.workers, span))),
             queue,
-            outcome: Outcome::Running,
         };
 
         let direct = side(None);
-        let ctx = direct.sim.ctx();
+        let ctx = direct.driver.sim().ctx();
         let service = Service {
             workers: config.workers,
             limit: u64::from(config.workers)
@@ -132,7 +130,7 @@ impl PeakRun {
 
         let queue = JoinableQueue::new(config.capacity);
         let queued = side(Some(queue.clone()));
-        let ctx = queued.sim.ctx();
+        let ctx = queued.driver.sim().ctx();
         let clients = queued_clients(
             ctx.clone(),
             Arrivals::new(&config),
@@ -171,9 +169,7 @@ impl PeakRun {
     /// Runs both variants through virtual time `t`.
     pub fn advance_to(&mut self, t: Nanos) -> Outcome {
         for side in [&mut self.direct, &mut self.queued] {
-            if !side.outcome.is_over() {
-                side.outcome = side.sim.run_until(t).into();
-            }
+            side.driver.advance_to(t);
         }
         self.outcome()
     }
@@ -186,7 +182,7 @@ impl PeakRun {
     /// Running until both variants are over; then the later one's outcome
     /// if either did not complete.
     pub fn outcome(&self) -> Outcome {
-        match (self.direct.outcome, self.queued.outcome) {
+        match (self.direct.driver.outcome(), self.queued.driver.outcome()) {
             (Outcome::Running, _) | (_, Outcome::Running) => Outcome::Running,
             (Outcome::Completed, other) | (other, _) => other,
         }
@@ -194,7 +190,11 @@ impl PeakRun {
 
     /// The virtual time reached (the later of the two variants).
     pub fn now(&self) -> Nanos {
-        self.direct.sim.now().max(self.queued.sim.now())
+        self.direct
+            .driver
+            .sim()
+            .now()
+            .max(self.queued.driver.sim().now())
     }
 
     /// A variant's measurements so far.
@@ -227,7 +227,7 @@ impl PeakRun {
     pub fn variant_report(&self, variant: Variant) -> VariantReport {
         let side = self.side(variant);
         let meter = side.meter.borrow();
-        let end = side.sim.now();
+        let end = side.driver.sim().now();
         let counts = meter.counts();
         let in_queue = side.queue.as_ref().map_or(0, |q| q.len() as u64);
         let (rejected, dropped) = match variant {
@@ -236,7 +236,7 @@ impl PeakRun {
         };
         VariantReport {
             variant,
-            outcome: side.outcome,
+            outcome: side.driver.outcome(),
             end_time_ms: nanos_to_ms(end),
             arrivals: counts.arrivals,
             served: counts.served,

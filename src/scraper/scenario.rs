@@ -26,9 +26,9 @@ use super::matcher::{Matcher, Matches};
 use crate::delay::Delay;
 use crate::i18n::{self, scraper as text, Lang};
 use crate::queue::{JoinableQueue, TryGetError, TryPutError};
-use crate::run::{Outcome, StuckActor};
+use crate::run::{Driver, Outcome, StuckActor};
 use crate::scenario::{ConfigError, MAX_CAPACITY};
-use crate::sim::{Ctx, Progress, Sim, TaskHandle};
+use crate::sim::{Ctx, Sim, TaskHandle};
 use crate::stats::{Stats, StatsReport};
 use crate::trace::{
     nanos_to_ms, ActorId, Event, EventKind, Fault, FetchFault, ItemId, Nanos, Role, WaitingOn,
@@ -333,11 +333,10 @@ impl Recorder {
 /// A scraper run in progress.
 pub struct ScraperRun {
     roles: Vec<Role>,
-    sim: Sim,
+    driver: Driver,
     queue: JoinableQueue<QueuedPage>,
     shared: Rc<Shared>,
     recorder: Rc<RefCell<Recorder>>,
-    outcome: Outcome,
 }
 
 /// The main program's actor.
@@ -385,11 +384,10 @@ impl ScraperRun {
         );
         ScraperRun {
             roles: shared.config.roles(),
-            sim,
+            driver: Driver::new(sim, Nanos::MAX),
             queue,
             shared,
             recorder,
-            outcome: Outcome::Running,
         }
     }
 
@@ -401,25 +399,12 @@ impl ScraperRun {
 
     /// Runs every event up to virtual time `t`.
     pub fn advance_to(&mut self, t: Nanos) -> Outcome {
-        if self.outcome.is_over() {
-            return self.outcome;
-        }
-        let progress = self.sim.run_until(t);
-        self.settle(progress)
+        self.driver.advance_to(t)
     }
 
     /// Runs until the next event (or until only the outside can move it).
     pub fn step(&mut self) -> Outcome {
-        if self.outcome.is_over() {
-            return self.outcome;
-        }
-        let progress = self.sim.step();
-        self.settle(progress)
-    }
-
-    fn settle(&mut self, progress: Progress) -> Outcome {
-        self.outcome = progress.into();
-        self.outcome
+        self.driver.step()
     }
 
     pub fn config(&self) -> &ScraperConfig {
@@ -432,17 +417,17 @@ impl ScraperRun {
     }
 
     pub fn outcome(&self) -> Outcome {
-        self.outcome
+        self.driver.outcome()
     }
 
     /// Current virtual time.
     pub fn now(&self) -> Nanos {
-        self.sim.now()
+        self.driver.sim().now()
     }
 
     /// Real fetches in flight: while any is, the run waits on the network.
     pub fn fetches_in_flight(&self) -> usize {
-        self.sim.external_in_flight()
+        self.driver.sim().external_in_flight()
     }
 
     /// Pages in the queue now.
@@ -487,10 +472,11 @@ impl ScraperRun {
 
     /// The actors that wait forever (empty unless the run is stuck).
     pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
-        if self.outcome != Outcome::Stuck {
+        if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
-        self.sim
+        self.driver
+            .sim()
             .live_actors()
             .into_iter()
             .filter_map(|actor| {
@@ -524,7 +510,7 @@ impl ScraperRun {
                 }
             }
         }
-        let once = if self.outcome.is_over() {
+        let once = if self.driver.outcome().is_over() {
             outcomes.iter().all(|&n| n == 1)
         } else {
             outcomes.iter().all(|&n| n <= 1)
@@ -565,7 +551,7 @@ impl ScraperRun {
             seed: config.seed,
             shape: config.shape,
             pattern: config.pattern.clone(),
-            outcome: self.outcome,
+            outcome: self.driver.outcome(),
             end_time_ms: nanos_to_ms(end),
             urls: rows.len() as u64,
             fetched: tally.fetched,
