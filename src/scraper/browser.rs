@@ -22,7 +22,7 @@ use super::fetch::{
     FetchFuture, FetchOutcome, Fetcher, Page, Request,
 };
 use super::matcher::{find_all_with, found_from, Compiled, Hit, Matcher, Matches};
-use super::pattern::{translate, Engine, Note, NoteKind, PatternError, Syntax};
+use super::pattern::{translate, Engine, PatternError};
 use crate::sim::Ctx;
 use crate::trace::FetchFault;
 
@@ -259,21 +259,16 @@ pub fn compile(pattern: &str) -> Result<Compiled, PatternError> {
     let regex: RegExp = Reflect::construct(&constructor, &args)
         .map_err(|e| PatternError::Engine(js_message(&e)))?
         .unchecked_into();
-    let mut notes = translation.notes;
-    if translation.prefers_shorter && regex.test("") {
-        notes.push(Note {
-            syntax: Syntax::EmptyMatchPriority,
-            kind: NoteKind::MayDiffer,
-            at: 0,
-        });
-    }
-    Ok(Compiled {
-        matcher: Rc::new(JsMatcher {
-            regex,
-            groups: translation.groups,
-        }),
-        notes,
-    })
+    let empty_match_differs = translation.prefers_shorter && regex.test("");
+    let matcher = Rc::new(JsMatcher {
+        regex,
+        groups: translation.groups,
+    });
+    Ok(Compiled::new(
+        matcher,
+        translation.notes,
+        empty_match_differs,
+    ))
 }
 
 impl Matcher for JsMatcher {

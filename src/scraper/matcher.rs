@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use super::pattern::{Note, PatternError};
+use super::pattern::{Note, NoteKind, PatternError, Syntax};
 
 /// One element of `re.findall`'s list: the whole match (no group), the
 /// group (one group), or a tuple of every group (several). A group that
@@ -129,6 +129,27 @@ pub struct Compiled {
     pub notes: Vec<Note>,
 }
 
+impl Compiled {
+    /// `matcher` with the translation's `notes`, plus a "may differ" note
+    /// when the pattern `prefers_shorter` matches and the engine finds it
+    /// can match the empty string: Python's empty-match rule may then pick
+    /// otherwise.
+    pub fn new(
+        matcher: Rc<dyn Matcher>,
+        mut notes: Vec<Note>,
+        empty_match_differs: bool,
+    ) -> Compiled {
+        if empty_match_differs {
+            notes.push(Note {
+                syntax: Syntax::EmptyMatchPriority,
+                kind: NoteKind::MayDiffer,
+                at: 0,
+            });
+        }
+        Compiled { matcher, notes }
+    }
+}
+
 /// Compiles Python pattern `pattern` for this platform's engine.
 pub fn compile(pattern: &str) -> Result<Compiled, PatternError> {
     #[cfg(not(target_arch = "wasm32"))]
@@ -147,7 +168,7 @@ pub mod native {
     use std::rc::Rc;
 
     use super::{find_all_with, found_from, Compiled, Hit, Matcher, Matches};
-    use crate::scraper::pattern::{translate, Engine, Note, NoteKind, PatternError, Syntax};
+    use crate::scraper::pattern::{translate, Engine, PatternError};
 
     /// A pattern compiled with the `regex` crate.
     pub struct RustMatcher {
@@ -160,21 +181,16 @@ pub mod native {
         let translation = translate(pattern, Engine::Rust)?;
         let regex = regex::Regex::new(&translation.source)
             .map_err(|e| PatternError::Engine(e.to_string()))?;
-        let mut notes = translation.notes;
-        if translation.prefers_shorter && regex.is_match("") {
-            notes.push(Note {
-                syntax: Syntax::EmptyMatchPriority,
-                kind: NoteKind::MayDiffer,
-                at: 0,
-            });
-        }
-        Ok(Compiled {
-            matcher: Rc::new(RustMatcher {
-                regex,
-                groups: translation.groups,
-            }),
-            notes,
-        })
+        let empty_match_differs = translation.prefers_shorter && regex.is_match("");
+        let matcher = Rc::new(RustMatcher {
+            regex,
+            groups: translation.groups,
+        });
+        Ok(Compiled::new(
+            matcher,
+            translation.notes,
+            empty_match_differs,
+        ))
     }
 
     impl Matcher for RustMatcher {
