@@ -2,9 +2,10 @@
 #
 #   make serve   install what is missing, build the web app with trunk, serve it at http://127.0.0.1:8080
 #   make test    install what is missing, then: fmt check, clippy (native and wasm32), cargo test,
-#                wasm-pack browser tests (headless Chromium), end-to-end tests (Playwright)
+#                wasm-pack browser tests (headless Chromium), the size gate, end-to-end tests (Playwright)
 #   make e2e     trunk release build into dist/, then the Playwright tests in tests/e2e/
-#   make size    release build of the web app; print the .wasm size, raw and gzipped
+#   make size    release build of the web app; print the .wasm sizes; fail when the page's is over
+#                250,000 bytes gzipped (or page + worker over 400,000)
 #   make bench   cargo bench
 #   make fmt     cargo fmt
 #   make setup   only install what is missing (scripts/setup.sh)
@@ -66,18 +67,40 @@ serve: setup-web fetch
 dist: setup-web fetch
 	$(TRUNK) build --release --dist $(DIST)
 
+# The size gate, in bytes of `gzip -9` output. 250 KB read as 250 × 1,000 bytes, the stricter.
+PAGE_WASM_BUDGET := 250000
+# With a web worker's wasm beside the page's: both together.
+ALL_WASM_BUDGET := 400000
+
+# Which wasm is the page's: the one trunk builds from index.html's <link data-trunk rel="rust"
+# data-bin="canteen-web">, named dist/canteen-web-<hash>_bg.wasm; dist/index.html must load it.
+# Any other .wasm in dist/ (a worker, built from its own data-bin, so named after another binary)
+# counts toward ALL_WASM_BUDGET with the page's. Fails with one line when over either budget.
 size: dist
-	@shopt -s nullglob; files=($(DIST)/*.wasm); \
-	if [ "$${#files[@]}" -eq 0 ]; then echo "no .wasm in $(DIST)/" >&2; exit 1; fi; \
-	for f in "$${files[@]}"; do \
-		raw=$$(stat -c %s "$$f"); gz=$$(gzip -9 -c "$$f" | wc -c); \
-		awk -v f="$$f" -v raw="$$raw" -v gz="$$gz" 'BEGIN { \
-			printf "%s\n  raw:     %9d bytes  %8.1f KB\n  gzip -9: %9d bytes  %8.1f KB\n", f, raw, raw / 1024, gz, gz / 1024 }'; \
-	done
+	@shopt -s nullglob; pages=($(DIST)/canteen-web-*.wasm); all=($(DIST)/*.wasm); \
+	if [ "$${#pages[@]}" -ne 1 ]; then \
+		echo "size: expected one $(DIST)/canteen-web-*.wasm (the page's), found $${#pages[@]}" >&2; exit 1; fi; \
+	page="$${pages[0]}"; \
+	if ! grep -qF "$$(basename "$$page")" $(DIST)/index.html; then \
+		echo "size: $(DIST)/index.html does not load $$page: which wasm is the page's?" >&2; exit 1; fi; \
+	total=0; page_gz=0; \
+	for f in "$${all[@]}"; do \
+		raw=$$(stat -c %s "$$f"); gz=$$(gzip -9 -c "$$f" | wc -c); total=$$((total + gz)); \
+		if [ "$$f" = "$$page" ]; then page_gz=$$gz; role="the page"; else role="a worker"; fi; \
+		printf '%s (%s)\n  raw:     %9d bytes\n  gzip -9: %9d bytes\n' "$$f" "$$role" "$$raw" "$$gz"; \
+	done; \
+	if [ "$$page_gz" -gt $(PAGE_WASM_BUDGET) ]; then \
+		echo "size: FAIL: the page's wasm is $$page_gz bytes gzipped, over its budget of $(PAGE_WASM_BUDGET) bytes by $$((page_gz - $(PAGE_WASM_BUDGET)))" >&2; exit 1; fi; \
+	if [ "$${#all[@]}" -gt 1 ] && [ "$$total" -gt $(ALL_WASM_BUDGET) ]; then \
+		echo "size: FAIL: the page's and the worker's wasm are $$total bytes gzipped together, over their budget of $(ALL_WASM_BUDGET) bytes by $$((total - $(ALL_WASM_BUDGET)))" >&2; exit 1; fi; \
+	echo "size: ok: the page's wasm is $$page_gz bytes gzipped, $$(( $(PAGE_WASM_BUDGET) - page_gz )) under its budget of $(PAGE_WASM_BUDGET)"; \
+	if [ "$${#all[@]}" -gt 1 ]; then \
+		echo "size: ok: all wasm together is $$total bytes gzipped, $$(( $(ALL_WASM_BUDGET) - total )) under its budget of $(ALL_WASM_BUDGET)"; fi
 
 # ---- tests -----------------------------------------------------------------------------------
 
-test: setup-test fmt-check clippy clippy-wasm test-native test-browser e2e
+# size before e2e: it fails fast, and make builds dist/ once for both.
+test: setup-test fmt-check clippy clippy-wasm test-native test-browser size e2e
 
 fmt: setup-rust
 	cargo fmt --all
