@@ -39,7 +39,9 @@
 //!
 //! # Cancellation
 //! Dropping a pending [`Get`] future loses no item: an item granted to it
-//! passes on to the next getter, or stays queued. Dropping a pending [`Put`]
+//! passes on to the next getter, or stays queued. After a plain shutdown the
+//! next getter is the first one the shutdown woke that has not run yet (in
+//! CPython it re-checks `empty()` and takes the item). Dropping a pending [`Put`]
 //! future inserts nothing: its item is dropped with it, and a slot granted to
 //! it passes on to the next putter.
 //!
@@ -197,7 +199,8 @@ enum Turn {
     /// An item (for a getter) or a free slot (for a putter) is reserved for
     /// it; for a joiner, the unfinished count reached zero.
     Granted,
-    /// Woken by `shutdown`.
+    /// Woken by `shutdown`. A getter may still be granted an item handed
+    /// back before it runs (see `State::closed_getters`).
     Closed,
 }
 
@@ -261,6 +264,10 @@ struct State<T> {
     granted_slots: usize,
     /// Pending joins, woken (granted) together when the count reaches zero.
     joiners: Line,
+    /// Getters woken by a plain `shutdown` that have not run yet. As CPython's
+    /// getters re-check `empty()` when they wake, these still take an item that
+    /// a cancelled granted getter hands back, first come first served.
+    closed_getters: Line,
 }
 
 impl<T> State<T> {
@@ -278,11 +285,15 @@ impl<T> State<T> {
     /// arrival order. Called after every change to the items or the lines.
     fn grant(&mut self) {
         while self.available_items() > 0 {
-            let Some(getter) = self.getters.0.pop_front() else {
+            if let Some(getter) = self.getters.0.pop_front() {
+                getter.wake(Turn::Granted);
+            } else if let Some(getter) = self.closed_getters.0.pop_front() {
+                // Already woken by shutdown: it finds the item when it runs.
+                getter.turn.set(Turn::Granted);
+            } else {
                 break;
-            };
+            }
             self.granted_items += 1;
-            getter.wake(Turn::Granted);
         }
         while !self.shut_down && self.has_free_slot() {
             let Some(putter) = self.putters.0.pop_front() else {
@@ -338,6 +349,7 @@ impl<T> JoinableQueue<T> {
                 granted_items: 0,
                 granted_slots: 0,
                 joiners: Line::default(),
+                closed_getters: Line::default(),
             })),
         }
     }
@@ -401,6 +413,9 @@ impl<T> JoinableQueue<T> {
     /// # Cancellation
     /// Dropping the future before it completes loses no item: one already
     /// granted to it passes on to the next waiting getter, or stays queued.
+    /// After a plain shutdown it passes on to the first getter that the
+    /// shutdown woke and that has not run yet: that one gets the item instead
+    /// of [`ShutDown`].
     pub fn get(&self) -> Get<'_, T> {
         Get {
             queue: self,
@@ -512,7 +527,8 @@ impl<T> JoinableQueue<T> {
     }
 
     fn shut(&self, immediate: bool) -> VecDeque<T> {
-        let mut s = self.state.borrow_mut();
+        let mut state = self.state.borrow_mut();
+        let s = &mut *state;
         s.shut_down = true;
         let removed = if immediate {
             let removed = std::mem::take(&mut s.items);
@@ -526,7 +542,14 @@ impl<T> JoinableQueue<T> {
             VecDeque::new()
         };
         if s.available_items() == 0 {
-            s.getters.close_all();
+            for getter in &s.getters.0 {
+                getter.wake(Turn::Closed);
+            }
+            s.closed_getters.0.append(&mut s.getters.0);
+        }
+        if immediate {
+            // No item is left to hand back to them.
+            s.closed_getters.0.clear();
         }
         s.putters.close_all();
         removed
@@ -685,7 +708,8 @@ impl<T> Future for Get<'_, T> {
                 Poll::Ready(Ok(s.pop().expect("checked non-empty")))
             }
             Some(Turn::Closed) => {
-                this.waiter = None;
+                let waiter = this.waiter.take().expect("turn implies waiter");
+                s.closed_getters.remove(&waiter);
                 Poll::Ready(Err(ShutDown(())))
             }
             None if s.available_items() > 0 => {
@@ -717,7 +741,7 @@ impl<T> Drop for Get<'_, T> {
                     s.grant();
                 }
             }
-            Turn::Closed => {}
+            Turn::Closed => s.closed_getters.remove(&waiter),
         }
     }
 }

@@ -606,6 +606,121 @@ fn shutdown_lets_a_granted_getter_take_its_item() {
 }
 
 #[test]
+fn a_getter_dropped_after_shutdown_hands_its_item_to_one_the_shutdown_woke() {
+    // CPython 3.13, Lib/asyncio/queues.py, `get()` (lines 180-200):
+    //     while self.empty():
+    //         if self._is_shutdown and self.empty():
+    //             raise QueueShutDown
+    //         ...
+    //         try:
+    //             await getter
+    //         except:
+    //             getter.cancel()  # Just in case getter is not done yet.
+    //             ...
+    //             if not self.empty() and not getter.cancelled():
+    //                 self._wakeup_next(self._getters)
+    //             raise
+    //     return self.get_nowait()
+    // `shutdown()` wakes g2; g1 is cancelled before it runs, so the item is
+    // still queued when g2 re-checks `empty()`, and g2 takes it.
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    let mut g3 = q.get();
+    assert!(w1.poll(&mut g1).is_pending());
+    assert!(w2.poll(&mut g2).is_pending());
+    assert!(w3.poll(&mut g3).is_pending());
+    q.try_put('x').unwrap();
+    assert_eq!(wakers.take_log(), vec![w1.id()]);
+    q.shutdown(false);
+    assert_eq!(wakers.take_log(), vec![w2.id(), w3.id()]);
+
+    drop(g1);
+    assert!(wakers.take_log().is_empty(), "g2 was woken once already");
+    assert_eq!(
+        q.try_get(),
+        Err(TryGetError::ShutDown),
+        "the item is g2's; a newcomer after shutdown is told to stop"
+    );
+    assert_eq!(w2.poll(&mut g2), Poll::Ready(Ok('x')));
+    assert_eq!(w3.poll(&mut g3), Poll::Ready(Err(ShutDown(()))));
+    assert!(q.is_empty());
+    assert_eq!(
+        q.unfinished_tasks(),
+        1,
+        "the item still needs its task_done"
+    );
+    assert_eq!((w1.wakes(), w2.wakes(), w3.wakes()), (1, 1, 1));
+}
+
+#[test]
+fn after_shutdown_a_handed_back_item_skips_getters_that_already_stopped() {
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    let mut g3 = q.get();
+    assert!(w1.poll(&mut g1).is_pending());
+    assert!(w2.poll(&mut g2).is_pending());
+    assert!(w3.poll(&mut g3).is_pending());
+    q.try_put('x').unwrap();
+    q.shutdown(false);
+    // g2 runs while the item is still g1's: it stops, as it would in CPython
+    // had g1 taken the item first.
+    assert_eq!(w2.poll(&mut g2), Poll::Ready(Err(ShutDown(()))));
+    drop(g1);
+    assert_eq!(
+        w3.poll(&mut g3),
+        Poll::Ready(Ok('x')),
+        "next woken, not run"
+    );
+
+    // With no woken getter left to run, a handed-back item stays queued
+    // for whoever gets next.
+    let q = JoinableQueue::new(0);
+    let mut lone = q.get();
+    assert!(w1.poll(&mut lone).is_pending());
+    q.try_put('y').unwrap();
+    q.shutdown(false);
+    drop(lone);
+    assert_eq!(q.len(), 1);
+    assert_eq!(now(q.get()), Ok('y'));
+    assert_eq!(q.try_get(), Err(TryGetError::ShutDown));
+}
+
+#[test]
+fn a_putter_dropped_after_shutdown_hands_its_slot_to_nobody() {
+    // CPython 3.13, Lib/asyncio/queues.py: `put()` (lines 133-154) loops
+    // `while self.full(): if self._is_shutdown: raise QueueShutDown`, and a
+    // woken putter that finds room ends in `put_nowait()`, whose first line
+    // is `if self._is_shutdown: raise QueueShutDown`. A cancelled putter's
+    // `_wakeup_next(self._putters)` finds the line empty after `shutdown()`.
+    // So after shutdown no slot helps anyone: p2 fails and nothing goes in.
+    let mut wakers = Wakers::default();
+    let (w1, w2) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(1);
+    q.try_put(0).unwrap();
+    let mut p1 = q.put(1);
+    let mut p2 = q.put(2);
+    assert!(w1.poll(&mut p1).is_pending());
+    assert!(w2.poll(&mut p2).is_pending());
+    assert_eq!(q.try_get(), Ok(0));
+    assert_eq!(wakers.take_log(), vec![w1.id()]);
+    q.shutdown(false);
+    assert_eq!(wakers.take_log(), vec![w2.id()]);
+
+    drop(p1);
+    assert!(wakers.take_log().is_empty());
+    assert_eq!(w2.poll(&mut p2), Poll::Ready(Err(ShutDown(2))));
+    assert!(q.is_empty());
+    assert_eq!(q.try_put(3), Err(TryPutError::ShutDown(3)));
+    assert_eq!(q.unfinished_tasks(), 1);
+}
+
+#[test]
 fn after_shutdown_join_still_needs_a_task_done_per_item() {
     let mut wakers = Wakers::default();
     let joiner = wakers.probe();
