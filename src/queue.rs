@@ -35,7 +35,9 @@
 //! item is granted to it, a putter when a slot is, both on shutdown, and
 //! every pending [`join`] when the unfinished count reaches zero. A join
 //! woken that way completes even if a new item is put before it runs, as
-//! asyncio's `join()` does.
+//! asyncio's `join()` does. Wakers are called once the change that woke them
+//! is complete and the queue's state is released, so a waker may look at the
+//! queue or use it (a logging waker, an executor that polls at once).
 //!
 //! # Cancellation
 //! Dropping a pending [`Get`] future loses no item: an item granted to it
@@ -208,27 +210,31 @@ enum Turn {
 /// its line.
 struct Waiter {
     turn: Cell<Turn>,
-    waker: RefCell<Waker>,
+    /// The waker of its latest poll; taken when it is woken.
+    waker: Cell<Option<Waker>>,
 }
 
 impl Waiter {
     fn new(waker: &Waker) -> Rc<Self> {
         Rc::new(Self {
             turn: Cell::new(Turn::Waiting),
-            waker: RefCell::new(waker.clone()),
+            waker: Cell::new(Some(waker.clone())),
         })
     }
 
     fn set_waker(&self, waker: &Waker) {
-        let mut mine = self.waker.borrow_mut();
-        if !mine.will_wake(waker) {
-            *mine = waker.clone();
-        }
+        let mine = match self.waker.take() {
+            Some(mine) if mine.will_wake(waker) => mine,
+            _ => waker.clone(),
+        };
+        self.waker.set(Some(mine));
     }
 
-    fn wake(&self, turn: Turn) {
+    /// Gives it its turn and adds its waker to `woken`, to be called once
+    /// the queue's state is released.
+    fn wake(&self, turn: Turn, woken: &mut Vec<Waker>) {
         self.turn.set(turn);
-        self.waker.borrow().wake_by_ref();
+        woken.extend(self.waker.take());
     }
 }
 
@@ -243,9 +249,9 @@ impl Line {
         }
     }
 
-    fn close_all(&mut self) {
+    fn close_all(&mut self, woken: &mut Vec<Waker>) {
         for waiter in self.0.drain(..) {
-            waiter.wake(Turn::Closed);
+            waiter.wake(Turn::Closed, woken);
         }
     }
 }
@@ -268,6 +274,9 @@ struct State<T> {
     /// getters re-check `empty()` when they wake, these still take an item that
     /// a cancelled granted getter hands back, first come first served.
     closed_getters: Line,
+    /// Wakers of the waiters woken by the current change, called once the
+    /// state is released (see [`JoinableQueue::change`]); empty in between.
+    woken: Vec<Waker>,
 }
 
 impl<T> State<T> {
@@ -286,7 +295,7 @@ impl<T> State<T> {
     fn grant(&mut self) {
         while self.available_items() > 0 {
             if let Some(getter) = self.getters.0.pop_front() {
-                getter.wake(Turn::Granted);
+                getter.wake(Turn::Granted, &mut self.woken);
             } else if let Some(getter) = self.closed_getters.0.pop_front() {
                 // Already woken by shutdown: it finds the item when it runs.
                 getter.turn.set(Turn::Granted);
@@ -300,7 +309,7 @@ impl<T> State<T> {
                 break;
             };
             self.granted_slots += 1;
-            putter.wake(Turn::Granted);
+            putter.wake(Turn::Granted, &mut self.woken);
         }
     }
 
@@ -322,7 +331,7 @@ impl<T> State<T> {
     fn wake_joiners_if_done(&mut self) {
         if self.unfinished == 0 {
             for joiner in self.joiners.0.drain(..) {
-                joiner.wake(Turn::Granted);
+                joiner.wake(Turn::Granted, &mut self.woken);
             }
         }
     }
@@ -350,6 +359,7 @@ impl<T> JoinableQueue<T> {
                 granted_slots: 0,
                 joiners: Line::default(),
                 closed_getters: Line::default(),
+                woken: Vec::new(),
             })),
         }
     }
@@ -391,15 +401,16 @@ impl<T> JoinableQueue<T> {
     /// assert_eq!(q.len(), 1);
     /// ```
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
-        let mut s = self.state.borrow_mut();
-        if s.shut_down {
-            Err(TryPutError::ShutDown(item))
-        } else if s.has_free_slot() {
-            s.push(item);
-            Ok(())
-        } else {
-            Err(TryPutError::Full(item))
-        }
+        self.change(|s| {
+            if s.shut_down {
+                Err(TryPutError::ShutDown(item))
+            } else if s.has_free_slot() {
+                s.push(item);
+                Ok(())
+            } else {
+                Err(TryPutError::Full(item))
+            }
+        })
     }
 
     /// Takes the oldest item, waiting while the queue is empty.
@@ -438,14 +449,15 @@ impl<T> JoinableQueue<T> {
     /// assert_eq!(q.try_get(), Ok(7));
     /// ```
     pub fn try_get(&self) -> Result<T, TryGetError> {
-        let mut s = self.state.borrow_mut();
-        if s.available_items() > 0 {
-            Ok(s.pop().expect("available_items > 0 implies an item"))
-        } else if s.shut_down {
-            Err(TryGetError::ShutDown)
-        } else {
-            Err(TryGetError::Empty)
-        }
+        self.change(|s| {
+            if s.available_items() > 0 {
+                Ok(s.pop().expect("available_items > 0 implies an item"))
+            } else if s.shut_down {
+                Err(TryGetError::ShutDown)
+            } else {
+                Err(TryGetError::Empty)
+            }
+        })
     }
 
     /// Marks one unfinished task done. When the count reaches zero every
@@ -466,13 +478,14 @@ impl<T> JoinableQueue<T> {
     /// assert_eq!(q.unfinished_tasks(), 0);
     /// ```
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
-        let mut s = self.state.borrow_mut();
-        if s.unfinished == 0 {
-            return Err(TaskDoneError);
-        }
-        s.unfinished -= 1;
-        s.wake_joiners_if_done();
-        Ok(())
+        self.change(|s| {
+            if s.unfinished == 0 {
+                return Err(TaskDoneError);
+            }
+            s.unfinished -= 1;
+            s.wake_joiners_if_done();
+            Ok(())
+        })
     }
 
     /// Waits until every item put has been marked [`task_done`](Self::task_done);
@@ -527,32 +540,51 @@ impl<T> JoinableQueue<T> {
     }
 
     fn shut(&self, immediate: bool) -> VecDeque<T> {
-        let mut state = self.state.borrow_mut();
-        let s = &mut *state;
-        s.shut_down = true;
-        let removed = if immediate {
-            let removed = std::mem::take(&mut s.items);
-            s.granted_items = 0;
-            // As CPython: items already marked done (task_done may run ahead
-            // of get) are not subtracted twice.
-            s.unfinished = s.unfinished.saturating_sub(removed.len());
-            s.wake_joiners_if_done();
-            removed
-        } else {
-            VecDeque::new()
-        };
-        if s.available_items() == 0 {
-            for getter in &s.getters.0 {
-                getter.wake(Turn::Closed);
+        self.change(|s| {
+            s.shut_down = true;
+            let removed = if immediate {
+                let removed = std::mem::take(&mut s.items);
+                s.granted_items = 0;
+                // As CPython: items already marked done (task_done may run ahead
+                // of get) are not subtracted twice.
+                s.unfinished = s.unfinished.saturating_sub(removed.len());
+                s.wake_joiners_if_done();
+                removed
+            } else {
+                VecDeque::new()
+            };
+            if s.available_items() == 0 {
+                for getter in &s.getters.0 {
+                    getter.wake(Turn::Closed, &mut s.woken);
+                }
+                s.closed_getters.0.append(&mut s.getters.0);
             }
-            s.closed_getters.0.append(&mut s.getters.0);
+            if immediate {
+                // No item is left to hand back to them.
+                s.closed_getters.0.clear();
+            }
+            s.putters.close_all(&mut s.woken);
+            removed
+        })
+    }
+
+    /// Runs `change` on the state, then calls the wakers of the waiters it
+    /// woke, once the state is released: a waker may then look at the queue
+    /// or use it (a logging waker, an executor that polls at once).
+    fn change<R>(&self, change: impl FnOnce(&mut State<T>) -> R) -> R {
+        let mut s = self.state.borrow_mut();
+        let out = change(&mut s);
+        if s.woken.is_empty() {
+            return out;
         }
-        if immediate {
-            // No item is left to hand back to them.
-            s.closed_getters.0.clear();
+        let mut woken = std::mem::take(&mut s.woken);
+        drop(s);
+        for waker in woken.drain(..) {
+            waker.wake();
         }
-        s.putters.close_all();
-        removed
+        // Keep the buffer for the next change.
+        self.state.borrow_mut().woken = woken;
+        out
     }
 
     /// The number of queued items (Python's `qsize()`).
@@ -619,44 +651,47 @@ impl<T> Future for Put<'_, T> {
     type Output = Result<(), ShutDown<T>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let mut s = this.queue.state.borrow_mut();
-        let turn = this.waiter.as_ref().map(|w| w.turn.get());
-        match turn {
-            Some(Turn::Waiting) => {
-                let waiter = this.waiter.as_ref().expect("turn implies waiter");
-                waiter.set_waker(cx.waker());
-                return Poll::Pending;
-            }
-            Some(Turn::Granted) => {
-                this.waiter = None;
-                s.granted_slots -= 1;
-                if s.shut_down {
-                    let item = this.item.take().expect("polled after completion");
-                    return Poll::Ready(Err(ShutDown(item)));
-                }
-            }
-            Some(Turn::Closed) => {
-                this.waiter = None;
-                let item = this.item.take().expect("polled after completion");
-                return Poll::Ready(Err(ShutDown(item)));
-            }
-            None => {
-                if s.shut_down {
-                    let item = this.item.take().expect("polled after completion");
-                    return Poll::Ready(Err(ShutDown(item)));
-                }
-                if !s.has_free_slot() {
-                    let waiter = Waiter::new(cx.waker());
-                    s.putters.0.push_back(Rc::clone(&waiter));
-                    this.waiter = Some(waiter);
+        let Put {
+            queue,
+            item,
+            waiter,
+        } = &mut *self;
+        queue.change(|s| {
+            match waiter.as_ref().map(|w| w.turn.get()) {
+                Some(Turn::Waiting) => {
+                    let waiter = waiter.as_ref().expect("turn implies waiter");
+                    waiter.set_waker(cx.waker());
                     return Poll::Pending;
                 }
+                Some(Turn::Granted) => {
+                    *waiter = None;
+                    s.granted_slots -= 1;
+                    if s.shut_down {
+                        let item = item.take().expect("polled after completion");
+                        return Poll::Ready(Err(ShutDown(item)));
+                    }
+                }
+                Some(Turn::Closed) => {
+                    *waiter = None;
+                    let item = item.take().expect("polled after completion");
+                    return Poll::Ready(Err(ShutDown(item)));
+                }
+                None => {
+                    if s.shut_down {
+                        let item = item.take().expect("polled after completion");
+                        return Poll::Ready(Err(ShutDown(item)));
+                    }
+                    if !s.has_free_slot() {
+                        let new = Waiter::new(cx.waker());
+                        s.putters.0.push_back(Rc::clone(&new));
+                        *waiter = Some(new);
+                        return Poll::Pending;
+                    }
+                }
             }
-        }
-        let item = this.item.take().expect("polled after completion");
-        s.push(item);
-        Poll::Ready(Ok(()))
+            s.push(item.take().expect("polled after completion"));
+            Poll::Ready(Ok(()))
+        })
     }
 }
 
@@ -665,15 +700,14 @@ impl<T> Drop for Put<'_, T> {
         let Some(waiter) = self.waiter.take() else {
             return;
         };
-        let mut s = self.queue.state.borrow_mut();
-        match waiter.turn.get() {
+        self.queue.change(|s| match waiter.turn.get() {
             Turn::Waiting => s.putters.remove(&waiter),
             Turn::Granted => {
                 s.granted_slots -= 1;
                 s.grant();
             }
             Turn::Closed => {}
-        }
+        });
     }
 }
 
@@ -689,17 +723,15 @@ impl<T> Future for Get<'_, T> {
     type Output = Result<T, ShutDown>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let mut s = this.queue.state.borrow_mut();
-        let turn = this.waiter.as_ref().map(|w| w.turn.get());
-        match turn {
+        let Get { queue, waiter } = &mut *self;
+        queue.change(|s| match waiter.as_ref().map(|w| w.turn.get()) {
             Some(Turn::Waiting) => {
-                let waiter = this.waiter.as_ref().expect("turn implies waiter");
+                let waiter = waiter.as_ref().expect("turn implies waiter");
                 waiter.set_waker(cx.waker());
                 Poll::Pending
             }
             Some(Turn::Granted) => {
-                this.waiter = None;
+                *waiter = None;
                 // An immediate shutdown may have removed the granted item.
                 if s.items.is_empty() {
                     return Poll::Ready(Err(ShutDown(())));
@@ -708,7 +740,7 @@ impl<T> Future for Get<'_, T> {
                 Poll::Ready(Ok(s.pop().expect("checked non-empty")))
             }
             Some(Turn::Closed) => {
-                let waiter = this.waiter.take().expect("turn implies waiter");
+                let waiter = waiter.take().expect("turn implies waiter");
                 s.closed_getters.remove(&waiter);
                 Poll::Ready(Err(ShutDown(())))
             }
@@ -717,12 +749,12 @@ impl<T> Future for Get<'_, T> {
             }
             None if s.shut_down => Poll::Ready(Err(ShutDown(()))),
             None => {
-                let waiter = Waiter::new(cx.waker());
-                s.getters.0.push_back(Rc::clone(&waiter));
-                this.waiter = Some(waiter);
+                let new = Waiter::new(cx.waker());
+                s.getters.0.push_back(Rc::clone(&new));
+                *waiter = Some(new);
                 Poll::Pending
             }
-        }
+        })
     }
 }
 
@@ -731,8 +763,7 @@ impl<T> Drop for Get<'_, T> {
         let Some(waiter) = self.waiter.take() else {
             return;
         };
-        let mut s = self.queue.state.borrow_mut();
-        match waiter.turn.get() {
+        self.queue.change(|s| match waiter.turn.get() {
             Turn::Waiting => s.getters.remove(&waiter),
             Turn::Granted => {
                 // Pass the item on; after an immediate shutdown there is none.
@@ -742,7 +773,7 @@ impl<T> Drop for Get<'_, T> {
                 }
             }
             Turn::Closed => s.closed_getters.remove(&waiter),
-        }
+        });
     }
 }
 

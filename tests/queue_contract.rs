@@ -3,6 +3,7 @@
 //! counting wakers, so each test also checks *who* was woken, *when* and in
 //! which order — a pending future must be woken exactly when it can progress.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -934,4 +935,225 @@ fn dropping_a_granted_but_unpolled_put_passes_its_slot_on() {
     drop(lone);
     assert_eq!(q.try_put(5), Ok(()));
     assert_eq!(q.try_get(), Ok(5));
+}
+
+// ------------------------------------------- wakers that use the queue
+
+/// What a [`Hooked`] waker does when woken, with its id.
+type Hook = Box<dyn FnMut(usize)>;
+
+thread_local! {
+    static ON_WAKE: RefCell<Option<Hook>> = const { RefCell::new(None) };
+}
+
+/// A waker that runs this thread's [`ON_WAKE`] hook, as a logging waker or
+/// an executor that polls at once would run its own code.
+struct Hooked(usize);
+
+impl Wake for Hooked {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let id = self.0;
+        ON_WAKE.with(|hook| (hook.borrow_mut().as_mut().expect("a hook is set"))(id));
+    }
+}
+
+fn hooked(id: usize) -> Waker {
+    Waker::from(Arc::new(Hooked(id)))
+}
+
+fn poll_with<F: Future + Unpin>(waker: &Waker, future: &mut F) -> Poll<F::Output> {
+    Pin::new(future).poll(&mut Context::from_waker(waker))
+}
+
+/// What a woken waker saw of the queue through every read method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Seen {
+    id: usize,
+    len: usize,
+    empty: bool,
+    full: bool,
+    unfinished: usize,
+    shut: bool,
+    waiting: (usize, usize, usize),
+}
+
+/// Installs a hook that reads `q` each time a [`Hooked`] waker is woken;
+/// returns what it saw, in order.
+fn watch(q: &JoinableQueue<u32>) -> Rc<RefCell<Vec<Seen>>> {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let (q, log) = (q.clone(), Rc::clone(&seen));
+    ON_WAKE.with(|hook| {
+        *hook.borrow_mut() = Some(Box::new(move |id| {
+            assert!(format!("{q:?}").starts_with("JoinableQueue {"));
+            log.borrow_mut().push(Seen {
+                id,
+                len: q.len(),
+                empty: q.is_empty(),
+                full: q.is_full(),
+                unfinished: q.unfinished_tasks(),
+                shut: q.is_shut_down(),
+                waiting: (
+                    q.waiting_getters(),
+                    q.waiting_putters(),
+                    q.waiting_joiners(),
+                ),
+            });
+        }));
+    });
+    seen
+}
+
+/// The state a waker should see: nothing shut down, nobody left waiting.
+fn seen(id: usize, len: usize, full: bool, unfinished: usize) -> Seen {
+    Seen {
+        id,
+        len,
+        empty: len == 0,
+        full,
+        unfinished,
+        shut: false,
+        waiting: (0, 0, 0),
+    }
+}
+
+fn take(seen: &Rc<RefCell<Vec<Seen>>>) -> Vec<Seen> {
+    std::mem::take(&mut *seen.borrow_mut())
+}
+
+#[test]
+fn a_waker_may_read_the_queue_when_a_put_or_a_get_wakes_it() {
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+
+    // put -> getter, through try_put and through a put future.
+    let mut get = q.get();
+    assert!(poll_with(&hooked(1), &mut get).is_pending());
+    q.try_put(10).unwrap();
+    assert_eq!(take(&log), vec![seen(1, 1, true, 1)], "after the put");
+    assert_eq!(poll_with(&hooked(1), &mut get), Poll::Ready(Ok(10)));
+    let mut get = q.get();
+    assert!(poll_with(&hooked(2), &mut get).is_pending());
+    now(q.put(11)).unwrap();
+    assert_eq!(take(&log), vec![seen(2, 1, true, 2)]);
+    assert_eq!(poll_with(&hooked(2), &mut get), Poll::Ready(Ok(11)));
+
+    // get -> putter, through try_get and through a get future.
+    q.try_put(12).unwrap();
+    let mut put = q.put(13);
+    assert!(poll_with(&hooked(3), &mut put).is_pending());
+    assert_eq!(q.try_get(), Ok(12));
+    assert_eq!(take(&log), vec![seen(3, 0, false, 3)], "after the get");
+    assert_eq!(poll_with(&hooked(3), &mut put), Poll::Ready(Ok(())));
+    let mut put = q.put(14);
+    assert!(poll_with(&hooked(4), &mut put).is_pending());
+    assert_eq!(now(q.get()), Ok(13));
+    assert_eq!(take(&log), vec![seen(4, 0, false, 4)]);
+    assert_eq!(poll_with(&hooked(4), &mut put), Poll::Ready(Ok(())));
+}
+
+#[test]
+fn a_waker_may_read_the_queue_when_task_done_or_shutdown_wakes_it() {
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+
+    // task_done -> joiners.
+    q.try_put(1).unwrap();
+    q.try_get().unwrap();
+    let mut join = q.join();
+    assert!(poll_with(&hooked(1), &mut join).is_pending());
+    q.task_done().unwrap();
+    assert_eq!(take(&log), vec![seen(1, 0, false, 0)]);
+    assert_eq!(poll_with(&hooked(1), &mut join), Poll::Ready(()));
+
+    // shutdown -> a getter; then shutdown(immediate) on a full queue -> a
+    // putter and a joiner.
+    let mut get = q.get();
+    assert!(poll_with(&hooked(2), &mut get).is_pending());
+    q.shutdown(false);
+    let shut = |id, len, unfinished| Seen {
+        shut: true,
+        ..seen(id, len, len == 1, unfinished)
+    };
+    assert_eq!(take(&log), vec![shut(2, 0, 0)]);
+    assert_eq!(
+        poll_with(&hooked(2), &mut get),
+        Poll::Ready(Err(ShutDown(())))
+    );
+
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+    q.try_put(1).unwrap();
+    let mut put = q.put(2);
+    let mut join = q.join();
+    assert!(poll_with(&hooked(3), &mut put).is_pending());
+    assert!(poll_with(&hooked(4), &mut join).is_pending());
+    assert_eq!(q.shutdown(true), 1);
+    assert_eq!(take(&log), vec![shut(4, 0, 0), shut(3, 0, 0)]);
+    assert_eq!(
+        poll_with(&hooked(3), &mut put),
+        Poll::Ready(Err(ShutDown(2)))
+    );
+    assert_eq!(poll_with(&hooked(4), &mut join), Poll::Ready(()));
+}
+
+#[test]
+fn a_waker_may_read_the_queue_when_a_dropped_future_hands_on() {
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+
+    // A granted getter dropped: its item passes on to the next getter.
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    assert!(poll_with(&hooked(1), &mut g1).is_pending());
+    assert!(poll_with(&hooked(2), &mut g2).is_pending());
+    q.try_put(7).unwrap();
+    let g2_waits = Seen {
+        waiting: (1, 0, 0),
+        ..seen(1, 1, true, 1)
+    };
+    assert_eq!(take(&log), vec![g2_waits]);
+    drop(g1);
+    assert_eq!(take(&log), vec![seen(2, 1, true, 1)]);
+    assert_eq!(poll_with(&hooked(2), &mut g2), Poll::Ready(Ok(7)));
+
+    // A granted putter dropped: its slot passes on to the next putter.
+    q.try_put(8).unwrap();
+    let mut p1 = q.put(9);
+    let mut p2 = q.put(10);
+    assert!(poll_with(&hooked(3), &mut p1).is_pending());
+    assert!(poll_with(&hooked(4), &mut p2).is_pending());
+    q.try_get().unwrap();
+    let p2_waits = Seen {
+        waiting: (0, 1, 0),
+        ..seen(3, 0, false, 2)
+    };
+    assert_eq!(take(&log), vec![p2_waits]);
+    drop(p1);
+    assert_eq!(take(&log), vec![seen(4, 0, false, 2)]);
+    assert_eq!(poll_with(&hooked(4), &mut p2), Poll::Ready(Ok(())));
+}
+
+#[test]
+fn a_waker_may_poll_the_woken_future_at_once() {
+    // An executor that polls a task as soon as it is woken: the hook polls
+    // the woken getter, which takes its item from inside the waker.
+    let q: &'static JoinableQueue<u32> = Box::leak(Box::new(JoinableQueue::new(0)));
+    let get = Rc::new(RefCell::new(q.get()));
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let (future, log) = (Rc::clone(&get), Rc::clone(&got));
+    ON_WAKE.with(|hook| {
+        *hook.borrow_mut() = Some(Box::new(move |id| {
+            let out = poll_with(&hooked(id), &mut *future.borrow_mut());
+            log.borrow_mut().push(out);
+        }));
+    });
+    assert!(poll_with(&hooked(1), &mut *get.borrow_mut()).is_pending());
+    q.try_put(5).unwrap();
+    assert_eq!(*got.borrow(), vec![Poll::Ready(Ok(5))]);
+    assert!(q.is_empty());
+    assert_eq!(q.unfinished_tasks(), 1);
 }
