@@ -122,7 +122,22 @@ impl<T> fmt::Debug for JoinableQueue<T> {
 }
 
 /// `try_put` failed; the item is handed back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` prints `Full(..)` or `ShutDown(..)`, not the item, so results
+/// can be unwrapped whatever the item's type.
+///
+/// ```
+/// use canteen::queue::{JoinableQueue, TryPutError};
+/// struct Order(u32); // no Debug, no PartialEq
+/// let q = JoinableQueue::new(1);
+/// q.try_put(Order(1)).unwrap();
+/// let err = q.try_put(Order(2)).unwrap_err();
+/// assert!(matches!(err, TryPutError::Full(_)));
+/// assert_eq!(format!("{err:?}"), "Full(..)");
+/// assert_eq!(err.to_string(), "queue is full");
+/// assert_eq!(err.into_inner().0, 2); // the item comes back
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub enum TryPutError<T> {
     /// The queue is full (Python's `queue.Full` / `asyncio.QueueFull`).
     Full(T),
@@ -140,6 +155,14 @@ impl<T> TryPutError<T> {
 }
 
 /// `try_get` failed.
+///
+/// ```
+/// use canteen::queue::{JoinableQueue, TryGetError};
+/// let q = JoinableQueue::<u32>::new(0);
+/// assert_eq!(q.try_get(), Err(TryGetError::Empty));
+/// q.shutdown(false);
+/// assert_eq!(q.try_get(), Err(TryGetError::ShutDown));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryGetError {
     /// Nothing to take (Python's `queue.Empty` / `asyncio.QueueEmpty`).
@@ -150,13 +173,55 @@ pub enum TryGetError {
 
 /// The queue was shut down (Python's `QueueShutDown`). A failed put hands
 /// its item back in the field; a failed get carries `()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// `Debug` prints `ShutDown(..)`, not the item.
+///
+/// ```
+/// # use std::future::Future;
+/// # fn block_on<F: Future>(f: F) -> F::Output {
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     match std::pin::pin!(f).poll(&mut cx) {
+/// #         std::task::Poll::Ready(out) => out,
+/// #         std::task::Poll::Pending => panic!("this example never waits"),
+/// #     }
+/// # }
+/// use canteen::queue::{JoinableQueue, ShutDown};
+/// let q = JoinableQueue::new(0);
+/// q.shutdown(false);
+/// let err = block_on(q.put("hot dog")).unwrap_err();
+/// assert_eq!(format!("{err:?}"), "ShutDown(..)");
+/// assert_eq!(err.into_inner(), "hot dog");
+/// assert_eq!(block_on(q.get()), Err(ShutDown(())));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ShutDown<T = ()>(pub T);
+
+impl<T> ShutDown<T> {
+    /// The item that was not put (`()` for a get).
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
 
 /// `task_done()` was called more times than there were unfinished tasks
 /// (Python's `ValueError`). The count was left unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskDoneError;
+
+impl<T> fmt::Debug for TryPutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryPutError::Full(_) => f.write_str("Full(..)"),
+            TryPutError::ShutDown(_) => f.write_str("ShutDown(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Debug for ShutDown<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ShutDown(..)")
+    }
+}
 
 impl<T> fmt::Display for TryPutError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -188,9 +253,9 @@ impl fmt::Display for TaskDoneError {
     }
 }
 
-impl<T: fmt::Debug> std::error::Error for TryPutError<T> {}
+impl<T> std::error::Error for TryPutError<T> {}
 impl std::error::Error for TryGetError {}
-impl<T: fmt::Debug> std::error::Error for ShutDown<T> {}
+impl<T> std::error::Error for ShutDown<T> {}
 impl std::error::Error for TaskDoneError {}
 
 /// Where a waiting get, put or join stands in its line.
@@ -204,6 +269,11 @@ enum Turn {
     /// Woken by `shutdown`. A getter may still be granted an item handed
     /// back before it runs (see `State::closed_getters`).
     Closed,
+}
+
+/// A future's turn, `None` while it is in no line (not polled yet, or done).
+fn turn_of(waiter: &Option<Rc<Waiter>>) -> Option<Turn> {
+    waiter.as_ref().map(|w| w.turn.get())
 }
 
 /// One pending `get()`, `put()` or `join()`: shared between the future and
@@ -377,6 +447,29 @@ impl<T> JoinableQueue<T> {
     /// Dropping the future before it completes puts nothing (the item is
     /// dropped with it); a slot already granted to it passes on to the next
     /// waiting putter.
+    ///
+    /// ```
+    /// use canteen::sim::{Progress, Sim};
+    /// use canteen::trace::ActorId;
+    /// use canteen::JoinableQueue;
+    /// use std::time::Duration;
+    ///
+    /// let sim = Sim::new(0, Box::new(|_| {}));
+    /// let q = JoinableQueue::new(1);
+    /// let (producer, ctx) = (q.clone(), sim.ctx());
+    /// sim.ctx().spawn(ActorId(1), async move {
+    ///     producer.put("hot dog 1").await.unwrap();
+    ///     producer.put("hot dog 2").await.unwrap(); // the queue is full: waits
+    ///     assert_eq!(ctx.now(), 1_000_000_000, "until the first was got");
+    /// });
+    /// let (consumer, ctx) = (q.clone(), sim.ctx());
+    /// sim.ctx().spawn(ActorId(2), async move {
+    ///     ctx.sleep(Duration::from_secs(1)).await;
+    ///     assert_eq!(consumer.get().await, Ok("hot dog 1"));
+    /// });
+    /// assert_eq!(sim.run(), Progress::Finished);
+    /// assert_eq!(q.try_get(), Ok("hot dog 2"));
+    /// ```
     pub fn put(&self, item: T) -> Put<'_, T> {
         Put {
             queue: self,
@@ -427,6 +520,27 @@ impl<T> JoinableQueue<T> {
     /// After a plain shutdown it passes on to the first getter that the
     /// shutdown woke and that has not run yet: that one gets the item instead
     /// of [`ShutDown`].
+    ///
+    /// ```
+    /// # use std::future::Future;
+    /// # fn block_on<F: Future>(f: F) -> F::Output {
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     match std::pin::pin!(f).poll(&mut cx) {
+    /// #         std::task::Poll::Ready(out) => out,
+    /// #         std::task::Poll::Pending => panic!("this example never waits"),
+    /// #     }
+    /// # }
+    /// use canteen::queue::{JoinableQueue, ShutDown};
+    /// let q = JoinableQueue::new(0);
+    /// block_on(async {
+    ///     q.put('a').await.unwrap();
+    ///     q.put('b').await.unwrap();
+    ///     q.shutdown(false);
+    ///     assert_eq!(q.get().await, Ok('a')); // queued items still come out
+    ///     assert_eq!(q.get().await, Ok('b'));
+    ///     assert_eq!(q.get().await, Err(ShutDown(())));
+    /// });
+    /// ```
     pub fn get(&self) -> Get<'_, T> {
         Get {
             queue: self,
@@ -495,6 +609,34 @@ impl<T> JoinableQueue<T> {
     /// Every pending join is woken when the count reaches zero, and then
     /// completes even if a new item is put before it runs (as in asyncio).
     /// Dropping a pending join just leaves the line.
+    ///
+    /// ```
+    /// use canteen::sim::{Progress, Sim};
+    /// use canteen::trace::ActorId;
+    /// use canteen::JoinableQueue;
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let sim = Sim::new(0, Box::new(|_| {}));
+    /// let q = JoinableQueue::new(0);
+    /// let eaten = Rc::new(Cell::new(0));
+    /// let (consumer, count) = (q.clone(), Rc::clone(&eaten));
+    /// sim.ctx().spawn(ActorId(1), async move {
+    ///     while let Ok(_hot_dog) = consumer.get().await {
+    ///         count.set(count.get() + 1);
+    ///         consumer.task_done().unwrap();
+    ///     }
+    /// });
+    /// let (main, count) = (q.clone(), Rc::clone(&eaten));
+    /// sim.ctx().spawn(ActorId(0), async move {
+    ///     for hot_dog in 1..=3 {
+    ///         main.put(hot_dog).await.unwrap();
+    ///     }
+    ///     main.join().await; // every hot dog got was marked done
+    ///     assert_eq!(count.get(), 3);
+    ///     main.shutdown(false); // the consumer's get() fails: it stops
+    /// });
+    /// assert_eq!(sim.run(), Progress::Finished);
+    /// ```
     pub fn join(&self) -> Join<'_, T> {
         Join {
             queue: self,
@@ -647,6 +789,15 @@ pub struct Put<'a, T> {
 
 impl<T> Unpin for Put<'_, T> {}
 
+impl<T> fmt::Debug for Put<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Put")
+            .field("queue", self.queue)
+            .field("turn", &turn_of(&self.waiter))
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> Future for Put<'_, T> {
     type Output = Result<(), ShutDown<T>>;
 
@@ -657,7 +808,7 @@ impl<T> Future for Put<'_, T> {
             waiter,
         } = &mut *self;
         queue.change(|s| {
-            match waiter.as_ref().map(|w| w.turn.get()) {
+            match turn_of(waiter) {
                 Some(Turn::Waiting) => {
                     let waiter = waiter.as_ref().expect("turn implies waiter");
                     waiter.set_waker(cx.waker());
@@ -719,12 +870,21 @@ pub struct Get<'a, T> {
     waiter: Option<Rc<Waiter>>,
 }
 
+impl<T> fmt::Debug for Get<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Get")
+            .field("queue", self.queue)
+            .field("turn", &turn_of(&self.waiter))
+            .finish()
+    }
+}
+
 impl<T> Future for Get<'_, T> {
     type Output = Result<T, ShutDown>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let Get { queue, waiter } = &mut *self;
-        queue.change(|s| match waiter.as_ref().map(|w| w.turn.get()) {
+        queue.change(|s| match turn_of(waiter) {
             Some(Turn::Waiting) => {
                 let waiter = waiter.as_ref().expect("turn implies waiter");
                 waiter.set_waker(cx.waker());
@@ -785,13 +945,22 @@ pub struct Join<'a, T> {
     waiter: Option<Rc<Waiter>>,
 }
 
+impl<T> fmt::Debug for Join<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Join")
+            .field("queue", self.queue)
+            .field("turn", &turn_of(&self.waiter))
+            .finish()
+    }
+}
+
 impl<T> Future for Join<'_, T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         let mut s = this.queue.state.borrow_mut();
-        match this.waiter.as_ref().map(|w| w.turn.get()) {
+        match turn_of(&this.waiter) {
             Some(Turn::Waiting) => {
                 let waiter = this.waiter.as_ref().expect("turn implies waiter");
                 waiter.set_waker(cx.waker());

@@ -515,6 +515,46 @@ fn clones_are_handles_to_the_same_queue() {
     assert_eq!(q.unfinished_tasks(), 0);
 }
 
+// ------------------------------------------- items without Debug
+
+/// An item with no `Debug`, `Clone` or `PartialEq`: results must still
+/// unwrap, and errors must still hand it back. This test is mostly checked
+/// by the compiler.
+struct Plate(u32);
+
+#[test]
+fn results_unwrap_and_errors_hand_back_items_without_debug() {
+    let q = JoinableQueue::new(1);
+    q.try_put(Plate(1)).unwrap();
+    let full = q.try_put(Plate(2)).unwrap_err();
+    assert_eq!(format!("{full:?}"), "Full(..)");
+    assert_eq!(full.into_inner().0, 2);
+    assert_eq!(q.try_get().unwrap().0, 1);
+    now(q.put(Plate(3))).unwrap();
+    assert_eq!(now(q.get()).unwrap().0, 3);
+
+    let mut put = q.put(Plate(4));
+    let waiting = format!("{put:?}");
+    assert!(
+        waiting.starts_with("Put { queue: JoinableQueue { len: 0,"),
+        "{waiting}"
+    );
+    assert!(waiting.ends_with("turn: None, .. }"), "{waiting}");
+    assert!(format!("{:?}", q.get()).ends_with("turn: None }"));
+    assert!(format!("{:?}", q.join()).contains("unfinished_tasks: 2"));
+    now(&mut put).unwrap();
+
+    q.shutdown(false);
+    let shut = q.try_put(Plate(5)).unwrap_err();
+    assert_eq!(format!("{shut:?}"), "ShutDown(..)");
+    let shut = now(q.put(Plate(6))).unwrap_err();
+    assert_eq!(format!("{shut:?}"), "ShutDown(..)");
+    let error: Box<dyn std::error::Error> = Box::new(shut);
+    assert_eq!(error.to_string(), "queue is shut down");
+    assert_eq!(q.try_get().unwrap().0, 4);
+    assert!(matches!(now(q.get()), Err(ShutDown(()))));
+}
+
 // ---------------------------------------------------- shutdown(false)
 
 #[test]
