@@ -29,6 +29,13 @@
 //! the order they came: a grant reserves *an* item, and whoever takes one
 //! takes the oldest.
 //!
+//! The price is the *reservation rule*: between a grant and the woken
+//! future's next poll, [`try_get`] fails with [`TryGetError::Empty`] although
+//! [`is_empty`] is false (every queued item is reserved), and [`try_put`]
+//! fails with [`TryPutError::Full`] although [`is_full`] is false (every free
+//! slot is reserved). Python's `get_nowait()` raises `QueueEmpty` only when
+//! `empty()`, and `put_nowait()` raises `QueueFull` only when `full()`.
+//!
 //! # Wake-ups
 //! Nothing is polled in a loop. A pending future is woken once, through the
 //! waker of its latest poll, exactly when it can finish: a getter when an
@@ -72,6 +79,7 @@
 //! [`task_done`]: JoinableQueue::task_done
 //! [`get`]: JoinableQueue::get
 //! [`try_get`]: JoinableQueue::try_get
+//! [`try_put`]: JoinableQueue::try_put
 //! [`join`]: JoinableQueue::join
 //! [`JoinableQueue::new(0)`]: JoinableQueue::new
 //! [`q.put(x).await`]: JoinableQueue::put
@@ -486,6 +494,11 @@ impl<T> JoinableQueue<T> {
     /// after [`shutdown`](Self::shutdown); either way the item is handed back
     /// and nothing is added.
     ///
+    /// Unlike `put_nowait()`, which raises `QueueFull` only when the queue is
+    /// `full()`, it also fails with `Full` while [`is_full`](Self::is_full)
+    /// is false, if every free slot is reserved for a putter that was woken
+    /// and has not run yet (see [Fairness](crate::queue#fairness)).
+    ///
     /// ```
     /// use canteen::queue::{JoinableQueue, TryPutError};
     /// let q = JoinableQueue::new(1);
@@ -554,6 +567,11 @@ impl<T> JoinableQueue<T> {
     /// # Errors
     /// [`TryGetError::Empty`] if no item is free for it;
     /// [`TryGetError::ShutDown`] once the queue is shut down and has none.
+    ///
+    /// Unlike `get_nowait()`, which raises `QueueEmpty` only when the queue is
+    /// `empty()`, it also fails while [`is_empty`](Self::is_empty) is false,
+    /// if every queued item is reserved for a getter that was woken and has
+    /// not run yet (see [Fairness](crate::queue#fairness)).
     ///
     /// ```
     /// use canteen::queue::{JoinableQueue, TryGetError};
@@ -734,12 +752,21 @@ impl<T> JoinableQueue<T> {
         self.state.borrow().items.len()
     }
 
-    /// Whether no item is queued (Python's `empty()`).
+    /// Whether no item is queued (Python's `empty()`: whether `qsize()` is 0).
+    ///
+    /// Items reserved for woken getters are queued: it can be false while
+    /// [`try_get`](Self::try_get) fails with [`TryGetError::Empty`] (see
+    /// [Fairness](crate::queue#fairness)).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Whether the queue holds `maxsize` items; never for an unbounded queue.
+    /// Whether the queue holds `maxsize` items (Python's `full()`: whether it
+    /// reached `maxsize`); never for an unbounded queue.
+    ///
+    /// Slots reserved for woken putters are free: it can be false while
+    /// [`try_put`](Self::try_put) fails with [`TryPutError::Full`] (see
+    /// [Fairness](crate::queue#fairness)).
     pub fn is_full(&self) -> bool {
         let s = self.state.borrow();
         s.maxsize > 0 && s.items.len() >= s.maxsize

@@ -238,6 +238,38 @@ fn a_late_getter_cannot_barge_ahead_of_a_woken_one() {
 }
 
 #[test]
+fn the_reservation_rule_try_get_fails_while_not_empty_and_try_put_while_not_full() {
+    // Stricter than the contract table's `get_nowait()` ("raises QueueEmpty
+    // when empty") and `put_nowait()` ("raises QueueFull when full"): an
+    // item or slot granted to a woken future is not there for a newcomer.
+    let mut wakers = Wakers::default();
+    let (getter, putter) = (wakers.probe(), wakers.probe());
+
+    let q = JoinableQueue::new(1);
+    let mut get = q.get();
+    assert!(getter.poll(&mut get).is_pending());
+    q.try_put('x').unwrap();
+    assert!(!q.is_empty());
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.try_get(), Err(TryGetError::Empty), "reserved for `get`");
+    assert_eq!(getter.poll(&mut get), Poll::Ready(Ok('x')));
+    assert!(q.is_empty());
+
+    q.try_put('y').unwrap();
+    let mut put = q.put('z');
+    assert!(putter.poll(&mut put).is_pending());
+    assert_eq!(q.try_get(), Ok('y'));
+    assert!(!q.is_full());
+    assert_eq!(
+        q.try_put('w'),
+        Err(TryPutError::Full('w')),
+        "reserved for `put`"
+    );
+    assert_eq!(putter.poll(&mut put), Poll::Ready(Ok(())));
+    assert!(q.is_full());
+}
+
+#[test]
 fn waiting_putters_are_served_first_come_first_served() {
     let mut wakers = Wakers::default();
     let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
