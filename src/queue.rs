@@ -312,7 +312,9 @@ impl Waiter {
     /// the queue's state is released.
     fn wake(&self, turn: Turn, woken: &mut Vec<Waker>) {
         self.turn.set(turn);
-        woken.extend(self.waker.take());
+        if let Some(waker) = self.waker.take() {
+            woken.push(waker);
+        }
     }
 }
 
@@ -327,10 +329,14 @@ impl Line {
         }
     }
 
-    fn close_all(&mut self, woken: &mut Vec<Waker>) {
+    /// Wakes every waiter in line with [`Turn::Closed`] and moves them out.
+    fn close_all(&mut self, woken: &mut Vec<Waker>) -> Line {
+        let mut closed = Line::default();
         for waiter in self.0.drain(..) {
             waiter.wake(Turn::Closed, woken);
+            closed.0.push_back(waiter);
         }
+        closed
     }
 }
 
@@ -348,9 +354,11 @@ struct State<T> {
     granted_slots: usize,
     /// Pending joins, woken (granted) together when the count reaches zero.
     joiners: Line,
-    /// Getters woken by a plain `shutdown` that have not run yet. As CPython's
-    /// getters re-check `empty()` when they wake, these still take an item that
-    /// a cancelled granted getter hands back, first come first served.
+    /// Getters woken by a plain `shutdown`. As CPython's getters re-check
+    /// `empty()` when they wake, those that have not run yet still take an
+    /// item that a cancelled granted getter hands back, first come first
+    /// served. One that ran or was dropped since holds the last reference
+    /// to its waiter here, and is skipped.
     closed_getters: Line,
     /// Wakers of the waiters woken by the current change, called once the
     /// state is released (see [`JoinableQueue::change`]); empty in between.
@@ -370,17 +378,22 @@ impl<T> State<T> {
 
     /// Hands items to waiting getters and free slots to waiting putters, in
     /// arrival order. Called after every change to the items or the lines.
+    #[inline]
     fn grant(&mut self) {
+        // Nobody waits, the common case: nothing to hand out.
+        if !(self.getters.0.is_empty() && self.putters.0.is_empty()) {
+            self.grant_to_waiters();
+        }
+    }
+
+    #[inline(never)]
+    fn grant_to_waiters(&mut self) {
         while self.available_items() > 0 {
-            if let Some(getter) = self.getters.0.pop_front() {
-                getter.wake(Turn::Granted, &mut self.woken);
-            } else if let Some(getter) = self.closed_getters.0.pop_front() {
-                // Already woken by shutdown: it finds the item when it runs.
-                getter.turn.set(Turn::Granted);
-            } else {
+            let Some(getter) = self.getters.0.pop_front() else {
                 break;
-            }
+            };
             self.granted_items += 1;
+            getter.wake(Turn::Granted, &mut self.woken);
         }
         while !self.shut_down && self.has_free_slot() {
             let Some(putter) = self.putters.0.pop_front() else {
@@ -388,6 +401,23 @@ impl<T> State<T> {
             };
             self.granted_slots += 1;
             putter.wake(Turn::Granted, &mut self.woken);
+        }
+    }
+
+    /// After a plain shutdown no getter waits in line, so an item a dropped
+    /// granted getter hands back goes to the first getter the shutdown woke
+    /// that has not run yet: it was woken already and finds the item when it
+    /// runs, as CPython's getters re-check `empty()` when they wake.
+    fn hand_back_to_closed_getter(&mut self) {
+        if self.available_items() == 0 {
+            return;
+        }
+        while let Some(getter) = self.closed_getters.0.pop_front() {
+            if Rc::strong_count(&getter) > 1 {
+                self.granted_items += 1;
+                getter.turn.set(Turn::Granted);
+                return;
+            }
         }
     }
 
@@ -407,7 +437,7 @@ impl<T> State<T> {
     /// join completes even if a new item arrives before it runs (as asyncio's
     /// `join()`, which waits for an event that was set).
     fn wake_joiners_if_done(&mut self) {
-        if self.unfinished == 0 {
+        if self.unfinished == 0 && !self.joiners.0.is_empty() {
             for joiner in self.joiners.0.drain(..) {
                 joiner.wake(Turn::Granted, &mut self.woken);
             }
@@ -713,15 +743,13 @@ impl<T> JoinableQueue<T> {
             } else {
                 VecDeque::new()
             };
-            if s.available_items() == 0 {
-                for getter in &s.getters.0 {
-                    getter.wake(Turn::Closed, &mut s.woken);
-                }
-                s.closed_getters.0.append(&mut s.getters.0);
-            }
-            if immediate {
-                // No item is left to hand back to them.
-                s.closed_getters.0.clear();
+            // Getters wait only while no item is free for them. Only the
+            // first shutdown finds any: once shut down, a getter fails
+            // rather than wait. (After an immediate one no item is left to
+            // hand back to them.)
+            let closed = s.getters.close_all(&mut s.woken);
+            if !closed.0.is_empty() {
+                s.closed_getters = closed;
             }
             s.putters.close_all(&mut s.woken);
             removed
@@ -731,20 +759,34 @@ impl<T> JoinableQueue<T> {
     /// Runs `change` on the state, then calls the wakers of the waiters it
     /// woke, once the state is released: a waker may then look at the queue
     /// or use it (a logging waker, an executor that polls at once).
+    #[inline]
     fn change<R>(&self, change: impl FnOnce(&mut State<T>) -> R) -> R {
         let mut s = self.state.borrow_mut();
         let out = change(&mut s);
-        if s.woken.is_empty() {
-            return out;
-        }
-        let mut woken = std::mem::take(&mut s.woken);
+        let woke = !s.woken.is_empty();
         drop(s);
-        for waker in woken.drain(..) {
+        if woke {
+            self.call_wakers();
+        }
+        out
+    }
+
+    /// Calls the wakers a change collected, in order, each with the state
+    /// released. A waker's own change adds its wakers behind the rest.
+    /// (Out of line, so that the changes that wake nobody stay small.)
+    #[inline(never)]
+    fn call_wakers(&self) {
+        loop {
+            let waker = {
+                let mut s = self.state.borrow_mut();
+                if s.woken.is_empty() {
+                    return;
+                }
+                // Mostly one; a shutdown may wake a few.
+                s.woken.remove(0)
+            };
             waker.wake();
         }
-        // Keep the buffer for the next change.
-        self.state.borrow_mut().woken = woken;
-        out
     }
 
     /// The number of queued items (Python's `qsize()`).
@@ -927,8 +969,7 @@ impl<T> Future for Get<'_, T> {
                 Poll::Ready(Ok(s.pop().expect("checked non-empty")))
             }
             Some(Turn::Closed) => {
-                let waiter = waiter.take().expect("turn implies waiter");
-                s.closed_getters.remove(&waiter);
+                *waiter = None;
                 Poll::Ready(Err(ShutDown(())))
             }
             None if s.available_items() > 0 => {
@@ -957,9 +998,10 @@ impl<T> Drop for Get<'_, T> {
                 if s.granted_items > 0 {
                     s.granted_items -= 1;
                     s.grant();
+                    s.hand_back_to_closed_getter();
                 }
             }
-            Turn::Closed => s.closed_getters.remove(&waiter),
+            Turn::Closed => {}
         });
     }
 }
