@@ -29,17 +29,28 @@
 //! the order they came: a grant reserves *an* item, and whoever takes one
 //! takes the oldest.
 //!
+//! The price is the *reservation rule*: between a grant and the woken
+//! future's next poll, [`try_get`] fails with [`TryGetError::Empty`] although
+//! [`is_empty`] is false (every queued item is reserved), and [`try_put`]
+//! fails with [`TryPutError::Full`] although [`is_full`] is false (every free
+//! slot is reserved). Python's `get_nowait()` raises `QueueEmpty` only when
+//! `empty()`, and `put_nowait()` raises `QueueFull` only when `full()`.
+//!
 //! # Wake-ups
 //! Nothing is polled in a loop. A pending future is woken once, through the
 //! waker of its latest poll, exactly when it can finish: a getter when an
 //! item is granted to it, a putter when a slot is, both on shutdown, and
 //! every pending [`join`] when the unfinished count reaches zero. A join
 //! woken that way completes even if a new item is put before it runs, as
-//! asyncio's `join()` does.
+//! asyncio's `join()` does. Wakers are called once the change that woke them
+//! is complete and the queue's state is released, so a waker may look at the
+//! queue or use it (a logging waker, an executor that polls at once).
 //!
 //! # Cancellation
 //! Dropping a pending [`Get`] future loses no item: an item granted to it
-//! passes on to the next getter, or stays queued. Dropping a pending [`Put`]
+//! passes on to the next getter, or stays queued. After a plain shutdown the
+//! next getter is the first one the shutdown woke that has not run yet (in
+//! CPython it re-checks `empty()` and takes the item). Dropping a pending [`Put`]
 //! future inserts nothing: its item is dropped with it, and a slot granted to
 //! it passes on to the next putter.
 //!
@@ -68,6 +79,7 @@
 //! [`task_done`]: JoinableQueue::task_done
 //! [`get`]: JoinableQueue::get
 //! [`try_get`]: JoinableQueue::try_get
+//! [`try_put`]: JoinableQueue::try_put
 //! [`join`]: JoinableQueue::join
 //! [`JoinableQueue::new(0)`]: JoinableQueue::new
 //! [`q.put(x).await`]: JoinableQueue::put
@@ -118,7 +130,22 @@ impl<T> fmt::Debug for JoinableQueue<T> {
 }
 
 /// `try_put` failed; the item is handed back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` prints `Full(..)` or `ShutDown(..)`, not the item, so results
+/// can be unwrapped whatever the item's type.
+///
+/// ```
+/// use canteen::queue::{JoinableQueue, TryPutError};
+/// struct Order(u32); // no Debug, no PartialEq
+/// let q = JoinableQueue::new(1);
+/// q.try_put(Order(1)).unwrap();
+/// let err = q.try_put(Order(2)).unwrap_err();
+/// assert!(matches!(err, TryPutError::Full(_)));
+/// assert_eq!(format!("{err:?}"), "Full(..)");
+/// assert_eq!(err.to_string(), "queue is full");
+/// assert_eq!(err.into_inner().0, 2); // the item comes back
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub enum TryPutError<T> {
     /// The queue is full (Python's `queue.Full` / `asyncio.QueueFull`).
     Full(T),
@@ -136,6 +163,14 @@ impl<T> TryPutError<T> {
 }
 
 /// `try_get` failed.
+///
+/// ```
+/// use canteen::queue::{JoinableQueue, TryGetError};
+/// let q = JoinableQueue::<u32>::new(0);
+/// assert_eq!(q.try_get(), Err(TryGetError::Empty));
+/// q.shutdown(false);
+/// assert_eq!(q.try_get(), Err(TryGetError::ShutDown));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryGetError {
     /// Nothing to take (Python's `queue.Empty` / `asyncio.QueueEmpty`).
@@ -146,13 +181,55 @@ pub enum TryGetError {
 
 /// The queue was shut down (Python's `QueueShutDown`). A failed put hands
 /// its item back in the field; a failed get carries `()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// `Debug` prints `ShutDown(..)`, not the item.
+///
+/// ```
+/// # use std::future::Future;
+/// # fn block_on<F: Future>(f: F) -> F::Output {
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     match std::pin::pin!(f).poll(&mut cx) {
+/// #         std::task::Poll::Ready(out) => out,
+/// #         std::task::Poll::Pending => panic!("this example never waits"),
+/// #     }
+/// # }
+/// use canteen::queue::{JoinableQueue, ShutDown};
+/// let q = JoinableQueue::new(0);
+/// q.shutdown(false);
+/// let err = block_on(q.put("hot dog")).unwrap_err();
+/// assert_eq!(format!("{err:?}"), "ShutDown(..)");
+/// assert_eq!(err.into_inner(), "hot dog");
+/// assert_eq!(block_on(q.get()), Err(ShutDown(())));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ShutDown<T = ()>(pub T);
+
+impl<T> ShutDown<T> {
+    /// The item that was not put (`()` for a get).
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
 
 /// `task_done()` was called more times than there were unfinished tasks
 /// (Python's `ValueError`). The count was left unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskDoneError;
+
+impl<T> fmt::Debug for TryPutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryPutError::Full(_) => f.write_str("Full(..)"),
+            TryPutError::ShutDown(_) => f.write_str("ShutDown(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Debug for ShutDown<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ShutDown(..)")
+    }
+}
 
 impl<T> fmt::Display for TryPutError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -184,9 +261,9 @@ impl fmt::Display for TaskDoneError {
     }
 }
 
-impl<T: fmt::Debug> std::error::Error for TryPutError<T> {}
+impl<T> std::error::Error for TryPutError<T> {}
 impl std::error::Error for TryGetError {}
-impl<T: fmt::Debug> std::error::Error for ShutDown<T> {}
+impl<T> std::error::Error for ShutDown<T> {}
 impl std::error::Error for TaskDoneError {}
 
 /// Where a waiting get, put or join stands in its line.
@@ -197,35 +274,47 @@ enum Turn {
     /// An item (for a getter) or a free slot (for a putter) is reserved for
     /// it; for a joiner, the unfinished count reached zero.
     Granted,
-    /// Woken by `shutdown`.
+    /// Woken by `shutdown`. A getter may still be granted an item handed
+    /// back before it runs (see `State::closed_getters`).
     Closed,
+}
+
+/// A future's turn, `None` while it is in no line (not polled yet, or done).
+fn turn_of(waiter: &Option<Rc<Waiter>>) -> Option<Turn> {
+    waiter.as_ref().map(|w| w.turn.get())
 }
 
 /// One pending `get()`, `put()` or `join()`: shared between the future and
 /// its line.
 struct Waiter {
     turn: Cell<Turn>,
-    waker: RefCell<Waker>,
+    /// The waker of its latest poll; taken when it is woken.
+    waker: Cell<Option<Waker>>,
 }
 
 impl Waiter {
     fn new(waker: &Waker) -> Rc<Self> {
         Rc::new(Self {
             turn: Cell::new(Turn::Waiting),
-            waker: RefCell::new(waker.clone()),
+            waker: Cell::new(Some(waker.clone())),
         })
     }
 
     fn set_waker(&self, waker: &Waker) {
-        let mut mine = self.waker.borrow_mut();
-        if !mine.will_wake(waker) {
-            *mine = waker.clone();
-        }
+        let mine = match self.waker.take() {
+            Some(mine) if mine.will_wake(waker) => mine,
+            _ => waker.clone(),
+        };
+        self.waker.set(Some(mine));
     }
 
-    fn wake(&self, turn: Turn) {
+    /// Gives it its turn and adds its waker to `woken`, to be called once
+    /// the queue's state is released.
+    fn wake(&self, turn: Turn, woken: &mut Vec<Waker>) {
         self.turn.set(turn);
-        self.waker.borrow().wake_by_ref();
+        if let Some(waker) = self.waker.take() {
+            woken.push(waker);
+        }
     }
 }
 
@@ -240,10 +329,14 @@ impl Line {
         }
     }
 
-    fn close_all(&mut self) {
+    /// Wakes every waiter in line with [`Turn::Closed`] and moves them out.
+    fn close_all(&mut self, woken: &mut Vec<Waker>) -> Line {
+        let mut closed = Line::default();
         for waiter in self.0.drain(..) {
-            waiter.wake(Turn::Closed);
+            waiter.wake(Turn::Closed, woken);
+            closed.0.push_back(waiter);
         }
+        closed
     }
 }
 
@@ -261,6 +354,15 @@ struct State<T> {
     granted_slots: usize,
     /// Pending joins, woken (granted) together when the count reaches zero.
     joiners: Line,
+    /// Getters woken by a plain `shutdown`. As CPython's getters re-check
+    /// `empty()` when they wake, those that have not run yet still take an
+    /// item that a cancelled granted getter hands back, first come first
+    /// served. One that ran or was dropped since holds the last reference
+    /// to its waiter here, and is skipped.
+    closed_getters: Line,
+    /// Wakers of the waiters woken by the current change, called once the
+    /// state is released (see [`JoinableQueue::change`]); empty in between.
+    woken: Vec<Waker>,
 }
 
 impl<T> State<T> {
@@ -276,20 +378,46 @@ impl<T> State<T> {
 
     /// Hands items to waiting getters and free slots to waiting putters, in
     /// arrival order. Called after every change to the items or the lines.
+    #[inline]
     fn grant(&mut self) {
+        // Nobody waits, the common case: nothing to hand out.
+        if !(self.getters.0.is_empty() && self.putters.0.is_empty()) {
+            self.grant_to_waiters();
+        }
+    }
+
+    #[inline(never)]
+    fn grant_to_waiters(&mut self) {
         while self.available_items() > 0 {
             let Some(getter) = self.getters.0.pop_front() else {
                 break;
             };
             self.granted_items += 1;
-            getter.wake(Turn::Granted);
+            getter.wake(Turn::Granted, &mut self.woken);
         }
         while !self.shut_down && self.has_free_slot() {
             let Some(putter) = self.putters.0.pop_front() else {
                 break;
             };
             self.granted_slots += 1;
-            putter.wake(Turn::Granted);
+            putter.wake(Turn::Granted, &mut self.woken);
+        }
+    }
+
+    /// After a plain shutdown no getter waits in line, so an item a dropped
+    /// granted getter hands back goes to the first getter the shutdown woke
+    /// that has not run yet: it was woken already and finds the item when it
+    /// runs, as CPython's getters re-check `empty()` when they wake.
+    fn hand_back_to_closed_getter(&mut self) {
+        if self.available_items() == 0 {
+            return;
+        }
+        while let Some(getter) = self.closed_getters.0.pop_front() {
+            if Rc::strong_count(&getter) > 1 {
+                self.granted_items += 1;
+                getter.turn.set(Turn::Granted);
+                return;
+            }
         }
     }
 
@@ -309,9 +437,9 @@ impl<T> State<T> {
     /// join completes even if a new item arrives before it runs (as asyncio's
     /// `join()`, which waits for an event that was set).
     fn wake_joiners_if_done(&mut self) {
-        if self.unfinished == 0 {
+        if self.unfinished == 0 && !self.joiners.0.is_empty() {
             for joiner in self.joiners.0.drain(..) {
-                joiner.wake(Turn::Granted);
+                joiner.wake(Turn::Granted, &mut self.woken);
             }
         }
     }
@@ -338,6 +466,8 @@ impl<T> JoinableQueue<T> {
                 granted_items: 0,
                 granted_slots: 0,
                 joiners: Line::default(),
+                closed_getters: Line::default(),
+                woken: Vec::new(),
             })),
         }
     }
@@ -355,6 +485,29 @@ impl<T> JoinableQueue<T> {
     /// Dropping the future before it completes puts nothing (the item is
     /// dropped with it); a slot already granted to it passes on to the next
     /// waiting putter.
+    ///
+    /// ```
+    /// use canteen::sim::{Progress, Sim};
+    /// use canteen::trace::ActorId;
+    /// use canteen::JoinableQueue;
+    /// use std::time::Duration;
+    ///
+    /// let sim = Sim::new(0, Box::new(|_| {}));
+    /// let q = JoinableQueue::new(1);
+    /// let (producer, ctx) = (q.clone(), sim.ctx());
+    /// sim.ctx().spawn(ActorId(1), async move {
+    ///     producer.put("hot dog 1").await.unwrap();
+    ///     producer.put("hot dog 2").await.unwrap(); // the queue is full: waits
+    ///     assert_eq!(ctx.now(), 1_000_000_000, "until the first was got");
+    /// });
+    /// let (consumer, ctx) = (q.clone(), sim.ctx());
+    /// sim.ctx().spawn(ActorId(2), async move {
+    ///     ctx.sleep(Duration::from_secs(1)).await;
+    ///     assert_eq!(consumer.get().await, Ok("hot dog 1"));
+    /// });
+    /// assert_eq!(sim.run(), Progress::Finished);
+    /// assert_eq!(q.try_get(), Ok("hot dog 2"));
+    /// ```
     pub fn put(&self, item: T) -> Put<'_, T> {
         Put {
             queue: self,
@@ -371,6 +524,11 @@ impl<T> JoinableQueue<T> {
     /// after [`shutdown`](Self::shutdown); either way the item is handed back
     /// and nothing is added.
     ///
+    /// Unlike `put_nowait()`, which raises `QueueFull` only when the queue is
+    /// `full()`, it also fails with `Full` while [`is_full`](Self::is_full)
+    /// is false, if every free slot is reserved for a putter that was woken
+    /// and has not run yet (see [Fairness](crate::queue#fairness)).
+    ///
     /// ```
     /// use canteen::queue::{JoinableQueue, TryPutError};
     /// let q = JoinableQueue::new(1);
@@ -379,15 +537,16 @@ impl<T> JoinableQueue<T> {
     /// assert_eq!(q.len(), 1);
     /// ```
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
-        let mut s = self.state.borrow_mut();
-        if s.shut_down {
-            Err(TryPutError::ShutDown(item))
-        } else if s.has_free_slot() {
-            s.push(item);
-            Ok(())
-        } else {
-            Err(TryPutError::Full(item))
-        }
+        self.change(|s| {
+            if s.shut_down {
+                Err(TryPutError::ShutDown(item))
+            } else if s.has_free_slot() {
+                s.push(item);
+                Ok(())
+            } else {
+                Err(TryPutError::Full(item))
+            }
+        })
     }
 
     /// Takes the oldest item, waiting while the queue is empty.
@@ -401,6 +560,30 @@ impl<T> JoinableQueue<T> {
     /// # Cancellation
     /// Dropping the future before it completes loses no item: one already
     /// granted to it passes on to the next waiting getter, or stays queued.
+    /// After a plain shutdown it passes on to the first getter that the
+    /// shutdown woke and that has not run yet: that one gets the item instead
+    /// of [`ShutDown`].
+    ///
+    /// ```
+    /// # use std::future::Future;
+    /// # fn block_on<F: Future>(f: F) -> F::Output {
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     match std::pin::pin!(f).poll(&mut cx) {
+    /// #         std::task::Poll::Ready(out) => out,
+    /// #         std::task::Poll::Pending => panic!("this example never waits"),
+    /// #     }
+    /// # }
+    /// use canteen::queue::{JoinableQueue, ShutDown};
+    /// let q = JoinableQueue::new(0);
+    /// block_on(async {
+    ///     q.put('a').await.unwrap();
+    ///     q.put('b').await.unwrap();
+    ///     q.shutdown(false);
+    ///     assert_eq!(q.get().await, Ok('a')); // queued items still come out
+    ///     assert_eq!(q.get().await, Ok('b'));
+    ///     assert_eq!(q.get().await, Err(ShutDown(())));
+    /// });
+    /// ```
     pub fn get(&self) -> Get<'_, T> {
         Get {
             queue: self,
@@ -415,6 +598,11 @@ impl<T> JoinableQueue<T> {
     /// [`TryGetError::Empty`] if no item is free for it;
     /// [`TryGetError::ShutDown`] once the queue is shut down and has none.
     ///
+    /// Unlike `get_nowait()`, which raises `QueueEmpty` only when the queue is
+    /// `empty()`, it also fails while [`is_empty`](Self::is_empty) is false,
+    /// if every queued item is reserved for a getter that was woken and has
+    /// not run yet (see [Fairness](crate::queue#fairness)).
+    ///
     /// ```
     /// use canteen::queue::{JoinableQueue, TryGetError};
     /// let q = JoinableQueue::new(0);
@@ -423,14 +611,15 @@ impl<T> JoinableQueue<T> {
     /// assert_eq!(q.try_get(), Ok(7));
     /// ```
     pub fn try_get(&self) -> Result<T, TryGetError> {
-        let mut s = self.state.borrow_mut();
-        if s.available_items() > 0 {
-            Ok(s.pop().expect("available_items > 0 implies an item"))
-        } else if s.shut_down {
-            Err(TryGetError::ShutDown)
-        } else {
-            Err(TryGetError::Empty)
-        }
+        self.change(|s| {
+            if s.available_items() > 0 {
+                Ok(s.pop().expect("available_items > 0 implies an item"))
+            } else if s.shut_down {
+                Err(TryGetError::ShutDown)
+            } else {
+                Err(TryGetError::Empty)
+            }
+        })
     }
 
     /// Marks one unfinished task done. When the count reaches zero every
@@ -451,13 +640,14 @@ impl<T> JoinableQueue<T> {
     /// assert_eq!(q.unfinished_tasks(), 0);
     /// ```
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
-        let mut s = self.state.borrow_mut();
-        if s.unfinished == 0 {
-            return Err(TaskDoneError);
-        }
-        s.unfinished -= 1;
-        s.wake_joiners_if_done();
-        Ok(())
+        self.change(|s| {
+            if s.unfinished == 0 {
+                return Err(TaskDoneError);
+            }
+            s.unfinished -= 1;
+            s.wake_joiners_if_done();
+            Ok(())
+        })
     }
 
     /// Waits until every item put has been marked [`task_done`](Self::task_done);
@@ -467,6 +657,34 @@ impl<T> JoinableQueue<T> {
     /// Every pending join is woken when the count reaches zero, and then
     /// completes even if a new item is put before it runs (as in asyncio).
     /// Dropping a pending join just leaves the line.
+    ///
+    /// ```
+    /// use canteen::sim::{Progress, Sim};
+    /// use canteen::trace::ActorId;
+    /// use canteen::JoinableQueue;
+    /// use std::{cell::Cell, rc::Rc};
+    ///
+    /// let sim = Sim::new(0, Box::new(|_| {}));
+    /// let q = JoinableQueue::new(0);
+    /// let eaten = Rc::new(Cell::new(0));
+    /// let (consumer, count) = (q.clone(), Rc::clone(&eaten));
+    /// sim.ctx().spawn(ActorId(1), async move {
+    ///     while let Ok(_hot_dog) = consumer.get().await {
+    ///         count.set(count.get() + 1);
+    ///         consumer.task_done().unwrap();
+    ///     }
+    /// });
+    /// let (main, count) = (q.clone(), Rc::clone(&eaten));
+    /// sim.ctx().spawn(ActorId(0), async move {
+    ///     for hot_dog in 1..=3 {
+    ///         main.put(hot_dog).await.unwrap();
+    ///     }
+    ///     main.join().await; // every hot dog got was marked done
+    ///     assert_eq!(count.get(), 3);
+    ///     main.shutdown(false); // the consumer's get() fails: it stops
+    /// });
+    /// assert_eq!(sim.run(), Progress::Finished);
+    /// ```
     pub fn join(&self) -> Join<'_, T> {
         Join {
             queue: self,
@@ -512,24 +730,63 @@ impl<T> JoinableQueue<T> {
     }
 
     fn shut(&self, immediate: bool) -> VecDeque<T> {
-        let mut s = self.state.borrow_mut();
-        s.shut_down = true;
-        let removed = if immediate {
-            let removed = std::mem::take(&mut s.items);
-            s.granted_items = 0;
-            // As CPython: items already marked done (task_done may run ahead
-            // of get) are not subtracted twice.
-            s.unfinished = s.unfinished.saturating_sub(removed.len());
-            s.wake_joiners_if_done();
+        self.change(|s| {
+            s.shut_down = true;
+            let removed = if immediate {
+                let removed = std::mem::take(&mut s.items);
+                s.granted_items = 0;
+                // As CPython: items already marked done (task_done may run ahead
+                // of get) are not subtracted twice.
+                s.unfinished = s.unfinished.saturating_sub(removed.len());
+                s.wake_joiners_if_done();
+                removed
+            } else {
+                VecDeque::new()
+            };
+            // Getters wait only while no item is free for them. Only the
+            // first shutdown finds any: once shut down, a getter fails
+            // rather than wait. (After an immediate one no item is left to
+            // hand back to them.)
+            let closed = s.getters.close_all(&mut s.woken);
+            if !closed.0.is_empty() {
+                s.closed_getters = closed;
+            }
+            s.putters.close_all(&mut s.woken);
             removed
-        } else {
-            VecDeque::new()
-        };
-        if s.available_items() == 0 {
-            s.getters.close_all();
+        })
+    }
+
+    /// Runs `change` on the state, then calls the wakers of the waiters it
+    /// woke, once the state is released: a waker may then look at the queue
+    /// or use it (a logging waker, an executor that polls at once).
+    #[inline]
+    fn change<R>(&self, change: impl FnOnce(&mut State<T>) -> R) -> R {
+        let mut s = self.state.borrow_mut();
+        let out = change(&mut s);
+        let woke = !s.woken.is_empty();
+        drop(s);
+        if woke {
+            self.call_wakers();
         }
-        s.putters.close_all();
-        removed
+        out
+    }
+
+    /// Calls the wakers a change collected, in order, each with the state
+    /// released. A waker's own change adds its wakers behind the rest.
+    /// (Out of line, so that the changes that wake nobody stay small.)
+    #[inline(never)]
+    fn call_wakers(&self) {
+        loop {
+            let waker = {
+                let mut s = self.state.borrow_mut();
+                if s.woken.is_empty() {
+                    return;
+                }
+                // Mostly one; a shutdown may wake a few.
+                s.woken.remove(0)
+            };
+            waker.wake();
+        }
     }
 
     /// The number of queued items (Python's `qsize()`).
@@ -537,12 +794,21 @@ impl<T> JoinableQueue<T> {
         self.state.borrow().items.len()
     }
 
-    /// Whether no item is queued (Python's `empty()`).
+    /// Whether no item is queued (Python's `empty()`: whether `qsize()` is 0).
+    ///
+    /// Items reserved for woken getters are queued: it can be false while
+    /// [`try_get`](Self::try_get) fails with [`TryGetError::Empty`] (see
+    /// [Fairness](crate::queue#fairness)).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Whether the queue holds `maxsize` items; never for an unbounded queue.
+    /// Whether the queue holds `maxsize` items (Python's `full()`: whether it
+    /// reached `maxsize`); never for an unbounded queue.
+    ///
+    /// Slots reserved for woken putters are free: it can be false while
+    /// [`try_put`](Self::try_put) fails with [`TryPutError::Full`] (see
+    /// [Fairness](crate::queue#fairness)).
     pub fn is_full(&self) -> bool {
         let s = self.state.borrow();
         s.maxsize > 0 && s.items.len() >= s.maxsize
@@ -592,48 +858,60 @@ pub struct Put<'a, T> {
 
 impl<T> Unpin for Put<'_, T> {}
 
+impl<T> fmt::Debug for Put<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Put")
+            .field("queue", self.queue)
+            .field("turn", &turn_of(&self.waiter))
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> Future for Put<'_, T> {
     type Output = Result<(), ShutDown<T>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let mut s = this.queue.state.borrow_mut();
-        let turn = this.waiter.as_ref().map(|w| w.turn.get());
-        match turn {
-            Some(Turn::Waiting) => {
-                let waiter = this.waiter.as_ref().expect("turn implies waiter");
-                waiter.set_waker(cx.waker());
-                return Poll::Pending;
-            }
-            Some(Turn::Granted) => {
-                this.waiter = None;
-                s.granted_slots -= 1;
-                if s.shut_down {
-                    let item = this.item.take().expect("polled after completion");
-                    return Poll::Ready(Err(ShutDown(item)));
-                }
-            }
-            Some(Turn::Closed) => {
-                this.waiter = None;
-                let item = this.item.take().expect("polled after completion");
-                return Poll::Ready(Err(ShutDown(item)));
-            }
-            None => {
-                if s.shut_down {
-                    let item = this.item.take().expect("polled after completion");
-                    return Poll::Ready(Err(ShutDown(item)));
-                }
-                if !s.has_free_slot() {
-                    let waiter = Waiter::new(cx.waker());
-                    s.putters.0.push_back(Rc::clone(&waiter));
-                    this.waiter = Some(waiter);
+        let Put {
+            queue,
+            item,
+            waiter,
+        } = &mut *self;
+        queue.change(|s| {
+            match turn_of(waiter) {
+                Some(Turn::Waiting) => {
+                    let waiter = waiter.as_ref().expect("turn implies waiter");
+                    waiter.set_waker(cx.waker());
                     return Poll::Pending;
                 }
+                Some(Turn::Granted) => {
+                    *waiter = None;
+                    s.granted_slots -= 1;
+                    if s.shut_down {
+                        let item = item.take().expect("polled after completion");
+                        return Poll::Ready(Err(ShutDown(item)));
+                    }
+                }
+                Some(Turn::Closed) => {
+                    *waiter = None;
+                    let item = item.take().expect("polled after completion");
+                    return Poll::Ready(Err(ShutDown(item)));
+                }
+                None => {
+                    if s.shut_down {
+                        let item = item.take().expect("polled after completion");
+                        return Poll::Ready(Err(ShutDown(item)));
+                    }
+                    if !s.has_free_slot() {
+                        let new = Waiter::new(cx.waker());
+                        s.putters.0.push_back(Rc::clone(&new));
+                        *waiter = Some(new);
+                        return Poll::Pending;
+                    }
+                }
             }
-        }
-        let item = this.item.take().expect("polled after completion");
-        s.push(item);
-        Poll::Ready(Ok(()))
+            s.push(item.take().expect("polled after completion"));
+            Poll::Ready(Ok(()))
+        })
     }
 }
 
@@ -642,15 +920,14 @@ impl<T> Drop for Put<'_, T> {
         let Some(waiter) = self.waiter.take() else {
             return;
         };
-        let mut s = self.queue.state.borrow_mut();
-        match waiter.turn.get() {
+        self.queue.change(|s| match waiter.turn.get() {
             Turn::Waiting => s.putters.remove(&waiter),
             Turn::Granted => {
                 s.granted_slots -= 1;
                 s.grant();
             }
             Turn::Closed => {}
-        }
+        });
     }
 }
 
@@ -662,21 +939,28 @@ pub struct Get<'a, T> {
     waiter: Option<Rc<Waiter>>,
 }
 
+impl<T> fmt::Debug for Get<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Get")
+            .field("queue", self.queue)
+            .field("turn", &turn_of(&self.waiter))
+            .finish()
+    }
+}
+
 impl<T> Future for Get<'_, T> {
     type Output = Result<T, ShutDown>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let mut s = this.queue.state.borrow_mut();
-        let turn = this.waiter.as_ref().map(|w| w.turn.get());
-        match turn {
+        let Get { queue, waiter } = &mut *self;
+        queue.change(|s| match turn_of(waiter) {
             Some(Turn::Waiting) => {
-                let waiter = this.waiter.as_ref().expect("turn implies waiter");
+                let waiter = waiter.as_ref().expect("turn implies waiter");
                 waiter.set_waker(cx.waker());
                 Poll::Pending
             }
             Some(Turn::Granted) => {
-                this.waiter = None;
+                *waiter = None;
                 // An immediate shutdown may have removed the granted item.
                 if s.items.is_empty() {
                     return Poll::Ready(Err(ShutDown(())));
@@ -685,7 +969,7 @@ impl<T> Future for Get<'_, T> {
                 Poll::Ready(Ok(s.pop().expect("checked non-empty")))
             }
             Some(Turn::Closed) => {
-                this.waiter = None;
+                *waiter = None;
                 Poll::Ready(Err(ShutDown(())))
             }
             None if s.available_items() > 0 => {
@@ -693,12 +977,12 @@ impl<T> Future for Get<'_, T> {
             }
             None if s.shut_down => Poll::Ready(Err(ShutDown(()))),
             None => {
-                let waiter = Waiter::new(cx.waker());
-                s.getters.0.push_back(Rc::clone(&waiter));
-                this.waiter = Some(waiter);
+                let new = Waiter::new(cx.waker());
+                s.getters.0.push_back(Rc::clone(&new));
+                *waiter = Some(new);
                 Poll::Pending
             }
-        }
+        })
     }
 }
 
@@ -707,18 +991,18 @@ impl<T> Drop for Get<'_, T> {
         let Some(waiter) = self.waiter.take() else {
             return;
         };
-        let mut s = self.queue.state.borrow_mut();
-        match waiter.turn.get() {
+        self.queue.change(|s| match waiter.turn.get() {
             Turn::Waiting => s.getters.remove(&waiter),
             Turn::Granted => {
                 // Pass the item on; after an immediate shutdown there is none.
                 if s.granted_items > 0 {
                     s.granted_items -= 1;
                     s.grant();
+                    s.hand_back_to_closed_getter();
                 }
             }
             Turn::Closed => {}
-        }
+        });
     }
 }
 
@@ -730,13 +1014,22 @@ pub struct Join<'a, T> {
     waiter: Option<Rc<Waiter>>,
 }
 
+impl<T> fmt::Debug for Join<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Join")
+            .field("queue", self.queue)
+            .field("turn", &turn_of(&self.waiter))
+            .finish()
+    }
+}
+
 impl<T> Future for Join<'_, T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         let mut s = this.queue.state.borrow_mut();
-        match this.waiter.as_ref().map(|w| w.turn.get()) {
+        match turn_of(&this.waiter) {
             Some(Turn::Waiting) => {
                 let waiter = this.waiter.as_ref().expect("turn implies waiter");
                 waiter.set_waker(cx.waker());

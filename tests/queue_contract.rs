@@ -3,6 +3,7 @@
 //! counting wakers, so each test also checks *who* was woken, *when* and in
 //! which order — a pending future must be woken exactly when it can progress.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -234,6 +235,38 @@ fn a_late_getter_cannot_barge_ahead_of_a_woken_one() {
     q.try_put('y').unwrap();
     assert_eq!(late.wakes(), 1);
     assert_eq!(late.poll(&mut second), Poll::Ready(Ok('y')));
+}
+
+#[test]
+fn the_reservation_rule_try_get_fails_while_not_empty_and_try_put_while_not_full() {
+    // Stricter than the contract table's `get_nowait()` ("raises QueueEmpty
+    // when empty") and `put_nowait()` ("raises QueueFull when full"): an
+    // item or slot granted to a woken future is not there for a newcomer.
+    let mut wakers = Wakers::default();
+    let (getter, putter) = (wakers.probe(), wakers.probe());
+
+    let q = JoinableQueue::new(1);
+    let mut get = q.get();
+    assert!(getter.poll(&mut get).is_pending());
+    q.try_put('x').unwrap();
+    assert!(!q.is_empty());
+    assert_eq!(q.len(), 1);
+    assert_eq!(q.try_get(), Err(TryGetError::Empty), "reserved for `get`");
+    assert_eq!(getter.poll(&mut get), Poll::Ready(Ok('x')));
+    assert!(q.is_empty());
+
+    q.try_put('y').unwrap();
+    let mut put = q.put('z');
+    assert!(putter.poll(&mut put).is_pending());
+    assert_eq!(q.try_get(), Ok('y'));
+    assert!(!q.is_full());
+    assert_eq!(
+        q.try_put('w'),
+        Err(TryPutError::Full('w')),
+        "reserved for `put`"
+    );
+    assert_eq!(putter.poll(&mut put), Poll::Ready(Ok(())));
+    assert!(q.is_full());
 }
 
 #[test]
@@ -514,6 +547,46 @@ fn clones_are_handles_to_the_same_queue() {
     assert_eq!(q.unfinished_tasks(), 0);
 }
 
+// ------------------------------------------- items without Debug
+
+/// An item with no `Debug`, `Clone` or `PartialEq`: results must still
+/// unwrap, and errors must still hand it back. This test is mostly checked
+/// by the compiler.
+struct Plate(u32);
+
+#[test]
+fn results_unwrap_and_errors_hand_back_items_without_debug() {
+    let q = JoinableQueue::new(1);
+    q.try_put(Plate(1)).unwrap();
+    let full = q.try_put(Plate(2)).unwrap_err();
+    assert_eq!(format!("{full:?}"), "Full(..)");
+    assert_eq!(full.into_inner().0, 2);
+    assert_eq!(q.try_get().unwrap().0, 1);
+    now(q.put(Plate(3))).unwrap();
+    assert_eq!(now(q.get()).unwrap().0, 3);
+
+    let mut put = q.put(Plate(4));
+    let waiting = format!("{put:?}");
+    assert!(
+        waiting.starts_with("Put { queue: JoinableQueue { len: 0,"),
+        "{waiting}"
+    );
+    assert!(waiting.ends_with("turn: None, .. }"), "{waiting}");
+    assert!(format!("{:?}", q.get()).ends_with("turn: None }"));
+    assert!(format!("{:?}", q.join()).contains("unfinished_tasks: 2"));
+    now(&mut put).unwrap();
+
+    q.shutdown(false);
+    let shut = q.try_put(Plate(5)).unwrap_err();
+    assert_eq!(format!("{shut:?}"), "ShutDown(..)");
+    let shut = now(q.put(Plate(6))).unwrap_err();
+    assert_eq!(format!("{shut:?}"), "ShutDown(..)");
+    let error: Box<dyn std::error::Error> = Box::new(shut);
+    assert_eq!(error.to_string(), "queue is shut down");
+    assert_eq!(q.try_get().unwrap().0, 4);
+    assert!(matches!(now(q.get()), Err(ShutDown(()))));
+}
+
 // ---------------------------------------------------- shutdown(false)
 
 #[test]
@@ -603,6 +676,121 @@ fn shutdown_lets_a_granted_getter_take_its_item() {
     assert_eq!(wakers.take_log(), vec![w2.id()], "no item will come for g2");
     assert_eq!(w2.poll(&mut g2), Poll::Ready(Err(ShutDown(()))));
     assert_eq!(w1.poll(&mut g1), Poll::Ready(Ok('x')));
+}
+
+#[test]
+fn a_getter_dropped_after_shutdown_hands_its_item_to_one_the_shutdown_woke() {
+    // CPython 3.13, Lib/asyncio/queues.py, `get()` (lines 180-200):
+    //     while self.empty():
+    //         if self._is_shutdown and self.empty():
+    //             raise QueueShutDown
+    //         ...
+    //         try:
+    //             await getter
+    //         except:
+    //             getter.cancel()  # Just in case getter is not done yet.
+    //             ...
+    //             if not self.empty() and not getter.cancelled():
+    //                 self._wakeup_next(self._getters)
+    //             raise
+    //     return self.get_nowait()
+    // `shutdown()` wakes g2; g1 is cancelled before it runs, so the item is
+    // still queued when g2 re-checks `empty()`, and g2 takes it.
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    let mut g3 = q.get();
+    assert!(w1.poll(&mut g1).is_pending());
+    assert!(w2.poll(&mut g2).is_pending());
+    assert!(w3.poll(&mut g3).is_pending());
+    q.try_put('x').unwrap();
+    assert_eq!(wakers.take_log(), vec![w1.id()]);
+    q.shutdown(false);
+    assert_eq!(wakers.take_log(), vec![w2.id(), w3.id()]);
+
+    drop(g1);
+    assert!(wakers.take_log().is_empty(), "g2 was woken once already");
+    assert_eq!(
+        q.try_get(),
+        Err(TryGetError::ShutDown),
+        "the item is g2's; a newcomer after shutdown is told to stop"
+    );
+    assert_eq!(w2.poll(&mut g2), Poll::Ready(Ok('x')));
+    assert_eq!(w3.poll(&mut g3), Poll::Ready(Err(ShutDown(()))));
+    assert!(q.is_empty());
+    assert_eq!(
+        q.unfinished_tasks(),
+        1,
+        "the item still needs its task_done"
+    );
+    assert_eq!((w1.wakes(), w2.wakes(), w3.wakes()), (1, 1, 1));
+}
+
+#[test]
+fn after_shutdown_a_handed_back_item_skips_getters_that_already_stopped() {
+    let mut wakers = Wakers::default();
+    let (w1, w2, w3) = (wakers.probe(), wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(0);
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    let mut g3 = q.get();
+    assert!(w1.poll(&mut g1).is_pending());
+    assert!(w2.poll(&mut g2).is_pending());
+    assert!(w3.poll(&mut g3).is_pending());
+    q.try_put('x').unwrap();
+    q.shutdown(false);
+    // g2 runs while the item is still g1's: it stops, as it would in CPython
+    // had g1 taken the item first.
+    assert_eq!(w2.poll(&mut g2), Poll::Ready(Err(ShutDown(()))));
+    drop(g1);
+    assert_eq!(
+        w3.poll(&mut g3),
+        Poll::Ready(Ok('x')),
+        "next woken, not run"
+    );
+
+    // With no woken getter left to run, a handed-back item stays queued
+    // for whoever gets next.
+    let q = JoinableQueue::new(0);
+    let mut lone = q.get();
+    assert!(w1.poll(&mut lone).is_pending());
+    q.try_put('y').unwrap();
+    q.shutdown(false);
+    drop(lone);
+    assert_eq!(q.len(), 1);
+    assert_eq!(now(q.get()), Ok('y'));
+    assert_eq!(q.try_get(), Err(TryGetError::ShutDown));
+}
+
+#[test]
+fn a_putter_dropped_after_shutdown_hands_its_slot_to_nobody() {
+    // CPython 3.13, Lib/asyncio/queues.py: `put()` (lines 133-154) loops
+    // `while self.full(): if self._is_shutdown: raise QueueShutDown`, and a
+    // woken putter that finds room ends in `put_nowait()`, whose first line
+    // is `if self._is_shutdown: raise QueueShutDown`. A cancelled putter's
+    // `_wakeup_next(self._putters)` finds the line empty after `shutdown()`.
+    // So after shutdown no slot helps anyone: p2 fails and nothing goes in.
+    let mut wakers = Wakers::default();
+    let (w1, w2) = (wakers.probe(), wakers.probe());
+    let q = JoinableQueue::new(1);
+    q.try_put(0).unwrap();
+    let mut p1 = q.put(1);
+    let mut p2 = q.put(2);
+    assert!(w1.poll(&mut p1).is_pending());
+    assert!(w2.poll(&mut p2).is_pending());
+    assert_eq!(q.try_get(), Ok(0));
+    assert_eq!(wakers.take_log(), vec![w1.id()]);
+    q.shutdown(false);
+    assert_eq!(wakers.take_log(), vec![w2.id()]);
+
+    drop(p1);
+    assert!(wakers.take_log().is_empty());
+    assert_eq!(w2.poll(&mut p2), Poll::Ready(Err(ShutDown(2))));
+    assert!(q.is_empty());
+    assert_eq!(q.try_put(3), Err(TryPutError::ShutDown(3)));
+    assert_eq!(q.unfinished_tasks(), 1);
 }
 
 #[test]
@@ -819,4 +1007,225 @@ fn dropping_a_granted_but_unpolled_put_passes_its_slot_on() {
     drop(lone);
     assert_eq!(q.try_put(5), Ok(()));
     assert_eq!(q.try_get(), Ok(5));
+}
+
+// ------------------------------------------- wakers that use the queue
+
+/// What a [`Hooked`] waker does when woken, with its id.
+type Hook = Box<dyn FnMut(usize)>;
+
+thread_local! {
+    static ON_WAKE: RefCell<Option<Hook>> = const { RefCell::new(None) };
+}
+
+/// A waker that runs this thread's [`ON_WAKE`] hook, as a logging waker or
+/// an executor that polls at once would run its own code.
+struct Hooked(usize);
+
+impl Wake for Hooked {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let id = self.0;
+        ON_WAKE.with(|hook| (hook.borrow_mut().as_mut().expect("a hook is set"))(id));
+    }
+}
+
+fn hooked(id: usize) -> Waker {
+    Waker::from(Arc::new(Hooked(id)))
+}
+
+fn poll_with<F: Future + Unpin>(waker: &Waker, future: &mut F) -> Poll<F::Output> {
+    Pin::new(future).poll(&mut Context::from_waker(waker))
+}
+
+/// What a woken waker saw of the queue through every read method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Seen {
+    id: usize,
+    len: usize,
+    empty: bool,
+    full: bool,
+    unfinished: usize,
+    shut: bool,
+    waiting: (usize, usize, usize),
+}
+
+/// Installs a hook that reads `q` each time a [`Hooked`] waker is woken;
+/// returns what it saw, in order.
+fn watch(q: &JoinableQueue<u32>) -> Rc<RefCell<Vec<Seen>>> {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let (q, log) = (q.clone(), Rc::clone(&seen));
+    ON_WAKE.with(|hook| {
+        *hook.borrow_mut() = Some(Box::new(move |id| {
+            assert!(format!("{q:?}").starts_with("JoinableQueue {"));
+            log.borrow_mut().push(Seen {
+                id,
+                len: q.len(),
+                empty: q.is_empty(),
+                full: q.is_full(),
+                unfinished: q.unfinished_tasks(),
+                shut: q.is_shut_down(),
+                waiting: (
+                    q.waiting_getters(),
+                    q.waiting_putters(),
+                    q.waiting_joiners(),
+                ),
+            });
+        }));
+    });
+    seen
+}
+
+/// The state a waker should see: nothing shut down, nobody left waiting.
+fn seen(id: usize, len: usize, full: bool, unfinished: usize) -> Seen {
+    Seen {
+        id,
+        len,
+        empty: len == 0,
+        full,
+        unfinished,
+        shut: false,
+        waiting: (0, 0, 0),
+    }
+}
+
+fn take(seen: &Rc<RefCell<Vec<Seen>>>) -> Vec<Seen> {
+    std::mem::take(&mut *seen.borrow_mut())
+}
+
+#[test]
+fn a_waker_may_read_the_queue_when_a_put_or_a_get_wakes_it() {
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+
+    // put -> getter, through try_put and through a put future.
+    let mut get = q.get();
+    assert!(poll_with(&hooked(1), &mut get).is_pending());
+    q.try_put(10).unwrap();
+    assert_eq!(take(&log), vec![seen(1, 1, true, 1)], "after the put");
+    assert_eq!(poll_with(&hooked(1), &mut get), Poll::Ready(Ok(10)));
+    let mut get = q.get();
+    assert!(poll_with(&hooked(2), &mut get).is_pending());
+    now(q.put(11)).unwrap();
+    assert_eq!(take(&log), vec![seen(2, 1, true, 2)]);
+    assert_eq!(poll_with(&hooked(2), &mut get), Poll::Ready(Ok(11)));
+
+    // get -> putter, through try_get and through a get future.
+    q.try_put(12).unwrap();
+    let mut put = q.put(13);
+    assert!(poll_with(&hooked(3), &mut put).is_pending());
+    assert_eq!(q.try_get(), Ok(12));
+    assert_eq!(take(&log), vec![seen(3, 0, false, 3)], "after the get");
+    assert_eq!(poll_with(&hooked(3), &mut put), Poll::Ready(Ok(())));
+    let mut put = q.put(14);
+    assert!(poll_with(&hooked(4), &mut put).is_pending());
+    assert_eq!(now(q.get()), Ok(13));
+    assert_eq!(take(&log), vec![seen(4, 0, false, 4)]);
+    assert_eq!(poll_with(&hooked(4), &mut put), Poll::Ready(Ok(())));
+}
+
+#[test]
+fn a_waker_may_read_the_queue_when_task_done_or_shutdown_wakes_it() {
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+
+    // task_done -> joiners.
+    q.try_put(1).unwrap();
+    q.try_get().unwrap();
+    let mut join = q.join();
+    assert!(poll_with(&hooked(1), &mut join).is_pending());
+    q.task_done().unwrap();
+    assert_eq!(take(&log), vec![seen(1, 0, false, 0)]);
+    assert_eq!(poll_with(&hooked(1), &mut join), Poll::Ready(()));
+
+    // shutdown -> a getter; then shutdown(immediate) on a full queue -> a
+    // putter and a joiner.
+    let mut get = q.get();
+    assert!(poll_with(&hooked(2), &mut get).is_pending());
+    q.shutdown(false);
+    let shut = |id, len, unfinished| Seen {
+        shut: true,
+        ..seen(id, len, len == 1, unfinished)
+    };
+    assert_eq!(take(&log), vec![shut(2, 0, 0)]);
+    assert_eq!(
+        poll_with(&hooked(2), &mut get),
+        Poll::Ready(Err(ShutDown(())))
+    );
+
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+    q.try_put(1).unwrap();
+    let mut put = q.put(2);
+    let mut join = q.join();
+    assert!(poll_with(&hooked(3), &mut put).is_pending());
+    assert!(poll_with(&hooked(4), &mut join).is_pending());
+    assert_eq!(q.shutdown(true), 1);
+    assert_eq!(take(&log), vec![shut(4, 0, 0), shut(3, 0, 0)]);
+    assert_eq!(
+        poll_with(&hooked(3), &mut put),
+        Poll::Ready(Err(ShutDown(2)))
+    );
+    assert_eq!(poll_with(&hooked(4), &mut join), Poll::Ready(()));
+}
+
+#[test]
+fn a_waker_may_read_the_queue_when_a_dropped_future_hands_on() {
+    let q = JoinableQueue::new(1);
+    let log = watch(&q);
+
+    // A granted getter dropped: its item passes on to the next getter.
+    let mut g1 = q.get();
+    let mut g2 = q.get();
+    assert!(poll_with(&hooked(1), &mut g1).is_pending());
+    assert!(poll_with(&hooked(2), &mut g2).is_pending());
+    q.try_put(7).unwrap();
+    let g2_waits = Seen {
+        waiting: (1, 0, 0),
+        ..seen(1, 1, true, 1)
+    };
+    assert_eq!(take(&log), vec![g2_waits]);
+    drop(g1);
+    assert_eq!(take(&log), vec![seen(2, 1, true, 1)]);
+    assert_eq!(poll_with(&hooked(2), &mut g2), Poll::Ready(Ok(7)));
+
+    // A granted putter dropped: its slot passes on to the next putter.
+    q.try_put(8).unwrap();
+    let mut p1 = q.put(9);
+    let mut p2 = q.put(10);
+    assert!(poll_with(&hooked(3), &mut p1).is_pending());
+    assert!(poll_with(&hooked(4), &mut p2).is_pending());
+    q.try_get().unwrap();
+    let p2_waits = Seen {
+        waiting: (0, 1, 0),
+        ..seen(3, 0, false, 2)
+    };
+    assert_eq!(take(&log), vec![p2_waits]);
+    drop(p1);
+    assert_eq!(take(&log), vec![seen(4, 0, false, 2)]);
+    assert_eq!(poll_with(&hooked(4), &mut p2), Poll::Ready(Ok(())));
+}
+
+#[test]
+fn a_waker_may_poll_the_woken_future_at_once() {
+    // An executor that polls a task as soon as it is woken: the hook polls
+    // the woken getter, which takes its item from inside the waker.
+    let q: &'static JoinableQueue<u32> = Box::leak(Box::new(JoinableQueue::new(0)));
+    let get = Rc::new(RefCell::new(q.get()));
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let (future, log) = (Rc::clone(&get), Rc::clone(&got));
+    ON_WAKE.with(|hook| {
+        *hook.borrow_mut() = Some(Box::new(move |id| {
+            let out = poll_with(&hooked(id), &mut *future.borrow_mut());
+            log.borrow_mut().push(out);
+        }));
+    });
+    assert!(poll_with(&hooked(1), &mut *get.borrow_mut()).is_pending());
+    q.try_put(5).unwrap();
+    assert_eq!(*got.borrow(), vec![Poll::Ready(Ok(5))]);
+    assert!(q.is_empty());
+    assert_eq!(q.unfinished_tasks(), 1);
 }

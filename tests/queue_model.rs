@@ -136,21 +136,25 @@ impl Model {
 
     /// Hands out what can be handed out, first come first served, and
     /// closes what can never be served.
+    ///
+    /// A getter closed by shutdown that has not run yet is still in line for
+    /// an item a dropped granted getter hands back (CPython's woken getter
+    /// re-checks `empty()`); it was woken already, so it is not woken again.
     fn settle(&mut self) {
         for i in 0..self.pending.len() {
-            if self.pending[i].turn != Turn::Waiting {
-                continue;
-            }
-            let next = match self.pending[i].kind {
-                Kind::Get if self.free_items() > 0 => Turn::Granted,
-                Kind::Get if self.shut => Turn::Closed,
-                Kind::Put(_) if self.shut => Turn::Closed,
-                Kind::Put(_) if self.free_slot() => Turn::Granted,
-                Kind::Join if self.unfinished == 0 => Turn::Granted,
-                _ => Turn::Waiting,
+            let (kind, turn) = (self.pending[i].kind, self.pending[i].turn);
+            let next = match (kind, turn) {
+                (Kind::Get, Turn::Closed) if self.free_items() > 0 => Turn::Granted,
+                (_, Turn::Granted | Turn::Closed) => continue,
+                (Kind::Get, _) if self.free_items() > 0 => Turn::Granted,
+                (Kind::Get, _) if self.shut => Turn::Closed,
+                (Kind::Put(_), _) if self.shut => Turn::Closed,
+                (Kind::Put(_), _) if self.free_slot() => Turn::Granted,
+                (Kind::Join, _) if self.unfinished == 0 => Turn::Granted,
+                _ => continue,
             };
-            if next != Turn::Waiting {
-                self.pending[i].turn = next;
+            self.pending[i].turn = next;
+            if turn == Turn::Waiting {
                 self.woken.push(self.pending[i].id);
             }
         }
@@ -445,7 +449,7 @@ fn the_model_grants_in_arrival_order() {
 #[test]
 fn known_sequences_agree() {
     use Op::*;
-    let cases: [(usize, &[Op]); 3] = [
+    let cases: [(usize, &[Op]); 4] = [
         // task_done ran ahead of get, then an immediate shutdown.
         (
             0,
@@ -467,6 +471,19 @@ fn known_sequences_agree() {
         (
             1,
             &[TryPut(1), StartJoin, StartJoin, Drop(0), TaskDone, Poll(0)],
+        ),
+        // a granted getter dropped after shutdown: the other waiting getter,
+        // woken by the shutdown, takes the item.
+        (
+            0,
+            &[
+                StartGet,
+                StartGet,
+                TryPut(1),
+                Shutdown(false),
+                Drop(0),
+                Poll(0),
+            ],
         ),
     ];
     for (maxsize, ops) in cases {
