@@ -1,17 +1,25 @@
-//! One run on the page: the [`Run`], the views derived from its events
-//! (stage, log, chart series), the playback clock, and the timeline. Reset rebuilds the
-//! run from its config; seeking to a moment rebuilds it and advances it to
-//! that moment, which shows exactly what the live run showed there because
-//! runs are deterministic.
+//! One run on the page, as a value: its settings, where it stands (a
+//! [`Position`] reached by ticks, steps and seeks), the playback clock, the
+//! timeline's end, and the [`Moment`] shown there — immutable facts (the
+//! counters, who waits on what, the stage, log and chart series).
+//!
+//! The simulation itself cannot be copied. It lives in an engine that every
+//! copy of a session shares as a cache: a copy that moves brings the engine
+//! to its own position first — on from where it is when that position lies
+//! ahead, otherwise rebuilt from the config (runs are deterministic, so a
+//! fresh run brought to a position shows exactly what the live run showed
+//! there). No copy can see another's moves: each keeps its own moment.
 
-use std::cell::{Ref, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::clock::Playback;
+use crate::lines::{Blocked, Lines};
 use crate::run::{Outcome, Run};
 use crate::scenario::Config;
 use crate::series::Series;
-use crate::trace::{Event, Nanos};
+use crate::stats::Counts;
+use crate::trace::{ActorId, Event, Nanos, Role, WaitingOn};
 
 use super::stage::{Log, Stage};
 
@@ -24,6 +32,8 @@ pub struct Derived {
     pub stage: Stage,
     pub log: Log,
     pub series: Series,
+    /// Who waits on what, and where in its line.
+    pub lines: Lines,
 }
 
 impl Derived {
@@ -32,6 +42,7 @@ impl Derived {
             stage: Stage::new(config),
             log: Log::new(LOG_LINES),
             series: Series::default(),
+            lines: Lines::default(),
         }
     }
 
@@ -39,48 +50,172 @@ impl Derived {
         self.stage.record(event);
         self.log.push(*event);
         self.series.record(event);
+        self.lines.record(event);
+    }
+}
+
+/// What the page shows of a run at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moment {
+    pub outcome: Outcome,
+    /// Virtual time.
+    pub now: Nanos,
+    pub event_count: u64,
+    pub counts: Counts,
+    /// Items in the queue (sentinels left out).
+    pub in_queue: u64,
+    /// Tasks put and not yet marked done.
+    pub unfinished: u64,
+    /// The actors that will wait forever, with what each waits on (empty
+    /// unless the run is stuck).
+    pub stuck: Vec<(ActorId, WaitingOn)>,
+    pub derived: Rc<Derived>,
+}
+
+impl Moment {
+    /// What `actor` waits on and its place in that line, if it waits.
+    pub fn blocked(&self, actor: ActorId) -> Option<Blocked> {
+        self.derived.lines.blocked(actor)
+    }
+}
+
+/// Where a run stands: advanced to a time (every event up to and including
+/// it has happened), then stepped event by event. A fresh run brought to
+/// the same position is in the same state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Position {
+    /// The time last advanced to; `None` while only stepped from the start.
+    at: Option<Nanos>,
+    /// Steps since.
+    steps: u64,
+}
+
+/// The simulation behind a session's copies, and the position it is at.
+struct Engine {
+    run: Run,
+    /// What the events derived so far; copied on write, so a moment
+    /// handed out keeps what it had.
+    derived: Rc<RefCell<Rc<Derived>>>,
+    position: Position,
+}
+
+impl Engine {
+    fn new(config: Config) -> Engine {
+        let derived = Rc::new(RefCell::new(Rc::new(Derived::new(&config))));
+        let sink = Rc::clone(&derived);
+        let run = Run::new(config, move |event| {
+            Rc::make_mut(&mut sink.borrow_mut()).record(event)
+        });
+        Engine {
+            run,
+            derived,
+            position: Position::default(),
+        }
+    }
+
+    /// Brings the run to `to` and tells what it shows there.
+    fn reach(&mut self, to: Position) -> Moment {
+        let here = self.position;
+        if here.at != to.at || here.steps > to.steps {
+            // Advancing runs every event up to a time, which reproduces
+            // `to` from any earlier state; a run cut short by its time
+            // limit is started again (a step may have passed the limit).
+            let ahead = matches!(to.at, Some(t) if self.run.now() <= t)
+                && self.run.outcome() != Outcome::TimeLimit;
+            if !ahead {
+                *self = Engine::new(self.run.config().clone());
+            }
+            if let Some(t) = to.at {
+                self.run.advance_to(t);
+            }
+            self.position = Position {
+                at: to.at,
+                steps: 0,
+            };
+        }
+        while self.position.steps < to.steps {
+            self.run.step();
+            self.position.steps += 1;
+        }
+        self.moment()
+    }
+
+    fn moment(&self) -> Moment {
+        let run = &self.run;
+        Moment {
+            outcome: run.outcome(),
+            now: run.now(),
+            event_count: run.event_count(),
+            counts: run.counts(),
+            in_queue: run.items_in_queue(),
+            unfinished: run.queue().unfinished_tasks() as u64,
+            stuck: run.stuck_waits(),
+            derived: Rc::clone(&self.derived.borrow()),
+        }
     }
 }
 
 /// A run being watched.
+#[derive(Clone)]
 pub struct Session {
-    run: Run,
-    derived: Rc<RefCell<Derived>>,
+    config: Rc<Config>,
+    roles: Rc<[Role]>,
     playback: Playback,
+    position: Position,
     /// The latest moment this run has reached (the timeline's end).
     horizon: Nanos,
+    moment: Rc<Moment>,
+    engine: Rc<RefCell<Engine>>,
 }
 
-fn build(config: Config) -> (Run, Rc<RefCell<Derived>>) {
-    let derived = Rc::new(RefCell::new(Derived::new(&config)));
-    let sink = Rc::clone(&derived);
-    let run = Run::new(config, move |event| sink.borrow_mut().record(event));
-    (run, derived)
+impl PartialEq for Session {
+    /// Equal while showing the same: the same run at the same moment,
+    /// played the same way.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.moment, &other.moment)
+            && self.playback == other.playback
+            && self.horizon == other.horizon
+    }
 }
 
 impl Session {
     /// A paused session at time 0 at speed 1×; `config` must be valid.
     pub fn new(config: Config) -> Session {
-        let (run, derived) = build(config);
+        let engine = Engine::new(config.clone());
+        let moment = Rc::new(engine.moment());
         Session {
-            run,
-            derived,
+            roles: config.roles().into(),
+            config: Rc::new(config),
             playback: Playback::default(),
+            position: Position::default(),
             horizon: 0,
+            moment,
+            engine: Rc::new(RefCell::new(engine)),
         }
     }
 
     pub fn config(&self) -> &Config {
-        self.run.config()
+        &self.config
     }
 
-    pub fn run(&self) -> &Run {
-        &self.run
+    /// The actor table (index = [`ActorId`]).
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
     }
 
-    /// The stage and log at the current moment.
-    pub fn derived(&self) -> Ref<'_, Derived> {
-        self.derived.borrow()
+    /// What the run shows at the current moment.
+    pub fn moment(&self) -> &Moment {
+        &self.moment
+    }
+
+    /// The stage, log and chart series at the current moment.
+    pub fn derived(&self) -> &Derived {
+        &self.moment.derived
+    }
+
+    /// Whether `other` shows the same run (perhaps at another moment).
+    pub fn same_run(&self, other: &Session) -> bool {
+        Rc::ptr_eq(&self.engine, &other.engine)
     }
 
     pub fn is_playing(&self) -> bool {
@@ -103,7 +238,7 @@ impl Session {
 
     /// Plays; a run that is over starts again from the beginning.
     pub fn play(&mut self) {
-        if self.run.outcome().is_over() {
+        if self.moment.outcome.is_over() {
             self.reset();
         }
         self.playback.play();
@@ -113,33 +248,51 @@ impl Session {
         self.playback.pause();
     }
 
-    /// Advances by one timer tick of `real_ms` wall-clock milliseconds.
-    pub fn tick(&mut self, real_ms: f64) -> Outcome {
-        let outcome = self.playback.tick(&mut self.run, real_ms);
-        self.reached();
-        outcome
+    /// Advances by one timer tick of `real_ms` wall-clock milliseconds;
+    /// false while paused. Pauses when the run is over.
+    pub fn tick(&mut self, real_ms: f64) -> bool {
+        if !self.is_playing() {
+            return false;
+        }
+        if !self.moment.outcome.is_over() {
+            let until = self.playback.reach(self.moment.now, real_ms);
+            self.go(Position {
+                at: Some(until),
+                steps: 0,
+            });
+        }
+        if self.moment.outcome.is_over() {
+            self.playback.pause();
+        }
+        true
     }
 
     /// Pauses and runs to the next event.
-    pub fn step(&mut self) -> Outcome {
+    pub fn step(&mut self) {
         self.playback.pause();
-        let outcome = self.run.step();
-        self.reached();
-        outcome
+        if !self.moment.outcome.is_over() {
+            self.go(Position {
+                steps: self.position.steps + 1,
+                ..self.position
+            });
+        }
     }
 
     /// Pauses and runs to the end at once.
-    pub fn run_to_end(&mut self) -> Outcome {
+    pub fn run_to_end(&mut self) {
         self.playback.pause();
-        let outcome = self.run.run_to_end();
-        self.reached();
-        outcome
+        if !self.moment.outcome.is_over() {
+            self.go(Position {
+                at: Some(Nanos::MAX),
+                steps: 0,
+            });
+        }
     }
 
     /// Pauses and starts the same run again from time 0.
     pub fn reset(&mut self) {
         self.playback.pause();
-        self.rebuild();
+        self.go(Position::default());
         self.horizon = 0;
     }
 
@@ -147,35 +300,32 @@ impl Session {
     /// and including `t` has happened.
     pub fn seek(&mut self, t: Nanos) {
         self.playback.pause();
-        let t = t.min(self.horizon);
-        if t < self.run.now() {
-            self.rebuild();
-        }
-        self.run.advance_to(t);
+        self.go(Position {
+            at: Some(t.min(self.horizon)),
+            steps: 0,
+        });
     }
 
-    /// Every event so far, for export. The page keeps only the newest
-    /// lines, so the run is replayed from its config (it is deterministic):
-    /// its first events are this run's.
-    pub fn events(&self) -> Vec<Event> {
+    /// A fresh run brought to this moment, and every event it emitted (the
+    /// page keeps only the newest lines), for export.
+    pub fn replay(&self) -> (Run, Vec<Event>) {
         let events = Rc::new(RefCell::new(Vec::new()));
         let sink = Rc::clone(&events);
-        let mut replay = Run::new(self.config().clone(), move |e| sink.borrow_mut().push(*e));
-        replay.advance_to(self.run.now());
-        drop(replay);
-        let mut events = events.take();
-        events.truncate(self.run.event_count() as usize);
-        events
+        let mut run = Run::new(self.config().clone(), move |e| sink.borrow_mut().push(*e));
+        if let Some(t) = self.position.at {
+            run.advance_to(t);
+        }
+        for _ in 0..self.position.steps {
+            run.step();
+        }
+        let events = events.take();
+        (run, events)
     }
 
-    fn rebuild(&mut self) {
-        let (run, derived) = build(self.run.config().clone());
-        self.run = run;
-        self.derived = derived;
-    }
-
-    fn reached(&mut self) {
-        self.horizon = self.horizon.max(self.run.now());
+    fn go(&mut self, to: Position) {
+        self.moment = Rc::new(self.engine.borrow_mut().reach(to));
+        self.position = to;
+        self.horizon = self.horizon.max(self.moment.now);
     }
 }
 
@@ -183,6 +333,7 @@ impl Session {
 mod tests {
     use super::*;
     use crate::scenario::ScenarioKind;
+    use crate::termination::Strategy;
 
     fn custom() -> Config {
         let mut config = Config::defaults(ScenarioKind::Custom, 11);
@@ -192,12 +343,12 @@ mod tests {
         config
     }
 
-    /// The derived views of a fresh session advanced straight to `t`.
+    /// The derived views of a fresh run advanced straight to `t`.
     fn straight_to(config: &Config, t: Nanos) -> Derived {
-        let (mut run, derived) = build(config.clone());
-        run.advance_to(t);
-        let d = derived.borrow().clone();
-        d
+        let mut engine = Engine::new(config.clone());
+        engine.run.advance_to(t);
+        let derived = engine.derived.borrow();
+        (**derived).clone()
     }
 
     #[test]
@@ -208,9 +359,9 @@ mod tests {
         let mut moments = Vec::new();
         while live.is_playing() {
             live.tick(16.0);
-            moments.push((live.run().now(), live.derived().clone()));
+            moments.push(live.moment().clone());
         }
-        assert_eq!(live.run().outcome(), Outcome::Completed);
+        assert_eq!(live.moment().outcome, Outcome::Completed);
         assert!(moments.len() > 10);
         let mut scrubbed = Session::new(custom());
         scrubbed.run_to_end();
@@ -222,10 +373,10 @@ mod tests {
             0,
             moments.len() / 3,
         ] {
-            let (t, ref seen) = moments[i];
-            scrubbed.seek(t);
-            assert_eq!(&*scrubbed.derived(), seen, "moment {i} at {t} ns");
-            assert_eq!(*seen, straight_to(&custom(), t));
+            let seen = &moments[i];
+            scrubbed.seek(seen.now);
+            assert_eq!(scrubbed.moment(), seen, "moment {i} at {} ns", seen.now);
+            assert_eq!(*seen.derived, straight_to(&custom(), seen.now));
         }
     }
 
@@ -238,7 +389,7 @@ mod tests {
         let horizon = session.horizon();
         assert_eq!(horizon, 200_000_000);
         session.seek(10 * horizon);
-        assert_eq!(session.run().now(), horizon);
+        assert_eq!(session.moment().now, horizon);
         assert!(!session.is_playing(), "seeking pauses");
     }
 
@@ -246,30 +397,52 @@ mod tests {
     fn reset_starts_the_same_run_again_and_play_after_the_end_restarts() {
         let mut session = Session::new(custom());
         session.run_to_end();
-        let end = session.derived().clone();
+        let end = session.moment().clone();
         session.reset();
-        assert_eq!(session.run().now(), 0);
+        assert_eq!(session.moment().now, 0);
         assert_eq!(session.derived().log.total(), 0);
         assert_eq!(session.horizon(), 0);
         session.run_to_end();
-        assert_eq!(*session.derived(), end);
+        assert_eq!(*session.moment(), end);
         session.play();
-        assert_eq!(session.run().now(), 0, "play on a finished run restarts it");
+        assert_eq!(
+            session.moment().now,
+            0,
+            "play on a finished run restarts it"
+        );
         assert!(session.is_playing());
     }
 
     #[test]
-    fn events_for_export_are_the_runs_own_even_mid_moment() {
+    fn the_clock_pauses_itself_at_the_end() {
+        let mut session = Session::new(custom());
+        session.set_speed(100.0).unwrap();
+        session.play();
+        let mut ticks = 0;
+        while session.tick(16.0) {
+            ticks += 1;
+            assert!(ticks < 10_000, "the run does not end");
+        }
+        assert_eq!(session.moment().outcome, Outcome::Completed);
+        assert!(ticks > 1, "a run of several seconds takes several ticks");
+        assert!(!session.tick(16.0), "paused");
+    }
+
+    #[test]
+    fn replayed_events_are_the_runs_own_even_mid_moment() {
         let mut session = Session::new(custom());
         for _ in 0..7 {
             session.step();
         }
-        let events = session.events();
-        assert_eq!(events.len() as u64, session.run().event_count());
+        let (run, events) = session.replay();
+        assert_eq!(events.len() as u64, session.moment().event_count);
+        assert_eq!(run.now(), session.moment().now);
         let logged: Vec<Event> = session.derived().log.entries().map(|&(_, e)| e).collect();
         assert_eq!(events, logged, "the log holds them all while it is short");
         session.run_to_end();
-        assert_eq!(session.events().len() as u64, session.run().event_count());
+        let (run, events) = session.replay();
+        assert_eq!(events.len() as u64, session.moment().event_count);
+        assert_eq!(run.outcome(), Outcome::Completed);
     }
 
     #[test]
@@ -280,5 +453,134 @@ mod tests {
         session.step();
         assert!(!session.is_playing());
         assert!(session.derived().log.total() > before);
+    }
+
+    #[test]
+    fn a_moment_tells_who_waits_and_who_is_stuck() {
+        let mut session = Session::new(Config::defaults(ScenarioKind::Plain, 5));
+        session.run_to_end();
+        let moment = session.moment();
+        assert_eq!(moment.outcome, Outcome::Stuck);
+        let (run, _) = session.replay();
+        assert_eq!(moment.stuck, run.stuck_waits());
+        assert!(!moment.stuck.is_empty());
+        for i in 0..session.roles().len() {
+            let actor = ActorId(i as u32);
+            assert_eq!(moment.blocked(actor), run.blocked(actor), "actor {i}");
+        }
+    }
+
+    #[test]
+    fn a_step_past_the_time_limit_then_a_seek_shows_what_a_fresh_run_shows() {
+        let mut config = custom();
+        config.until = Some(std::time::Duration::from_millis(700));
+        let mut session = Session::new(config);
+        session.seek(0);
+        while !session.moment().outcome.is_over() {
+            session.step();
+        }
+        assert_eq!(session.moment().outcome, Outcome::TimeLimit);
+        assert!(
+            session.moment().now > 700_000_000,
+            "the last step jumped past it"
+        );
+        session.seek(session.horizon());
+        let (run, _) = session.replay();
+        assert_eq!(
+            (session.moment().now, session.moment().event_count),
+            (run.now(), run.event_count())
+        );
+    }
+
+    /// One of the moves a session makes, for the value tests.
+    #[derive(Clone, Copy, Debug)]
+    enum Move {
+        Tick(f64),
+        Step,
+        Seek(Nanos),
+        ToEnd,
+        Reset,
+    }
+
+    fn make(session: &mut Session, m: Move) {
+        match m {
+            Move::Tick(ms) => {
+                session.play();
+                session.tick(ms);
+            }
+            Move::Step => session.step(),
+            Move::Seek(t) => session.seek(t),
+            Move::ToEnd => session.run_to_end(),
+            Move::Reset => session.reset(),
+        }
+    }
+
+    fn moves(seed: u64) -> Vec<Move> {
+        // A small deterministic mix (xorshift), so every path through the
+        // engine (on, stepped, rebuilt) is taken.
+        let mut x = seed | 1;
+        (0..40)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                match x % 10 {
+                    0..=3 => Move::Tick((x >> 8) as f64 % 40.0),
+                    4..=6 => Move::Step,
+                    7 => Move::Seek((x >> 8) % 3_000_000_000),
+                    8 => Move::ToEnd,
+                    _ => Move::Reset,
+                }
+            })
+            .collect()
+    }
+
+    fn configs() -> Vec<Config> {
+        let mut stuck = Config::defaults(ScenarioKind::Plain, 3);
+        stuck.items = 6;
+        let mut limited = custom();
+        limited.until = Some(std::time::Duration::from_millis(700));
+        let mut lab = Config::defaults(ScenarioKind::Termination, 9);
+        lab.termination.strategy = Strategy::Sentinel;
+        vec![custom(), stuck, limited, lab]
+    }
+
+    #[test]
+    fn an_old_session_still_shows_what_it_showed_and_moves_on_its_own() {
+        for config in configs() {
+            for seed in [1, 2, 3, 4] {
+                let mut old = Session::new(config.clone());
+                old.set_speed(20.0).unwrap();
+                // The same moves on a session with an engine of its own.
+                let mut alone = Session::new(config.clone());
+                alone.set_speed(20.0).unwrap();
+                for (i, &m) in moves(seed).iter().enumerate() {
+                    let shown = old.moment().clone();
+                    let (horizon, playing) = (old.horizon(), old.is_playing());
+                    // A copy moves (and drags the shared engine along) ...
+                    let mut copy = old.clone();
+                    make(&mut copy, m);
+                    make(&mut copy, Move::Step);
+                    // ... and the original still shows exactly what it did.
+                    assert_eq!(*old.moment(), shown, "{config:?} move {i}: {m:?}");
+                    assert_eq!((old.horizon(), old.is_playing()), (horizon, playing));
+                    // Moving the original gives what it would have alone.
+                    make(&mut old, m);
+                    make(&mut alone, m);
+                    assert_eq!(old.moment(), alone.moment(), "move {i}: {m:?}");
+                    assert_eq!(old.horizon(), alone.horizon());
+                    let (run, _) = old.replay();
+                    assert_eq!(
+                        (run.now(), run.event_count(), run.outcome()),
+                        (
+                            old.moment().now,
+                            old.moment().event_count,
+                            old.moment().outcome
+                        ),
+                        "a fresh run at the same position, move {i}: {m:?}"
+                    );
+                }
+            }
+        }
     }
 }

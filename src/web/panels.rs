@@ -4,7 +4,6 @@
 //! the Python program ([`crate::python`]) with copy and download, and the
 //! downloads of events and summary ([`crate::export`]).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -17,20 +16,19 @@ use crate::python::python_code;
 use crate::scenario::Config;
 use crate::series::ChartData;
 
-use super::app::Live;
 use super::charts::Charts;
 use super::copy::CopyButton;
 use super::dom;
 use super::leaf::hint;
-use super::stage::LiveProps;
+use super::shared::LiveProps;
 
 /// While a run plays, the charts are redrawn at most this often (ms of
 /// real time); paused, stepped or scrubbed, at once.
 const CHART_REFRESH_MS: f64 = 250.0;
 
-/// The chart data last drawn: for which session, when, and what.
+/// The chart data last drawn: for which run, when, and what.
 struct ChartCache {
-    session: Rc<RefCell<Session>>,
+    session: Session,
     at_ms: f64,
     data: Rc<ChartData>,
 }
@@ -40,22 +38,22 @@ pub fn charts_panel(props: &LiveProps) -> Html {
     let lang = props.lang;
     let cache = use_mut_ref(|| None::<ChartCache>);
     let data = {
-        let session = props.live.session.borrow();
+        let session = &props.live;
         let now_ms = dom::now_ms();
         let mut cache = cache.borrow_mut();
         let recent = cache.as_ref().filter(|c| {
             session.is_playing()
-                && Rc::ptr_eq(&c.session, &props.live.session)
+                && c.session.same_run(session)
                 && now_ms - c.at_ms < CHART_REFRESH_MS
         });
         match recent {
             Some(c) => Rc::clone(&c.data),
             None => {
-                let end = session.run().now();
+                let end = session.moment().now;
                 let capacity = session.config().capacity;
                 let data = Rc::new(session.derived().series.chart_data(end, capacity));
                 *cache = Some(ChartCache {
-                    session: Rc::clone(&props.live.session),
+                    session: session.clone(),
                     at_ms: now_ms,
                     data: Rc::clone(&data),
                 });
@@ -118,9 +116,8 @@ enum Download {
     Json,
 }
 
-fn save(live: &Live, lang: Lang, what: Download) {
-    let session = live.session.borrow();
-    let run = session.run();
+fn save(session: &Session, lang: Lang, what: Download) {
+    let (run, events) = session.replay();
     let report = run.report(lang);
     let names = Names {
         scenario: session.config().scenario,
@@ -129,7 +126,7 @@ fn save(live: &Live, lang: Lang, what: Download) {
     };
     match what {
         Download::EventsCsv => {
-            let text = export::events_csv(&session.events(), names);
+            let text = export::events_csv(&events, names);
             dom::download(
                 &export::file_name(&report, "-events.csv"),
                 "text/csv;charset=utf-8",
@@ -144,7 +141,7 @@ fn save(live: &Live, lang: Lang, what: Download) {
             );
         }
         Download::Json => {
-            let text = export::run_json(&report, Some(&session.events()), names);
+            let text = export::run_json(&report, Some(&events), names);
             dom::download(
                 &export::file_name(&report, ".json"),
                 "application/json",
