@@ -263,6 +263,11 @@ impl Run {
         self.recorder.borrow().lines.blocked(actor)
     }
 
+    /// Who waits on what now, and where in its line, as a copy to keep.
+    pub fn lines(&self) -> Lines {
+        self.recorder.borrow().lines.clone()
+    }
+
     /// The actors that will wait forever, each with what it waits on
     /// (empty unless the run is stuck).
     pub fn stuck_waits(&self) -> Vec<(ActorId, WaitingOn)> {

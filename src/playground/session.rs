@@ -32,8 +32,6 @@ pub struct Derived {
     pub stage: Stage,
     pub log: Log,
     pub series: Series,
-    /// Who waits on what, and where in its line.
-    pub lines: Lines,
 }
 
 impl Derived {
@@ -42,7 +40,6 @@ impl Derived {
             stage: Stage::new(config),
             log: Log::new(LOG_LINES),
             series: Series::default(),
-            lines: Lines::default(),
         }
     }
 
@@ -50,7 +47,6 @@ impl Derived {
         self.stage.record(event);
         self.log.push(*event);
         self.series.record(event);
-        self.lines.record(event);
     }
 }
 
@@ -66,6 +62,8 @@ pub struct Moment {
     pub in_queue: u64,
     /// Tasks put and not yet marked done.
     pub unfinished: u64,
+    /// Who waits on what, and where in its line.
+    pub lines: Lines,
     /// The actors that will wait forever, with what each waits on (empty
     /// unless the run is stuck).
     pub stuck: Vec<(ActorId, WaitingOn)>,
@@ -75,7 +73,7 @@ pub struct Moment {
 impl Moment {
     /// What `actor` waits on and its place in that line, if it waits.
     pub fn blocked(&self, actor: ActorId) -> Option<Blocked> {
-        self.derived.lines.blocked(actor)
+        self.lines.blocked(actor)
     }
 }
 
@@ -93,28 +91,35 @@ struct Position {
 /// The simulation behind a session's copies, and the position it is at.
 struct Engine {
     run: Run,
-    /// What the events derived so far; copied on write, so a moment
-    /// handed out keeps what it had.
-    derived: Rc<RefCell<Rc<Derived>>>,
+    /// What the events derived so far.
+    derived: Rc<RefCell<Derived>>,
+    /// A copy of it handed out with a moment, and the events it saw.
+    shown: (u64, Rc<Derived>),
     position: Position,
 }
 
 impl Engine {
     fn new(config: Config) -> Engine {
-        let derived = Rc::new(RefCell::new(Rc::new(Derived::new(&config))));
+        let fresh = Derived::new(&config);
+        let shown = (0, Rc::new(fresh.clone()));
+        let derived = Rc::new(RefCell::new(fresh));
         let sink = Rc::clone(&derived);
-        let run = Run::new(config, move |event| {
-            Rc::make_mut(&mut sink.borrow_mut()).record(event)
-        });
+        let run = Run::new(config, move |event| sink.borrow_mut().record(event));
         Engine {
             run,
             derived,
+            shown,
             position: Position::default(),
         }
     }
 
     /// Brings the run to `to` and tells what it shows there.
     fn reach(&mut self, to: Position) -> Moment {
+        self.go(to);
+        self.moment()
+    }
+
+    fn go(&mut self, to: Position) {
         let here = self.position;
         if here.at != to.at || here.steps > to.steps {
             // Advancing runs every event up to a time, which reproduces
@@ -137,11 +142,15 @@ impl Engine {
             self.run.step();
             self.position.steps += 1;
         }
-        self.moment()
     }
 
-    fn moment(&self) -> Moment {
+    /// What the run shows now; the derived views are copied only when an
+    /// event changed them since the last copy.
+    fn moment(&mut self) -> Moment {
         let run = &self.run;
+        if self.shown.0 != run.event_count() {
+            self.shown = (run.event_count(), Rc::new(self.derived.borrow().clone()));
+        }
         Moment {
             outcome: run.outcome(),
             now: run.now(),
@@ -149,8 +158,9 @@ impl Engine {
             counts: run.counts(),
             in_queue: run.items_in_queue(),
             unfinished: run.queue().unfinished_tasks() as u64,
+            lines: run.lines(),
             stuck: run.stuck_waits(),
-            derived: Rc::clone(&self.derived.borrow()),
+            derived: Rc::clone(&self.shown.1),
         }
     }
 }
@@ -181,7 +191,7 @@ impl PartialEq for Session {
 impl Session {
     /// A paused session at time 0 at speed 1×; `config` must be valid.
     pub fn new(config: Config) -> Session {
-        let engine = Engine::new(config.clone());
+        let mut engine = Engine::new(config.clone());
         let moment = Rc::new(engine.moment());
         Session {
             roles: config.roles().into(),
@@ -347,8 +357,8 @@ mod tests {
     fn straight_to(config: &Config, t: Nanos) -> Derived {
         let mut engine = Engine::new(config.clone());
         engine.run.advance_to(t);
-        let derived = engine.derived.borrow();
-        (**derived).clone()
+        let derived = engine.derived.borrow().clone();
+        derived
     }
 
     #[test]
@@ -466,7 +476,11 @@ mod tests {
         assert!(!moment.stuck.is_empty());
         for i in 0..session.roles().len() {
             let actor = ActorId(i as u32);
-            assert_eq!(moment.blocked(actor), run.blocked(actor), "actor {i}");
+            assert_eq!(
+                moment.blocked(actor),
+                run.lines().blocked(actor),
+                "actor {i}"
+            );
         }
     }
 
