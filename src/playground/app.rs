@@ -122,11 +122,10 @@ pub struct AppState {
     /// The termination lab's fields.
     pub lab: LabForm,
     /// Peak shaving, made when its part is first shown (its first run
-    /// takes a moment). Shared until changed, so the view can tell at once
-    /// that it did not change.
-    pub peak: Option<Rc<PeakState>>,
+    /// takes a moment).
+    pub peak: Option<PeakState>,
     /// The scraper, its runs and its recording.
-    pub scraper: Rc<ScraperState>,
+    pub scraper: ScraperState,
 }
 
 impl AppState {
@@ -144,7 +143,7 @@ impl AppState {
             session: Session::new(config),
             notice: None,
             peak: None,
-            scraper: Rc::new(ScraperState::new(fetcher, DEFAULT_SEED)),
+            scraper: ScraperState::new(fetcher, DEFAULT_SEED),
         };
         state.apply(Action::OpenLink(fragment.to_string()));
         state
@@ -179,8 +178,7 @@ impl AppState {
         match action {
             Action::Tick(real_ms) => {
                 let played = session.tick(real_ms);
-                let scraped = self.scraper.playing
-                    && Rc::make_mut(&mut self.scraper).apply(ScraperAction::Tick(real_ms));
+                let scraped = self.scraper.apply(ScraperAction::Tick(real_ms));
                 played || scraped
             }
             Action::TogglePlay if ready => {
@@ -260,11 +258,8 @@ impl AppState {
                 delay.kind = kind;
                 self.set_form(form)
             }
-            Action::Peak(action) => self
-                .peak
-                .as_mut()
-                .is_some_and(|peak| Rc::make_mut(peak).apply(action)),
-            Action::Scraper(action) => Rc::make_mut(&mut self.scraper).apply(action),
+            Action::Peak(action) => self.peak.as_mut().is_some_and(|peak| peak.apply(action)),
+            Action::Scraper(action) => self.scraper.apply(action),
         }
     }
 
@@ -274,7 +269,7 @@ impl AppState {
             return false;
         }
         if section == Section::PeakShaving && self.peak.is_none() {
-            self.peak = Some(Rc::new(PeakState::new(DEFAULT_SEED)));
+            self.peak = Some(PeakState::new(DEFAULT_SEED));
         }
         self.section = section;
         true
@@ -625,8 +620,9 @@ mod tests {
             state.scraper.recording.as_ref().unwrap(),
             &recording
         ));
-        assert!(Rc::ptr_eq(state.peak.as_ref().unwrap(), &peak));
-        assert!(Rc::ptr_eq(peak.report.as_ref().unwrap(), &report));
+        let kept = state.peak.as_ref().unwrap();
+        assert_eq!(*kept, peak);
+        assert!(Rc::ptr_eq(kept.report.as_ref().unwrap(), &report));
         assert!(
             state.session == playground,
             "the playground's run is where it was"

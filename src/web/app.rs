@@ -19,8 +19,8 @@ use super::leaf::subtitle;
 use super::log::log_view;
 use super::panels::{export_panel, ChartsPanel, PythonPanel};
 use super::panic;
-use super::peak::PeakLab;
-use super::scraper::ScraperLab;
+use super::peak::{peak_lab, PeakLabProps};
+use super::scraper::{scraper_lab, ScraperLabProps};
 use super::settings::{
     scenario_picker, settings_form, share_link, FormProps, PickerProps, ShareProps,
 };
@@ -160,15 +160,18 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
             </>
         },
-        Section::PeakShaving => match &state.peak {
-            Some(peak) => {
-                html! { <PeakLab state={Rc::clone(peak)} {lang} dispatch={dispatch.clone()} /> }
-            }
-            None => html! {},
-        },
-        Section::Scraper => html! {
-            <ScraperLab state={Rc::clone(&state.scraper)} {lang} dispatch={dispatch.clone()} />
-        },
+        Section::PeakShaving => state.peak.as_ref().map_or_else(Html::default, |peak| {
+            peak_lab(&PeakLabProps {
+                state: peak,
+                lang,
+                dispatch: &dispatch,
+            })
+        }),
+        Section::Scraper => scraper_lab(&ScraperLabProps {
+            state: &state.scraper,
+            lang,
+            dispatch: &dispatch,
+        }),
     };
     let onselect = {
         let dispatch = dispatch.clone();

@@ -30,28 +30,15 @@ use super::shared::Dispatch;
 
 type PeakDispatch = Callback<PeakAction>;
 
-#[derive(Properties)]
-pub struct PeakLabProps {
-    pub state: Rc<PeakState>,
+pub struct PeakLabProps<'a> {
+    pub state: &'a PeakState,
     pub lang: Lang,
-    pub dispatch: Dispatch,
+    pub dispatch: &'a Dispatch,
 }
 
-impl PartialEq for PeakLabProps {
-    /// The same state (not an equal copy): the page's reducer makes a new
-    /// one only when it changed.
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.state, &other.state)
-            && self.lang == other.lang
-            && self.dispatch == other.dispatch
-    }
-}
-
-/// The whole lab, as one `<section id="peak">`.
-#[function_component(PeakLab)]
 pub fn peak_lab(props: &PeakLabProps) -> Html {
     let lang = props.lang;
-    let state = &props.state;
+    let state = props.state;
     let dispatch: PeakDispatch = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |action| dispatch.dispatch(Action::Peak(action)))

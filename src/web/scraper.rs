@@ -7,8 +7,6 @@
 //! the run while it plays); this renders it and dispatches
 //! [`ScraperAction`]s.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::i18n::scraper::{self as words, S};
@@ -36,28 +34,15 @@ const LOG_LINES: usize = 200;
 
 type ScraperDispatch = Callback<ScraperAction>;
 
-#[derive(Properties)]
-pub struct ScraperLabProps {
-    pub state: Rc<ScraperState>,
+pub struct ScraperLabProps<'a> {
+    pub state: &'a ScraperState,
     pub lang: Lang,
-    pub dispatch: Dispatch,
+    pub dispatch: &'a Dispatch,
 }
 
-impl PartialEq for ScraperLabProps {
-    /// The same state (not an equal copy): the page's reducer makes a new
-    /// one only when it changed.
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.state, &other.state)
-            && self.lang == other.lang
-            && self.dispatch == other.dispatch
-    }
-}
-
-/// The whole scraper, as one `<section id="scraper">`.
-#[function_component(ScraperLab)]
 pub fn scraper_lab(props: &ScraperLabProps) -> Html {
     let lang = props.lang;
-    let state = &props.state;
+    let state = props.state;
     let dispatch: ScraperDispatch = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |action| dispatch.dispatch(Action::Scraper(action)))
