@@ -1,7 +1,8 @@
 //! One run on the page, as a value: its settings, where it stands (a
 //! [`Position`] reached by ticks, steps and seeks), the playback clock, the
-//! timeline's end, and the [`Moment`] shown there — immutable facts (the
-//! counters, who waits on what, the stage, log and chart series).
+//! timeline's end, the [`Moment`] shown there — immutable facts (the
+//! counters, who waits on what, the stage and the log) — and the charts'
+//! data, drawn a few times a second while the run plays.
 //!
 //! The simulation itself cannot be copied. It lives in an engine that every
 //! copy of a session shares as a cache: a copy that moves brings the engine
@@ -17,7 +18,7 @@ use crate::clock::Playback;
 use crate::lines::{Blocked, Lines};
 use crate::run::{Outcome, Run};
 use crate::scenario::Config;
-use crate::series::Series;
+use crate::series::{ChartData, Series};
 use crate::stats::Counts;
 use crate::trace::{ActorId, Event, Nanos, Role, WaitingOn};
 
@@ -26,26 +27,28 @@ use super::stage::{Log, Stage};
 /// How many log lines the page keeps.
 pub const LOG_LINES: usize = 200;
 
-/// Everything the page derives from a run's events.
+/// While a run plays, its charts are drawn again at most this often (ms of
+/// real time); paused, stepped or scrubbed, at once.
+pub const CHART_REFRESH_MS: f64 = 250.0;
+
+/// The stage and the log, derived from a run's events.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Derived {
     pub stage: Stage,
     pub log: Log,
-    pub series: Series,
 }
 
-impl Derived {
-    fn new(config: &Config) -> Derived {
-        Derived {
-            stage: Stage::new(config),
-            log: Log::new(LOG_LINES),
-            series: Series::default(),
-        }
-    }
+/// What the engine derives from the events: the stage and log, and the
+/// chart series.
+struct Recorded {
+    derived: Derived,
+    series: Series,
+}
 
+impl Recorded {
     fn record(&mut self, event: &Event) {
-        self.stage.record(event);
-        self.log.push(*event);
+        self.derived.stage.record(event);
+        self.derived.log.push(*event);
         self.series.record(event);
     }
 }
@@ -92,33 +95,35 @@ struct Position {
 struct Engine {
     run: Run,
     /// What the events derived so far.
-    derived: Rc<RefCell<Derived>>,
-    /// A copy of it handed out with a moment, and the events it saw.
+    recorded: Rc<RefCell<Recorded>>,
+    /// A copy of the stage and log handed out with a moment, and the
+    /// events it saw.
     shown: (u64, Rc<Derived>),
     position: Position,
 }
 
 impl Engine {
     fn new(config: Config) -> Engine {
-        let fresh = Derived::new(&config);
-        let shown = (0, Rc::new(fresh.clone()));
-        let derived = Rc::new(RefCell::new(fresh));
-        let sink = Rc::clone(&derived);
+        let derived = Derived {
+            stage: Stage::new(&config),
+            log: Log::new(LOG_LINES),
+        };
+        let shown = (0, Rc::new(derived.clone()));
+        let recorded = Rc::new(RefCell::new(Recorded {
+            derived,
+            series: Series::default(),
+        }));
+        let sink = Rc::clone(&recorded);
         let run = Run::new(config, move |event| sink.borrow_mut().record(event));
         Engine {
             run,
-            derived,
+            recorded,
             shown,
             position: Position::default(),
         }
     }
 
-    /// Brings the run to `to` and tells what it shows there.
-    fn reach(&mut self, to: Position) -> Moment {
-        self.go(to);
-        self.moment()
-    }
-
+    /// Brings the run to `to`.
     fn go(&mut self, to: Position) {
         let here = self.position;
         if here.at != to.at || here.steps > to.steps {
@@ -149,7 +154,8 @@ impl Engine {
     fn moment(&mut self) -> Moment {
         let run = &self.run;
         if self.shown.0 != run.event_count() {
-            self.shown = (run.event_count(), Rc::new(self.derived.borrow().clone()));
+            let derived = self.recorded.borrow().derived.clone();
+            self.shown = (run.event_count(), Rc::new(derived));
         }
         Moment {
             outcome: run.outcome(),
@@ -163,6 +169,13 @@ impl Engine {
             derived: Rc::clone(&self.shown.1),
         }
     }
+
+    /// The charts' data now.
+    fn chart(&self) -> ChartData {
+        let capacity = self.run.config().capacity;
+        let recorded = self.recorded.borrow();
+        recorded.series.chart_data(self.run.now(), capacity)
+    }
 }
 
 /// A run being watched.
@@ -175,6 +188,9 @@ pub struct Session {
     /// The latest moment this run has reached (the timeline's end).
     horizon: Nanos,
     moment: Rc<Moment>,
+    chart: Rc<ChartData>,
+    /// Where the charts were drawn, and the real time played since.
+    charted: (Position, f64),
     engine: Rc<RefCell<Engine>>,
 }
 
@@ -183,6 +199,7 @@ impl PartialEq for Session {
     /// played the same way.
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.moment, &other.moment)
+            && Rc::ptr_eq(&self.chart, &other.chart)
             && self.playback == other.playback
             && self.horizon == other.horizon
     }
@@ -193,6 +210,7 @@ impl Session {
     pub fn new(config: Config) -> Session {
         let mut engine = Engine::new(config.clone());
         let moment = Rc::new(engine.moment());
+        let chart = Rc::new(engine.chart());
         Session {
             roles: config.roles().into(),
             config: Rc::new(config),
@@ -200,6 +218,8 @@ impl Session {
             position: Position::default(),
             horizon: 0,
             moment,
+            chart,
+            charted: (Position::default(), 0.0),
             engine: Rc::new(RefCell::new(engine)),
         }
     }
@@ -218,9 +238,15 @@ impl Session {
         &self.moment
     }
 
-    /// The stage, log and chart series at the current moment.
+    /// The stage and log at the current moment.
     pub fn derived(&self) -> &Derived {
         &self.moment.derived
+    }
+
+    /// The charts' data: of the current moment, or while the run plays, of
+    /// one at most [`CHART_REFRESH_MS`] of real time earlier.
+    pub fn chart(&self) -> &Rc<ChartData> {
+        &self.chart
     }
 
     /// Whether `other` shows the same run (perhaps at another moment).
@@ -254,8 +280,12 @@ impl Session {
         self.playback.play();
     }
 
+    /// Pauses (and draws the charts of this moment).
     pub fn pause(&mut self) {
         self.playback.pause();
+        if self.charted.0 != self.position {
+            self.go(self.position, 0.0);
+        }
     }
 
     /// Advances by one timer tick of `real_ms` wall-clock milliseconds;
@@ -266,13 +296,14 @@ impl Session {
         }
         if !self.moment.outcome.is_over() {
             let until = self.playback.reach(self.moment.now, real_ms);
-            self.go(Position {
+            let to = Position {
                 at: Some(until),
                 steps: 0,
-            });
+            };
+            self.go(to, real_ms);
         }
         if self.moment.outcome.is_over() {
-            self.playback.pause();
+            self.pause();
         }
         true
     }
@@ -281,10 +312,11 @@ impl Session {
     pub fn step(&mut self) {
         self.playback.pause();
         if !self.moment.outcome.is_over() {
-            self.go(Position {
+            let to = Position {
                 steps: self.position.steps + 1,
                 ..self.position
-            });
+            };
+            self.go(to, 0.0);
         }
     }
 
@@ -292,17 +324,18 @@ impl Session {
     pub fn run_to_end(&mut self) {
         self.playback.pause();
         if !self.moment.outcome.is_over() {
-            self.go(Position {
+            let to = Position {
                 at: Some(Nanos::MAX),
                 steps: 0,
-            });
+            };
+            self.go(to, 0.0);
         }
     }
 
     /// Pauses and starts the same run again from time 0.
     pub fn reset(&mut self) {
         self.playback.pause();
-        self.go(Position::default());
+        self.go(Position::default(), 0.0);
         self.horizon = 0;
     }
 
@@ -310,10 +343,11 @@ impl Session {
     /// and including `t` has happened.
     pub fn seek(&mut self, t: Nanos) {
         self.playback.pause();
-        self.go(Position {
+        let to = Position {
             at: Some(t.min(self.horizon)),
             steps: 0,
-        });
+        };
+        self.go(to, 0.0);
     }
 
     /// A fresh run brought to this moment, and every event it emitted (the
@@ -332,10 +366,19 @@ impl Session {
         (run, events)
     }
 
-    fn go(&mut self, to: Position) {
-        self.moment = Rc::new(self.engine.borrow_mut().reach(to));
+    /// Moves to `to`, `real_ms` of play after the last move; the charts
+    /// are drawn again unless the run plays and they are recent.
+    fn go(&mut self, to: Position, real_ms: f64) {
+        let mut engine = self.engine.borrow_mut();
+        engine.go(to);
+        self.moment = Rc::new(engine.moment());
         self.position = to;
         self.horizon = self.horizon.max(self.moment.now);
+        self.charted.1 += real_ms;
+        if self.playback.is_paused() || self.charted.1 >= CHART_REFRESH_MS {
+            self.chart = Rc::new(engine.chart());
+            self.charted = (to, 0.0);
+        }
     }
 }
 
@@ -357,7 +400,7 @@ mod tests {
     fn straight_to(config: &Config, t: Nanos) -> Derived {
         let mut engine = Engine::new(config.clone());
         engine.run.advance_to(t);
-        let derived = engine.derived.borrow().clone();
+        let derived = engine.recorded.borrow().derived.clone();
         derived
     }
 
@@ -504,6 +547,28 @@ mod tests {
             (session.moment().now, session.moment().event_count),
             (run.now(), run.event_count())
         );
+    }
+
+    #[test]
+    fn charts_are_drawn_a_few_times_a_second_while_playing_and_at_once_when_paused() {
+        let mut session = Session::new(custom());
+        session.play();
+        session.tick(100.0);
+        let drawn = Rc::clone(session.chart());
+        assert_eq!(drawn.end, 0, "drawn at the start, not yet again");
+        session.tick(100.0);
+        assert!(Rc::ptr_eq(session.chart(), &drawn));
+        session.tick(100.0);
+        assert_eq!(session.chart().end, session.moment().now, "250 ms passed");
+        session.tick(16.0);
+        assert!(session.chart().end < session.moment().now);
+        session.pause();
+        assert_eq!(session.chart().end, session.moment().now);
+        let mut straight = Engine::new(custom());
+        straight.go(session.position);
+        assert_eq!(**session.chart(), straight.chart());
+        session.step();
+        assert_eq!(session.chart().end, session.moment().now);
     }
 
     /// One of the moves a session makes, for the value tests.

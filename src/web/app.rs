@@ -17,7 +17,7 @@ use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
 use super::leaf::subtitle;
 use super::log::log_view;
-use super::panels::{export_panel, ChartsPanel, PythonPanel};
+use super::panels::{charts_panel, export_panel, PythonPanel};
 use super::panic;
 use super::peak::{peak_lab, PeakLabProps};
 use super::scraper::{scraper_lab, ScraperLabProps};
@@ -153,7 +153,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} form={state.lab.clone()} {lang} dispatch={dispatch.clone()} />
-                <ChartsPanel live={live.clone()} {lang} />
+                { charts_panel(&LiveProps { live: live.clone(), lang }) }
                 <div class="pair">
                     <PythonPanel config={config} {lang} />
                     { export_panel(&LiveProps { live, lang }) }

@@ -1,6 +1,6 @@
 //! The panels under the stage, each showing another module's output for the
-//! current run: the charts ([`super::charts`] over the run's chart series,
-//! redrawn a few times a second while the run plays),
+//! current run: the charts ([`super::charts`] over the run's chart data,
+//! drawn a few times a second while the run plays),
 //! the Python program ([`crate::python`]) with copy and download, and the
 //! downloads of events and summary ([`crate::export`]).
 
@@ -14,7 +14,6 @@ use crate::i18n::Lang;
 use crate::playground::session::Session;
 use crate::python::python_code;
 use crate::scenario::Config;
-use crate::series::ChartData;
 
 use super::charts::Charts;
 use super::copy::CopyButton;
@@ -22,49 +21,13 @@ use super::dom;
 use super::leaf::hint;
 use super::shared::LiveProps;
 
-/// While a run plays, the charts are redrawn at most this often (ms of
-/// real time); paused, stepped or scrubbed, at once.
-const CHART_REFRESH_MS: f64 = 250.0;
-
-/// The chart data last drawn: for which run, when, and what.
-struct ChartCache {
-    session: Session,
-    at_ms: f64,
-    data: Rc<ChartData>,
-}
-
-#[function_component(ChartsPanel)]
+/// The charts of the run (drawn a few times a second while it plays).
 pub fn charts_panel(props: &LiveProps) -> Html {
     let lang = props.lang;
-    let cache = use_mut_ref(|| None::<ChartCache>);
-    let data = {
-        let session = &props.live;
-        let now_ms = dom::now_ms();
-        let mut cache = cache.borrow_mut();
-        let recent = cache.as_ref().filter(|c| {
-            session.is_playing()
-                && c.session.same_run(session)
-                && now_ms - c.at_ms < CHART_REFRESH_MS
-        });
-        match recent {
-            Some(c) => Rc::clone(&c.data),
-            None => {
-                let end = session.moment().now;
-                let capacity = session.config().capacity;
-                let data = Rc::new(session.derived().series.chart_data(end, capacity));
-                *cache = Some(ChartCache {
-                    session: session.clone(),
-                    at_ms: now_ms,
-                    data: Rc::clone(&data),
-                });
-                data
-            }
-        }
-    };
     html! {
         <section class="panel charts-panel" aria-labelledby="charts-title">
             <h2 id="charts-title">{ T::Charts.get(lang) }</h2>
-            <Charts {data} {lang} />
+            <Charts data={Rc::clone(props.live.chart())} {lang} />
         </section>
     }
 }
