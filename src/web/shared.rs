@@ -30,9 +30,8 @@ impl Reducible for AppState {
 pub type Dispatch = UseReducerDispatcher<AppState>;
 
 /// The props of a view of the playground's run.
-#[derive(Properties, PartialEq)]
 pub struct LiveProps {
-    /// The run as shown now (equal while it shows the same).
+    /// The run as shown now.
     pub live: Session,
     pub lang: Lang,
 }
