@@ -1,5 +1,5 @@
-//! One run on the page, as a value: its settings, where it stands (a
-//! [`Position`] reached by ticks, steps and seeks), the playback clock, the
+//! One run on the page, as a value: its settings, where it stands (the
+//! position reached by ticks, steps and seeks), the playback clock, the
 //! timeline's end, the [`Moment`] shown there — immutable facts (the
 //! counters, who waits on what, the stage and the log) — and the charts'
 //! data, drawn a few times a second while the run plays.
@@ -247,11 +247,6 @@ impl Session {
     /// one at most [`CHART_REFRESH_MS`] of real time earlier.
     pub fn chart(&self) -> &Rc<ChartData> {
         &self.chart
-    }
-
-    /// Whether `other` shows the same run (perhaps at another moment).
-    pub fn same_run(&self, other: &Session) -> bool {
-        Rc::ptr_eq(&self.engine, &other.engine)
     }
 
     pub fn is_playing(&self) -> bool {
