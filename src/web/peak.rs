@@ -36,6 +36,7 @@ pub struct PeakLabProps<'a> {
     pub dispatch: &'a Dispatch,
 }
 
+/// The whole lab, as one `<section id="peak">`.
 pub fn peak_lab(props: &PeakLabProps) -> Html {
     let lang = props.lang;
     let state = props.state;

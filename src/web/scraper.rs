@@ -40,6 +40,7 @@ pub struct ScraperLabProps<'a> {
     pub dispatch: &'a Dispatch,
 }
 
+/// The whole scraper, as one `<section id="scraper">`.
 pub fn scraper_lab(props: &ScraperLabProps) -> Html {
     let lang = props.lang;
     let state = props.state;
