@@ -66,6 +66,15 @@ impl Playback {
         self.paused = true;
     }
 
+    /// The virtual time one timer tick of `real_ms` milliseconds of wall
+    /// time reaches from `now` (`now` itself while paused).
+    pub fn reach(&self, now: Nanos, real_ms: f64) -> Nanos {
+        if self.paused {
+            return now;
+        }
+        now.saturating_add((real_ms.max(0.0) * self.speed * 1e6) as Nanos)
+    }
+
     /// Advances `run` by `real_ms` milliseconds of wall time (one timer
     /// tick). Does nothing while paused. Pauses itself when the run is over.
     pub fn tick(&mut self, run: &mut Run, real_ms: f64) -> Outcome {
@@ -73,8 +82,7 @@ impl Playback {
             self.paused = true;
             return run.outcome();
         }
-        let delta = (real_ms.max(0.0) * self.speed * 1e6) as Nanos;
-        let outcome = run.advance_to(run.now().saturating_add(delta));
+        let outcome = run.advance_to(self.reach(run.now(), real_ms));
         if outcome.is_over() {
             self.paused = true;
         }

@@ -20,7 +20,7 @@ pub struct Blocked {
 }
 
 /// The waits of every actor, in arrival order per line.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lines {
     /// What each actor waits on (index = actor).
     waiting: Vec<Option<WaitingOn>>,

@@ -263,26 +263,40 @@ impl Run {
         self.recorder.borrow().lines.blocked(actor)
     }
 
-    /// The actors that will wait forever (empty unless the run is stuck).
-    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
+    /// Who waits on what now, and where in its line, as a copy to keep.
+    pub fn lines(&self) -> Lines {
+        self.recorder.borrow().lines.clone()
+    }
+
+    /// The actors that will wait forever, each with what it waits on
+    /// (empty unless the run is stuck).
+    pub fn stuck_waits(&self) -> Vec<(ActorId, WaitingOn)> {
         if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
-        let scenario = self.config.scenario;
         let recorder = self.recorder.borrow();
         self.driver
             .sim()
             .live_actors()
             .into_iter()
-            .filter_map(|actor| {
-                let wait = recorder.lines.waiting_on(actor)?;
+            .filter_map(|actor| Some((actor, recorder.lines.waiting_on(actor)?)))
+            .collect()
+    }
+
+    /// The actors that will wait forever, explained (empty unless the run
+    /// is stuck).
+    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
+        let scenario = self.config.scenario;
+        self.stuck_waits()
+            .into_iter()
+            .map(|(actor, wait)| {
                 let name = i18n::actor_name(scenario, self.roles[actor.0 as usize], lang);
                 let waiting_on = i18n::waiting_on(scenario, wait, &self.roles, lang);
-                Some(StuckActor {
+                StuckActor {
                     explanation: i18n::stuck_sentence(&name, wait, &waiting_on, lang),
                     actor: name,
                     waiting_on,
-                })
+                }
             })
             .collect()
     }

@@ -2,17 +2,24 @@
 //! and opened link is an [`Action`] applied by [`AppState::apply`]. The
 //! browser layer only renders this state and dispatches actions, so the
 //! page's behaviour is plain Rust, tested natively.
+//!
+//! The state is a value: the reducer applies an action to a copy, and the
+//! state it copied still shows exactly what it showed. Each part of the page
+//! keeps its runs here, above the views, so switching parts or languages
+//! loses nothing and re-runs nothing (no run depends on the language).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::i18n::Lang;
 use crate::scenario::{Config, ScenarioKind};
+use crate::scraper::fetch::Fetcher;
 use crate::trace::Nanos;
 
 use super::form::{DelayKind, Field, FieldError, Form};
 use super::lab::LabForm;
 use super::link::{self, LinkError};
+use super::peak::{PeakAction, PeakState};
+use super::scraper::{ScraperAction, ScraperState};
 use super::session::Session;
 
 /// The seed a first visit starts with.
@@ -56,6 +63,10 @@ pub enum Action {
     /// A link's fragment was opened.
     OpenLink(String),
     DismissNotice,
+    /// An action of the peak-shaving part.
+    Peak(PeakAction),
+    /// An action of the scraper part.
+    Scraper(ScraperAction),
 }
 
 /// What a key press landed on, for [`key_action`].
@@ -105,19 +116,23 @@ pub struct AppState {
     /// The form's problems; while there are any, the run does not start.
     pub errors: Vec<FieldError>,
     /// The run of the last valid settings.
-    pub session: Rc<RefCell<Session>>,
+    pub session: Session,
     /// A link that could not be read (the defaults are shown instead).
     pub notice: Option<LinkError>,
     /// The termination lab's fields.
     pub lab: LabForm,
-    /// Bumped on every change, for cheap comparisons in the view.
-    pub version: u64,
+    /// Peak shaving, made when its part is first shown (its first run
+    /// takes a moment).
+    pub peak: Option<PeakState>,
+    /// The scraper, its runs and its recording.
+    pub scraper: ScraperState,
 }
 
 impl AppState {
     /// The page for a visitor whose browser prefers `lang`, opening
-    /// `fragment` (the URL's `#…`, possibly empty).
-    pub fn new(lang: Lang, fragment: &str) -> AppState {
+    /// `fragment` (the URL's `#…`, possibly empty); the scraper fetches
+    /// with `fetcher`.
+    pub fn new(lang: Lang, fragment: &str, fetcher: Rc<dyn Fetcher>) -> AppState {
         let config = Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED);
         let mut state = AppState {
             lang,
@@ -125,9 +140,10 @@ impl AppState {
             form: Form::from_config(&config),
             errors: Vec::new(),
             lab: LabForm::new(&config),
-            session: Rc::new(RefCell::new(Session::new(config))),
+            session: Session::new(config),
             notice: None,
-            version: 0,
+            peak: None,
+            scraper: ScraperState::new(fetcher, DEFAULT_SEED),
         };
         state.apply(Action::OpenLink(fragment.to_string()));
         state
@@ -143,32 +159,27 @@ impl AppState {
         self.errors.iter().find(|e| e.field == field)
     }
 
+    /// Whether a run of the page plays (so the clock should tick).
+    pub fn playing(&self) -> bool {
+        self.session.is_playing() || self.scraper.playing
+    }
+
     /// The fragment of the link that reproduces this run, while the
     /// settings are valid.
     pub fn fragment(&self) -> Option<String> {
-        let session = self.session.borrow();
         self.ready()
-            .then(|| link::to_fragment(session.config(), session.speed(), self.lang))
+            .then(|| link::to_fragment(self.session.config(), self.session.speed(), self.lang))
     }
 
     /// Applies an action; false when nothing changed.
     pub fn apply(&mut self, action: Action) -> bool {
-        let changed = self.apply_inner(action);
-        if changed {
-            self.version += 1;
-        }
-        changed
-    }
-
-    fn apply_inner(&mut self, action: Action) -> bool {
         let ready = self.ready();
-        let mut session = self.session.borrow_mut();
+        let session = &mut self.session;
         match action {
             Action::Tick(real_ms) => {
-                if !session.is_playing() {
-                    return false;
-                }
-                session.tick(real_ms);
+                let played = session.tick(real_ms);
+                let scraped = self.scraper.apply(ScraperAction::Tick(real_ms));
+                played || scraped
             }
             Action::TogglePlay if ready => {
                 if session.is_playing() {
@@ -176,63 +187,47 @@ impl AppState {
                 } else {
                     session.play();
                 }
+                true
             }
             Action::Step if ready => {
                 session.step();
+                true
             }
             Action::RunToEnd if ready => {
                 session.run_to_end();
+                true
             }
-            Action::Seek(t) if ready => session.seek(t),
-            Action::TogglePlay | Action::Step | Action::RunToEnd | Action::Seek(_) => return false,
-            Action::Reset => session.reset(),
+            Action::Seek(t) if ready => {
+                session.seek(t);
+                true
+            }
+            Action::TogglePlay | Action::Step | Action::RunToEnd | Action::Seek(_) => false,
+            Action::Reset => {
+                session.reset();
+                true
+            }
             Action::EditLab(edit) => {
-                let settings = self.lab.edit(session.config(), &edit);
-                if let Some(settings) = settings {
-                    super::lab::set(&mut session, settings);
+                if let Some(settings) = self.lab.edit(session.config(), &edit) {
+                    super::lab::set(session, settings);
                 }
+                true
             }
-            Action::SetSpeed(speed) => {
-                if session.set_speed(speed).is_err() {
-                    return false;
-                }
-            }
-            Action::SetLang(lang) => {
-                if self.lang == lang {
-                    return false;
-                }
-                self.lang = lang;
-            }
-            Action::ShowSection(section) => {
-                if self.section == section {
-                    return false;
-                }
-                self.section = section;
-            }
-            Action::DismissNotice => {
-                if self.notice.take().is_none() {
-                    return false;
-                }
-            }
-            Action::OpenLink(fragment) => {
-                drop(session);
-                return self.open_link(&fragment);
-            }
+            Action::SetSpeed(speed) => session.set_speed(speed).is_ok(),
+            Action::SetLang(lang) => std::mem::replace(&mut self.lang, lang) != lang,
+            Action::ShowSection(section) => self.show(section),
+            Action::DismissNotice => self.notice.take().is_some(),
+            Action::OpenLink(fragment) => self.open_link(&fragment),
             Action::PickScenario(kind) => {
-                let seed = session.config().seed;
-                drop(session);
-                let mut form = Form::from_config(&Config::defaults(kind, seed));
+                let mut form = Form::from_config(&Config::defaults(kind, session.config().seed));
                 form.seed = self.form.seed.clone();
-                return self.set_form(form);
+                self.set_form(form)
             }
             Action::NewSeed(seed) => {
-                drop(session);
                 let mut form = self.form.clone();
                 form.seed = seed.to_string();
-                return self.set_form(form);
+                self.set_form(form)
             }
             Action::Edit(field, text) => {
-                drop(session);
                 let mut form = self.form.clone();
                 match field {
                     Field::Seed => form.seed = text,
@@ -242,10 +237,9 @@ impl AppState {
                     Field::Capacity => form.capacity = text,
                     Field::ProduceDelay | Field::ConsumeDelay => return false,
                 }
-                return self.set_form(form);
+                self.set_form(form)
             }
             Action::EditDelay(field, part, text) => {
-                drop(session);
                 let mut form = self.form.clone();
                 let Some(delay) = form.delay_mut(field) else {
                     return false;
@@ -254,18 +248,30 @@ impl AppState {
                     DelayPart::A => delay.a = text,
                     DelayPart::B => delay.b = text,
                 }
-                return self.set_form(form);
+                self.set_form(form)
             }
             Action::SetDelayKind(field, kind) => {
-                drop(session);
                 let mut form = self.form.clone();
                 let Some(delay) = form.delay_mut(field) else {
                     return false;
                 };
                 delay.kind = kind;
-                return self.set_form(form);
+                self.set_form(form)
             }
+            Action::Peak(action) => self.peak.as_mut().is_some_and(|peak| peak.apply(action)),
+            Action::Scraper(action) => self.scraper.apply(action),
         }
+    }
+
+    /// Shows a part of the page; peak shaving is run the first time.
+    fn show(&mut self, section: Section) -> bool {
+        if self.section == section {
+            return false;
+        }
+        if section == Section::PeakShaving && self.peak.is_none() {
+            self.peak = Some(PeakState::new(DEFAULT_SEED));
+        }
+        self.section = section;
         true
     }
 
@@ -279,18 +285,17 @@ impl AppState {
         match form.read() {
             Ok(config) => {
                 self.errors.clear();
-                let mut session = self.session.borrow_mut();
-                let config = super::lab::carry(session.config(), config);
-                if *session.config() != config {
-                    let speed = session.speed();
-                    *session = Session::new(config);
+                let config = super::lab::carry(self.session.config(), config);
+                if *self.session.config() != config {
+                    let speed = self.session.speed();
+                    self.session = Session::new(config);
                     // The speed was valid for the old session, so it is now.
-                    let _ = session.set_speed(speed);
+                    let _ = self.session.set_speed(speed);
                 }
             }
             Err(errors) => {
                 self.errors = errors;
-                self.session.borrow_mut().pause();
+                self.session.pause();
             }
         }
         self.form = form;
@@ -313,10 +318,9 @@ impl AppState {
         if let Some(lang) = lang {
             self.lang = lang;
         }
-        let mut session = Session::new(config.clone());
-        let speed = speed.unwrap_or(self.session.borrow().speed());
-        let _ = session.set_speed(speed);
-        self.session = Rc::new(RefCell::new(session));
+        let speed = speed.unwrap_or(self.session.speed());
+        self.session = Session::new(config.clone());
+        let _ = self.session.set_speed(speed);
         self.form = Form::from_config(&config);
         self.errors.clear();
         true
@@ -327,15 +331,37 @@ impl AppState {
 mod tests {
     use super::*;
     use crate::run::Outcome;
+    use crate::scraper::fetch::FakeFetcher;
+    use std::time::Duration;
+
+    fn fetcher() -> Rc<dyn Fetcher> {
+        let ms = Duration::from_millis;
+        let [home, none, gallery, menu] = super::super::scraper::DEFAULT_URLS;
+        Rc::new(
+            FakeFetcher::new()
+                .page(home, ms(300), "<img src=//logo.png width=270>")
+                .page(none, ms(100), "nothing")
+                .page(
+                    gallery,
+                    ms(200),
+                    "<img src=//a width=1>\n<img src=//b width=1>",
+                )
+                .page(menu, ms(50), "<img src=//菜单/面.jpg width=1>"),
+        )
+    }
+
+    fn open(fragment: &str) -> AppState {
+        AppState::new(Lang::En, fragment, fetcher())
+    }
 
     fn fresh() -> AppState {
-        AppState::new(Lang::En, "")
+        open("")
     }
 
     #[test]
     fn a_first_visit_shows_the_hotdog_defaults_paused() {
         let state = fresh();
-        let session = state.session.borrow();
+        let session = &state.session;
         assert_eq!(
             *session.config(),
             Config::defaults(ScenarioKind::Hotdog, DEFAULT_SEED)
@@ -349,7 +375,7 @@ mod tests {
     fn a_bad_value_blocks_the_run_until_it_is_fixed_and_the_fix_resets_the_run() {
         let mut state = fresh();
         state.apply(Action::Step);
-        assert!(state.session.borrow().derived().log.total() > 0);
+        assert!(state.session.derived().log.total() > 0);
         assert!(state.apply(Action::Edit(Field::Producers, "0".into())));
         assert!(!state.ready());
         assert_eq!(
@@ -361,16 +387,14 @@ mod tests {
             None,
             "no link for a run that cannot start"
         );
-        let version = state.version;
         assert!(!state.apply(Action::TogglePlay));
         assert!(!state.apply(Action::RunToEnd));
-        assert_eq!(state.version, version);
-        assert!(!state.session.borrow().is_playing());
+        assert!(!state.session.is_playing());
         state.apply(Action::Edit(Field::Producers, "3".into()));
         assert!(state.ready());
-        let session = state.session.borrow();
+        let session = &state.session;
         assert_eq!(session.config().producers, 3);
-        assert_eq!(session.run().now(), 0, "a changed setting resets the run");
+        assert_eq!(session.moment().now, 0, "a changed setting resets the run");
     }
 
     #[test]
@@ -378,10 +402,10 @@ mod tests {
         let mut state = fresh();
         state.apply(Action::NewSeed(777));
         state.apply(Action::PickScenario(ScenarioKind::Plain));
-        let config = state.session.borrow().config().clone();
+        let config = state.session.config().clone();
         assert_eq!(config, Config::defaults(ScenarioKind::Plain, 777));
         state.apply(Action::RunToEnd);
-        assert_eq!(state.session.borrow().run().outcome(), Outcome::Stuck);
+        assert_eq!(state.session.moment().outcome, Outcome::Stuck);
     }
 
     #[test]
@@ -394,7 +418,7 @@ mod tests {
             "300ms".into(),
         ));
         assert_eq!(
-            state.session.borrow().config().consume_delay.to_string(),
+            state.session.config().consume_delay.to_string(),
             "exp:300ms"
         );
         state.apply(Action::SetDelayKind(
@@ -427,24 +451,24 @@ mod tests {
         first.apply(Action::SetLang(Lang::Zh));
         first.apply(Action::RunToEnd);
         let fragment = first.fragment().unwrap();
-        let opened = AppState::new(Lang::En, &format!("#{fragment}"));
+        let opened = open(&format!("#{fragment}"));
         assert_eq!(opened.lang, Lang::Zh);
         assert_eq!(opened.form, first.form);
-        let mut opened_session = opened.session.borrow_mut();
+        let mut opened_session = opened.session.clone();
         assert_eq!(opened_session.speed(), 50.0);
         opened_session.run_to_end();
-        assert_eq!(*opened_session.derived(), *first.session.borrow().derived());
+        assert_eq!(opened_session.moment(), first.session.moment());
     }
 
     #[test]
     fn a_malformed_link_shows_a_notice_and_the_defaults() {
-        let state = AppState::new(Lang::En, "#s=hotdog&p=lots");
+        let state = open("#s=hotdog&p=lots");
         assert!(matches!(
             state.notice,
             Some(LinkError::Setting { key: "p", .. })
         ));
         assert_eq!(
-            *state.session.borrow().config(),
+            *state.session.config(),
             Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED)
         );
         assert!(state.ready());
@@ -455,12 +479,10 @@ mod tests {
 
     #[test]
     fn the_page_opens_on_the_playground_and_shows_one_part_at_a_time() {
-        let mut state = AppState::new(Lang::En, "");
+        let mut state = fresh();
         assert_eq!(state.section, Section::Playground);
-        let version = state.version;
         assert!(state.apply(Action::ShowSection(Section::Scraper)));
         assert_eq!(state.section, Section::Scraper);
-        assert!(state.version > version);
         assert!(
             !state.apply(Action::ShowSection(Section::Scraper)),
             "already shown"
@@ -503,7 +525,130 @@ mod tests {
         assert!(!state.apply(Action::Tick(16.0)));
         state.apply(Action::TogglePlay);
         assert!(state.apply(Action::Tick(16.0)));
-        assert_eq!(state.session.borrow().run().now(), 16_000_000);
+        assert_eq!(state.session.moment().now, 16_000_000);
         assert!(!state.apply(Action::SetSpeed(0.1)), "out of range: refused");
+    }
+
+    /// What a reader of the state can see.
+    fn visible(state: &AppState) -> impl PartialEq + std::fmt::Debug {
+        let s = &state.session;
+        (
+            (
+                state.lang,
+                state.section,
+                state.form.clone(),
+                state.fragment(),
+            ),
+            (s.moment().clone(), s.is_playing(), s.speed(), s.horizon()),
+            state.scraper.shown.as_deref().cloned(),
+            state
+                .peak
+                .as_ref()
+                .map(|p| (p.form.clone(), p.report.clone())),
+        )
+    }
+
+    #[test]
+    fn an_old_state_still_shows_exactly_what_it_showed() {
+        let mut state = fresh();
+        state.apply(Action::ShowSection(Section::PeakShaving));
+        state.apply(Action::Scraper(ScraperAction::Start));
+        state.apply(Action::TogglePlay);
+        state.apply(Action::Tick(40.0));
+        let actions = [
+            Action::Tick(16.0),
+            Action::Step,
+            Action::Seek(10_000_000),
+            Action::RunToEnd,
+            Action::SetLang(Lang::Zh),
+            Action::Reset,
+            Action::Edit(Field::Consumers, "3".into()),
+            Action::Peak(PeakAction::NewSeed(5)),
+            Action::Scraper(ScraperAction::Stop),
+        ];
+        for action in actions {
+            let seen = visible(&state);
+            let mut next = state.clone();
+            assert!(next.apply(action.clone()), "{action:?} changes something");
+            let applied = next.session.clone();
+            // The new state moves on (and the engine they share with it).
+            next.apply(Action::TogglePlay);
+            next.apply(Action::Tick(500.0));
+            assert_eq!(visible(&state), seen, "after {action:?}");
+            // The old state still goes where it would have gone alone (the
+            // scraper's live run is the real world's, so it is left out).
+            let mut again = state.clone();
+            again.apply(action.clone());
+            assert_eq!(again.session.moment(), applied.moment(), "{action:?}");
+            assert_eq!(again.session.horizon(), applied.horizon());
+            state = next;
+        }
+    }
+
+    #[test]
+    fn every_run_survives_switching_parts_and_languages_without_running_again() {
+        let mut state = fresh();
+        state.apply(Action::ShowSection(Section::Scraper));
+        state.apply(Action::Scraper(ScraperAction::Start));
+        while state.scraper.playing {
+            state.apply(Action::Tick(16.0));
+        }
+        let scraped = state.scraper.shown.clone().unwrap();
+        assert_eq!(scraped.outcome, Outcome::Completed);
+        let recording = state.scraper.recording.clone().unwrap();
+        state.apply(Action::ShowSection(Section::PeakShaving));
+        let peak = state
+            .peak
+            .clone()
+            .expect("peak shaving runs when first shown");
+        let report = peak.report.clone().unwrap();
+        state.apply(Action::TogglePlay);
+        state.apply(Action::Tick(50.0));
+        let playground = state.session.clone();
+        for action in [
+            Action::SetLang(Lang::Zh),
+            Action::ShowSection(Section::Playground),
+            Action::SetLang(Lang::En),
+            Action::ShowSection(Section::Scraper),
+            Action::ShowSection(Section::PeakShaving),
+        ] {
+            state.apply(action);
+        }
+        // The very same results, not runs made again.
+        assert!(Rc::ptr_eq(state.scraper.shown.as_ref().unwrap(), &scraped));
+        assert!(Rc::ptr_eq(
+            state.scraper.recording.as_ref().unwrap(),
+            &recording
+        ));
+        let kept = state.peak.as_ref().unwrap();
+        assert_eq!(*kept, peak);
+        assert!(Rc::ptr_eq(kept.report.as_ref().unwrap(), &report));
+        assert!(
+            state.session == playground,
+            "the playground's run is where it was"
+        );
+        assert!(state.session.is_playing());
+        // The recording still replays.
+        state.apply(Action::Scraper(ScraperAction::SetReplaySpeed(64)));
+        assert!(state.apply(Action::Scraper(ScraperAction::Replay)));
+        while state.scraper.playing {
+            state.apply(Action::Tick(16.0));
+        }
+        assert_eq!(state.scraper.shown.as_ref().unwrap().rows, recording.rows);
+    }
+
+    #[test]
+    fn a_language_switch_mid_run_keeps_the_runs_moment() {
+        let mut state = fresh();
+        state.apply(Action::TogglePlay);
+        for _ in 0..20 {
+            state.apply(Action::Tick(16.0));
+        }
+        let moment = state.session.moment().clone();
+        assert!(moment.now > 0 && moment.event_count > 0);
+        assert!(state.apply(Action::SetLang(Lang::Zh)));
+        assert_eq!(*state.session.moment(), moment);
+        state.apply(Action::Tick(16.0));
+        assert!(state.session.moment().now > moment.now, "and it plays on");
     }
 }

@@ -493,7 +493,7 @@ mod tests {
         session.run_to_end();
         let settings = edited(&lab(), LabEdit::Strategy(Strategy::Daemon)).termination;
         assert!(set(&mut session, settings));
-        assert_eq!((session.run().now(), session.speed()), (0, 4.0));
+        assert_eq!((session.moment().now, session.speed()), (0, 4.0));
         assert_eq!(session.config().strategy(), Strategy::Daemon);
         assert!(!set(&mut session, settings), "unchanged");
         let mut hotdog = Session::new(Config::defaults(ScenarioKind::Hotdog, 1));

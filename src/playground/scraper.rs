@@ -5,18 +5,26 @@
 //! speed), and the recording a replay plays. Every change goes through
 //! [`ScraperState::apply`]. The fetcher is given from outside: the
 //! browser's in the page, a fake in tests.
+//!
+//! The state is a value. What a run shows is a [`Scrape`], taken at each
+//! tick and never changed afterwards; the run itself is not part of the
+//! value: a live one waits on the real network, which no state can rewind,
+//! so the state only holds a handle to move it on with.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::delay::{parse_duration, Delay, DurationText};
 use crate::i18n::Lang;
+use crate::run::Outcome;
 use crate::scraper::fetch::Fetcher;
+use crate::scraper::gantt::Gantt;
 use crate::scraper::matcher::{compile, Matcher};
 use crate::scraper::pattern::{Note, PatternError};
 use crate::scraper::replay::ReplayFetcher;
-use crate::scraper::{ScraperConfig, ScraperRun, Shape, UrlRow};
-use crate::trace::Nanos;
+use crate::scraper::scenario::Tally;
+use crate::scraper::{ScraperConfig, ScraperRun, Shape, UrlRow, SEED_PATTERN};
+use crate::trace::{ActorId, Event, Nanos, Role, WaitingOn};
 
 /// The sample pages shipped with the page (`static/pages/`), by relative
 /// URL so they work offline.
@@ -300,6 +308,58 @@ pub struct Recording {
     pub rows: Vec<UrlRow>,
 }
 
+/// What a scraper run shows at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scrape {
+    /// The actor table (index = [`ActorId`]).
+    pub roles: Vec<Role>,
+    /// Whether the run counts with the seed's pattern (the log then names
+    /// what it counts as the seed does).
+    pub seed_pattern: bool,
+    pub outcome: Outcome,
+    /// Virtual time.
+    pub now: Nanos,
+    /// Real fetches in flight.
+    pub in_flight: usize,
+    pub tally: Tally,
+    /// Every URL's row.
+    pub rows: Vec<UrlRow>,
+    /// The URL index of every page in the queue, front first.
+    pub queued: Vec<usize>,
+    pub events: Vec<Event>,
+    /// The per-worker timeline.
+    pub gantt: Gantt,
+    /// The actors that wait forever, with what each waits on (empty unless
+    /// the run is stuck).
+    pub stuck: Vec<(ActorId, WaitingOn)>,
+}
+
+impl Scrape {
+    fn of(run: &ScraperRun) -> Scrape {
+        Scrape {
+            roles: run.roles().to_vec(),
+            seed_pattern: run.config().pattern == SEED_PATTERN,
+            outcome: run.outcome(),
+            now: run.now(),
+            in_flight: run.fetches_in_flight(),
+            tally: run.tally(),
+            rows: run.rows().clone(),
+            queued: run.queued(),
+            events: run.events().to_vec(),
+            gantt: run.gantt(),
+            stuck: run.stuck_waits(),
+        }
+    }
+}
+
+/// Moves `run` on by `by` of virtual time and tells what it shows then.
+fn advance(run: &RefCell<ScraperRun>, by: Nanos) -> Scrape {
+    let mut run = run.borrow_mut();
+    let until = run.now().saturating_add(by);
+    run.advance_to(until);
+    Scrape::of(&run)
+}
+
 /// The view's state.
 #[derive(Clone)]
 pub struct ScraperState {
@@ -310,12 +370,13 @@ pub struct ScraperState {
     fetcher: Rc<dyn Fetcher>,
     matcher: Option<Rc<dyn Matcher>>,
     config: Option<ScraperConfig>,
-    pub run: Option<Rc<RefCell<ScraperRun>>>,
+    /// The run in progress or last run, to move on with.
+    run: Option<Rc<RefCell<ScraperRun>>>,
+    /// What that run showed at its last tick.
+    pub shown: Option<Rc<Scrape>>,
     pub mode: Mode,
     pub playing: bool,
     pub replay_speed: u32,
-    /// Changes whenever what the run shows changed.
-    pub version: u64,
     pub recording: Option<Rc<Recording>>,
 }
 
@@ -330,10 +391,10 @@ impl ScraperState {
             matcher: None,
             config: None,
             run: None,
+            shown: None,
             mode: Mode::Live,
             playing: false,
             replay_speed: REPLAY_SPEEDS[1],
-            version: 0,
             recording: None,
         };
         state.refresh();
@@ -398,7 +459,6 @@ impl ScraperState {
             }
             ScraperAction::Tick(real_ms) => return self.tick(real_ms),
         }
-        self.version += 1;
         true
     }
 
@@ -431,12 +491,7 @@ impl ScraperState {
             return false;
         };
         let run = ScraperRun::new(config, Rc::clone(&self.fetcher), matcher, |_| {});
-        self.run = Some(Rc::new(RefCell::new(run)));
-        self.mode = Mode::Live;
-        self.playing = true;
-        self.version += 1;
-        self.tick(0.0);
-        true
+        self.begin(run, Mode::Live)
     }
 
     fn replay(&mut self) -> bool {
@@ -453,11 +508,14 @@ impl ScraperState {
             compiled.matcher,
             |_| {},
         );
+        self.begin(run, Mode::Replay)
+    }
+
+    fn begin(&mut self, run: ScraperRun, mode: Mode) -> bool {
         self.run = Some(Rc::new(RefCell::new(run)));
-        self.mode = Mode::Replay;
+        self.mode = mode;
         self.playing = true;
-        self.version += 1;
-        true
+        self.tick(0.0)
     }
 
     /// Moves the run on by `real_ms` of wall-clock time (1× live, the
@@ -466,7 +524,7 @@ impl ScraperState {
         if !self.playing {
             return false;
         }
-        let Some(run) = self.run.clone() else {
+        let Some(run) = &self.run else {
             self.playing = false;
             return true;
         };
@@ -474,20 +532,20 @@ impl ScraperState {
             Mode::Live => 1.0,
             Mode::Replay => f64::from(self.replay_speed),
         };
-        let mut run = run.borrow_mut();
-        let delta = (real_ms.clamp(0.0, MAX_TICK_MS) * speed * 1e6) as Nanos;
-        let until = run.now().saturating_add(delta);
-        let outcome = run.advance_to(until);
-        if outcome.is_over() {
+        let scrape = advance(
+            run,
+            (real_ms.clamp(0.0, MAX_TICK_MS) * speed * 1e6) as Nanos,
+        );
+        if scrape.outcome.is_over() {
             self.playing = false;
             if self.mode == Mode::Live {
                 self.recording = Some(Rc::new(Recording {
-                    config: run.config().clone(),
-                    rows: run.rows().clone(),
+                    config: run.borrow().config().clone(),
+                    rows: scrape.rows.clone(),
                 }));
             }
         }
-        self.version += 1;
+        self.shown = Some(Rc::new(scrape));
         true
     }
 }
@@ -495,7 +553,6 @@ impl ScraperState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Outcome;
     use crate::scraper::fetch::FakeFetcher;
     use std::time::Duration;
 
@@ -575,7 +632,7 @@ mod tests {
             Some(FieldProblem::Regex(PatternError::Python { .. }))
         ));
         assert!(!state.apply(ScraperAction::Start));
-        assert!(state.run.is_none());
+        assert!(state.shown.is_none());
         edit(&mut state, ScraperField::Regex, "(?P<src>src)=//");
         assert!(state.ready());
         assert!(state.error(ScraperField::Regex).is_none());
@@ -588,11 +645,10 @@ mod tests {
         assert!(state.apply(ScraperAction::Start));
         assert!(state.recording.is_none());
         play_out(&mut state);
-        let run = state.run.clone().unwrap();
-        assert_eq!(run.borrow().outcome(), Outcome::Completed);
-        let counts: Vec<u64> = run
-            .borrow()
-            .rows()
+        let finished = state.shown.clone().unwrap();
+        assert_eq!(finished.outcome, Outcome::Completed);
+        let counts: Vec<u64> = finished
+            .rows
             .iter()
             .map(|r| r.matches.as_ref().unwrap().count)
             .collect();
@@ -607,8 +663,8 @@ mod tests {
         assert!(state.apply(ScraperAction::Replay));
         assert_eq!(state.mode, Mode::Replay);
         let ticks = play_out(&mut state);
-        let replayed = state.run.clone().unwrap();
-        assert_eq!(*replayed.borrow().rows(), recording.rows);
+        let replayed = state.shown.clone().unwrap();
+        assert_eq!(replayed.rows, recording.rows);
         assert!(
             ticks < 10,
             "64× plays back faster than real time ({ticks} ticks)"
@@ -622,14 +678,29 @@ mod tests {
         state.apply(ScraperAction::Start);
         state.apply(ScraperAction::Tick(16.0));
         assert!(state.apply(ScraperAction::Stop));
-        let now = state.run.as_ref().unwrap().borrow().now();
+        let now = state.shown.as_ref().unwrap().now;
         assert!(!state.apply(ScraperAction::Tick(16.0)));
-        assert_eq!(state.run.as_ref().unwrap().borrow().now(), now);
+        assert_eq!(state.shown.as_ref().unwrap().now, now);
         state.apply(ScraperAction::Start);
         play_out(&mut state);
-        assert_eq!(
-            state.run.as_ref().unwrap().borrow().outcome(),
-            Outcome::Stuck
-        );
+        let stuck = state.shown.as_ref().unwrap();
+        assert_eq!(stuck.outcome, Outcome::Stuck);
+        assert!(!stuck.stuck.is_empty(), "the counters wait forever");
+    }
+
+    #[test]
+    fn a_copy_that_moves_on_leaves_the_original_as_it_was() {
+        let mut state = ScraperState::new(fake(), 3);
+        state.apply(ScraperAction::Start);
+        state.apply(ScraperAction::Tick(16.0));
+        let shown = state.shown.clone().unwrap();
+        let before = (*shown).clone();
+        let mut copy = state.clone();
+        play_out(&mut copy);
+        assert_eq!(copy.shown.as_ref().unwrap().outcome, Outcome::Completed);
+        assert!(Rc::ptr_eq(state.shown.as_ref().unwrap(), &shown));
+        assert_eq!(*shown, before, "what the original shows did not change");
+        assert!(state.playing && state.recording.is_none());
+        assert!(copy.recording.is_some());
     }
 }

@@ -1,86 +1,252 @@
-//! One run on the page: the [`Run`], the views derived from its events
-//! (stage, log, chart series), the playback clock, and the timeline. Reset rebuilds the
-//! run from its config; seeking to a moment rebuilds it and advances it to
-//! that moment, which shows exactly what the live run showed there because
-//! runs are deterministic.
+//! One run on the page, as a value: its settings, where it stands (the
+//! position reached by ticks, steps and seeks), the playback clock, the
+//! timeline's end, the [`Moment`] shown there — immutable facts (the
+//! counters, who waits on what, the stage and the log) — and the charts'
+//! data, drawn a few times a second while the run plays.
+//!
+//! The simulation itself cannot be copied. It lives in an engine that every
+//! copy of a session shares as a cache: a copy that moves brings the engine
+//! to its own position first — on from where it is when that position lies
+//! ahead, otherwise rebuilt from the config (runs are deterministic, so a
+//! fresh run brought to a position shows exactly what the live run showed
+//! there). No copy can see another's moves: each keeps its own moment.
 
-use std::cell::{Ref, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::clock::Playback;
+use crate::lines::{Blocked, Lines};
 use crate::run::{Outcome, Run};
 use crate::scenario::Config;
-use crate::series::Series;
-use crate::trace::{Event, Nanos};
+use crate::series::{ChartData, Series};
+use crate::stats::Counts;
+use crate::trace::{ActorId, Event, Nanos, Role, WaitingOn};
 
 use super::stage::{Log, Stage};
 
 /// How many log lines the page keeps.
 pub const LOG_LINES: usize = 200;
 
-/// Everything the page derives from a run's events.
+/// While a run plays, its charts are drawn again at most this often (ms of
+/// real time); paused, stepped or scrubbed, at once.
+pub const CHART_REFRESH_MS: f64 = 250.0;
+
+/// The stage and the log, derived from a run's events.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Derived {
     pub stage: Stage,
     pub log: Log,
-    pub series: Series,
 }
 
-impl Derived {
-    fn new(config: &Config) -> Derived {
-        Derived {
-            stage: Stage::new(config),
-            log: Log::new(LOG_LINES),
-            series: Series::default(),
-        }
-    }
+/// What the engine derives from the events: the stage and log, and the
+/// chart series.
+struct Recorded {
+    derived: Derived,
+    series: Series,
+}
 
+impl Recorded {
     fn record(&mut self, event: &Event) {
-        self.stage.record(event);
-        self.log.push(*event);
+        self.derived.stage.record(event);
+        self.derived.log.push(*event);
         self.series.record(event);
     }
 }
 
-/// A run being watched.
-pub struct Session {
-    run: Run,
-    derived: Rc<RefCell<Derived>>,
-    playback: Playback,
-    /// The latest moment this run has reached (the timeline's end).
-    horizon: Nanos,
+/// What the page shows of a run at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moment {
+    pub outcome: Outcome,
+    /// Virtual time.
+    pub now: Nanos,
+    pub event_count: u64,
+    pub counts: Counts,
+    /// Items in the queue (sentinels left out).
+    pub in_queue: u64,
+    /// Tasks put and not yet marked done.
+    pub unfinished: u64,
+    /// Who waits on what, and where in its line.
+    pub lines: Lines,
+    /// The actors that will wait forever, with what each waits on (empty
+    /// unless the run is stuck).
+    pub stuck: Vec<(ActorId, WaitingOn)>,
+    pub derived: Rc<Derived>,
 }
 
-fn build(config: Config) -> (Run, Rc<RefCell<Derived>>) {
-    let derived = Rc::new(RefCell::new(Derived::new(&config)));
-    let sink = Rc::clone(&derived);
-    let run = Run::new(config, move |event| sink.borrow_mut().record(event));
-    (run, derived)
+impl Moment {
+    /// What `actor` waits on and its place in that line, if it waits.
+    pub fn blocked(&self, actor: ActorId) -> Option<Blocked> {
+        self.lines.blocked(actor)
+    }
+}
+
+/// Where a run stands: advanced to a time (every event up to and including
+/// it has happened), then stepped event by event. A fresh run brought to
+/// the same position is in the same state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Position {
+    /// The time last advanced to; `None` while only stepped from the start.
+    at: Option<Nanos>,
+    /// Steps since.
+    steps: u64,
+}
+
+/// The simulation behind a session's copies, and the position it is at.
+struct Engine {
+    run: Run,
+    /// What the events derived so far.
+    recorded: Rc<RefCell<Recorded>>,
+    /// A copy of the stage and log handed out with a moment, and the
+    /// events it saw.
+    shown: (u64, Rc<Derived>),
+    position: Position,
+}
+
+impl Engine {
+    fn new(config: Config) -> Engine {
+        let derived = Derived {
+            stage: Stage::new(&config),
+            log: Log::new(LOG_LINES),
+        };
+        let shown = (0, Rc::new(derived.clone()));
+        let recorded = Rc::new(RefCell::new(Recorded {
+            derived,
+            series: Series::default(),
+        }));
+        let sink = Rc::clone(&recorded);
+        let run = Run::new(config, move |event| sink.borrow_mut().record(event));
+        Engine {
+            run,
+            recorded,
+            shown,
+            position: Position::default(),
+        }
+    }
+
+    /// Brings the run to `to`.
+    fn go(&mut self, to: Position) {
+        let here = self.position;
+        if here.at != to.at || here.steps > to.steps {
+            // Advancing runs every event up to a time, which reproduces
+            // `to` from any earlier state; a run cut short by its time
+            // limit is started again (a step may have passed the limit).
+            let ahead = matches!(to.at, Some(t) if self.run.now() <= t)
+                && self.run.outcome() != Outcome::TimeLimit;
+            if !ahead {
+                *self = Engine::new(self.run.config().clone());
+            }
+            if let Some(t) = to.at {
+                self.run.advance_to(t);
+            }
+            self.position = Position {
+                at: to.at,
+                steps: 0,
+            };
+        }
+        while self.position.steps < to.steps {
+            self.run.step();
+            self.position.steps += 1;
+        }
+    }
+
+    /// What the run shows now; the derived views are copied only when an
+    /// event changed them since the last copy.
+    fn moment(&mut self) -> Moment {
+        let run = &self.run;
+        if self.shown.0 != run.event_count() {
+            let derived = self.recorded.borrow().derived.clone();
+            self.shown = (run.event_count(), Rc::new(derived));
+        }
+        Moment {
+            outcome: run.outcome(),
+            now: run.now(),
+            event_count: run.event_count(),
+            counts: run.counts(),
+            in_queue: run.items_in_queue(),
+            unfinished: run.queue().unfinished_tasks() as u64,
+            lines: run.lines(),
+            stuck: run.stuck_waits(),
+            derived: Rc::clone(&self.shown.1),
+        }
+    }
+
+    /// The charts' data now.
+    fn chart(&self) -> ChartData {
+        let capacity = self.run.config().capacity;
+        let recorded = self.recorded.borrow();
+        recorded.series.chart_data(self.run.now(), capacity)
+    }
+}
+
+/// A run being watched.
+#[derive(Clone)]
+pub struct Session {
+    config: Rc<Config>,
+    roles: Rc<[Role]>,
+    playback: Playback,
+    position: Position,
+    /// The latest moment this run has reached (the timeline's end).
+    horizon: Nanos,
+    moment: Rc<Moment>,
+    chart: Rc<ChartData>,
+    /// Where the charts were drawn, and the real time played since.
+    charted: (Position, f64),
+    engine: Rc<RefCell<Engine>>,
+}
+
+impl PartialEq for Session {
+    /// Equal while showing the same: the same run at the same moment,
+    /// played the same way.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.moment, &other.moment)
+            && Rc::ptr_eq(&self.chart, &other.chart)
+            && self.playback == other.playback
+            && self.horizon == other.horizon
+    }
 }
 
 impl Session {
     /// A paused session at time 0 at speed 1×; `config` must be valid.
     pub fn new(config: Config) -> Session {
-        let (run, derived) = build(config);
+        let mut engine = Engine::new(config.clone());
+        let moment = Rc::new(engine.moment());
+        let chart = Rc::new(engine.chart());
         Session {
-            run,
-            derived,
+            roles: config.roles().into(),
+            config: Rc::new(config),
             playback: Playback::default(),
+            position: Position::default(),
             horizon: 0,
+            moment,
+            chart,
+            charted: (Position::default(), 0.0),
+            engine: Rc::new(RefCell::new(engine)),
         }
     }
 
     pub fn config(&self) -> &Config {
-        self.run.config()
+        &self.config
     }
 
-    pub fn run(&self) -> &Run {
-        &self.run
+    /// The actor table (index = [`ActorId`]).
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// What the run shows at the current moment.
+    pub fn moment(&self) -> &Moment {
+        &self.moment
     }
 
     /// The stage and log at the current moment.
-    pub fn derived(&self) -> Ref<'_, Derived> {
-        self.derived.borrow()
+    pub fn derived(&self) -> &Derived {
+        &self.moment.derived
+    }
+
+    /// The charts' data: of the current moment, or while the run plays, of
+    /// one at most [`CHART_REFRESH_MS`] of real time earlier.
+    pub fn chart(&self) -> &Rc<ChartData> {
+        &self.chart
     }
 
     pub fn is_playing(&self) -> bool {
@@ -103,43 +269,68 @@ impl Session {
 
     /// Plays; a run that is over starts again from the beginning.
     pub fn play(&mut self) {
-        if self.run.outcome().is_over() {
+        if self.moment.outcome.is_over() {
             self.reset();
         }
         self.playback.play();
     }
 
+    /// Pauses (and draws the charts of this moment).
     pub fn pause(&mut self) {
         self.playback.pause();
+        if self.charted.0 != self.position {
+            self.go(self.position, 0.0);
+        }
     }
 
-    /// Advances by one timer tick of `real_ms` wall-clock milliseconds.
-    pub fn tick(&mut self, real_ms: f64) -> Outcome {
-        let outcome = self.playback.tick(&mut self.run, real_ms);
-        self.reached();
-        outcome
+    /// Advances by one timer tick of `real_ms` wall-clock milliseconds;
+    /// false while paused. Pauses when the run is over.
+    pub fn tick(&mut self, real_ms: f64) -> bool {
+        if !self.is_playing() {
+            return false;
+        }
+        if !self.moment.outcome.is_over() {
+            let until = self.playback.reach(self.moment.now, real_ms);
+            let to = Position {
+                at: Some(until),
+                steps: 0,
+            };
+            self.go(to, real_ms);
+        }
+        if self.moment.outcome.is_over() {
+            self.pause();
+        }
+        true
     }
 
     /// Pauses and runs to the next event.
-    pub fn step(&mut self) -> Outcome {
+    pub fn step(&mut self) {
         self.playback.pause();
-        let outcome = self.run.step();
-        self.reached();
-        outcome
+        if !self.moment.outcome.is_over() {
+            let to = Position {
+                steps: self.position.steps + 1,
+                ..self.position
+            };
+            self.go(to, 0.0);
+        }
     }
 
     /// Pauses and runs to the end at once.
-    pub fn run_to_end(&mut self) -> Outcome {
+    pub fn run_to_end(&mut self) {
         self.playback.pause();
-        let outcome = self.run.run_to_end();
-        self.reached();
-        outcome
+        if !self.moment.outcome.is_over() {
+            let to = Position {
+                at: Some(Nanos::MAX),
+                steps: 0,
+            };
+            self.go(to, 0.0);
+        }
     }
 
     /// Pauses and starts the same run again from time 0.
     pub fn reset(&mut self) {
         self.playback.pause();
-        self.rebuild();
+        self.go(Position::default(), 0.0);
         self.horizon = 0;
     }
 
@@ -147,35 +338,42 @@ impl Session {
     /// and including `t` has happened.
     pub fn seek(&mut self, t: Nanos) {
         self.playback.pause();
-        let t = t.min(self.horizon);
-        if t < self.run.now() {
-            self.rebuild();
-        }
-        self.run.advance_to(t);
+        let to = Position {
+            at: Some(t.min(self.horizon)),
+            steps: 0,
+        };
+        self.go(to, 0.0);
     }
 
-    /// Every event so far, for export. The page keeps only the newest
-    /// lines, so the run is replayed from its config (it is deterministic):
-    /// its first events are this run's.
-    pub fn events(&self) -> Vec<Event> {
+    /// A fresh run brought to this moment, and every event it emitted (the
+    /// page keeps only the newest lines), for export.
+    pub fn replay(&self) -> (Run, Vec<Event>) {
         let events = Rc::new(RefCell::new(Vec::new()));
         let sink = Rc::clone(&events);
-        let mut replay = Run::new(self.config().clone(), move |e| sink.borrow_mut().push(*e));
-        replay.advance_to(self.run.now());
-        drop(replay);
-        let mut events = events.take();
-        events.truncate(self.run.event_count() as usize);
-        events
+        let mut run = Run::new(self.config().clone(), move |e| sink.borrow_mut().push(*e));
+        if let Some(t) = self.position.at {
+            run.advance_to(t);
+        }
+        for _ in 0..self.position.steps {
+            run.step();
+        }
+        let events = events.take();
+        (run, events)
     }
 
-    fn rebuild(&mut self) {
-        let (run, derived) = build(self.run.config().clone());
-        self.run = run;
-        self.derived = derived;
-    }
-
-    fn reached(&mut self) {
-        self.horizon = self.horizon.max(self.run.now());
+    /// Moves to `to`, `real_ms` of play after the last move; the charts
+    /// are drawn again unless the run plays and they are recent.
+    fn go(&mut self, to: Position, real_ms: f64) {
+        let mut engine = self.engine.borrow_mut();
+        engine.go(to);
+        self.moment = Rc::new(engine.moment());
+        self.position = to;
+        self.horizon = self.horizon.max(self.moment.now);
+        self.charted.1 += real_ms;
+        if self.playback.is_paused() || self.charted.1 >= CHART_REFRESH_MS {
+            self.chart = Rc::new(engine.chart());
+            self.charted = (to, 0.0);
+        }
     }
 }
 
@@ -183,6 +381,7 @@ impl Session {
 mod tests {
     use super::*;
     use crate::scenario::ScenarioKind;
+    use crate::termination::Strategy;
 
     fn custom() -> Config {
         let mut config = Config::defaults(ScenarioKind::Custom, 11);
@@ -192,12 +391,12 @@ mod tests {
         config
     }
 
-    /// The derived views of a fresh session advanced straight to `t`.
+    /// The derived views of a fresh run advanced straight to `t`.
     fn straight_to(config: &Config, t: Nanos) -> Derived {
-        let (mut run, derived) = build(config.clone());
-        run.advance_to(t);
-        let d = derived.borrow().clone();
-        d
+        let mut engine = Engine::new(config.clone());
+        engine.run.advance_to(t);
+        let derived = engine.recorded.borrow().derived.clone();
+        derived
     }
 
     #[test]
@@ -208,9 +407,9 @@ mod tests {
         let mut moments = Vec::new();
         while live.is_playing() {
             live.tick(16.0);
-            moments.push((live.run().now(), live.derived().clone()));
+            moments.push(live.moment().clone());
         }
-        assert_eq!(live.run().outcome(), Outcome::Completed);
+        assert_eq!(live.moment().outcome, Outcome::Completed);
         assert!(moments.len() > 10);
         let mut scrubbed = Session::new(custom());
         scrubbed.run_to_end();
@@ -222,10 +421,10 @@ mod tests {
             0,
             moments.len() / 3,
         ] {
-            let (t, ref seen) = moments[i];
-            scrubbed.seek(t);
-            assert_eq!(&*scrubbed.derived(), seen, "moment {i} at {t} ns");
-            assert_eq!(*seen, straight_to(&custom(), t));
+            let seen = &moments[i];
+            scrubbed.seek(seen.now);
+            assert_eq!(scrubbed.moment(), seen, "moment {i} at {} ns", seen.now);
+            assert_eq!(*seen.derived, straight_to(&custom(), seen.now));
         }
     }
 
@@ -238,7 +437,7 @@ mod tests {
         let horizon = session.horizon();
         assert_eq!(horizon, 200_000_000);
         session.seek(10 * horizon);
-        assert_eq!(session.run().now(), horizon);
+        assert_eq!(session.moment().now, horizon);
         assert!(!session.is_playing(), "seeking pauses");
     }
 
@@ -246,30 +445,52 @@ mod tests {
     fn reset_starts_the_same_run_again_and_play_after_the_end_restarts() {
         let mut session = Session::new(custom());
         session.run_to_end();
-        let end = session.derived().clone();
+        let end = session.moment().clone();
         session.reset();
-        assert_eq!(session.run().now(), 0);
+        assert_eq!(session.moment().now, 0);
         assert_eq!(session.derived().log.total(), 0);
         assert_eq!(session.horizon(), 0);
         session.run_to_end();
-        assert_eq!(*session.derived(), end);
+        assert_eq!(*session.moment(), end);
         session.play();
-        assert_eq!(session.run().now(), 0, "play on a finished run restarts it");
+        assert_eq!(
+            session.moment().now,
+            0,
+            "play on a finished run restarts it"
+        );
         assert!(session.is_playing());
     }
 
     #[test]
-    fn events_for_export_are_the_runs_own_even_mid_moment() {
+    fn the_clock_pauses_itself_at_the_end() {
+        let mut session = Session::new(custom());
+        session.set_speed(100.0).unwrap();
+        session.play();
+        let mut ticks = 0;
+        while session.tick(16.0) {
+            ticks += 1;
+            assert!(ticks < 10_000, "the run does not end");
+        }
+        assert_eq!(session.moment().outcome, Outcome::Completed);
+        assert!(ticks > 1, "a run of several seconds takes several ticks");
+        assert!(!session.tick(16.0), "paused");
+    }
+
+    #[test]
+    fn replayed_events_are_the_runs_own_even_mid_moment() {
         let mut session = Session::new(custom());
         for _ in 0..7 {
             session.step();
         }
-        let events = session.events();
-        assert_eq!(events.len() as u64, session.run().event_count());
+        let (run, events) = session.replay();
+        assert_eq!(events.len() as u64, session.moment().event_count);
+        assert_eq!(run.now(), session.moment().now);
         let logged: Vec<Event> = session.derived().log.entries().map(|&(_, e)| e).collect();
         assert_eq!(events, logged, "the log holds them all while it is short");
         session.run_to_end();
-        assert_eq!(session.events().len() as u64, session.run().event_count());
+        let (run, events) = session.replay();
+        assert_eq!(events.len() as u64, session.moment().event_count);
+        assert_eq!(run.outcome(), Outcome::Completed);
     }
 
     #[test]
@@ -280,5 +501,160 @@ mod tests {
         session.step();
         assert!(!session.is_playing());
         assert!(session.derived().log.total() > before);
+    }
+
+    #[test]
+    fn a_moment_tells_who_waits_and_who_is_stuck() {
+        let mut session = Session::new(Config::defaults(ScenarioKind::Plain, 5));
+        session.run_to_end();
+        let moment = session.moment();
+        assert_eq!(moment.outcome, Outcome::Stuck);
+        let (run, _) = session.replay();
+        assert_eq!(moment.stuck, run.stuck_waits());
+        assert!(!moment.stuck.is_empty());
+        for i in 0..session.roles().len() {
+            let actor = ActorId(i as u32);
+            assert_eq!(
+                moment.blocked(actor),
+                run.lines().blocked(actor),
+                "actor {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_step_past_the_time_limit_then_a_seek_shows_what_a_fresh_run_shows() {
+        let mut config = custom();
+        config.until = Some(std::time::Duration::from_millis(700));
+        let mut session = Session::new(config);
+        session.seek(0);
+        while !session.moment().outcome.is_over() {
+            session.step();
+        }
+        assert_eq!(session.moment().outcome, Outcome::TimeLimit);
+        assert!(
+            session.moment().now > 700_000_000,
+            "the last step jumped past it"
+        );
+        session.seek(session.horizon());
+        let (run, _) = session.replay();
+        assert_eq!(
+            (session.moment().now, session.moment().event_count),
+            (run.now(), run.event_count())
+        );
+    }
+
+    #[test]
+    fn charts_are_drawn_a_few_times_a_second_while_playing_and_at_once_when_paused() {
+        let mut session = Session::new(custom());
+        session.play();
+        session.tick(100.0);
+        let drawn = Rc::clone(session.chart());
+        assert_eq!(drawn.end, 0, "drawn at the start, not yet again");
+        session.tick(100.0);
+        assert!(Rc::ptr_eq(session.chart(), &drawn));
+        session.tick(100.0);
+        assert_eq!(session.chart().end, session.moment().now, "250 ms passed");
+        session.tick(16.0);
+        assert!(session.chart().end < session.moment().now);
+        session.pause();
+        assert_eq!(session.chart().end, session.moment().now);
+        let mut straight = Engine::new(custom());
+        straight.go(session.position);
+        assert_eq!(**session.chart(), straight.chart());
+        session.step();
+        assert_eq!(session.chart().end, session.moment().now);
+    }
+
+    /// One of the moves a session makes, for the value tests.
+    #[derive(Clone, Copy, Debug)]
+    enum Move {
+        Tick(f64),
+        Step,
+        Seek(Nanos),
+        ToEnd,
+        Reset,
+    }
+
+    fn make(session: &mut Session, m: Move) {
+        match m {
+            Move::Tick(ms) => {
+                session.play();
+                session.tick(ms);
+            }
+            Move::Step => session.step(),
+            Move::Seek(t) => session.seek(t),
+            Move::ToEnd => session.run_to_end(),
+            Move::Reset => session.reset(),
+        }
+    }
+
+    fn moves(seed: u64) -> Vec<Move> {
+        // A small deterministic mix (xorshift), so every path through the
+        // engine (on, stepped, rebuilt) is taken.
+        let mut x = seed | 1;
+        (0..40)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                match x % 10 {
+                    0..=3 => Move::Tick((x >> 8) as f64 % 40.0),
+                    4..=6 => Move::Step,
+                    7 => Move::Seek((x >> 8) % 3_000_000_000),
+                    8 => Move::ToEnd,
+                    _ => Move::Reset,
+                }
+            })
+            .collect()
+    }
+
+    fn configs() -> Vec<Config> {
+        let mut stuck = Config::defaults(ScenarioKind::Plain, 3);
+        stuck.items = 6;
+        let mut limited = custom();
+        limited.until = Some(std::time::Duration::from_millis(700));
+        let mut lab = Config::defaults(ScenarioKind::Termination, 9);
+        lab.termination.strategy = Strategy::Sentinel;
+        vec![custom(), stuck, limited, lab]
+    }
+
+    #[test]
+    fn an_old_session_still_shows_what_it_showed_and_moves_on_its_own() {
+        for config in configs() {
+            for seed in [1, 2, 3, 4] {
+                let mut old = Session::new(config.clone());
+                old.set_speed(20.0).unwrap();
+                // The same moves on a session with an engine of its own.
+                let mut alone = Session::new(config.clone());
+                alone.set_speed(20.0).unwrap();
+                for (i, &m) in moves(seed).iter().enumerate() {
+                    let shown = old.moment().clone();
+                    let (horizon, playing) = (old.horizon(), old.is_playing());
+                    // A copy moves (and drags the shared engine along) ...
+                    let mut copy = old.clone();
+                    make(&mut copy, m);
+                    make(&mut copy, Move::Step);
+                    // ... and the original still shows exactly what it did.
+                    assert_eq!(*old.moment(), shown, "{config:?} move {i}: {m:?}");
+                    assert_eq!((old.horizon(), old.is_playing()), (horizon, playing));
+                    // Moving the original gives what it would have alone.
+                    make(&mut old, m);
+                    make(&mut alone, m);
+                    assert_eq!(old.moment(), alone.moment(), "move {i}: {m:?}");
+                    assert_eq!(old.horizon(), alone.horizon());
+                    let (run, _) = old.replay();
+                    assert_eq!(
+                        (run.now(), run.event_count(), run.outcome()),
+                        (
+                            old.moment().now,
+                            old.moment().event_count,
+                            old.moment().outcome
+                        ),
+                        "a fresh run at the same position, move {i}: {m:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -470,8 +470,9 @@ impl ScraperRun {
             .flatten()
     }
 
-    /// The actors that wait forever (empty unless the run is stuck).
-    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
+    /// The actors that wait forever, each with what it waits on (empty
+    /// unless the run is stuck).
+    pub fn stuck_waits(&self) -> Vec<(ActorId, WaitingOn)> {
         if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
@@ -479,8 +480,16 @@ impl ScraperRun {
             .sim()
             .live_actors()
             .into_iter()
-            .filter_map(|actor| {
-                let wait = self.waiting_on(actor)?;
+            .filter_map(|actor| Some((actor, self.waiting_on(actor)?)))
+            .collect()
+    }
+
+    /// The actors that wait forever, explained (empty unless the run is
+    /// stuck).
+    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
+        self.stuck_waits()
+            .into_iter()
+            .filter_map(|(actor, wait)| {
                 let name = text::actor_name(*self.roles.get(actor.0 as usize)?, lang);
                 let waiting_on = text::waiting_on(wait, &self.roles, lang);
                 Some(StuckActor {

@@ -1,8 +1,8 @@
-//! The root component: holds the page state in one reducer, drives the run
-//! with a timer while it plays, wires the keyboard shortcuts and the URL
-//! fragment, and lays the page out.
+//! The root component: holds the page state in one reducer, drives the runs
+//! with a timer while one plays, wires the keyboard shortcuts and the URL
+//! fragment, and lays the page out. It imports the views; they never import
+//! it (what they share is in [`super::shared`]).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -11,52 +11,23 @@ use yew::prelude::*;
 use crate::i18n::ui::T;
 use crate::i18n::Lang;
 use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
-use crate::playground::session::Session;
+use crate::scraper::browser::BrowserFetcher;
 
 use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
 use super::leaf::subtitle;
 use super::log::log_view;
-use super::panels::{export_panel, ChartsPanel, PythonPanel};
+use super::panels::{charts_panel, export_panel, PythonPanel};
 use super::panic;
-use super::peak::PeakLab;
-use super::scraper::ScraperLab;
+use super::peak::{peak_lab, PeakLabProps};
+use super::scraper::{scraper_lab, ScraperLabProps};
 use super::settings::{
     scenario_picker, settings_form, share_link, FormProps, PickerProps, ShareProps,
 };
-use super::stage::{counters, stage_view, LiveProps};
+use super::shared::{Dispatch, LiveProps};
+use super::stage::{counters, stage_view};
 use super::termination::TerminationLab;
 use super::ticker::use_ticker;
-
-impl Reducible for AppState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        if next.apply(action) {
-            Rc::new(next)
-        } else {
-            // Unchanged: the same Rc, so nothing re-renders.
-            self
-        }
-    }
-}
-
-/// The run as the view components see it: equal while nothing changed.
-#[derive(Clone)]
-pub struct Live {
-    pub session: Rc<RefCell<Session>>,
-    pub version: u64,
-}
-
-impl PartialEq for Live {
-    fn eq(&self, other: &Self) -> bool {
-        self.version == other.version && Rc::ptr_eq(&self.session, &other.session)
-    }
-}
-
-/// Dispatches actions to the page state.
-pub type Dispatch = UseReducerDispatcher<AppState>;
 
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
@@ -91,7 +62,8 @@ pub fn app(props: &AppProps) -> Html {
         let lang = props.lang;
         use_reducer(move || {
             let fragment = fragment.map_or_else(dom::fragment, |f| f.to_string());
-            AppState::new(lang.unwrap_or_else(dom::preferred_lang), &fragment)
+            let lang = lang.unwrap_or_else(dom::preferred_lang);
+            AppState::new(lang, &fragment, Rc::new(BrowserFetcher))
         })
     };
     let dispatch = state.dispatcher();
@@ -102,9 +74,8 @@ pub fn app(props: &AppProps) -> Html {
     let shown = use_mut_ref(|| Section::Playground);
     *shown.borrow_mut() = section;
 
-    // Drive the run while it plays.
-    let playing = state.session.borrow().is_playing();
-    use_ticker(playing, {
+    // Drive the runs while one plays.
+    use_ticker(state.playing(), {
         let dispatch = dispatch.clone();
         Callback::from(move |real_ms| dispatch.dispatch(Action::Tick(real_ms)))
     });
@@ -144,10 +115,7 @@ pub fn app(props: &AppProps) -> Html {
         }
     });
 
-    let live = Live {
-        session: Rc::clone(&state.session),
-        version: state.version,
-    };
+    let live = state.session.clone();
     let notice = state.notice.as_ref().map(|error| {
         let onclick = {
             let dispatch = dispatch.clone();
@@ -161,7 +129,7 @@ pub fn app(props: &AppProps) -> Html {
         }
     });
     let scenario = state.form.scenario;
-    let config = state.session.borrow().config().clone();
+    let config = state.session.config().clone();
 
     let shown_part = match section {
         Section::Playground => html! {
@@ -185,15 +153,25 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} form={state.lab.clone()} {lang} dispatch={dispatch.clone()} />
-                <ChartsPanel live={live.clone()} {lang} />
+                { charts_panel(&LiveProps { live: live.clone(), lang }) }
                 <div class="pair">
                     <PythonPanel config={config} {lang} />
                     { export_panel(&LiveProps { live, lang }) }
                 </div>
             </>
         },
-        Section::PeakShaving => html! { <PeakLab {lang} /> },
-        Section::Scraper => html! { <ScraperLab {lang} /> },
+        Section::PeakShaving => state.peak.as_ref().map_or_else(Html::default, |peak| {
+            peak_lab(&PeakLabProps {
+                state: peak,
+                lang,
+                dispatch: &dispatch,
+            })
+        }),
+        Section::Scraper => scraper_lab(&ScraperLabProps {
+            state: &state.scraper,
+            lang,
+            dispatch: &dispatch,
+        }),
     };
     let onselect = {
         let dispatch = dispatch.clone();

@@ -8,9 +8,10 @@ use crate::i18n::ui::{self, T};
 use crate::i18n::{Clock, Lang};
 use crate::number::{parse_f64, Shortest};
 use crate::playground::app::Action;
+use crate::playground::session::Session;
 use crate::run::Outcome;
 
-use super::app::{Dispatch, Live};
+use super::shared::Dispatch;
 
 /// The speeds offered.
 const SPEEDS: [f64; 12] = [
@@ -18,7 +19,7 @@ const SPEEDS: [f64; 12] = [
 ];
 
 pub struct ControlsProps {
-    pub live: Live,
+    pub live: Session,
     /// Whether the settings are valid.
     pub ready: bool,
     pub lang: Lang,
@@ -47,9 +48,9 @@ fn send(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
 
 pub fn controls(props: &ControlsProps) -> Html {
     let lang = props.lang;
-    let session = props.live.session.borrow();
-    let run = session.run();
-    let outcome = run.outcome();
+    let session = &props.live;
+    let now = session.moment().now;
+    let outcome = session.moment().outcome;
     let playing = session.is_playing();
     let speed = session.speed();
     let disabled = !props.ready;
@@ -92,10 +93,10 @@ pub fn controls(props: &ControlsProps) -> Html {
     // the horizon itself.
     let horizon = session.horizon();
     let max_ms = horizon.div_ceil(1_000_000);
-    let now_ms = if run.now() >= horizon {
+    let now_ms = if now >= horizon {
         max_ms
     } else {
-        run.now() / 1_000_000
+        now / 1_000_000
     };
     let onseek = {
         let dispatch = props.dispatch.clone();
@@ -151,11 +152,11 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <label for="timeline">{ T::Timeline.get(lang) }</label>
                 <input type="range" id="timeline" min="0" max={max_ms.to_string()} step="1"
                     value={now_ms.to_string()} disabled={horizon == 0 || disabled}
-                    aria-valuetext={Clock(run.now()).to_string()}
+                    aria-valuetext={Clock(now).to_string()}
                     aria-describedby="timeline-hint"
                     oninput={onseek} />
                 <output for="timeline" id="timeline-position">
-                    { ui::timeline_position(run.now(), horizon) }
+                    { ui::timeline_position(now, horizon) }
                 </output>
             </div>
             <p class="hint" id="timeline-hint">{ T::TimelineHint.get(lang) }{ " · " }{ T::KeysHint.get(lang) }</p>

@@ -9,7 +9,7 @@ use crate::i18n::ui::{self, T};
 use crate::i18n::{actor_name, log_line, Clock};
 
 use super::leaf::muted;
-use super::stage::{hue, LiveProps};
+use super::shared::{hue, LiveProps};
 
 /// Lines drawn while the run plays: they pass faster than anyone reads, and
 /// fewer lines are less work per frame. Paused, every kept line is drawn.
@@ -17,11 +17,10 @@ const LINES_WHILE_PLAYING: usize = 40;
 
 pub fn log_view(props: &LiveProps) -> Html {
     let lang = props.lang;
-    let session = props.live.session.borrow();
-    let derived = session.derived();
-    let log = &derived.log;
+    let session = &props.live;
+    let log = &session.derived().log;
     let scenario = session.config().scenario;
-    let roles = session.run().roles();
+    let roles = session.roles();
     let kept = log.entries().len();
     let shown = if session.is_playing() {
         kept.min(LINES_WHILE_PLAYING)

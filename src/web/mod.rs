@@ -16,6 +16,7 @@ mod panic;
 mod peak;
 mod scraper;
 mod settings;
+mod shared;
 mod stage;
 mod termination;
 mod ticker;

@@ -1,10 +1,9 @@
 //! The panels under the stage, each showing another module's output for the
-//! current run: the charts ([`super::charts`] over the run's chart series,
-//! redrawn a few times a second while the run plays),
+//! current run: the charts ([`super::charts`] over the run's chart data,
+//! drawn a few times a second while the run plays),
 //! the Python program ([`crate::python`]) with copy and download, and the
 //! downloads of events and summary ([`crate::export`]).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -15,58 +14,20 @@ use crate::i18n::Lang;
 use crate::playground::session::Session;
 use crate::python::python_code;
 use crate::scenario::Config;
-use crate::series::ChartData;
 
-use super::app::Live;
 use super::charts::Charts;
 use super::copy::CopyButton;
 use super::dom;
 use super::leaf::hint;
-use super::stage::LiveProps;
+use super::shared::LiveProps;
 
-/// While a run plays, the charts are redrawn at most this often (ms of
-/// real time); paused, stepped or scrubbed, at once.
-const CHART_REFRESH_MS: f64 = 250.0;
-
-/// The chart data last drawn: for which session, when, and what.
-struct ChartCache {
-    session: Rc<RefCell<Session>>,
-    at_ms: f64,
-    data: Rc<ChartData>,
-}
-
-#[function_component(ChartsPanel)]
+/// The charts of the run (drawn a few times a second while it plays).
 pub fn charts_panel(props: &LiveProps) -> Html {
     let lang = props.lang;
-    let cache = use_mut_ref(|| None::<ChartCache>);
-    let data = {
-        let session = props.live.session.borrow();
-        let now_ms = dom::now_ms();
-        let mut cache = cache.borrow_mut();
-        let recent = cache.as_ref().filter(|c| {
-            session.is_playing()
-                && Rc::ptr_eq(&c.session, &props.live.session)
-                && now_ms - c.at_ms < CHART_REFRESH_MS
-        });
-        match recent {
-            Some(c) => Rc::clone(&c.data),
-            None => {
-                let end = session.run().now();
-                let capacity = session.config().capacity;
-                let data = Rc::new(session.derived().series.chart_data(end, capacity));
-                *cache = Some(ChartCache {
-                    session: Rc::clone(&props.live.session),
-                    at_ms: now_ms,
-                    data: Rc::clone(&data),
-                });
-                data
-            }
-        }
-    };
     html! {
         <section class="panel charts-panel" aria-labelledby="charts-title">
             <h2 id="charts-title">{ T::Charts.get(lang) }</h2>
-            <Charts {data} {lang} />
+            <Charts data={Rc::clone(props.live.chart())} {lang} />
         </section>
     }
 }
@@ -118,9 +79,8 @@ enum Download {
     Json,
 }
 
-fn save(live: &Live, lang: Lang, what: Download) {
-    let session = live.session.borrow();
-    let run = session.run();
+fn save(session: &Session, lang: Lang, what: Download) {
+    let (run, events) = session.replay();
     let report = run.report(lang);
     let names = Names {
         scenario: session.config().scenario,
@@ -129,7 +89,7 @@ fn save(live: &Live, lang: Lang, what: Download) {
     };
     match what {
         Download::EventsCsv => {
-            let text = export::events_csv(&session.events(), names);
+            let text = export::events_csv(&events, names);
             dom::download(
                 &export::file_name(&report, "-events.csv"),
                 "text/csv;charset=utf-8",
@@ -144,7 +104,7 @@ fn save(live: &Live, lang: Lang, what: Download) {
             );
         }
         Download::Json => {
-            let text = export::run_json(&report, Some(&session.events()), names);
+            let text = export::run_json(&report, Some(&events), names);
             dom::download(
                 &export::file_name(&report, ".json"),
                 "application/json",

@@ -3,8 +3,8 @@
 //! side — counts, latency percentiles, utilisation, an arrivals/s vs
 //! served/s chart and a queue-depth chart on shared axes — the M/M/c
 //! theory beside the measurements with the ρ ≥ 1 warning, and the
-//! trade-off said plainly. The state is [`PeakState`]; this only renders
-//! it and dispatches [`PeakAction`]s.
+//! trade-off said plainly. The state is [`PeakState`], kept in the page's
+//! state; this only renders it and dispatches [`PeakAction`]s.
 
 use std::rc::Rc;
 
@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 use crate::number::{fixed, Fixed};
 use crate::peak::meter::SeriesReport;
 use crate::peak::{PeakReport, Preset, Variant, VariantReport};
-use crate::playground::app::DEFAULT_SEED;
+use crate::playground::app::Action;
 use crate::playground::peak::{PeakAction, PeakField, PeakState};
 use crate::series::Axis;
 use crate::theory::TheoryReport;
@@ -26,33 +26,24 @@ use super::charts::{
 use super::dom;
 use super::field::{text_field, TextField};
 use super::leaf::{dt, hint, subtitle, td};
+use super::shared::Dispatch;
 
-impl Reducible for PeakState {
-    type Action = PeakAction;
+type PeakDispatch = Callback<PeakAction>;
 
-    fn reduce(self: Rc<Self>, action: PeakAction) -> Rc<Self> {
-        let mut next = (*self).clone();
-        if next.apply(action) {
-            Rc::new(next)
-        } else {
-            self
-        }
-    }
-}
-
-type PeakDispatch = UseReducerDispatcher<PeakState>;
-
-#[derive(Properties, PartialEq)]
-pub struct PeakLabProps {
+pub struct PeakLabProps<'a> {
+    pub state: &'a PeakState,
     pub lang: Lang,
+    pub dispatch: &'a Dispatch,
 }
 
 /// The whole lab, as one `<section id="peak">`.
-#[function_component(PeakLab)]
 pub fn peak_lab(props: &PeakLabProps) -> Html {
     let lang = props.lang;
-    let state = use_reducer(|| PeakState::new(DEFAULT_SEED));
-    let dispatch = state.dispatcher();
+    let state = props.state;
+    let dispatch: PeakDispatch = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |action| dispatch.dispatch(Action::Peak(action)))
+    };
     let results = match (&state.report, &state.config) {
         (Some(report), Some(config)) => html! {
             { results(&ResultsProps { report: Rc::clone(report), overload: config.overload,
@@ -64,8 +55,8 @@ pub fn peak_lab(props: &PeakLabProps) -> Html {
         <section class="panel peak" id="peak" aria-labelledby="peak-title">
             <h2 id="peak-title">{ P::Title.get(lang) }</h2>
             { subtitle(words::summary(lang)) }
-            { presets(&state, &dispatch, lang) }
-            { form(&state, &dispatch, lang) }
+            { presets(state, &dispatch, lang) }
+            { form(state, &dispatch, lang) }
             { results }
         </section>
     }
@@ -74,7 +65,7 @@ pub fn peak_lab(props: &PeakLabProps) -> Html {
 fn presets(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
     let button = |preset: Preset| {
         let dispatch = dispatch.clone();
-        let onclick = Callback::from(move |_| dispatch.dispatch(PeakAction::Preset(preset)));
+        let onclick = Callback::from(move |_| dispatch.emit(PeakAction::Preset(preset)));
         html! {
             <button type="button" class="seg" id={format!("peak-preset-{}", preset.name())}
                 aria-pressed={(state.preset == preset).to_string()} {onclick}>
@@ -113,12 +104,12 @@ fn form(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
             problem: state
                 .error(field)
                 .map(|problem| words::field_problem(problem, lang)),
-            on_edit: Callback::from(move |text| dispatch.dispatch(PeakAction::Edit(field, text))),
+            on_edit: Callback::from(move |text| dispatch.emit(PeakAction::Edit(field, text))),
         })
     };
     let new_seed = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(PeakAction::NewSeed(dom::random_seed())))
+        Callback::from(move |_| dispatch.emit(PeakAction::NewSeed(dom::random_seed())))
     };
     let overload_error = state.error(PeakField::Overload);
     let onoverload = {
@@ -127,7 +118,7 @@ fn form(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
             let on = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .checked();
-            dispatch.dispatch(PeakAction::SetOverload(on));
+            dispatch.emit(PeakAction::SetOverload(on));
         })
     };
     let overload_id = PeakField::Overload.id();

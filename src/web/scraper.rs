@@ -3,25 +3,23 @@
 //! replay, the run's status and counts, the pages in the queue, one row
 //! per URL (status, bytes, latency, matches, the matched strings as text,
 //! the fault), the per-worker timeline with the speedup, and the log. The
-//! state is [`ScraperState`]; this renders it, dispatches
-//! [`ScraperAction`]s and ticks the clock while a run plays.
-
-use std::rc::Rc;
+//! state is [`ScraperState`], kept in the page's state (whose clock ticks
+//! the run while it plays); this renders it and dispatches
+//! [`ScraperAction`]s.
 
 use yew::prelude::*;
 
 use crate::i18n::scraper::{self as words, S};
 use crate::i18n::{Clock, Lang};
 use crate::number::Fixed;
-use crate::playground::app::DEFAULT_SEED;
+use crate::playground::app::Action;
 use crate::playground::scraper::{
-    FieldProblem, Mode, ScraperAction, ScraperField, ScraperState, REPLAY_SPEEDS,
+    FieldProblem, Mode, Scrape, ScraperAction, ScraperField, ScraperState, REPLAY_SPEEDS,
 };
 use crate::run::Outcome;
-use crate::scraper::browser::BrowserFetcher;
-use crate::scraper::gantt::{Gantt, PhaseKind};
+use crate::scraper::gantt::PhaseKind;
 use crate::scraper::pattern::Engine;
-use crate::scraper::{ScraperRun, Shape, UrlRow, SEED_PATTERN};
+use crate::scraper::{Shape, UrlRow};
 use crate::series::Axis;
 use crate::trace::nanos_to_ms;
 
@@ -29,51 +27,35 @@ use super::charts::f;
 use super::dom;
 use super::field::{text_field, TextField};
 use super::leaf::{dt, h3, hint, subtitle, summary, td, td_num, th_col};
-use super::ticker::use_ticker;
+use super::shared::Dispatch;
 
 /// Log lines shown (the newest).
 const LOG_LINES: usize = 200;
 
-impl Reducible for ScraperState {
-    type Action = ScraperAction;
+type ScraperDispatch = Callback<ScraperAction>;
 
-    fn reduce(self: Rc<Self>, action: ScraperAction) -> Rc<Self> {
-        let mut next = (*self).clone();
-        if next.apply(action) {
-            Rc::new(next)
-        } else {
-            self
-        }
-    }
-}
-
-type ScraperDispatch = UseReducerDispatcher<ScraperState>;
-
-#[derive(Properties, PartialEq)]
-pub struct ScraperLabProps {
+pub struct ScraperLabProps<'a> {
+    pub state: &'a ScraperState,
     pub lang: Lang,
+    pub dispatch: &'a Dispatch,
 }
 
 /// The whole scraper, as one `<section id="scraper">`.
-#[function_component(ScraperLab)]
 pub fn scraper_lab(props: &ScraperLabProps) -> Html {
     let lang = props.lang;
-    let state = use_reducer(|| ScraperState::new(Rc::new(BrowserFetcher), DEFAULT_SEED));
-    let dispatch = state.dispatcher();
-    use_ticker(state.playing, {
-        let dispatch = dispatch.clone();
-        Callback::from(move |real_ms| dispatch.dispatch(ScraperAction::Tick(real_ms)))
-    });
-    let results = state.run.as_ref().map(|run| {
-        let run = run.borrow();
-        let gantt = run.gantt();
+    let state = props.state;
+    let dispatch: ScraperDispatch = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |action| dispatch.dispatch(Action::Scraper(action)))
+    };
+    let results = state.shown.as_ref().map(|scrape| {
         html! {
             <>
-                { status(&state, &run, &gantt, lang) }
-                { queue(&run, lang) }
-                { table(&run, lang) }
-                { timeline(&gantt, &run, lang) }
-                { log(&run, lang) }
+                { status(state, scrape, lang) }
+                { queue(scrape, lang) }
+                { table(scrape, lang) }
+                { timeline(scrape, lang) }
+                { log(scrape, lang) }
             </>
         }
     });
@@ -81,8 +63,8 @@ pub fn scraper_lab(props: &ScraperLabProps) -> Html {
         <section class="panel scraper" id="scraper" aria-labelledby="scraper-title">
             <h2 id="scraper-title">{ S::Title.get(lang) }</h2>
             { subtitle(S::Intro.get(lang)) }
-            { form(&state, &dispatch, lang) }
-            { controls(&state, &dispatch, lang) }
+            { form(state, &dispatch, lang) }
+            { controls(state, &dispatch, lang) }
             { for results }
         </section>
     }
@@ -122,7 +104,7 @@ fn on_edit(dispatch: &ScraperDispatch, field: ScraperField) -> Callback<InputEve
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .value(),
         };
-        dispatch.dispatch(ScraperAction::Edit(field, text));
+        dispatch.emit(ScraperAction::Edit(field, text));
     })
 }
 
@@ -156,9 +138,7 @@ fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
             problem: state
                 .error(field)
                 .map(|problem| problem_text(problem, lang)),
-            on_edit: Callback::from(move |text| {
-                dispatch.dispatch(ScraperAction::Edit(field, text))
-            }),
+            on_edit: Callback::from(move |text| dispatch.emit(ScraperAction::Edit(field, text))),
         })
     };
     let (urls_message, urls_error) = field_message(state, ScraperField::Urls, lang);
@@ -187,15 +167,15 @@ fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
     });
     let sample = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(ScraperAction::SampleUrls))
+        Callback::from(move |_| dispatch.emit(ScraperAction::SampleUrls))
     };
     let new_seed = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(ScraperAction::NewSeed(dom::random_seed())))
+        Callback::from(move |_| dispatch.emit(ScraperAction::NewSeed(dom::random_seed())))
     };
     let shape_button = |shape: Shape, text: S| {
         let dispatch = dispatch.clone();
-        let onclick = Callback::from(move |_| dispatch.dispatch(ScraperAction::SetShape(shape)));
+        let onclick = Callback::from(move |_| dispatch.emit(ScraperAction::SetShape(shape)));
         html! {
             <button type="button" class="seg" id={format!("scraper-shape-{}", shape.name())}
                 aria-pressed={(state.form.shape == shape).to_string()} {onclick}>
@@ -251,7 +231,7 @@ fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
 fn controls(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
     let action = |action: ScraperAction| {
         let dispatch = dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(action.clone()))
+        Callback::from(move |_| dispatch.emit(action.clone()))
     };
     let onspeed = {
         let dispatch = dispatch.clone();
@@ -260,7 +240,7 @@ fn controls(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Htm
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
             if let Ok(speed) = value.parse() {
-                dispatch.dispatch(ScraperAction::SetReplaySpeed(speed));
+                dispatch.emit(ScraperAction::SetReplaySpeed(speed));
             }
         })
     };
@@ -291,9 +271,9 @@ fn controls(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Htm
     }
 }
 
-fn status(state: &ScraperState, run: &ScraperRun, gantt: &Gantt, lang: Lang) -> Html {
-    let outcome = run.outcome();
-    let in_flight = run.fetches_in_flight();
+fn status(state: &ScraperState, scrape: &Scrape, lang: Lang) -> Html {
+    let outcome = scrape.outcome;
+    let in_flight = scrape.in_flight;
     let (text, kind) = match outcome {
         Outcome::Completed => (S::Completed.get(lang).to_string(), "completed"),
         Outcome::Stuck => (S::Stuck.get(lang).to_string(), "stuck"),
@@ -305,17 +285,19 @@ fn status(state: &ScraperState, run: &ScraperRun, gantt: &Gantt, lang: Lang) -> 
         Mode::Live => S::LiveNote,
         Mode::Replay => S::ReplayNote,
     };
-    let tally = run.tally();
-    let speedup = gantt.speedup();
+    let tally = scrape.tally;
+    let speedup = scrape.gantt.speedup();
     let stat = |id: &str, label: S, value: String| {
         html! {
             <div>{ dt(label.get(lang)) }<dd id={id.to_string()}>{ value }</dd></div>
         }
     };
-    let stuck = run
-        .stuck(lang)
-        .into_iter()
-        .map(|s| html! { <p class="scraper-stuck">{ s.explanation }</p> });
+    let stuck = scrape.stuck.iter().filter_map(|&(actor, wait)| {
+        let name = words::actor_name(*scrape.roles.get(actor.0 as usize)?, lang);
+        let waits_on = words::waiting_on(wait, &scrape.roles, lang);
+        let sentence = crate::i18n::stuck_sentence(&name, wait, &waits_on, lang);
+        Some(html! { <p class="scraper-stuck">{ sentence }</p> })
+    });
     let speedup = (speedup.span_ms > 0.0).then(|| {
         html! { <p class="scraper-speedup" id="scraper-speedup">{ words::speedup_sentence(&speedup, lang) }</p> }
     });
@@ -324,7 +306,7 @@ fn status(state: &ScraperState, run: &ScraperRun, gantt: &Gantt, lang: Lang) -> 
             <p><span class={classes!("badge", kind)} id="scraper-outcome" data-outcome={kind}>{ text }</span>
                 { " " }<span class="hint">{ note.get(lang) }</span></p>
             <dl class="scraper-counts">
-                { stat("scraper-time", S::VirtualTime, Clock(run.now()).to_string()) }
+                { stat("scraper-time", S::VirtualTime, Clock(scrape.now).to_string()) }
                 { stat("scraper-fetched", S::Fetched, tally.fetched.to_string()) }
                 { stat("scraper-failed", S::Failed, tally.failed.to_string()) }
                 { stat("scraper-counted", S::Counted, tally.counted.to_string()) }
@@ -337,12 +319,12 @@ fn status(state: &ScraperState, run: &ScraperRun, gantt: &Gantt, lang: Lang) -> 
     }
 }
 
-fn queue(run: &ScraperRun, lang: Lang) -> Html {
-    let rows = run.rows();
-    let items: Vec<Html> = run
-        .queued()
-        .into_iter()
-        .filter_map(|index| rows.get(index))
+fn queue(scrape: &Scrape, lang: Lang) -> Html {
+    let rows = &scrape.rows;
+    let items: Vec<Html> = scrape
+        .queued
+        .iter()
+        .filter_map(|&index| rows.get(index))
         .map(|row| html! { <li class="chip"><code>{ row.url.clone() }</code></li> })
         .collect();
     html! {
@@ -372,8 +354,8 @@ fn worker(row: &UrlRow, lang: Lang) -> String {
     }
 }
 
-fn table(run: &ScraperRun, lang: Lang) -> Html {
-    let rows = run.rows();
+fn table(scrape: &Scrape, lang: Lang) -> Html {
+    let rows = &scrape.rows;
     let dash = || "—".to_string();
     let body = rows.iter().enumerate().map(|(i, row)| {
         let latency = row
@@ -436,7 +418,8 @@ fn table(run: &ScraperRun, lang: Lang) -> Html {
 }
 
 /// The per-worker timeline as SVG: a lane per worker, a bar per phase.
-fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
+fn timeline(scrape: &Scrape, lang: Lang) -> Html {
+    let gantt = &scrape.gantt;
     const W: f64 = 720.0;
     const LABEL: f64 = 96.0;
     const LANE: f64 = 22.0;
@@ -453,7 +436,7 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
     }
     let axis = Axis::new(secs, 6, false);
     let px = |t: u64| LABEL + (t as f64 / 1e9) / axis.max * (W - LABEL - 8.0);
-    let rows = run.rows();
+    let rows = &scrape.rows;
     let bars = gantt.lanes.iter().enumerate().map(|(lane_at, lane)| {
         let y = TOP + lane_at as f64 * LANE;
         let name = words::actor_name(lane.role, lang);
@@ -534,18 +517,17 @@ fn timeline(gantt: &Gantt, run: &ScraperRun, lang: Lang) -> Html {
     }
 }
 
-fn log(run: &ScraperRun, lang: Lang) -> Html {
-    let events = run.events();
-    let rows = run.rows();
-    let seed_pattern = run.config().pattern == SEED_PATTERN;
+fn log(scrape: &Scrape, lang: Lang) -> Html {
+    let events = &scrape.events;
+    let rows = &scrape.rows;
+    let roles = &scrape.roles;
     let skip = events.len().saturating_sub(LOG_LINES);
     let lines = events.iter().skip(skip).map(|event| {
-        let actor = run
-            .roles()
+        let actor = roles
             .get(event.actor.0 as usize)
             .map(|&role| words::actor_name(role, lang))
             .unwrap_or_default();
-        let line = words::log_line(event, run.roles(), &rows, seed_pattern, lang);
+        let line = words::log_line(event, roles, rows, scrape.seed_pattern, lang);
         html! { <li><span class="t">{ Clock(event.time).to_string() }</span>{ " " }<strong>{ actor }</strong>{ ": " }{ line }</li> }
     });
     html! {

@@ -10,11 +10,11 @@ use crate::playground::app::{Action, DelayPart};
 use crate::playground::form::{DelayFields, DelayKind, Field, FieldError, Form};
 use crate::scenario::ScenarioKind;
 
-use super::app::Dispatch;
 use super::copy::CopyButton;
 use super::dom;
 use super::field::{text_field, TextField};
 use super::leaf::{h3, hint, legend};
+use super::shared::Dispatch;
 
 pub struct PickerProps {
     pub scenario: ScenarioKind,

@@ -5,35 +5,21 @@
 use yew::prelude::*;
 
 use crate::i18n::ui::{self, T};
-use crate::i18n::{actor_name, item_name, item_short, Clock, Lang};
+use crate::i18n::{self as words, actor_name, item_name, item_short, Clock, Lang};
+use crate::playground::session::Session;
 use crate::playground::stage::{ConsumerState, ProducerState, StepStatus};
 use crate::run::Outcome;
 use crate::scenario::ScenarioKind;
 use crate::trace::{ActorId, ItemId, Role};
 
-use super::app::Live;
 use super::leaf::{dd, dt, h3};
+use super::shared::{hue, LiveProps};
 use super::termination::blocked_badge;
 
 /// Lanes drawn per side; the rest are summed up in one line.
 const MAX_LANES: usize = 24;
 /// Queue slots drawn; the rest are counted.
 const MAX_SLOTS: usize = 60;
-
-#[derive(Properties, PartialEq)]
-pub struct LiveProps {
-    pub live: Live,
-    pub lang: Lang,
-}
-
-/// The colour of an actor, as a hue: producers warm, consumers cool.
-pub fn hue(role: Role) -> u32 {
-    match role {
-        Role::Main => 280,
-        Role::Producer(i) => (20 + i * 47) % 360,
-        Role::Consumer(i) => (200 + i * 53) % 360,
-    }
-}
 
 /// A small coloured tag for an item, with its full name for tooltips and
 /// screen readers.
@@ -48,13 +34,12 @@ fn chip(scenario: ScenarioKind, item: ItemId, lang: Lang, extra: &'static str) -
 
 pub fn stage_view(props: &LiveProps) -> Html {
     let lang = props.lang;
-    let session = props.live.session.borrow();
-    let run = session.run();
-    let derived = session.derived();
-    let stage = &derived.stage;
+    let session = &props.live;
+    let moment = session.moment();
+    let stage = &session.derived().stage;
     let scenario = session.config().scenario;
     let roles = stage.roles();
-    let stuck = run.outcome() == Outcome::Stuck;
+    let stuck = moment.outcome == Outcome::Stuck;
     // Above this speed items come and go faster than the chip animation.
     let fast = session.speed() > 10.0;
 
@@ -71,7 +56,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
                 <span class="what">{ ui::producer_state(scenario, lane.state, lang) }</span>
                 { for item.map(|(i, extra)| chip(scenario, i, lang, extra)) }
-                { blocked_badge(run, lane.actor, lang) }
+                { blocked_badge(session, lane.actor, lang) }
                 <span class="tally">{ ui::made(lane.made, lang) }</span>
             </li>
         }
@@ -95,7 +80,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
                 <span class="what">{ ui::consumer_state(scenario, lane.state, stuck, lang) }</span>
                 { for item.map(|i| chip(scenario, i, lang, "")) }
-                { blocked_badge(run, lane.actor, lang) }
+                { blocked_badge(session, lane.actor, lang) }
                 <span class="tally">{ ui::consumed(lane.consumed, lang) }</span>
             </li>
         }
@@ -138,7 +123,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
             <h2 id="stage-title">{ T::Stage.get(lang) }</h2>
             <div class="main-lane" style={format!("--hue:{}", hue(main_role))}>
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ T::Main.get(lang) }</span>
-                { blocked_badge(run, ActorId(0), lang) }
+                { blocked_badge(session, ActorId(0), lang) }
                 if main_steps.is_empty() {
                     <span class="what">
                         { T::MainSpawned.get(lang) }
@@ -205,7 +190,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <div class="stuck" role="status" id="stuck">
                     { h3(T::StuckTitle.get(lang)) }
                     <ul>
-                        { for run.stuck(lang).into_iter().map(|s| html! { <li>{ s.explanation }</li> }) }
+                        { for stuck_sentences(session, lang).map(|s| html! { <li>{ s }</li> }) }
                     </ul>
                 </div>
             }
@@ -213,26 +198,31 @@ pub fn stage_view(props: &LiveProps) -> Html {
     }
 }
 
+/// Why each actor that waits forever does.
+fn stuck_sentences(session: &Session, lang: Lang) -> impl Iterator<Item = String> + '_ {
+    let scenario = session.config().scenario;
+    let roles = session.roles();
+    session.moment().stuck.iter().map(move |&(actor, wait)| {
+        let name = actor_name(scenario, roles[actor.0 as usize], lang);
+        let waits_on = words::waiting_on(scenario, wait, roles, lang);
+        words::stuck_sentence(&name, wait, &waits_on, lang)
+    })
+}
+
 pub fn counters(props: &LiveProps) -> Html {
     let lang = props.lang;
-    let session = props.live.session.borrow();
-    let run = session.run();
-    let counts = run.counts();
-    let queue = run.queue();
-    let in_progress = session.derived().stage.in_progress();
+    let moment = props.live.moment();
+    let counts = moment.counts;
+    let in_progress = props.live.derived().stage.in_progress();
     let tiles: [(&str, T, String); 8] = [
         ("produced", T::Produced, counts.produced.to_string()),
-        ("in-queue", T::InQueue, run.items_in_queue().to_string()),
+        ("in-queue", T::InQueue, moment.in_queue.to_string()),
         ("in-progress", T::BeingProcessed, in_progress.to_string()),
         ("consumed", T::Consumed, counts.consumed.to_string()),
         ("task-done", T::TaskDone, counts.task_done.to_string()),
-        (
-            "unfinished",
-            T::Unfinished,
-            queue.unfinished_tasks().to_string(),
-        ),
+        ("unfinished", T::Unfinished, moment.unfinished.to_string()),
         ("dropped", T::Dropped, counts.dropped.to_string()),
-        ("time", T::VirtualTime, Clock(run.now()).to_string()),
+        ("time", T::VirtualTime, Clock(moment.now).to_string()),
     ];
     html! {
         <section class="panel counters" aria-labelledby="counters-title">

@@ -12,25 +12,24 @@ use crate::i18n::{self, item_name, item_short, Lang};
 use crate::number::Fixed;
 use crate::playground::app::Action;
 use crate::playground::lab::{self, LabEdit, LabField, LabForm, Outcomes};
-use crate::run::Run;
+use crate::playground::session::Session;
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
 use crate::termination::report::{LabReport, Row, Verdict};
 use crate::termination::{KillWhen, Strategy};
 use crate::trace::{ActorId, Role};
 
-use super::app::{Dispatch, Live};
 use super::leaf::{dd, dt, h3, h4, hint, legend, muted, td, th_col};
-use super::stage::hue;
+use super::shared::{hue, Dispatch};
 
 /// The blocked-on badge of an actor that waits: what it waits on and its
 /// place in that line; nothing if it does not wait.
-pub fn blocked_badge(run: &Run, actor: ActorId, lang: Lang) -> Html {
-    let Some(blocked) = run.blocked(actor) else {
+pub fn blocked_badge(session: &Session, actor: ActorId, lang: Lang) -> Html {
+    let Some(blocked) = session.moment().blocked(actor) else {
         return html! {};
     };
-    let scenario = run.config().scenario;
-    let waits_on = i18n::waiting_on(scenario, blocked.on, run.roles(), lang);
+    let scenario = session.config().scenario;
+    let waits_on = i18n::waiting_on(scenario, blocked.on, session.roles(), lang);
     html! {
         <span class="badge blocked" data-place={blocked.place.to_string()}>
             { text::badge(blocked, &waits_on, lang) }
@@ -40,7 +39,7 @@ pub fn blocked_badge(run: &Run, actor: ActorId, lang: Lang) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct LabProps {
-    pub live: Live,
+    pub live: Session,
     /// What the panel's fields hold (part of the app's state).
     pub form: LabForm,
     pub lang: Lang,
@@ -51,7 +50,7 @@ pub struct LabProps {
 #[function_component(TerminationLab)]
 pub fn termination_lab(props: &LabProps) -> Html {
     let lang = props.lang;
-    let config = props.live.session.borrow().config().clone();
+    let config = props.live.config().clone();
     let outcomes = use_memo((config.clone(), lang), |(config, lang)| {
         (config.scenario == ScenarioKind::Termination)
             .then(|| lab::outcomes(config, *lang))
@@ -361,28 +360,27 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
 }
 
 struct WaitingProps {
-    live: Live,
+    live: Session,
     lang: Lang,
 }
 
 /// Everyone who waits right now, with the badge.
 fn waiting_list(props: &WaitingProps) -> Html {
     let lang = props.lang;
-    let session = props.live.session.borrow();
-    let run = session.run();
-    let scenario = run.config().scenario;
-    let waiting: Vec<Html> = run
+    let session = &props.live;
+    let scenario = session.config().scenario;
+    let waiting: Vec<Html> = session
         .roles()
         .iter()
         .enumerate()
         .filter_map(|(i, &role)| {
             let actor = ActorId(i as u32);
-            run.blocked(actor)?;
+            session.moment().blocked(actor)?;
             Some(html! {
                 <li style={format!("--hue:{}", hue(role))}>
                     <span class="who"><span class="dot" aria-hidden="true"></span>
                         { i18n::actor_name(scenario, role, lang) }</span>
-                    { blocked_badge(run, actor, lang) }
+                    { blocked_badge(session, actor, lang) }
                 </li>
             })
         })
