@@ -4,7 +4,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use canteen::i18n::Lang;
+use canteen::lang::Lang;
 use canteen::run::Run;
 use canteen::scenario::{Config, ScenarioKind};
 

@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::i18n::{actor_name, item_name, Lang};
+use crate::i18n::{actor_name, item_name};
+use crate::lang::Lang;
 use crate::number::exact_decimal;
 use crate::run::Report;
 use crate::scenario::ScenarioKind;

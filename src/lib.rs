@@ -12,6 +12,7 @@ pub mod clock;
 pub mod delay;
 pub mod export;
 pub mod i18n;
+pub mod lang;
 pub mod lines;
 pub mod number;
 pub mod peak;

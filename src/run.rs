@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::i18n::{self, Lang};
+use crate::i18n::{self};
+use crate::lang::Lang;
 use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
 use crate::scenario::{self, Config, Parcel};

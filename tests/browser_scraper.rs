@@ -13,7 +13,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::Lang;
+use canteen::lang::Lang;
 use canteen::run::Outcome;
 use canteen::scraper::browser::{fetch_page, BrowserFetcher};
 use canteen::scraper::fetch::{FetchOutcome, Request, MAX_BYTES};

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::{self, Lang};
+use canteen::i18n::{self};
+use canteen::lang::Lang;
 use canteen::run::{Outcome, Run};
 use canteen::scenario::{Config, ScenarioKind};
 use canteen::trace::{Event, EventKind, Role};

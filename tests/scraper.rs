@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::Lang;
+use canteen::lang::Lang;
 use canteen::run::Outcome;
 use canteen::scraper::fetch::{FakeAnswer, FakeFetcher, FetchError, FileFetcher, MAX_BYTES};
 use canteen::scraper::gantt::PhaseKind;

@@ -14,7 +14,8 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::{self, Lang};
+use canteen::i18n::{self};
+use canteen::lang::Lang;
 use canteen::run::Outcome;
 use canteen::scenario::{Config, ScenarioKind};
 use canteen::sim::{Progress, Sim};

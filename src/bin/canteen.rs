@@ -17,7 +17,8 @@ mod cli {
 
     use canteen::args::{self, Args};
     use canteen::export;
-    use canteen::i18n::{self, Clock, Lang};
+    use canteen::i18n::{self, Clock};
+    use canteen::lang::Lang;
     use canteen::peak;
     use canteen::run::{Outcome, Report, Run};
     use canteen::scenario::{Config, ScenarioKind};

@@ -3,7 +3,7 @@
 //! summary, the theory panel, the ρ ≥ 1 warning and the trade-off sentence.
 //! Fixed labels are [`P`] variants; sentences with values are functions.
 
-use super::Lang;
+use crate::lang::Lang;
 use crate::number::{Fixed, Shortest};
 use crate::peak::config::{Problem, MAX_BURSTS, MAX_RATE};
 use crate::peak::{Preset, Variant};

@@ -2,7 +2,8 @@
 //! seed's style, fault messages, regex notes and errors, setting errors,
 //! and the labels of its table and timeline.
 
-use super::{Clock, Lang};
+use super::Clock;
+use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::scraper::fetch::FetchError;
 use crate::scraper::gantt::{PhaseKind, Speedup};

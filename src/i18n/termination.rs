@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use super::Lang;
 use crate::delay::DurationText;
+use crate::lang::Lang;
 use crate::lines::Blocked;
 use crate::number::Fixed;
 use crate::termination::report::Verdict;

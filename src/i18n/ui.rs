@@ -2,7 +2,8 @@
 //! stage, counters, validation messages, link notices and the panic banner.
 //! Fixed labels are [`T`] variants; sentences with values are functions.
 
-use super::{actor_name, item_name, Clock, Lang};
+use super::{actor_name, item_name, Clock};
+use crate::lang::Lang;
 use crate::number::Shortest;
 use crate::playground::form::{DelayKind, DurationProblem, Field, Problem};
 use crate::playground::link::LinkError;

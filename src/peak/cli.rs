@@ -9,7 +9,7 @@ use super::{burst_text, PeakReport, PeakRun, Variant, VariantReport};
 use crate::args::{self, Args};
 use crate::delay::DurationText;
 use crate::i18n::peak::{self as words, P};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::theory::TheoryReport;
 
 /// What `canteen run peak-shaving` was asked to do.

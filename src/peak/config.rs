@@ -311,7 +311,7 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::i18n::peak::problem(self, crate::i18n::Lang::En))
+        f.write_str(&crate::i18n::peak::problem(self, crate::lang::Lang::En))
     }
 }
 

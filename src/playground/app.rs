@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::scenario::{Config, ScenarioKind};
 use crate::trace::Nanos;
 

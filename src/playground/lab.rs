@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::delay::DurationText;
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;

@@ -6,7 +6,7 @@
 //! as markup.
 
 use crate::clock::Playback;
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 

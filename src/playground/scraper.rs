@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::delay::{parse_duration, Delay, DurationText};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::scraper::fetch::Fetcher;
 use crate::scraper::matcher::{compile, Matcher};
 use crate::scraper::pattern::{Note, PatternError};

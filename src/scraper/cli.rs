@@ -12,7 +12,8 @@ use super::matcher::compile;
 use super::pattern::Engine;
 use super::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
 use crate::args::{self, Args};
-use crate::i18n::{scraper as text, Clock, Lang};
+use crate::i18n::{scraper as text, Clock};
+use crate::lang::Lang;
 
 /// The usage lines `canteen help` shows for the scraper.
 pub const USAGE: &str = "\

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::export::{self, Names};
 use crate::i18n::ui::T;
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::playground::session::Session;
 use crate::python::python_code;
 use crate::scenario::Config;

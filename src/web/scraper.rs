@@ -11,7 +11,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::i18n::scraper::{self as words, S};
-use crate::i18n::{Clock, Lang};
+use crate::i18n::Clock;
+use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::playground::app::DEFAULT_SEED;
 use crate::playground::scraper::{

@@ -5,7 +5,8 @@
 use yew::prelude::*;
 
 use crate::i18n::ui::{self, T};
-use crate::i18n::{actor_name, item_name, item_short, Clock, Lang};
+use crate::i18n::{actor_name, item_name, item_short, Clock};
+use crate::lang::Lang;
 use crate::playground::stage::{ConsumerState, ProducerState, StepStatus};
 use crate::run::Outcome;
 use crate::scenario::ScenarioKind;

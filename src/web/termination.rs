@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use crate::i18n::termination::{self as text, L};
 use crate::i18n::ui;
-use crate::i18n::{self, item_name, item_short, Lang};
+use crate::i18n::{self, item_name, item_short};
+use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::playground::app::Action;
 use crate::playground::lab::{self, LabEdit, LabField, LabForm, Outcomes};
