@@ -7,7 +7,6 @@
 //! The browser page lives in `web` and is compiled only for wasm32.
 
 pub mod args;
-pub mod broker;
 pub mod clock;
 pub mod delay;
 pub mod export;

@@ -11,11 +11,11 @@ use crate::i18n::{self};
 use crate::lang::Lang;
 use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
-use crate::scenario::{self, Config, Parcel};
+use crate::scenario::{self, Config};
 use crate::sim::{Progress, Sim};
 use crate::stats::{Counts, Stats, StatsReport};
 use crate::trace::{
-    duration_to_nanos, nanos_to_ms, ActorId, Event, EventKind, Nanos, Role, WaitingOn,
+    duration_to_nanos, nanos_to_ms, ActorId, Event, EventKind, Nanos, Parcel, Role, WaitingOn,
 };
 
 /// How a run ended, or that it has not yet.

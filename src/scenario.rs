@@ -14,13 +14,13 @@ use std::time::Duration;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::broker::Broker;
 use crate::delay::{Delay, MAX_DURATION};
 use crate::number::Shortest;
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::sim::{Ctx, TaskHandle};
+use crate::termination::broker::Broker;
 use crate::termination::{KillWhen, Settings, Strategy};
-use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Role};
+use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -258,14 +258,6 @@ impl Config {
     pub fn total_items(&self) -> u64 {
         u64::from(self.producers) * u64::from(self.items)
     }
-}
-
-/// What travels through the queue: an item, or a sentinel (a poison pill,
-/// Python's `None`) that tells one consumer to stop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Parcel {
-    Item(ItemId),
-    Sentinel,
 }
 
 /// The main program's actor id.

@@ -4,8 +4,9 @@
 //! the comparison of every strategy for the same settings and seed.
 //!
 //! The tasks themselves live in [`crate::scenario`]; the broker semantics
-//! used by `--broker-ack` in [`crate::broker`].
+//! used by `--broker-ack` in [`broker`].
 
+pub mod broker;
 pub mod ledger;
 pub mod options;
 pub mod report;
