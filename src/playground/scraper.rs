@@ -11,8 +11,9 @@ use std::rc::Rc;
 
 use crate::delay::{parse_duration, Delay, DurationText};
 use crate::lang::Lang;
+use crate::scraper::engine::compile;
 use crate::scraper::fetch::Fetcher;
-use crate::scraper::matcher::{compile, Matcher};
+use crate::scraper::matcher::Matcher;
 use crate::scraper::pattern::{Note, PatternError};
 use crate::scraper::replay::ReplayFetcher;
 use crate::scraper::{ScraperConfig, ScraperRun, Shape, UrlRow};

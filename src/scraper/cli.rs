@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use rand::Rng;
 
+use super::engine::compile;
 use super::fetch::FileFetcher;
-use super::matcher::compile;
 use super::pattern::Engine;
 use super::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
 use crate::args::{self, Args};
