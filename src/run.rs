@@ -7,8 +7,6 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::i18n::{self};
-use crate::lang::Lang;
 use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
 use crate::scenario::{self, Config};
@@ -134,18 +132,20 @@ impl Recorder {
     }
 }
 
-/// An actor that waits forever, for the report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StuckActor {
-    pub actor: String,
-    pub waiting_on: String,
-    /// The explanation, as a sentence.
-    pub explanation: String,
+/// An actor that waits forever: who it is and what it waits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stuck {
+    pub actor: ActorId,
+    pub role: Role,
+    pub waiting_on: WaitingOn,
 }
 
-/// The summary of a run (the JSON the command line prints).
+/// The summary of a run. Its stuck actors are facts ([`Stuck`]) as the run
+/// reports them; the words layer names and explains them in a language
+/// (`S` becomes words) for the JSON the command line prints and the page
+/// exports.
 #[derive(Clone, Debug, Serialize)]
-pub struct Report {
+pub struct Report<S = Stuck> {
     pub scenario: String,
     pub seed: u64,
     pub outcome: Outcome,
@@ -157,11 +157,33 @@ pub struct Report {
     pub in_queue: u64,
     pub dropped: u64,
     pub errors: u64,
-    pub stuck: Vec<StuckActor>,
+    pub stuck: Vec<S>,
     /// Whether every item put was got exactly once, is still queued, or was
     /// reported dropped.
     pub conserved: bool,
     pub stats: StatsReport,
+}
+
+impl<S> Report<S> {
+    /// The same report with each stuck actor made into a `T` (e.g. words).
+    pub fn map_stuck<T>(self, describe: impl FnMut(S) -> T) -> Report<T> {
+        Report {
+            scenario: self.scenario,
+            seed: self.seed,
+            outcome: self.outcome,
+            end_time_ms: self.end_time_ms,
+            produced: self.produced,
+            consumed: self.consumed,
+            task_done: self.task_done,
+            unfinished: self.unfinished,
+            in_queue: self.in_queue,
+            dropped: self.dropped,
+            errors: self.errors,
+            stuck: self.stuck.into_iter().map(describe).collect(),
+            conserved: self.conserved,
+            stats: self.stats,
+        }
+    }
 }
 
 /// A scenario in progress.
@@ -265,32 +287,28 @@ impl Run {
     }
 
     /// The actors that will wait forever (empty unless the run is stuck).
-    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
+    pub fn stuck(&self) -> Vec<Stuck> {
         if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
-        let scenario = self.config.scenario;
         let recorder = self.recorder.borrow();
         self.driver
             .sim()
             .live_actors()
             .into_iter()
             .filter_map(|actor| {
-                let wait = recorder.lines.waiting_on(actor)?;
-                let name = i18n::actor_name(scenario, self.roles[actor.0 as usize], lang);
-                let waiting_on = i18n::waiting_on(scenario, wait, &self.roles, lang);
-                Some(StuckActor {
-                    explanation: i18n::stuck_sentence(&name, wait, &waiting_on, lang),
-                    actor: name,
-                    waiting_on,
+                Some(Stuck {
+                    actor,
+                    role: *self.roles.get(actor.0 as usize)?,
+                    waiting_on: recorder.lines.waiting_on(actor)?,
                 })
             })
             .collect()
     }
 
-    /// The summary so far, with names in `lang`.
-    pub fn report(&self, lang: Lang) -> Report {
-        let stuck = self.stuck(lang);
+    /// The summary so far.
+    pub fn report(&self) -> Report {
+        let stuck = self.stuck();
         let in_queue = self.items_in_queue();
         let recorder = self.recorder.borrow();
         let counts = recorder.stats.counts;

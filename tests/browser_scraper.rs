@@ -13,7 +13,6 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::lang::Lang;
 use canteen::run::Outcome;
 use canteen::scraper::browser::{fetch_page, BrowserFetcher};
 use canteen::scraper::engine::compile;
@@ -183,7 +182,7 @@ async fn a_live_run_waits_on_the_network_and_its_replay_equals_it() {
         last = now;
     }
     assert_eq!(run.outcome(), Outcome::Completed);
-    let report = run.report(Lang::En);
+    let report = run.report();
     let counts: Vec<u64> = report.rows.iter().map(|r| r.matches.unwrap()).collect();
     assert_eq!(counts, [1, 0, 12, 5]);
     assert!(report.rows.iter().all(|r| r.real_latency_ms.is_some()));

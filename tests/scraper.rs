@@ -243,7 +243,7 @@ fn config(urls: &[&str], shape: Shape) -> ScraperConfig {
 fn plain_shape_ends_stuck_with_the_counter_in_get() {
     let (mut run, _) = recorded_run(config(&["/a", "/b", "/c"], Shape::Plain), three_pages());
     assert_eq!(run.run_to_end(), Outcome::Stuck);
-    let report = run.report(Lang::En);
+    let report = canteen::i18n::scraper::report(&run, Lang::En);
     assert_eq!((report.fetched, report.counted, report.matches), (3, 3, 3));
     assert_eq!(report.task_done, 0);
     assert_eq!(report.unfinished, 3, "nobody calls task_done()");
@@ -261,7 +261,7 @@ fn joinable_shape_completes_and_terminates_the_counters() {
     cfg.capacity = 1;
     let (mut run, trace) = recorded_run(cfg, three_pages());
     assert_eq!(run.run_to_end(), Outcome::Completed);
-    let report = run.report(Lang::En);
+    let report = run.report();
     assert_eq!(
         (report.fetched, report.counted, report.task_done),
         (4, 4, 4)
@@ -359,7 +359,7 @@ fn every_fault_is_reported_on_its_row_and_counted_as_failed() {
             Some(FetchFault::TooLarge),
         ]
     );
-    let report = run.report(Lang::En);
+    let report = canteen::i18n::scraper::report(&run, Lang::En);
     assert_eq!((report.fetched, report.failed, report.counted), (1, 7, 1));
     assert!(report.conserved);
     assert_eq!(report.rows[4].status, Some(404));
@@ -483,7 +483,7 @@ fn the_timeline_shows_parallel_fetches_and_the_speedup() {
             (s + 3 * q, 2 * s)
         ]
     );
-    let speedup = run.report(Lang::En).speedup;
+    let speedup = run.report().speedup;
     // One worker: 4 × 1 s of fetching and 4 × 0.25 s of counting = 5 s; the run took 2 s.
     assert_eq!((speedup.sequential_ms, speedup.span_ms), (5000.0, 2000.0));
     assert_eq!(speedup.speedup, 2.5);

@@ -14,7 +14,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::{self};
+use canteen::i18n;
 use canteen::lang::Lang;
 use canteen::run::Outcome;
 use canteen::scenario::{Config, ScenarioKind};

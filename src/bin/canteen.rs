@@ -17,7 +17,7 @@ mod cli {
 
     use canteen::args::{self, Args};
     use canteen::export;
-    use canteen::i18n::{self, Clock};
+    use canteen::i18n::{self, Clock, StuckActor};
     use canteen::lang::Lang;
     use canteen::peak;
     use canteen::run::{Outcome, Report, Run};
@@ -192,7 +192,7 @@ strategies S: {STRATEGIES}";
         };
         let outcome = runner.run_mut().run_to_end();
         let run = runner.run();
-        let report = run.report(lang);
+        let report = i18n::run_report(run, lang);
         let lab_report = match &runner {
             Runner::Lab(lab) => Some(lab.report(lang)),
             Runner::Plain(_) => None,
@@ -325,7 +325,7 @@ strategies S: {STRATEGIES}";
         }
     }
 
-    fn write_summary(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
+    fn write_summary(out: &mut impl Write, r: &Report<StuckActor>, lang: Lang) -> io::Result<()> {
         let outcome = match (r.outcome, lang) {
             (Outcome::Completed, Lang::Zh) => "完成",
             (Outcome::Completed, Lang::En) => "completed",

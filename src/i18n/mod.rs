@@ -11,7 +11,10 @@ pub mod ui;
 
 use std::fmt;
 
+use serde::Serialize;
+
 use crate::lang::Lang;
+use crate::run::{Report, Run, Stuck};
 use crate::scenario::ScenarioKind;
 use crate::trace::{Event, EventKind, Fault, ItemId, Role, WaitingOn};
 
@@ -101,6 +104,36 @@ pub fn stuck_sentence(actor: &str, wait: WaitingOn, waits_on: &str, lang: Lang) 
         Lang::Zh => format!("{actor} 永远等在 {waits_on}：{why}"),
         Lang::En => format!("{actor} waits on {waits_on} forever: {why}"),
     }
+}
+
+/// A stuck actor in words: its name, what it waits on, and why it will
+/// never wake (the `stuck` entries of the JSON the command line prints and
+/// the page exports).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StuckActor {
+    pub actor: String,
+    pub waiting_on: String,
+    /// The explanation, as a sentence.
+    pub explanation: String,
+}
+
+/// Names and explains a stuck actor of a run of `scenario` (`roles`: the
+/// run's actor table, for whom a `p.join()` waits on).
+pub fn stuck_actor(scenario: ScenarioKind, stuck: Stuck, roles: &[Role], lang: Lang) -> StuckActor {
+    let actor = actor_name(scenario, stuck.role, lang);
+    let waiting_on = waiting_on(scenario, stuck.waiting_on, roles, lang);
+    StuckActor {
+        explanation: stuck_sentence(&actor, stuck.waiting_on, &waiting_on, lang),
+        actor,
+        waiting_on,
+    }
+}
+
+/// A run's report with its stuck actors named and explained in `lang`.
+pub fn run_report(run: &Run, lang: Lang) -> Report<StuckActor> {
+    let scenario = run.config().scenario;
+    run.report()
+        .map_stuck(|stuck| stuck_actor(scenario, stuck, run.roles(), lang))
 }
 
 /// One log line for an event, in the seed's style where the seed has one.

@@ -2,13 +2,14 @@
 //! seed's style, fault messages, regex notes and errors, setting errors,
 //! and the labels of its table and timeline.
 
-use super::Clock;
+use super::{Clock, StuckActor};
 use crate::lang::Lang;
 use crate::number::Fixed;
+use crate::run::Stuck;
 use crate::scraper::fetch::FetchError;
 use crate::scraper::gantt::{PhaseKind, Speedup};
 use crate::scraper::pattern::{Engine, Note, NoteKind, PatternError, Syntax};
-use crate::scraper::scenario::{url_index, RowState, UrlRow};
+use crate::scraper::scenario::{url_index, RowState, ScraperReport, ScraperRun, UrlRow};
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, Role, WaitingOn};
 
 /// The scraper's line for `canteen scenarios` and the picker.
@@ -45,6 +46,26 @@ pub fn waiting_on(wait: WaitingOn, roles: &[Role], lang: Lang) -> String {
         WaitingOn::QueueJoin => "q.join()".to_string(),
         WaitingOn::TaskJoin(actor) => format!("p.join() ({})", name_of(actor, roles, lang)),
     }
+}
+
+/// A stuck worker in words: its name, what it waits on, and why.
+pub fn stuck_actor(stuck: Stuck, roles: &[Role], lang: Lang) -> StuckActor {
+    let actor = actor_name(stuck.role, lang);
+    let waiting_on = waiting_on(stuck.waiting_on, roles, lang);
+    StuckActor {
+        explanation: super::stuck_sentence(&actor, stuck.waiting_on, &waiting_on, lang),
+        actor,
+        waiting_on,
+    }
+}
+
+/// A scraper run's report with its stuck workers and its faults in words:
+/// the JSON `canteen run scraper` prints.
+pub fn report(run: &ScraperRun, lang: Lang) -> ScraperReport<StuckActor, String> {
+    run.report().map(
+        |stuck| stuck_actor(stuck, run.roles(), lang),
+        |error| fault_message(&error, lang),
+    )
 }
 
 /// A fault's short title (the log's `error` line and the row's badge).

@@ -12,6 +12,7 @@ use super::fetch::FileFetcher;
 use super::pattern::Engine;
 use super::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
 use crate::args::{self, Args};
+use crate::i18n::StuckActor;
 use crate::i18n::{scraper as text, Clock};
 use crate::lang::Lang;
 
@@ -20,6 +21,9 @@ pub const USAGE: &str = "\
        canteen run scraper --pages PATH... [--fetchers N] [--counters N] [--capacity N]
                            [--regex R] [--shape plain|joinable] [--timeout D]
                            [--fetch-delay D] [--count-delay D] [--seed N] [--json] [--lang zh|en]";
+
+/// The report in words.
+type Report = ScraperReport<StuckActor, String>;
 
 struct Request {
     config: ScraperConfig,
@@ -98,7 +102,7 @@ fn run(request: Request) -> i32 {
         .collect();
     let mut run = ScraperRun::new(config, Rc::new(FileFetcher), compiled.matcher, |_| {});
     run.run_to_end();
-    let report = run.report(lang);
+    let report = text::report(&run, lang);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if json {
@@ -116,7 +120,7 @@ fn run(request: Request) -> i32 {
     0
 }
 
-fn write_json(out: &mut impl Write, report: &ScraperReport, notes: &[String]) -> io::Result<()> {
+fn write_json(out: &mut impl Write, report: &Report, notes: &[String]) -> io::Result<()> {
     let mut value = serde_json::to_value(report).map_err(io::Error::other)?;
     value["notes"] = notes.into();
     serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)?;
@@ -126,7 +130,7 @@ fn write_json(out: &mut impl Write, report: &ScraperReport, notes: &[String]) ->
 fn write_text(
     out: &mut impl Write,
     run: &ScraperRun,
-    report: &ScraperReport,
+    report: &Report,
     notes: &[String],
     lang: Lang,
 ) -> io::Result<()> {

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use super::ledger::{Ending, Fate, Ledger};
 use super::Strategy;
+use crate::i18n;
 use crate::i18n::termination as text;
-use crate::i18n::{self};
+use crate::i18n::StuckActor;
 use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::run::{Outcome, Report, Run};
@@ -67,7 +68,7 @@ impl Lab {
         let config = self.run.config();
         let ledger = self.ledger.borrow();
         let tally = Tally::of(&ledger);
-        let base = self.run.report(lang);
+        let base = i18n::run_report(&self.run, lang);
         let name = |item: ItemId| i18n::item_name(config.scenario, item, lang);
         let listed = |fate: Fate| -> Vec<String> {
             ledger
@@ -128,7 +129,13 @@ impl Lab {
     }
 
     /// Why the run ended as it did, as sentences, failures first.
-    fn diagnosis(&self, ledger: &Ledger, tally: &Tally, base: &Report, lang: Lang) -> Vec<String> {
+    fn diagnosis(
+        &self,
+        ledger: &Ledger,
+        tally: &Tally,
+        base: &Report<StuckActor>,
+        lang: Lang,
+    ) -> Vec<String> {
         let config = self.run.config();
         let scenario = config.scenario;
         let item = |i: ItemId| i18n::item_name(scenario, i, lang);
@@ -329,7 +336,7 @@ pub struct ConsumerStop {
 #[derive(Clone, Debug, Serialize)]
 pub struct LabReport {
     #[serde(flatten)]
-    pub run: Report,
+    pub run: Report<StuckActor>,
     pub strategy: Strategy,
     pub broker_ack: bool,
     pub verdict: Verdict,
@@ -409,7 +416,7 @@ pub fn compare(config: &Config) -> Vec<Row> {
                 lost: tally.lost,
                 duplicates: tally.duplicates,
                 left: tally.in_queue + tally.in_progress + tally.not_put,
-                stuck: run.stuck(Lang::En).len(),
+                stuck: run.stuck().len(),
                 end_ms: nanos_to_ms(run.now()),
                 stop_lag_ms: ledger.stop_lag().map(nanos_to_ms),
             }

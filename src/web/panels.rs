@@ -121,7 +121,7 @@ enum Download {
 fn save(live: &Live, lang: Lang, what: Download) {
     let session = live.session.borrow();
     let run = session.run();
-    let report = run.report(lang);
+    let report = crate::i18n::run_report(run, lang);
     let names = Names {
         scenario: session.config().scenario,
         roles: run.roles(),

@@ -313,10 +313,10 @@ fn status(state: &ScraperState, run: &ScraperRun, gantt: &Gantt, lang: Lang) -> 
             <div>{ dt(label.get(lang)) }<dd id={id.to_string()}>{ value }</dd></div>
         }
     };
-    let stuck = run
-        .stuck(lang)
-        .into_iter()
-        .map(|s| html! { <p class="scraper-stuck">{ s.explanation }</p> });
+    let stuck = run.stuck().into_iter().map(|s| {
+        let explanation = words::stuck_actor(s, run.roles(), lang).explanation;
+        html! { <p class="scraper-stuck">{ explanation }</p> }
+    });
     let speedup = (speedup.span_ms > 0.0).then(|| {
         html! { <p class="scraper-speedup" id="scraper-speedup">{ words::speedup_sentence(&speedup, lang) }</p> }
     });

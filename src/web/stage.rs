@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::i18n::ui::{self, T};
-use crate::i18n::{actor_name, item_name, item_short, Clock};
+use crate::i18n::{actor_name, item_name, item_short, stuck_actor, Clock};
 use crate::lang::Lang;
 use crate::playground::stage::{ConsumerState, ProducerState, StepStatus};
 use crate::run::Outcome;
@@ -206,7 +206,9 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <div class="stuck" role="status" id="stuck">
                     { h3(T::StuckTitle.get(lang)) }
                     <ul>
-                        { for run.stuck(lang).into_iter().map(|s| html! { <li>{ s.explanation }</li> }) }
+                        { for run.stuck().into_iter().map(|s| html! {
+                            <li>{ stuck_actor(scenario, s, run.roles(), lang).explanation }</li>
+                        }) }
                     </ul>
                 </div>
             }
