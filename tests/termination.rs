@@ -15,11 +15,12 @@ use std::time::Duration;
 
 use canteen::delay::Delay;
 use canteen::i18n;
+use canteen::i18n::termination::LabReportText;
 use canteen::lang::Lang;
 use canteen::run::Outcome;
 use canteen::scenario::{Config, ScenarioKind};
 use canteen::sim::{Progress, Sim};
-use canteen::termination::report::{compare, Lab, LabReport, Verdict};
+use canteen::termination::report::{compare, Diagnosis, Lab, Verdict};
 use canteen::termination::{Kill, KillWhen, Strategy};
 use canteen::trace::{ActorId, Event, EventKind, Fault, Role, WaitingOn};
 use canteen::JoinableQueue;
@@ -33,18 +34,18 @@ fn lab_config(strategy: Strategy, seed: u64) -> Config {
 }
 
 /// Runs `config` to its end: the report (English) and every event.
-fn run(config: Config) -> (LabReport, Vec<Event>, Lab) {
+fn run(config: Config) -> (LabReportText, Vec<Event>, Lab) {
     let events: Rc<RefCell<Vec<Event>>> = Rc::default();
     let sink = Rc::clone(&events);
     let mut lab = Lab::new(config, move |e: &Event| sink.borrow_mut().push(*e));
     lab.run_mut().run_to_end();
-    let report = lab.report(Lang::En);
+    let report = i18n::termination::report(&lab, Lang::En);
     let events = events.borrow().clone();
     (report, events, lab)
 }
 
 /// The books must always balance, whatever went wrong.
-fn assert_balanced(r: &LabReport) {
+fn assert_balanced(r: &LabReportText) {
     assert!(r.run.conserved, "conservation: {r:#?}");
     assert!(r.accounted, "books: {r:#?}");
 }
@@ -488,7 +489,7 @@ fn kill(consumer: u32, when: KillWhen) -> Option<Kill> {
 fn a_consumer_killed_mid_item_on_a_joinable_queue_loses_it_and_join_hangs() {
     let mut config = lab_config(Strategy::JoinTerminate, 42);
     config.termination.kill = kill(2, KillWhen::At(Duration::from_secs(1)));
-    let (r, events, _) = run(config.clone());
+    let (r, events, lab) = run(config.clone());
     let died = events.iter().find(|e| e.kind == EventKind::Killed).unwrap();
     assert_eq!(
         (died.actor, died.time),
@@ -509,6 +510,22 @@ fn a_consumer_killed_mid_item_on_a_joinable_queue_loses_it_and_join_hangs() {
     assert!(r.diagnosis[0].ends_with("and q.join() waits forever."));
     assert!(r.consumers[1].ended == Some("killed"));
     assert_balanced(&r);
+    // The diagnosis is a fact first: who died, with which item, and that
+    // q.join() hangs; the sentence above is its English.
+    let facts = lab.report();
+    assert_eq!(
+        facts.diagnosis[0],
+        Diagnosis::KilledJoinable {
+            consumer: Role::Consumer(1),
+            item,
+            join_hangs: true
+        }
+    );
+    assert_eq!(facts.lost_items, [item]);
+    assert_eq!(
+        i18n::termination::diagnosis(&facts.diagnosis[0], config.scenario, Lang::Zh),
+        "消费者2 处理 北京分店的热狗1 时死掉了：它已经 get() 了 北京分店的热狗1，却永远不会 task_done()。task_done() 不是确认（ack）：没有人会重做 北京分店的热狗1，q.join() 永远等下去。"
+    );
 }
 
 #[test]
@@ -1049,7 +1066,7 @@ fn lab_runs_driven_in_slices_end_exactly_as_in_one_go() {
             t += 16_000_000;
             sliced.run_mut().advance_to(t);
         }
-        let sliced = sliced.report(Lang::En);
+        let sliced = i18n::termination::report(&sliced, Lang::En);
         assert_eq!(sliced.run.outcome, whole.run.outcome);
         assert_eq!(sliced.run.end_time_ms, whole.run.end_time_ms);
         // The run ends with its last event.

@@ -23,7 +23,7 @@ mod cli {
     use canteen::run::{Outcome, Report, Run};
     use canteen::scenario::{Config, ScenarioKind};
     use canteen::termination::options::{self as lab_options, Reading};
-    use canteen::termination::report::{compare, comparison_table, Lab};
+    use canteen::termination::report::{compare, Lab};
     use canteen::theory::{self, Mmc};
     use canteen::trace::{Event, Role};
     use rand::Rng;
@@ -194,7 +194,7 @@ strategies S: {STRATEGIES}";
         let run = runner.run();
         let report = i18n::run_report(run, lang);
         let lab_report = match &runner {
-            Runner::Lab(lab) => Some(lab.report(lang)),
+            Runner::Lab(lab) => Some(i18n::termination::report(lab, lang)),
             Runner::Plain(_) => None,
         };
         let mut out = stdout.borrow_mut();
@@ -271,7 +271,7 @@ strategies S: {STRATEGIES}";
             })
             .to_string()
         } else {
-            comparison_table(&rows, lang)
+            i18n::termination::comparison_table(&rows, lang)
         };
         // A closed pipe is not an error worth a panic.
         let _ = writeln!(io::stdout().lock(), "{text}");

@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use crate::delay::DurationText;
-use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
@@ -320,7 +319,7 @@ pub struct Outcomes {
 
 /// Runs `config` to its end with the lab's books: its report and where
 /// each item went.
-pub fn report_of(config: &Config, lang: Lang) -> (LabReport, Vec<ItemFate>) {
+pub fn report_of(config: &Config) -> (LabReport, Vec<ItemFate>) {
     let mut lab = Lab::new(config.clone(), |_| {});
     lab.run_mut().run_to_end();
     let items = lab
@@ -332,19 +331,19 @@ pub fn report_of(config: &Config, lang: Lang) -> (LabReport, Vec<ItemFate>) {
             times: record.processed,
         })
         .collect();
-    (lab.report(lang), items)
+    (lab.report(), items)
 }
 
 /// The panel's results for `config` (a valid `termination` config), or
 /// `None` when it has too many items to run them all on the page.
-pub fn outcomes(config: &Config, lang: Lang) -> Option<Outcomes> {
+pub fn outcomes(config: &Config) -> Option<Outcomes> {
     if config.total_items() > MAX_COMPARED_ITEMS {
         return None;
     }
     let with_broker = |on: bool| {
         let mut c = config.clone();
         c.termination.broker_ack = on;
-        report_of(&c, lang)
+        report_of(&c)
     };
     let (joinable, broker) = (with_broker(false), with_broker(true));
     let (this_run, items) = if config.termination.broker_ack {
@@ -364,6 +363,7 @@ pub fn outcomes(config: &Config, lang: Lang) -> Option<Outcomes> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
     use crate::playground::form::DurationProblem;
     use crate::termination::report::Verdict;
 
@@ -548,7 +548,7 @@ mod tests {
     #[test]
     fn outcomes_show_the_kill_with_and_without_broker_acks() {
         let c = edited(&lab(), kill(Some(2), "1s"));
-        let o = outcomes(&c, Lang::En).unwrap();
+        let o = outcomes(&c).unwrap();
         assert_eq!(o.joinable.verdict, Verdict::Stuck);
         assert_eq!(o.broker.verdict, Verdict::AllProcessed);
         assert_eq!(o.this_run.verdict, Verdict::Stuck);
@@ -558,6 +558,6 @@ mod tests {
         assert_eq!(o.rows.len(), 7);
         let mut big = lab();
         big.items = 3000;
-        assert!(outcomes(&big, Lang::En).is_none());
+        assert!(outcomes(&big).is_none());
     }
 }
