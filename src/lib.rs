@@ -6,7 +6,8 @@
 //! statistics derived from it ([`stats`]), tied together by [`run::Run`].
 //! The browser page lives in `web` and is compiled only for wasm32.
 
-pub mod args;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod clock;
 pub mod delay;
 pub mod export;

@@ -15,14 +15,14 @@ mod cli {
     use std::io::{self, BufWriter, Write};
     use std::rc::Rc;
 
-    use canteen::args::{self, Args};
+    use canteen::cli::args::{self, Args};
+    use canteen::cli::termination::{self as lab_options, Reading};
     use canteen::export;
     use canteen::i18n::{self, Clock, StuckActor};
     use canteen::lang::Lang;
     use canteen::peak;
     use canteen::run::{Outcome, Report, Run};
     use canteen::scenario::{Config, ScenarioKind};
-    use canteen::termination::options::{self as lab_options, Reading};
     use canteen::termination::report::{compare, Lab};
     use canteen::theory::{self, Mmc};
     use canteen::trace::{Event, Role};
@@ -59,7 +59,7 @@ strategies S: {STRATEGIES}";
             .replace("{LAB}", lab_options::USAGE)
             .replace("{STRATEGIES}", &canteen::termination::names())
             + "\n"
-            + canteen::scraper::cli::USAGE
+            + canteen::cli::scraper::USAGE
     }
 
     pub fn main(args: Vec<String>) -> i32 {
@@ -79,7 +79,7 @@ strategies S: {STRATEGIES}";
                 0
             }
             Some("run") if args.get(1).map(String::as_str) == Some("scraper") => {
-                canteen::scraper::cli::main(&args[2..], lang)
+                canteen::cli::scraper::main(&args[2..], lang)
             }
             Some("run") if args.get(1).map(String::as_str) == Some(peak::NAME) => {
                 run_peak(&args[2..], lang)
@@ -306,14 +306,14 @@ strategies S: {STRATEGIES}";
 
     /// `canteen run peak-shaving`: both variants, side by side or as JSON.
     fn run_peak(options: &[String], lang: Lang) -> i32 {
-        let request = match peak::cli::parse(options, rand::rng().next_u64(), lang) {
+        let request = match canteen::cli::peak::parse(options, rand::rng().next_u64(), lang) {
             Ok(request) => request,
             Err(message) => {
                 eprintln!("canteen: {message}");
                 return 2;
             }
         };
-        let (text, problem) = peak::cli::run(&request);
+        let (text, problem) = canteen::cli::peak::run(&request);
         // A closed pipe is not an error worth a panic.
         let _ = writeln!(io::stdout().lock(), "{text}");
         match problem {

@@ -14,12 +14,9 @@
 //!   picks the platform's: the `regex` crate natively, the browser's
 //!   `RegExp` in wasm.
 //! - [`gantt`]: the per-worker timeline and the speedup, from the trace.
-//! - `cli` (native only): `canteen run scraper`.
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli;
 pub mod engine;
 pub mod fetch;
 pub mod gantt;

@@ -8,7 +8,6 @@
 
 pub mod broker;
 pub mod ledger;
-pub mod options;
 pub mod report;
 
 use std::fmt;

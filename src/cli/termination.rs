@@ -2,7 +2,7 @@
 //! injections, `--broker-ack`), read with the shared [`Args`] reader so
 //! every error is one line naming the option.
 
-use crate::args::Args;
+use super::args::Args;
 use crate::termination::{Kill, KillWhen, Settings};
 
 /// The options, for the usage text.

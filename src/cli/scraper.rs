@@ -7,14 +7,14 @@ use std::rc::Rc;
 
 use rand::Rng;
 
-use super::engine::compile;
-use super::fetch::FileFetcher;
-use super::pattern::Engine;
-use super::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
-use crate::args::{self, Args};
+use super::args::{self, Args};
 use crate::i18n::StuckActor;
 use crate::i18n::{scraper as text, Clock};
 use crate::lang::Lang;
+use crate::scraper::engine::compile;
+use crate::scraper::fetch::FileFetcher;
+use crate::scraper::pattern::Engine;
+use crate::scraper::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
 
 /// The usage lines `canteen help` shows for the scraper.
 pub const USAGE: &str = "\

@@ -4,12 +4,12 @@
 
 use std::fmt::Write as _;
 
-use super::config::{parse_rate, PeakConfig, Preset};
-use super::{burst_text, PeakReport, PeakRun, Variant, VariantReport};
-use crate::args::{self, Args};
+use super::args::{self, Args};
 use crate::delay::DurationText;
 use crate::i18n::peak::{self as words, P};
 use crate::lang::Lang;
+use crate::peak::config::{parse_rate, PeakConfig, Preset};
+use crate::peak::{burst_text, PeakReport, PeakRun, Variant, VariantReport};
 use crate::theory::TheoryReport;
 
 /// What `canteen run peak-shaving` was asked to do.
