@@ -132,7 +132,8 @@ fn regexp_counts_equal_python_findall_on_the_recorded_cases() {
     let cases: Vec<Case> = serde_json::from_str(include_str!("data/regex_parity.json")).unwrap();
     assert!(cases.len() >= 40);
     for case in cases {
-        let compiled = compile(&case.pattern).unwrap_or_else(|e| panic!("{:?}: {e}", case.pattern));
+        let compiled =
+            compile(&case.pattern).unwrap_or_else(|e| panic!("{:?}: {e:?}", case.pattern));
         let matches = compiled.matcher.find_all(&case.text, usize::MAX);
         let found = serde_json::to_value(&matches.found).unwrap();
         assert_eq!(

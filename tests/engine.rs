@@ -333,8 +333,9 @@ fn out_of_range_settings_are_named_not_clamped() {
         ),
     ] {
         let err = config.validate().unwrap_err();
-        assert_eq!(err.field, field);
-        assert!(err.to_string().starts_with(&format!("--{field}:")));
+        assert_eq!(err.field(), field);
+        let line = i18n::cli::problem(&i18n::cli::Problem::Config(err), Lang::En);
+        assert!(line.starts_with(&format!("--{field}:")), "{line}");
     }
     assert!(hotdog(1).validate().is_ok());
 }

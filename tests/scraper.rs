@@ -45,7 +45,7 @@ fn cases() -> Vec<Case> {
 /// What our native matcher says for a case: its `findall` list as JSON, or
 /// why it cannot say (unsupported, or a noted possible difference).
 fn native_findall(pattern: &str, text: &str) -> Result<serde_json::Value, String> {
-    let compiled = compile(pattern).map_err(|e| format!("refused: {e}"))?;
+    let compiled = compile(pattern).map_err(|e| format!("refused: {e:?}"))?;
     if let Some(note) = compiled
         .notes
         .iter()
@@ -162,7 +162,7 @@ fn python3_itself_agrees_with_the_recorded_cases_and_the_pages() {
             Err(PatternError::Python { .. }) => {
                 assert!(theirs.get("error").is_some(), "Python accepts {pattern:?}")
             }
-            Err(e) => assert!(i < recorded.len(), "{pattern:?}: {e}"),
+            Err(e) => assert!(i < recorded.len(), "{pattern:?}: {e:?}"),
             Ok(_) => {
                 assert!(theirs.get("error").is_none(), "Python rejects {pattern:?}");
                 if let Ok(ours) = native_findall(pattern, text) {
@@ -406,7 +406,7 @@ fn settings_out_of_range_name_their_field() {
     let field = |f: fn(&mut ScraperConfig)| {
         let mut cfg = config(&["/a"], Shape::Plain);
         f(&mut cfg);
-        cfg.validate(Lang::En).err().map(|e| e.field)
+        cfg.validate().err().map(|e| e.field())
     };
     assert_eq!(field(|_| {}), None);
     assert_eq!(field(|c| c.urls.clear()), Some("urls"));

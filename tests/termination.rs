@@ -18,7 +18,7 @@ use canteen::i18n;
 use canteen::i18n::termination::LabReportText;
 use canteen::lang::Lang;
 use canteen::run::Outcome;
-use canteen::scenario::{Config, ScenarioKind};
+use canteen::scenario::{Config, ConfigProblem, ScenarioKind};
 use canteen::sim::{Progress, Sim};
 use canteen::termination::report::{compare, Diagnosis, Lab, Verdict};
 use canteen::termination::{Kill, KillWhen, Strategy};
@@ -777,15 +777,18 @@ fn badges_name_the_wait_and_the_place_in_both_languages() {
 
 #[test]
 fn lab_options_are_validated_and_named() {
-    let field = |config: &Config| config.validate().unwrap_err().field;
+    let field = |config: &Config| config.validate().unwrap_err().field();
     let mut hotdog = Config::defaults(ScenarioKind::Hotdog, 1);
     hotdog.termination.broker_ack = true;
     assert_eq!(field(&hotdog), "broker-ack");
-    assert!(hotdog
-        .validate()
-        .unwrap_err()
-        .to_string()
-        .contains("only the termination scenario"));
+    let problem = hotdog.validate().unwrap_err();
+    assert_eq!(
+        problem,
+        ConfigProblem::OnlyTermination {
+            field: "broker-ack"
+        }
+    );
+    assert!(i18n::problems::config(&problem, Lang::En).contains("only the termination scenario"));
     let base = lab_config(Strategy::Sentinel, 1);
     assert!(base.validate().is_ok());
     let mut c = base.clone();
@@ -807,7 +810,7 @@ fn lab_options_are_validated_and_named() {
     assert_eq!(field(&c), "kill-at");
     let mut c = base.clone();
     c.termination.visibility_timeout = Duration::from_secs(3);
-    assert_eq!(field(&c), "visibility-timeout", "needs --broker-ack");
+    assert_eq!(c.validate(), Err(ConfigProblem::NeedsBrokerAck));
     c.termination.broker_ack = true;
     assert!(c.validate().is_ok());
     c.termination.visibility_timeout = Duration::ZERO;

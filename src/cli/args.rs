@@ -1,10 +1,14 @@
 //! Command-line option reading shared by every scenario's `canteen run`
-//! options: each error is one line naming the option and what it accepts.
+//! options: each problem names the option and what it accepts, as a typed
+//! [`Problem`] the words layer turns into one line in the language asked
+//! for ([`lang`] finds it wherever `--lang` stands).
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::delay::{parse_duration, Delay, DELAY_SYNTAX};
+use crate::delay::{parse_duration, Delay};
+use crate::i18n::cli::{Accepted, Problem};
+use crate::lang::Lang;
 
 /// The options after `canteen run SCENARIO`, read one at a time.
 pub struct Args<'a> {
@@ -22,15 +26,15 @@ impl<'a> Args<'a> {
     }
 
     /// The value after `option`.
-    pub fn value(&mut self, option: &str) -> Result<&'a str, String> {
+    pub fn value(&mut self, option: &str) -> Result<&'a str, Problem> {
         self.rest
             .next()
             .map(String::as_str)
-            .ok_or_else(|| format!("{option} needs a value"))
+            .ok_or_else(|| Problem::NeedsValue(option.to_string()))
     }
 
     /// Every value after `option` up to the next `--option` (at least one).
-    pub fn values(&mut self, option: &str) -> Result<Vec<&'a str>, String> {
+    pub fn values(&mut self, option: &str) -> Result<Vec<&'a str>, Problem> {
         let mut values = Vec::new();
         while let Some(next) = self.rest.clone().next() {
             if next.starts_with("--") {
@@ -40,39 +44,62 @@ impl<'a> Args<'a> {
             self.rest.next();
         }
         if values.is_empty() {
-            return Err(format!("{option} needs at least one value"));
+            return Err(Problem::NeedsValues(option.to_string()));
         }
         Ok(values)
     }
 
     /// A number after `option`; `accepted` says what is accepted.
-    pub fn number<T: FromStr>(&mut self, option: &str, accepted: &str) -> Result<T, String> {
+    pub fn number<T: FromStr>(&mut self, option: &str, accepted: Accepted) -> Result<T, Problem> {
         let text = self.value(option)?;
-        text.parse()
-            .map_err(|_| format!("{option}: '{text}' is not {accepted}"))
+        text.parse().map_err(|_| Problem::NotANumber {
+            option: option.to_string(),
+            text: text.to_string(),
+            accepted,
+        })
     }
 
     /// A delay distribution after `option`.
-    pub fn delay(&mut self, option: &str) -> Result<Delay, String> {
-        self.value(option)?
-            .parse()
-            .map_err(|e: String| format!("{option}: {e} (accepted: {DELAY_SYNTAX})"))
+    pub fn delay(&mut self, option: &str) -> Result<Delay, Problem> {
+        let text = self.value(option)?;
+        text.parse().map_err(|why| Problem::Delay {
+            option: option.to_string(),
+            text: text.to_string(),
+            why,
+        })
     }
 
     /// A duration after `option`.
-    pub fn duration(&mut self, option: &str) -> Result<Duration, String> {
-        parse_duration(self.value(option)?).map_err(|e| format!("{option}: {e}"))
+    pub fn duration(&mut self, option: &str) -> Result<Duration, Problem> {
+        let text = self.value(option)?;
+        parse_duration(text).map_err(|why| Problem::Duration {
+            option: option.to_string(),
+            text: text.to_string(),
+            why,
+        })
+    }
+
+    /// The language after `option` (`zh` or `en`).
+    pub fn lang(&mut self, option: &str) -> Result<Lang, Problem> {
+        Lang::from_code(self.value(option)?).ok_or_else(|| Problem::Lang(option.to_string()))
     }
 }
 
-/// The error for an option no scenario knows.
-pub fn unknown(option: &str) -> String {
-    format!("unknown option '{option}'; see `canteen help`")
+/// The language the command line speaks: the last valid `--lang` among
+/// `args`, wherever it stands (so that a problem with an option before it
+/// is reported in it), else `default` (from the locale).
+pub fn lang(args: &[String], default: Lang) -> Lang {
+    args.windows(2)
+        .rev()
+        .filter(|pair| pair[0] == "--lang")
+        .find_map(|pair| Lang::from_code(&pair[1]))
+        .unwrap_or(default)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delay::{DelayProblem, DurationProblem};
 
     fn owned(args: &[&str]) -> Vec<String> {
         args.iter().map(|s| s.to_string()).collect()
@@ -90,7 +117,7 @@ mod tests {
         ]);
         let mut args = Args::new(&list);
         assert_eq!(args.next_option(), Some("--items"));
-        assert_eq!(args.number::<u32>("--items", "a whole number"), Ok(7));
+        assert_eq!(args.number::<u32>("--items", Accepted::WholeNumber), Ok(7));
         assert_eq!(args.next_option(), Some("--produce-delay"));
         assert_eq!(
             args.delay("--produce-delay"),
@@ -111,26 +138,56 @@ mod tests {
         args.next_option();
         assert_eq!(
             args.values("--pages"),
-            Err("--pages needs at least one value".to_string())
+            Err(Problem::NeedsValues("--pages".into()))
         );
     }
 
     #[test]
-    fn errors_name_the_option() {
+    fn problems_name_the_option_and_what_was_typed() {
         let list = owned(&["--items", "-3"]);
         let mut args = Args::new(&list);
         args.next_option();
         assert_eq!(
-            args.number::<u32>("--items", "a whole number"),
-            Err("--items: '-3' is not a whole number".to_string())
+            args.number::<u32>("--items", Accepted::WholeNumber),
+            Err(Problem::NotANumber {
+                option: "--items".into(),
+                text: "-3".into(),
+                accepted: Accepted::WholeNumber
+            })
         );
         assert_eq!(
             args.value("--seed"),
-            Err("--seed needs a value".to_string())
+            Err(Problem::NeedsValue("--seed".into()))
         );
-        assert!(Args::new(&owned(&["x"]))
-            .delay("--consume-delay")
-            .unwrap_err()
-            .starts_with("--consume-delay:"));
+        assert_eq!(
+            Args::new(&owned(&["x"])).delay("--consume-delay"),
+            Err(Problem::Delay {
+                option: "--consume-delay".into(),
+                text: "x".into(),
+                why: DelayProblem::NotADelay
+            })
+        );
+        assert_eq!(
+            Args::new(&owned(&["5"])).duration("--until"),
+            Err(Problem::Duration {
+                option: "--until".into(),
+                text: "5".into(),
+                why: DurationProblem::NoUnit
+            })
+        );
+        assert_eq!(
+            Args::new(&owned(&["fr"])).lang("--lang"),
+            Err(Problem::Lang("--lang".into()))
+        );
+    }
+
+    #[test]
+    fn the_language_is_found_wherever_lang_stands() {
+        let lang_of = |list: &[&str]| lang(&owned(list), Lang::En);
+        assert_eq!(lang_of(&["--workers", "0", "--lang", "zh"]), Lang::Zh);
+        assert_eq!(lang_of(&["--lang", "zh", "--lang", "en"]), Lang::En);
+        assert_eq!(lang_of(&["--lang", "fr"]), Lang::En);
+        assert_eq!(lang_of(&["--lang"]), Lang::En);
+        assert_eq!(lang(&owned(&["--seed", "1"]), Lang::Zh), Lang::Zh);
     }
 }

@@ -3,7 +3,9 @@
 //! The command line and the page both read from here.
 
 pub mod charts;
+pub mod cli;
 pub mod peak;
+pub mod problems;
 pub mod python;
 pub mod scraper;
 pub mod termination;
@@ -232,5 +234,33 @@ impl fmt::Display for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0 / 1_000_000;
         write!(f, "{}.{:03}s", ms / 1000, ms % 1000)
+    }
+}
+
+/// The check every problem's words must pass.
+#[cfg(test)]
+pub(crate) mod words_test {
+    use crate::lang::Lang;
+
+    /// Whether `text` has a Han character (CJK unified ideographs).
+    pub fn has_han(text: &str) -> bool {
+        text.chars().any(|c| {
+            ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+        })
+    }
+
+    /// `words` in Chinese has Han characters, in English none, and both
+    /// name each of `shown`.
+    pub fn assert_both_languages(words: impl Fn(Lang) -> String, shown: &[&str]) {
+        let (zh, en) = (words(Lang::Zh), words(Lang::En));
+        assert!(has_han(&zh), "no Chinese in {zh:?}");
+        assert!(!has_han(&en), "Chinese in the English {en:?}");
+        assert!(!en.trim().is_empty());
+        for s in shown {
+            assert!(
+                zh.contains(s) && en.contains(s),
+                "{s:?} missing in {zh:?} / {en:?}"
+            );
+        }
     }
 }

@@ -5,11 +5,14 @@
 use super::{Clock, StuckActor};
 use crate::lang::Lang;
 use crate::number::Fixed;
+use crate::playground::scraper::FieldProblem;
 use crate::run::Stuck;
 use crate::scraper::fetch::FetchError;
 use crate::scraper::gantt::{PhaseKind, Speedup};
 use crate::scraper::pattern::{Engine, Note, NoteKind, PatternError, Syntax};
-use crate::scraper::scenario::{url_index, RowState, ScraperReport, ScraperRun, UrlRow};
+use crate::scraper::scenario::{
+    url_index, RowState, ScraperProblem, ScraperReport, ScraperRun, UrlRow,
+};
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, Role, WaitingOn};
 
 /// The scraper's line for `canteen scenarios` and the picker.
@@ -235,37 +238,45 @@ pub fn log_line(
     }
 }
 
-/// Why a setting is refused: the URL list's length.
-pub fn urls_count_message(count: usize, max: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("需要 1 到 {max} 个网址（现在是 {count} 个）"),
-        Lang::En => format!("give 1 to {max} URLs (now {count})"),
+/// Why a setting is refused, with the limits it breaks.
+pub fn problem(problem: &ScraperProblem, lang: Lang) -> String {
+    match (problem, lang) {
+        (ScraperProblem::UrlCount { count, max }, Lang::Zh) => {
+            format!("需要 1 到 {max} 个网址（现在是 {count} 个）")
+        }
+        (ScraperProblem::UrlCount { count, max }, Lang::En) => {
+            format!("give 1 to {max} URLs (now {count})")
+        }
+        (ScraperProblem::EmptyUrl { line }, Lang::Zh) => format!("第 {line} 个网址是空的"),
+        (ScraperProblem::EmptyUrl { line }, Lang::En) => format!("URL {line} is empty"),
+        (ScraperProblem::OutOfRange { value, lo, hi, .. }, Lang::Zh) => {
+            format!("{value} 超出范围；请用 {lo} 到 {hi}")
+        }
+        (ScraperProblem::OutOfRange { value, lo, hi, .. }, Lang::En) => {
+            format!("{value} is out of range; use {lo} to {hi}")
+        }
+        (ScraperProblem::Timeout { min, max }, Lang::Zh) => format!(
+            "超时要在 {} 毫秒到 {} 秒之间",
+            min.as_millis(),
+            max.as_secs()
+        ),
+        (ScraperProblem::Timeout { min, max }, Lang::En) => format!(
+            "the timeout must be {} ms to {} s",
+            min.as_millis(),
+            max.as_secs()
+        ),
     }
 }
 
-/// Why a setting is refused: an empty line in the URL list.
-pub fn empty_url_message(line: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("第 {line} 个网址是空的"),
-        Lang::En => format!("URL {line} is empty"),
+/// Why a field of the scraper's form cannot be used.
+pub fn field_problem(problem: &FieldProblem, lang: Lang) -> String {
+    match problem {
+        FieldProblem::NotWhole => S::NotWhole.get(lang).to_string(),
+        FieldProblem::NotDuration => S::NotDuration.get(lang).to_string(),
+        FieldProblem::NotDelay => S::NotDelay.get(lang).to_string(),
+        FieldProblem::Setting(p) => self::problem(p, lang),
+        FieldProblem::Regex(error) => pattern_error(error, Engine::Js, lang),
     }
-}
-
-/// Why a setting is refused: a number out of range.
-pub fn range_message(value: u64, lo: u64, hi: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{value} 超出范围；请用 {lo} 到 {hi}"),
-        Lang::En => format!("{value} is out of range; use {lo} to {hi}"),
-    }
-}
-
-/// Why a setting is refused: the fetch timeout.
-pub fn timeout_message(lang: Lang) -> String {
-    lang.pick(
-        "超时要在 10 毫秒到 300 秒之间",
-        "the timeout must be 10 ms to 300 s",
-    )
-    .to_string()
 }
 
 fn engine_name(engine: Engine, lang: Lang) -> &'static str {
@@ -339,6 +350,8 @@ pub fn pattern_error(error: &PatternError, engine: Engine, lang: Lang) -> String
         ),
         (PatternError::Engine(message), Lang::Zh) => format!("{engine_words} 报错：{message}"),
         (PatternError::Engine(message), Lang::En) => format!("{engine_words} says: {message}"),
+        (PatternError::Unavailable, Lang::Zh) => format!("{engine_words} 不可用"),
+        (PatternError::Unavailable, Lang::En) => format!("{engine_words} is not available"),
     }
 }
 
@@ -496,5 +509,66 @@ pub fn and_more(n: usize, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("……还有 {n} 个"),
         Lang::En => format!("…and {n} more"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::i18n::words_test::assert_both_languages;
+
+    #[test]
+    fn every_setting_problem_is_worded_in_both_languages_with_its_limits() {
+        let problems = [
+            (
+                ScraperProblem::UrlCount {
+                    count: 0,
+                    max: 1000,
+                },
+                "1000",
+            ),
+            (ScraperProblem::EmptyUrl { line: 3 }, "3"),
+            (
+                ScraperProblem::OutOfRange {
+                    field: "fetchers",
+                    value: 0,
+                    lo: 1,
+                    hi: 100,
+                },
+                "100",
+            ),
+            (
+                ScraperProblem::Timeout {
+                    min: Duration::from_millis(10),
+                    max: Duration::from_secs(300),
+                },
+                "300",
+            ),
+        ];
+        for (p, shown) in &problems {
+            assert_both_languages(|lang| problem(p, lang), &[shown]);
+        }
+    }
+
+    #[test]
+    fn every_pattern_error_is_worded_in_both_languages() {
+        for error in [
+            PatternError::Python {
+                message: "nothing to repeat".into(),
+                at: 4,
+            },
+            PatternError::Unsupported {
+                syntax: Syntax::AtomicGroup,
+                at: 4,
+            },
+            PatternError::Engine("regex too big".into()),
+            PatternError::Unavailable,
+        ] {
+            for engine in [Engine::Js, Engine::Rust] {
+                assert_both_languages(|lang| pattern_error(&error, engine, lang), &[]);
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ pub struct Link {
 }
 
 /// Why a fragment could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum LinkError {
     /// A part that is not `key=value`, or bad percent-encoding.
     Malformed(String),

@@ -10,12 +10,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::delay::{parse_duration, Delay, DurationText};
-use crate::lang::Lang;
 use crate::scraper::engine::compile;
 use crate::scraper::fetch::Fetcher;
 use crate::scraper::matcher::Matcher;
 use crate::scraper::pattern::{Note, PatternError};
 use crate::scraper::replay::ReplayFetcher;
+use crate::scraper::scenario::ScraperProblem;
 use crate::scraper::{ScraperConfig, ScraperRun, Shape, UrlRow};
 use crate::trace::Nanos;
 
@@ -96,8 +96,8 @@ pub enum FieldProblem {
     NotDuration,
     /// Not a delay (`const:0ms`, `uniform:0ms..1s`, `exp:100ms`).
     NotDelay,
-    /// Reads, but out of range: the message in both languages.
-    Setting { zh: String, en: String },
+    /// Reads, but out of range.
+    Setting(ScraperProblem),
     /// The regex cannot be used (the run does not start).
     Regex(PatternError),
 }
@@ -252,14 +252,10 @@ impl ScraperForm {
             shape: self.shape,
             seed,
         };
-        if let Err(en) = config.validate(Lang::En) {
-            let zh = config
-                .validate(Lang::Zh)
-                .err()
-                .map_or_else(String::new, |e| e.message);
+        if let Err(problem) = config.validate() {
             return Err(vec![ScraperError {
-                field: ScraperField::of_config_field(en.field),
-                problem: FieldProblem::Setting { zh, en: en.message },
+                field: ScraperField::of_config_field(problem.field()),
+                problem: FieldProblem::Setting(problem),
             }]);
         }
         Ok(config)
@@ -556,13 +552,15 @@ mod tests {
         edit(&mut state, ScraperField::Fetchers, "0");
         edit(&mut state, ScraperField::Timeout, "10s");
         edit(&mut state, ScraperField::CountDelay, "const:0ms");
-        match state.error(ScraperField::Fetchers) {
-            Some(FieldProblem::Setting { en, zh }) => {
-                assert!(en.contains("out of range"), "{en}");
-                assert!(zh.contains("超出范围"), "{zh}");
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            state.error(ScraperField::Fetchers),
+            Some(&FieldProblem::Setting(ScraperProblem::OutOfRange {
+                field: "fetchers",
+                value: 0,
+                lo: 1,
+                hi: 100
+            }))
+        );
         edit(&mut state, ScraperField::Urls, "\n  \n");
         assert!(state.error(ScraperField::Urls).is_some());
     }

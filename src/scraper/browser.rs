@@ -254,7 +254,7 @@ pub fn compile(pattern: &str) -> Result<Compiled, PatternError> {
     let constructor = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
         .ok()
         .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| PatternError::Engine("RegExp is missing".into()))?;
+        .ok_or(PatternError::Unavailable)?;
     let args = Array::of2(&translation.source.as_str().into(), &flags.into());
     let regex: RegExp = Reflect::construct(&constructor, &args)
         .map_err(|e| PatternError::Engine(js_message(&e)))?

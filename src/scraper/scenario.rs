@@ -24,11 +24,9 @@ use super::fetch::{FetchError, Fetcher, Page, Request, MAX_BYTES};
 use super::gantt::{Gantt, Speedup};
 use super::matcher::{Matcher, Matches};
 use crate::delay::Delay;
-use crate::i18n::scraper as text;
-use crate::lang::Lang;
 use crate::queue::{JoinableQueue, TryGetError, TryPutError};
 use crate::run::{Driver, Outcome, Stuck};
-use crate::scenario::{ConfigError, MAX_CAPACITY};
+use crate::scenario::MAX_CAPACITY;
 use crate::sim::{Ctx, Sim, TaskHandle};
 use crate::stats::{Stats, StatsReport};
 use crate::trace::{
@@ -117,36 +115,37 @@ impl ScraperConfig {
     }
 
     /// Checks every setting but the pattern (compiling it checks that);
-    /// the first one out of range is reported, in `lang`.
-    pub fn validate(&self, lang: Lang) -> Result<(), ConfigError> {
-        let fail = |field, message| Err(ConfigError { field, message });
+    /// the first one out of range is reported.
+    pub fn validate(&self) -> Result<(), ScraperProblem> {
         if self.urls.is_empty() || self.urls.len() > MAX_URLS {
-            return fail(
-                "urls",
-                text::urls_count_message(self.urls.len(), MAX_URLS, lang),
-            );
+            return Err(ScraperProblem::UrlCount {
+                count: self.urls.len(),
+                max: MAX_URLS,
+            });
         }
         if let Some(line) = self.urls.iter().position(|u| u.trim().is_empty()) {
-            return fail("urls", text::empty_url_message(line + 1, lang));
+            return Err(ScraperProblem::EmptyUrl { line: line + 1 });
         }
-        let workers = |field, value: u32| {
-            if (1..=MAX_WORKERS).contains(&value) {
+        let range = |field, value: u64, lo: u64, hi: u64| {
+            if (lo..=hi).contains(&value) {
                 Ok(())
             } else {
-                fail(
+                Err(ScraperProblem::OutOfRange {
                     field,
-                    text::range_message(value.into(), 1, MAX_WORKERS.into(), lang),
-                )
+                    value,
+                    lo,
+                    hi,
+                })
             }
         };
-        workers("fetchers", self.fetchers)?;
-        workers("counters", self.counters)?;
-        if self.capacity > MAX_CAPACITY {
-            let message = text::range_message(self.capacity as u64, 0, MAX_CAPACITY as u64, lang);
-            return fail("capacity", message);
-        }
+        range("fetchers", self.fetchers.into(), 1, MAX_WORKERS.into())?;
+        range("counters", self.counters.into(), 1, MAX_WORKERS.into())?;
+        range("capacity", self.capacity as u64, 0, MAX_CAPACITY as u64)?;
         if !(MIN_TIMEOUT..=MAX_TIMEOUT).contains(&self.timeout) {
-            return fail("timeout", text::timeout_message(lang));
+            return Err(ScraperProblem::Timeout {
+                min: MIN_TIMEOUT,
+                max: MAX_TIMEOUT,
+            });
         }
         Ok(())
     }
@@ -176,6 +175,36 @@ impl ScraperConfig {
         rng.set_stream(index as u64 * 2 + phase);
         let u = (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
         delay.quantile(u)
+    }
+}
+
+/// A scraper setting out of range, with the limits it breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScraperProblem {
+    /// `count` URLs; 1 to `max` are accepted.
+    UrlCount { count: usize, max: usize },
+    /// URL number `line` (1-based) is empty.
+    EmptyUrl { line: usize },
+    /// A whole number outside `lo..=hi`; `field` is its option without `--`.
+    OutOfRange {
+        field: &'static str,
+        value: u64,
+        lo: u64,
+        hi: u64,
+    },
+    /// The fetch timeout is not within `min..=max`.
+    Timeout { min: Duration, max: Duration },
+}
+
+impl ScraperProblem {
+    /// The setting at fault: `urls`, `fetchers`, `counters`, `capacity` or
+    /// `timeout`.
+    pub fn field(&self) -> &'static str {
+        match *self {
+            ScraperProblem::UrlCount { .. } | ScraperProblem::EmptyUrl { .. } => "urls",
+            ScraperProblem::OutOfRange { field, .. } => field,
+            ScraperProblem::Timeout { .. } => "timeout",
+        }
     }
 }
 

@@ -15,9 +15,7 @@ use crate::i18n::Clock;
 use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::playground::app::DEFAULT_SEED;
-use crate::playground::scraper::{
-    FieldProblem, Mode, ScraperAction, ScraperField, ScraperState, REPLAY_SPEEDS,
-};
+use crate::playground::scraper::{Mode, ScraperAction, ScraperField, ScraperState, REPLAY_SPEEDS};
 use crate::run::Outcome;
 use crate::scraper::browser::BrowserFetcher;
 use crate::scraper::gantt::{Gantt, PhaseKind};
@@ -89,16 +87,6 @@ pub fn scraper_lab(props: &ScraperLabProps) -> Html {
     }
 }
 
-fn problem_text(problem: &FieldProblem, lang: Lang) -> String {
-    match problem {
-        FieldProblem::NotWhole => S::NotWhole.get(lang).to_string(),
-        FieldProblem::NotDuration => S::NotDuration.get(lang).to_string(),
-        FieldProblem::NotDelay => S::NotDelay.get(lang).to_string(),
-        FieldProblem::Setting { zh, en } => lang.pick(zh, en).to_string(),
-        FieldProblem::Regex(error) => words::pattern_error(error, Engine::Js, lang),
-    }
-}
-
 fn label(field: ScraperField) -> S {
     match field {
         ScraperField::Urls => S::Urls,
@@ -134,7 +122,7 @@ fn field_message(state: &ScraperState, field: ScraperField, lang: Lang) -> (Html
     };
     let id = format!("{}-error", field.id());
     let html = html! {
-        <p class="field-error" id={id.clone()} role="alert">{ problem_text(problem, lang) }</p>
+        <p class="field-error" id={id.clone()} role="alert">{ words::field_problem(problem, lang) }</p>
     };
     (html, Some(id))
 }
@@ -156,7 +144,7 @@ fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
             hint: None,
             problem: state
                 .error(field)
-                .map(|problem| problem_text(problem, lang)),
+                .map(|problem| words::field_problem(problem, lang)),
             on_edit: Callback::from(move |text| {
                 dispatch.dispatch(ScraperAction::Edit(field, text))
             }),
