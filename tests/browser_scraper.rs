@@ -16,7 +16,7 @@ use canteen::delay::Delay;
 use canteen::run::Outcome;
 use canteen::scraper::browser::{fetch_page, BrowserFetcher};
 use canteen::scraper::engine::compile;
-use canteen::scraper::fetch::{FetchOutcome, Request, MAX_BYTES};
+use canteen::scraper::fetch::{FetchDetail, FetchOutcome, Request, MAX_BYTES};
 use canteen::scraper::pattern::PatternError;
 use canteen::scraper::replay::ReplayFetcher;
 use canteen::scraper::{ScraperConfig, ScraperRun, Shape, SEED_PATTERN};
@@ -98,7 +98,7 @@ async fn an_unreachable_address_is_a_network_failure() {
     let outcome = fetch(request("http://127.0.0.1:9/")).await;
     assert_eq!(fault(&outcome), Some(FetchFault::Network));
     assert!(
-        !outcome.result.unwrap_err().detail.is_empty(),
+        matches!(&outcome.result.unwrap_err().detail, FetchDetail::Said(m) if !m.is_empty()),
         "the browser's message"
     );
 }

@@ -293,7 +293,7 @@ fn every_fault_is_reported_on_its_row_and_counted_as_failed() {
         content_type: Some(content_type.into()),
         body,
     };
-    let fail = |fault, detail: &str| FakeAnswer::Fail(FetchError::new(fault, detail));
+    let fail = |fault, detail: &str| FakeAnswer::Fail(FetchError::said(fault, detail));
     let fetcher = FakeFetcher::new()
         .page("/ok", ms(10), "<img src=//x width=1>")
         .with(

@@ -7,7 +7,7 @@ use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::playground::scraper::FieldProblem;
 use crate::run::Stuck;
-use crate::scraper::fetch::FetchError;
+use crate::scraper::fetch::{FetchDetail, FetchError};
 use crate::scraper::gantt::{PhaseKind, Speedup};
 use crate::scraper::pattern::{Engine, Note, NoteKind, PatternError, Syntax};
 use crate::scraper::scenario::{
@@ -113,11 +113,29 @@ pub fn fault_message(error: &FetchError, lang: Lang) -> String {
             .pick("内容超过 5 MB 的上限，没有读完。", "The body is over the 5 MB limit and was not read in full.")
             .to_string(),
     };
-    if error.detail.is_empty() {
-        sentence
-    } else {
-        format!("{sentence} ({})", error.detail)
-    }
+    let detail = match (&error.detail, lang) {
+        (FetchDetail::None, _) => return sentence,
+        (FetchDetail::Said(message), _) => message.clone(),
+        (FetchDetail::Bytes(n), Lang::Zh) => format!("{n} 字节"),
+        (FetchDetail::Bytes(n), Lang::En) => format!("{n} bytes"),
+        (FetchDetail::MoreThan(n), Lang::Zh) => format!("超过 {n} 字节"),
+        (FetchDetail::MoreThan(n), Lang::En) => format!("more than {n} bytes"),
+        (FetchDetail::EmptyPath, _) => lang.pick("路径为空", "empty path").to_string(),
+        (FetchDetail::NotLocal, _) => lang
+            .pick(
+                "不是本地路径：命令行只读文件",
+                "not a local path (the command line reads files only)",
+            )
+            .to_string(),
+        (FetchDetail::Scheme(scheme), Lang::Zh) => format!("无法抓取 {scheme} 网址"),
+        (FetchDetail::Scheme(scheme), Lang::En) => format!("{scheme} URLs cannot be fetched"),
+        (FetchDetail::NotRecorded, _) => {
+            lang.pick("不在记录中", "not in the recording").to_string()
+        }
+        (FetchDetail::NoSuchHost, _) => lang.pick("没有这个主机", "no such host").to_string(),
+        (FetchDetail::NoWindow, _) => lang.pick("没有浏览器窗口", "no window").to_string(),
+    };
+    format!("{sentence} ({detail})")
 }
 
 /// "1 match", "12 matches".
@@ -549,6 +567,30 @@ mod tests {
         ];
         for (p, shown) in &problems {
             assert_both_languages(|lang| problem(p, lang), &[shown]);
+        }
+    }
+
+    #[test]
+    fn every_fetch_detail_is_worded_in_both_languages() {
+        use crate::scraper::fetch::FetchDetail;
+        for (detail, shown) in [
+            (FetchDetail::None, ""),
+            (FetchDetail::Said("ECONNREFUSED".into()), "ECONNREFUSED"),
+            (FetchDetail::Bytes(6_000_000), "6000000"),
+            (FetchDetail::MoreThan(5_242_880), "5242880"),
+            (FetchDetail::EmptyPath, ""),
+            (FetchDetail::NotLocal, ""),
+            (FetchDetail::Scheme("ftp:".into()), "ftp:"),
+            (FetchDetail::NotRecorded, ""),
+            (FetchDetail::NoSuchHost, ""),
+            (FetchDetail::NoWindow, ""),
+        ] {
+            let error = FetchError::new(FetchFault::TooLarge, detail);
+            assert_both_languages(|lang| fault_message(&error, lang), &[shown]);
+            if error.detail != FetchDetail::None {
+                let zh = fault_message(&error, Lang::Zh);
+                assert!(zh.ends_with(')'), "{zh}");
+            }
         }
     }
 
