@@ -301,11 +301,19 @@ pub fn link_error(error: &LinkError, lang: Lang) -> String {
         (LinkError::UnknownLang(code), Lang::En) => {
             format!("language '{code}' is not available (zh or en)")
         }
-        (LinkError::BadSpeed(text), Lang::Zh) => {
-            format!("速度“{text}”无效（0.25 到 1000）")
+        (LinkError::BadSpeed { text, min, max }, Lang::Zh) => {
+            format!(
+                "速度“{text}”无效（{} 到 {}）",
+                Shortest(*min),
+                Shortest(*max)
+            )
         }
-        (LinkError::BadSpeed(text), Lang::En) => {
-            format!("speed '{text}' is not valid (0.25 to 1000)")
+        (LinkError::BadSpeed { text, min, max }, Lang::En) => {
+            format!(
+                "speed '{text}' is not valid ({} to {})",
+                Shortest(*min),
+                Shortest(*max)
+            )
         }
         (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
     };
@@ -495,6 +503,35 @@ mod tests {
             "0 is out of range; use 1 to 1000."
         );
         assert_eq!(problem(&range, Lang::Zh), "0 超出范围：请用 1 到 1000。");
+    }
+
+    #[test]
+    fn every_link_error_is_worded_in_both_languages() {
+        use crate::i18n::words_test::assert_both_languages;
+        for (error, shown) in [
+            (LinkError::Malformed("zz".into()), "zz"),
+            (LinkError::UnknownKey("zz".into()), "zz"),
+            (LinkError::Repeated("zz".into()), "zz"),
+            (LinkError::UnknownScenario("zz".into()), "zz"),
+            (LinkError::UnknownLang("zz".into()), "zz"),
+            (
+                LinkError::BadSpeed {
+                    text: "zz".into(),
+                    min: 0.25,
+                    max: 1000.0,
+                },
+                "1000",
+            ),
+            (
+                LinkError::Setting {
+                    key: "n",
+                    problem: Problem::NotWholeNumber("zz".into()),
+                },
+                "zz",
+            ),
+        ] {
+            assert_both_languages(|lang| link_error(&error, lang), &[shown]);
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use crate::clock::Playback;
+use crate::clock::{Playback, SpeedOutOfRange};
 use crate::run::{Outcome, Run};
 use crate::scenario::Config;
 use crate::series::Series;
@@ -92,7 +92,7 @@ impl Session {
     }
 
     /// Sets the playback speed (the run itself is unchanged).
-    pub fn set_speed(&mut self, speed: f64) -> Result<(), String> {
+    pub fn set_speed(&mut self, speed: f64) -> Result<(), SpeedOutOfRange> {
         self.playback.set_speed(speed)
     }
 
