@@ -116,7 +116,7 @@ pub struct Config {
 
 /// A setting the engine refuses, named by its field (the command-line
 /// option without `--`, e.g. `producers`), with the limits it breaks.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ConfigProblem {
     /// A whole number outside `lo..=hi`.
     OutOfRange {

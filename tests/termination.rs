@@ -20,6 +20,7 @@ use canteen::lang::Lang;
 use canteen::run::Outcome;
 use canteen::scenario::{Config, ConfigProblem, ScenarioKind};
 use canteen::sim::{Progress, Sim};
+use canteen::termination::ledger::Fate;
 use canteen::termination::report::{compare, Diagnosis, Lab, Verdict};
 use canteen::termination::{Kill, KillWhen, Strategy};
 use canteen::trace::{ActorId, Event, EventKind, Fault, Role, WaitingOn};
@@ -521,7 +522,7 @@ fn a_consumer_killed_mid_item_on_a_joinable_queue_loses_it_and_join_hangs() {
             join_hangs: true
         }
     );
-    assert_eq!(facts.lost_items, [item]);
+    assert_eq!(lab.items(Fate::Lost), [item]);
     assert_eq!(
         i18n::termination::diagnosis(&facts.diagnosis[0], config.scenario, Lang::Zh),
         "消费者2 处理 北京分店的热狗1 时死掉了：它已经 get() 了 北京分店的热狗1，却永远不会 task_done()。task_done() 不是确认（ack）：没有人会重做 北京分店的热狗1，q.join() 永远等下去。"

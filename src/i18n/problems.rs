@@ -6,9 +6,10 @@
 //! have no final full stop: the page adds one ([`sentence`]), the command
 //! line prefixes the option.
 
+use std::fmt;
 use std::time::Duration;
 
-use crate::delay::{DelayProblem, DurationProblem, DurationText};
+use crate::delay::{DelayProblem, DurationProblem};
 use crate::lang::Lang;
 use crate::number::Shortest;
 use crate::scenario::{ConfigProblem, ScenarioKind, UnknownScenario};
@@ -19,14 +20,23 @@ pub fn sentence(words: String, lang: Lang) -> String {
     words + lang.pick("。", ".")
 }
 
-/// A limit of time: `24 hours` for whole hours, else as a duration is typed.
+/// A number outside `lo..=hi` (as typed, or as read).
+pub fn out_of_range(value: &dyn fmt::Display, lo: u64, hi: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{value} 超出范围；请用 {lo} 到 {hi}"),
+        Lang::En => format!("{value} is out of range; use {lo} to {hi}"),
+    }
+}
+
+/// A limit of time: `24 hours` for whole hours, else whole seconds.
 pub fn time_limit(max: Duration, lang: Lang) -> String {
     let secs = max.as_secs();
-    match lang {
-        Lang::Zh if secs % 3600 == 0 && max.subsec_nanos() == 0 => format!("{} 小时", secs / 3600),
-        Lang::En if secs % 3600 == 0 && max.subsec_nanos() == 0 => format!("{} hours", secs / 3600),
-        _ => DurationText(max).to_string(),
-    }
+    let (n, zh, en) = if secs % 3600 == 0 {
+        (secs / 3600, "小时", "hours")
+    } else {
+        (secs, "秒", "s")
+    };
+    format!("{n} {}", lang.pick(zh, en))
 }
 
 /// Why `text` does not read as a duration.
@@ -66,16 +76,19 @@ pub fn delay_syntax(lang: Lang) -> &'static str {
     )
 }
 
+/// `text` is not of the form `const:…`, `uniform:…..…` or `exp:…`.
+pub fn not_a_delay(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("“{text}”不是延迟；请写 {}", delay_syntax(lang)),
+        Lang::En => format!("'{text}' is not a delay; use {}", delay_syntax(lang)),
+    }
+}
+
 /// Why `text` does not read as a delay.
 pub fn delay(problem: &DelayProblem, text: &str, lang: Lang) -> String {
     let text = text.trim();
     match (problem, lang) {
-        (DelayProblem::NotADelay, Lang::Zh) => {
-            format!("“{text}”不是延迟；请写 {}", delay_syntax(lang))
-        }
-        (DelayProblem::NotADelay, Lang::En) => {
-            format!("'{text}' is not a delay; use {}", delay_syntax(lang))
-        }
+        (DelayProblem::NotADelay, _) => not_a_delay(text, lang),
         (DelayProblem::Duration(why, part), _) => duration(*why, part, lang),
         (DelayProblem::LowerAboveUpper, Lang::Zh) => format!("“{text}”的下限大于上限"),
         (DelayProblem::LowerAboveUpper, Lang::En) => {
@@ -88,12 +101,7 @@ pub fn delay(problem: &DelayProblem, text: &str, lang: Lang) -> String {
 /// whoever shows it: the field, or the option on the command line).
 pub fn config(problem: &ConfigProblem, lang: Lang) -> String {
     match (problem, lang) {
-        (ConfigProblem::OutOfRange { value, lo, hi, .. }, Lang::Zh) => {
-            format!("{value} 超出范围；请用 {lo} 到 {hi}")
-        }
-        (ConfigProblem::OutOfRange { value, lo, hi, .. }, Lang::En) => {
-            format!("{value} is out of range; use {lo} to {hi}")
-        }
+        (ConfigProblem::OutOfRange { value, lo, hi, .. }, _) => out_of_range(value, *lo, *hi, lang),
         (ConfigProblem::TooLong { max, .. }, Lang::Zh) => {
             format!("超过了 {}的上限", time_limit(*max, lang))
         }

@@ -2,6 +2,9 @@
 //! seed's style, fault messages, regex notes and errors, setting errors,
 //! and the labels of its table and timeline.
 
+use std::time::Duration;
+
+use super::problems::out_of_range;
 use super::{Clock, StuckActor};
 use crate::lang::Lang;
 use crate::number::Fixed;
@@ -118,22 +121,19 @@ pub fn fault_message(error: &FetchError, lang: Lang) -> String {
         (FetchDetail::Said(message), _) => message.clone(),
         (FetchDetail::Bytes(n), Lang::Zh) => format!("{n} 字节"),
         (FetchDetail::Bytes(n), Lang::En) => format!("{n} bytes"),
-        (FetchDetail::MoreThan(n), Lang::Zh) => format!("超过 {n} 字节"),
-        (FetchDetail::MoreThan(n), Lang::En) => format!("more than {n} bytes"),
+        #[cfg(not(target_arch = "wasm32"))]
         (FetchDetail::EmptyPath, _) => lang.pick("路径为空", "empty path").to_string(),
+        #[cfg(not(target_arch = "wasm32"))]
         (FetchDetail::NotLocal, _) => lang
             .pick(
                 "不是本地路径：命令行只读文件",
                 "not a local path (the command line reads files only)",
             )
             .to_string(),
-        (FetchDetail::Scheme(scheme), Lang::Zh) => format!("无法抓取 {scheme} 网址"),
-        (FetchDetail::Scheme(scheme), Lang::En) => format!("{scheme} URLs cannot be fetched"),
         (FetchDetail::NotRecorded, _) => {
             lang.pick("不在记录中", "not in the recording").to_string()
         }
         (FetchDetail::NoSuchHost, _) => lang.pick("没有这个主机", "no such host").to_string(),
-        (FetchDetail::NoWindow, _) => lang.pick("没有浏览器窗口", "no window").to_string(),
     };
     format!("{sentence} ({detail})")
 }
@@ -267,23 +267,26 @@ pub fn problem(problem: &ScraperProblem, lang: Lang) -> String {
         }
         (ScraperProblem::EmptyUrl { line }, Lang::Zh) => format!("第 {line} 个网址是空的"),
         (ScraperProblem::EmptyUrl { line }, Lang::En) => format!("URL {line} is empty"),
-        (ScraperProblem::OutOfRange { value, lo, hi, .. }, Lang::Zh) => {
-            format!("{value} 超出范围；请用 {lo} 到 {hi}")
-        }
-        (ScraperProblem::OutOfRange { value, lo, hi, .. }, Lang::En) => {
-            format!("{value} is out of range; use {lo} to {hi}")
+        (ScraperProblem::OutOfRange { value, lo, hi, .. }, _) => {
+            out_of_range(value, *lo, *hi, lang)
         }
         (ScraperProblem::Timeout { min, max }, Lang::Zh) => format!(
             "超时要在 {} 毫秒到 {} 秒之间",
-            min.as_millis(),
+            whole_ms(*min),
             max.as_secs()
         ),
         (ScraperProblem::Timeout { min, max }, Lang::En) => format!(
             "the timeout must be {} ms to {} s",
-            min.as_millis(),
+            whole_ms(*min),
             max.as_secs()
         ),
     }
+}
+
+/// Whole milliseconds as a `u64` (printing a `u128` would bring its own
+/// formatting code into the page).
+fn whole_ms(d: Duration) -> u64 {
+    d.as_secs() * 1000 + u64::from(d.subsec_millis())
 }
 
 /// Why a field of the scraper's form cannot be used.
@@ -577,13 +580,12 @@ mod tests {
             (FetchDetail::None, ""),
             (FetchDetail::Said("ECONNREFUSED".into()), "ECONNREFUSED"),
             (FetchDetail::Bytes(6_000_000), "6000000"),
-            (FetchDetail::MoreThan(5_242_880), "5242880"),
+            #[cfg(not(target_arch = "wasm32"))]
             (FetchDetail::EmptyPath, ""),
+            #[cfg(not(target_arch = "wasm32"))]
             (FetchDetail::NotLocal, ""),
-            (FetchDetail::Scheme("ftp:".into()), "ftp:"),
             (FetchDetail::NotRecorded, ""),
             (FetchDetail::NoSuchHost, ""),
-            (FetchDetail::NoWindow, ""),
         ] {
             let error = FetchError::new(FetchFault::TooLarge, detail);
             assert_both_languages(|lang| fault_message(&error, lang), &[shown]);

@@ -15,6 +15,7 @@ use crate::lines::Blocked;
 use crate::number::Fixed;
 use crate::run::Report;
 use crate::scenario::ScenarioKind;
+use crate::termination::ledger::Fate;
 use crate::termination::report::{Diagnosis, Lab, LabReport, Redelivered, Row, Verdict};
 use crate::termination::Strategy;
 use crate::trace::{nanos_to_ms, EventKind, WaitingOn};
@@ -213,16 +214,17 @@ pub fn diagnosis(d: &Diagnosis, scenario: ScenarioKind, lang: Lang) -> String {
             visibility_timeout,
             redelivered,
         } => {
-            let redelivery = match redelivered {
-                Redelivered::To(to) => Some(Some(who(to))),
-                Redelivered::Unclaimed => Some(None),
-                Redelivered::Never => None,
+            let to = match redelivered {
+                Redelivered::To(to) => Some(who(to)),
+                Redelivered::Unclaimed | Redelivered::Never => None,
             };
+            let never = redelivered == Redelivered::Never;
             killed_broker(
                 &who(consumer),
                 &item(it),
                 visibility_timeout,
-                redelivery,
+                to,
+                never,
                 lang,
             )
         }
@@ -287,19 +289,20 @@ fn killed_broker(
     who: &str,
     item: &str,
     visibility_timeout: Duration,
-    redelivery: Option<Option<String>>,
+    redelivered: Option<String>,
+    never: bool,
     lang: Lang,
 ) -> String {
     let vt = DurationText(visibility_timeout);
-    let what = match (redelivery, lang) {
-        (Some(Some(to)), Lang::Zh) => format!("重新投递给了 {to}：没有丢失"),
-        (Some(Some(to)), Lang::En) => format!("was redelivered to {to}: nothing lost"),
-        (Some(None), Lang::Zh) => "重新放回了队列，但再没有消费者来取".to_string(),
-        (Some(None), Lang::En) => {
+    let what = match (redelivered, never, lang) {
+        (Some(to), _, Lang::Zh) => format!("重新投递给了 {to}：没有丢失"),
+        (Some(to), _, Lang::En) => format!("was redelivered to {to}: nothing lost"),
+        (None, false, Lang::Zh) => "重新放回了队列，但再没有消费者来取".to_string(),
+        (None, false, Lang::En) => {
             "went back into the queue, but no consumer took it again".to_string()
         }
-        (None, Lang::Zh) => "还没来得及重新投递，运行就结束了".to_string(),
-        (None, Lang::En) => "was never redelivered: the run ended first".to_string(),
+        (None, true, Lang::Zh) => "还没来得及重新投递，运行就结束了".to_string(),
+        (None, true, Lang::En) => "was never redelivered: the run ended first".to_string(),
     };
     match lang {
         Lang::Zh => format!(
@@ -514,6 +517,7 @@ pub fn report(lab: &Lab, lang: Lang) -> LabReportText {
             .map(|item| item_name(scenario, item, lang))
             .collect()
     };
+    let fates = |fate| names(lab.items(fate));
     LabReportText {
         run: r
             .run
@@ -535,13 +539,13 @@ pub fn report(lab: &Lab, lang: Lang) -> LabReportText {
         last_item_ms: r.last_item_ms,
         consumers_stopped_ms: r.consumers_stopped_ms,
         stop_lag_ms: r.stop_lag_ms,
-        dropped_items: names(r.dropped_items),
-        lost_items: names(r.lost_items),
-        queued_items: names(r.queued_items),
-        in_progress_items: names(r.in_progress_items),
-        duplicated_items: names(r.duplicated_items),
-        consumers: r
-            .consumers
+        dropped_items: fates(Fate::Dropped),
+        lost_items: fates(Fate::Lost),
+        queued_items: fates(Fate::InQueue),
+        in_progress_items: fates(Fate::InProgress),
+        duplicated_items: names(lab.duplicated_items()),
+        consumers: lab
+            .consumer_stops()
             .iter()
             .map(|c| ConsumerStopText {
                 actor: actor_name(scenario, c.consumer, lang),
@@ -846,8 +850,7 @@ pub fn consumer_option(index: u32, lang: Lang) -> String {
 }
 
 /// A fate's label for the item list.
-pub fn fate(fate: crate::termination::ledger::Fate, lang: Lang) -> &'static str {
-    use crate::termination::ledger::Fate;
+pub fn fate(fate: Fate, lang: Lang) -> &'static str {
     match fate {
         Fate::Processed => lang.pick("处理了", "processed"),
         Fate::Dropped => lang.pick("丢弃", "dropped"),

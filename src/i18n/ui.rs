@@ -4,7 +4,6 @@
 
 use super::problems;
 use super::{actor_name, item_name, Clock};
-use crate::delay::DelayProblem;
 use crate::lang::Lang;
 use crate::number::Shortest;
 use crate::playground::form::{DelayKind, Field, Problem};
@@ -263,17 +262,12 @@ pub fn problem(problem: &Problem, lang: Lang) -> String {
         (Problem::Empty, _) => lang.pick("请填写一个值", "Enter a value").to_string(),
         (Problem::NotWholeNumber(text), Lang::Zh) => format!("“{text}”不是整数"),
         (Problem::NotWholeNumber(text), Lang::En) => format!("'{text}' is not a whole number"),
-        (Problem::OutOfRange { value, lo, hi }, Lang::Zh) => {
-            format!("{value} 超出范围：请用 {lo} 到 {hi}")
-        }
-        (Problem::OutOfRange { value, lo, hi }, Lang::En) => {
-            format!("{value} is out of range; use {lo} to {hi}")
-        }
+        (Problem::OutOfRange { value, lo, hi }, _) => problems::out_of_range(value, *lo, *hi, lang),
         (Problem::Duration(why, text), _) => problems::duration(*why, text, lang),
         (Problem::LowerAboveUpper, _) => lang
             .pick("下限大于上限", "The lower bound is above the upper bound")
             .to_string(),
-        (Problem::NotADelay(text), _) => problems::delay(&DelayProblem::NotADelay, text, lang),
+        (Problem::NotADelay(text), _) => problems::not_a_delay(text, lang),
         (Problem::UnknownStrategy(unknown), _) => problems::unknown_strategy(unknown, lang),
         (Problem::NotAKill(text), Lang::Zh) => {
             format!("“{text}”不是 消费者@时间（或 消费者~概率）")
@@ -502,7 +496,7 @@ mod tests {
             problem(&range, Lang::En),
             "0 is out of range; use 1 to 1000."
         );
-        assert_eq!(problem(&range, Lang::Zh), "0 超出范围：请用 1 到 1000。");
+        assert_eq!(problem(&range, Lang::Zh), "0 超出范围；请用 1 到 1000。");
     }
 
     #[test]

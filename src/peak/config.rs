@@ -267,7 +267,7 @@ impl PeakConfig {
 }
 
 /// A setting out of range, with the limit it breaks.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Problem {
     /// The base rate is not within 0 to `max` requests per second.
     BaseRate { max: f64 },

@@ -106,8 +106,8 @@ fn request_init(mode: RequestMode, deadline: &Deadline) -> RequestInit {
 
 async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
     let network = |message: String| FetchError::said(FetchFault::Network, message);
-    let window = web_sys::window()
-        .ok_or_else(|| FetchError::new(FetchFault::Network, FetchDetail::NoWindow))?;
+    let window =
+        web_sys::window().ok_or(FetchError::new(FetchFault::Network, FetchDetail::None))?;
     let location = window.location();
     let base = location.href().map_err(|e| network(js_message(&e)))?;
     let url = web_sys::Url::new_with_base(request.url.trim(), &base)
@@ -116,8 +116,7 @@ async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
         url.protocol().as_str(),
         "http:" | "https:" | "data:" | "blob:"
     ) {
-        let scheme = FetchDetail::Scheme(url.protocol());
-        return Err(FetchError::new(FetchFault::MalformedUrl, scheme));
+        return Err(FetchError::said(FetchFault::MalformedUrl, url.protocol()));
     }
     let href = url.href();
     let same_origin = location.origin().is_ok_and(|origin| origin == url.origin());
@@ -223,7 +222,10 @@ async fn read_capped(
         }
         if let Err(fault) = check_size(body.len() as u64, max_bytes) {
             let _ = reader.cancel();
-            return Err(FetchError::new(fault, FetchDetail::MoreThan(max_bytes)));
+            return Err(FetchError::new(
+                fault,
+                FetchDetail::Bytes(body.len() as u64),
+            ));
         }
     }
 }

@@ -51,25 +51,22 @@ pub struct FetchError {
 pub enum FetchDetail {
     /// Nothing more.
     None,
-    /// The underlying message in its own words: the browser's, the
-    /// operating system's, the server's status text, or the content type.
+    /// The underlying text in its own words: the browser's or the operating
+    /// system's message, the server's status text, the content type, or
+    /// the URL's scheme.
     Said(String),
-    /// The body's size, in bytes.
+    /// The body's size (or what arrived of it), in bytes.
     Bytes(u64),
-    /// More than this many bytes arrived before the read was cut off.
-    MoreThan(u64),
-    /// An empty path.
+    /// An empty path (local files, native only).
+    #[cfg(not(target_arch = "wasm32"))]
     EmptyPath,
-    /// A URL where the command line reads local files only.
+    /// A URL where the command line reads local files only (native only).
+    #[cfg(not(target_arch = "wasm32"))]
     NotLocal,
-    /// A URL scheme that cannot be fetched (e.g. `ftp:`).
-    Scheme(String),
     /// A URL that is not in the recording a replay plays.
     NotRecorded,
     /// A host that does not exist (the fake network's unknown URLs).
     NoSuchHost,
-    /// No browser window to fetch from.
-    NoWindow,
 }
 
 impl FetchError {

@@ -179,7 +179,7 @@ impl ScraperConfig {
 }
 
 /// A scraper setting out of range, with the limits it breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScraperProblem {
     /// `count` URLs; 1 to `max` are accepted.
     UrlCount { count: usize, max: usize },

@@ -66,25 +66,6 @@ impl Lab {
         let ledger = self.ledger.borrow();
         let tally = Tally::of(&ledger);
         let base = self.run.report();
-        let listed = |fate: Fate| -> Vec<ItemId> {
-            ledger
-                .items()
-                .filter(|(_, r)| r.fate() == fate)
-                .take(LISTED_ITEMS)
-                .map(|(item, _)| item)
-                .collect()
-        };
-        let consumers = ledger
-            .consumers()
-            .map(|actor| {
-                let stop = ledger.stop_of(actor);
-                ConsumerStop {
-                    consumer: self.role(actor),
-                    ended: stop.map(|s| s.how),
-                    at_ms: stop.map(|s| nanos_to_ms(s.at)),
-                }
-            })
-            .collect();
         LabReport {
             verdict: Verdict::of(self.run.outcome(), &tally, config.total_items()),
             strategy: config.strategy(),
@@ -103,20 +84,47 @@ impl Lab {
             last_item_ms: ledger.last_processed_at.map(nanos_to_ms),
             consumers_stopped_ms: ledger.consumers_stopped_at().map(nanos_to_ms),
             stop_lag_ms: ledger.stop_lag().map(nanos_to_ms),
-            dropped_items: listed(Fate::Dropped),
-            lost_items: listed(Fate::Lost),
-            queued_items: listed(Fate::InQueue),
-            in_progress_items: listed(Fate::InProgress),
-            duplicated_items: ledger
-                .items()
-                .filter(|(_, r)| r.processed > 1)
-                .take(LISTED_ITEMS)
-                .map(|(item, _)| item)
-                .collect(),
-            consumers,
             diagnosis: self.diagnosis(&ledger, &tally, &base),
             run: base,
         }
+    }
+
+    /// The first [`LISTED_ITEMS`] items whose fate is `fate`.
+    pub fn items(&self, fate: Fate) -> Vec<ItemId> {
+        self.ledger
+            .borrow()
+            .items()
+            .filter(|(_, r)| r.fate() == fate)
+            .take(LISTED_ITEMS)
+            .map(|(item, _)| item)
+            .collect()
+    }
+
+    /// The first [`LISTED_ITEMS`] items processed more than once.
+    pub fn duplicated_items(&self) -> Vec<ItemId> {
+        self.ledger
+            .borrow()
+            .items()
+            .filter(|(_, r)| r.processed > 1)
+            .take(LISTED_ITEMS)
+            .map(|(item, _)| item)
+            .collect()
+    }
+
+    /// How each consumer stopped so far.
+    pub fn consumer_stops(&self) -> Vec<ConsumerStop> {
+        let ledger = self.ledger.borrow();
+        ledger
+            .consumers()
+            .map(|actor| {
+                let stop = ledger.stop_of(actor);
+                ConsumerStop {
+                    consumer: self.role(actor),
+                    ended: stop.map(|s| s.how),
+                    at_ms: stop.map(|s| nanos_to_ms(s.at)),
+                }
+            })
+            .collect()
     }
 
     /// The role of an actor of this run.
@@ -383,9 +391,10 @@ pub struct ConsumerStop {
 }
 
 /// The summary of a termination-lab run: the foundation's report, then the
-/// lab's figures, the items by fate (at most [`LISTED_ITEMS`] each), how
-/// each consumer stopped and the diagnosis. Its words (the JSON of `canteen
-/// run termination`, the page's panel) are made from it above.
+/// lab's figures and the diagnosis. (The items by fate and how each
+/// consumer stopped are [`Lab::items`], [`Lab::duplicated_items`] and
+/// [`Lab::consumer_stops`].) Its words (the JSON of `canteen run
+/// termination`, the page's panel) are made from it above.
 #[derive(Clone, Debug)]
 pub struct LabReport {
     pub run: Report,
@@ -416,12 +425,6 @@ pub struct LabReport {
     pub consumers_stopped_ms: Option<f64>,
     /// How long after the last item the consumers stopped.
     pub stop_lag_ms: Option<f64>,
-    pub dropped_items: Vec<ItemId>,
-    pub lost_items: Vec<ItemId>,
-    pub queued_items: Vec<ItemId>,
-    pub in_progress_items: Vec<ItemId>,
-    pub duplicated_items: Vec<ItemId>,
-    pub consumers: Vec<ConsumerStop>,
     /// Why it ended as it did, failures first.
     pub diagnosis: Vec<Diagnosis>,
 }
