@@ -1,6 +1,8 @@
-//! Every user-facing string, in 中文 and English: actor and item names, log
-//! lines in the seed's style, wait explanations and scenario descriptions.
-//! The command line and the page both read from here.
+//! Every user-facing string, in 中文 and English, made from the facts the
+//! layers below return: actor and item names, log lines in the seed's
+//! style, stuck actors explained ([`run_report`]), scenario descriptions,
+//! and (in the submodules) every typed problem, verdict and diagnosis. The
+//! command line and the page both read from here.
 
 pub mod charts;
 pub mod cli;
