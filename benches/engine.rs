@@ -4,7 +4,6 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use canteen::i18n::Lang;
 use canteen::run::Run;
 use canteen::scenario::{Config, ScenarioKind};
 
@@ -25,7 +24,7 @@ fn bench(name: &str, config: Config) {
     let time = median_time(5, || {
         let mut run = Run::new(config.clone(), |_| {});
         black_box(run.run_to_end());
-        black_box(run.report(Lang::En));
+        black_box(run.report());
     });
     println!(
         "engine/{name}: {:.1} ms per run, {:.2} M items/s (median of 5)",

@@ -3,7 +3,6 @@
 //! run-to-end are operations on this clock; the run itself stays the same
 //! deterministic sequence of events whatever the slices.
 
-use crate::number::Shortest;
 use crate::run::{Outcome, Run};
 use crate::trace::Nanos;
 
@@ -11,6 +10,14 @@ use crate::trace::Nanos;
 pub const MIN_SPEED: f64 = 0.25;
 /// See [`MIN_SPEED`].
 pub const MAX_SPEED: f64 = 1000.0;
+
+/// A speed outside [`MIN_SPEED`]..=[`MAX_SPEED`], with that range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpeedOutOfRange {
+    pub speed: f64,
+    pub min: f64,
+    pub max: f64,
+}
 
 /// A clock that advances a [`Run`] by `speed` virtual seconds per real second.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,7 +37,7 @@ impl Default for Playback {
 
 impl Playback {
     /// A paused clock at `speed`; `Err` names the accepted range.
-    pub fn new(speed: f64) -> Result<Playback, String> {
+    pub fn new(speed: f64) -> Result<Playback, SpeedOutOfRange> {
         let mut clock = Playback::default();
         clock.set_speed(speed)?;
         Ok(clock)
@@ -41,14 +48,13 @@ impl Playback {
     }
 
     /// Sets the speed; refuses values outside [`MIN_SPEED`]..=[`MAX_SPEED`].
-    pub fn set_speed(&mut self, speed: f64) -> Result<(), String> {
+    pub fn set_speed(&mut self, speed: f64) -> Result<(), SpeedOutOfRange> {
         if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
-            return Err(format!(
-                "speed {} is out of range; use {} to {}",
-                Shortest(speed),
-                Shortest(MIN_SPEED),
-                Shortest(MAX_SPEED)
-            ));
+            return Err(SpeedOutOfRange {
+                speed,
+                min: MIN_SPEED,
+                max: MAX_SPEED,
+            });
         }
         self.speed = speed;
         Ok(())
@@ -138,7 +144,14 @@ mod tests {
 
     #[test]
     fn speed_out_of_range_is_refused_not_clamped() {
-        assert!(Playback::new(0.1).unwrap_err().contains("0.25"));
+        assert_eq!(
+            Playback::new(0.1),
+            Err(SpeedOutOfRange {
+                speed: 0.1,
+                min: 0.25,
+                max: 1000.0
+            })
+        );
         let mut clock = Playback::new(2.0).unwrap();
         assert!(clock.set_speed(f64::NAN).is_err());
         assert_eq!(clock.speed(), 2.0);

@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::i18n::{actor_name, item_name, Lang};
+use crate::i18n::StuckActor;
+use crate::i18n::{actor_name, item_name};
+use crate::lang::Lang;
 use crate::number::exact_decimal;
 use crate::run::Report;
 use crate::scenario::ScenarioKind;
@@ -108,14 +110,14 @@ impl Serialize for EventList<'_> {
 #[derive(serde::Serialize)]
 struct RunDocument<'a> {
     #[serde(flatten)]
-    report: &'a Report,
+    report: &'a Report<StuckActor>,
     #[serde(skip_serializing_if = "Option::is_none")]
     events: Option<EventList<'a>>,
 }
 
 /// The run as one compact JSON object: the [`Report`]'s fields, plus
 /// `"events"` (`[{t_ms, actor, kind, item}, …]`) when `events` is given.
-pub fn run_json(report: &Report, events: Option<&[Event]>, names: Names<'_>) -> String {
+pub fn run_json(report: &Report<StuckActor>, events: Option<&[Event]>, names: Names<'_>) -> String {
     let document = RunDocument {
         report,
         events: events.map(|events| EventList { events, names }),
@@ -128,7 +130,7 @@ pub fn run_json(report: &Report, events: Option<&[Event]>, names: Names<'_>) -> 
 /// The summary as CSV: `field,value` rows, one per field of the [`Report`]
 /// in alphabetical order; nested fields are joined with dots
 /// (`stats.p95_wait_ms`, `stuck.0.actor`).
-pub fn report_csv(report: &Report) -> String {
+pub fn report_csv(report: &Report<StuckActor>) -> String {
     let mut rows = Vec::new();
     if let Ok(value) = serde_json::to_value(report) {
         flatten("", &value, &mut rows);
@@ -170,7 +172,7 @@ fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
 
 /// A download's file name: `canteen-hotdog-42` followed by `suffix`
 /// (e.g. `.json`, `-events.csv`, `-summary.csv`).
-pub fn file_name(report: &Report, suffix: &str) -> String {
+pub fn file_name<S>(report: &Report<S>, suffix: &str) -> String {
     format!("canteen-{}-{}{suffix}", report.scenario, report.seed)
 }
 
@@ -187,7 +189,7 @@ mod tests {
     use crate::trace::{ActorId, EventKind, ItemId};
 
     /// Runs `scenario` to the end and keeps its events.
-    fn run(scenario: ScenarioKind, lang: Lang) -> (Report, Vec<Event>, Vec<Role>) {
+    fn run(scenario: ScenarioKind, lang: Lang) -> (Report<StuckActor>, Vec<Event>, Vec<Role>) {
         let kept: Rc<RefCell<Vec<Event>>> = Rc::default();
         let sink = {
             let kept = Rc::clone(&kept);
@@ -195,7 +197,7 @@ mod tests {
         };
         let mut run = Run::new(Config::defaults(scenario, 42), sink);
         run.run_to_end();
-        let report = run.report(lang);
+        let report = crate::i18n::run_report(&run, lang);
         let roles = run.roles().to_vec();
         drop(run);
         let events = kept.take();
@@ -291,7 +293,7 @@ mod tests {
     }
 
     /// The CLI's `--json --events` object, built field by field.
-    fn cli_shape(report: &Report, events: &[Event], names: Names<'_>) -> Value {
+    fn cli_shape(report: &Report<StuckActor>, events: &[Event], names: Names<'_>) -> Value {
         let mut value = serde_json::to_value(report).unwrap();
         let list: Vec<Value> = events
             .iter()

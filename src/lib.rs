@@ -6,12 +6,13 @@
 //! statistics derived from it ([`stats`]), tied together by [`run::Run`].
 //! The browser page lives in `web` and is compiled only for wasm32.
 
-pub mod args;
-pub mod broker;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod clock;
 pub mod delay;
 pub mod export;
 pub mod i18n;
+pub mod lang;
 pub mod lines;
 pub mod number;
 pub mod peak;

@@ -13,11 +13,12 @@
 use std::time::Duration;
 
 use crate::delay::Delay;
+use crate::i18n::actor_name;
 use crate::i18n::python::{
     py_consumer_pattern, py_item_expr, py_print_ate, py_print_made, py_producer_pattern,
     py_settings, py_text,
 };
-use crate::i18n::{actor_name, Lang};
+use crate::lang::Lang;
 use crate::number::exact_decimal;
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::Strategy;

@@ -7,14 +7,13 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::i18n::{self, Lang};
 use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
-use crate::scenario::{self, Config, Parcel};
+use crate::scenario::{self, Config};
 use crate::sim::{Progress, Sim};
 use crate::stats::{Counts, Stats, StatsReport};
 use crate::trace::{
-    duration_to_nanos, nanos_to_ms, ActorId, Event, EventKind, Nanos, Role, WaitingOn,
+    duration_to_nanos, nanos_to_ms, ActorId, Event, EventKind, Nanos, Parcel, Role, WaitingOn,
 };
 
 /// How a run ended, or that it has not yet.
@@ -133,18 +132,20 @@ impl Recorder {
     }
 }
 
-/// An actor that waits forever, for the report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StuckActor {
-    pub actor: String,
-    pub waiting_on: String,
-    /// The explanation, as a sentence.
-    pub explanation: String,
+/// An actor that waits forever: who it is and what it waits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stuck {
+    pub actor: ActorId,
+    pub role: Role,
+    pub waiting_on: WaitingOn,
 }
 
-/// The summary of a run (the JSON the command line prints).
+/// The summary of a run. Its stuck actors are facts ([`Stuck`]) as the run
+/// reports them; the words layer names and explains them in a language
+/// (`S` becomes words) for the JSON the command line prints and the page
+/// exports.
 #[derive(Clone, Debug, Serialize)]
-pub struct Report {
+pub struct Report<S = Stuck> {
     pub scenario: String,
     pub seed: u64,
     pub outcome: Outcome,
@@ -156,11 +157,33 @@ pub struct Report {
     pub in_queue: u64,
     pub dropped: u64,
     pub errors: u64,
-    pub stuck: Vec<StuckActor>,
+    pub stuck: Vec<S>,
     /// Whether every item put was got exactly once, is still queued, or was
     /// reported dropped.
     pub conserved: bool,
     pub stats: StatsReport,
+}
+
+impl<S> Report<S> {
+    /// The same report with each stuck actor made into a `T` (e.g. words).
+    pub fn map_stuck<T>(self, describe: impl FnMut(S) -> T) -> Report<T> {
+        Report {
+            scenario: self.scenario,
+            seed: self.seed,
+            outcome: self.outcome,
+            end_time_ms: self.end_time_ms,
+            produced: self.produced,
+            consumed: self.consumed,
+            task_done: self.task_done,
+            unfinished: self.unfinished,
+            in_queue: self.in_queue,
+            dropped: self.dropped,
+            errors: self.errors,
+            stuck: self.stuck.into_iter().map(describe).collect(),
+            conserved: self.conserved,
+            stats: self.stats,
+        }
+    }
 }
 
 /// A scenario in progress.
@@ -268,9 +291,8 @@ impl Run {
         self.recorder.borrow().lines.clone()
     }
 
-    /// The actors that will wait forever, each with what it waits on
-    /// (empty unless the run is stuck).
-    pub fn stuck_waits(&self) -> Vec<(ActorId, WaitingOn)> {
+    /// The actors that will wait forever (empty unless the run is stuck).
+    pub fn stuck(&self) -> Vec<Stuck> {
         if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
@@ -279,31 +301,19 @@ impl Run {
             .sim()
             .live_actors()
             .into_iter()
-            .filter_map(|actor| Some((actor, recorder.lines.waiting_on(actor)?)))
-            .collect()
-    }
-
-    /// The actors that will wait forever, explained (empty unless the run
-    /// is stuck).
-    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
-        let scenario = self.config.scenario;
-        self.stuck_waits()
-            .into_iter()
-            .map(|(actor, wait)| {
-                let name = i18n::actor_name(scenario, self.roles[actor.0 as usize], lang);
-                let waiting_on = i18n::waiting_on(scenario, wait, &self.roles, lang);
-                StuckActor {
-                    explanation: i18n::stuck_sentence(&name, wait, &waiting_on, lang),
-                    actor: name,
-                    waiting_on,
-                }
+            .filter_map(|actor| {
+                Some(Stuck {
+                    actor,
+                    role: *self.roles.get(actor.0 as usize)?,
+                    waiting_on: recorder.lines.waiting_on(actor)?,
+                })
             })
             .collect()
     }
 
-    /// The summary so far, with names in `lang`.
-    pub fn report(&self, lang: Lang) -> Report {
-        let stuck = self.stuck(lang);
+    /// The summary so far.
+    pub fn report(&self) -> Report {
+        let stuck = self.stuck();
         let in_queue = self.items_in_queue();
         let recorder = self.recorder.borrow();
         let counts = recorder.stats.counts;

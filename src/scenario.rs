@@ -14,13 +14,12 @@ use std::time::Duration;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::broker::Broker;
 use crate::delay::{Delay, MAX_DURATION};
-use crate::number::Shortest;
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::sim::{Ctx, TaskHandle};
+use crate::termination::broker::Broker;
 use crate::termination::{KillWhen, Settings, Strategy};
-use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Role};
+use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,20 +72,18 @@ impl fmt::Display for ScenarioKind {
     }
 }
 
-impl FromStr for ScenarioKind {
-    type Err = String;
+/// A scenario name that is none of [`ScenarioKind::ALL`]'s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownScenario(pub String);
 
-    fn from_str(name: &str) -> Result<Self, String> {
+impl FromStr for ScenarioKind {
+    type Err = UnknownScenario;
+
+    fn from_str(name: &str) -> Result<Self, UnknownScenario> {
         Self::ALL
             .into_iter()
             .find(|k| k.name() == name)
-            .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|k| k.name()).collect();
-                format!(
-                    "unknown scenario '{name}'; choose one of {}",
-                    names.join(", ")
-                )
-            })
+            .ok_or_else(|| UnknownScenario(name.to_string()))
     }
 }
 
@@ -117,17 +114,40 @@ pub struct Config {
     pub termination: Settings,
 }
 
-/// A setting that is out of range, named by its field.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The field, as named on the command line without `--` (e.g. `producers`).
-    pub field: &'static str,
-    pub message: String,
+/// A setting the engine refuses, named by its field (the command-line
+/// option without `--`, e.g. `producers`), with the limits it breaks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ConfigProblem {
+    /// A whole number outside `lo..=hi`.
+    OutOfRange {
+        field: &'static str,
+        value: u64,
+        lo: u64,
+        hi: u64,
+    },
+    /// A duration longer than `max`.
+    TooLong { field: &'static str, max: Duration },
+    /// A duration of 0 where only a longer one works.
+    Zero { field: &'static str },
+    /// A chance that is not a probability (0 to 1).
+    NotProbability { field: &'static str, value: f64 },
+    /// A termination-lab setting on another scenario.
+    OnlyTermination { field: &'static str },
+    /// A visibility timeout without broker acknowledgements.
+    NeedsBrokerAck,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "--{}: {}", self.field, self.message)
+impl ConfigProblem {
+    /// The setting at fault, named as its command-line option without `--`.
+    pub fn field(&self) -> &'static str {
+        match *self {
+            ConfigProblem::OutOfRange { field, .. }
+            | ConfigProblem::TooLong { field, .. }
+            | ConfigProblem::Zero { field }
+            | ConfigProblem::NotProbability { field, .. }
+            | ConfigProblem::OnlyTermination { field } => field,
+            ConfigProblem::NeedsBrokerAck => "visibility-timeout",
+        }
     }
 }
 
@@ -167,14 +187,16 @@ impl Config {
     }
 
     /// Checks every setting; the first one out of range is reported.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), ConfigProblem> {
         let range = |field, value: u64, lo: u64, hi: u64| {
             if (lo..=hi).contains(&value) {
                 Ok(())
             } else {
-                Err(ConfigError {
+                Err(ConfigProblem::OutOfRange {
                     field,
-                    message: format!("{value} is out of range; use {lo} to {hi}"),
+                    value,
+                    lo,
+                    hi,
                 })
             }
         };
@@ -184,9 +206,9 @@ impl Config {
         range("capacity", self.capacity as u64, 0, MAX_CAPACITY as u64)?;
         let too_long = |field, d: Duration| {
             if d > MAX_DURATION {
-                Err(ConfigError {
+                Err(ConfigProblem::TooLong {
                     field,
-                    message: "is longer than the limit of 24 hours".into(),
+                    max: MAX_DURATION,
                 })
             } else {
                 Ok(())
@@ -198,10 +220,7 @@ impl Config {
         let t = &self.termination;
         if self.scenario != ScenarioKind::Termination {
             if let Some(field) = t.first_changed() {
-                return Err(ConfigError {
-                    field,
-                    message: "only the termination scenario has this option".into(),
-                });
+                return Err(ConfigProblem::OnlyTermination { field });
             }
             return Ok(());
         }
@@ -222,26 +241,22 @@ impl Config {
             match kill.when {
                 KillWhen::At(at) => too_long("kill-at", at)?,
                 KillWhen::Chance(p) if !(0.0..=1.0).contains(&p) => {
-                    return Err(ConfigError {
+                    return Err(ConfigProblem::NotProbability {
                         field: "kill-chance",
-                        message: format!("{} is not a probability; use 0 to 1", Shortest(p)),
+                        value: p,
                     })
                 }
                 KillWhen::Chance(_) => {}
             }
         }
         if t.visibility_timeout.is_zero() {
-            return Err(ConfigError {
+            return Err(ConfigProblem::Zero {
                 field: "visibility-timeout",
-                message: "must be longer than 0".into(),
             });
         }
         too_long("visibility-timeout", t.visibility_timeout)?;
         if !t.broker_ack && t.visibility_timeout != Settings::default().visibility_timeout {
-            return Err(ConfigError {
-                field: "visibility-timeout",
-                message: "needs --broker-ack".into(),
-            });
+            return Err(ConfigProblem::NeedsBrokerAck);
         }
         Ok(())
     }
@@ -258,14 +273,6 @@ impl Config {
     pub fn total_items(&self) -> u64 {
         u64::from(self.producers) * u64::from(self.items)
     }
-}
-
-/// What travels through the queue: an item, or a sentinel (a poison pill,
-/// Python's `None`) that tells one consumer to stop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Parcel {
-    Item(ItemId),
-    Sentinel,
 }
 
 /// The main program's actor id.

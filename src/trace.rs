@@ -42,6 +42,14 @@ pub struct ItemId {
     pub seq: u32,
 }
 
+/// What travels through the queue: an item, or a sentinel (a poison pill,
+/// Python's `None`) that tells one consumer to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parcel {
+    Item(ItemId),
+    Sentinel,
+}
+
 /// Something that went wrong inside a run without ending it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {

@@ -6,7 +6,7 @@
 //! button. Rendering is awaited with `yew::scheduler::flush`, never a sleep.
 #![cfg(target_arch = "wasm32")]
 
-use canteen::i18n::Lang;
+use canteen::lang::Lang;
 use canteen::web::{show_banner, App, AppProps, BANNER_ID};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

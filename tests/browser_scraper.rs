@@ -13,11 +13,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::Lang;
 use canteen::run::Outcome;
 use canteen::scraper::browser::{fetch_page, BrowserFetcher};
-use canteen::scraper::fetch::{FetchOutcome, Request, MAX_BYTES};
-use canteen::scraper::matcher::compile;
+use canteen::scraper::engine::compile;
+use canteen::scraper::fetch::{FetchDetail, FetchOutcome, Request, MAX_BYTES};
 use canteen::scraper::pattern::PatternError;
 use canteen::scraper::replay::ReplayFetcher;
 use canteen::scraper::{ScraperConfig, ScraperRun, Shape, SEED_PATTERN};
@@ -99,7 +98,7 @@ async fn an_unreachable_address_is_a_network_failure() {
     let outcome = fetch(request("http://127.0.0.1:9/")).await;
     assert_eq!(fault(&outcome), Some(FetchFault::Network));
     assert!(
-        !outcome.result.unwrap_err().detail.is_empty(),
+        matches!(&outcome.result.unwrap_err().detail, FetchDetail::Said(m) if !m.is_empty()),
         "the browser's message"
     );
 }
@@ -133,7 +132,8 @@ fn regexp_counts_equal_python_findall_on_the_recorded_cases() {
     let cases: Vec<Case> = serde_json::from_str(include_str!("data/regex_parity.json")).unwrap();
     assert!(cases.len() >= 40);
     for case in cases {
-        let compiled = compile(&case.pattern).unwrap_or_else(|e| panic!("{:?}: {e}", case.pattern));
+        let compiled =
+            compile(&case.pattern).unwrap_or_else(|e| panic!("{:?}: {e:?}", case.pattern));
         let matches = compiled.matcher.find_all(&case.text, usize::MAX);
         let found = serde_json::to_value(&matches.found).unwrap();
         assert_eq!(
@@ -183,7 +183,7 @@ async fn a_live_run_waits_on_the_network_and_its_replay_equals_it() {
         last = now;
     }
     assert_eq!(run.outcome(), Outcome::Completed);
-    let report = run.report(Lang::En);
+    let report = run.report();
     let counts: Vec<u64> = report.rows.iter().map(|r| r.matches.unwrap()).collect();
     assert_eq!(counts, [1, 0, 12, 5]);
     assert!(report.rows.iter().all(|r| r.real_latency_ms.is_some()));

@@ -149,3 +149,59 @@ fn bad_options_exit_2_with_one_line_naming_the_option() {
         assert!(err.contains(expected), "{args:?}: {err}");
     }
 }
+
+/// Whether `text` has a Han character.
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn with_lang_zh_a_bad_option_is_one_chinese_line_wherever_lang_stands() {
+    for (args, expected) in [
+        (
+            vec!["run", "hotdog", "--producers", "0", "--lang", "zh"],
+            "--producers：0 超出范围；请用 1 到 1000",
+        ),
+        (
+            vec!["run", "hotdog", "--lang", "zh", "--until", "5"],
+            "--until：“5”缺少单位",
+        ),
+        (
+            vec!["run", "peak-shaving", "--workers", "0", "--lang", "zh"],
+            "--workers：请用 1 到 1000 个工人",
+        ),
+        (
+            vec![
+                "run",
+                "scraper",
+                "--pages",
+                "a",
+                "--fetchers",
+                "0",
+                "--lang",
+                "zh",
+            ],
+            "--fetchers：0 超出范围；请用 1 到 100",
+        ),
+        (
+            vec!["run", "termination", "--strategy", "poison", "--lang", "zh"],
+            "--strategy：“poison”不是结束方式",
+        ),
+        (
+            vec!["run", "termination", "--kill-at", "1s", "--lang", "zh"],
+            "--kill-at 需要同时给出 --kill-consumer N",
+        ),
+        (vec!["run", "pizza", "--lang", "zh"], "没有叫“pizza”的场景"),
+    ] {
+        let output = canteen(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(has_han(&err), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    // The same problem in English without --lang zh.
+    let output = canteen(&["run", "peak-shaving", "--workers", "0"]);
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(err, "canteen: --workers: use 1 to 1000 workers\n");
+}

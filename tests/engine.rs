@@ -6,10 +6,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::{self, Lang};
-use canteen::run::{Outcome, Run};
+use canteen::i18n;
+use canteen::lang::Lang;
+use canteen::run::{Outcome, Run, Stuck};
 use canteen::scenario::{Config, ScenarioKind};
-use canteen::trace::{Event, EventKind, Role};
+use canteen::trace::{ActorId, Event, EventKind, Role, WaitingOn};
 
 /// Runs `config` to the end and returns the run and every event.
 fn run_collecting(config: Config) -> (Run, Vec<Event>) {
@@ -32,7 +33,7 @@ fn hotdog(seed: u64) -> Config {
 #[test]
 fn hotdog_makes_and_eats_ten_then_terminates_the_consumer() {
     let (run, events) = run_collecting(hotdog(42));
-    let report = run.report(Lang::En);
+    let report = run.report();
     assert_eq!(report.outcome, Outcome::Completed);
     assert_eq!(
         (report.produced, report.consumed, report.task_done),
@@ -137,7 +138,15 @@ fn hotdog_log_lines_follow_the_seeds_prints() {
 #[test]
 fn plain_queue_ends_stuck_with_the_consumer_waiting_on_get() {
     let (run, _) = run_collecting(Config::defaults(ScenarioKind::Plain, 42));
-    let report = run.report(Lang::En);
+    assert_eq!(
+        run.stuck(),
+        [Stuck {
+            actor: ActorId(2),
+            role: Role::Consumer(0),
+            waiting_on: WaitingOn::Get
+        }]
+    );
+    let report = i18n::run_report(&run, Lang::En);
     assert_eq!(report.outcome, Outcome::Stuck);
     assert_eq!((report.produced, report.consumed), (4, 4));
     assert_eq!(report.stuck.len(), 1);
@@ -148,7 +157,7 @@ fn plain_queue_ends_stuck_with_the_consumer_waiting_on_get() {
     );
     assert!(stuck.explanation.contains("does not know when to end"));
     assert!(report.conserved);
-    let zh = run.report(Lang::Zh);
+    let zh = i18n::run_report(&run, Lang::Zh);
     assert!(zh.stuck[0].explanation.contains("消费者1 永远等在 get()"));
 }
 
@@ -223,7 +232,7 @@ fn a_bounded_queue_blocks_producers_and_never_overfills() {
         ..hotdog(1)
     };
     let (run, events) = run_collecting(config);
-    let report = run.report(Lang::En);
+    let report = run.report();
     assert_eq!(report.outcome, Outcome::Completed);
     assert_eq!(report.consumed, 80);
     assert_eq!(report.stats.max_queue_len, 2);
@@ -246,7 +255,7 @@ fn constant_delays_give_exact_waits_and_throughput() {
         ..hotdog(1)
     };
     let (run, _) = run_collecting(config);
-    let s = run.report(Lang::En).stats;
+    let s = run.report().stats;
     assert_eq!((s.mean_wait_ms, s.p99_wait_ms), (0.0, 0.0));
     assert_eq!(s.max_queue_len, 1);
     assert!((s.throughput_per_s - 10.0 / 1.1).abs() < 1e-9);
@@ -261,7 +270,7 @@ fn time_limit_stops_the_run_and_keeps_the_books_balanced() {
         ..hotdog(8)
     };
     let (run, _) = run_collecting(config);
-    let report = run.report(Lang::En);
+    let report = run.report();
     assert_eq!(report.outcome, Outcome::TimeLimit);
     assert_eq!(report.end_time_ms, 3000.0);
     assert!(report.produced > 0 && report.produced < 2000);
@@ -279,7 +288,7 @@ fn zero_items_completes_at_once() {
         ..hotdog(1)
     };
     let (run, _) = run_collecting(config);
-    let report = run.report(Lang::En);
+    let report = run.report();
     assert_eq!(report.outcome, Outcome::Completed);
     assert_eq!((report.produced, report.end_time_ms), (0, 0.0));
 }
@@ -324,8 +333,9 @@ fn out_of_range_settings_are_named_not_clamped() {
         ),
     ] {
         let err = config.validate().unwrap_err();
-        assert_eq!(err.field, field);
-        assert!(err.to_string().starts_with(&format!("--{field}:")));
+        assert_eq!(err.field(), field);
+        let line = i18n::cli::problem(&i18n::cli::Problem::Config(err), Lang::En);
+        assert!(line.starts_with(&format!("--{field}:")), "{line}");
     }
     assert!(hotdog(1).validate().is_ok());
 }
@@ -343,7 +353,7 @@ fn many_producers_and_consumers_share_the_work() {
         ..hotdog(77)
     };
     let (run, events) = run_collecting(config);
-    let report = run.report(Lang::En);
+    let report = run.report();
     assert_eq!(report.outcome, Outcome::Completed);
     assert_eq!((report.consumed, report.task_done), (1000, 1000));
     assert!(report.conserved);

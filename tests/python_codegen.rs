@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use canteen::delay::Delay;
-use canteen::i18n::{actor_name, log_line, Lang};
+use canteen::i18n::{actor_name, log_line};
+use canteen::lang::Lang;
 use canteen::python::{python_code, TIME_SCALE_LINE};
 use canteen::scenario::{Config, ScenarioKind};
 use canteen::termination::Strategy;

@@ -10,11 +10,12 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::Lang;
+use canteen::lang::Lang;
 use canteen::run::Outcome;
+use canteen::scraper::engine::compile;
 use canteen::scraper::fetch::{FakeAnswer, FakeFetcher, FetchError, FileFetcher, MAX_BYTES};
 use canteen::scraper::gantt::PhaseKind;
-use canteen::scraper::matcher::{compile, Found};
+use canteen::scraper::matcher::Found;
 use canteen::scraper::pattern::{NoteKind, PatternError, Syntax};
 use canteen::scraper::replay::ReplayFetcher;
 use canteen::scraper::scenario::RowState;
@@ -44,7 +45,7 @@ fn cases() -> Vec<Case> {
 /// What our native matcher says for a case: its `findall` list as JSON, or
 /// why it cannot say (unsupported, or a noted possible difference).
 fn native_findall(pattern: &str, text: &str) -> Result<serde_json::Value, String> {
-    let compiled = compile(pattern).map_err(|e| format!("refused: {e}"))?;
+    let compiled = compile(pattern).map_err(|e| format!("refused: {e:?}"))?;
     if let Some(note) = compiled
         .notes
         .iter()
@@ -161,7 +162,7 @@ fn python3_itself_agrees_with_the_recorded_cases_and_the_pages() {
             Err(PatternError::Python { .. }) => {
                 assert!(theirs.get("error").is_some(), "Python accepts {pattern:?}")
             }
-            Err(e) => assert!(i < recorded.len(), "{pattern:?}: {e}"),
+            Err(e) => assert!(i < recorded.len(), "{pattern:?}: {e:?}"),
             Ok(_) => {
                 assert!(theirs.get("error").is_none(), "Python rejects {pattern:?}");
                 if let Ok(ours) = native_findall(pattern, text) {
@@ -242,7 +243,7 @@ fn config(urls: &[&str], shape: Shape) -> ScraperConfig {
 fn plain_shape_ends_stuck_with_the_counter_in_get() {
     let (mut run, _) = recorded_run(config(&["/a", "/b", "/c"], Shape::Plain), three_pages());
     assert_eq!(run.run_to_end(), Outcome::Stuck);
-    let report = run.report(Lang::En);
+    let report = canteen::i18n::scraper::report(&run, Lang::En);
     assert_eq!((report.fetched, report.counted, report.matches), (3, 3, 3));
     assert_eq!(report.task_done, 0);
     assert_eq!(report.unfinished, 3, "nobody calls task_done()");
@@ -260,7 +261,7 @@ fn joinable_shape_completes_and_terminates_the_counters() {
     cfg.capacity = 1;
     let (mut run, trace) = recorded_run(cfg, three_pages());
     assert_eq!(run.run_to_end(), Outcome::Completed);
-    let report = run.report(Lang::En);
+    let report = run.report();
     assert_eq!(
         (report.fetched, report.counted, report.task_done),
         (4, 4, 4)
@@ -292,7 +293,7 @@ fn every_fault_is_reported_on_its_row_and_counted_as_failed() {
         content_type: Some(content_type.into()),
         body,
     };
-    let fail = |fault, detail: &str| FakeAnswer::Fail(FetchError::new(fault, detail));
+    let fail = |fault, detail: &str| FakeAnswer::Fail(FetchError::said(fault, detail));
     let fetcher = FakeFetcher::new()
         .page("/ok", ms(10), "<img src=//x width=1>")
         .with(
@@ -358,7 +359,7 @@ fn every_fault_is_reported_on_its_row_and_counted_as_failed() {
             Some(FetchFault::TooLarge),
         ]
     );
-    let report = run.report(Lang::En);
+    let report = canteen::i18n::scraper::report(&run, Lang::En);
     assert_eq!((report.fetched, report.failed, report.counted), (1, 7, 1));
     assert!(report.conserved);
     assert_eq!(report.rows[4].status, Some(404));
@@ -405,7 +406,7 @@ fn settings_out_of_range_name_their_field() {
     let field = |f: fn(&mut ScraperConfig)| {
         let mut cfg = config(&["/a"], Shape::Plain);
         f(&mut cfg);
-        cfg.validate(Lang::En).err().map(|e| e.field)
+        cfg.validate().err().map(|e| e.field())
     };
     assert_eq!(field(|_| {}), None);
     assert_eq!(field(|c| c.urls.clear()), Some("urls"));
@@ -482,7 +483,7 @@ fn the_timeline_shows_parallel_fetches_and_the_speedup() {
             (s + 3 * q, 2 * s)
         ]
     );
-    let speedup = run.report(Lang::En).speedup;
+    let speedup = run.report().speedup;
     // One worker: 4 × 1 s of fetching and 4 × 0.25 s of counting = 5 s; the run took 2 s.
     assert_eq!((speedup.sequential_ms, speedup.span_ms), (5000.0, 2000.0));
     assert_eq!(speedup.speedup, 2.5);

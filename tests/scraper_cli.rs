@@ -109,3 +109,52 @@ fn bad_options_and_patterns_exit_2_with_one_line() {
         assert!(err.contains(expected), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn with_lang_zh_bad_options_and_patterns_are_one_chinese_line() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["run", "scraper", "--lang", "zh"],
+            "run scraper 需要 --pages",
+        ),
+        (
+            &[
+                "run", "scraper", "--pages", "a", "--shape", "round", "--lang", "zh",
+            ],
+            "--shape 只接受 plain 或 joinable",
+        ),
+        (
+            &[
+                "run",
+                "scraper",
+                "--lang",
+                "zh",
+                "--pages",
+                "a",
+                "--regex",
+                "src=//(.*? width",
+            ],
+            "--regex：Python 不接受这个正则：missing ), unterminated subpattern",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = canteen(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn the_stuck_explanation_follows_lang() {
+    let mut args = vec!["run", "scraper", "--pages"];
+    args.extend(PAGES);
+    args.extend(["--json", "--seed", "42", "--shape", "plain", "--lang", "zh"]);
+    let report = json(&args);
+    assert_eq!(report["stuck"][0]["actor"], "计数者1");
+    assert!(report["stuck"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .starts_with("计数者1 永远等在 get()"));
+}

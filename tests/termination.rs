@@ -14,11 +14,14 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use canteen::delay::Delay;
-use canteen::i18n::{self, Lang};
+use canteen::i18n;
+use canteen::i18n::termination::LabReportText;
+use canteen::lang::Lang;
 use canteen::run::Outcome;
-use canteen::scenario::{Config, ScenarioKind};
+use canteen::scenario::{Config, ConfigProblem, ScenarioKind};
 use canteen::sim::{Progress, Sim};
-use canteen::termination::report::{compare, Lab, LabReport, Verdict};
+use canteen::termination::ledger::Fate;
+use canteen::termination::report::{compare, Diagnosis, Lab, Verdict};
 use canteen::termination::{Kill, KillWhen, Strategy};
 use canteen::trace::{ActorId, Event, EventKind, Fault, Role, WaitingOn};
 use canteen::JoinableQueue;
@@ -32,18 +35,18 @@ fn lab_config(strategy: Strategy, seed: u64) -> Config {
 }
 
 /// Runs `config` to its end: the report (English) and every event.
-fn run(config: Config) -> (LabReport, Vec<Event>, Lab) {
+fn run(config: Config) -> (LabReportText, Vec<Event>, Lab) {
     let events: Rc<RefCell<Vec<Event>>> = Rc::default();
     let sink = Rc::clone(&events);
     let mut lab = Lab::new(config, move |e: &Event| sink.borrow_mut().push(*e));
     lab.run_mut().run_to_end();
-    let report = lab.report(Lang::En);
+    let report = i18n::termination::report(&lab, Lang::En);
     let events = events.borrow().clone();
     (report, events, lab)
 }
 
 /// The books must always balance, whatever went wrong.
-fn assert_balanced(r: &LabReport) {
+fn assert_balanced(r: &LabReportText) {
     assert!(r.run.conserved, "conservation: {r:#?}");
     assert!(r.accounted, "books: {r:#?}");
 }
@@ -487,7 +490,7 @@ fn kill(consumer: u32, when: KillWhen) -> Option<Kill> {
 fn a_consumer_killed_mid_item_on_a_joinable_queue_loses_it_and_join_hangs() {
     let mut config = lab_config(Strategy::JoinTerminate, 42);
     config.termination.kill = kill(2, KillWhen::At(Duration::from_secs(1)));
-    let (r, events, _) = run(config.clone());
+    let (r, events, lab) = run(config.clone());
     let died = events.iter().find(|e| e.kind == EventKind::Killed).unwrap();
     assert_eq!(
         (died.actor, died.time),
@@ -508,6 +511,22 @@ fn a_consumer_killed_mid_item_on_a_joinable_queue_loses_it_and_join_hangs() {
     assert!(r.diagnosis[0].ends_with("and q.join() waits forever."));
     assert!(r.consumers[1].ended == Some("killed"));
     assert_balanced(&r);
+    // The diagnosis is a fact first: who died, with which item, and that
+    // q.join() hangs; the sentence above is its English.
+    let facts = lab.report();
+    assert_eq!(
+        facts.diagnosis[0],
+        Diagnosis::KilledJoinable {
+            consumer: Role::Consumer(1),
+            item,
+            join_hangs: true
+        }
+    );
+    assert_eq!(lab.items(Fate::Lost), [item]);
+    assert_eq!(
+        i18n::termination::diagnosis(&facts.diagnosis[0], config.scenario, Lang::Zh),
+        "消费者2 处理 北京分店的热狗1 时死掉了：它已经 get() 了 北京分店的热狗1，却永远不会 task_done()。task_done() 不是确认（ack）：没有人会重做 北京分店的热狗1，q.join() 永远等下去。"
+    );
 }
 
 #[test]
@@ -759,15 +778,18 @@ fn badges_name_the_wait_and_the_place_in_both_languages() {
 
 #[test]
 fn lab_options_are_validated_and_named() {
-    let field = |config: &Config| config.validate().unwrap_err().field;
+    let field = |config: &Config| config.validate().unwrap_err().field();
     let mut hotdog = Config::defaults(ScenarioKind::Hotdog, 1);
     hotdog.termination.broker_ack = true;
     assert_eq!(field(&hotdog), "broker-ack");
-    assert!(hotdog
-        .validate()
-        .unwrap_err()
-        .to_string()
-        .contains("only the termination scenario"));
+    let problem = hotdog.validate().unwrap_err();
+    assert_eq!(
+        problem,
+        ConfigProblem::OnlyTermination {
+            field: "broker-ack"
+        }
+    );
+    assert!(i18n::problems::config(&problem, Lang::En).contains("only the termination scenario"));
     let base = lab_config(Strategy::Sentinel, 1);
     assert!(base.validate().is_ok());
     let mut c = base.clone();
@@ -789,7 +811,7 @@ fn lab_options_are_validated_and_named() {
     assert_eq!(field(&c), "kill-at");
     let mut c = base.clone();
     c.termination.visibility_timeout = Duration::from_secs(3);
-    assert_eq!(field(&c), "visibility-timeout", "needs --broker-ack");
+    assert_eq!(c.validate(), Err(ConfigProblem::NeedsBrokerAck));
     c.termination.broker_ack = true;
     assert!(c.validate().is_ok());
     c.termination.visibility_timeout = Duration::ZERO;
@@ -1048,7 +1070,7 @@ fn lab_runs_driven_in_slices_end_exactly_as_in_one_go() {
             t += 16_000_000;
             sliced.run_mut().advance_to(t);
         }
-        let sliced = sliced.report(Lang::En);
+        let sliced = i18n::termination::report(&sliced, Lang::En);
         assert_eq!(sliced.run.outcome, whole.run.outcome);
         assert_eq!(sliced.run.end_time_ms, whole.run.end_time_ms);
         // The run ends with its last event.

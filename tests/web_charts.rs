@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use canteen::i18n::Lang;
+use canteen::lang::Lang;
 use canteen::run::Run;
 use canteen::scenario::{Config, ScenarioKind};
 use canteen::series::{ChartData, Series};

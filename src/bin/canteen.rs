@@ -15,14 +15,16 @@ mod cli {
     use std::io::{self, BufWriter, Write};
     use std::rc::Rc;
 
-    use canteen::args::{self, Args};
+    use canteen::cli::args::{self, Args};
+    use canteen::cli::termination::{self as lab_options, Reading};
     use canteen::export;
-    use canteen::i18n::{self, Clock, Lang};
+    use canteen::i18n::cli::{self as words, Accepted, Broken, Problem};
+    use canteen::i18n::{self, Clock, StuckActor};
+    use canteen::lang::Lang;
     use canteen::peak;
-    use canteen::run::{Outcome, Report, Run};
+    use canteen::run::{Report, Run};
     use canteen::scenario::{Config, ScenarioKind};
-    use canteen::termination::options::{self as lab_options, Reading};
-    use canteen::termination::report::{compare, comparison_table, Lab};
+    use canteen::termination::report::{compare, Lab};
     use canteen::theory::{self, Mmc};
     use canteen::trace::{Event, Role};
     use rand::Rng;
@@ -58,7 +60,7 @@ strategies S: {STRATEGIES}";
             .replace("{LAB}", lab_options::USAGE)
             .replace("{STRATEGIES}", &canteen::termination::names())
             + "\n"
-            + canteen::scraper::cli::USAGE
+            + canteen::cli::scraper::USAGE
     }
 
     pub fn main(args: Vec<String>) -> i32 {
@@ -78,18 +80,21 @@ strategies S: {STRATEGIES}";
                 0
             }
             Some("run") if args.get(1).map(String::as_str) == Some("scraper") => {
-                canteen::scraper::cli::main(&args[2..], lang)
+                canteen::cli::scraper::main(&args[2..], lang)
             }
             Some("run") if args.get(1).map(String::as_str) == Some(peak::NAME) => {
-                run_peak(&args[2..], lang)
+                run_peak(&args[2..], args::lang(&args[2..], lang))
             }
-            Some("run") => match parse_run(&args[1..], lang) {
-                Ok(request) => run(request),
-                Err(message) => {
-                    eprintln!("canteen: {message}");
-                    2
+            Some("run") => {
+                let lang = args::lang(&args[1..], lang);
+                match parse_run(&args[1..], lang) {
+                    Ok(request) => run(request),
+                    Err(problem) => {
+                        eprintln!("canteen: {}", words::problem(&problem, lang));
+                        2
+                    }
                 }
-            },
+            }
             Some("help" | "--help" | "-h") => {
                 println!("{}", usage());
                 0
@@ -101,48 +106,37 @@ strategies S: {STRATEGIES}";
         }
     }
 
-    fn parse_run(args: &[String], lang: Lang) -> Result<Request, String> {
-        let (scenario, options) = args
-            .split_first()
-            .ok_or("run needs a scenario; see `canteen scenarios`")?;
-        let scenario: ScenarioKind = scenario.parse()?;
+    fn parse_run(args: &[String], lang: Lang) -> Result<Request, Problem> {
+        let (scenario, options) = args.split_first().ok_or(Problem::NoScenario)?;
+        let scenario: ScenarioKind = scenario.parse().map_err(Problem::UnknownScenario)?;
         let mut config = Config::defaults(scenario, rand::rng().next_u64());
         let (mut json, mut events, mut lang, mut compare) = (false, false, lang, false);
         let mut kill = Reading::default();
         let mut args = Args::new(options);
         while let Some(option) = args.next_option() {
-            let whole = "a whole number";
+            let whole = Accepted::WholeNumber;
             match option {
-                "--seed" => config.seed = args.number(option, "a whole number 0 to 2^64-1")?,
+                "--seed" => config.seed = args.number(option, Accepted::Seed)?,
                 "--producers" => config.producers = args.number(option, whole)?,
                 "--consumers" => config.consumers = args.number(option, whole)?,
                 "--items" => config.items = args.number(option, whole)?,
-                "--capacity" => {
-                    config.capacity = args.number(option, "a whole number; 0 = unbounded")?
-                }
+                "--capacity" => config.capacity = args.number(option, Accepted::Capacity)?,
                 "--produce-delay" => config.produce_delay = args.delay(option)?,
                 "--consume-delay" => config.consume_delay = args.delay(option)?,
                 "--until" => config.until = Some(args.duration(option)?),
-                "--lang" => {
-                    lang = Lang::from_code(args.value(option)?)
-                        .ok_or_else(|| format!("{option} accepts zh or en"))?
-                }
+                "--lang" => lang = args.lang(option)?,
                 "--json" => json = true,
                 "--events" => events = true,
                 "--compare" if scenario == ScenarioKind::Termination => compare = true,
-                "--compare" => {
-                    return Err(format!(
-                        "{option}: only the termination scenario has this option"
-                    ))
-                }
+                "--compare" => return Err(Problem::OnlyTermination(option.to_string())),
                 other
                     if lab_options::read(other, &mut args, &mut config.termination, &mut kill)? => {
                 }
-                other => return Err(args::unknown(other)),
+                other => return Err(Problem::UnknownOption(other.to_string())),
             }
         }
         lab_options::finish(&mut config.termination, kill)?;
-        config.validate().map_err(|e| e.to_string())?;
+        config.validate().map_err(Problem::Config)?;
         Ok(Request {
             config,
             json,
@@ -191,9 +185,9 @@ strategies S: {STRATEGIES}";
         };
         let outcome = runner.run_mut().run_to_end();
         let run = runner.run();
-        let report = run.report(lang);
+        let report = i18n::run_report(run, lang);
         let lab_report = match &runner {
-            Runner::Lab(lab) => Some(lab.report(lang)),
+            Runner::Lab(lab) => Some(i18n::termination::report(lab, lang)),
             Runner::Plain(_) => None,
         };
         let mut out = stdout.borrow_mut();
@@ -226,11 +220,11 @@ strategies S: {STRATEGIES}";
             return 0; // stdout closed early: nothing left to tell.
         }
         if !report.conserved {
-            eprintln!("canteen: conservation violated: an item was lost or got twice");
+            eprintln!("canteen: {}", words::broken(&Broken::Conservation, lang));
             return 1;
         }
         if lab_report.is_some_and(|r| !r.accounted) {
-            eprintln!("canteen: the termination lab's books do not balance");
+            eprintln!("canteen: {}", words::broken(&Broken::Books, lang));
             return 1;
         }
         debug_assert!(outcome.is_over());
@@ -270,7 +264,7 @@ strategies S: {STRATEGIES}";
             })
             .to_string()
         } else {
-            comparison_table(&rows, lang)
+            i18n::termination::comparison_table(&rows, lang)
         };
         // A closed pipe is not an error worth a panic.
         let _ = writeln!(io::stdout().lock(), "{text}");
@@ -305,35 +299,27 @@ strategies S: {STRATEGIES}";
 
     /// `canteen run peak-shaving`: both variants, side by side or as JSON.
     fn run_peak(options: &[String], lang: Lang) -> i32 {
-        let request = match peak::cli::parse(options, rand::rng().next_u64(), lang) {
+        let request = match canteen::cli::peak::parse(options, rand::rng().next_u64(), lang) {
             Ok(request) => request,
-            Err(message) => {
-                eprintln!("canteen: {message}");
+            Err(problem) => {
+                eprintln!("canteen: {}", words::problem(&problem, lang));
                 return 2;
             }
         };
-        let (text, problem) = peak::cli::run(&request);
+        let (text, broken) = canteen::cli::peak::run(&request);
         // A closed pipe is not an error worth a panic.
         let _ = writeln!(io::stdout().lock(), "{text}");
-        match problem {
-            Some(problem) => {
-                eprintln!("canteen: {problem}");
+        match broken {
+            Some(broken) => {
+                eprintln!("canteen: {}", words::broken(&broken, request.lang));
                 1
             }
             None => 0,
         }
     }
 
-    fn write_summary(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
-        let outcome = match (r.outcome, lang) {
-            (Outcome::Completed, Lang::Zh) => "完成",
-            (Outcome::Completed, Lang::En) => "completed",
-            (Outcome::Stuck, Lang::Zh) => "卡住（永远等待）",
-            (Outcome::Stuck, Lang::En) => "stuck (waits forever)",
-            (Outcome::TimeLimit, Lang::Zh) => "到达时间上限",
-            (Outcome::TimeLimit, Lang::En) => "time limit reached",
-            (Outcome::Running, _) => "running",
-        };
+    fn write_summary(out: &mut impl Write, r: &Report<StuckActor>, lang: Lang) -> io::Result<()> {
+        let outcome = words::outcome(r.outcome, lang);
         let s = &r.stats;
         writeln!(out)?;
         writeln!(

@@ -1,7 +1,7 @@
 //! The words of the charts (`web::charts`): titles, axis titles with
 //! their units, legends and the sentences read out to screen readers.
 
-use super::Lang;
+use crate::lang::Lang;
 
 /// A fixed piece of chart text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

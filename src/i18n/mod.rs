@@ -1,9 +1,13 @@
-//! Every user-facing string, in 中文 and English: actor and item names, log
-//! lines in the seed's style, wait explanations and scenario descriptions.
-//! The command line and the page both read from here.
+//! Every user-facing string, in 中文 and English, made from the facts the
+//! layers below return: actor and item names, log lines in the seed's
+//! style, stuck actors explained ([`run_report`]), scenario descriptions,
+//! and (in the submodules) every typed problem, verdict and diagnosis. The
+//! command line and the page both read from here.
 
 pub mod charts;
+pub mod cli;
 pub mod peak;
+pub mod problems;
 pub mod python;
 pub mod scraper;
 pub mod termination;
@@ -11,52 +15,12 @@ pub mod ui;
 
 use std::fmt;
 
+use serde::Serialize;
+
+use crate::lang::Lang;
+use crate::run::{Report, Run, Stuck};
 use crate::scenario::ScenarioKind;
 use crate::trace::{Event, EventKind, Fault, ItemId, Role, WaitingOn};
-
-/// The two languages of the interface.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    Zh,
-    #[default]
-    En,
-}
-
-impl Lang {
-    /// Picks the language for a locale tag such as `zh-CN`, `en_US.UTF-8`.
-    pub fn from_locale(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
-    }
-
-    /// The short code used in links and on the command line.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// Parses `zh` or `en`.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "zh" => Some(Lang::Zh),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// Picks the string for this language.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
 
 /// The hot-dog shops: the seed's two, then more for larger experiments.
 const SHOPS: [(&str, &str); 6] = [
@@ -144,6 +108,36 @@ pub fn stuck_sentence(actor: &str, wait: WaitingOn, waits_on: &str, lang: Lang) 
         Lang::Zh => format!("{actor} 永远等在 {waits_on}：{why}"),
         Lang::En => format!("{actor} waits on {waits_on} forever: {why}"),
     }
+}
+
+/// A stuck actor in words: its name, what it waits on, and why it will
+/// never wake (the `stuck` entries of the JSON the command line prints and
+/// the page exports).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StuckActor {
+    pub actor: String,
+    pub waiting_on: String,
+    /// The explanation, as a sentence.
+    pub explanation: String,
+}
+
+/// Names and explains a stuck actor of a run of `scenario` (`roles`: the
+/// run's actor table, for whom a `p.join()` waits on).
+pub fn stuck_actor(scenario: ScenarioKind, stuck: Stuck, roles: &[Role], lang: Lang) -> StuckActor {
+    let actor = actor_name(scenario, stuck.role, lang);
+    let waiting_on = waiting_on(scenario, stuck.waiting_on, roles, lang);
+    StuckActor {
+        explanation: stuck_sentence(&actor, stuck.waiting_on, &waiting_on, lang),
+        actor,
+        waiting_on,
+    }
+}
+
+/// A run's report with its stuck actors named and explained in `lang`.
+pub fn run_report(run: &Run, lang: Lang) -> Report<StuckActor> {
+    let scenario = run.config().scenario;
+    run.report()
+        .map_stuck(|stuck| stuck_actor(scenario, stuck, run.roles(), lang))
 }
 
 /// One log line for an event, in the seed's style where the seed has one.
@@ -242,5 +236,33 @@ impl fmt::Display for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0 / 1_000_000;
         write!(f, "{}.{:03}s", ms / 1000, ms % 1000)
+    }
+}
+
+/// The check every problem's words must pass.
+#[cfg(test)]
+pub(crate) mod words_test {
+    use crate::lang::Lang;
+
+    /// Whether `text` has a Han character (CJK unified ideographs).
+    pub fn has_han(text: &str) -> bool {
+        text.chars().any(|c| {
+            ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+        })
+    }
+
+    /// `words` in Chinese has Han characters, in English none, and both
+    /// name each of `shown`.
+    pub fn assert_both_languages(words: impl Fn(Lang) -> String, shown: &[&str]) {
+        let (zh, en) = (words(Lang::Zh), words(Lang::En));
+        assert!(has_han(&zh), "no Chinese in {zh:?}");
+        assert!(!has_han(&en), "Chinese in the English {en:?}");
+        assert!(!en.trim().is_empty());
+        for s in shown {
+            assert!(
+                zh.contains(s) && en.contains(s),
+                "{s:?} missing in {zh:?} / {en:?}"
+            );
+        }
     }
 }

@@ -3,12 +3,12 @@
 //! summary, the theory panel, the ρ ≥ 1 warning and the trade-off sentence.
 //! Fixed labels are [`P`] variants; sentences with values are functions.
 
-use super::Lang;
+use super::problems::{duration, time_limit};
+use crate::lang::Lang;
 use crate::number::{Fixed, Shortest};
-use crate::peak::config::{Problem, MAX_BURSTS, MAX_RATE};
+use crate::peak::config::{BurstProblem, Problem, UnknownPreset};
 use crate::peak::{Preset, Variant};
 use crate::playground::peak::{FieldProblem, PeakField};
-use crate::scenario::{MAX_ACTORS, MAX_CAPACITY};
 
 /// A fixed label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -327,30 +327,38 @@ pub fn load_line(base_rho: f64, peak_rho: Option<f64>, lang: Lang) -> String {
     }
 }
 
-/// A setting out of range, as a sentence (the command line prefixes the
+/// A setting out of range, with its limit (the command line prefixes the
 /// option's name; the page shows it under the field).
 pub fn problem(problem: &Problem, lang: Lang) -> String {
-    let max_rate = Shortest(MAX_RATE);
     match (problem, lang) {
-        (Problem::BaseRate, Lang::Zh) => format!("请用 0 到 {max_rate} 之间的每秒请求数"),
-        (Problem::BaseRate, Lang::En) => format!("use 0 to {max_rate} requests/s"),
-        (Problem::Duration, Lang::Zh) => "请用大于 0、不超过 24 小时的时长".into(),
-        (Problem::Duration, Lang::En) => "use more than 0 and at most 24 hours".into(),
-        (Problem::TooManyBursts, Lang::Zh) => format!("最多 {MAX_BURSTS} 个高峰"),
-        (Problem::TooManyBursts, Lang::En) => format!("at most {MAX_BURSTS} bursts"),
-        (Problem::BurstRate(n), Lang::Zh) => {
-            format!("第 {n} 个高峰：速率请用 0 到 {max_rate} 之间的每秒请求数")
+        (Problem::BaseRate { max }, Lang::Zh) => {
+            format!("请用 0 到 {} 之间的每秒请求数", Shortest(*max))
         }
-        (Problem::BurstRate(n), Lang::En) => {
-            format!("burst {n}: use a rate of 0 to {max_rate} requests/s")
+        (Problem::BaseRate { max }, Lang::En) => format!("use 0 to {} requests/s", Shortest(*max)),
+        (Problem::Duration { max }, Lang::Zh) => {
+            format!("请用大于 0、不超过 {}的时长", time_limit(*max, lang))
         }
-        (Problem::BurstLength(n), Lang::Zh) => format!("第 {n} 个高峰：时长必须大于 0"),
-        (Problem::BurstLength(n), Lang::En) => format!("burst {n}: the length must be above 0"),
-        (Problem::BurstAfterEnd(n), Lang::Zh) => {
-            format!("第 {n} 个高峰：开始时间必须早于流量结束的时间")
+        (Problem::Duration { max }, Lang::En) => {
+            format!("use more than 0 and at most {}", time_limit(*max, lang))
         }
-        (Problem::BurstAfterEnd(n), Lang::En) => {
-            format!("burst {n}: it must start before the traffic ends")
+        (Problem::TooManyBursts { max }, Lang::Zh) => format!("最多 {max} 个高峰"),
+        (Problem::TooManyBursts { max }, Lang::En) => format!("at most {max} bursts"),
+        (Problem::BurstRate { burst, max }, Lang::Zh) => format!(
+            "第 {burst} 个高峰：速率请用 0 到 {} 之间的每秒请求数",
+            Shortest(*max)
+        ),
+        (Problem::BurstRate { burst, max }, Lang::En) => {
+            format!("burst {burst}: use a rate of 0 to {} requests/s", Shortest(*max))
+        }
+        (Problem::BurstLength { burst }, Lang::Zh) => format!("第 {burst} 个高峰：时长必须大于 0"),
+        (Problem::BurstLength { burst }, Lang::En) => {
+            format!("burst {burst}: the length must be above 0")
+        }
+        (Problem::BurstAfterEnd { burst }, Lang::Zh) => {
+            format!("第 {burst} 个高峰：开始时间必须早于流量结束的时间")
+        }
+        (Problem::BurstAfterEnd { burst }, Lang::En) => {
+            format!("burst {burst}: it must start before the traffic ends")
         }
         (Problem::TooMuchTraffic { expected, limit }, Lang::Zh) => format!(
             "这样的流量约有 {expected} 个请求，上限是 {limit}：请缩短时长或降低速率"
@@ -358,18 +366,60 @@ pub fn problem(problem: &Problem, lang: Lang) -> String {
         (Problem::TooMuchTraffic { expected, limit }, Lang::En) => format!(
             "this traffic brings about {expected} requests; the limit is {limit} (shorten it or lower the rates)"
         , expected = Fixed::<0>(*expected), limit = Fixed::<0>(*limit)),
-        (Problem::Workers, Lang::Zh) => format!("请用 1 到 {MAX_ACTORS} 个工人"),
-        (Problem::Workers, Lang::En) => format!("use 1 to {MAX_ACTORS} workers"),
+        (Problem::Workers { max }, Lang::Zh) => format!("请用 1 到 {max} 个工人"),
+        (Problem::Workers { max }, Lang::En) => format!("use 1 to {max} workers"),
         (Problem::ServiceMean, Lang::Zh) => "服务时间的平均值必须大于 0".into(),
         (Problem::ServiceMean, Lang::En) => "the service time needs a mean above 0".into(),
-        (Problem::Capacity, Lang::Zh) => format!("请用 0（不限）到 {MAX_CAPACITY}"),
-        (Problem::Capacity, Lang::En) => format!("use 0 (unbounded) to {MAX_CAPACITY}"),
+        (Problem::Capacity { max }, Lang::Zh) => format!("请用 0（不限）到 {max}"),
+        (Problem::Capacity { max }, Lang::En) => format!("use 0 (unbounded) to {max}"),
         (Problem::OverloadUnbounded, Lang::Zh) => {
             "过载模式需要有限的队列容量：直连服务最多接纳 工人数+容量 个请求".into()
         }
         (Problem::OverloadUnbounded, Lang::En) => {
             "overload mode needs a bounded capacity: the direct service then admits up to workers + capacity requests".into()
         }
+    }
+}
+
+/// A preset name that is none of the presets.
+pub fn unknown_preset(unknown: &UnknownPreset, lang: Lang) -> String {
+    let name = &unknown.0;
+    let names = Preset::ALL.map(Preset::name);
+    match lang {
+        Lang::Zh => format!("“{name}”不是预设；请从 {} 中选一个", names.join("、")),
+        Lang::En => format!("'{name}' is not a preset; choose {}", names.join(", ")),
+    }
+}
+
+/// `text` is not a rate.
+pub fn not_a_rate(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("“{text}”不是速率；请用每秒请求数，例如 120 或 2.5/s"),
+        Lang::En => {
+            format!("'{text}' is not a rate; use requests per second, e.g. 120 or 2.5/s")
+        }
+    }
+}
+
+/// Why `text` does not read as a burst.
+pub fn burst_problem(problem: &BurstProblem, text: &str, lang: Lang) -> String {
+    let syntax = lang.pick(
+        "开始,时长,速率，例如 20s,5s,120",
+        "START,LENGTH,RATE, e.g. 20s,5s,120",
+    );
+    let part = match problem {
+        BurstProblem::NotABurst => {
+            return match lang {
+                Lang::Zh => format!("“{text}”不是高峰；请写成 {syntax}"),
+                Lang::En => format!("'{text}' is not a burst; use {syntax}"),
+            }
+        }
+        BurstProblem::Duration(why, part) => duration(*why, part, lang),
+        BurstProblem::Rate(part) => not_a_rate(part, lang),
+    };
+    match lang {
+        Lang::Zh => format!("高峰“{text}”中{part}（{syntax}）"),
+        Lang::En => format!("{part} in burst '{text}' ({syntax})"),
     }
 }
 
@@ -474,8 +524,48 @@ mod tests {
         assert!(trade_off(1, 0, 0, 0.0, Lang::Zh).contains("0.0%"));
         assert!(overload_warning(3.0, false, Lang::En).contains("3.00 ≥ 1"));
         assert!(variant_rule(Variant::Queued, 7, false, Lang::En).contains("7 places"));
-        let p = Problem::BurstAfterEnd(2);
+        let p = Problem::BurstAfterEnd { burst: 2 };
         assert!(problem(&p, Lang::Zh).contains("第 2 个"));
-        assert_eq!(p.to_string(), problem(&p, Lang::En));
+    }
+
+    #[test]
+    fn every_problem_is_worded_in_both_languages_with_its_limits() {
+        use crate::delay::{DurationProblem, MAX_DURATION};
+        use crate::i18n::words_test::assert_both_languages;
+        let limited = [
+            (Problem::BaseRate { max: 1e6 }, "1000000"),
+            (Problem::Duration { max: MAX_DURATION }, "24"),
+            (Problem::TooManyBursts { max: 8 }, "8"),
+            (Problem::BurstRate { burst: 3, max: 1e6 }, "1000000"),
+            (Problem::BurstLength { burst: 3 }, "3"),
+            (Problem::BurstAfterEnd { burst: 3 }, "3"),
+            (
+                Problem::TooMuchTraffic {
+                    expected: 3e7,
+                    limit: 2e7,
+                },
+                "20000000",
+            ),
+            (Problem::Workers { max: 1000 }, "1000"),
+            (Problem::ServiceMean, "0"),
+            (Problem::Capacity { max: 1_000_000 }, "1000000"),
+            (Problem::OverloadUnbounded, ""),
+        ];
+        for (p, shown) in &limited {
+            assert_both_languages(|lang| problem(p, lang), &[shown]);
+        }
+        let preset = UnknownPreset("rush".into());
+        assert_both_languages(
+            |lang| unknown_preset(&preset, lang),
+            &["rush", "flash-sale"],
+        );
+        assert_both_languages(|lang| not_a_rate("fast", lang), &["fast"]);
+        for p in [
+            BurstProblem::NotABurst,
+            BurstProblem::Duration(DurationProblem::NoUnit, "20".into()),
+            BurstProblem::Rate("x".into()),
+        ] {
+            assert_both_languages(|lang| burst_problem(&p, "20,5s,x", lang), &["20,5s,x"]);
+        }
     }
 }

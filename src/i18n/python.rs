@@ -3,7 +3,7 @@
 //! lines match the page's log ([`super::log_line`]) and names
 //! ([`super::item_name`], [`super::actor_name`]); tests hold them together.
 
-use super::Lang;
+use crate::lang::Lang;
 use crate::scenario::{Config, ScenarioKind};
 
 /// Every piece of text the Python generator needs, for one language.

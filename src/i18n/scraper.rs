@@ -2,12 +2,20 @@
 //! seed's style, fault messages, regex notes and errors, setting errors,
 //! and the labels of its table and timeline.
 
-use super::{Clock, Lang};
+use std::time::Duration;
+
+use super::problems::out_of_range;
+use super::{Clock, StuckActor};
+use crate::lang::Lang;
 use crate::number::Fixed;
-use crate::scraper::fetch::FetchError;
+use crate::playground::scraper::FieldProblem;
+use crate::run::Stuck;
+use crate::scraper::fetch::{FetchDetail, FetchError};
 use crate::scraper::gantt::{PhaseKind, Speedup};
 use crate::scraper::pattern::{Engine, Note, NoteKind, PatternError, Syntax};
-use crate::scraper::scenario::{url_index, RowState, UrlRow};
+use crate::scraper::scenario::{
+    url_index, RowState, ScraperProblem, ScraperReport, ScraperRun, UrlRow,
+};
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, Role, WaitingOn};
 
 /// The scraper's line for `canteen scenarios` and the picker.
@@ -44,6 +52,26 @@ pub fn waiting_on(wait: WaitingOn, roles: &[Role], lang: Lang) -> String {
         WaitingOn::QueueJoin => "q.join()".to_string(),
         WaitingOn::TaskJoin(actor) => format!("p.join() ({})", name_of(actor, roles, lang)),
     }
+}
+
+/// A stuck worker in words: its name, what it waits on, and why.
+pub fn stuck_actor(stuck: Stuck, roles: &[Role], lang: Lang) -> StuckActor {
+    let actor = actor_name(stuck.role, lang);
+    let waiting_on = waiting_on(stuck.waiting_on, roles, lang);
+    StuckActor {
+        explanation: super::stuck_sentence(&actor, stuck.waiting_on, &waiting_on, lang),
+        actor,
+        waiting_on,
+    }
+}
+
+/// A scraper run's report with its stuck workers and its faults in words:
+/// the JSON `canteen run scraper` prints.
+pub fn report(run: &ScraperRun, lang: Lang) -> ScraperReport<StuckActor, String> {
+    run.report().map(
+        |stuck| stuck_actor(stuck, run.roles(), lang),
+        |error| fault_message(&error, lang),
+    )
 }
 
 /// A fault's short title (the log's `error` line and the row's badge).
@@ -88,11 +116,26 @@ pub fn fault_message(error: &FetchError, lang: Lang) -> String {
             .pick("内容超过 5 MB 的上限，没有读完。", "The body is over the 5 MB limit and was not read in full.")
             .to_string(),
     };
-    if error.detail.is_empty() {
-        sentence
-    } else {
-        format!("{sentence} ({})", error.detail)
-    }
+    let detail = match (&error.detail, lang) {
+        (FetchDetail::None, _) => return sentence,
+        (FetchDetail::Said(message), _) => message.clone(),
+        (FetchDetail::Bytes(n), Lang::Zh) => format!("{n} 字节"),
+        (FetchDetail::Bytes(n), Lang::En) => format!("{n} bytes"),
+        #[cfg(not(target_arch = "wasm32"))]
+        (FetchDetail::EmptyPath, _) => lang.pick("路径为空", "empty path").to_string(),
+        #[cfg(not(target_arch = "wasm32"))]
+        (FetchDetail::NotLocal, _) => lang
+            .pick(
+                "不是本地路径：命令行只读文件",
+                "not a local path (the command line reads files only)",
+            )
+            .to_string(),
+        (FetchDetail::NotRecorded, _) => {
+            lang.pick("不在记录中", "not in the recording").to_string()
+        }
+        (FetchDetail::NoSuchHost, _) => lang.pick("没有这个主机", "no such host").to_string(),
+    };
+    format!("{sentence} ({detail})")
 }
 
 /// "1 match", "12 matches".
@@ -213,37 +256,48 @@ pub fn log_line(
     }
 }
 
-/// Why a setting is refused: the URL list's length.
-pub fn urls_count_message(count: usize, max: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("需要 1 到 {max} 个网址（现在是 {count} 个）"),
-        Lang::En => format!("give 1 to {max} URLs (now {count})"),
+/// Why a setting is refused, with the limits it breaks.
+pub fn problem(problem: &ScraperProblem, lang: Lang) -> String {
+    match (problem, lang) {
+        (ScraperProblem::UrlCount { count, max }, Lang::Zh) => {
+            format!("需要 1 到 {max} 个网址（现在是 {count} 个）")
+        }
+        (ScraperProblem::UrlCount { count, max }, Lang::En) => {
+            format!("give 1 to {max} URLs (now {count})")
+        }
+        (ScraperProblem::EmptyUrl { line }, Lang::Zh) => format!("第 {line} 个网址是空的"),
+        (ScraperProblem::EmptyUrl { line }, Lang::En) => format!("URL {line} is empty"),
+        (ScraperProblem::OutOfRange { value, lo, hi, .. }, _) => {
+            out_of_range(value, *lo, *hi, lang)
+        }
+        (ScraperProblem::Timeout { min, max }, Lang::Zh) => format!(
+            "超时要在 {} 毫秒到 {} 秒之间",
+            whole_ms(*min),
+            max.as_secs()
+        ),
+        (ScraperProblem::Timeout { min, max }, Lang::En) => format!(
+            "the timeout must be {} ms to {} s",
+            whole_ms(*min),
+            max.as_secs()
+        ),
     }
 }
 
-/// Why a setting is refused: an empty line in the URL list.
-pub fn empty_url_message(line: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("第 {line} 个网址是空的"),
-        Lang::En => format!("URL {line} is empty"),
-    }
+/// Whole milliseconds as a `u64` (printing a `u128` would bring its own
+/// formatting code into the page).
+fn whole_ms(d: Duration) -> u64 {
+    d.as_secs() * 1000 + u64::from(d.subsec_millis())
 }
 
-/// Why a setting is refused: a number out of range.
-pub fn range_message(value: u64, lo: u64, hi: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{value} 超出范围；请用 {lo} 到 {hi}"),
-        Lang::En => format!("{value} is out of range; use {lo} to {hi}"),
+/// Why a field of the scraper's form cannot be used.
+pub fn field_problem(problem: &FieldProblem, lang: Lang) -> String {
+    match problem {
+        FieldProblem::NotWhole => S::NotWhole.get(lang).to_string(),
+        FieldProblem::NotDuration => S::NotDuration.get(lang).to_string(),
+        FieldProblem::NotDelay => S::NotDelay.get(lang).to_string(),
+        FieldProblem::Setting(p) => self::problem(p, lang),
+        FieldProblem::Regex(error) => pattern_error(error, Engine::Js, lang),
     }
-}
-
-/// Why a setting is refused: the fetch timeout.
-pub fn timeout_message(lang: Lang) -> String {
-    lang.pick(
-        "超时要在 10 毫秒到 300 秒之间",
-        "the timeout must be 10 ms to 300 s",
-    )
-    .to_string()
 }
 
 fn engine_name(engine: Engine, lang: Lang) -> &'static str {
@@ -317,6 +371,8 @@ pub fn pattern_error(error: &PatternError, engine: Engine, lang: Lang) -> String
         ),
         (PatternError::Engine(message), Lang::Zh) => format!("{engine_words} 报错：{message}"),
         (PatternError::Engine(message), Lang::En) => format!("{engine_words} says: {message}"),
+        (PatternError::Unavailable, Lang::Zh) => format!("{engine_words} 不可用"),
+        (PatternError::Unavailable, Lang::En) => format!("{engine_words} is not available"),
     }
 }
 
@@ -474,5 +530,89 @@ pub fn and_more(n: usize, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("……还有 {n} 个"),
         Lang::En => format!("…and {n} more"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::i18n::words_test::assert_both_languages;
+
+    #[test]
+    fn every_setting_problem_is_worded_in_both_languages_with_its_limits() {
+        let problems = [
+            (
+                ScraperProblem::UrlCount {
+                    count: 0,
+                    max: 1000,
+                },
+                "1000",
+            ),
+            (ScraperProblem::EmptyUrl { line: 3 }, "3"),
+            (
+                ScraperProblem::OutOfRange {
+                    field: "fetchers",
+                    value: 0,
+                    lo: 1,
+                    hi: 100,
+                },
+                "100",
+            ),
+            (
+                ScraperProblem::Timeout {
+                    min: Duration::from_millis(10),
+                    max: Duration::from_secs(300),
+                },
+                "300",
+            ),
+        ];
+        for (p, shown) in &problems {
+            assert_both_languages(|lang| problem(p, lang), &[shown]);
+        }
+    }
+
+    #[test]
+    fn every_fetch_detail_is_worded_in_both_languages() {
+        use crate::scraper::fetch::FetchDetail;
+        for (detail, shown) in [
+            (FetchDetail::None, ""),
+            (FetchDetail::Said("ECONNREFUSED".into()), "ECONNREFUSED"),
+            (FetchDetail::Bytes(6_000_000), "6000000"),
+            #[cfg(not(target_arch = "wasm32"))]
+            (FetchDetail::EmptyPath, ""),
+            #[cfg(not(target_arch = "wasm32"))]
+            (FetchDetail::NotLocal, ""),
+            (FetchDetail::NotRecorded, ""),
+            (FetchDetail::NoSuchHost, ""),
+        ] {
+            let error = FetchError::new(FetchFault::TooLarge, detail);
+            assert_both_languages(|lang| fault_message(&error, lang), &[shown]);
+            if error.detail != FetchDetail::None {
+                let zh = fault_message(&error, Lang::Zh);
+                assert!(zh.ends_with(')'), "{zh}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_pattern_error_is_worded_in_both_languages() {
+        for error in [
+            PatternError::Python {
+                message: "nothing to repeat".into(),
+                at: 4,
+            },
+            PatternError::Unsupported {
+                syntax: Syntax::AtomicGroup,
+                at: 4,
+            },
+            PatternError::Engine("regex too big".into()),
+            PatternError::Unavailable,
+        ] {
+            for engine in [Engine::Js, Engine::Rust] {
+                assert_both_languages(|lang| pattern_error(&error, engine, lang), &[]);
+            }
+        }
     }
 }

@@ -1,16 +1,24 @@
 //! The termination lab's strings, in 中文 and English: its log lines, the
 //! strategies, verdicts, blocked-on badges, the explanations of each way a
-//! run can fail to stop or lose items, and the command line's summary.
+//! run can fail to stop or lose items ([`diagnosis`]), the report in words
+//! ([`report`], the JSON of `canteen run termination`), and the command
+//! line's summary and comparison table.
 
 use std::time::Duration;
 
-use super::Lang;
+use serde::Serialize;
+
+use super::{actor_name, item_name, stuck_actor, StuckActor};
 use crate::delay::DurationText;
+use crate::lang::Lang;
 use crate::lines::Blocked;
 use crate::number::Fixed;
-use crate::termination::report::Verdict;
+use crate::run::Report;
+use crate::scenario::ScenarioKind;
+use crate::termination::ledger::Fate;
+use crate::termination::report::{Diagnosis, Lab, LabReport, Redelivered, Row, Verdict};
 use crate::termination::Strategy;
-use crate::trace::{EventKind, WaitingOn};
+use crate::trace::{nanos_to_ms, EventKind, WaitingOn};
 
 /// The log line of one of the lab's events (`item` is the item's full
 /// name, empty if none); `None` for the foundation's events.
@@ -189,8 +197,76 @@ fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
+/// One reason of the diagnosis as a sentence; items and consumers are named
+/// as in `scenario`.
+pub fn diagnosis(d: &Diagnosis, scenario: ScenarioKind, lang: Lang) -> String {
+    let who = |role| actor_name(scenario, role, lang);
+    let item = |item| item_name(scenario, item, lang);
+    match *d {
+        Diagnosis::KilledJoinable {
+            consumer,
+            item: it,
+            join_hangs,
+        } => killed_joinable(&who(consumer), &item(it), join_hangs, lang),
+        Diagnosis::KilledBroker {
+            consumer,
+            item: it,
+            visibility_timeout,
+            redelivered,
+        } => {
+            let to = match redelivered {
+                Redelivered::To(to) => Some(who(to)),
+                Redelivered::Unclaimed | Redelivered::Never => None,
+            };
+            let never = redelivered == Redelivered::Never;
+            killed_broker(
+                &who(consumer),
+                &item(it),
+                visibility_timeout,
+                to,
+                never,
+                lang,
+            )
+        }
+        Diagnosis::KillMissed => kill_missed(lang).to_string(),
+        Diagnosis::ForgotTaskDone {
+            consumer,
+            item: it,
+            broker,
+            join_hangs,
+        } => forgot_task_done(&who(consumer), &item(it), broker, join_hangs, lang),
+        Diagnosis::ExtraTaskDone {
+            consumer,
+            item: it,
+            raised,
+            broker,
+            early_join,
+        } => extra_task_done(
+            &who(consumer),
+            &item(it),
+            raised,
+            broker,
+            early_join.map(nanos_to_ms),
+            lang,
+        ),
+        Diagnosis::RefusedTaskDone { consumer, item: it } => {
+            refused_task_done(&who(consumer), &item(it), lang)
+        }
+        Diagnosis::Duplicates(n) => duplicates(n, lang),
+        Diagnosis::NoSignal => no_signal(lang).to_string(),
+        Diagnosis::TooFewSentinels {
+            sentinels,
+            consumers,
+            waiting,
+        } => too_few_sentinels(sentinels, consumers, waiting, lang),
+        Diagnosis::DroppedAtShutdown(n) => dropped_at_shutdown(n, lang),
+        Diagnosis::LeftInQueue(n) => left_in_queue(n, lang),
+        Diagnosis::LostAtStop(n) => lost_at_stop(n, lang),
+    }
+}
+
 /// A consumer died mid-item on a joinable queue.
-pub fn killed_joinable(who: &str, item: &str, join_hangs: bool, lang: Lang) -> String {
+fn killed_joinable(who: &str, item: &str, join_hangs: bool, lang: Lang) -> String {
     let hang = match (join_hangs, lang) {
         (true, Lang::Zh) => "，q.join() 永远等下去",
         (true, Lang::En) => ", and q.join() waits forever",
@@ -209,23 +285,24 @@ pub fn killed_joinable(who: &str, item: &str, join_hangs: bool, lang: Lang) -> S
 /// A consumer died mid-item with broker acknowledgements. `redelivery`:
 /// `None` if the item was not redelivered, else the consumer that got it
 /// next, if any.
-pub fn killed_broker(
+fn killed_broker(
     who: &str,
     item: &str,
     visibility_timeout: Duration,
-    redelivery: Option<Option<String>>,
+    redelivered: Option<String>,
+    never: bool,
     lang: Lang,
 ) -> String {
     let vt = DurationText(visibility_timeout);
-    let what = match (redelivery, lang) {
-        (Some(Some(to)), Lang::Zh) => format!("重新投递给了 {to}：没有丢失"),
-        (Some(Some(to)), Lang::En) => format!("was redelivered to {to}: nothing lost"),
-        (Some(None), Lang::Zh) => "重新放回了队列，但再没有消费者来取".to_string(),
-        (Some(None), Lang::En) => {
+    let what = match (redelivered, never, lang) {
+        (Some(to), _, Lang::Zh) => format!("重新投递给了 {to}：没有丢失"),
+        (Some(to), _, Lang::En) => format!("was redelivered to {to}: nothing lost"),
+        (None, false, Lang::Zh) => "重新放回了队列，但再没有消费者来取".to_string(),
+        (None, false, Lang::En) => {
             "went back into the queue, but no consumer took it again".to_string()
         }
-        (None, Lang::Zh) => "还没来得及重新投递，运行就结束了".to_string(),
-        (None, Lang::En) => "was never redelivered: the run ended first".to_string(),
+        (None, true, Lang::Zh) => "还没来得及重新投递，运行就结束了".to_string(),
+        (None, true, Lang::En) => "was never redelivered: the run ended first".to_string(),
     };
     match lang {
         Lang::Zh => format!(
@@ -238,7 +315,7 @@ pub fn killed_broker(
 }
 
 /// A kill was asked for but never happened.
-pub fn kill_missed(lang: Lang) -> &'static str {
+fn kill_missed(lang: Lang) -> &'static str {
     lang.pick(
         "要杀死的消费者在那个时间之后没再处理数据，所以没有死。",
         "The consumer to kill did not work on an item at or after that time, so it did not die.",
@@ -246,13 +323,7 @@ pub fn kill_missed(lang: Lang) -> &'static str {
 }
 
 /// A consumer forgot one `task_done()` (or acknowledgement).
-pub fn forgot_task_done(
-    who: &str,
-    item: &str,
-    broker: bool,
-    join_hangs: bool,
-    lang: Lang,
-) -> String {
+fn forgot_task_done(who: &str, item: &str, broker: bool, join_hangs: bool, lang: Lang) -> String {
     match (broker, join_hangs, lang) {
         (true, _, Lang::Zh) => format!(
             "{who} 处理完 {item} 后忘了确认：超时后 {item} 被重新投递，又处理了一次。"
@@ -277,7 +348,7 @@ pub fn forgot_task_done(
 
 /// One `task_done()` (or acknowledgement) too many. `early_join_ms`: when
 /// `q.join()` returned too early because of it.
-pub fn extra_task_done(
+fn extra_task_done(
     who: &str,
     item: &str,
     raised: bool,
@@ -325,7 +396,7 @@ pub fn extra_task_done(
 
 /// An item's own `task_done()` refused because an extra call had already
 /// taken the count to 0.
-pub fn refused_task_done(who: &str, item: &str, lang: Lang) -> String {
+fn refused_task_done(who: &str, item: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
             "{who} 对 {item} 的 task_done() 抛出 ValueError：之前多调用的那一次已经把计数减到了 0。"
@@ -337,7 +408,7 @@ pub fn refused_task_done(who: &str, item: &str, lang: Lang) -> String {
 }
 
 /// Items processed more than once.
-pub fn duplicates(n: u64, lang: Lang) -> String {
+fn duplicates(n: u64, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
             "有 {n} 次重复处理：某次投递超时时，消费者其实还在处理（至少一次投递）。"
@@ -349,7 +420,7 @@ pub fn duplicates(n: u64, lang: Lang) -> String {
 }
 
 /// Why the no-signal strategy is stuck.
-pub fn no_signal(lang: Lang) -> &'static str {
+fn no_signal(lang: Lang) -> &'static str {
     lang.pick(
         "没有人告诉消费者活干完了：队列空了，它们就永远等在 get()。",
         "Nobody tells the consumers that the work is over: once the queue is empty they wait in get() forever.",
@@ -357,7 +428,7 @@ pub fn no_signal(lang: Lang) -> &'static str {
 }
 
 /// Why the one-sentinel bug is stuck.
-pub fn too_few_sentinels(sentinels: u64, consumers: u32, waiting: usize, lang: Lang) -> String {
+fn too_few_sentinels(sentinels: u64, consumers: u32, waiting: usize, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
             "{consumers} 个消费者只放了 {sentinels} 个哨兵：{waiting} 个消费者永远收不到，永远等在 get()，主进程也在 join() 里等它们。"
@@ -369,7 +440,7 @@ pub fn too_few_sentinels(sentinels: u64, consumers: u32, waiting: usize, lang: L
 }
 
 /// Items dropped by an immediate shutdown.
-pub fn dropped_at_shutdown(n: u64, lang: Lang) -> String {
+fn dropped_at_shutdown(n: u64, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("shutdown(immediate=True) 丢弃了队列里的 {n} 个数据。"),
         Lang::En => format!("shutdown(immediate=True) dropped {n} queued item(s)."),
@@ -377,7 +448,7 @@ pub fn dropped_at_shutdown(n: u64, lang: Lang) -> String {
 }
 
 /// Items still queued when the run completed.
-pub fn left_in_queue(n: u64, lang: Lang) -> String {
+fn left_in_queue(n: u64, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("运行结束时队列里还剩 {n} 个数据，没人处理。"),
         Lang::En => format!("{n} item(s) are left in the queue, never processed."),
@@ -385,15 +456,113 @@ pub fn left_in_queue(n: u64, lang: Lang) -> String {
 }
 
 /// Items lost because their consumer was stopped mid-item.
-pub fn lost_at_stop(n: u64, lang: Lang) -> String {
+fn lost_at_stop(n: u64, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{n} 个数据在处理中途被结束的消费者带走了。"),
         Lang::En => format!("{n} item(s) were lost: their consumer was stopped mid-item."),
     }
 }
 
+/// How one consumer stopped, in words.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConsumerStopText {
+    pub actor: String,
+    /// `returned`, `terminated`, `daemon_exit` or `killed`; `None` if it has
+    /// not stopped.
+    pub ended: Option<&'static str>,
+    pub at_ms: Option<f64>,
+}
+
+/// A termination-lab report with its items, actors, stuck actors and
+/// diagnosis in words: the JSON of `canteen run termination`.
+#[derive(Clone, Debug, Serialize)]
+pub struct LabReportText {
+    #[serde(flatten)]
+    pub run: Report<StuckActor>,
+    pub strategy: Strategy,
+    pub broker_ack: bool,
+    pub verdict: Verdict,
+    pub processed: u64,
+    pub duplicates: u64,
+    pub lost: u64,
+    pub in_progress: u64,
+    pub not_put: u64,
+    pub redelivered: u64,
+    pub acked: u64,
+    pub stale_acks: u64,
+    pub sentinels_put: u64,
+    pub sentinels_got: u64,
+    pub accounted: bool,
+    pub last_item_ms: Option<f64>,
+    pub consumers_stopped_ms: Option<f64>,
+    pub stop_lag_ms: Option<f64>,
+    pub dropped_items: Vec<String>,
+    pub lost_items: Vec<String>,
+    pub queued_items: Vec<String>,
+    pub in_progress_items: Vec<String>,
+    pub duplicated_items: Vec<String>,
+    pub consumers: Vec<ConsumerStopText>,
+    /// Why it ended as it did, as sentences.
+    pub diagnosis: Vec<String>,
+}
+
+/// A lab run's report so far, in words.
+pub fn report(lab: &Lab, lang: Lang) -> LabReportText {
+    let run = lab.run();
+    let scenario = run.config().scenario;
+    let r: LabReport = lab.report();
+    let names = |items: Vec<_>| -> Vec<String> {
+        items
+            .into_iter()
+            .map(|item| item_name(scenario, item, lang))
+            .collect()
+    };
+    let fates = |fate| names(lab.items(fate));
+    LabReportText {
+        run: r
+            .run
+            .map_stuck(|stuck| stuck_actor(scenario, stuck, run.roles(), lang)),
+        strategy: r.strategy,
+        broker_ack: r.broker_ack,
+        verdict: r.verdict,
+        processed: r.processed,
+        duplicates: r.duplicates,
+        lost: r.lost,
+        in_progress: r.in_progress,
+        not_put: r.not_put,
+        redelivered: r.redelivered,
+        acked: r.acked,
+        stale_acks: r.stale_acks,
+        sentinels_put: r.sentinels_put,
+        sentinels_got: r.sentinels_got,
+        accounted: r.accounted,
+        last_item_ms: r.last_item_ms,
+        consumers_stopped_ms: r.consumers_stopped_ms,
+        stop_lag_ms: r.stop_lag_ms,
+        dropped_items: fates(Fate::Dropped),
+        lost_items: fates(Fate::Lost),
+        queued_items: fates(Fate::InQueue),
+        in_progress_items: fates(Fate::InProgress),
+        duplicated_items: names(lab.duplicated_items()),
+        consumers: lab
+            .consumer_stops()
+            .iter()
+            .map(|c| ConsumerStopText {
+                actor: actor_name(scenario, c.consumer, lang),
+                ended: c.ended.map(|how| how.name()),
+                at_ms: c.at_ms,
+            })
+            .collect(),
+        diagnosis: r
+            .diagnosis
+            .iter()
+            .map(|d| diagnosis(d, scenario, lang))
+            .collect(),
+    }
+}
+
 /// The command line's lines after the foundation's summary.
-pub fn summary_lines(report: &crate::termination::report::LabReport, lang: Lang) -> Vec<String> {
+pub fn summary_lines(report: &LabReportText, lang: Lang) -> Vec<String> {
     let r = report;
     let ms = |t: Option<f64>| {
         t.map_or(never(lang).to_string(), |t| {
@@ -502,6 +671,58 @@ pub fn verdict_short(verdict: Verdict, lang: Lang) -> &'static str {
         Verdict::Stuck => lang.pick("卡住", "stuck"),
         Verdict::TimeLimit => lang.pick("时间上限", "time limit"),
     }
+}
+
+/// The comparison as a text table (the command line's `--compare`).
+pub fn comparison_table(rows: &[Row], lang: Lang) -> String {
+    let ms = |t: f64| format!("{t} ms", t = Fixed::<0>(t));
+    let mut cells: Vec<Vec<String>> = vec![table_headings(lang).map(String::from).to_vec()];
+    for r in rows {
+        cells.push(vec![
+            r.strategy.name().to_string(),
+            verdict_short(r.verdict, lang).to_string(),
+            r.processed.to_string(),
+            r.dropped.to_string(),
+            r.lost.to_string(),
+            r.duplicates.to_string(),
+            r.left.to_string(),
+            r.stuck.to_string(),
+            ms(r.end_ms),
+            r.stop_lag_ms.map_or(never(lang).to_string(), ms),
+        ]);
+    }
+    let columns = cells[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| cells.iter().map(|row| width(&row[c])).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &cells {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, &w))| {
+                let pad = " ".repeat(w - width(cell));
+                // Text columns align left, numbers right.
+                if c < 2 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
+/// Display width in a terminal: CJK characters take two columns.
+fn width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c >= '\u{1100}' { 2 } else { 1 })
+        .sum()
 }
 
 /// "never", for a stop that does not happen.
@@ -629,8 +850,7 @@ pub fn consumer_option(index: u32, lang: Lang) -> String {
 }
 
 /// A fate's label for the item list.
-pub fn fate(fate: crate::termination::ledger::Fate, lang: Lang) -> &'static str {
-    use crate::termination::ledger::Fate;
+pub fn fate(fate: Fate, lang: Lang) -> &'static str {
     match fate {
         Fate::Processed => lang.pick("处理了", "processed"),
         Fate::Dropped => lang.pick("丢弃", "dropped"),

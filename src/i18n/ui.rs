@@ -2,9 +2,11 @@
 //! stage, counters, validation messages, link notices and the panic banner.
 //! Fixed labels are [`T`] variants; sentences with values are functions.
 
-use super::{actor_name, item_name, Clock, Lang};
+use super::problems;
+use super::{actor_name, item_name, Clock};
+use crate::lang::Lang;
 use crate::number::Shortest;
-use crate::playground::form::{DelayKind, DurationProblem, Field, Problem};
+use crate::playground::form::{DelayKind, Field, Problem};
 use crate::playground::link::LinkError;
 use crate::playground::stage::{ConsumerState, MainStep, ProducerState};
 use crate::run::Outcome;
@@ -256,46 +258,26 @@ pub fn delay_kind(kind: DelayKind, lang: Lang) -> &'static str {
 
 /// What is wrong with a field, as a sentence.
 pub fn problem(problem: &Problem, lang: Lang) -> String {
-    match (problem, lang) {
-        (Problem::Empty, _) => lang.pick("请填写一个值。", "Enter a value.").to_string(),
-        (Problem::NotWholeNumber(text), Lang::Zh) => format!("“{text}”不是整数。"),
-        (Problem::NotWholeNumber(text), Lang::En) => format!("'{text}' is not a whole number."),
-        (Problem::OutOfRange { value, lo, hi }, Lang::Zh) => {
-            format!("{value} 超出范围：请用 {lo} 到 {hi}。")
-        }
-        (Problem::OutOfRange { value, lo, hi }, Lang::En) => {
-            format!("{value} is out of range; use {lo} to {hi}.")
-        }
-        (Problem::Duration(kind, text), Lang::Zh) => match kind {
-            DurationProblem::NoUnit => {
-                format!("“{text}”缺少单位：数字后面加 ms 或 s，如 250ms 或 1s。")
-            }
-            DurationProblem::NotNumber => format!("“{text}”不是数字加 ms 或 s。"),
-            DurationProblem::Negative => format!("“{text}”是负数；时长不能小于 0。"),
-            DurationProblem::TooLong => format!("“{text}”超过了 24 小时的上限。"),
-        },
-        (Problem::Duration(kind, text), Lang::En) => match kind {
-            DurationProblem::NoUnit => {
-                format!("'{text}' needs a unit: a number followed by ms or s, e.g. 250ms or 1s.")
-            }
-            DurationProblem::NotNumber => format!("'{text}' is not a number followed by ms or s."),
-            DurationProblem::Negative => format!("'{text}' is negative; durations are 0 or more."),
-            DurationProblem::TooLong => format!("'{text}' is longer than the limit of 24 hours."),
-        },
+    let words = match (problem, lang) {
+        (Problem::Empty, _) => lang.pick("请填写一个值", "Enter a value").to_string(),
+        (Problem::NotWholeNumber(text), Lang::Zh) => format!("“{text}”不是整数"),
+        (Problem::NotWholeNumber(text), Lang::En) => format!("'{text}' is not a whole number"),
+        (Problem::OutOfRange { value, lo, hi }, _) => problems::out_of_range(value, *lo, *hi, lang),
+        (Problem::Duration(why, text), _) => problems::duration(*why, text, lang),
         (Problem::LowerAboveUpper, _) => lang
-            .pick(
-                "下限大于上限。",
-                "The lower bound is above the upper bound.",
-            )
+            .pick("下限大于上限", "The lower bound is above the upper bound")
             .to_string(),
-        (Problem::NotADelay(text), Lang::Zh) => {
-            format!("“{text}”不是延迟；请写 const:250ms、uniform:0ms..1s 或 exp:100ms。")
+        (Problem::NotADelay(text), _) => problems::not_a_delay(text, lang),
+        (Problem::UnknownStrategy(unknown), _) => problems::unknown_strategy(unknown, lang),
+        (Problem::NotAKill(text), Lang::Zh) => {
+            format!("“{text}”不是 消费者@时间（或 消费者~概率）")
         }
-        (Problem::NotADelay(text), Lang::En) => {
-            format!("'{text}' is not a delay; use const:250ms, uniform:0ms..1s or exp:100ms.")
+        (Problem::NotAKill(text), Lang::En) => {
+            format!("'{text}' is not consumer@time (or consumer~chance)")
         }
-        (Problem::Engine(message), _) => message.clone(),
-    }
+        (Problem::Config(p), _) => problems::config(p, lang),
+    };
+    problems::sentence(words, lang)
 }
 
 /// Why a link could not be read, as a whole notice.
@@ -313,11 +295,19 @@ pub fn link_error(error: &LinkError, lang: Lang) -> String {
         (LinkError::UnknownLang(code), Lang::En) => {
             format!("language '{code}' is not available (zh or en)")
         }
-        (LinkError::BadSpeed(text), Lang::Zh) => {
-            format!("速度“{text}”无效（0.25 到 1000）")
+        (LinkError::BadSpeed { text, min, max }, Lang::Zh) => {
+            format!(
+                "速度“{text}”无效（{} 到 {}）",
+                Shortest(*min),
+                Shortest(*max)
+            )
         }
-        (LinkError::BadSpeed(text), Lang::En) => {
-            format!("speed '{text}' is not valid (0.25 to 1000)")
+        (LinkError::BadSpeed { text, min, max }, Lang::En) => {
+            format!(
+                "speed '{text}' is not valid ({} to {})",
+                Shortest(*min),
+                Shortest(*max)
+            )
         }
         (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
     };
@@ -460,10 +450,14 @@ pub fn panic_detail(message: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delay::DurationProblem;
 
     #[test]
     fn every_problem_has_a_sentence_in_both_languages_that_names_the_text() {
-        let problems = [
+        use crate::i18n::words_test::assert_both_languages;
+        use crate::scenario::ConfigProblem;
+        use crate::termination::UnknownStrategy;
+        let named = [
             Problem::NotWholeNumber("abc".into()),
             Problem::OutOfRange {
                 value: "abc".into(),
@@ -473,29 +467,64 @@ mod tests {
             Problem::Duration(DurationProblem::NoUnit, "abc".into()),
             Problem::Duration(DurationProblem::NotNumber, "abc".into()),
             Problem::Duration(DurationProblem::Negative, "abc".into()),
-            Problem::Duration(DurationProblem::TooLong, "abc".into()),
+            Problem::Duration(
+                DurationProblem::TooLong {
+                    max: crate::delay::MAX_DURATION,
+                },
+                "abc".into(),
+            ),
             Problem::NotADelay("abc".into()),
+            Problem::UnknownStrategy(UnknownStrategy("abc".into())),
+            Problem::NotAKill("abc".into()),
         ];
-        for p in &problems {
-            let zh = problem(p, Lang::Zh);
-            let en = problem(p, Lang::En);
-            assert!(zh.contains("abc") && en.contains("abc"), "{p:?}");
-            assert_ne!(zh, en);
+        for p in &named {
+            assert_both_languages(|lang| problem(p, lang), &["abc"]);
         }
+        for p in [
+            Problem::Empty,
+            Problem::LowerAboveUpper,
+            Problem::Config(ConfigProblem::NeedsBrokerAck),
+        ] {
+            assert_both_languages(|lang| problem(&p, lang), &[]);
+        }
+        let range = Problem::OutOfRange {
+            value: "0".into(),
+            lo: 1,
+            hi: 1000,
+        };
+        assert_eq!(
+            problem(&range, Lang::En),
+            "0 is out of range; use 1 to 1000."
+        );
+        assert_eq!(problem(&range, Lang::Zh), "0 超出范围；请用 1 到 1000。");
     }
 
     #[test]
-    fn english_messages_match_the_engines_wording() {
-        use crate::delay::parse_duration;
-        for (kind, text) in [
-            (DurationProblem::NoUnit, "250"),
-            (DurationProblem::NotNumber, "xms"),
-            (DurationProblem::Negative, "-1s"),
-            (DurationProblem::TooLong, "100000s"),
+    fn every_link_error_is_worded_in_both_languages() {
+        use crate::i18n::words_test::assert_both_languages;
+        for (error, shown) in [
+            (LinkError::Malformed("zz".into()), "zz"),
+            (LinkError::UnknownKey("zz".into()), "zz"),
+            (LinkError::Repeated("zz".into()), "zz"),
+            (LinkError::UnknownScenario("zz".into()), "zz"),
+            (LinkError::UnknownLang("zz".into()), "zz"),
+            (
+                LinkError::BadSpeed {
+                    text: "zz".into(),
+                    min: 0.25,
+                    max: 1000.0,
+                },
+                "1000",
+            ),
+            (
+                LinkError::Setting {
+                    key: "n",
+                    problem: Problem::NotWholeNumber("zz".into()),
+                },
+                "zz",
+            ),
         ] {
-            let ours = problem(&Problem::Duration(kind, text.into()), Lang::En);
-            let engine = parse_duration(text).unwrap_err();
-            assert_eq!(ours.trim_end_matches('.'), engine);
+            assert_both_languages(|lang| link_error(&error, lang), &[shown]);
         }
     }
 

@@ -8,9 +8,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::delay::{parse_duration, Delay, DurationText, MAX_DURATION};
+use crate::delay::{parse_duration, Delay, DurationProblem, DurationText, MAX_DURATION};
 use crate::number::{parse_f64, Shortest};
-use crate::scenario::{ConfigError, MAX_ACTORS, MAX_CAPACITY};
+use crate::scenario::{MAX_ACTORS, MAX_CAPACITY};
 
 /// Highest arrival rate accepted, in requests per second.
 pub const MAX_RATE: f64 = 1_000_000.0;
@@ -87,17 +87,18 @@ impl fmt::Display for Preset {
     }
 }
 
-impl FromStr for Preset {
-    type Err = String;
+/// A preset name that is none of [`Preset::ALL`]'s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownPreset(pub String);
 
-    fn from_str(name: &str) -> Result<Self, String> {
+impl FromStr for Preset {
+    type Err = UnknownPreset;
+
+    fn from_str(name: &str) -> Result<Self, UnknownPreset> {
         Self::ALL
             .into_iter()
             .find(|p| p.name() == name.trim())
-            .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|p| p.name()).collect();
-                format!("'{name}' is not a preset; choose {}", names.join(", "))
-            })
+            .ok_or_else(|| UnknownPreset(name.to_string()))
     }
 }
 
@@ -209,12 +210,9 @@ impl PeakConfig {
     }
 
     /// Checks every setting against the engine's limits; the first one out
-    /// of range is reported by the name of its command-line option.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        self.check(MAX_EXPECTED_REQUESTS).map_err(|p| ConfigError {
-            field: p.field(),
-            message: p.to_string(),
-        })
+    /// of range is reported (its field is named by [`Problem::field`]).
+    pub fn validate(&self) -> Result<(), Problem> {
+        self.check(MAX_EXPECTED_REQUESTS)
     }
 
     /// Checks every setting, allowing at most `max_requests` expected
@@ -222,23 +220,27 @@ impl PeakConfig {
     pub fn check(&self, max_requests: f64) -> Result<(), Problem> {
         let rate_ok = |r: f64| r.is_finite() && (0.0..=MAX_RATE).contains(&r);
         if !rate_ok(self.base_rate) {
-            return Err(Problem::BaseRate);
+            return Err(Problem::BaseRate { max: MAX_RATE });
         }
         if self.duration.is_zero() || self.duration > MAX_DURATION {
-            return Err(Problem::Duration);
+            return Err(Problem::Duration { max: MAX_DURATION });
         }
         if self.bursts.len() > MAX_BURSTS {
-            return Err(Problem::TooManyBursts);
+            return Err(Problem::TooManyBursts { max: MAX_BURSTS });
         }
         for (i, b) in self.bursts.iter().enumerate() {
+            let burst = i + 1;
             if !rate_ok(b.rate) {
-                return Err(Problem::BurstRate(i + 1));
+                return Err(Problem::BurstRate {
+                    burst,
+                    max: MAX_RATE,
+                });
             }
             if b.length.is_zero() {
-                return Err(Problem::BurstLength(i + 1));
+                return Err(Problem::BurstLength { burst });
             }
             if b.start >= self.duration {
-                return Err(Problem::BurstAfterEnd(i + 1));
+                return Err(Problem::BurstAfterEnd { burst });
             }
         }
         let expected = self.expected_arrivals();
@@ -249,13 +251,13 @@ impl PeakConfig {
             });
         }
         if !(1..=MAX_ACTORS).contains(&self.workers) {
-            return Err(Problem::Workers);
+            return Err(Problem::Workers { max: MAX_ACTORS });
         }
         if self.service.mean().is_zero() {
             return Err(Problem::ServiceMean);
         }
         if self.capacity > MAX_CAPACITY {
-            return Err(Problem::Capacity);
+            return Err(Problem::Capacity { max: MAX_CAPACITY });
         }
         if self.overload && self.capacity == 0 {
             return Err(Problem::OverloadUnbounded);
@@ -264,29 +266,30 @@ impl PeakConfig {
     }
 }
 
-/// A setting out of range (the words are in [`crate::i18n::peak::problem`]).
-#[derive(Clone, Debug, PartialEq)]
+/// A setting out of range, with the limit it breaks.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Problem {
-    /// The base rate is not within 0 to [`MAX_RATE`].
-    BaseRate,
-    /// The traffic lasts 0 or more than 24 hours.
-    Duration,
-    /// More than [`MAX_BURSTS`] bursts.
-    TooManyBursts,
-    /// Burst number n (1-based): its rate is out of range.
-    BurstRate(usize),
-    /// Burst number n lasts 0.
-    BurstLength(usize),
-    /// Burst number n starts at or after the end of the traffic.
-    BurstAfterEnd(usize),
-    /// The rates and duration bring more requests than allowed.
+    /// The base rate is not within 0 to `max` requests per second.
+    BaseRate { max: f64 },
+    /// The traffic lasts 0, or longer than `max`.
+    Duration { max: Duration },
+    /// More than `max` bursts.
+    TooManyBursts { max: usize },
+    /// Burst number `burst` (1-based): its rate is not within 0 to `max`.
+    BurstRate { burst: usize, max: f64 },
+    /// Burst number `burst` lasts 0.
+    BurstLength { burst: usize },
+    /// Burst number `burst` starts at or after the end of the traffic.
+    BurstAfterEnd { burst: usize },
+    /// The rates and duration bring about `expected` requests, more than
+    /// `limit`.
     TooMuchTraffic { expected: f64, limit: f64 },
-    /// Workers not within 1 to [`MAX_ACTORS`].
-    Workers,
+    /// Workers not within 1 to `max`.
+    Workers { max: u32 },
     /// The service time has a mean of 0.
     ServiceMean,
-    /// Capacity above [`MAX_CAPACITY`].
-    Capacity,
+    /// Capacity above `max`.
+    Capacity { max: usize },
     /// Overload mode with an unbounded queue: no connection limit.
     OverloadUnbounded,
 }
@@ -295,56 +298,64 @@ impl Problem {
     /// The setting at fault, named as its command-line option without `--`.
     pub fn field(&self) -> &'static str {
         match self {
-            Problem::BaseRate => "base-rate",
-            Problem::Duration | Problem::TooMuchTraffic { .. } => "duration",
-            Problem::TooManyBursts
-            | Problem::BurstRate(_)
-            | Problem::BurstLength(_)
-            | Problem::BurstAfterEnd(_) => "burst",
-            Problem::Workers => "workers",
+            Problem::BaseRate { .. } => "base-rate",
+            Problem::Duration { .. } | Problem::TooMuchTraffic { .. } => "duration",
+            Problem::TooManyBursts { .. }
+            | Problem::BurstRate { .. }
+            | Problem::BurstLength { .. }
+            | Problem::BurstAfterEnd { .. } => "burst",
+            Problem::Workers { .. } => "workers",
             Problem::ServiceMean => "service-delay",
-            Problem::Capacity => "capacity",
+            Problem::Capacity { .. } => "capacity",
             Problem::OverloadUnbounded => "overload",
         }
     }
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::i18n::peak::problem(self, crate::i18n::Lang::En))
-    }
-}
+/// The text after `--base-rate` (or in the page's field) is not a rate: a
+/// non-negative number of requests per second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotARate;
 
 /// Reads a rate: a non-negative number of requests per second, optionally
 /// followed by `/s` (`120`, `2.5/s`).
-pub fn parse_rate(text: &str) -> Result<f64, String> {
+pub fn parse_rate(text: &str) -> Result<f64, NotARate> {
     let text = text.trim();
     let number = text.strip_suffix("/s").unwrap_or(text).trim();
     match parse_f64(number) {
         Some(r) if r.is_finite() && r >= 0.0 => Ok(r),
-        _ => Err(format!(
-            "'{text}' is not a rate; use requests per second, e.g. 120 or 2.5/s"
-        )),
+        _ => Err(NotARate),
     }
 }
 
-/// What a burst looks like, for error messages.
-pub const BURST_SYNTAX: &str = "START,LENGTH,RATE, e.g. 20s,5s,120";
+/// Why a burst's text (`START,LENGTH,RATE`) does not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BurstProblem {
+    /// Not three parts separated by commas.
+    NotABurst,
+    /// Its start or length does not read (why, and that part's text).
+    Duration(DurationProblem, String),
+    /// Its rate does not read (that part's text).
+    Rate(String),
+}
 
 impl FromStr for Burst {
-    type Err = String;
+    type Err = BurstProblem;
 
     /// `START,LENGTH,RATE`: two durations and a rate, e.g. `20s,5s,120`.
-    fn from_str(text: &str) -> Result<Self, String> {
+    fn from_str(text: &str) -> Result<Self, BurstProblem> {
         let parts: Vec<&str> = text.split(',').collect();
         let [start, length, rate] = parts[..] else {
-            return Err(format!("'{text}' is not a burst; use {BURST_SYNTAX}"));
+            return Err(BurstProblem::NotABurst);
         };
-        let part = |e: String| format!("{e} in burst '{text}' ({BURST_SYNTAX})");
+        let duration = |part: &str| {
+            parse_duration(part).map_err(|why| BurstProblem::Duration(why, part.trim().to_string()))
+        };
         Ok(Burst {
-            start: parse_duration(start).map_err(part)?,
-            length: parse_duration(length).map_err(part)?,
-            rate: parse_rate(rate).map_err(part)?,
+            start: duration(start)?,
+            length: duration(length)?,
+            rate: parse_rate(rate)
+                .map_err(|NotARate| BurstProblem::Rate(rate.trim().to_string()))?,
         })
     }
 }
@@ -378,7 +389,7 @@ mod tests {
         }
         assert!(Preset::Steady.config(1).is_steady());
         assert!(!Preset::FlashSale.config(1).is_steady());
-        assert!("rush".parse::<Preset>().unwrap_err().contains("flash-sale"));
+        assert_eq!("rush".parse::<Preset>(), Err(UnknownPreset("rush".into())));
     }
 
     #[test]
@@ -434,7 +445,7 @@ mod tests {
         let field = |change: &dyn Fn(&mut PeakConfig)| {
             let mut cfg = base.clone();
             change(&mut cfg);
-            cfg.validate().unwrap_err().field
+            cfg.validate().unwrap_err().field()
         };
         assert_eq!(field(&|c| c.base_rate = -1.0), "base-rate");
         assert_eq!(field(&|c| c.base_rate = f64::NAN), "base-rate");
@@ -471,12 +482,16 @@ mod tests {
         );
         assert_eq!(b.to_string(), "20s,5s,120");
         assert_eq!(parse_rate("2.5/s"), Ok(2.5));
-        assert!(parse_rate("-1").is_err());
-        assert!("20s,5s"
-            .parse::<Burst>()
-            .unwrap_err()
-            .contains("START,LENGTH,RATE"));
-        assert!("20,5s,1".parse::<Burst>().unwrap_err().contains("unit"));
+        assert_eq!(parse_rate("-1"), Err(NotARate));
+        assert_eq!("20s,5s".parse::<Burst>(), Err(BurstProblem::NotABurst));
+        assert_eq!(
+            "20,5s,1".parse::<Burst>(),
+            Err(BurstProblem::Duration(DurationProblem::NoUnit, "20".into()))
+        );
+        assert_eq!(
+            "20s,5s,fast".parse::<Burst>(),
+            Err(BurstProblem::Rate("fast".into()))
+        );
     }
 
     #[test]

@@ -19,7 +19,6 @@
 //! measurements.
 
 pub mod arrivals;
-pub mod cli;
 pub mod config;
 pub mod meter;
 

@@ -10,7 +10,7 @@
 
 use std::rc::Rc;
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::scenario::{Config, ScenarioKind};
 use crate::scraper::fetch::Fetcher;
 use crate::trace::Nanos;

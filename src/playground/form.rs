@@ -7,9 +7,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::delay::{parse_duration, Delay, DurationText};
-use crate::number::parse_f64;
-use crate::scenario::{Config, ConfigError, ScenarioKind};
+use crate::delay::{parse_duration, Delay, DurationProblem, DurationText};
+use crate::scenario::{Config, ConfigProblem, ScenarioKind};
+use crate::termination::UnknownStrategy;
 
 /// A field of the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -50,20 +50,8 @@ impl Field {
     }
 }
 
-/// Why a duration does not read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DurationProblem {
-    /// No `ms` or `s` at the end.
-    NoUnit,
-    /// What comes before the unit is not a number.
-    NotNumber,
-    Negative,
-    /// Longer than the engine's limit of 24 hours.
-    TooLong,
-}
-
 /// What is wrong with a field's text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
     /// Nothing was typed.
     Empty,
@@ -77,12 +65,16 @@ pub enum Problem {
     LowerAboveUpper,
     /// Not of the form `const:…`, `uniform:…..…` or `exp:…`.
     NotADelay(String),
-    /// Refused by [`Config::validate`] (its English message).
-    Engine(String),
+    /// A strategy name (in a link) that is none of the strategies.
+    UnknownStrategy(UnknownStrategy),
+    /// A kill (in a link) that is not `consumer@time` or `consumer~chance`.
+    NotAKill(String),
+    /// Refused by [`Config::validate`].
+    Config(ConfigProblem),
 }
 
 /// A field with a problem.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FieldError {
     pub field: Field,
     pub problem: Problem,
@@ -187,18 +179,7 @@ pub fn read_duration(text: &str) -> Result<Duration, Problem> {
     if trimmed.is_empty() {
         return Err(Problem::Empty);
     }
-    parse_duration(trimmed).map_err(|_| {
-        let number = trimmed
-            .strip_suffix("ms")
-            .or_else(|| trimmed.strip_suffix('s'));
-        let problem = match number.map(|n| parse_f64(n.trim())) {
-            None => DurationProblem::NoUnit,
-            Some(Some(v)) if v < 0.0 => DurationProblem::Negative,
-            Some(Some(v)) if v.is_finite() => DurationProblem::TooLong,
-            Some(_) => DurationProblem::NotNumber,
-        };
-        Problem::Duration(problem, trimmed.to_string())
-    })
+    parse_duration(trimmed).map_err(|why| Problem::Duration(why, trimmed.to_string()))
 }
 
 /// Reads a whole number (no sign, no fraction), without a range yet.
@@ -346,14 +327,14 @@ impl Form {
         }
         if errors.is_empty() {
             // The engine has the last word; a refusal lands at its field.
-            if let Err(ConfigError { field, message }) = config.validate() {
+            if let Err(problem) = config.validate() {
                 let field = Field::ALL
                     .into_iter()
-                    .find(|f| f.config_name() == field)
+                    .find(|f| f.config_name() == problem.field())
                     .unwrap_or(Field::Seed);
                 errors.push(FieldError {
                     field,
-                    problem: Problem::Engine(message),
+                    problem: Problem::Config(problem),
                 });
             }
         }
@@ -458,9 +439,9 @@ mod tests {
                 c.validate()
             };
             assert!(with(lo).is_ok() && with(hi).is_ok(), "{field}");
-            assert_eq!(with(hi + 1).unwrap_err().field, field.config_name());
+            assert_eq!(with(hi + 1).unwrap_err().field(), field.config_name());
             if lo > 0 {
-                assert_eq!(with(lo - 1).unwrap_err().field, field.config_name());
+                assert_eq!(with(lo - 1).unwrap_err().field(), field.config_name());
             }
             let too_big = (hi + 1).to_string();
             assert!(matches!(
@@ -497,7 +478,12 @@ mod tests {
             ("abcms", DurationProblem::NotNumber),
             ("NaNs", DurationProblem::NotNumber),
             ("-1ms", DurationProblem::Negative),
-            ("100000s", DurationProblem::TooLong),
+            (
+                "100000s",
+                DurationProblem::TooLong {
+                    max: crate::delay::MAX_DURATION,
+                },
+            ),
         ] {
             assert!(parse_duration(text).is_err());
             assert_eq!(

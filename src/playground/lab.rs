@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use crate::delay::DurationText;
-use crate::i18n::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
@@ -136,12 +135,9 @@ pub fn apply(config: &Config, edit: &LabEdit) -> Result<Option<Settings>, (LabFi
         }
         LabEdit::BrokerAck(on) => s.broker_ack = *on,
         LabEdit::VisibilityTimeout(text) => {
-            let timeout = read_duration(text).map_err(|p| (LabField::VisibilityTimeout, p))?;
-            if timeout.is_zero() {
-                let problem = Problem::Engine("must be longer than 0".into());
-                return Err((LabField::VisibilityTimeout, problem));
-            }
-            s.visibility_timeout = timeout;
+            // A zero timeout is refused by the config's check, below.
+            s.visibility_timeout =
+                read_duration(text).map_err(|p| (LabField::VisibilityTimeout, p))?;
         }
     }
     let mut next = config.clone();
@@ -149,13 +145,13 @@ pub fn apply(config: &Config, edit: &LabEdit) -> Result<Option<Settings>, (LabFi
     match next.validate() {
         Ok(()) if s != config.termination => Ok(Some(s)),
         Ok(()) => Ok(None),
-        Err(error) => {
-            let field = if error.field == "visibility-timeout" {
+        Err(problem) => {
+            let field = if problem.field() == "visibility-timeout" {
                 LabField::VisibilityTimeout
             } else {
                 LabField::Kill
             };
-            Err((field, Problem::Engine(error.message)))
+            Err((field, Problem::Config(problem)))
         }
     }
 }
@@ -254,17 +250,14 @@ pub fn from_link(
     };
     let s = &mut config.termination;
     if let Some(text) = value("st") {
-        s.strategy = text.parse().map_err(|e| ("st", Problem::Engine(e)))?;
+        s.strategy = text
+            .parse()
+            .map_err(|unknown| ("st", Problem::UnknownStrategy(unknown)))?;
     }
     s.forget_task_done = number("forget")?;
     s.extra_task_done = number("extra")?;
     if let Some(text) = value("kill") {
-        let bad = || {
-            (
-                "kill",
-                Problem::Engine(format!("'{text}' is not consumer@time")),
-            )
-        };
+        let bad = || ("kill", Problem::NotAKill(text.clone()));
         let (consumer, when) = match (text.split_once('@'), text.split_once('~')) {
             (Some((c, at)), _) => {
                 let at = read_duration(at).map_err(|p| ("kill", p))?;
@@ -280,15 +273,15 @@ pub fn from_link(
         s.broker_ack = true;
         s.visibility_timeout = read_duration(&text).map_err(|p| ("ack", p))?;
     }
-    config.validate().map_err(|e| {
-        let key = match e.field {
+    config.validate().map_err(|problem| {
+        let key = match problem.field() {
             "strategy" => "st",
             "forget-task-done" => "forget",
             "extra-task-done" => "extra",
             "broker-ack" | "visibility-timeout" => "ack",
             _ => "kill",
         };
-        (key, Problem::Engine(e.message))
+        (key, Problem::Config(problem))
     })?;
     Ok(config)
 }
@@ -320,7 +313,7 @@ pub struct Outcomes {
 
 /// Runs `config` to its end with the lab's books: its report and where
 /// each item went.
-pub fn report_of(config: &Config, lang: Lang) -> (LabReport, Vec<ItemFate>) {
+pub fn report_of(config: &Config) -> (LabReport, Vec<ItemFate>) {
     let mut lab = Lab::new(config.clone(), |_| {});
     lab.run_mut().run_to_end();
     let items = lab
@@ -332,19 +325,19 @@ pub fn report_of(config: &Config, lang: Lang) -> (LabReport, Vec<ItemFate>) {
             times: record.processed,
         })
         .collect();
-    (lab.report(lang), items)
+    (lab.report(), items)
 }
 
 /// The panel's results for `config` (a valid `termination` config), or
 /// `None` when it has too many items to run them all on the page.
-pub fn outcomes(config: &Config, lang: Lang) -> Option<Outcomes> {
+pub fn outcomes(config: &Config) -> Option<Outcomes> {
     if config.total_items() > MAX_COMPARED_ITEMS {
         return None;
     }
     let with_broker = |on: bool| {
         let mut c = config.clone();
         c.termination.broker_ack = on;
-        report_of(&c, lang)
+        report_of(&c)
     };
     let (joinable, broker) = (with_broker(false), with_broker(true));
     let (this_run, items) = if config.termination.broker_ack {
@@ -364,7 +357,9 @@ pub fn outcomes(config: &Config, lang: Lang) -> Option<Outcomes> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playground::form::DurationProblem;
+    use crate::delay::DurationProblem;
+    use crate::lang::Lang;
+    use crate::scenario::ConfigProblem;
     use crate::termination::report::Verdict;
 
     fn lab() -> Config {
@@ -462,10 +457,13 @@ mod tests {
         let c = edited(&c, LabEdit::VisibilityTimeout("700ms".into()));
         assert_eq!(c.termination.visibility_timeout, Duration::from_millis(700));
         assert_eq!(
-            apply(&c, &LabEdit::VisibilityTimeout("0ms".into()))
-                .unwrap_err()
-                .0,
-            LabField::VisibilityTimeout
+            apply(&c, &LabEdit::VisibilityTimeout("0ms".into())),
+            Err((
+                LabField::VisibilityTimeout,
+                Problem::Config(ConfigProblem::Zero {
+                    field: "visibility-timeout"
+                })
+            ))
         );
     }
 
@@ -548,7 +546,7 @@ mod tests {
     #[test]
     fn outcomes_show_the_kill_with_and_without_broker_acks() {
         let c = edited(&lab(), kill(Some(2), "1s"));
-        let o = outcomes(&c, Lang::En).unwrap();
+        let o = outcomes(&c).unwrap();
         assert_eq!(o.joinable.verdict, Verdict::Stuck);
         assert_eq!(o.broker.verdict, Verdict::AllProcessed);
         assert_eq!(o.this_run.verdict, Verdict::Stuck);
@@ -558,6 +556,6 @@ mod tests {
         assert_eq!(o.rows.len(), 7);
         let mut big = lab();
         big.items = 3000;
-        assert!(outcomes(&big, Lang::En).is_none());
+        assert!(outcomes(&big).is_none());
     }
 }

@@ -5,8 +5,8 @@
 //! take the scenario's defaults. The text is only ever parsed, never shown
 //! as markup.
 
-use crate::clock::Playback;
-use crate::i18n::Lang;
+use crate::clock::{Playback, MAX_SPEED, MIN_SPEED};
+use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 
@@ -22,7 +22,7 @@ pub struct Link {
 }
 
 /// Why a fragment could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum LinkError {
     /// A part that is not `key=value`, or bad percent-encoding.
     Malformed(String),
@@ -30,7 +30,12 @@ pub enum LinkError {
     Repeated(String),
     UnknownScenario(String),
     UnknownLang(String),
-    BadSpeed(String),
+    /// A speed that is not a number within `min..=max`.
+    BadSpeed {
+        text: String,
+        min: f64,
+        max: f64,
+    },
     /// A setting with a problem, named by its key.
     Setting {
         key: &'static str,
@@ -113,9 +118,17 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
         .transpose()?;
     let speed = value("speed")
         .map(|text| {
-            parse_f64(text.trim())
-                .filter(|&s| Playback::new(s).is_ok())
-                .ok_or(LinkError::BadSpeed(text))
+            let bad = |min, max| LinkError::BadSpeed {
+                text: text.clone(),
+                min,
+                max,
+            };
+            match parse_f64(text.trim()) {
+                Some(speed) => Playback::new(speed)
+                    .map(|_| speed)
+                    .map_err(|range| bad(range.min, range.max)),
+                None => Err(bad(MIN_SPEED, MAX_SPEED)),
+            }
         })
         .transpose()?;
 
@@ -213,6 +226,14 @@ mod tests {
         assert_eq!(link.config, expected);
     }
 
+    fn bad_speed(text: &str) -> LinkError {
+        LinkError::BadSpeed {
+            text: text.into(),
+            min: 0.25,
+            max: 1000.0,
+        }
+    }
+
     #[test]
     fn bad_fragments_name_what_is_wrong() {
         let setting = |key, problem| Err(LinkError::Setting { key, problem });
@@ -222,8 +243,8 @@ mod tests {
             ("p=1&p=2", Err(LinkError::Repeated("p".into()))),
             ("s=pizza", Err(LinkError::UnknownScenario("pizza".into()))),
             ("lang=fr", Err(LinkError::UnknownLang("fr".into()))),
-            ("speed=0.1", Err(LinkError::BadSpeed("0.1".into()))),
-            ("speed=fast", Err(LinkError::BadSpeed("fast".into()))),
+            ("speed=0.1", Err(bad_speed("0.1"))),
+            ("speed=fast", Err(bad_speed("fast"))),
             ("seed=%zz", Err(LinkError::Malformed("seed=%zz".into()))),
             ("p=abc", setting("p", Problem::NotWholeNumber("abc".into()))),
             (

@@ -389,7 +389,7 @@ mod tests {
         edit(&mut state, PeakField::Bursts, "90s,1s,50");
         assert_eq!(
             state.error(PeakField::Bursts),
-            Some(&FieldProblem::Setting(Problem::BurstAfterEnd(1)))
+            Some(&FieldProblem::Setting(Problem::BurstAfterEnd { burst: 1 }))
         );
         edit(&mut state, PeakField::Bursts, "");
         assert!(state.errors.is_empty(), "no bursts is fine");

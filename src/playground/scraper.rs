@@ -15,16 +15,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::delay::{parse_duration, Delay, DurationText};
-use crate::i18n::Lang;
 use crate::run::Outcome;
+use crate::run::Stuck;
+use crate::scraper::engine::compile;
 use crate::scraper::fetch::Fetcher;
 use crate::scraper::gantt::Gantt;
-use crate::scraper::matcher::{compile, Matcher};
+use crate::scraper::matcher::Matcher;
 use crate::scraper::pattern::{Note, PatternError};
 use crate::scraper::replay::ReplayFetcher;
-use crate::scraper::scenario::Tally;
+use crate::scraper::scenario::{ScraperProblem, Tally};
 use crate::scraper::{ScraperConfig, ScraperRun, Shape, UrlRow, SEED_PATTERN};
-use crate::trace::{ActorId, Event, Nanos, Role, WaitingOn};
+use crate::trace::{Event, Nanos, Role};
 
 /// The sample pages shipped with the page (`static/pages/`), by relative
 /// URL so they work offline.
@@ -103,8 +104,8 @@ pub enum FieldProblem {
     NotDuration,
     /// Not a delay (`const:0ms`, `uniform:0ms..1s`, `exp:100ms`).
     NotDelay,
-    /// Reads, but out of range: the message in both languages.
-    Setting { zh: String, en: String },
+    /// Reads, but out of range.
+    Setting(ScraperProblem),
     /// The regex cannot be used (the run does not start).
     Regex(PatternError),
 }
@@ -259,14 +260,10 @@ impl ScraperForm {
             shape: self.shape,
             seed,
         };
-        if let Err(en) = config.validate(Lang::En) {
-            let zh = config
-                .validate(Lang::Zh)
-                .err()
-                .map_or_else(String::new, |e| e.message);
+        if let Err(problem) = config.validate() {
             return Err(vec![ScraperError {
-                field: ScraperField::of_config_field(en.field),
-                problem: FieldProblem::Setting { zh, en: en.message },
+                field: ScraperField::of_config_field(problem.field()),
+                problem: FieldProblem::Setting(problem),
             }]);
         }
         Ok(config)
@@ -331,7 +328,7 @@ pub struct Scrape {
     pub gantt: Gantt,
     /// The actors that wait forever, with what each waits on (empty unless
     /// the run is stuck).
-    pub stuck: Vec<(ActorId, WaitingOn)>,
+    pub stuck: Vec<Stuck>,
 }
 
 impl Scrape {
@@ -347,7 +344,7 @@ impl Scrape {
             queued: run.queued(),
             events: run.events().to_vec(),
             gantt: run.gantt(),
-            stuck: run.stuck_waits(),
+            stuck: run.stuck(),
         }
     }
 }
@@ -612,13 +609,15 @@ mod tests {
         edit(&mut state, ScraperField::Fetchers, "0");
         edit(&mut state, ScraperField::Timeout, "10s");
         edit(&mut state, ScraperField::CountDelay, "const:0ms");
-        match state.error(ScraperField::Fetchers) {
-            Some(FieldProblem::Setting { en, zh }) => {
-                assert!(en.contains("out of range"), "{en}");
-                assert!(zh.contains("超出范围"), "{zh}");
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            state.error(ScraperField::Fetchers),
+            Some(&FieldProblem::Setting(ScraperProblem::OutOfRange {
+                field: "fetchers",
+                value: 0,
+                lo: 1,
+                hi: 100
+            }))
+        );
         edit(&mut state, ScraperField::Urls, "\n  \n");
         assert!(state.error(ScraperField::Urls).is_some());
     }

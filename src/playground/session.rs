@@ -14,13 +14,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::clock::Playback;
+use crate::clock::{Playback, SpeedOutOfRange};
 use crate::lines::{Blocked, Lines};
-use crate::run::{Outcome, Run};
+use crate::run::{Outcome, Run, Stuck};
 use crate::scenario::Config;
 use crate::series::{ChartData, Series};
 use crate::stats::Counts;
-use crate::trace::{ActorId, Event, Nanos, Role, WaitingOn};
+use crate::trace::{ActorId, Event, Nanos, Role};
 
 use super::stage::{Log, Stage};
 
@@ -69,7 +69,7 @@ pub struct Moment {
     pub lines: Lines,
     /// The actors that will wait forever, with what each waits on (empty
     /// unless the run is stuck).
-    pub stuck: Vec<(ActorId, WaitingOn)>,
+    pub stuck: Vec<Stuck>,
     pub derived: Rc<Derived>,
 }
 
@@ -165,7 +165,7 @@ impl Engine {
             in_queue: run.items_in_queue(),
             unfinished: run.queue().unfinished_tasks() as u64,
             lines: run.lines(),
-            stuck: run.stuck_waits(),
+            stuck: run.stuck(),
             derived: Rc::clone(&self.shown.1),
         }
     }
@@ -258,7 +258,7 @@ impl Session {
     }
 
     /// Sets the playback speed (the run itself is unchanged).
-    pub fn set_speed(&mut self, speed: f64) -> Result<(), String> {
+    pub fn set_speed(&mut self, speed: f64) -> Result<(), SpeedOutOfRange> {
         self.playback.set_speed(speed)
     }
 
@@ -510,7 +510,7 @@ mod tests {
         let moment = session.moment();
         assert_eq!(moment.outcome, Outcome::Stuck);
         let (run, _) = session.replay();
-        assert_eq!(moment.stuck, run.stuck_waits());
+        assert_eq!(moment.stuck, run.stuck());
         assert!(!moment.stuck.is_empty());
         for i in 0..session.roles().len() {
             let actor = ActorId(i as u32);

@@ -18,8 +18,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader, RequestInit, RequestMode, Response};
 
 use super::fetch::{
-    charset, check_size, check_status, check_text, classify_failed_fetch, is_text_type, FetchError,
-    FetchFuture, FetchOutcome, Fetcher, Page, Request,
+    charset, check_size, check_status, check_text, classify_failed_fetch, is_text_type,
+    FetchDetail, FetchError, FetchFuture, FetchOutcome, Fetcher, Page, Request,
 };
 use super::matcher::{find_all_with, found_from, Compiled, Hit, Matcher, Matches};
 use super::pattern::{translate, Engine, PatternError};
@@ -70,7 +70,7 @@ struct Deadline {
 impl Deadline {
     fn new(timeout_ms: u32) -> Result<Deadline, FetchError> {
         let controller = AbortController::new()
-            .map_err(|e| FetchError::new(FetchFault::Network, js_message(&e)))?;
+            .map_err(|e| FetchError::said(FetchFault::Network, js_message(&e)))?;
         if timeout_ms == 0 {
             // Already past: the request never leaves.
             controller.abort();
@@ -90,9 +90,9 @@ impl Deadline {
     /// The error for a rejected promise: a timeout if the deadline passed.
     fn error(&self, value: &JsValue, otherwise: FetchFault) -> FetchError {
         if self.expired() {
-            FetchError::new(FetchFault::Timeout, "")
+            FetchError::new(FetchFault::Timeout, FetchDetail::None)
         } else {
-            FetchError::new(otherwise, js_message(value))
+            FetchError::said(otherwise, js_message(value))
         }
     }
 }
@@ -105,18 +105,18 @@ fn request_init(mode: RequestMode, deadline: &Deadline) -> RequestInit {
 }
 
 async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
-    let network = |message: &str| FetchError::new(FetchFault::Network, message);
-    let window = web_sys::window().ok_or_else(|| network("no window"))?;
+    let network = |message: String| FetchError::said(FetchFault::Network, message);
+    let window =
+        web_sys::window().ok_or(FetchError::new(FetchFault::Network, FetchDetail::None))?;
     let location = window.location();
-    let base = location.href().map_err(|e| network(&js_message(&e)))?;
+    let base = location.href().map_err(|e| network(js_message(&e)))?;
     let url = web_sys::Url::new_with_base(request.url.trim(), &base)
-        .map_err(|e| FetchError::new(FetchFault::MalformedUrl, js_message(&e)))?;
+        .map_err(|e| FetchError::said(FetchFault::MalformedUrl, js_message(&e)))?;
     if !matches!(
         url.protocol().as_str(),
         "http:" | "https:" | "data:" | "blob:"
     ) {
-        let message = format!("{} URLs cannot be fetched", url.protocol());
-        return Err(FetchError::new(FetchFault::MalformedUrl, message));
+        return Err(FetchError::said(FetchFault::MalformedUrl, url.protocol()));
     }
     let href = url.href();
     let same_origin = location.origin().is_ok_and(|origin| origin == url.origin());
@@ -127,7 +127,7 @@ async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
     let response = match JsFuture::from(promise).await {
         Ok(value) => value
             .dyn_into::<Response>()
-            .map_err(|v| network(&js_message(&v)))?,
+            .map_err(|v| network(js_message(&v)))?,
         Err(error) if deadline.expired() => return Err(deadline.error(&error, FetchFault::Timeout)),
         Err(error) => {
             // A TypeError: the network, or a cross-origin refusal. A
@@ -136,16 +136,16 @@ async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
                 .fetch_with_str_and_init(&href, &request_init(RequestMode::NoCors, &deadline));
             let reached = JsFuture::from(probe).await.is_ok();
             let fault = classify_failed_fetch(same_origin, reached);
-            return Err(FetchError::new(fault, js_message(&error)));
+            return Err(FetchError::said(fault, js_message(&error)));
         }
     };
     let status = response.status();
-    check_status(status).map_err(|fault| FetchError::new(fault, response.status_text()))?;
+    check_status(status).map_err(|fault| FetchError::said(fault, response.status_text()))?;
     let headers = response.headers();
     let content_type = headers.get("content-type").ok().flatten();
     if let Some(kind) = content_type.as_deref().filter(|t| !t.trim().is_empty()) {
         if !is_text_type(kind) {
-            return Err(FetchError::new(FetchFault::NotText, kind));
+            return Err(FetchError::said(FetchFault::NotText, kind));
         }
     }
     let declared = headers
@@ -156,21 +156,22 @@ async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
     let body = match declared {
         Some(length) => {
             check_size(length, request.max_bytes)
-                .map_err(|fault| FetchError::new(fault, format!("{length} bytes")))?;
+                .map_err(|fault| FetchError::new(fault, FetchDetail::Bytes(length)))?;
             read_whole(&response, &deadline).await?
         }
         None => read_capped(&response, request.max_bytes, &deadline).await?,
     };
     check_size(body.len() as u64, request.max_bytes)
-        .map_err(|fault| FetchError::new(fault, format!("{} bytes", body.len())))?;
-    check_text(content_type.as_deref(), &body).map_err(|fault| FetchError::new(fault, ""))?;
+        .map_err(|fault| FetchError::new(fault, FetchDetail::Bytes(body.len() as u64)))?;
+    check_text(content_type.as_deref(), &body)
+        .map_err(|fault| FetchError::new(fault, FetchDetail::None))?;
     let label = content_type.as_deref().and_then(charset).unwrap_or("utf-8");
     let decoder = web_sys::TextDecoder::new_with_label(label)
         .or_else(|_| web_sys::TextDecoder::new())
-        .map_err(|e| network(&js_message(&e)))?;
+        .map_err(|e| network(js_message(&e)))?;
     let text = decoder
         .decode_with_u8_array(&body)
-        .map_err(|e| FetchError::new(FetchFault::NotText, js_message(&e)))?;
+        .map_err(|e| FetchError::said(FetchFault::NotText, js_message(&e)))?;
     Ok(Page {
         status: Some(status),
         bytes: body.len() as u64,
@@ -182,7 +183,7 @@ async fn fetch_checked(request: &Request) -> Result<Page, FetchError> {
 async fn read_whole(response: &Response, deadline: &Deadline) -> Result<Vec<u8>, FetchError> {
     let promise = response
         .array_buffer()
-        .map_err(|e| FetchError::new(FetchFault::Network, js_message(&e)))?;
+        .map_err(|e| FetchError::said(FetchFault::Network, js_message(&e)))?;
     let buffer = JsFuture::from(promise)
         .await
         .map_err(|e| deadline.error(&e, FetchFault::Network))?;
@@ -203,7 +204,7 @@ async fn read_capped(
     let reader: ReadableStreamDefaultReader = stream
         .get_reader()
         .dyn_into()
-        .map_err(|v| FetchError::new(FetchFault::Network, js_message(&v)))?;
+        .map_err(|v| FetchError::said(FetchFault::Network, js_message(&v)))?;
     let mut body = Vec::new();
     loop {
         let chunk = JsFuture::from(reader.read())
@@ -223,7 +224,7 @@ async fn read_capped(
             let _ = reader.cancel();
             return Err(FetchError::new(
                 fault,
-                format!("more than {max_bytes} bytes"),
+                FetchDetail::Bytes(body.len() as u64),
             ));
         }
     }
@@ -254,7 +255,7 @@ pub fn compile(pattern: &str) -> Result<Compiled, PatternError> {
     let constructor = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
         .ok()
         .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| PatternError::Engine("RegExp is missing".into()))?;
+        .ok_or(PatternError::Unavailable)?;
     let args = Array::of2(&translation.source.as_str().into(), &flags.into());
     let regex: RegExp = Reflect::construct(&constructor, &args)
         .map_err(|e| PatternError::Engine(js_message(&e)))?

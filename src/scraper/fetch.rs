@@ -39,20 +39,44 @@ pub struct Page {
     pub text: Rc<str>,
 }
 
-/// Why a fetch failed, with the underlying message (the browser's or the
-/// operating system's words; may be empty).
+/// Why a fetch failed, and what else is known about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FetchError {
     pub fault: FetchFault,
-    pub detail: String,
+    pub detail: FetchDetail,
+}
+
+/// What is known about a failed fetch besides its fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchDetail {
+    /// Nothing more.
+    None,
+    /// The underlying text in its own words: the browser's or the operating
+    /// system's message, the server's status text, the content type, or
+    /// the URL's scheme.
+    Said(String),
+    /// The body's size (or what arrived of it), in bytes.
+    Bytes(u64),
+    /// An empty path (local files, native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    EmptyPath,
+    /// A URL where the command line reads local files only (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    NotLocal,
+    /// A URL that is not in the recording a replay plays.
+    NotRecorded,
+    /// A host that does not exist (the fake network's unknown URLs).
+    NoSuchHost,
 }
 
 impl FetchError {
-    pub fn new(fault: FetchFault, detail: impl Into<String>) -> Self {
-        FetchError {
-            fault,
-            detail: detail.into(),
-        }
+    pub fn new(fault: FetchFault, detail: FetchDetail) -> Self {
+        FetchError { fault, detail }
+    }
+
+    /// A failure with the underlying library's or system's message.
+    pub fn said(fault: FetchFault, message: impl Into<String>) -> Self {
+        FetchError::new(fault, FetchDetail::Said(message.into()))
     }
 }
 
@@ -155,7 +179,7 @@ pub fn accept_answer(
     body: &[u8],
     max_bytes: u64,
 ) -> Result<Page, FetchError> {
-    let fail = |fault| Err(FetchError::new(fault, ""));
+    let fail = |fault| Err(FetchError::new(fault, FetchDetail::None));
     if let Some(Err(fault)) = status.map(check_status) {
         return fail(fault);
     }
@@ -232,10 +256,13 @@ impl Fetcher for FakeFetcher {
         let ctx = ctx.clone();
         Box::pin(async move {
             let result = match scripted {
-                None => Err(FetchError::new(FetchFault::Network, "no such host")),
+                None => Err(FetchError::new(
+                    FetchFault::Network,
+                    FetchDetail::NoSuchHost,
+                )),
                 Some((latency, _)) if latency > request.timeout => {
                     ctx.sleep(request.timeout).await;
-                    Err(FetchError::new(FetchFault::Timeout, ""))
+                    Err(FetchError::new(FetchFault::Timeout, FetchDetail::None))
                 }
                 Some((latency, answer)) => {
                     ctx.sleep(latency).await;
@@ -291,19 +318,22 @@ impl FileFetcher {
     pub fn read(request: &Request) -> Result<Page, FetchError> {
         let url = request.url.as_str();
         if url.trim().is_empty() || url.contains('\0') {
-            return Err(FetchError::new(FetchFault::MalformedUrl, "empty path"));
+            return Err(FetchError::new(
+                FetchFault::MalformedUrl,
+                FetchDetail::EmptyPath,
+            ));
         }
         if url.contains("://") {
             return Err(FetchError::new(
                 FetchFault::MalformedUrl,
-                "not a local path (the command line reads files only)",
+                FetchDetail::NotLocal,
             ));
         }
         let path = std::path::Path::new(url);
-        let io = |e: std::io::Error| FetchError::new(FetchFault::Network, e.to_string());
+        let io = |e: std::io::Error| FetchError::said(FetchFault::Network, e.to_string());
         let meta = std::fs::metadata(path).map_err(io)?;
         if let Err(fault) = check_size(meta.len(), request.max_bytes) {
-            return Err(FetchError::new(fault, format!("{} bytes", meta.len())));
+            return Err(FetchError::new(fault, FetchDetail::Bytes(meta.len())));
         }
         let body = std::fs::read(path).map_err(io)?;
         accept_answer(None, Self::content_type(path), &body, request.max_bytes)

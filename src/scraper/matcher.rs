@@ -1,15 +1,15 @@
 //! Counting with a regex the way Python's `re.findall(pattern, text)` does:
 //! the [`Matcher`] trait, the shape of `findall`'s result ([`Found`]), the
 //! scanning loop with Python's empty-match rule (shared by every engine),
-//! and [`compile`], which picks the platform's engine: the `regex` crate
-//! natively, the browser's own `RegExp` in wasm (see `browser`).
+//! and a compiled pattern with its notes ([`Compiled`]). The engines
+//! themselves, and the choice between them, are in [`super::engine`].
 
 use std::fmt;
 use std::rc::Rc;
 
 use serde::Serialize;
 
-use super::pattern::{Note, NoteKind, PatternError, Syntax};
+use super::pattern::{Note, NoteKind, Syntax};
 
 /// One element of `re.findall`'s list: the whole match (no group), the
 /// group (one group), or a tuple of every group (several). A group that
@@ -147,78 +147,5 @@ impl Compiled {
             });
         }
         Compiled { matcher, notes }
-    }
-}
-
-/// Compiles Python pattern `pattern` for this platform's engine.
-pub fn compile(pattern: &str) -> Result<Compiled, PatternError> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        native::compile(pattern)
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        super::browser::compile(pattern)
-    }
-}
-
-/// The `regex` crate as the engine (native only).
-#[cfg(not(target_arch = "wasm32"))]
-pub mod native {
-    use std::rc::Rc;
-
-    use super::{find_all_with, found_from, Compiled, Hit, Matcher, Matches};
-    use crate::scraper::pattern::{translate, Engine, PatternError};
-
-    /// A pattern compiled with the `regex` crate.
-    pub struct RustMatcher {
-        regex: regex::Regex,
-        groups: usize,
-    }
-
-    /// Translates and compiles `pattern`.
-    pub fn compile(pattern: &str) -> Result<Compiled, PatternError> {
-        let translation = translate(pattern, Engine::Rust)?;
-        let regex = regex::Regex::new(&translation.source)
-            .map_err(|e| PatternError::Engine(e.to_string()))?;
-        let empty_match_differs = translation.prefers_shorter && regex.is_match("");
-        let matcher = Rc::new(RustMatcher {
-            regex,
-            groups: translation.groups,
-        });
-        Ok(Compiled::new(
-            matcher,
-            translation.notes,
-            empty_match_differs,
-        ))
-    }
-
-    impl Matcher for RustMatcher {
-        fn find_all(&self, text: &str, keep: usize) -> Matches {
-            let search = |from: usize, want: bool| -> Option<Hit> {
-                if !want {
-                    let m = self.regex.find_at(text, from)?;
-                    return Some(Hit {
-                        start: m.start(),
-                        end: m.end(),
-                        found: None,
-                    });
-                }
-                let caps = self.regex.captures_at(text, from)?;
-                let whole = caps.get(0)?;
-                let found = found_from(
-                    self.groups,
-                    || whole.as_str().to_string(),
-                    |g| caps.get(g).map(|m| m.as_str()),
-                );
-                Some(Hit {
-                    start: whole.start(),
-                    end: whole.end(),
-                    found: Some(found),
-                })
-            };
-            let next_char = |pos: usize| pos + text[pos..].chars().next().map_or(1, char::len_utf8);
-            find_all_with(text.len(), keep, search, next_char)
-        }
     }
 }

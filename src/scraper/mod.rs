@@ -10,15 +10,14 @@
 //!   [`replay`] plays a recorded run back; `browser` (wasm32 only) fetches
 //!   with the browser's Fetch API.
 //! - [`pattern`] reads Python regex syntax and rewrites it for the engine;
-//!   [`matcher`] counts like `re.findall` with the `regex` crate natively or
-//!   the browser's `RegExp`.
+//!   [`matcher`] counts like `re.findall` over any engine; [`engine`]
+//!   picks the platform's: the `regex` crate natively, the browser's
+//!   `RegExp` in wasm.
 //! - [`gantt`]: the per-worker timeline and the speedup, from the trace.
-//! - `cli` (native only): `canteen run scraper`.
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli;
+pub mod engine;
 pub mod fetch;
 pub mod gantt;
 pub mod matcher;

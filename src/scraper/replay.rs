@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::fetch::{FetchError, FetchFuture, FetchOutcome, Fetcher, Page, Request};
+use super::fetch::{FetchDetail, FetchError, FetchFuture, FetchOutcome, Fetcher, Page, Request};
 use super::scenario::UrlRow;
 use crate::sim::Ctx;
 use crate::trace::FetchFault;
@@ -61,7 +61,10 @@ impl Fetcher for ReplayFetcher {
                     }
                 }
                 None => FetchOutcome {
-                    result: Err(FetchError::new(FetchFault::Network, "not in the recording")),
+                    result: Err(FetchError::new(
+                        FetchFault::Network,
+                        FetchDetail::NotRecorded,
+                    )),
                     real_latency_ms: None,
                 },
             }

@@ -24,10 +24,9 @@ use super::fetch::{FetchError, Fetcher, Page, Request, MAX_BYTES};
 use super::gantt::{Gantt, Speedup};
 use super::matcher::{Matcher, Matches};
 use crate::delay::Delay;
-use crate::i18n::{self, scraper as text, Lang};
 use crate::queue::{JoinableQueue, TryGetError, TryPutError};
-use crate::run::{Driver, Outcome, StuckActor};
-use crate::scenario::{ConfigError, MAX_CAPACITY};
+use crate::run::{Driver, Outcome, Stuck};
+use crate::scenario::MAX_CAPACITY;
 use crate::sim::{Ctx, Sim, TaskHandle};
 use crate::stats::{Stats, StatsReport};
 use crate::trace::{
@@ -116,36 +115,37 @@ impl ScraperConfig {
     }
 
     /// Checks every setting but the pattern (compiling it checks that);
-    /// the first one out of range is reported, in `lang`.
-    pub fn validate(&self, lang: Lang) -> Result<(), ConfigError> {
-        let fail = |field, message| Err(ConfigError { field, message });
+    /// the first one out of range is reported.
+    pub fn validate(&self) -> Result<(), ScraperProblem> {
         if self.urls.is_empty() || self.urls.len() > MAX_URLS {
-            return fail(
-                "urls",
-                text::urls_count_message(self.urls.len(), MAX_URLS, lang),
-            );
+            return Err(ScraperProblem::UrlCount {
+                count: self.urls.len(),
+                max: MAX_URLS,
+            });
         }
         if let Some(line) = self.urls.iter().position(|u| u.trim().is_empty()) {
-            return fail("urls", text::empty_url_message(line + 1, lang));
+            return Err(ScraperProblem::EmptyUrl { line: line + 1 });
         }
-        let workers = |field, value: u32| {
-            if (1..=MAX_WORKERS).contains(&value) {
+        let range = |field, value: u64, lo: u64, hi: u64| {
+            if (lo..=hi).contains(&value) {
                 Ok(())
             } else {
-                fail(
+                Err(ScraperProblem::OutOfRange {
                     field,
-                    text::range_message(value.into(), 1, MAX_WORKERS.into(), lang),
-                )
+                    value,
+                    lo,
+                    hi,
+                })
             }
         };
-        workers("fetchers", self.fetchers)?;
-        workers("counters", self.counters)?;
-        if self.capacity > MAX_CAPACITY {
-            let message = text::range_message(self.capacity as u64, 0, MAX_CAPACITY as u64, lang);
-            return fail("capacity", message);
-        }
+        range("fetchers", self.fetchers.into(), 1, MAX_WORKERS.into())?;
+        range("counters", self.counters.into(), 1, MAX_WORKERS.into())?;
+        range("capacity", self.capacity as u64, 0, MAX_CAPACITY as u64)?;
         if !(MIN_TIMEOUT..=MAX_TIMEOUT).contains(&self.timeout) {
-            return fail("timeout", text::timeout_message(lang));
+            return Err(ScraperProblem::Timeout {
+                min: MIN_TIMEOUT,
+                max: MAX_TIMEOUT,
+            });
         }
         Ok(())
     }
@@ -175,6 +175,36 @@ impl ScraperConfig {
         rng.set_stream(index as u64 * 2 + phase);
         let u = (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
         delay.quantile(u)
+    }
+}
+
+/// A scraper setting out of range, with the limits it breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScraperProblem {
+    /// `count` URLs; 1 to `max` are accepted.
+    UrlCount { count: usize, max: usize },
+    /// URL number `line` (1-based) is empty.
+    EmptyUrl { line: usize },
+    /// A whole number outside `lo..=hi`; `field` is its option without `--`.
+    OutOfRange {
+        field: &'static str,
+        value: u64,
+        lo: u64,
+        hi: u64,
+    },
+    /// The fetch timeout is not within `min..=max`.
+    Timeout { min: Duration, max: Duration },
+}
+
+impl ScraperProblem {
+    /// The setting at fault: `urls`, `fetchers`, `counters`, `capacity` or
+    /// `timeout`.
+    pub fn field(&self) -> &'static str {
+        match *self {
+            ScraperProblem::UrlCount { .. } | ScraperProblem::EmptyUrl { .. } => "urls",
+            ScraperProblem::OutOfRange { field, .. } => field,
+            ScraperProblem::Timeout { .. } => "timeout",
+        }
     }
 }
 
@@ -470,9 +500,8 @@ impl ScraperRun {
             .flatten()
     }
 
-    /// The actors that wait forever, each with what it waits on (empty
-    /// unless the run is stuck).
-    pub fn stuck_waits(&self) -> Vec<(ActorId, WaitingOn)> {
+    /// The actors that wait forever (empty unless the run is stuck).
+    pub fn stuck(&self) -> Vec<Stuck> {
         if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
@@ -480,22 +509,11 @@ impl ScraperRun {
             .sim()
             .live_actors()
             .into_iter()
-            .filter_map(|actor| Some((actor, self.waiting_on(actor)?)))
-            .collect()
-    }
-
-    /// The actors that wait forever, explained (empty unless the run is
-    /// stuck).
-    pub fn stuck(&self, lang: Lang) -> Vec<StuckActor> {
-        self.stuck_waits()
-            .into_iter()
-            .filter_map(|(actor, wait)| {
-                let name = text::actor_name(*self.roles.get(actor.0 as usize)?, lang);
-                let waiting_on = text::waiting_on(wait, &self.roles, lang);
-                Some(StuckActor {
-                    explanation: i18n::stuck_sentence(&name, wait, &waiting_on, lang),
-                    actor: name,
-                    waiting_on,
+            .filter_map(|actor| {
+                Some(Stuck {
+                    actor,
+                    role: *self.roles.get(actor.0 as usize)?,
+                    waiting_on: self.waiting_on(actor)?,
                 })
             })
             .collect()
@@ -544,9 +562,9 @@ impl ScraperRun {
         }
     }
 
-    /// The summary so far, with names in `lang`.
-    pub fn report(&self, lang: Lang) -> ScraperReport {
-        let stuck = self.stuck(lang);
+    /// The summary so far, as facts.
+    pub fn report(&self) -> ScraperReport {
+        let stuck = self.stuck();
         let conserved = self.conserved();
         let tally = self.tally();
         let recorder = self.recorder.borrow();
@@ -573,7 +591,7 @@ impl ScraperRun {
             conserved,
             stuck,
             speedup: gantt.speedup(),
-            rows: rows.iter().map(|row| RowReport::new(row, lang)).collect(),
+            rows: rows.iter().map(RowReport::new).collect(),
             stats: recorder.stats.report(end, config.counters),
         }
     }
@@ -593,9 +611,11 @@ pub struct Tally {
     pub matches: u64,
 }
 
-/// One URL in the JSON report.
+/// One URL in the report. Its fault is the [`FetchError`] as fetched; in
+/// the JSON the command line prints it is explained in words (`E` =
+/// `String`).
 #[derive(Clone, Debug, Serialize)]
-pub struct RowReport {
+pub struct RowReport<E = FetchError> {
     pub url: String,
     pub state: RowState,
     pub status: Option<u16>,
@@ -604,15 +624,15 @@ pub struct RowReport {
     pub real_latency_ms: Option<f64>,
     /// The fault's stable name (`timeout`, `http_status`, …).
     pub fault: Option<&'static str>,
-    /// The fault explained, with the underlying message.
-    pub fault_message: Option<String>,
+    /// The fault, with the underlying message.
+    pub fault_message: Option<E>,
     pub matches: Option<u64>,
     /// The first matched strings (what `re.findall` returns).
     pub found: Vec<super::matcher::Found>,
 }
 
 impl RowReport {
-    fn new(row: &UrlRow, lang: Lang) -> Self {
+    fn new(row: &UrlRow) -> Self {
         RowReport {
             url: row.url.clone(),
             state: row.state,
@@ -621,7 +641,7 @@ impl RowReport {
             latency_ms: row.latency.map(nanos_to_ms),
             real_latency_ms: row.real_latency_ms,
             fault: row.error.as_ref().map(|e| e.fault.name()),
-            fault_message: row.error.as_ref().map(|e| text::fault_message(e, lang)),
+            fault_message: row.error.clone(),
             matches: row.matches.as_ref().map(|m| m.count),
             found: row
                 .matches
@@ -632,9 +652,29 @@ impl RowReport {
     }
 }
 
-/// The summary of a scraper run (the JSON `canteen run scraper` prints).
+impl<E> RowReport<E> {
+    /// The same row with its fault made into an `F` (e.g. words).
+    pub fn map_fault<F>(self, explain: impl FnOnce(E) -> F) -> RowReport<F> {
+        RowReport {
+            url: self.url,
+            state: self.state,
+            status: self.status,
+            bytes: self.bytes,
+            latency_ms: self.latency_ms,
+            real_latency_ms: self.real_latency_ms,
+            fault: self.fault,
+            fault_message: self.fault_message.map(explain),
+            matches: self.matches,
+            found: self.found,
+        }
+    }
+}
+
+/// The summary of a scraper run, as facts: stuck actors as [`Stuck`] and
+/// faults as [`FetchError`]s. The words layer names and explains them (`S`
+/// and `E` become words) for the JSON `canteen run scraper` prints.
 #[derive(Clone, Debug, Serialize)]
-pub struct ScraperReport {
+pub struct ScraperReport<S = Stuck, E = FetchError> {
     pub scenario: &'static str,
     pub seed: u64,
     pub shape: Shape,
@@ -654,10 +694,46 @@ pub struct ScraperReport {
     /// Matches over all pages.
     pub matches: u64,
     pub conserved: bool,
-    pub stuck: Vec<StuckActor>,
+    pub stuck: Vec<S>,
     pub speedup: Speedup,
-    pub rows: Vec<RowReport>,
+    pub rows: Vec<RowReport<E>>,
     pub stats: StatsReport,
+}
+
+impl<S, E> ScraperReport<S, E> {
+    /// The same report with each stuck actor made into a `T` and each
+    /// fault into an `F` (e.g. words).
+    pub fn map<T, F>(
+        self,
+        describe: impl FnMut(S) -> T,
+        mut explain: impl FnMut(E) -> F,
+    ) -> ScraperReport<T, F> {
+        ScraperReport {
+            scenario: self.scenario,
+            seed: self.seed,
+            shape: self.shape,
+            pattern: self.pattern,
+            outcome: self.outcome,
+            end_time_ms: self.end_time_ms,
+            urls: self.urls,
+            fetched: self.fetched,
+            failed: self.failed,
+            counted: self.counted,
+            task_done: self.task_done,
+            unfinished: self.unfinished,
+            in_queue: self.in_queue,
+            matches: self.matches,
+            conserved: self.conserved,
+            stuck: self.stuck.into_iter().map(describe).collect(),
+            speedup: self.speedup,
+            rows: self
+                .rows
+                .into_iter()
+                .map(|row| row.map_fault(&mut explain))
+                .collect(),
+            stats: self.stats,
+        }
+    }
 }
 
 async fn main_program(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>) {

@@ -76,6 +76,19 @@ pub enum Ending {
     Killed,
 }
 
+impl Ending {
+    /// Its name in the JSON report: `returned`, `terminated`, `daemon_exit`
+    /// or `killed`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ending::Returned => "returned",
+            Ending::Terminated => "terminated",
+            Ending::DaemonExit => "daemon_exit",
+            Ending::Killed => "killed",
+        }
+    }
+}
+
 /// A consumer's stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stop {

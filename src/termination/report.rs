@@ -1,23 +1,22 @@
 //! A termination-lab run ([`Lab`]: a [`Run`] plus its [`Ledger`]), its
 //! report ([`LabReport`]: the foundation's [`Report`] plus where every item
-//! ended, how the consumers stopped, and the explanations), and the
-//! comparison of every strategy for the same settings and seed
+//! ended, how the consumers stopped, and why, as [`Diagnosis`] facts), and
+//! the comparison of every strategy for the same settings and seed
 //! ([`compare`]), which the page's table and `canteen run termination
-//! --compare` share.
+//! --compare` share. Items and actors are ids here; the words layer names
+//! them and words the diagnosis.
 
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use super::ledger::{Ending, Fate, Ledger};
 use super::Strategy;
-use crate::i18n::termination as text;
-use crate::i18n::{self, Lang};
-use crate::number::Fixed;
 use crate::run::{Outcome, Report, Run};
 use crate::scenario::{Config, ScenarioKind};
-use crate::trace::{nanos_to_ms, ActorId, Event, ItemId, WaitingOn};
+use crate::trace::{nanos_to_ms, ActorId, Event, ItemId, Nanos, Role, WaitingOn};
 
 /// Most items listed by fate in a report (the counts are always exact).
 pub const LISTED_ITEMS: usize = 100;
@@ -61,32 +60,12 @@ impl Lab {
         Verdict::of(self.run.outcome(), &counts, self.run.config().total_items())
     }
 
-    /// The report so far, with names and sentences in `lang`.
-    pub fn report(&self, lang: Lang) -> LabReport {
+    /// The report so far.
+    pub fn report(&self) -> LabReport {
         let config = self.run.config();
         let ledger = self.ledger.borrow();
         let tally = Tally::of(&ledger);
-        let base = self.run.report(lang);
-        let name = |item: ItemId| i18n::item_name(config.scenario, item, lang);
-        let listed = |fate: Fate| -> Vec<String> {
-            ledger
-                .items()
-                .filter(|(_, r)| r.fate() == fate)
-                .take(LISTED_ITEMS)
-                .map(|(item, _)| name(item))
-                .collect()
-        };
-        let consumers = ledger
-            .consumers()
-            .map(|actor| {
-                let stop = ledger.stop_of(actor);
-                ConsumerStop {
-                    actor: self.actor_name(actor, lang),
-                    ended: stop.map(|s| ending_name(s.how)),
-                    at_ms: stop.map(|s| nanos_to_ms(s.at)),
-                }
-            })
-            .collect();
+        let base = self.run.report();
         LabReport {
             verdict: Verdict::of(self.run.outcome(), &tally, config.total_items()),
             strategy: config.strategy(),
@@ -105,130 +84,229 @@ impl Lab {
             last_item_ms: ledger.last_processed_at.map(nanos_to_ms),
             consumers_stopped_ms: ledger.consumers_stopped_at().map(nanos_to_ms),
             stop_lag_ms: ledger.stop_lag().map(nanos_to_ms),
-            dropped_items: listed(Fate::Dropped),
-            lost_items: listed(Fate::Lost),
-            queued_items: listed(Fate::InQueue),
-            in_progress_items: listed(Fate::InProgress),
-            duplicated_items: ledger
-                .items()
-                .filter(|(_, r)| r.processed > 1)
-                .take(LISTED_ITEMS)
-                .map(|(item, _)| name(item))
-                .collect(),
-            consumers,
-            diagnosis: self.diagnosis(&ledger, &tally, &base, lang),
+            diagnosis: self.diagnosis(&ledger, &tally, &base),
             run: base,
         }
     }
 
-    fn actor_name(&self, actor: ActorId, lang: Lang) -> String {
-        let role = self.run.roles()[actor.0 as usize];
-        i18n::actor_name(self.run.config().scenario, role, lang)
+    /// The first [`LISTED_ITEMS`] items whose fate is `fate`.
+    pub fn items(&self, fate: Fate) -> Vec<ItemId> {
+        self.ledger
+            .borrow()
+            .items()
+            .filter(|(_, r)| r.fate() == fate)
+            .take(LISTED_ITEMS)
+            .map(|(item, _)| item)
+            .collect()
     }
 
-    /// Why the run ended as it did, as sentences, failures first.
-    fn diagnosis(&self, ledger: &Ledger, tally: &Tally, base: &Report, lang: Lang) -> Vec<String> {
+    /// The first [`LISTED_ITEMS`] items processed more than once.
+    pub fn duplicated_items(&self) -> Vec<ItemId> {
+        self.ledger
+            .borrow()
+            .items()
+            .filter(|(_, r)| r.processed > 1)
+            .take(LISTED_ITEMS)
+            .map(|(item, _)| item)
+            .collect()
+    }
+
+    /// How each consumer stopped so far.
+    pub fn consumer_stops(&self) -> Vec<ConsumerStop> {
+        let ledger = self.ledger.borrow();
+        ledger
+            .consumers()
+            .map(|actor| {
+                let stop = ledger.stop_of(actor);
+                ConsumerStop {
+                    consumer: self.role(actor),
+                    ended: stop.map(|s| s.how),
+                    at_ms: stop.map(|s| nanos_to_ms(s.at)),
+                }
+            })
+            .collect()
+    }
+
+    /// The role of an actor of this run.
+    fn role(&self, actor: ActorId) -> Role {
+        self.run.roles()[actor.0 as usize]
+    }
+
+    /// Why the run ended as it did, failures first.
+    fn diagnosis(&self, ledger: &Ledger, tally: &Tally, base: &Report) -> Vec<Diagnosis> {
         let config = self.run.config();
-        let scenario = config.scenario;
-        let item = |i: ItemId| i18n::item_name(scenario, i, lang);
-        let who = |a: ActorId| self.actor_name(a, lang);
+        let who = |a: ActorId| self.role(a);
         let settings = config.termination;
         let broker = settings.broker_ack;
         let outcome = self.run.outcome();
-        let main_waits_on_join = outcome == Outcome::Stuck
+        let join_hangs = outcome == Outcome::Stuck
             && self.run.waiting_on(ActorId(0)) == Some(WaitingOn::QueueJoin);
         let mut out = Vec::new();
 
         for death in &ledger.deaths {
-            let redelivery = ledger
-                .redeliveries
-                .iter()
-                .find(|r| r.item == death.item && r.at >= death.at);
+            let consumer = who(death.consumer);
+            let item = death.item;
             out.push(if broker {
-                text::killed_broker(
-                    &who(death.consumer),
-                    &item(death.item),
-                    settings.visibility_timeout,
-                    redelivery.map(|r| r.to.map(&who)),
-                    lang,
-                )
+                let redelivery = ledger
+                    .redeliveries
+                    .iter()
+                    .find(|r| r.item == death.item && r.at >= death.at);
+                Diagnosis::KilledBroker {
+                    consumer,
+                    item,
+                    visibility_timeout: settings.visibility_timeout,
+                    redelivered: match redelivery {
+                        Some(r) => {
+                            r.to.map_or(Redelivered::Unclaimed, |to| Redelivered::To(who(to)))
+                        }
+                        None => Redelivered::Never,
+                    },
+                }
             } else {
-                text::killed_joinable(
-                    &who(death.consumer),
-                    &item(death.item),
-                    main_waits_on_join,
-                    lang,
-                )
+                Diagnosis::KilledJoinable {
+                    consumer,
+                    item,
+                    join_hangs,
+                }
             });
         }
         if let (Some(_), true) = (settings.kill, ledger.deaths.is_empty()) {
-            out.push(text::kill_missed(lang).to_string());
+            out.push(Diagnosis::KillMissed);
         }
         if settings.forget_task_done.is_some() {
-            for &(consumer, forgotten) in &ledger.forgotten {
-                out.push(text::forgot_task_done(
-                    &who(consumer),
-                    &item(forgotten),
+            for &(consumer, item) in &ledger.forgotten {
+                out.push(Diagnosis::ForgotTaskDone {
+                    consumer: who(consumer),
+                    item,
                     broker,
-                    main_waits_on_join,
-                    lang,
-                ));
+                    join_hangs,
+                });
             }
         }
         for call in &ledger.extra_calls {
             let early = !call.raised
                 && ledger.join_returned_at.is_some()
                 && tally.processed < config.total_items();
-            out.push(text::extra_task_done(
-                &who(call.consumer),
-                &item(call.item),
-                call.raised,
+            out.push(Diagnosis::ExtraTaskDone {
+                consumer: who(call.consumer),
+                item: call.item,
+                raised: call.raised,
                 broker,
-                early
-                    .then(|| ledger.join_returned_at.map(nanos_to_ms))
-                    .flatten(),
-                lang,
-            ));
+                early_join: ledger.join_returned_at.filter(|_| early),
+            });
         }
         for call in &ledger.refused {
-            out.push(text::refused_task_done(
-                &who(call.consumer),
-                &item(call.item),
-                lang,
-            ));
+            out.push(Diagnosis::RefusedTaskDone {
+                consumer: who(call.consumer),
+                item: call.item,
+            });
         }
         if tally.duplicates > 0 {
-            out.push(text::duplicates(tally.duplicates, lang));
+            out.push(Diagnosis::Duplicates(tally.duplicates));
         }
         match config.strategy() {
-            Strategy::None if outcome == Outcome::Stuck => out.push(text::no_signal(lang).into()),
+            Strategy::None if outcome == Outcome::Stuck => out.push(Diagnosis::NoSignal),
             Strategy::SentinelBug if outcome == Outcome::Stuck => {
                 let waiting = ledger
                     .consumers()
                     .filter(|&c| self.run.waiting_on(c) == Some(WaitingOn::Get))
                     .count();
-                out.push(text::too_few_sentinels(
-                    ledger.sentinels_put,
-                    config.consumers,
+                out.push(Diagnosis::TooFewSentinels {
+                    sentinels: ledger.sentinels_put,
+                    consumers: config.consumers,
                     waiting,
-                    lang,
-                ));
+                });
             }
             Strategy::ShutdownImmediate if base.dropped > 0 => {
-                out.push(text::dropped_at_shutdown(base.dropped, lang))
+                out.push(Diagnosis::DroppedAtShutdown(base.dropped))
             }
             _ => {}
         }
         if outcome == Outcome::Completed {
             if base.in_queue > 0 {
-                out.push(text::left_in_queue(base.in_queue, lang));
+                out.push(Diagnosis::LeftInQueue(base.in_queue));
             }
             if tally.lost > 0 && ledger.deaths.len() as u64 != tally.lost {
-                out.push(text::lost_at_stop(tally.lost, lang));
+                out.push(Diagnosis::LostAtStop(tally.lost));
             }
         }
         out
     }
+}
+
+/// One reason why a run ended as it did. Consumers are named by their
+/// [`Role`], items by their id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Diagnosis {
+    /// A consumer died mid-item on a joinable queue: the item was got but
+    /// will never be `task_done()`. `join_hangs`: so `q.join()` waits
+    /// forever.
+    KilledJoinable {
+        consumer: Role,
+        item: ItemId,
+        join_hangs: bool,
+    },
+    /// A consumer died mid-item with broker acknowledgements: its delivery
+    /// was never acknowledged, and after the visibility timeout the item
+    /// was (or was not) redelivered.
+    KilledBroker {
+        consumer: Role,
+        item: ItemId,
+        visibility_timeout: Duration,
+        redelivered: Redelivered,
+    },
+    /// A kill was asked for, but the consumer did not work on an item at or
+    /// after that time, so it did not die.
+    KillMissed,
+    /// A consumer forgot one `task_done()` (or acknowledgement, `broker`).
+    /// `join_hangs`: so `q.join()` never returns.
+    ForgotTaskDone {
+        consumer: Role,
+        item: ItemId,
+        broker: bool,
+        join_hangs: bool,
+    },
+    /// One `task_done()` (or acknowledgement) too many after `item`.
+    /// `raised`: it raised (or was rejected) and changed nothing; otherwise
+    /// it took one off the count, and `early_join` is when `q.join()`
+    /// returned too early because of it.
+    ExtraTaskDone {
+        consumer: Role,
+        item: ItemId,
+        raised: bool,
+        broker: bool,
+        early_join: Option<Nanos>,
+    },
+    /// An item's own `task_done()` raised because an extra call had already
+    /// taken the count to 0.
+    RefusedTaskDone { consumer: Role, item: ItemId },
+    /// Items processed more than once (at-least-once delivery).
+    Duplicates(u64),
+    /// Nobody tells the consumers the work is over (no-signal strategy).
+    NoSignal,
+    /// Fewer sentinels than consumers: `waiting` consumers never get one.
+    TooFewSentinels {
+        sentinels: u64,
+        consumers: u32,
+        waiting: usize,
+    },
+    /// Items dropped by `shutdown(immediate=True)`.
+    DroppedAtShutdown(u64),
+    /// Items left in the queue when the run completed.
+    LeftInQueue(u64),
+    /// Items lost because their consumer was stopped mid-item.
+    LostAtStop(u64),
+}
+
+/// What became of a dead consumer's item with broker acknowledgements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redelivered {
+    /// Redelivered to this consumer: nothing lost.
+    To(Role),
+    /// Back in the queue, but no consumer took it again.
+    Unclaimed,
+    /// Not redelivered before the run ended.
+    Never,
 }
 
 /// Counts by fate.
@@ -303,31 +381,22 @@ impl Verdict {
     }
 }
 
-/// The JSON name of an ending.
-fn ending_name(how: Ending) -> &'static str {
-    match how {
-        Ending::Returned => "returned",
-        Ending::Terminated => "terminated",
-        Ending::DaemonExit => "daemon_exit",
-        Ending::Killed => "killed",
-    }
-}
-
 /// How one consumer stopped.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ConsumerStop {
-    pub actor: String,
-    /// `returned`, `terminated`, `daemon_exit` or `killed`; `None` if it has
-    /// not stopped.
-    pub ended: Option<&'static str>,
+    pub consumer: Role,
+    /// `None` if it has not stopped.
+    pub ended: Option<Ending>,
     pub at_ms: Option<f64>,
 }
 
-/// The summary of a termination-lab run (the JSON of `canteen run
-/// termination`): the foundation's fields, then the lab's.
-#[derive(Clone, Debug, Serialize)]
+/// The summary of a termination-lab run: the foundation's report, then the
+/// lab's figures and the diagnosis. (The items by fate and how each
+/// consumer stopped are [`Lab::items`], [`Lab::duplicated_items`] and
+/// [`Lab::consumer_stops`].) Its words (the JSON of `canteen run
+/// termination`, the page's panel) are made from it above.
+#[derive(Clone, Debug)]
 pub struct LabReport {
-    #[serde(flatten)]
     pub run: Report,
     pub strategy: Strategy,
     pub broker_ack: bool,
@@ -356,14 +425,8 @@ pub struct LabReport {
     pub consumers_stopped_ms: Option<f64>,
     /// How long after the last item the consumers stopped.
     pub stop_lag_ms: Option<f64>,
-    pub dropped_items: Vec<String>,
-    pub lost_items: Vec<String>,
-    pub queued_items: Vec<String>,
-    pub in_progress_items: Vec<String>,
-    pub duplicated_items: Vec<String>,
-    pub consumers: Vec<ConsumerStop>,
-    /// Why it ended as it did, as sentences.
-    pub diagnosis: Vec<String>,
+    /// Why it ended as it did, failures first.
+    pub diagnosis: Vec<Diagnosis>,
 }
 
 /// One strategy's line in the comparison.
@@ -408,62 +471,10 @@ pub fn compare(config: &Config) -> Vec<Row> {
                 lost: tally.lost,
                 duplicates: tally.duplicates,
                 left: tally.in_queue + tally.in_progress + tally.not_put,
-                stuck: run.stuck(Lang::En).len(),
+                stuck: run.stuck().len(),
                 end_ms: nanos_to_ms(run.now()),
                 stop_lag_ms: ledger.stop_lag().map(nanos_to_ms),
             }
         })
         .collect()
-}
-
-/// The comparison as a text table (the command line's `--compare`).
-pub fn comparison_table(rows: &[Row], lang: Lang) -> String {
-    let ms = |t: f64| format!("{t} ms", t = Fixed::<0>(t));
-    let mut cells: Vec<Vec<String>> = vec![text::table_headings(lang).map(String::from).to_vec()];
-    for r in rows {
-        cells.push(vec![
-            r.strategy.name().to_string(),
-            text::verdict_short(r.verdict, lang).to_string(),
-            r.processed.to_string(),
-            r.dropped.to_string(),
-            r.lost.to_string(),
-            r.duplicates.to_string(),
-            r.left.to_string(),
-            r.stuck.to_string(),
-            ms(r.end_ms),
-            r.stop_lag_ms.map_or(text::never(lang).to_string(), ms),
-        ]);
-    }
-    let columns = cells[0].len();
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| cells.iter().map(|row| width(&row[c])).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in &cells {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (cell, &w))| {
-                let pad = " ".repeat(w - width(cell));
-                // Text columns align left, numbers right.
-                if c < 2 {
-                    format!("{cell}{pad}")
-                } else {
-                    format!("{pad}{cell}")
-                }
-            })
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out.pop();
-    out
-}
-
-/// Display width in a terminal: CJK characters take two columns.
-fn width(text: &str) -> usize {
-    text.chars()
-        .map(|c| if c >= '\u{1100}' { 2 } else { 1 })
-        .sum()
 }

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::ui::T;
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
 use crate::scraper::browser::BrowserFetcher;
 

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::i18n::charts::{self as words, C};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::series::{Axis, ChartData, Steps};
 use crate::trace::Nanos;

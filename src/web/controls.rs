@@ -5,7 +5,8 @@ use yew::prelude::*;
 
 use crate::clock::{MAX_SPEED, MIN_SPEED};
 use crate::i18n::ui::{self, T};
-use crate::i18n::{Clock, Lang};
+use crate::i18n::Clock;
+use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::playground::app::Action;
 use crate::playground::session::Session;

@@ -7,7 +7,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 
 /// The browser's preferred language (English when it cannot tell).
 pub fn preferred_lang() -> Lang {

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::export::{self, Names};
 use crate::i18n::ui::T;
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::playground::session::Session;
 use crate::python::python_code;
 use crate::scenario::Config;
@@ -81,7 +81,7 @@ enum Download {
 
 fn save(session: &Session, lang: Lang, what: Download) {
     let (run, events) = session.replay();
-    let report = run.report(lang);
+    let report = crate::i18n::run_report(&run, lang);
     let names = Names {
         scenario: session.config().scenario,
         roles: run.roles(),

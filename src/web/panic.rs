@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::i18n::ui::{self, T};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 
 /// Whether the page speaks Chinese, for the banner (set on every render).
 static ZH: AtomicBool = AtomicBool::new(false);

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::i18n::peak::{self as words, P};
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::number::{fixed, Fixed};
 use crate::peak::meter::SeriesReport;
 use crate::peak::{PeakReport, Preset, Variant, VariantReport};

@@ -10,11 +10,12 @@
 use yew::prelude::*;
 
 use crate::i18n::scraper::{self as words, S};
-use crate::i18n::{Clock, Lang};
+use crate::i18n::Clock;
+use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::playground::app::Action;
 use crate::playground::scraper::{
-    FieldProblem, Mode, Scrape, ScraperAction, ScraperField, ScraperState, REPLAY_SPEEDS,
+    Mode, Scrape, ScraperAction, ScraperField, ScraperState, REPLAY_SPEEDS,
 };
 use crate::run::Outcome;
 use crate::scraper::gantt::PhaseKind;
@@ -70,16 +71,6 @@ pub fn scraper_lab(props: &ScraperLabProps) -> Html {
     }
 }
 
-fn problem_text(problem: &FieldProblem, lang: Lang) -> String {
-    match problem {
-        FieldProblem::NotWhole => S::NotWhole.get(lang).to_string(),
-        FieldProblem::NotDuration => S::NotDuration.get(lang).to_string(),
-        FieldProblem::NotDelay => S::NotDelay.get(lang).to_string(),
-        FieldProblem::Setting { zh, en } => lang.pick(zh, en).to_string(),
-        FieldProblem::Regex(error) => words::pattern_error(error, Engine::Js, lang),
-    }
-}
-
 fn label(field: ScraperField) -> S {
     match field {
         ScraperField::Urls => S::Urls,
@@ -115,7 +106,7 @@ fn field_message(state: &ScraperState, field: ScraperField, lang: Lang) -> (Html
     };
     let id = format!("{}-error", field.id());
     let html = html! {
-        <p class="field-error" id={id.clone()} role="alert">{ problem_text(problem, lang) }</p>
+        <p class="field-error" id={id.clone()} role="alert">{ words::field_problem(problem, lang) }</p>
     };
     (html, Some(id))
 }
@@ -137,7 +128,7 @@ fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
             hint: None,
             problem: state
                 .error(field)
-                .map(|problem| problem_text(problem, lang)),
+                .map(|problem| words::field_problem(problem, lang)),
             on_edit: Callback::from(move |text| dispatch.emit(ScraperAction::Edit(field, text))),
         })
     };
@@ -292,11 +283,9 @@ fn status(state: &ScraperState, scrape: &Scrape, lang: Lang) -> Html {
             <div>{ dt(label.get(lang)) }<dd id={id.to_string()}>{ value }</dd></div>
         }
     };
-    let stuck = scrape.stuck.iter().filter_map(|&(actor, wait)| {
-        let name = words::actor_name(*scrape.roles.get(actor.0 as usize)?, lang);
-        let waits_on = words::waiting_on(wait, &scrape.roles, lang);
-        let sentence = crate::i18n::stuck_sentence(&name, wait, &waits_on, lang);
-        Some(html! { <p class="scraper-stuck">{ sentence }</p> })
+    let stuck = scrape.stuck.iter().map(|&s| {
+        let explanation = words::stuck_actor(s, &scrape.roles, lang).explanation;
+        html! { <p class="scraper-stuck">{ explanation }</p> }
     });
     let speedup = (speedup.span_ms > 0.0).then(|| {
         html! { <p class="scraper-speedup" id="scraper-speedup">{ words::speedup_sentence(&speedup, lang) }</p> }

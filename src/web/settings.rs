@@ -4,8 +4,9 @@
 
 use yew::prelude::*;
 
+use crate::i18n::scenario_summary;
 use crate::i18n::ui::{self, T};
-use crate::i18n::{scenario_summary, Lang};
+use crate::lang::Lang;
 use crate::playground::app::{Action, DelayPart};
 use crate::playground::form::{DelayFields, DelayKind, Field, FieldError, Form};
 use crate::scenario::ScenarioKind;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use crate::playground::app::{Action, AppState};
 use crate::playground::session::Session;
 use crate::trace::Role;

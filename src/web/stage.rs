@@ -5,7 +5,8 @@
 use yew::prelude::*;
 
 use crate::i18n::ui::{self, T};
-use crate::i18n::{self as words, actor_name, item_name, item_short, Clock, Lang};
+use crate::i18n::{actor_name, item_name, item_short, stuck_actor, Clock};
+use crate::lang::Lang;
 use crate::playground::session::Session;
 use crate::playground::stage::{ConsumerState, ProducerState, StepStatus};
 use crate::run::Outcome;
@@ -202,11 +203,11 @@ pub fn stage_view(props: &LiveProps) -> Html {
 fn stuck_sentences(session: &Session, lang: Lang) -> impl Iterator<Item = String> + '_ {
     let scenario = session.config().scenario;
     let roles = session.roles();
-    session.moment().stuck.iter().map(move |&(actor, wait)| {
-        let name = actor_name(scenario, roles[actor.0 as usize], lang);
-        let waits_on = words::waiting_on(scenario, wait, roles, lang);
-        words::stuck_sentence(&name, wait, &waits_on, lang)
-    })
+    session
+        .moment()
+        .stuck
+        .iter()
+        .map(move |&stuck| stuck_actor(scenario, stuck, roles, lang).explanation)
 }
 
 pub fn counters(props: &LiveProps) -> Html {

@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use crate::i18n::termination::{self as text, L};
 use crate::i18n::ui;
-use crate::i18n::{self, item_name, item_short, Lang};
+use crate::i18n::{self, item_name, item_short};
+use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::playground::app::Action;
 use crate::playground::lab::{self, LabEdit, LabField, LabForm, Outcomes};
@@ -51,9 +52,11 @@ pub struct LabProps {
 pub fn termination_lab(props: &LabProps) -> Html {
     let lang = props.lang;
     let config = props.live.config().clone();
-    let outcomes = use_memo((config.clone(), lang), |(config, lang)| {
+    // The nine runs depend on the settings only: a change of language
+    // words the same facts again.
+    let outcomes = use_memo(config.clone(), |config| {
         (config.scenario == ScenarioKind::Termination)
-            .then(|| lab::outcomes(config, *lang))
+            .then(|| lab::outcomes(config))
             .flatten()
     });
     if config.scenario != ScenarioKind::Termination {
@@ -256,7 +259,7 @@ fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
         <>
             <div class="lab-result" id="lab-result">
                 { h3(L::ThisRun.get(lang)) }
-                { summary(&o.this_run, lang, "this-run") }
+                { summary(&o.this_run, config, lang, "this-run") }
                 { h4(L::Items.get(lang)) }
                 <ul class="fates" id="item-fates">{ for items }</ul>
             </div>
@@ -265,11 +268,11 @@ fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
                 <div class="pair-cols">
                     <div class={classes!("pair-col", (!config.termination.broker_ack).then_some("current"))} id="pair-joinable">
                         { h4(L::Joinable.get(lang)) }
-                        { summary(&o.joinable, lang, "joinable") }
+                        { summary(&o.joinable, config, lang, "joinable") }
                     </div>
                     <div class={classes!("pair-col", config.termination.broker_ack.then_some("current"))} id="pair-broker">
                         { h4(L::Broker.get(lang)) }
-                        { summary(&o.broker, lang, "broker") }
+                        { summary(&o.broker, config, lang, "broker") }
                     </div>
                 </div>
             </div>
@@ -288,7 +291,9 @@ fn verdict_class(verdict: Verdict) -> &'static str {
 }
 
 /// A report's verdict, figures and explanations.
-fn summary(r: &LabReport, lang: Lang, id: &'static str) -> Html {
+fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html {
+    let scenario = config.scenario;
+    let roles = config.roles();
     let ms = |t: Option<f64>| {
         t.map_or(text::never(lang).to_string(), |t| {
             format!("{t} ms", t = Fixed::<0>(t))
@@ -319,8 +324,10 @@ fn summary(r: &LabReport, lang: Lang, id: &'static str) -> Html {
                 }) }
             </dl>
             <ul class="diagnosis">
-                { for r.run.stuck.iter().map(|s| html! { <li class="stuck-line">{ s.explanation.clone() }</li> }) }
-                { for r.diagnosis.iter().map(|d| html! { <li>{ d.clone() }</li> }) }
+                { for r.run.stuck.iter().map(|&s| html! {
+                    <li class="stuck-line">{ i18n::stuck_actor(scenario, s, &roles, lang).explanation }</li>
+                }) }
+                { for r.diagnosis.iter().map(|d| html! { <li>{ text::diagnosis(d, scenario, lang) }</li> }) }
             </ul>
         </div>
     }

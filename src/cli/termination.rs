@@ -1,8 +1,9 @@
 //! The termination lab's `canteen run` options (`--strategy`, the failure
 //! injections, `--broker-ack`), read with the shared [`Args`] reader so
-//! every error is one line naming the option.
+//! every problem names the option.
 
-use crate::args::Args;
+use super::args::Args;
+use crate::i18n::cli::{Accepted, Problem};
 use crate::termination::{Kill, KillWhen, Settings};
 
 /// The options, for the usage text.
@@ -27,26 +28,27 @@ pub fn read(
     args: &mut Args<'_>,
     settings: &mut Settings,
     reading: &mut Reading,
-) -> Result<bool, String> {
+) -> Result<bool, Problem> {
     match option {
         "--strategy" => {
-            settings.strategy = args
-                .value(option)?
-                .parse()
-                .map_err(|e| format!("{option}: {e}"))?;
+            settings.strategy =
+                args.value(option)?
+                    .parse()
+                    .map_err(|unknown| Problem::Strategy {
+                        option: option.to_string(),
+                        unknown,
+                    })?;
         }
         "--forget-task-done" => {
-            settings.forget_task_done = Some(args.number(option, "a whole number from 1")?)
+            settings.forget_task_done = Some(args.number(option, Accepted::FromOne)?)
         }
         "--extra-task-done" => {
-            settings.extra_task_done = Some(args.number(option, "a whole number from 1")?)
+            settings.extra_task_done = Some(args.number(option, Accepted::FromOne)?)
         }
-        "--kill-consumer" => {
-            reading.consumer = Some(args.number(option, "a consumer number from 1")?)
-        }
+        "--kill-consumer" => reading.consumer = Some(args.number(option, Accepted::Consumer)?),
         "--kill-at" => reading.when = Some(("--kill-at", KillWhen::At(args.duration(option)?))),
         "--kill-chance" => {
-            let p: f64 = args.number(option, "a probability from 0 to 1")?;
+            let p: f64 = args.number(option, Accepted::Probability)?;
             reading.when = Some(("--kill-chance", KillWhen::Chance(p)));
         }
         "--broker-ack" => settings.broker_ack = true,
@@ -59,10 +61,10 @@ pub fn read(
 /// Completes the kill option once every option was read: a kill time or
 /// chance needs `--kill-consumer`; a consumer alone dies during its first
 /// item.
-pub fn finish(settings: &mut Settings, reading: Reading) -> Result<(), String> {
+pub fn finish(settings: &mut Settings, reading: Reading) -> Result<(), Problem> {
     settings.kill = match (reading.consumer, reading.when) {
         (None, None) => None,
-        (None, Some((option, _))) => return Err(format!("{option} needs --kill-consumer N")),
+        (None, Some((option, _))) => return Err(Problem::KillNeedsConsumer(option.to_string())),
         (Some(consumer), when) => Some(Kill {
             consumer,
             when: when.map_or(KillWhen::At(std::time::Duration::ZERO), |(_, w)| w),
@@ -76,16 +78,16 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::termination::Strategy;
+    use crate::termination::{Strategy, UnknownStrategy};
 
-    fn parse(list: &[&str]) -> Result<Settings, String> {
+    fn parse(list: &[&str]) -> Result<Settings, Problem> {
         let owned: Vec<String> = list.iter().map(|s| s.to_string()).collect();
         let mut args = Args::new(&owned);
         let mut settings = Settings::default();
         let mut reading = Reading::default();
         while let Some(option) = args.next_option() {
             if !read(option, &mut args, &mut settings, &mut reading)? {
-                return Err(format!("not mine: {option}"));
+                return Err(Problem::UnknownOption(option.to_string()));
             }
         }
         finish(&mut settings, reading)?;
@@ -125,26 +127,40 @@ mod tests {
         assert_eq!(s.kill.unwrap().when, KillWhen::At(Duration::ZERO));
         let s = parse(&["--kill-chance", "0.25", "--kill-consumer", "3"]).unwrap();
         assert_eq!(s.kill.unwrap().when, KillWhen::Chance(0.25));
-        assert_eq!(parse(&["--seed"]), Err("not mine: --seed".into()));
+        assert_eq!(
+            parse(&["--seed"]),
+            Err(Problem::UnknownOption("--seed".into()))
+        );
     }
 
     #[test]
-    fn errors_name_the_option() {
-        let err = parse(&["--strategy", "poison"]).unwrap_err();
-        assert!(err.starts_with("--strategy: 'poison' is not a strategy; choose one of none|"));
+    fn problems_name_the_option() {
+        assert_eq!(
+            parse(&["--strategy", "poison"]),
+            Err(Problem::Strategy {
+                option: "--strategy".into(),
+                unknown: UnknownStrategy("poison".into())
+            })
+        );
         assert_eq!(
             parse(&["--kill-at", "1s"]),
-            Err("--kill-at needs --kill-consumer N".into())
+            Err(Problem::KillNeedsConsumer("--kill-at".into()))
         );
-        assert!(parse(&["--kill-chance", "often"])
-            .unwrap_err()
-            .starts_with("--kill-chance: 'often' is not a probability"));
-        assert!(parse(&["--visibility-timeout", "5"])
-            .unwrap_err()
-            .starts_with("--visibility-timeout:"));
+        assert_eq!(
+            parse(&["--kill-chance", "often"]),
+            Err(Problem::NotANumber {
+                option: "--kill-chance".into(),
+                text: "often".into(),
+                accepted: Accepted::Probability
+            })
+        );
+        assert!(matches!(
+            parse(&["--visibility-timeout", "5"]),
+            Err(Problem::Duration { option, .. }) if option == "--visibility-timeout"
+        ));
         assert_eq!(
             parse(&["--forget-task-done"]),
-            Err("--forget-task-done needs a value".into())
+            Err(Problem::NeedsValue("--forget-task-done".into()))
         );
     }
 }

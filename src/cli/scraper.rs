@@ -7,18 +7,24 @@ use std::rc::Rc;
 
 use rand::Rng;
 
-use super::fetch::FileFetcher;
-use super::matcher::compile;
-use super::pattern::Engine;
-use super::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
-use crate::args::{self, Args};
-use crate::i18n::{scraper as text, Clock, Lang};
+use super::args::{self, Args};
+use crate::i18n::cli::{self as cli_words, Accepted, Broken, Problem};
+use crate::i18n::StuckActor;
+use crate::i18n::{scraper as text, Clock};
+use crate::lang::Lang;
+use crate::scraper::engine::compile;
+use crate::scraper::fetch::FileFetcher;
+use crate::scraper::pattern::Engine;
+use crate::scraper::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
 
 /// The usage lines `canteen help` shows for the scraper.
 pub const USAGE: &str = "\
        canteen run scraper --pages PATH... [--fetchers N] [--counters N] [--capacity N]
                            [--regex R] [--shape plain|joinable] [--timeout D]
                            [--fetch-delay D] [--count-delay D] [--seed N] [--json] [--lang zh|en]";
+
+/// The report in words.
+type Report = ScraperReport<StuckActor, String>;
 
 struct Request {
     config: ScraperConfig,
@@ -27,54 +33,47 @@ struct Request {
 }
 
 /// Runs `canteen run scraper OPTIONS`; returns the exit code (2: bad
-/// options or pattern, 1: conservation violated).
+/// options or pattern, 1: conservation violated). Every line it prints is
+/// in `--lang`, or else in `lang`.
 pub fn main(options: &[String], lang: Lang) -> i32 {
+    let lang = args::lang(options, lang);
     match parse(options, lang) {
         Ok(request) => run(request),
-        Err(message) => {
-            eprintln!("canteen: {message}");
+        Err(problem) => {
+            eprintln!("canteen: {}", cli_words::problem(&problem, lang));
             2
         }
     }
 }
 
-fn parse(options: &[String], lang: Lang) -> Result<Request, String> {
+fn parse(options: &[String], lang: Lang) -> Result<Request, Problem> {
     let mut config = ScraperConfig::defaults(Vec::new(), rand::rng().next_u64());
     let (mut json, mut lang) = (false, lang);
     let mut args = Args::new(options);
     while let Some(option) = args.next_option() {
-        let whole = "a whole number";
         match option {
             "--pages" => config.urls = args.values(option)?.into_iter().map(String::from).collect(),
-            "--fetchers" => config.fetchers = args.number(option, whole)?,
-            "--counters" => config.counters = args.number(option, whole)?,
-            "--capacity" => {
-                config.capacity = args.number(option, "a whole number; 0 = unbounded")?
-            }
+            "--fetchers" => config.fetchers = args.number(option, Accepted::WholeNumber)?,
+            "--counters" => config.counters = args.number(option, Accepted::WholeNumber)?,
+            "--capacity" => config.capacity = args.number(option, Accepted::Capacity)?,
             "--regex" => config.pattern = args.value(option)?.to_string(),
             "--shape" => {
                 config.shape = Shape::from_name(args.value(option)?)
-                    .ok_or_else(|| format!("{option} accepts plain or joinable"))?
+                    .ok_or_else(|| Problem::Shape(option.to_string()))?
             }
             "--timeout" => config.timeout = args.duration(option)?,
             "--fetch-delay" => config.fetch_delay = args.delay(option)?,
             "--count-delay" => config.count_delay = args.delay(option)?,
-            "--seed" => config.seed = args.number(option, "a whole number 0 to 2^64-1")?,
-            "--lang" => {
-                lang = Lang::from_code(args.value(option)?)
-                    .ok_or_else(|| format!("{option} accepts zh or en"))?
-            }
+            "--seed" => config.seed = args.number(option, Accepted::Seed)?,
+            "--lang" => lang = args.lang(option)?,
             "--json" => json = true,
-            other => return Err(args::unknown(other)),
+            other => return Err(Problem::UnknownOption(other.to_string())),
         }
     }
     if config.urls.is_empty() {
-        return Err("run scraper needs --pages PATH...".to_string());
+        return Err(Problem::NeedsPages);
     }
-    config.validate(lang).map_err(|e| match e.field {
-        "urls" => format!("--pages: {}", e.message),
-        _ => e.to_string(),
-    })?;
+    config.validate().map_err(Problem::Scraper)?;
     Ok(Request { config, json, lang })
 }
 
@@ -84,8 +83,8 @@ fn run(request: Request) -> i32 {
         Ok(compiled) => compiled,
         Err(e) => {
             eprintln!(
-                "canteen: --regex: {}",
-                text::pattern_error(&e, Engine::Rust, lang)
+                "canteen: {}",
+                cli_words::problem(&Problem::Pattern(e), lang)
             );
             return 2;
         }
@@ -97,7 +96,7 @@ fn run(request: Request) -> i32 {
         .collect();
     let mut run = ScraperRun::new(config, Rc::new(FileFetcher), compiled.matcher, |_| {});
     run.run_to_end();
-    let report = run.report(lang);
+    let report = text::report(&run, lang);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if json {
@@ -109,13 +108,14 @@ fn run(request: Request) -> i32 {
         return 0; // stdout closed early: nothing left to tell.
     }
     if !report.conserved {
-        eprintln!("canteen: conservation violated: a page was lost or counted twice");
+        let line = cli_words::broken(&Broken::ScraperConservation, lang);
+        eprintln!("canteen: {line}");
         return 1;
     }
     0
 }
 
-fn write_json(out: &mut impl Write, report: &ScraperReport, notes: &[String]) -> io::Result<()> {
+fn write_json(out: &mut impl Write, report: &Report, notes: &[String]) -> io::Result<()> {
     let mut value = serde_json::to_value(report).map_err(io::Error::other)?;
     value["notes"] = notes.into();
     serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)?;
@@ -125,12 +125,12 @@ fn write_json(out: &mut impl Write, report: &ScraperReport, notes: &[String]) ->
 fn write_text(
     out: &mut impl Write,
     run: &ScraperRun,
-    report: &ScraperReport,
+    report: &Report,
     notes: &[String],
     lang: Lang,
 ) -> io::Result<()> {
     for note in notes {
-        writeln!(out, "note: {note}")?;
+        writeln!(out, "{}", cli_words::note(note, lang))?;
     }
     let rows = run.rows();
     let seed_pattern = run.config().pattern == SEED_PATTERN;

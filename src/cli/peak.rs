@@ -1,15 +1,16 @@
-//! `canteen run peak-shaving`: reading its options (one-line errors naming
+//! `canteen run peak-shaving`: reading its options (each problem naming
 //! the option) and the readable side-by-side summary printed without
 //! `--json`.
 
 use std::fmt::Write as _;
 
-use super::config::{parse_rate, PeakConfig, Preset};
-use super::{burst_text, PeakReport, PeakRun, Variant, VariantReport};
-use crate::args::{self, Args};
+use super::args::Args;
 use crate::delay::DurationText;
+use crate::i18n::cli::{Accepted, Broken, Problem};
 use crate::i18n::peak::{self as words, P};
-use crate::i18n::Lang;
+use crate::lang::Lang;
+use crate::peak::config::{parse_rate, PeakConfig, Preset};
+use crate::peak::{burst_text, PeakReport, PeakRun, Variant, VariantReport};
 use crate::theory::TheoryReport;
 
 /// What `canteen run peak-shaving` was asked to do.
@@ -21,8 +22,9 @@ pub struct Request {
 }
 
 /// Reads the options after `canteen run peak-shaving`; `seed` is used when
-/// `--seed` is not given. The preset applies first, whatever its position.
-pub fn parse(options: &[String], seed: u64, lang: Lang) -> Result<Request, String> {
+/// `--seed` is not given, `lang` when `--lang` is not. The preset applies
+/// first, whatever its position.
+pub fn parse(options: &[String], seed: u64, lang: Lang) -> Result<Request, Problem> {
     let mut preset = Preset::FlashSale;
     let mut args = Args::new(options);
     while let Some(option) = args.next_option() {
@@ -30,7 +32,10 @@ pub fn parse(options: &[String], seed: u64, lang: Lang) -> Result<Request, Strin
             preset = args
                 .value(option)?
                 .parse()
-                .map_err(|e| format!("{option}: {e}"))?;
+                .map_err(|unknown| Problem::Preset {
+                    option: option.to_string(),
+                    unknown,
+                })?;
         }
     }
     let mut config = preset.config(seed);
@@ -42,50 +47,50 @@ pub fn parse(options: &[String], seed: u64, lang: Lang) -> Result<Request, Strin
             "--preset" => {
                 args.value(option)?;
             }
-            "--seed" => config.seed = args.number(option, "a whole number 0 to 2^64-1")?,
+            "--seed" => config.seed = args.number(option, Accepted::Seed)?,
             "--base-rate" => {
-                config.base_rate =
-                    parse_rate(args.value(option)?).map_err(|e| format!("{option}: {e}"))?
+                let text = args.value(option)?;
+                config.base_rate = parse_rate(text).map_err(|_| Problem::Rate {
+                    option: option.to_string(),
+                    text: text.to_string(),
+                })?
             }
             "--burst" => {
-                let burst = args
-                    .value(option)?
-                    .parse()
-                    .map_err(|e| format!("{option}: {e}"))?;
+                let text = args.value(option)?;
+                let burst = text.parse().map_err(|why| Problem::Burst {
+                    option: option.to_string(),
+                    text: text.to_string(),
+                    why,
+                })?;
                 bursts.get_or_insert_with(Vec::new).push(burst);
             }
             "--duration" => config.duration = args.duration(option)?,
-            "--workers" => config.workers = args.number(option, "a whole number")?,
+            "--workers" => config.workers = args.number(option, Accepted::WholeNumber)?,
             "--service-delay" => config.service = args.delay(option)?,
-            "--capacity" => {
-                config.capacity = args.number(option, "a whole number; 0 = unbounded")?
-            }
+            "--capacity" => config.capacity = args.number(option, Accepted::Capacity)?,
             "--overload" => config.overload = true,
             "--json" => json = true,
-            "--lang" => {
-                lang = Lang::from_code(args.value(option)?)
-                    .ok_or_else(|| format!("{option} accepts zh or en"))?
-            }
-            other => return Err(args::unknown(other)),
+            "--lang" => lang = args.lang(option)?,
+            other => return Err(Problem::UnknownOption(other.to_string())),
         }
     }
     if let Some(bursts) = bursts {
         config.bursts = bursts;
     }
-    config.validate().map_err(|e| e.to_string())?;
+    config.validate().map_err(Problem::Peak)?;
     Ok(Request { config, json, lang })
 }
 
 /// Runs both variants to the end: the text to print (the summary, or one
-/// JSON object with `--json`), and a problem if the run broke a rule.
-pub fn run(request: &Request) -> (String, Option<String>) {
+/// JSON object with `--json`), and what broke if the run broke a rule.
+pub fn run(request: &Request) -> (String, Option<Broken>) {
     let mut run = PeakRun::new(request.config.clone());
     run.run_to_end();
     let report = run.report();
     let text = if request.json {
         match serde_json::to_string(&report) {
             Ok(json) => json,
-            Err(e) => return (String::new(), Some(e.to_string())),
+            Err(e) => return (String::new(), Some(Broken::Json(e.to_string()))),
         }
     } else {
         summary(&request.config, &report, request.lang)
@@ -93,12 +98,7 @@ pub fn run(request: &Request) -> (String, Option<String>) {
     let broken = Variant::BOTH
         .into_iter()
         .find(|&v| !report.variant(v).conserved)
-        .map(|v| {
-            format!(
-                "conservation violated in the {} variant: a request was lost or counted twice",
-                v.name()
-            )
-        });
+        .map(Broken::PeakConservation);
     (text, broken)
 }
 
@@ -381,18 +381,59 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_option() {
+    fn problems_name_the_option() {
+        use crate::peak::config::{BurstProblem, Problem as Setting, UnknownPreset};
         let err = |args: &[&str]| parse(&owned(args), 1, Lang::En).unwrap_err();
-        assert!(err(&["--preset", "rush"]).starts_with("--preset:"));
-        assert!(err(&["--base-rate", "fast"]).starts_with("--base-rate:"));
-        assert!(err(&["--burst", "1s"]).starts_with("--burst:"));
-        assert!(err(&["--workers", "0"]).starts_with("--workers:"));
-        assert!(err(&["--workers", "-2"]).starts_with("--workers:"));
-        assert!(err(&["--service-delay", "x"]).starts_with("--service-delay:"));
-        assert!(err(&["--capacity", "0", "--overload"]).starts_with("--overload:"));
-        assert!(err(&["--burst", "70s,1s,5"]).starts_with("--burst:"));
-        assert!(err(&["--duration"]).starts_with("--duration"));
-        assert!(err(&["--items", "3"]).contains("unknown option '--items'"));
+        assert_eq!(
+            err(&["--preset", "rush"]),
+            Problem::Preset {
+                option: "--preset".into(),
+                unknown: UnknownPreset("rush".into())
+            }
+        );
+        assert_eq!(
+            err(&["--base-rate", "fast"]),
+            Problem::Rate {
+                option: "--base-rate".into(),
+                text: "fast".into()
+            }
+        );
+        assert_eq!(
+            err(&["--burst", "1s"]),
+            Problem::Burst {
+                option: "--burst".into(),
+                text: "1s".into(),
+                why: BurstProblem::NotABurst
+            }
+        );
+        assert_eq!(
+            err(&["--workers", "0"]),
+            Problem::Peak(Setting::Workers { max: 1000 })
+        );
+        assert!(matches!(
+            err(&["--workers", "-2"]),
+            Problem::NotANumber { option, .. } if option == "--workers"
+        ));
+        assert!(matches!(
+            err(&["--service-delay", "x"]),
+            Problem::Delay { option, .. } if option == "--service-delay"
+        ));
+        assert_eq!(
+            err(&["--capacity", "0", "--overload"]),
+            Problem::Peak(Setting::OverloadUnbounded)
+        );
+        assert_eq!(
+            err(&["--burst", "70s,1s,5"]),
+            Problem::Peak(Setting::BurstAfterEnd { burst: 1 })
+        );
+        assert_eq!(
+            err(&["--duration"]),
+            Problem::NeedsValue("--duration".into())
+        );
+        assert_eq!(
+            err(&["--items", "3"]),
+            Problem::UnknownOption("--items".into())
+        );
     }
 
     #[test]

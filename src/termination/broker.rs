@@ -17,9 +17,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::queue::JoinableQueue;
-use crate::scenario::Parcel;
 use crate::sim::{Ctx, TaskHandle};
-use crate::trace::{ActorId, EventKind, Fault, ItemId};
+use crate::trace::{ActorId, EventKind, Fault, ItemId, Parcel};
 
 /// One delivery of an item to a consumer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,0 +1,410 @@
+//! The command line's words, in 中文 and English: every problem with what
+//! was typed, as the one line `canteen` prints (naming the option), what
+//! went wrong after a run, and the run's outcome in the summary. The
+//! command line sits above the words, so what it can say is listed here as
+//! data ([`Problem`], [`Broken`]), as the page's labels are
+//! ([`super::ui::T`]): it picks a variant with the facts, this module words
+//! it.
+
+use super::peak::{burst_problem, not_a_rate, unknown_preset};
+use super::problems::{self, config, delay, duration, unknown_scenario, unknown_strategy};
+use super::scraper::{self as scraper_words, pattern_error};
+use crate::delay::{DelayProblem, DurationProblem};
+use crate::lang::Lang;
+use crate::peak::config::{BurstProblem, Problem as PeakProblem, UnknownPreset};
+use crate::peak::Variant;
+use crate::run::Outcome;
+use crate::scenario::{ConfigProblem, UnknownScenario};
+use crate::scraper::pattern::{Engine, PatternError};
+use crate::scraper::scenario::ScraperProblem;
+use crate::termination::UnknownStrategy;
+
+/// What kind of number an option takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accepted {
+    /// 0 or more.
+    WholeNumber,
+    /// A seed: 0 to 2^64-1.
+    Seed,
+    /// A capacity: 0 or more, 0 = unbounded.
+    Capacity,
+    /// 1 or more (the n-th item processed).
+    FromOne,
+    /// A consumer, numbered from 1.
+    Consumer,
+    /// A probability, 0 to 1.
+    Probability,
+}
+
+/// What is wrong with the command line (exit status 2).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// `canteen run` without a scenario.
+    NoScenario,
+    UnknownScenario(UnknownScenario),
+    /// An option no scenario knows.
+    UnknownOption(String),
+    /// An option without its value.
+    NeedsValue(String),
+    /// An option that takes values, without any.
+    NeedsValues(String),
+    /// A value that is not the number the option takes.
+    NotANumber {
+        option: String,
+        text: String,
+        accepted: Accepted,
+    },
+    /// A value that is not a duration.
+    Duration {
+        option: String,
+        text: String,
+        why: DurationProblem,
+    },
+    /// A value that is not a delay.
+    Delay {
+        option: String,
+        text: String,
+        why: DelayProblem,
+    },
+    /// `--lang` with neither `zh` nor `en`.
+    Lang(String),
+    /// `--shape` with neither `plain` nor `joinable`.
+    Shape(String),
+    Strategy {
+        option: String,
+        unknown: UnknownStrategy,
+    },
+    Preset {
+        option: String,
+        unknown: UnknownPreset,
+    },
+    /// A value that is not a rate.
+    Rate {
+        option: String,
+        text: String,
+    },
+    /// A value that is not a burst.
+    Burst {
+        option: String,
+        text: String,
+        why: BurstProblem,
+    },
+    /// An option only the termination scenario has (`--compare`).
+    OnlyTermination(String),
+    /// `--kill-at` or `--kill-chance` without `--kill-consumer`.
+    KillNeedsConsumer(String),
+    /// `canteen run scraper` without `--pages`.
+    NeedsPages,
+    /// A run's setting the engine refuses.
+    Config(ConfigProblem),
+    /// A peak-shaving setting out of range.
+    Peak(PeakProblem),
+    /// A scraper setting out of range.
+    Scraper(ScraperProblem),
+    /// A `--regex` that cannot be used (the command line's engine).
+    Pattern(PatternError),
+}
+
+fn accepted(accepted: Accepted, lang: Lang) -> &'static str {
+    match accepted {
+        Accepted::WholeNumber => lang.pick("整数", "a whole number"),
+        Accepted::Seed => lang.pick("整数（0 到 2^64-1）", "a whole number 0 to 2^64-1"),
+        Accepted::Capacity => lang.pick("整数（0 = 不限）", "a whole number; 0 = unbounded"),
+        Accepted::FromOne => lang.pick("整数（从 1 起）", "a whole number from 1"),
+        Accepted::Consumer => lang.pick("消费者编号（从 1 起）", "a consumer number from 1"),
+        Accepted::Probability => lang.pick("概率（0 到 1）", "a probability from 0 to 1"),
+    }
+}
+
+/// `--option: words` (with a full-width colon in Chinese).
+fn at(option: &str, words: String, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{option}：{words}"),
+        Lang::En => format!("{option}: {words}"),
+    }
+}
+
+/// The one line that reports `problem` (after `canteen: `).
+pub fn problem(problem: &Problem, lang: Lang) -> String {
+    let option = |field: &str| format!("--{field}");
+    match (problem, lang) {
+        (Problem::NoScenario, _) => lang
+            .pick(
+                "run 需要一个场景；见 `canteen scenarios`",
+                "run needs a scenario; see `canteen scenarios`",
+            )
+            .to_string(),
+        (Problem::UnknownScenario(unknown), _) => unknown_scenario(unknown, lang),
+        (Problem::UnknownOption(name), Lang::Zh) => {
+            format!("不认识的选项“{name}”；见 `canteen help`")
+        }
+        (Problem::UnknownOption(name), Lang::En) => {
+            format!("unknown option '{name}'; see `canteen help`")
+        }
+        (Problem::NeedsValue(name), Lang::Zh) => format!("{name} 后面需要一个值"),
+        (Problem::NeedsValue(name), Lang::En) => format!("{name} needs a value"),
+        (Problem::NeedsValues(name), Lang::Zh) => format!("{name} 后面至少需要一个值"),
+        (Problem::NeedsValues(name), Lang::En) => format!("{name} needs at least one value"),
+        (
+            Problem::NotANumber {
+                option,
+                text,
+                accepted: kind,
+            },
+            _,
+        ) => {
+            let words = match lang {
+                Lang::Zh => format!("“{text}”不是{}", accepted(*kind, lang)),
+                Lang::En => format!("'{text}' is not {}", accepted(*kind, lang)),
+            };
+            at(option, words, lang)
+        }
+        (Problem::Duration { option, text, why }, _) => {
+            at(option, duration(*why, text, lang), lang)
+        }
+        (Problem::Delay { option, text, why }, Lang::Zh) => at(
+            option,
+            format!(
+                "{}（可用：{}）",
+                delay(why, text, lang),
+                problems::delay_syntax(lang)
+            ),
+            lang,
+        ),
+        (Problem::Delay { option, text, why }, Lang::En) => at(
+            option,
+            format!(
+                "{} (accepted: {})",
+                delay(why, text, lang),
+                problems::delay_syntax(lang)
+            ),
+            lang,
+        ),
+        (Problem::Lang(name), Lang::Zh) => format!("{name} 只接受 zh 或 en"),
+        (Problem::Lang(name), Lang::En) => format!("{name} accepts zh or en"),
+        (Problem::Shape(name), Lang::Zh) => format!("{name} 只接受 plain 或 joinable"),
+        (Problem::Shape(name), Lang::En) => format!("{name} accepts plain or joinable"),
+        (Problem::Strategy { option, unknown }, _) => {
+            at(option, unknown_strategy(unknown, lang), lang)
+        }
+        (Problem::Preset { option, unknown }, _) => at(option, unknown_preset(unknown, lang), lang),
+        (Problem::Rate { option, text }, _) => at(option, not_a_rate(text, lang), lang),
+        (Problem::Burst { option, text, why }, _) => {
+            at(option, burst_problem(why, text, lang), lang)
+        }
+        (Problem::OnlyTermination(name), _) => {
+            at(name, problems::only_termination(lang).to_string(), lang)
+        }
+        (Problem::KillNeedsConsumer(name), Lang::Zh) => {
+            format!("{name} 需要同时给出 --kill-consumer N")
+        }
+        (Problem::KillNeedsConsumer(name), Lang::En) => {
+            format!("{name} needs --kill-consumer N")
+        }
+        (Problem::NeedsPages, _) => lang
+            .pick(
+                "run scraper 需要 --pages 路径...",
+                "run scraper needs --pages PATH...",
+            )
+            .to_string(),
+        (Problem::Config(p), _) => at(&option(p.field()), config(p, lang), lang),
+        (Problem::Peak(p), _) => at(&option(p.field()), super::peak::problem(p, lang), lang),
+        (Problem::Scraper(p), _) => {
+            // The URLs are the pages on the command line.
+            let name = match p.field() {
+                "urls" => "pages",
+                field => field,
+            };
+            at(&option(name), scraper_words::problem(p, lang), lang)
+        }
+        (Problem::Pattern(error), _) => {
+            at("--regex", pattern_error(error, Engine::Rust, lang), lang)
+        }
+    }
+}
+
+/// What went wrong in a run that did run (exit status 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Broken {
+    /// A run's items: one was lost or got twice.
+    Conservation,
+    /// The termination lab's books do not balance.
+    Books,
+    /// A peak-shaving variant lost a request or counted one twice.
+    PeakConservation(Variant),
+    /// The scraper lost a page or counted one twice.
+    ScraperConservation,
+    /// The report could not be written as JSON (the library's message).
+    Json(String),
+}
+
+/// The line that reports `broken` (after `canteen: `).
+pub fn broken(broken: &Broken, lang: Lang) -> String {
+    match (broken, lang) {
+        (Broken::Conservation, Lang::Zh) => "守恒被破坏：有数据丢失或被取了两次".into(),
+        (Broken::Conservation, Lang::En) => {
+            "conservation violated: an item was lost or got twice".into()
+        }
+        (Broken::Books, Lang::Zh) => "终止实验的账目不符".into(),
+        (Broken::Books, Lang::En) => "the termination lab's books do not balance".into(),
+        (Broken::PeakConservation(variant), Lang::Zh) => format!(
+            "{}一侧守恒被破坏：有请求丢失或被计了两次",
+            super::peak::variant_title(*variant, lang)
+        ),
+        (Broken::PeakConservation(variant), Lang::En) => format!(
+            "conservation violated in the {} variant: a request was lost or counted twice",
+            variant.name()
+        ),
+        (Broken::ScraperConservation, Lang::Zh) => "守恒被破坏：有网页丢失或被计了两次".into(),
+        (Broken::ScraperConservation, Lang::En) => {
+            "conservation violated: a page was lost or counted twice".into()
+        }
+        (Broken::Json(message), Lang::Zh) => format!("无法写出 JSON：{message}"),
+        (Broken::Json(message), Lang::En) => format!("cannot write the JSON: {message}"),
+    }
+}
+
+/// A run's outcome in the summary line.
+pub fn outcome(outcome: Outcome, lang: Lang) -> &'static str {
+    match outcome {
+        Outcome::Completed => lang.pick("完成", "completed"),
+        Outcome::Stuck => lang.pick("卡住（永远等待）", "stuck (waits forever)"),
+        Outcome::TimeLimit => lang.pick("到达时间上限", "time limit reached"),
+        Outcome::Running => lang.pick("运行中", "running"),
+    }
+}
+
+/// A note printed before a run's log (e.g. on the regex).
+pub fn note(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("注意：{text}"),
+        Lang::En => format!("note: {text}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::i18n::words_test::assert_both_languages;
+
+    /// One of every problem.
+    fn every_problem() -> Vec<Problem> {
+        let option = || "--opt".to_string();
+        let text = || "xyz".to_string();
+        let mut all = vec![
+            Problem::NoScenario,
+            Problem::UnknownScenario(UnknownScenario(text())),
+            Problem::UnknownOption(option()),
+            Problem::NeedsValue(option()),
+            Problem::NeedsValues(option()),
+            Problem::Duration {
+                option: option(),
+                text: text(),
+                why: DurationProblem::NoUnit,
+            },
+            Problem::Delay {
+                option: option(),
+                text: text(),
+                why: DelayProblem::NotADelay,
+            },
+            Problem::Lang(option()),
+            Problem::Shape(option()),
+            Problem::Strategy {
+                option: option(),
+                unknown: UnknownStrategy(text()),
+            },
+            Problem::Preset {
+                option: option(),
+                unknown: UnknownPreset(text()),
+            },
+            Problem::Rate {
+                option: option(),
+                text: text(),
+            },
+            Problem::Burst {
+                option: option(),
+                text: text(),
+                why: BurstProblem::NotABurst,
+            },
+            Problem::OnlyTermination(option()),
+            Problem::KillNeedsConsumer(option()),
+            Problem::NeedsPages,
+            Problem::Config(ConfigProblem::OutOfRange {
+                field: "items",
+                value: 10_000_001,
+                lo: 0,
+                hi: 10_000_000,
+            }),
+            Problem::Peak(PeakProblem::Workers { max: 1000 }),
+            Problem::Scraper(ScraperProblem::Timeout {
+                min: Duration::from_millis(10),
+                max: Duration::from_secs(300),
+            }),
+            Problem::Pattern(PatternError::Unavailable),
+        ];
+        all.extend(
+            [
+                Accepted::WholeNumber,
+                Accepted::Seed,
+                Accepted::Capacity,
+                Accepted::FromOne,
+                Accepted::Consumer,
+                Accepted::Probability,
+            ]
+            .map(|accepted| Problem::NotANumber {
+                option: option(),
+                text: text(),
+                accepted,
+            }),
+        );
+        all
+    }
+
+    #[test]
+    fn every_problem_is_one_line_in_both_languages() {
+        for p in every_problem() {
+            assert_both_languages(|lang| problem(&p, lang), &[]);
+            for lang in [Lang::Zh, Lang::En] {
+                assert_eq!(problem(&p, lang).lines().count(), 1, "{p:?}");
+            }
+        }
+        let range = Problem::Config(ConfigProblem::OutOfRange {
+            field: "items",
+            value: 10_000_001,
+            lo: 0,
+            hi: 10_000_000,
+        });
+        assert_eq!(
+            problem(&range, Lang::En),
+            "--items: 10000001 is out of range; use 0 to 10000000"
+        );
+        assert_eq!(
+            problem(&range, Lang::Zh),
+            "--items：10000001 超出范围；请用 0 到 10000000"
+        );
+    }
+
+    #[test]
+    fn every_broken_run_and_outcome_is_worded_in_both_languages() {
+        for b in [
+            Broken::Conservation,
+            Broken::Books,
+            Broken::PeakConservation(Variant::Queued),
+            Broken::ScraperConservation,
+            Broken::Json("key must be a string".into()),
+        ] {
+            assert_both_languages(|lang| broken(&b, lang), &[]);
+        }
+        for o in [
+            Outcome::Completed,
+            Outcome::Stuck,
+            Outcome::TimeLimit,
+            Outcome::Running,
+        ] {
+            assert_both_languages(|lang| outcome(o, lang).to_string(), &[]);
+        }
+        assert_both_languages(|lang| note("x", lang), &["x"]);
+    }
+}
