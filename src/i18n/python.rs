@@ -1,12 +1,17 @@
-//! The words of the generated Python program (`crate::python`): its
-//! comments, docstring and printed lines, in 中文 and English. The printed
-//! lines match the page's log ([`super::log_line`]) and names
-//! ([`super::item_name`], [`super::actor_name`]); tests hold them together.
+//! The words of the generated Python programs (`crate::python`): their
+//! comments, docstrings and printed lines, in 中文 and English. The printed
+//! lines match the page's log ([`super::log_line`], [`super::scraper::log_line`])
+//! and names ([`super::item_name`], [`super::actor_name`]); tests hold them
+//! together. Patterns with `%s`, `%d` and `%g` are filled in by Python.
 
 use super::Lang;
+use crate::delay::DurationText;
+use crate::number::Shortest;
 use crate::scenario::{Config, ScenarioKind};
+use crate::scraper::{ScraperConfig, Shape};
+use crate::termination::KillWhen;
 
-/// Every piece of text the Python generator needs, for one language.
+/// Every piece of text the seed-style programs need, for one language.
 pub struct PyText {
     /// The docstring's first line, per scenario.
     pub title_plain: &'static str,
@@ -21,10 +26,22 @@ pub struct PyText {
     pub real_time: &'static str,
     /// "Standard library only: …".
     pub stdlib_only: &'static str,
+    /// The last line and the exit status, in the docstring.
+    pub exit_status: &'static str,
     /// Above `TIME_SCALE`.
     pub time_scale: &'static str,
-    /// Above `TIMEOUT` (plain only).
+    /// Above `TIMEOUT` (programs where main may wait forever).
     pub timeout: &'static str,
+    /// Above the counters' indices.
+    pub counters: &'static str,
+    /// In `say()`.
+    pub say: &'static str,
+    /// In `add()`.
+    pub add: &'static str,
+    /// In `wait()`, several lines.
+    pub wait: &'static str,
+    /// In `finish()`.
+    pub finish: &'static str,
     /// Above `def product`.
     pub producer_task: &'static str,
     /// Before `q.put(...)`.
@@ -32,14 +49,16 @@ pub struct PyText {
     /// Above `def customer`, per kind of item.
     pub consumer_task_hotdog: &'static str,
     pub consumer_task_data: &'static str,
+    /// After `add(counts, IN_HAND)`.
+    pub in_hand: &'static str,
     /// After `q.task_done()`.
     pub task_done: &'static str,
     /// In the plain consumer: there is no `task_done()`.
     pub no_task_done: &'static str,
     /// Before `q = ...Queue()`.
     pub shared_container: &'static str,
-    /// Before the shared counters.
-    pub counters: &'static str,
+    /// Before `counts = Array(...)`.
+    pub counts_array: &'static str,
     /// Before the producer processes.
     pub producer_processes: &'static str,
     /// Before the consumer processes.
@@ -54,27 +73,27 @@ pub struct PyText {
     pub end_all: &'static str,
     /// After `c.terminate()`.
     pub terminate: &'static str,
-    /// The plain scenario's problem and the demo timeout, several lines.
+    /// The plain scenario's problem and the bounded wait, several lines.
     pub plain_problem: &'static [&'static str],
-    /// Printed when a plain consumer is still blocked; `%s` is its name,
-    /// `%g` the seconds waited.
+    /// The lab's `none` strategy: the same problem on the lab's joinable queue.
+    pub lab_none_problem: &'static [&'static str],
+    /// Printed for a consumer still blocked in `get()`; `%s` is its name,
+    /// `%g` the seconds without progress.
     pub still_blocked: &'static str,
-    /// Before the final counts line.
-    pub final_counts: &'static str,
     /// The termination lab's docstring title, before the strategy's name.
     pub title_termination: &'static str,
-    /// In the lab's docstring when a failure option is set.
-    pub failures_elsewhere: &'static str,
     /// Above the threaded program's imports (the `shutdown` strategies).
     pub no_mp_shutdown: &'static str,
-    /// Printed (and exit 0) by the `shutdown` programs on Python < 3.13;
-    /// `%d.%d` is the running version.
+    /// Printed to stderr (exit status 2) by the `shutdown` programs on
+    /// Python < 3.13; `%d.%d` is the running version.
     pub needs_313: &'static str,
     /// On `except queue.ShutDown:`.
     pub shut_down_caught: &'static str,
     /// After `q.shutdown()` and `q.shutdown(immediate=True)`.
     pub shutdown: &'static str,
     pub shutdown_immediate: &'static str,
+    /// Before the dropped count of `shutdown(immediate=True)`.
+    pub dropped: &'static str,
     /// On `if dog is None:` in the consumer.
     pub sentinel_seen: &'static str,
     /// After the sentinel's `q.task_done()`.
@@ -89,6 +108,53 @@ pub struct PyText {
     pub daemon_on: &'static str,
     /// Where the daemon program's main ends without `terminate()`.
     pub daemon_end: &'static str,
+    /// Above the bounded `q.join()` (a failure may keep it waiting), several lines.
+    pub bounded_join: &'static str,
+    /// Printed when `q.join()` still waits: `%g` seconds, `%d` tasks not done.
+    pub join_still_waits: &'static str,
+    /// Above the bounded wait for producers (a full queue nobody empties).
+    pub bounded_producers: &'static str,
+    /// Printed for a producer still blocked in `put()`; `%s` is its name.
+    pub put_still_blocked: &'static str,
+    /// The failures, in the docstring.
+    pub failures_title: &'static str,
+    /// After `FORGET_TASK_DONE = n`, `EXTRA_TASK_DONE = n`.
+    pub forget_const: &'static str,
+    pub extra_const: &'static str,
+    /// After `KILL_AT = s`, `KILL_CHANCE = p`.
+    pub kill_at_const: &'static str,
+    pub kill_chance_const: &'static str,
+    /// On `if n == FORGET_TASK_DONE:`.
+    pub forget_here: &'static str,
+    /// Printed when a `task_done()` is forgotten: `%s` consumer, `%s` item.
+    pub forgot_line: &'static str,
+    /// On `if n == EXTRA_TASK_DONE:`.
+    pub extra_here: &'static str,
+    /// Printed when the extra `task_done()` raised: `%s` consumer, `%s` the error.
+    pub extra_raised_line: &'static str,
+    /// Printed when it did not: `%s` consumer, `%s` item.
+    pub extra_silent_line: &'static str,
+    /// In `death()`.
+    pub death: &'static str,
+    /// In `kill_when_dying()`.
+    pub kill_when_dying: &'static str,
+    /// After `c.kill()`.
+    pub kill_call: &'static str,
+    /// Printed by main once it killed a consumer: `%s` consumer, `%s` item.
+    pub killed_line: &'static str,
+    /// After `dying.put(dog)` and on the loop that never ends.
+    pub dying_put: &'static str,
+    pub never_further: &'static str,
+    /// After `dying = SimpleQueue()`.
+    pub dying_queue: &'static str,
+    /// After `t0 = time.monotonic()`.
+    pub time_zero: &'static str,
+    /// The threaded programs: a thread cannot be killed.
+    pub thread_kill: &'static str,
+    /// Printed by a "killed" consumer thread: `%s` consumer, `%s` item.
+    pub thread_killed_line: &'static str,
+    /// The header note of `--broker-ack`, several lines.
+    pub broker_note: &'static str,
 }
 
 const ZH: PyText = PyText {
@@ -100,16 +166,23 @@ const ZH: PyText = PyText {
     generated: "由 Canteen 按当前设置生成：",
     real_time: "这里是真实的进程和真实的时间：输出的先后顺序与页面上的虚拟时间不同，但最后的数量相同。",
     stdlib_only: "只用标准库，可以直接用 python3 运行。",
+    exit_status: "最后一行是统计。退出状态：0 = 正常结束；3 = 主进程放弃了等待（Canteen 的运行是“卡住”）。",
     time_scale: "时间缩放：每个延迟都乘以它。1.0 = 真实速度，0.01 = 快 100 倍",
-    timeout: "演示用的超时（秒）：生产者结束后，主进程最多再等这么久（见下文）",
+    timeout: "连续这么多秒什么都没发生，主进程就不再等待（真实的程序会永远等下去）",
+    counters: "所有进程共享的计数器在 counts 里的位置",
+    say: "一次写出整行：多个进程同时打印，行也不会交错",
+    add: "给一个共享计数器加 n（加锁），返回新值",
+    wait: "等到 done() 为真；如果连续 TIMEOUT 秒计数都没有变化，\n说明再也不会有进展，返回 False",
+    finish: "打印最后一行统计并退出：0 = 正常结束，3 = 卡住\n（不加锁读取：被终止的进程可能正拿着锁）",
     producer_task: "生产者任务",
     put_in_queue: "将生产完成的数据放入队列中",
     consumer_task_hotdog: "吃热狗",
     consumer_task_data: "消费者任务",
+    in_hand: "这个消费者手里有一个数据",
     task_done: "标记这个任务处理完成",
     no_task_done: "普通 Queue 没有 task_done()：没人知道数据是否处理完了",
     shared_container: "创建一个双方能共享的容器",
-    counters: "进程间共享的计数器，用于最后的统计",
+    counts_array: "进程间共享的计数器，用于最后的统计",
     producer_processes: "生产者进程",
     consumer_processes: "消费者进程",
     daemon_hint: "c.daemon = True # 可以将消费者设置为守护进程 当主进程确认 任务全部完成时 可以随着主进程一起结束",
@@ -121,28 +194,57 @@ const ZH: PyText = PyText {
         "问题: 消费者不知道什么时候结束",
         "普通 Queue 没有 task_done() 和 join()：主进程无法得知数据是否都处理完了，",
         "消费者会永远阻塞在 q.get()，真实的程序到这里会一直挂着，永远不会自己退出。",
-        "为了让这个演示能自己结束，主进程最多再等 TIMEOUT 秒，",
+        "为了让这个演示能自己结束，主进程等到连续 TIMEOUT 秒没有进展，",
         "然后报告仍然阻塞的消费者并终止它。正确的做法见 JoinableQueue 的 q.join()。",
     ],
-    still_blocked: "%s 等了 %g 秒仍然阻塞在 q.get()：它不知道什么时候结束",
-    final_counts: "最后一行：生产和消费的数量（与 Canteen 页面上的计数相同）",
+    lab_none_problem: &[
+        "不发信号：没有人告诉消费者活干完了，它们会永远阻塞在 q.get()。",
+        "消费者照样调用 task_done()（和 Canteen 的运行一样），但主进程从不 q.join()。",
+        "为了让这个演示能自己结束，主进程等到连续 TIMEOUT 秒没有进展，然后报告仍然阻塞的消费者并终止它。",
+    ],
+    still_blocked: "%s 仍然阻塞在 q.get()：已经 %g 秒没有进展，它不知道什么时候结束",
     title_termination: "生产者消费者模型：热狗，结束方式 ",
-    failures_elsewhere: "故障选项（漏掉或多余的 task_done()、杀死消费者、broker 确认）不在这个程序里：页面上的实验室演示它们。",
     no_mp_shutdown: "multiprocessing.JoinableQueue 没有 shutdown()：这里用线程和 queue.Queue 写出同样的程序\n（Queue.shutdown(immediate=...) 从 Python 3.13 开始才有）",
     needs_313: "这个程序需要 Python 3.13 或更高版本（Queue.shutdown）；当前是 Python %d.%d，没有运行",
     shut_down_caught: "队列已经关闭（并且取空）：消费者结束",
     shutdown: "关闭队列：消费者取完剩下的数据后，get() 抛出 ShutDown",
     shutdown_immediate: "立即关闭队列：剩下的数据被丢弃，get() 马上抛出 ShutDown",
+    dropped: "被丢弃的数据：生产了，但既没有被消费，也不在消费者手里",
     sentinel_seen: "哨兵（毒丸）：生产已经结束，这个消费者退出",
     sentinel_task_done: "哨兵也标记完成，这样 q.join() 仍然可用",
     put_sentinels: "每个消费者放一个哨兵 None",
     sentinel_bug_problem: &[
         "错误：几个消费者只放了一个哨兵 None，拿到它的消费者结束，其余的永远阻塞在 q.get()。",
-        "为了让这个演示能自己结束，主进程最多再等 TIMEOUT 秒，然后报告仍然阻塞的消费者并终止它。",
+        "为了让这个演示能自己结束，主进程等到连续 TIMEOUT 秒没有进展，然后报告仍然阻塞的消费者并终止它。",
     ],
     join_consumers: "等待消费者自己结束",
     daemon_on: "守护进程：主进程结束时随之结束",
     daemon_end: "主进程到这里结束，守护进程的消费者随之结束（不需要 terminate()）",
+    bounded_join: "q.join() 等到每个数据都 task_done()。注入的故障可能让它永远等下去，\n所以主进程在一个线程里调用它，连续 TIMEOUT 秒没有进展就不再等",
+    join_still_waits: "q.join() 仍在等待：已经 %g 秒没有进展，还有 %d 个任务没有标记完成",
+    bounded_producers: "队列有容量上限，如果消费者都死了，生产者会永远阻塞在 q.put()",
+    put_still_blocked: "%s 仍然阻塞在 q.put()：队列满了，没有人再取",
+    failures_title: "注入的故障：",
+    forget_const: "第几个处理完的数据（所有消费者一起数）不调用 task_done()",
+    extra_const: "处理完第几个数据后，它的消费者多调用一次 task_done()",
+    kill_at_const: "注定要死的消费者在运行开始后第几秒死（未乘 TIME_SCALE），见 death()",
+    kill_chance_const: "注定要死的消费者每开始一个数据，在中途死亡的概率",
+    forget_here: "故障：忘了调用 task_done()",
+    forgot_line: "%s 忘了对 %s 调用 task_done()",
+    extra_here: "故障：多调用一次 task_done()",
+    extra_raised_line: "%s 多调用了一次 task_done()：ValueError: %s",
+    extra_silent_line: "%s 对 %s 多调用了一次 task_done()：没有报错，未完成计数少了 1",
+    death: "这个消费者在 start 开始、耗时 work 的数据上什么时候死（运行开始后的秒数，\n未乘 TIME_SCALE）；None = 这次不死",
+    kill_when_dying: "在主进程里：等注定要死的消费者报信，然后杀死它的进程",
+    kill_call: "故障：SIGKILL，进程立刻死亡，手里的数据丢失",
+    killed_line: "%s 处理 %s 时被 kill() 杀死",
+    dying_put: "故障：主进程现在就在处理中途杀死这个进程",
+    never_further: "它不会再往下走",
+    dying_queue: "注定要死的消费者用它告诉主进程",
+    time_zero: "运行的 0 时刻（KILL_AT 从这里算起）",
+    thread_kill: "线程无法被杀死：注定要死的消费者在处理到一半时直接返回，手里的数据丢失",
+    thread_killed_line: "%s 处理 %s 时死亡（线程直接返回）",
+    broker_note: "--broker-ack（broker 确认和可见性超时）无法用 multiprocessing 写出来：\n没有确认，也没有重新投递。这个程序用 task_done() 代替确认，\n被杀死的消费者手里的数据就丢失了；数量与不加 --broker-ack 的同一运行相同。",
 };
 
 const EN: PyText = PyText {
@@ -154,16 +256,23 @@ const EN: PyText = PyText {
     generated: "Generated by Canteen from the current settings:",
     real_time: "These are real processes in real time: the order of the lines differs from the page's virtual time, the final counts do not.",
     stdlib_only: "Standard library only: run it as is with python3.",
+    exit_status: "The last line counts what happened. Exit status: 0 = completed; 3 = main gave up waiting (Canteen's run is stuck).",
     time_scale: "Time scale: every delay is multiplied by it. 1.0 = real speed, 0.01 = 100 times faster",
-    timeout: "Demo timeout (seconds): how long main waits at most once the producers have ended (see below)",
+    timeout: "Once nothing has happened for this many seconds, main stops waiting (a real program would wait forever)",
+    counters: "Where each counter every process shares is in counts",
+    say: "one write per line: lines of different processes never run together",
+    add: "adds n to one shared counter (under its lock) and returns the new value",
+    wait: "waits until done() is true; if no counter has changed for TIMEOUT seconds,\nnothing will ever change: returns False",
+    finish: "prints the counts in one last line and exits: 0 = completed, 3 = stuck\n(read without the lock: a terminated process may hold it)",
     producer_task: "Producer task",
     put_in_queue: "put the finished item into the queue",
     consumer_task_hotdog: "Eat hot dogs",
     consumer_task_data: "Consumer task",
+    in_hand: "this consumer holds an item",
     task_done: "mark this task as done",
     no_task_done: "a plain Queue has no task_done(): nobody can tell whether the data was processed",
     shared_container: "Create a container both sides can share",
-    counters: "Counters shared between the processes, for the summary at the end",
+    counts_array: "Counters shared between the processes, for the summary at the end",
     producer_processes: "Producer processes",
     consumer_processes: "Consumer processes",
     daemon_hint: "c.daemon = True # a daemon consumer would end together with main once main knows every task is done",
@@ -175,28 +284,57 @@ const EN: PyText = PyText {
         "The problem: the consumer does not know when to end.",
         "A plain Queue has no task_done() and no join(): main cannot tell whether every item was processed,",
         "and the consumer blocks in q.get() forever; a real program would hang here and never exit.",
-        "So that this demo ends by itself, main waits at most TIMEOUT more seconds,",
+        "So that this demo ends by itself, main waits until nothing has happened for TIMEOUT seconds,",
         "then reports each consumer still blocked and terminates it. The proper way is JoinableQueue's q.join().",
     ],
-    still_blocked: "%s is still blocked in q.get() after %g seconds: it does not know when to end",
-    final_counts: "Last line: the counts produced and consumed (the same as Canteen's counters)",
+    lab_none_problem: &[
+        "No signal: nobody tells the consumers that the work is over, so they block in q.get() forever.",
+        "They still call task_done() (as in Canteen's run), but main never calls q.join().",
+        "So that this demo ends by itself, main waits until nothing has happened for TIMEOUT seconds, then reports each consumer still blocked and terminates it.",
+    ],
+    still_blocked: "%s is still blocked in q.get(): nothing has happened for %g s, it does not know when to end",
     title_termination: "Producer-consumer model: hot dogs, ending with the strategy ",
-    failures_elsewhere: "The failure options (a missing or extra task_done(), a killed consumer, broker acks) are not in this program: the page's lab shows them.",
     no_mp_shutdown: "multiprocessing.JoinableQueue has no shutdown(): this is the same program with threads and queue.Queue\n(Queue.shutdown(immediate=...) exists from Python 3.13 on)",
     needs_313: "This program needs Python 3.13 or later (Queue.shutdown); this is Python %d.%d, so it did not run",
     shut_down_caught: "the queue is shut down (and empty): the consumer ends",
     shutdown: "shut the queue down: the consumers take what is left, then get() raises ShutDown",
     shutdown_immediate: "shut the queue down now: what is left is dropped and get() raises ShutDown at once",
+    dropped: "the dropped items: made, but neither consumed nor in a consumer's hands",
     sentinel_seen: "the sentinel (poison pill): production is over, this consumer ends",
     sentinel_task_done: "the sentinel is marked done too, so q.join() still works",
     put_sentinels: "one sentinel None per consumer",
     sentinel_bug_problem: &[
         "The bug: one sentinel None for several consumers; the one that takes it ends, the others block in q.get() forever.",
-        "So that this demo ends by itself, main waits at most TIMEOUT more seconds, then reports each consumer still blocked and terminates it.",
+        "So that this demo ends by itself, main waits until nothing has happened for TIMEOUT seconds, then reports each consumer still blocked and terminates it.",
     ],
     join_consumers: "wait for the consumers to end by themselves",
     daemon_on: "a daemon: it ends together with main",
     daemon_end: "main ends here and its daemon consumers end with it (no terminate())",
+    bounded_join: "q.join() waits until every item is marked done. The injected failure may keep it waiting\nforever, so main calls it in a thread and stops waiting once nothing has happened for TIMEOUT seconds",
+    join_still_waits: "q.join() is still waiting: nothing has happened for %g s, %d task(s) never marked done",
+    bounded_producers: "The queue is bounded: if every consumer died, the producers block in q.put() forever",
+    put_still_blocked: "%s is still blocked in q.put(): the queue is full and nobody takes from it",
+    failures_title: "Injected failures:",
+    forget_const: "the n-th item processed (counted over all consumers) is never marked task_done()",
+    extra_const: "after the n-th item processed, its consumer calls task_done() once more",
+    kill_at_const: "when the doomed consumer dies, in seconds into the run (before TIME_SCALE): see death()",
+    kill_chance_const: "the chance that the doomed consumer dies halfway through each item it starts",
+    forget_here: "the failure: task_done() forgotten",
+    forgot_line: "%s forgot task_done() for %s",
+    extra_here: "the failure: one task_done() too many",
+    extra_raised_line: "%s called task_done() once too often: ValueError: %s",
+    extra_silent_line: "%s called task_done() once more for %s: no error, the unfinished count just went down by 1",
+    death: "when this consumer dies during an item started at `start` that takes `work`\n(seconds into the run, before TIME_SCALE); None: it lives through it",
+    kill_when_dying: "in main: waits for the doomed consumer's word, then kills its process",
+    kill_call: "the failure: SIGKILL, the process dies at once and its item is lost",
+    killed_line: "%s was killed with kill() while working on %s",
+    dying_put: "the failure: main kills this process now, in the middle of the item",
+    never_further: "it never gets further",
+    dying_queue: "the doomed consumer tells main through it",
+    time_zero: "the run's time 0 (KILL_AT counts from here)",
+    thread_kill: "A thread cannot be killed: the doomed consumer returns halfway through its item, and the item is lost",
+    thread_killed_line: "%s died while working on %s (the thread returns)",
+    broker_note: "--broker-ack (broker acknowledgements and the visibility timeout) cannot be written with\nmultiprocessing: there is no acknowledgement and no redelivery. This program marks items with\ntask_done() instead, and a killed consumer's item is lost; its counts are those of the same run without --broker-ack.",
 };
 
 /// The Python program's text in `lang`.
@@ -218,22 +356,16 @@ pub fn py_item_expr(scenario: ScenarioKind, lang: Lang) -> &'static str {
     }
 }
 
-/// The Python `print` call for a made item (`x` is the item), as the log's
+/// The `say` call for a made item (`var` is the item), as the log's
 /// `produce` line: the seed's `print("生产了", dog)`.
-pub fn py_print_made(lang: Lang, var: &str) -> String {
-    format!(
-        "print(\"{}\", {var}, flush=True)",
-        lang.pick("生产了", "made")
-    )
+pub fn py_say_made(lang: Lang, var: &str) -> String {
+    format!("say(\"{}%s\" % {var})", lang.pick("生产了 ", "made "))
 }
 
-/// The Python `print` call for a consumed item, as the log's `consume`
-/// line: the seed's `print("消费了%s" % dog)`.
-pub fn py_print_ate(lang: Lang, var: &str) -> String {
-    format!(
-        "print(\"{}%s\" % {var}, flush=True)",
-        lang.pick("消费了", "ate ")
-    )
+/// The `say` call for a consumed item, as the log's `consume` line: the
+/// seed's `print("消费了%s" % dog)`.
+pub fn py_say_ate(lang: Lang, var: &str) -> String {
+    format!("say(\"{}%s\" % {var})", lang.pick("消费了", "ate "))
 }
 
 /// The `%d` pattern of the producers' names in a scenario without shop
@@ -278,5 +410,198 @@ pub fn py_settings(config: &Config, lang: Lang) -> String {
                 count(config.consumers, "consumer"),
             )
         }
+    }
+}
+
+/// The termination lab's injected failures, one line each, for the
+/// docstring (empty when none is set).
+pub fn py_failures(config: &Config, lang: Lang) -> Vec<String> {
+    let t = &config.termination;
+    let mut lines = Vec::new();
+    if let Some(n) = t.forget_task_done {
+        lines.push(match lang {
+            Lang::Zh => format!("- 第 {n} 个处理完的数据不调用 task_done()（FORGET_TASK_DONE）"),
+            Lang::En => {
+                format!("- item no. {n} processed is never marked task_done() (FORGET_TASK_DONE)")
+            }
+        });
+    }
+    if let Some(n) = t.extra_task_done {
+        lines.push(match lang {
+            Lang::Zh => format!("- 处理完第 {n} 个数据后多调用一次 task_done()（EXTRA_TASK_DONE）"),
+            Lang::En => {
+                format!("- after item no. {n} processed, one more task_done() (EXTRA_TASK_DONE)")
+            }
+        });
+    }
+    if let Some(kill) = t.kill {
+        let who = super::actor_name(
+            config.scenario,
+            crate::trace::Role::Consumer(kill.consumer.saturating_sub(1)),
+            lang,
+        );
+        lines.push(match (kill.when, lang) {
+            (KillWhen::At(at), Lang::Zh) => format!(
+                "- {who} 在 {} 时正在处理的数据（或之后开始的第一个数据）处理到一半时被 kill() 杀死（KILL_AT）",
+                DurationText(at)
+            ),
+            (KillWhen::At(at), Lang::En) => format!(
+                "- {who} is killed with kill() during the item it works on at {} (or halfway through the first it starts later) (KILL_AT)",
+                DurationText(at)
+            ),
+            (KillWhen::Chance(p), Lang::Zh) => format!(
+                "- {who} 每开始一个数据，有 {} 的概率在处理到一半时被 kill() 杀死（KILL_CHANCE）",
+                Shortest(p)
+            ),
+            (KillWhen::Chance(p), Lang::En) => format!(
+                "- {who} is killed with kill() halfway through an item with probability {} per item (KILL_CHANCE)",
+                Shortest(p)
+            ),
+        });
+    }
+    lines
+}
+
+/// Every piece of text the scraper program needs, for one language.
+pub struct ScraperText {
+    pub title: &'static str,
+    pub roles: &'static str,
+    /// How to serve the bundled sample pages, several lines.
+    pub serve: &'static str,
+    pub base_url: &'static str,
+    pub fetch_timeout: &'static str,
+    pub max_bytes: &'static str,
+    pub is_text: &'static str,
+    pub fetch_task: &'static str,
+    pub take_url: &'static str,
+    pub any_failure: &'static str,
+    pub count_task: &'static str,
+    pub plain_problem: &'static [&'static str],
+    /// Printed for a counter still blocked in `get()`: `%s` name, `%g` seconds.
+    pub still_blocked: &'static str,
+    /// Printed for a failed fetch: `%s` URL, `%s` the error.
+    pub failed_line: &'static str,
+    pub not_text: &'static str,
+    pub too_large: &'static str,
+    /// Each URL's row at the end: `%s` the result.
+    pub failed_row: &'static str,
+    pub not_counted_row: &'static str,
+    pub matches_row: &'static str,
+    pub rows: &'static str,
+    /// Before the last line of totals.
+    pub totals: &'static str,
+}
+
+const SCRAPER_ZH: ScraperText = ScraperText {
+    title: "生产者消费者模型：爬虫（原文的第一个案例）",
+    roles: "生产者进程下载网页，把文本放进队列；\n消费者进程用 re.findall 数出匹配（原文数 <img> 的 src）。",
+    serve: "自带的示例网页：在 Canteen 仓库的 static/ 目录里运行\n    python3 -m http.server 8000 --bind 127.0.0.1\n然后在另一个终端运行这个程序（不需要联网）。相对网址按 BASE_URL 解析。",
+    base_url: "相对网址（比如 pages/gallery.html）按这个地址解析",
+    fetch_timeout: "每次下载最多等这么多秒（真实时间，不乘 TIME_SCALE）",
+    max_bytes: "超过这么多字节的网页不要",
+    is_text: "Content-Type 是不是文本（text/*、XML、JSON、JavaScript）",
+    fetch_task: "生产者任务：下载网页，放进队列",
+    take_url: "取下一个网址（几个生产者共用一个计数）",
+    any_failure: "网络错误、HTTP 错误、超时、不是文本、太大：这个网址失败，不放进队列",
+    count_task: "消费者任务：用正则数出匹配",
+    plain_problem: &[
+        "问题: 消费者不知道什么时候结束",
+        "普通 Queue 没有 task_done() 和 join()：消费者会永远阻塞在 q.get()，真实的程序会一直挂着。",
+        "为了让这个演示能自己结束，主进程等到连续 TIMEOUT 秒没有进展，然后报告仍然阻塞的消费者并终止它。",
+    ],
+    still_blocked: "%s 仍然阻塞在 q.get()：已经 %g 秒没有进展，它不知道什么时候结束",
+    failed_line: "抓取失败 %s：%s",
+    not_text: "不是文本",
+    too_large: "太大",
+    failed_row: "抓取失败",
+    not_counted_row: "没有计数",
+    matches_row: "%d 处匹配",
+    rows: "每个网址的结果",
+    totals: "最后一行是合计；退出状态 0 = 正常结束，3 = 卡住",
+};
+
+const SCRAPER_EN: ScraperText = ScraperText {
+    title: "Producer-consumer model: the scraper (the seed's first case)",
+    roles: "Producer processes download pages and put their text in the queue;\nconsumer processes count matches with re.findall (the seed counts <img> sources).",
+    serve: "The bundled sample pages: in the Canteen repository's static/ directory, run\n    python3 -m http.server 8000 --bind 127.0.0.1\nthen run this program in another terminal (no network needed). Relative URLs are read from BASE_URL.",
+    base_url: "relative URLs (such as pages/gallery.html) are read from here",
+    fetch_timeout: "each download gives up after this many seconds (real time, not scaled)",
+    max_bytes: "pages larger than this are refused",
+    is_text: "whether a Content-Type is text (text/*, XML, JSON, JavaScript)",
+    fetch_task: "Producer task: download pages and put them in the queue",
+    take_url: "take the next URL (the producers share one count)",
+    any_failure: "a network or HTTP error, a timeout, not text, too large: this URL fails and is never queued",
+    count_task: "Consumer task: count the pattern's matches",
+    plain_problem: &[
+        "The problem: the consumer does not know when to end.",
+        "A plain Queue has no task_done() and no join(): the consumers block in q.get() forever; a real program would hang here.",
+        "So that this demo ends by itself, main waits until nothing has happened for TIMEOUT seconds, then reports each consumer still blocked and terminates it.",
+    ],
+    still_blocked: "%s is still blocked in q.get(): nothing has happened for %g s, it does not know when to end",
+    failed_line: "fetch failed for %s: %s",
+    not_text: "not text",
+    too_large: "too large",
+    failed_row: "fetch failed",
+    not_counted_row: "not counted",
+    matches_row: "%d matches",
+    rows: "each URL's result",
+    totals: "the totals in one last line; exit status 0 = completed, 3 = stuck",
+};
+
+/// The scraper program's text in `lang`.
+pub fn scraper_text(lang: Lang) -> &'static ScraperText {
+    match lang {
+        Lang::Zh => &SCRAPER_ZH,
+        Lang::En => &SCRAPER_EN,
+    }
+}
+
+/// The scraper's settings, for its docstring.
+pub fn scraper_settings(config: &ScraperConfig, lang: Lang) -> String {
+    let shape = match (config.shape, lang) {
+        (Shape::Plain, Lang::Zh) => "普通 Queue",
+        (Shape::Plain, Lang::En) => "a plain Queue",
+        (Shape::Joinable, _) => "JoinableQueue",
+    };
+    let capacity = match (config.capacity, lang) {
+        (0, Lang::Zh) => "不限".to_string(),
+        (0, Lang::En) => "unbounded".to_string(),
+        (n, _) => n.to_string(),
+    };
+    let (urls, fetchers, counters) = (config.urls.len(), config.fetchers, config.counters);
+    let (fetch, count) = (config.fetch_delay, config.count_delay);
+    let timeout = DurationText(config.timeout);
+    match lang {
+        Lang::Zh => format!(
+            "{urls} 个网址；{fetchers} 个下载进程，{counters} 个计数进程；{shape}，容量 {capacity}；\n下载超时 {timeout}；下载后等待 {fetch}，计数前等待 {count}。"
+        ),
+        Lang::En => format!(
+            "{urls} URLs; {fetchers} fetcher(s), {counters} counter(s); {shape} of capacity {capacity};\nfetch timeout {timeout}; sleep {fetch} after each download, {count} before each count."
+        ),
+    }
+}
+
+/// The `say` calls of the scraper's log lines, as `super::scraper::log_line`
+/// writes them: a fetched page (`i` its index, `url`, `status`, `body`) and
+/// a counted one (`found` the matches).
+pub fn scraper_say_fetched(lang: Lang) -> &'static str {
+    lang.pick(
+        r#"say("生产了第%d个数据：%s（HTTP %d, %d 字节）" % (i + 1, URLS[i], status, len(body)))"#,
+        r#"say("fetched page %d: %s (HTTP %d, %d bytes)" % (i + 1, URLS[i], status, len(body)))"#,
+    )
+}
+
+/// See [`scraper_say_fetched`]; `what` is `img` for the seed's pattern.
+pub fn scraper_say_counted(lang: Lang, seed_pattern: bool) -> String {
+    let what = match (seed_pattern, lang) {
+        (true, _) => "img",
+        (false, Lang::Zh) => "处匹配",
+        (false, Lang::En) => "matches",
+    };
+    match lang {
+        Lang::Zh => {
+            format!(r#"say("第%d个任务获取到%d个{what}（%s）" % (i + 1, len(res), URLS[i]))"#)
+        }
+        Lang::En => format!(r#"say("task %d found %d {what} (%s)" % (i + 1, len(res), URLS[i]))"#),
     }
 }
