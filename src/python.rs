@@ -59,7 +59,10 @@ const TIMEOUT_SLACK: Duration = Duration::from_secs(2);
 /// The Python program for `config`, with comments and printed lines in `lang`.
 pub fn python_code(config: &Config, lang: Lang) -> String {
     let plan = Plan::of(config);
-    let mut py = Py::default();
+    let mut py = Py {
+        var: plan.item_var(),
+        ..Py::default()
+    };
     let t = py_text(lang);
     header(&mut py, &plan, lang);
     helpers(&mut py, &plan, t);
@@ -211,9 +214,9 @@ impl Workers {
         &self,
         py: &mut Py,
         indent: usize,
-        name_of: impl Fn(u32) -> String,
+        name_of: &dyn Fn(u32) -> String,
         in_loop: &str,
-        mut body: impl FnMut(&mut Py, usize, &str, &str),
+        body: &mut dyn FnMut(&mut Py, usize, &str, &str),
     ) {
         match &self.named {
             Some(vars) => {
@@ -251,10 +254,6 @@ fn timeout_line(delay: Delay) -> String {
     )
 }
 
-/// The last line's format: the same fields in every program.
-const FINAL_LINE: &str =
-    r#"say("produced=%d consumed=%d task_done=%d errors=%d lost=%d dropped=%d outcome=%s" % ("#;
-
 fn header(py: &mut Py, plan: &Plan, lang: Lang) {
     let t = py_text(lang);
     let config = plan.config;
@@ -269,18 +268,13 @@ fn header(py: &mut Py, plan: &Plan, lang: Lang) {
     } else {
         t.roles_data
     };
-    py.line(0, "# -*- coding: utf-8 -*-");
-    py.line(0, "\"\"\"");
+    py.block(0, "# -*- coding: utf-8 -*-\n\"\"\"");
     py.line(0, &title);
     py.line(0, "");
-    for part in roles.lines() {
-        py.line(0, part);
-    }
+    py.block(0, roles);
     py.line(0, "");
     py.line(0, t.generated);
-    for part in py_settings(config, lang).lines() {
-        py.line(0, part);
-    }
+    py.block(0, &py_settings(config, lang));
     let failures = py_failures(config, lang);
     if !failures.is_empty() {
         py.line(0, t.failures_title);
@@ -290,23 +284,20 @@ fn header(py: &mut Py, plan: &Plan, lang: Lang) {
     }
     if config.termination.broker_ack {
         py.line(0, "");
-        for part in t.broker_note.lines() {
-            py.line(0, part);
-        }
+        py.block(0, t.broker_note);
     }
     py.line(0, "");
-    py.line(0, t.real_time);
-    py.line(0, t.stdlib_only);
-    py.line(0, t.exit_status);
+    py.block(0, t.about);
     py.line(0, "\"\"\"");
     if plan.threaded {
         py.comment(0, t.no_mp_shutdown);
         if plan.kill.is_some() {
             py.comment(0, t.thread_kill);
         }
-        py.line(0, "from multiprocessing import Array");
-        py.line(0, "from threading import Thread");
-        py.line(0, "import queue");
+        py.block(
+            0,
+            "from multiprocessing import Array\nfrom threading import Thread\nimport queue",
+        );
     } else {
         let simple = if plan.kill.is_some() {
             ", SimpleQueue"
@@ -334,9 +325,7 @@ fn header(py: &mut Py, plan: &Plan, lang: Lang) {
     if uses_random(config.produce_delay) || uses_random(config.consume_delay) || chance {
         py.line(0, "import random");
     }
-    py.line(0, "import sys");
-    py.line(0, "import time");
-    py.line(0, "");
+    py.block(0, "import sys\nimport time\n");
     py.comment(0, t.time_scale);
     py.line(0, TIME_SCALE_LINE);
     if plan.waits() {
@@ -372,16 +361,14 @@ fn header(py: &mut Py, plan: &Plan, lang: Lang) {
 fn say_and_add(py: &mut Py, t: &PyText) {
     py.line(0, "def say(line):");
     py.comment(1, t.say);
-    py.lines(
-        1,
-        &["sys.stdout.write(line + \"\\n\")", "sys.stdout.flush()"],
+    py.block(
+        0,
+        "    sys.stdout.write(line + \"\\n\")\n    sys.stdout.flush()\n\n\ndef add(counts, what, n=1):",
     );
-    py.gap();
-    py.line(0, "def add(counts, what, n=1):");
-    py.comment(1, t.add);
-    py.line(1, "with counts.get_lock():");
-    py.lines(2, &["counts[what] += n", "return counts[what]"]);
-    py.gap();
+    py.block(
+        0,
+        "    with counts.get_lock():\n        counts[what] += n\n        return counts[what]\n\n",
+    );
 }
 
 /// `wait(done, counts)`: main's bounded wait, which gives up once no
@@ -389,16 +376,29 @@ fn say_and_add(py: &mut Py, t: &PyText) {
 fn wait_fn(py: &mut Py, t: &PyText) {
     py.line(0, "def wait(done, counts):");
     py.comment(1, t.wait);
-    py.line(1, "seen, since = counts[:], time.monotonic()");
-    py.line(1, "while not done():");
-    py.line(2, "time.sleep(0.01)");
-    py.line(2, "if counts[:] != seen:");
-    py.line(3, "seen, since = counts[:], time.monotonic()");
-    py.line(2, "elif time.monotonic() - since > TIMEOUT:");
-    py.line(3, "return False");
-    py.line(1, "return True");
-    py.gap();
+    py.block(
+        1,
+        "seen, since = counts[:], time.monotonic()
+while not done():
+    time.sleep(0.01)
+    if counts[:] != seen:
+        seen, since = counts[:], time.monotonic()
+    elif time.monotonic() - since > TIMEOUT:
+        return False
+return True
+
+",
+    );
 }
+
+/// The body of `finish()`: the last line, then the exit status.
+const FINISH: &str = r#"    n = counts.get_obj()
+    say("produced=%d consumed=%d task_done=%d errors=%d lost=%d dropped=%d outcome=%s" % (
+        n[PRODUCED], n[CONSUMED], n[TASK_DONE], n[ERRORS], n[IN_HAND], dropped,
+        "stuck" if stuck else "completed"))
+    sys.exit(3 if stuck else 0)
+
+"#;
 
 /// `say`, `add` and `finish`, and the helpers only some programs need:
 /// `wait`, `death` and `kill_when_dying`.
@@ -409,43 +409,41 @@ fn helpers(py: &mut Py, plan: &Plan, t: &PyText) {
     }
     py.line(0, "def finish(counts, stuck, dropped=0):");
     py.comment(1, t.finish);
-    py.line(1, "n = counts.get_obj()");
-    py.line(1, FINAL_LINE);
-    py.line(
-        2,
-        "n[PRODUCED], n[CONSUMED], n[TASK_DONE], n[ERRORS], n[IN_HAND], dropped,",
-    );
-    py.line(2, "\"stuck\" if stuck else \"completed\"))");
-    py.line(1, &format!("sys.exit({EXIT_STUCK} if stuck else 0)"));
-    py.gap();
+    py.block(0, FINISH);
     let Some(kill) = plan.kill else { return };
     py.line(0, "def death(start, work):");
     py.comment(1, t.death);
-    match kill.when {
-        KillWhen::At(_) => {
-            py.line(1, "if KILL_AT < start:");
-            py.line(2, "return start + work / 2");
-            py.line(1, "if KILL_AT < start + work:");
-            py.line(2, "return KILL_AT");
-        }
-        KillWhen::Chance(_) => {
-            py.line(1, "if random.random() < KILL_CHANCE:");
-            py.line(2, "return start + work / 2");
-        }
-    }
-    py.line(1, "return None");
-    py.gap();
+    py.block(
+        1,
+        match kill.when {
+            KillWhen::At(_) => {
+                "if KILL_AT < start:
+    return start + work / 2
+if KILL_AT < start + work:
+    return KILL_AT
+return None
+
+"
+            }
+            KillWhen::Chance(_) => {
+                "if random.random() < KILL_CHANCE:
+    return start + work / 2
+return None
+
+"
+            }
+        },
+    );
     if plan.threaded {
         return;
     }
-    let var = plan.item_var();
     py.line(0, "def kill_when_dying(c, name, dying):");
     py.comment(1, t.kill_when_dying);
-    py.line(1, &format!("{var} = dying.get()"));
+    py.block(1, "$ = dying.get()");
     py.commented(1, "c.kill()", t.kill_call);
     py.line(
         1,
-        &format!("say({} % (name, {var}))", py_str(t.killed_line)),
+        &format!("say({} % (name, {}))", py_str(t.killed_line), py.var),
     );
     py.gap();
 }
@@ -453,26 +451,23 @@ fn helpers(py: &mut Py, plan: &Plan, t: &PyText) {
 fn producer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
     let t = py_text(lang);
     let config = plan.config;
-    let var = plan.item_var();
     py.comment(0, t.producer_task);
     py.line(0, "def product(q, name, counts):");
     py.line(1, &format!("for i in range({}):", config.items));
     py.line(
         2,
-        &format!("{var} = {}", py_item_expr(config.scenario, lang)),
+        &format!("{} = {}", py.var, py_item_expr(config.scenario, lang)),
     );
     py.line(2, &sleep_line(config.produce_delay));
-    py.line(2, &py_say_made(lang, var));
+    py.line(2, &py_say_made(lang, py.var));
     py.line(2, "add(counts, PRODUCED)");
     py.comment(2, t.put_in_queue);
-    py.line(2, &format!("q.put({var})"));
-    py.gap();
+    py.block(2, "q.put($)\n\n");
 }
 
 fn consumer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
     let t = py_text(lang);
     let config = plan.config;
-    let var = plan.item_var();
     let title = if config.scenario.hot_dogs() {
         t.consumer_task_hotdog
     } else {
@@ -484,17 +479,15 @@ fn consumer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
     } else {
         py.line(0, "def customer(q, name, counts):");
     }
-    py.line(1, "while True:");
     if plan.threaded {
-        py.line(2, "try:");
-        py.line(3, &format!("{var} = q.get()"));
+        py.block(1, "while True:\n    try:\n        $ = q.get()");
         py.commented(2, "except queue.ShutDown:", t.shut_down_caught);
         py.line(3, "break");
     } else {
-        py.line(2, &format!("{var} = q.get()"));
+        py.block(1, "while True:\n    $ = q.get()");
     }
     if plan.sentinels {
-        py.commented(2, &format!("if {var} is None:"), t.sentinel_seen);
+        py.commented(2, &format!("if {} is None:", py.var), t.sentinel_seen);
         if plan.extra.is_some() {
             // One extra task_done() earlier can make the sentinel's raise.
             py.line(3, "try:");
@@ -506,13 +499,13 @@ fn consumer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
         }
         py.line(3, "break");
     }
-    py.commented(2, "add(counts, IN_HAND)", t.in_hand);
+    py.line(2, "add(counts, IN_HAND)");
     if plan.kill.is_some() {
         dying_consumer(py, plan, t);
     } else {
         py.line(2, &sleep_line(config.consume_delay));
     }
-    py.line(2, &py_say_ate(lang, var));
+    py.line(2, &py_say_ate(lang, py.var));
     if plan.forget.is_some() || plan.extra.is_some() {
         py.line(2, "n = add(counts, CONSUMED)");
     } else {
@@ -534,7 +527,7 @@ fn consumer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
         py.commented(2, "if n == FORGET_TASK_DONE:", t.forget_here);
         py.line(
             3,
-            &format!("say({} % (name, {var}))", py_str(t.forgot_line)),
+            &format!("say({} % (name, {}))", py_str(t.forgot_line), py.var),
         );
         py.line(2, "else:");
         mark_done(py, 3);
@@ -543,15 +536,12 @@ fn consumer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
     }
     if plan.extra.is_some() {
         py.commented(2, "if n == EXTRA_TASK_DONE:", t.extra_here);
-        py.line(3, "try:");
-        py.line(4, "add(counts, TASK_DONE)");
-        py.line(4, "q.task_done()");
+        py.block(3, "try:\n    add(counts, TASK_DONE)\n    q.task_done()");
         py.line(
             4,
-            &format!("say({} % (name, {var}))", py_str(t.extra_silent_line)),
+            &format!("say({} % (name, {}))", py_str(t.extra_silent_line), py.var),
         );
-        py.line(3, "except ValueError as e:");
-        py.line(4, "add(counts, TASK_DONE, -1)");
+        py.block(3, "except ValueError as e:\n    add(counts, TASK_DONE, -1)");
         extra_raised(py, 4, t);
     }
     py.gap();
@@ -570,24 +560,26 @@ fn extra_raised(py: &mut Py, indent: usize, t: &PyText) {
 /// asks `death()` whether it dies during it, and if so stops halfway:
 /// main kills its process (or, for a thread, it returns).
 fn dying_consumer(py: &mut Py, plan: &Plan, t: &PyText) {
-    let var = plan.item_var();
     py.line(
         2,
         &format!("work = {}", delay_expr(plan.config.consume_delay)),
     );
-    py.line(2, "start = (time.monotonic() - t0) / TIME_SCALE");
-    py.line(2, "end = death(start, work) if dying is not None else None");
-    py.line(2, "if end is not None:");
-    py.line(3, "time.sleep((end - start) * TIME_SCALE)");
+    py.block(
+        2,
+        "start = (time.monotonic() - t0) / TIME_SCALE
+end = death(start, work) if dying is not None else None
+if end is not None:
+    time.sleep((end - start) * TIME_SCALE)",
+    );
     if plan.threaded {
         py.line(
             3,
-            &format!("say({} % (name, {var}))", py_str(t.thread_killed_line)),
+            &format!("say({} % (name, {}))", py_str(t.thread_killed_line), py.var),
         );
         py.line(3, "return");
     } else {
-        py.commented(3, &format!("dying.put({var})"), t.dying_put);
-        py.commented(3, "while True:", t.never_further);
+        py.commented(3, &format!("dying.put({})", py.var), t.dying_put);
+        py.line(3, "while True:");
         py.line(4, "time.sleep(1)");
     }
     py.line(2, "time.sleep(work * TIME_SCALE)");
@@ -609,7 +601,7 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
                 py_str(t.needs_313)
             ),
         );
-        py.line(2, &format!("sys.exit({EXIT_NEEDS_313})"));
+        py.line(2, "sys.exit(2)");
     }
     if plan.kill.is_some() {
         py.commented(1, "t0 = time.monotonic()", t.time_zero);
@@ -620,7 +612,6 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
         n => format!("maxsize={n}"),
     };
     py.line(1, &format!("q = {}({maxsize})", plan.queue_class()));
-    py.comment(1, t.counts_array);
     py.line(1, "counts = Array('q', 5)");
 
     // Start the producers, then the consumers.
@@ -664,15 +655,18 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
                     "producers = [{worker}(target=product, args=(q, name, counts)) for name in names]"
                 ),
             );
-            py.line(1, "for p in producers:");
-            py.line(2, "p.start()");
+            py.block(1, "for p in producers:\n    p.start()");
         }
     }
     start_consumers(py, plan, lang);
 
     let consumer_name = |i: u32| actor_name(scenario, Role::Consumer(i), lang);
     let consumer_in_loop = format!("{} % (i + 1)", py_str(py_consumer_pattern(lang)));
-    let producer_in_loop = "names[i]";
+    let consumers =
+        |py: &mut Py, indent: usize, body: &mut dyn FnMut(&mut Py, usize, &str, &str)| {
+            plan.consumers
+                .each(py, indent, &consumer_name, &consumer_in_loop, body)
+        };
 
     // p.join() for every producer, bounded when they may block forever.
     if plan.producers_may_hang {
@@ -684,29 +678,21 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
                 plan.producers.none_alive()
             ),
         );
+        let blocked = py_str(t.put_still_blocked);
         plan.producers.each(
             py,
             2,
-            producer_name,
-            producer_in_loop,
-            |py, indent, var, name| {
+            &producer_name,
+            "names[i]",
+            &mut |py, indent, var, name| {
                 py.line(indent, &format!("if {var}.is_alive():"));
-                py.line(
-                    indent + 1,
-                    &format!("say({} % {name})", py_str(t.put_still_blocked)),
-                );
+                py.line(indent + 1, &format!("say({blocked} % {name})"));
                 py.line(indent + 1, &format!("{var}.terminate()"));
             },
         );
-        plan.consumers.each(
-            py,
-            2,
-            consumer_name,
-            &consumer_in_loop,
-            |py, indent, var, _| {
-                py.line(indent, &format!("{var}.terminate()"));
-            },
-        );
+        consumers(py, 2, &mut |py, indent, var, _| {
+            py.line(indent, &format!("{var}.terminate()"));
+        });
         py.line(2, "finish(counts, True)");
     }
     match &plan.producers.named {
@@ -721,104 +707,73 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
             }
         }
         None => {
-            py.line(1, "for p in producers:");
-            py.line(2, "p.join()");
+            py.block(1, "for p in producers:\n    p.join()");
             py.comment(1, t.producers_done);
         }
     }
 
-    let report_blocked = |py: &mut Py, message: &str| {
-        py.line(
-            1,
-            &format!(
-                "stuck = not wait(lambda: {}, counts)",
-                plan.consumers.none_alive()
-            ),
-        );
-        let message = py_str(message);
-        plan.consumers.each(
-            py,
-            1,
-            consumer_name,
-            &consumer_in_loop,
-            |py, indent, var, name| {
-                py.line(indent, &format!("if {var}.is_alive():"));
-                py.line(indent + 1, &format!("say({message} % ({name}, TIMEOUT))"));
-                py.line(indent + 1, &format!("{var}.terminate()"));
-            },
-        );
-        py.line(1, "finish(counts, stuck)");
-    };
-    let join_consumers = |py: &mut Py| {
-        py.comment(1, t.join_consumers);
-        plan.consumers.each(
-            py,
-            1,
-            consumer_name,
-            &consumer_in_loop,
-            |py, indent, var, _| {
-                py.line(indent, &format!("{var}.join()"));
-            },
-        );
-    };
     match strategy {
-        Strategy::None => {
-            let problem = if scenario == ScenarioKind::Plain {
-                t.plain_problem
-            } else {
-                t.lab_none_problem
+        Strategy::None | Strategy::SentinelBug => {
+            let problem = match (strategy, scenario) {
+                (Strategy::SentinelBug, _) => {
+                    py.line(1, "q.put(None)");
+                    t.sentinel_bug_problem
+                }
+                (_, ScenarioKind::Plain) => t.plain_problem,
+                _ => t.lab_none_problem,
             };
-            for part in problem {
-                py.comment(1, part);
-            }
-            report_blocked(py, t.still_blocked);
+            py.comment(1, problem);
+            py.comment(1, t.demo_ends);
+            py.line(
+                1,
+                &format!(
+                    "stuck = not wait(lambda: {}, counts)",
+                    plan.consumers.none_alive()
+                ),
+            );
+            let blocked = py_str(t.still_blocked);
+            consumers(py, 1, &mut |py, indent, var, name| {
+                py.line(indent, &format!("if {var}.is_alive():"));
+                py.line(indent + 1, &format!("say({blocked} % ({name}, TIMEOUT))"));
+                py.line(indent + 1, &format!("{var}.terminate()"));
+            });
+            py.line(1, "finish(counts, stuck)");
         }
         Strategy::JoinTerminate | Strategy::Daemon => {
             let stuck = queue_join(py, plan, t);
             if strategy == Strategy::JoinTerminate {
                 py.comment(1, t.end_all);
-                plan.consumers.each(
-                    py,
-                    1,
-                    consumer_name,
-                    &consumer_in_loop,
-                    |py, indent, var, _| {
-                        py.commented(indent, &format!("{var}.terminate()"), t.terminate);
-                    },
-                );
+                consumers(py, 1, &mut |py, indent, var, _| {
+                    py.commented(indent, &format!("{var}.terminate()"), t.terminate);
+                });
             } else {
                 py.comment(1, t.daemon_end);
             }
             py.line(1, &format!("finish(counts, {stuck})"));
         }
-        Strategy::Sentinel => {
-            py.comment(1, t.put_sentinels);
-            py.line(1, &format!("for _ in range({}):", config.consumers));
-            py.line(2, "q.put(None)");
-            join_consumers(py);
-            py.line(1, "finish(counts, False)");
-        }
-        Strategy::SentinelBug => {
-            py.line(1, "q.put(None)");
-            for part in t.sentinel_bug_problem {
-                py.comment(1, part);
+        Strategy::Sentinel | Strategy::Shutdown | Strategy::ShutdownImmediate => {
+            match strategy {
+                Strategy::Sentinel => {
+                    py.comment(1, t.put_sentinels);
+                    py.line(1, &format!("for _ in range({}):", config.consumers));
+                    py.line(2, "q.put(None)");
+                }
+                Strategy::Shutdown => py.commented(1, "q.shutdown()", t.shutdown),
+                _ => py.commented(1, "q.shutdown(immediate=True)", t.shutdown_immediate),
             }
-            report_blocked(py, t.still_blocked);
-        }
-        Strategy::Shutdown => {
-            py.commented(1, "q.shutdown()", t.shutdown);
-            join_consumers(py);
-            py.line(1, "finish(counts, False)");
-        }
-        Strategy::ShutdownImmediate => {
-            py.commented(1, "q.shutdown(immediate=True)", t.shutdown_immediate);
-            join_consumers(py);
-            py.comment(1, t.dropped);
-            py.line(1, "n = counts.get_obj()");
-            py.line(
-                1,
-                "finish(counts, False, n[PRODUCED] - n[CONSUMED] - n[IN_HAND])",
-            );
+            py.comment(1, t.join_consumers);
+            consumers(py, 1, &mut |py, indent, var, _| {
+                py.line(indent, &format!("{var}.join()"));
+            });
+            if strategy == Strategy::ShutdownImmediate {
+                py.comment(1, t.dropped);
+                py.block(
+                    1,
+                    "n = counts.get_obj()\nfinish(counts, False, n[PRODUCED] - n[CONSUMED] - n[IN_HAND])",
+                );
+            } else {
+                py.line(1, "finish(counts, False)");
+            }
         }
     }
 }
@@ -834,7 +789,7 @@ fn start_consumers(py: &mut Py, plan: &Plan, lang: Lang) {
     // The doomed consumer's marker: main's queue for processes, `True` for threads.
     let dying = if plan.threaded { "True" } else { "dying" };
     if doomed.is_some() && !plan.threaded {
-        py.commented(1, "dying = SimpleQueue()", t.dying_queue);
+        py.line(1, "dying = SimpleQueue()");
     }
     let args = |name: &str, doomed_here: &str| match doomed {
         Some(_) => format!("args=(q, {name}, counts, {doomed_here}, t0)"),
@@ -928,6 +883,15 @@ mod tests {
     use super::*;
     use crate::i18n::item_name;
     use crate::trace::ItemId;
+
+    #[test]
+    fn the_programs_exit_with_the_documented_statuses() {
+        assert!(FINISH.contains(&format!("sys.exit({EXIT_STUCK} if stuck else 0)")));
+        let mut config = Config::defaults(ScenarioKind::Termination, 1);
+        config.termination.strategy = Strategy::Shutdown;
+        let code = python_code(&config, Lang::En);
+        assert!(code.contains(&format!("    sys.exit({EXIT_NEEDS_313})\n")));
+    }
 
     #[test]
     fn the_quiet_time_outlasts_any_one_item() {

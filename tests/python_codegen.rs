@@ -367,7 +367,7 @@ fn the_failure_options_change_the_program() {
         "def customer(q, name, counts, dying=None, t0=0.0):",
         "dying.put(dog)  #",
         "t0 = time.monotonic()  #",
-        "dying = SimpleQueue()  #",
+        "    dying = SimpleQueue()\n",
         r#"c1 = Process(target=customer, args=(q, "consumer 1", counts, None, t0))"#,
         r#"c2 = Process(target=customer, args=(q, "consumer 2", counts, dying, t0))"#,
         r#"Thread(target=kill_when_dying, args=(c2, "consumer 2", dying), daemon=True).start()"#,

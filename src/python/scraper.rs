@@ -56,8 +56,7 @@ fn header(py: &mut Py, config: &ScraperConfig, lang: Lang) {
         py.line(0, part);
     }
     py.line(0, "");
-    py.line(0, seed.real_time);
-    py.line(0, seed.exit_status);
+    py.block(0, seed.about);
     py.line(0, "\"\"\"");
     let queue = match config.shape {
         Shape::Plain => "Queue",
@@ -195,7 +194,6 @@ fn main_block(py: &mut Py, config: &ScraperConfig, lang: Lang) {
         Shape::Joinable => "JoinableQueue",
     };
     py.line(1, &format!("q = {queue}({maxsize})"));
-    py.comment(1, seed.counts_array);
     py.line(1, "counts = Array('q', 6)");
     py.line(1, "found = Array('q', [-1] * len(URLS))");
 
@@ -241,13 +239,9 @@ fn main_block(py: &mut Py, config: &ScraperConfig, lang: Lang) {
         }
     }
     let [(producers, ..), (consumers, ..)] = &sides;
-    producers.each(
-        py,
-        1,
-        |_| String::new(),
-        "",
-        |py, indent, var, _| py.line(indent, &format!("{var}.join()")),
-    );
+    producers.each(py, 1, &|_| String::new(), "", &mut |py, indent, var, _| {
+        py.line(indent, &format!("{var}.join()"))
+    });
     py.comment(1, seed.producers_done);
     let consumer_name = |i: u32| actor_name(Role::Consumer(i), lang);
     let in_loop = pattern(Role::Consumer(0));
@@ -255,15 +249,20 @@ fn main_block(py: &mut Py, config: &ScraperConfig, lang: Lang) {
         Shape::Joinable => {
             py.commented(1, "q.join()", seed.queue_done);
             py.comment(1, seed.end_all);
-            consumers.each(py, 1, consumer_name, &in_loop, |py, indent, var, _| {
-                py.commented(indent, &format!("{var}.terminate()"), seed.terminate);
-            });
+            consumers.each(
+                py,
+                1,
+                &consumer_name,
+                &in_loop,
+                &mut |py, indent, var, _| {
+                    py.commented(indent, &format!("{var}.terminate()"), seed.terminate);
+                },
+            );
             py.line(1, "stuck = False");
         }
         Shape::Plain => {
-            for part in t.plain_problem {
-                py.comment(1, part);
-            }
+            py.comment(1, t.plain_problem);
+            py.comment(1, seed.demo_ends);
             py.line(
                 1,
                 &format!(
@@ -272,11 +271,17 @@ fn main_block(py: &mut Py, config: &ScraperConfig, lang: Lang) {
                 ),
             );
             let message = py_str(t.still_blocked);
-            consumers.each(py, 1, consumer_name, &in_loop, |py, indent, var, name| {
-                py.line(indent, &format!("if {var}.is_alive():"));
-                py.line(indent + 1, &format!("say({message} % ({name}, TIMEOUT))"));
-                py.line(indent + 1, &format!("{var}.terminate()"));
-            });
+            consumers.each(
+                py,
+                1,
+                &consumer_name,
+                &in_loop,
+                &mut |py, indent, var, name| {
+                    py.line(indent, &format!("if {var}.is_alive():"));
+                    py.line(indent + 1, &format!("say({message} % ({name}, TIMEOUT))"));
+                    py.line(indent + 1, &format!("{var}.terminate()"));
+                },
+            );
         }
     }
     py.comment(1, t.rows);

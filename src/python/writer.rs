@@ -10,9 +10,31 @@ use crate::number::exact_decimal;
 #[derive(Default)]
 pub(super) struct Py {
     pub(super) out: String,
+    /// What `$` stands for in a [`block`](Py::block): the item's variable.
+    pub(super) var: &'static str,
 }
 
 impl Py {
+    /// Fixed lines of Python, each at `indent` more levels than written;
+    /// `$` stands for the item's variable. One call writes a whole block,
+    /// which keeps the page's code small.
+    pub(super) fn block(&mut self, indent: usize, text: &str) {
+        for line in text.lines() {
+            if !line.is_empty() {
+                for _ in 0..indent {
+                    self.out.push_str("    ");
+                }
+                let mut parts = line.split('$');
+                self.out.push_str(parts.next().unwrap_or_default());
+                for part in parts {
+                    self.out.push_str(self.var);
+                    self.out.push_str(part);
+                }
+            }
+            self.out.push('\n');
+        }
+    }
+
     /// One line at `indent` levels of four spaces.
     pub(super) fn line(&mut self, indent: usize, text: &str) {
         if !text.is_empty() {
@@ -22,13 +44,6 @@ impl Py {
             self.out.push_str(text);
         }
         self.out.push('\n');
-    }
-
-    /// Several lines at the same indent.
-    pub(super) fn lines(&mut self, indent: usize, lines: &[&str]) {
-        for text in lines {
-            self.line(indent, text);
-        }
     }
 
     /// A comment, one `#` line per line of `text`.
@@ -110,6 +125,19 @@ pub(super) fn sleep_line(delay: Delay) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_indented_and_name_the_item() {
+        let mut py = Py {
+            var: "dog",
+            ..Py::default()
+        };
+        py.block(1, "if $ is None:\n    break\n\nq.put($)");
+        assert_eq!(
+            py.out,
+            "    if dog is None:\n        break\n\n    q.put(dog)\n"
+        );
+    }
 
     #[test]
     fn seconds_are_written_exactly_as_python_floats() {
