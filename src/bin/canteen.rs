@@ -22,6 +22,7 @@ mod cli {
     use canteen::i18n::{self, Clock, StuckActor};
     use canteen::lang::Lang;
     use canteen::peak;
+    use canteen::python;
     use canteen::run::{Report, Run};
     use canteen::scenario::{Config, ScenarioKind};
     use canteen::termination::report::{compare, Lab};
@@ -42,6 +43,7 @@ usage: canteen scenarios
          (e.g. --burst 20s,5s,120); --capacity 0 = unbounded queue; --overload: the direct
          service admits workers + capacity requests and slows down as (in flight/workers)^2
 {LAB}
+       canteen python SCENARIO [the run options]   (prints the page's Python program)
 delays D: const:250ms | uniform:0ms..1s | exp:100ms   durations: 250ms, 1.5s
 strategies S: {STRATEGIES}";
 
@@ -95,6 +97,7 @@ strategies S: {STRATEGIES}";
                     }
                 }
             }
+            Some("python") => print_python(&args[1..], lang),
             Some("help" | "--help" | "-h") => {
                 println!("{}", usage());
                 0
@@ -144,6 +147,40 @@ strategies S: {STRATEGIES}";
             lang,
             compare,
         })
+    }
+
+    /// `canteen python SCENARIO [the run options]`: prints the Python
+    /// program the page shows for the same settings.
+    fn print_python(args: &[String], lang: Lang) -> i32 {
+        let lang = args::lang(args, lang);
+        let program = match args.first().map(String::as_str) {
+            Some("scraper") => canteen::cli::scraper::settings(&args[1..], lang)
+                .map(|(config, lang)| python::scraper::scraper_code(&config, lang)),
+            Some(peak::NAME) => Err(Problem::NoProgram(peak::NAME.to_string())),
+            _ => parse_run(args, lang).and_then(|request| {
+                let refused = [
+                    (request.json, "--json"),
+                    (request.events, "--events"),
+                    (request.compare, "--compare"),
+                    (request.config.until.is_some(), "--until"),
+                ];
+                match refused.into_iter().find(|(given, _)| *given) {
+                    Some((_, option)) => Err(Problem::NotForPython(option.to_string())),
+                    None => Ok(python::python_code(&request.config, request.lang)),
+                }
+            }),
+        };
+        match program {
+            Ok(code) => {
+                // A closed pipe is not an error worth a panic.
+                let _ = io::stdout().lock().write_all(code.as_bytes());
+                0
+            }
+            Err(problem) => {
+                eprintln!("canteen: {}", words::problem(&problem, lang));
+                2
+            }
+        }
     }
 
     fn run(request: Request) -> i32 {

@@ -46,6 +46,18 @@ pub fn main(options: &[String], lang: Lang) -> i32 {
     }
 }
 
+/// The settings and language `canteen run scraper OPTIONS` would run with,
+/// its pattern checked, for `canteen python scraper` (which prints no
+/// report, so `--json` is refused).
+pub fn settings(options: &[String], lang: Lang) -> Result<(ScraperConfig, Lang), Problem> {
+    let Request { config, json, lang } = parse(options, lang)?;
+    if json {
+        return Err(Problem::NotForPython("--json".to_string()));
+    }
+    compile(&config.pattern).map_err(Problem::Pattern)?;
+    Ok((config, lang))
+}
+
 fn parse(options: &[String], lang: Lang) -> Result<Request, Problem> {
     let mut config = ScraperConfig::defaults(Vec::new(), rand::rng().next_u64());
     let (mut json, mut lang) = (false, lang);

@@ -103,6 +103,11 @@ pub enum Problem {
     Scraper(ScraperProblem),
     /// A `--regex` that cannot be used (the command line's engine).
     Pattern(PatternError),
+    /// An option `canteen python` refuses: the program prints no report
+    /// and always runs to its end.
+    NotForPython(String),
+    /// `canteen python` for a scenario without a Python program.
+    NoProgram(String),
 }
 
 fn accepted(accepted: Accepted, lang: Lang) -> &'static str {
@@ -128,6 +133,14 @@ fn at(option: &str, words: String, lang: Lang) -> String {
 pub fn problem(problem: &Problem, lang: Lang) -> String {
     let option = |field: &str| format!("--{field}");
     match (problem, lang) {
+        (Problem::NotForPython(name), Lang::Zh) => {
+            format!("{name}：canteen python 只打印程序；程序总是运行到结束")
+        }
+        (Problem::NotForPython(name), Lang::En) => {
+            format!("{name}: canteen python prints a program; the program always runs to its end")
+        }
+        (Problem::NoProgram(name), Lang::Zh) => format!("{name} 没有 Python 程序"),
+        (Problem::NoProgram(name), Lang::En) => format!("{name} has no Python program"),
         (Problem::NoScenario, _) => lang
             .pick(
                 "run 需要一个场景；见 `canteen scenarios`",
