@@ -6,7 +6,8 @@
 #   rust     rustfmt, clippy and the wasm32-unknown-unknown target
 #   web      rust + wasm-bindgen-cli (= the lockfile's wasm-bindgen) + trunk + node  (make serve, make size)
 #   node     the npm devDependencies (binaryen's wasm-opt, playwright-core) via npm ci
-#   browser  Debian's chromium and chromium-driver
+#   browser  Debian's chromium and chromium-driver, and fonts-noto-cjk (the 中文 page's glyphs in
+#            headless screenshots)
 #   test     everything make test needs: web + wasm-pack + browser
 #
 # Idempotent: it checks each tool (and its version) and installs only what is missing,
@@ -143,6 +144,8 @@ setup_browser() {
     local missing=()
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+    # Without a CJK font headless Chromium draws the 中文 page as boxes.
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
     if [ "${#missing[@]}" -gt 0 ]; then
         apt_install "${missing[@]}"
     fi
