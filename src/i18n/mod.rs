@@ -198,7 +198,7 @@ pub fn log_line(scenario: ScenarioKind, event: &Event, roles: &[Role], lang: Lan
 pub fn fault_text(fault: Fault, lang: Lang) -> &'static str {
     match fault {
         Fault::TaskDoneTooMany => lang.pick(
-            "ValueError: task_done() called too many times（调用次数过多，计数不变）",
+            "ValueError：task_done() 调用次数过多（计数不变）",
             "ValueError: task_done() called too many times (the count is unchanged)",
         ),
         Fault::PutAfterShutdown => lang.pick(

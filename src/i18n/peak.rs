@@ -143,7 +143,7 @@ impl P {
 /// The scenario's one-line summary, for `canteen scenarios` and the picker.
 pub fn summary(lang: Lang) -> &'static str {
     lang.pick(
-        "削峰：流量高峰直接打到服务上 vs 先进消息队列；队列把拒绝变成了等待",
+        "削峰：流量高峰直接打到服务上，还是先进消息队列？队列把拒绝变成了等待",
         "peak shaving: a traffic burst straight at a service vs through a message queue; the queue turns rejections into waiting",
     )
 }

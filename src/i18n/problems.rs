@@ -118,7 +118,7 @@ pub fn config(problem: &ConfigProblem, lang: Lang) -> String {
         }
         (ConfigProblem::OnlyTermination { .. }, _) => only_termination(lang).to_string(),
         (ConfigProblem::NeedsBrokerAck, Lang::Zh) => {
-            "需要先打开 broker 确认（--broker-ack）".to_string()
+            "需要先打开消息代理确认（--broker-ack）".to_string()
         }
         (ConfigProblem::NeedsBrokerAck, Lang::En) => "needs --broker-ack".to_string(),
     }

@@ -359,7 +359,7 @@ fn extra_task_done(
     let call = if broker { "ack" } else { "task_done()" };
     match (raised, broker, lang) {
         (true, false, Lang::Zh) => format!(
-            "{who} 在 {item} 之后多调用了一次 task_done()：ValueError: task_done() called too many times，计数不变，运行继续。"
+            "{who} 在 {item} 之后多调用了一次 task_done()：Python 抛出 ValueError（task_done() 调用次数过多），计数不变，运行继续。"
         ),
         (true, false, Lang::En) => format!(
             "{who} called task_done() once too often after {item}: ValueError: task_done() called too many times; the count is unchanged and the run goes on."
@@ -574,7 +574,7 @@ pub fn summary_lines(report: &LabReportText, lang: Lang) -> Vec<String> {
             "结束方式 {}{}  结论 {}",
             r.strategy,
             if r.broker_ack {
-                "（broker 确认）"
+                "（消息代理确认）"
             } else {
                 ""
             },
@@ -787,20 +787,20 @@ impl L {
                 "如果那时它正在处理数据就立刻死掉，否则在它下一个数据处理到一半时死掉。",
                 "It dies then if it is working on an item; otherwise halfway through its next item.",
             ),
-            L::BrokerAck => ("broker 确认（处理完才 ack，超时重新投递）", "Broker acks (ack after the work, redeliver after a timeout)"),
+            L::BrokerAck => ("消息代理确认（处理完才确认，超时重新投递）", "Broker acks (ack after the work, redeliver after a timeout)"),
             L::BrokerHint => (
-                "像 Redis Streams 的 pending 列表或消息队列：没确认的数据在可见性超时后重新投递——不会丢，但可能重复。",
+                "像 Redis Streams 的待确认列表或消息队列：没确认的数据在可见性超时后重新投递——不会丢，但可能重复。",
                 "As Redis Streams' pending list or a message queue: an unacknowledged item is redelivered after the visibility timeout; nothing is lost, but duplicates are possible.",
             ),
             L::Visibility => ("可见性超时", "Visibility timeout"),
             L::ThisRun => ("这次运行的结果", "This run, to its end"),
-            L::SideBySide => ("JoinableQueue 与 broker 确认并排", "Joinable queue and broker acks side by side"),
+            L::SideBySide => ("JoinableQueue 与消息代理确认并排", "Joinable queue and broker acks side by side"),
             L::Joinable => ("JoinableQueue（task_done）", "Joinable queue (task_done)"),
-            L::Broker => ("broker 确认（ack + 重新投递）", "Broker acks (ack + redelivery)"),
+            L::Broker => ("消息代理确认（确认 + 重新投递）", "Broker acks (ack + redelivery)"),
             L::Compare => ("所有结束方式比较（同样的设置和种子）", "Every way of stopping (same settings and seed)"),
             L::TooBig => (
-                "数据太多，页面上不做比较；请用命令行：canteen run termination --compare",
-                "Too many items to compare on the page; use the command line: canteen run termination --compare",
+                "数据太多，页面上不做比较；请用命令行：",
+                "Too many items to compare on the page; use the command line: ",
             ),
             L::Waiting => ("谁在等（先来先服务的位置）", "Who waits (place in the first-come-first-served line)"),
             L::NobodyWaits => ("现在没有人在等。", "Nobody waits right now."),

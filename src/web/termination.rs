@@ -230,7 +230,11 @@ pub fn termination_lab(props: &LabProps) -> Html {
 /// This run's outcome, the side-by-side pair and the comparison.
 fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
     let Some(o) = outcomes else {
-        return html! { <p class="muted" id="lab-too-big">{ L::TooBig.get(lang) }</p> };
+        return html! {
+            <p class="muted" id="lab-too-big">
+                { L::TooBig.get(lang) }<code>{ "canteen run termination --compare" }</code>
+            </p>
+        };
     };
     let scenario = config.scenario;
     let items = o.items.iter().map(|f| {
