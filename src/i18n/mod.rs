@@ -22,20 +22,22 @@ use crate::run::{Report, Run, Stuck};
 use crate::scenario::ScenarioKind;
 use crate::trace::{Event, EventKind, Fault, ItemId, Role, WaitingOn};
 
-/// The hot-dog shops: the seed's two, then more for larger experiments.
-const SHOPS: [(&str, &str); 6] = [
-    ("上海分店", "Shanghai shop"),
-    ("北京分店", "Beijing shop"),
-    ("广州分店", "Guangzhou shop"),
-    ("深圳分店", "Shenzhen shop"),
-    ("成都分店", "Chengdu shop"),
-    ("杭州分店", "Hangzhou shop"),
+/// The hot-dog shops, the seed's two, then more for larger experiments: the
+/// name in 中文 and English, and the city's one-character 中文 short name
+/// (沪 for Shanghai, as on a licence plate) for the item chips.
+const SHOPS: [(&str, &str, &str); 6] = [
+    ("上海分店", "Shanghai shop", "沪"),
+    ("北京分店", "Beijing shop", "京"),
+    ("广州分店", "Guangzhou shop", "穗"),
+    ("深圳分店", "Shenzhen shop", "深"),
+    ("成都分店", "Chengdu shop", "蓉"),
+    ("杭州分店", "Hangzhou shop", "杭"),
 ];
 
 /// The name of producer `index` of the hot-dog scenario.
 pub fn shop_name(index: u32, lang: Lang) -> String {
     match SHOPS.get(index as usize) {
-        Some(&(zh, en)) => lang.pick(zh, en).to_string(),
+        Some(&(zh, en, _)) => lang.pick(zh, en).to_string(),
         None => match lang {
             Lang::Zh => format!("{}号分店", index + 1),
             Lang::En => format!("shop {}", index + 1),
@@ -69,9 +71,17 @@ pub fn item_name(scenario: ScenarioKind, item: ItemId, lang: Lang) -> String {
     }
 }
 
-/// A compact item label for tight spaces: `P1-3`.
-pub fn item_short(item: ItemId) -> String {
-    format!("P{}-{}", item.origin + 1, item.seq)
+/// A compact item label for tight spaces. In English `P1-3` (producer 1's
+/// third item); in 中文 a hot dog is its shop's city and number (`沪3`,
+/// 上海分店的热狗3) and any other item its producer's number and its own
+/// (`1号-3`, 生产者1的第3个数据).
+pub fn item_short(scenario: ScenarioKind, item: ItemId, lang: Lang) -> String {
+    let (producer, seq) = (item.origin + 1, item.seq);
+    match (lang, SHOPS.get(item.origin as usize)) {
+        (Lang::En, _) => format!("P{producer}-{seq}"),
+        (Lang::Zh, Some(&(_, _, city))) if scenario.hot_dogs() => format!("{city}{seq}"),
+        (Lang::Zh, _) => format!("{producer}号-{seq}"),
+    }
 }
 
 /// What a waiting actor waits on, in words.

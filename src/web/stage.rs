@@ -28,7 +28,7 @@ fn chip(scenario: ScenarioKind, item: ItemId, lang: Lang, extra: &'static str) -
     html! {
         <span class={classes!("chip", extra)} style={format!("--hue:{}", hue(Role::Producer(item.origin)))}
             title={item_name(scenario, item, lang)}>
-            { item_short(item) }
+            { item_short(scenario, item, lang) }
         </span>
     }
 }

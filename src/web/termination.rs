@@ -254,7 +254,7 @@ fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
         html! {
             <li class={classes!("chip", "fate", class)} style={format!("--hue:{}", hue(Role::Producer(f.item.origin)))}
                 {title}>
-                { item_short(f.item) }
+                { item_short(scenario, f.item, lang) }
                 if f.times > 1 { <sup>{ format!("×{}", f.times) }</sup> }
             </li>
         }
