@@ -17,6 +17,7 @@ use crate::trace::Role;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum T {
     Title,
+    DocumentTitle,
     Subtitle,
     Language,
     Sections,
@@ -98,6 +99,7 @@ impl T {
     pub fn get(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
             T::Title => ("食堂 Canteen", "Canteen"),
+            T::DocumentTitle => ("食堂 Canteen · 生产者–消费者演练场", "Canteen · a producer–consumer playground"),
             T::Subtitle => (
                 "生产者–消费者演练场：看队列如何让快慢不同的双方各干各的",
                 "A producer–consumer playground: watch a queue let a fast side and a slow side each work at its own pace",

@@ -107,6 +107,9 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // The window's title and the page's language follow the language shown.
+    use_effect_with(lang, |&lang| dom::name_document(lang));
+
     // Keep the URL's fragment a link to this run.
     let fragment = state.fragment();
     use_effect_with(fragment.clone(), |fragment| {

@@ -1,5 +1,6 @@
 //! The few browser calls the page makes outside Yew: the preferred
-//! language, the URL fragment (read, and replaced without a history entry),
+//! language, the document's title and language, the URL fragment (read,
+//! and replaced without a history entry),
 //! a monotonic clock, random seeds, the clipboard, and window event
 //! listeners that are removed when dropped.
 
@@ -7,6 +8,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
+use crate::i18n::ui::T;
 use crate::lang::Lang;
 
 /// The browser's preferred language (English when it cannot tell).
@@ -14,6 +16,18 @@ pub fn preferred_lang() -> Lang {
     web_sys::window()
         .and_then(|w| w.navigator().language())
         .map_or(Lang::En, |tag| Lang::from_locale(&tag))
+}
+
+/// Names the document in `lang`: the window's title and the language of
+/// the whole page (`<html lang>`).
+pub fn name_document(lang: Lang) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    document.set_title(T::DocumentTitle.get(lang));
+    if let Some(root) = document.document_element() {
+        let _ = root.set_attribute("lang", lang.pick("zh-CN", "en"));
+    }
 }
 
 /// The URL fragment, with its `#` (empty when there is none).
