@@ -84,6 +84,38 @@ pub fn item_short(scenario: ScenarioKind, item: ItemId, lang: Lang) -> String {
     }
 }
 
+/// Our words around a quotation: text from elsewhere (Python's, a browser's
+/// or a server's message, a command to type) that is shown as it came, in
+/// its own language. The page shows the quotation as code; as text it is
+/// `before`, the quotation, `after`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quoting {
+    pub before: String,
+    pub quote: Option<String>,
+    pub after: &'static str,
+}
+
+impl Quoting {
+    /// Words with nothing quoted.
+    pub fn words(text: impl Into<String>) -> Self {
+        Quoting {
+            before: text.into(),
+            quote: None,
+            after: "",
+        }
+    }
+}
+
+impl fmt::Display for Quoting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.before)?;
+        if let Some(quote) = &self.quote {
+            f.write_str(quote)?;
+        }
+        f.write_str(self.after)
+    }
+}
+
 /// What a waiting actor waits on, in words.
 pub fn waiting_on(scenario: ScenarioKind, wait: WaitingOn, roles: &[Role], lang: Lang) -> String {
     match wait {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::problems::out_of_range;
-use super::{Clock, StuckActor};
+use super::{Clock, Quoting, StuckActor};
 use crate::lang::Lang;
 use crate::number::Fixed;
 use crate::playground::scraper::FieldProblem;
@@ -70,7 +70,7 @@ pub fn stuck_actor(stuck: Stuck, roles: &[Role], lang: Lang) -> StuckActor {
 pub fn report(run: &ScraperRun, lang: Lang) -> ScraperReport<StuckActor, String> {
     run.report().map(
         |stuck| stuck_actor(stuck, run.roles(), lang),
-        |error| fault_message(&error, lang),
+        |error| fault_message(&error, lang).to_string(),
     )
 }
 
@@ -87,8 +87,10 @@ pub fn fault_title(fault: FetchFault, lang: Lang) -> &'static str {
     }
 }
 
-/// A fault explained in one sentence, with the underlying message.
-pub fn fault_message(error: &FetchError, lang: Lang) -> String {
+/// A fault explained in one sentence, then what else is known in brackets:
+/// our words, or the browser's, the server's or the system's own message
+/// quoted as it came.
+pub fn fault_message(error: &FetchError, lang: Lang) -> Quoting {
     let sentence = match error.fault {
         FetchFault::MalformedUrl => lang
             .pick("这不是可以抓取的网址。", "This is not a URL that can be fetched.")
@@ -116,9 +118,16 @@ pub fn fault_message(error: &FetchError, lang: Lang) -> String {
             .pick("内容超过 5 MB 的上限，没有读完。", "The body is over the 5 MB limit and was not read in full.")
             .to_string(),
     };
+    let (open, close) = (lang.pick("（", " ("), lang.pick("）", ")"));
     let detail = match (&error.detail, lang) {
-        (FetchDetail::None, _) => return sentence,
-        (FetchDetail::Said(message), _) => message.clone(),
+        (FetchDetail::None, _) => return Quoting::words(sentence),
+        (FetchDetail::Said(message), _) => {
+            return Quoting {
+                before: format!("{sentence}{open}"),
+                quote: Some(message.clone()),
+                after: close,
+            }
+        }
         (FetchDetail::Bytes(n), Lang::Zh) => format!("{n} 字节"),
         (FetchDetail::Bytes(n), Lang::En) => format!("{n} bytes"),
         #[cfg(not(target_arch = "wasm32"))]
@@ -135,7 +144,7 @@ pub fn fault_message(error: &FetchError, lang: Lang) -> String {
         }
         (FetchDetail::NoSuchHost, _) => lang.pick("没有这个主机", "no such host").to_string(),
     };
-    format!("{sentence} ({detail})")
+    Quoting::words(format!("{sentence}{open}{detail}{close}"))
 }
 
 /// "1 match", "12 matches".
@@ -192,19 +201,19 @@ fn url_of(event: &Event, rows: &[UrlRow]) -> String {
 }
 
 /// One log line for an event, in the seed's style: "生产了第1个数据",
-/// "第1个任务获取到1个img". `seed_pattern`: the run counts with the
-/// seed's own regex, so the matches are `img`s.
+/// "第1个任务获取到1个img"; a failed fetch quotes its message. `seed_pattern`:
+/// the run counts with the seed's own regex, so the matches are `img`s.
 pub fn log_line(
     event: &Event,
     roles: &[Role],
     rows: &[UrlRow],
     seed_pattern: bool,
     lang: Lang,
-) -> String {
+) -> Quoting {
     let url = url_of(event, rows);
     let n = event.item.map_or(0, |item| item.seq);
     let row = event.item.and_then(|item| rows.get(url_index(item)));
-    match (event.kind, lang) {
+    let line = match (event.kind, lang) {
         (EventKind::Produce, _) => {
             let status = row
                 .and_then(|r| r.status)
@@ -228,14 +237,14 @@ pub fn log_line(
             }
         }
         (EventKind::Error(Fault::Fetch(_)), _) => {
-            let message = row
+            let mut message = row
                 .and_then(|r| r.error.as_ref())
-                .map(|e| fault_message(e, lang))
-                .unwrap_or_default();
-            match lang {
-                Lang::Zh => format!("抓取失败 {url}：{message}"),
-                Lang::En => format!("fetch failed for {url}: {message}"),
-            }
+                .map_or_else(|| Quoting::words(""), |e| fault_message(e, lang));
+            message.before = match lang {
+                Lang::Zh => format!("抓取失败 {url}：{}", message.before),
+                Lang::En => format!("fetch failed for {url}: {}", message.before),
+            };
+            return message;
         }
         (EventKind::Put, _) => format!("q.put({url})"),
         (EventKind::PutBlocked, Lang::Zh) => format!("队列已满，等待放入 {url}"),
@@ -253,7 +262,8 @@ pub fn log_line(
         }
         // Item-less lines read the same in every scenario.
         _ => super::log_line(crate::scenario::ScenarioKind::Custom, event, roles, lang),
-    }
+    };
+    Quoting::words(line)
 }
 
 /// Why a setting is refused, with the limits it breaks.
@@ -289,14 +299,15 @@ fn whole_ms(d: Duration) -> u64 {
     d.as_secs() * 1000 + u64::from(d.subsec_millis())
 }
 
-/// Why a field of the scraper's form cannot be used.
-pub fn field_problem(problem: &FieldProblem, lang: Lang) -> String {
+/// Why a field of the scraper's form cannot be used (a regex's error quotes
+/// Python's or the browser's message).
+pub fn field_problem(problem: &FieldProblem, lang: Lang) -> Quoting {
     match problem {
-        FieldProblem::NotWhole => S::NotWhole.get(lang).to_string(),
-        FieldProblem::NotDuration => S::NotDuration.get(lang).to_string(),
-        FieldProblem::NotDelay => S::NotDelay.get(lang).to_string(),
-        FieldProblem::Setting(p) => self::problem(p, lang),
-        FieldProblem::Regex(error) => pattern_error(error, Engine::Js, lang),
+        FieldProblem::NotWhole => Quoting::words(S::NotWhole.get(lang)),
+        FieldProblem::NotDuration => Quoting::words(S::NotDuration.get(lang)),
+        FieldProblem::NotDelay => Quoting::words(S::NotDelay.get(lang)),
+        FieldProblem::Setting(p) => Quoting::words(self::problem(p, lang)),
+        FieldProblem::Regex(error) => pattern_words(error, Engine::Js, lang),
     }
 }
 
@@ -351,28 +362,106 @@ pub fn note_text(note: &Note, engine: Engine, lang: Lang) -> String {
     }
 }
 
-/// Why a pattern cannot be used (the run does not start).
+/// What each of Python's `re.error` messages means, in 中文: the start of
+/// the message (its variable part cut off), and the explanation.
+const PYTHON_ERRORS: [(&str, &str); 28] = [
+    (
+        "missing ), unterminated subpattern",
+        "有一个左括号 ( 没有配对的 )",
+    ),
+    ("missing ), unterminated comment", "注释 (?#…) 缺少结尾的 )"),
+    ("missing -, : or )", "内联标志后面缺少 -、: 或 )"),
+    ("missing flag", "- 后面缺少要关掉的标志"),
+    ("missing group name", "缺少组名"),
+    ("missing >, unterminated name", "组名缺少结尾的 >"),
+    ("missing ), unterminated name", "组名缺少结尾的 )"),
+    ("incomplete escape", "转义不完整：十六进制数字不够"),
+    ("octal escape value", "八进制转义超出范围（最大 \\377）"),
+    ("bad escape (end of pattern)", "模式以单独的 \\ 结尾"),
+    ("bad escape", "Python 不认识这个转义"),
+    ("invalid group reference", "引用了不存在的组"),
+    (
+        "cannot refer to an open group",
+        "在组还没结束时引用了它自己",
+    ),
+    ("the repetition number is too large", "重复次数太大"),
+    (
+        "min repeat greater than max repeat",
+        "重复次数的下限大于上限",
+    ),
+    (
+        "nothing to repeat",
+        "量词（*、+、? 或 {…}）前面没有可以重复的内容",
+    ),
+    ("multiple repeat", "两个量词连在了一起"),
+    ("unexpected end of pattern", "模式没写完就结束了"),
+    ("unknown group name", "引用了不存在的组名"),
+    ("unknown extension", "Python 不认识这种 (?…) 写法"),
+    ("redefinition of group name", "组名重复了"),
+    ("bad character in group name", "组名里有不允许的字符"),
+    ("bad inline flag", "内联标志用得不对"),
+    ("unknown flag", "Python 不认识这个标志"),
+    (
+        "global flags not at the start",
+        "全局标志（如 (?i)）只能写在整个模式的最前面",
+    ),
+    ("unbalanced parenthesis", "多了一个没有配对的 )"),
+    ("unterminated character set", "字符集 [ 缺少结尾的 ]"),
+    ("bad character range", "字符范围的起点大于终点"),
+];
+
+/// What Python's `re.error` message means, in 中文 (`None` for a message
+/// not in [`PYTHON_ERRORS`]).
+fn python_error_meaning(message: &str) -> Option<&'static str> {
+    PYTHON_ERRORS
+        .iter()
+        .find(|(start, _)| message.starts_with(start))
+        .map(|&(_, meaning)| meaning)
+}
+
+/// Why a pattern cannot be used (the run does not start), as text.
 pub fn pattern_error(error: &PatternError, engine: Engine, lang: Lang) -> String {
+    pattern_words(error, engine, lang).to_string()
+}
+
+/// Why a pattern cannot be used: our words, quoting Python's message as
+/// `str(re.error)` prints it, or the engine's own.
+pub fn pattern_words(error: &PatternError, engine: Engine, lang: Lang) -> Quoting {
     let engine_words = engine_name(engine, lang);
+    let quoting = |before: String, quote: String| Quoting {
+        before,
+        quote: Some(quote),
+        after: "",
+    };
     match (error, lang) {
-        (PatternError::Python { message, at }, Lang::Zh) => {
-            format!("Python 不接受这个正则：{message}（位置 {at}）")
+        (PatternError::Python { message, at }, _) => {
+            let before = match (lang, python_error_meaning(message)) {
+                (Lang::Zh, Some(meaning)) => {
+                    format!("Python 不接受这个正则：{meaning}（位置 {at}）。Python 的报错：")
+                }
+                (Lang::Zh, None) => format!("Python 不接受这个正则（位置 {at}）。Python 的报错："),
+                (Lang::En, _) => "Python rejects this pattern: ".to_string(),
+            };
+            quoting(before, format!("{message} at position {at}"))
         }
-        (PatternError::Python { message, at }, Lang::En) => {
-            format!("Python rejects this pattern: {message} at position {at}")
-        }
-        (PatternError::Unsupported { syntax, at }, Lang::Zh) => format!(
+        (PatternError::Unsupported { syntax, at }, Lang::Zh) => Quoting::words(format!(
             "{} 是合法的 Python 写法，但 {engine_words} 做不到（位置 {at}）；请换一种写法。",
             syntax_name(*syntax)
-        ),
-        (PatternError::Unsupported { syntax, at }, Lang::En) => format!(
+        )),
+        (PatternError::Unsupported { syntax, at }, Lang::En) => Quoting::words(format!(
             "{} is valid Python, but {engine_words} cannot do it (position {at}); please write it another way.",
             syntax_name(*syntax)
-        ),
-        (PatternError::Engine(message), Lang::Zh) => format!("{engine_words} 报错：{message}"),
-        (PatternError::Engine(message), Lang::En) => format!("{engine_words} says: {message}"),
-        (PatternError::Unavailable, Lang::Zh) => format!("{engine_words} 不可用"),
-        (PatternError::Unavailable, Lang::En) => format!("{engine_words} is not available"),
+        )),
+        (PatternError::Engine(message), Lang::Zh) => {
+            quoting(format!("{engine_words} 报错："), message.clone())
+        }
+        (PatternError::Engine(message), Lang::En) => {
+            quoting(format!("{engine_words} says: "), message.clone())
+        }
+        (PatternError::Unavailable, Lang::Zh) => Quoting::words(format!("{engine_words} 不可用")),
+        (PatternError::Unavailable, Lang::En) => {
+            Quoting::words(format!("{engine_words} is not available"))
+        }
     }
 }
 
@@ -538,7 +627,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::i18n::words_test::assert_both_languages;
+    use crate::i18n::words_test::{assert_both_languages, has_han};
 
     #[test]
     fn every_setting_problem_is_worded_in_both_languages_with_its_limits() {
@@ -588,10 +677,10 @@ mod tests {
             (FetchDetail::NoSuchHost, ""),
         ] {
             let error = FetchError::new(FetchFault::TooLarge, detail);
-            assert_both_languages(|lang| fault_message(&error, lang), &[shown]);
+            assert_both_languages(|lang| fault_message(&error, lang).to_string(), &[shown]);
             if error.detail != FetchDetail::None {
-                let zh = fault_message(&error, Lang::Zh);
-                assert!(zh.ends_with(')'), "{zh}");
+                let zh = fault_message(&error, Lang::Zh).to_string();
+                assert!(zh.ends_with('）'), "{zh}");
             }
         }
     }
@@ -613,6 +702,88 @@ mod tests {
             for engine in [Engine::Js, Engine::Rust] {
                 assert_both_languages(|lang| pattern_error(&error, engine, lang), &[]);
             }
+        }
+    }
+
+    #[test]
+    fn what_the_page_quotes_is_only_what_came_from_elsewhere() {
+        let said = FetchError::new(
+            FetchFault::HttpStatus(404),
+            FetchDetail::Said("Not Found".into()),
+        );
+        let zh = fault_message(&said, Lang::Zh);
+        assert_eq!(zh.quote.as_deref(), Some("Not Found"));
+        assert_eq!(
+            zh.to_string(),
+            "服务器回答了错误状态 HTTP 404。（Not Found）"
+        );
+        let bytes = FetchError::new(FetchFault::TooLarge, FetchDetail::Bytes(6_291_456));
+        assert_eq!(fault_message(&bytes, Lang::Zh).quote, None);
+        let python = PatternError::Python {
+            message: "nothing to repeat".into(),
+            at: 0,
+        };
+        let zh = pattern_words(&python, Engine::Js, Lang::Zh);
+        assert_eq!(zh.quote.as_deref(), Some("nothing to repeat at position 0"));
+        assert!(has_han(&zh.before), "{zh:?}");
+        assert_eq!(
+            pattern_error(&python, Engine::Rust, Lang::En),
+            "Python rejects this pattern: nothing to repeat at position 0"
+        );
+    }
+
+    /// Every message Python's `re` gives for a bad pattern (as the
+    /// translator words it) has its meaning in 中文.
+    #[test]
+    fn every_python_regex_error_is_explained_in_chinese() {
+        let bad = [
+            "(a",
+            "(?#c",
+            "(?i",
+            "(?-:a)",
+            "(?P<>a)",
+            "(?P<a",
+            "(?P=a",
+            r"\x1",
+            r"\400",
+            "a\\",
+            r"\q",
+            r"(a)\2",
+            r"(a\1)",
+            "a{99999999999}",
+            "a{3,2}",
+            "*",
+            "a**",
+            "(?",
+            "(?P=b)",
+            "(?<n>a)",
+            "(?P<a>x)(?P<a>y)",
+            "(?P<1a>x)",
+            "(?L)",
+            "(?iz)",
+            "a(?i)",
+            "a)",
+            "[a",
+            "[z-a]",
+            "(?-a:b)",
+            "(?au)",
+        ];
+        let mut explained = Vec::new();
+        for pattern in bad {
+            match crate::scraper::pattern::translate(pattern, Engine::Js) {
+                Err(PatternError::Python { message, .. }) => explained.push(
+                    python_error_meaning(&message)
+                        .unwrap_or_else(|| panic!("{pattern}: {message} has no meaning in 中文")),
+                ),
+                other => panic!("{pattern}: not Python's error: {other:?}"),
+            }
+        }
+        for (start, meaning) in PYTHON_ERRORS {
+            assert!(!has_han(start) && has_han(meaning), "{start}");
+            assert!(
+                explained.contains(&meaning),
+                "no pattern here gives {start:?}"
+            );
         }
     }
 }

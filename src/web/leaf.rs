@@ -6,6 +6,8 @@
 use yew::prelude::*;
 use yew::virtual_dom::AttrValue;
 
+use crate::i18n::Quoting;
+
 /// `<tag class=…>text</tag>`.
 fn leaf(tag: &'static str, class: Option<&'static str>, text: AttrValue) -> Html {
     html! { <@{tag} {class}>{ text }</@> }
@@ -57,6 +59,18 @@ pub fn td(text: impl Into<AttrValue>) -> Html {
 /// `<th scope="col">`: a column's heading.
 pub fn th_col(text: impl Into<AttrValue>) -> Html {
     html! { <th scope="col">{ text.into() }</th> }
+}
+
+/// Our words with their quotation as `<code>`: text from elsewhere, shown
+/// as text (never as HTML) in its own language.
+pub fn quoting(words: Quoting) -> Html {
+    html! {
+        <>
+            { words.before }
+            if let Some(quote) = words.quote { <code>{ quote }</code> }
+            { words.after }
+        </>
+    }
 }
 
 /// `<td class="num">`: a right-aligned number.

@@ -27,7 +27,7 @@ use crate::trace::nanos_to_ms;
 use super::charts::f;
 use super::dom;
 use super::field::{text_field, TextField};
-use super::leaf::{dt, h3, hint, subtitle, summary, td, td_num, th_col};
+use super::leaf::{dt, h3, hint, quoting, subtitle, summary, td, td_num, th_col};
 use super::shared::Dispatch;
 
 /// Log lines shown (the newest).
@@ -106,7 +106,7 @@ fn field_message(state: &ScraperState, field: ScraperField, lang: Lang) -> (Html
     };
     let id = format!("{}-error", field.id());
     let html = html! {
-        <p class="field-error" id={id.clone()} role="alert">{ words::field_problem(problem, lang) }</p>
+        <p class="field-error" id={id.clone()} role="alert">{ quoting(words::field_problem(problem, lang)) }</p>
     };
     (html, Some(id))
 }
@@ -128,7 +128,7 @@ fn form(state: &ScraperState, dispatch: &ScraperDispatch, lang: Lang) -> Html {
             hint: None,
             problem: state
                 .error(field)
-                .map(|problem| words::field_problem(problem, lang)),
+                .map(|problem| words::field_problem(problem, lang).to_string()),
             on_edit: Callback::from(move |text| dispatch.emit(ScraperAction::Edit(field, text))),
         })
     };
@@ -353,7 +353,7 @@ fn table(scrape: &Scrape, lang: Lang) -> Html {
             .map_or_else(dash, |ms| Fixed::<0>(ms).to_string());
         // The matched strings (as text, never as HTML), or the fault.
         let details = match (&row.error, &row.matches) {
-            (Some(error), _) => html! { <span class="problem">{ words::fault_message(error, lang) }</span> },
+            (Some(error), _) => html! { <span class="problem">{ quoting(words::fault_message(error, lang)) }</span> },
             (None, Some(m)) if !m.found.is_empty() => {
                 let more = (m.count as usize).saturating_sub(m.found.len());
                 html! {
@@ -517,7 +517,7 @@ fn log(scrape: &Scrape, lang: Lang) -> Html {
             .map(|&role| words::actor_name(role, lang))
             .unwrap_or_default();
         let line = words::log_line(event, roles, rows, scrape.seed_pattern, lang);
-        html! { <li><span class="t">{ Clock(event.time).to_string() }</span>{ " " }<strong>{ actor }</strong>{ ": " }{ line }</li> }
+        html! { <li><span class="t">{ Clock(event.time).to_string() }</span>{ " " }<strong>{ actor }</strong>{ ": " }{ quoting(line) }</li> }
     });
     html! {
         <details class="scraper-log" open=true>
