@@ -525,7 +525,7 @@ fn a_consumer_killed_mid_item_on_a_joinable_queue_loses_it_and_join_hangs() {
     assert_eq!(lab.items(Fate::Lost), [item]);
     assert_eq!(
         i18n::termination::diagnosis(&facts.diagnosis[0], config.scenario, Lang::Zh),
-        "消费者2 处理 北京分店的热狗1 时死掉了：它已经 get() 了 北京分店的热狗1，却永远不会 task_done()。task_done() 不是确认（ack）：没有人会重做 北京分店的热狗1，q.join() 永远等下去。"
+        "消费者2 处理 北京分店的热狗1 时死掉了：它已经 get() 了 北京分店的热狗1，却永远不会 task_done()。task_done() 不是消息确认：没有人会重做 北京分店的热狗1，q.join() 永远等下去。"
     );
 }
 

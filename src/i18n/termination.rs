@@ -52,7 +52,7 @@ pub fn log_line(kind: EventKind, item: &str, lang: Lang) -> Option<String> {
         (EventKind::Killed, Lang::En) => format!("died while working on {item}"),
         (EventKind::DaemonExit, Lang::Zh) => "守护进程：随主进程一起结束".into(),
         (EventKind::DaemonExit, Lang::En) => "daemon: ends with main".into(),
-        (EventKind::Ack, Lang::Zh) => format!("确认（ack）{item}"),
+        (EventKind::Ack, Lang::Zh) => format!("确认 {item}"),
         (EventKind::Ack, Lang::En) => format!("ack {item}"),
         (EventKind::Redeliver, Lang::Zh) => {
             format!("{item} 的投递超时未确认：重新放回队列")
@@ -274,7 +274,7 @@ fn killed_joinable(who: &str, item: &str, join_hangs: bool, lang: Lang) -> Strin
     };
     match lang {
         Lang::Zh => format!(
-            "{who} 处理 {item} 时死掉了：它已经 get() 了 {item}，却永远不会 task_done()。task_done() 不是确认（ack）：没有人会重做 {item}{hang}。"
+            "{who} 处理 {item} 时死掉了：它已经 get() 了 {item}，却永远不会 task_done()。task_done() 不是消息确认：没有人会重做 {item}{hang}。"
         ),
         Lang::En => format!(
             "{who} died while working on {item}: {item} was got but will never be task_done(). task_done() is not an acknowledgement: nobody will redo {item}{hang}."
