@@ -74,11 +74,10 @@ export const LATIN_SHAPES = [
   [/:\/\/|^pages\/|^\/\//, 'a URL or a bundled page'],
 ];
 
-/** Chinese allowed on the English page: the seed's own names, kept as the seed writes them. */
+/**
+ * Chinese allowed on the English page: only the language switch. (The English page names the
+ * seed's shops and hot dogs in English, and its title is plain "Canteen".)
+ */
 export const HAN_WORDS = new Map([
-  ['食堂', 'the app name in the page title, "Canteen 食堂"'],
   ['中文', 'the language switch names each language in that language'],
-  ['上海分店', "the seed's shop name, if the English page keeps it"],
-  ['北京分店', "the seed's shop name, if the English page keeps it"],
-  ['热狗', "the seed's item name, if the English page keeps it"],
 ]);
