@@ -134,7 +134,7 @@ fn with_lang_zh_bad_options_and_patterns_are_one_chinese_line() {
                 "--regex",
                 "src=//(.*? width",
             ],
-            "--regex：Python 不接受这个正则：有一个左括号 ( 没有配对的 )（位置 6）。Python 的报错：missing ), unterminated subpattern at position 6",
+            "--regex：Python 不接受这个正则：有一个左括号 ( 没有闭合（位置 6）。Python 的报错：missing ), unterminated subpattern at position 6",
         ),
     ];
     for (args, expected) in cases {

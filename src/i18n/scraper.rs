@@ -367,14 +367,14 @@ pub fn note_text(note: &Note, engine: Engine, lang: Lang) -> String {
 const PYTHON_ERRORS: [(&str, &str); 28] = [
     (
         "missing ), unterminated subpattern",
-        "有一个左括号 ( 没有配对的 )",
+        "有一个左括号 ( 没有闭合",
     ),
-    ("missing ), unterminated comment", "注释 (?#…) 缺少结尾的 )"),
-    ("missing -, : or )", "内联标志后面缺少 -、: 或 )"),
+    ("missing ), unterminated comment", "注释 (?#…) 没有闭合"),
+    ("missing -, : or )", "内联标志后面缺少 -、: 或 ) 之一"),
     ("missing flag", "- 后面缺少要关掉的标志"),
     ("missing group name", "缺少组名"),
-    ("missing >, unterminated name", "组名缺少结尾的 >"),
-    ("missing ), unterminated name", "组名缺少结尾的 )"),
+    ("missing >, unterminated name", "组名没有用 > 结束"),
+    ("missing ), unterminated name", "组名没有用 ) 结束"),
     ("incomplete escape", "转义不完整：十六进制数字不够"),
     ("octal escape value", "八进制转义超出范围（最大 \\377）"),
     ("bad escape (end of pattern)", "模式以单独的 \\ 结尾"),
@@ -405,8 +405,8 @@ const PYTHON_ERRORS: [(&str, &str); 28] = [
         "global flags not at the start",
         "全局标志（如 (?i)）只能写在整个模式的最前面",
     ),
-    ("unbalanced parenthesis", "多了一个没有配对的 )"),
-    ("unterminated character set", "字符集 [ 缺少结尾的 ]"),
+    ("unbalanced parenthesis", "右括号 ) 多了一个"),
+    ("unterminated character set", "字符集 [ 没有闭合"),
     ("bad character range", "字符范围的起点大于终点"),
 ];
 
