@@ -3,7 +3,7 @@
 //! run-to-end are operations on this clock; the run itself stays the same
 //! deterministic sequence of events whatever the slices.
 
-use crate::run::{Outcome, Run};
+use crate::run::{Outcome, Program, Run};
 use crate::trace::Nanos;
 
 /// Slowest and fastest playback speeds offered.
@@ -83,7 +83,7 @@ impl Playback {
 
     /// Advances `run` by `real_ms` milliseconds of wall time (one timer
     /// tick). Does nothing while paused. Pauses itself when the run is over.
-    pub fn tick(&mut self, run: &mut Run, real_ms: f64) -> Outcome {
+    pub fn tick<P: Program>(&mut self, run: &mut Run<P>, real_ms: f64) -> Outcome {
         if self.paused || run.outcome().is_over() {
             self.paused = true;
             return run.outcome();
@@ -101,7 +101,7 @@ mod tests {
     use super::*;
     use crate::scenario::{Config, ScenarioKind};
 
-    fn hotdog() -> Run {
+    fn hotdog() -> Run<Config> {
         Run::new(Config::defaults(ScenarioKind::Hotdog, 7), |_| {})
     }
 

@@ -16,6 +16,7 @@ use std::rc::Rc;
 
 use crate::delay::{Delay, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
+use crate::run::Program;
 use crate::sim::{Ctx, TaskHandle};
 use crate::termination::broker::Broker;
 use crate::termination::{KillWhen, Settings, Strategy};
@@ -286,11 +287,39 @@ fn consumer_actor(cfg: &Config, i: u32) -> ActorId {
     ActorId(1 + cfg.producers + i)
 }
 
-/// Starts the scenario's main program in `ctx`'s simulation; it spawns the
-/// producers and consumers itself, as the seed's `__main__` does.
-pub fn start(ctx: &Ctx, cfg: &Config, queue: &JoinableQueue<Parcel>) {
-    let main = main_program(ctx.clone(), cfg.clone(), queue.clone());
-    ctx.spawn(MAIN, main);
+impl Program for Config {
+    type Item = Parcel;
+
+    fn name(&self) -> &'static str {
+        self.scenario.name()
+    }
+
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    fn until(&self) -> Option<Duration> {
+        self.until
+    }
+
+    fn roles(&self) -> Vec<Role> {
+        Config::roles(self)
+    }
+
+    fn consumers(&self) -> u32 {
+        self.consumers
+    }
+
+    /// Starts the scenario's main program; it spawns the producers and
+    /// consumers itself, as the seed's `__main__` does.
+    fn start(self: Rc<Self>, ctx: &Ctx, queue: &JoinableQueue<Parcel>) {
+        let main = main_program(ctx.clone(), (*self).clone(), queue.clone());
+        ctx.spawn(MAIN, main);
+    }
 }
 
 async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<Parcel>) {

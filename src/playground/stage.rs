@@ -345,7 +345,7 @@ mod tests {
     use std::rc::Rc;
 
     /// Runs `config` to the end, feeding a stage, and returns both.
-    fn staged(config: Config) -> (Run, Stage) {
+    fn staged(config: Config) -> (Run<Config>, Stage) {
         let stage = Rc::new(RefCell::new(Stage::new(&config)));
         let mut run = {
             let stage = Rc::clone(&stage);

@@ -4,7 +4,8 @@
 //!
 //! - [`scenario`]: the settings, the fetcher and counter tasks in both queue
 //!   shapes (plain: ends stuck; joinable: completes), each URL's row, the
-//!   run and its report.
+//!   scraper as a [`crate::run::Program`], what only its run has, and its
+//!   report.
 //! - [`fetch`]: the [`fetch::Fetcher`] trait, the checks every fetcher
 //!   shares, a fake for tests and local files for the command line;
 //!   [`replay`] plays a recorded run back; `browser` (wasm32 only) fetches
@@ -25,4 +26,4 @@ pub mod pattern;
 pub mod replay;
 pub mod scenario;
 
-pub use scenario::{ScraperConfig, ScraperRun, Shape, UrlRow, SEED_PATTERN};
+pub use scenario::{ScraperConfig, ScraperProgram, ScraperRun, Shape, UrlRow, SEED_PATTERN};

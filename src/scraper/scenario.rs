@@ -25,12 +25,12 @@ use super::gantt::{Gantt, Speedup};
 use super::matcher::{Matcher, Matches};
 use crate::delay::Delay;
 use crate::queue::{JoinableQueue, TryGetError, TryPutError};
-use crate::run::{Driver, Outcome, Stuck};
+use crate::run::{Outcome, Program, Run, Stuck};
 use crate::scenario::MAX_CAPACITY;
-use crate::sim::{Ctx, Sim, TaskHandle};
-use crate::stats::{Stats, StatsReport};
+use crate::sim::{Ctx, TaskHandle};
+use crate::stats::StatsReport;
 use crate::trace::{
-    nanos_to_ms, ActorId, Event, EventKind, Fault, FetchFault, ItemId, Nanos, Role, WaitingOn,
+    nanos_to_ms, ActorId, Event, EventKind, Fault, FetchFault, ItemId, Nanos, Role,
 };
 
 /// The seed's pattern: `re.findall('src=//(.*?) width', text)`.
@@ -307,17 +307,43 @@ pub fn url_index(item: ItemId) -> usize {
     item.seq as usize - 1
 }
 
-/// State the tasks share.
-struct Shared {
+/// The scraper as a program for a [`Run`]: its settings, the fetcher and
+/// matcher its tasks use, each URL's row as they write it, and what the run
+/// keeps of its events.
+pub struct ScraperProgram {
     config: ScraperConfig,
     fetcher: Rc<dyn Fetcher>,
     matcher: Rc<dyn Matcher>,
     rows: RefCell<Vec<UrlRow>>,
     /// The next URL a fetcher takes.
     next_url: Cell<usize>,
+    log: RefCell<PageLog>,
 }
 
-impl Shared {
+impl ScraperProgram {
+    /// The program for `config` (which must be valid:
+    /// [`ScraperConfig::validate`]), fetching with `fetcher` and counting
+    /// with `matcher`, compiled from its pattern.
+    pub fn new(
+        config: ScraperConfig,
+        fetcher: Rc<dyn Fetcher>,
+        matcher: Rc<dyn Matcher>,
+    ) -> ScraperProgram {
+        ScraperProgram {
+            rows: RefCell::new(config.urls.iter().cloned().map(UrlRow::new).collect()),
+            next_url: Cell::new(0),
+            config,
+            fetcher,
+            matcher,
+            log: RefCell::default(),
+        }
+    }
+
+    /// The settings it runs.
+    pub fn settings(&self) -> &ScraperConfig {
+        &self.config
+    }
+
     fn take_url(&self) -> Option<usize> {
         let index = self.next_url.get();
         (index < self.config.urls.len()).then(|| {
@@ -333,24 +359,54 @@ impl Shared {
     }
 }
 
-/// What the run derives from each event.
+impl Program for ScraperProgram {
+    type Item = QueuedPage;
+
+    fn name(&self) -> &'static str {
+        "scraper"
+    }
+
+    fn seed(&self) -> u64 {
+        self.config.seed
+    }
+
+    fn capacity(&self) -> usize {
+        self.config.capacity
+    }
+
+    /// None: the scraper runs to its end.
+    fn until(&self) -> Option<Duration> {
+        None
+    }
+
+    fn roles(&self) -> Vec<Role> {
+        self.config.roles()
+    }
+
+    fn consumers(&self) -> u32 {
+        self.config.counters
+    }
+
+    fn record(&self, event: &Event) {
+        self.log.borrow_mut().record(event);
+    }
+
+    fn start(self: Rc<Self>, ctx: &Ctx, queue: &JoinableQueue<QueuedPage>) {
+        ctx.spawn(MAIN, main_program(ctx.clone(), self, queue.clone()));
+    }
+}
+
+/// What the scraper keeps of its events: all of them, and the pages in the
+/// queue.
 #[derive(Default)]
-struct Recorder {
-    stats: Stats,
-    waiting: Vec<Option<WaitingOn>>,
+struct PageLog {
     events: Vec<Event>,
     /// The items in the queue, front first.
     queued: VecDeque<ItemId>,
 }
 
-impl Recorder {
+impl PageLog {
     fn record(&mut self, event: &Event) {
-        self.stats.record(event);
-        let at = event.actor.0 as usize;
-        if self.waiting.len() <= at {
-            self.waiting.resize(at + 1, None);
-        }
-        self.waiting[at] = WaitingOn::started_by(event.kind);
         match (event.kind, event.item) {
             (EventKind::Put, Some(item)) => self.queued.push_back(item),
             (EventKind::Get, Some(item)) => self.queued.retain(|&i| i != item),
@@ -360,14 +416,9 @@ impl Recorder {
     }
 }
 
-/// A scraper run in progress.
-pub struct ScraperRun {
-    roles: Vec<Role>,
-    driver: Driver,
-    queue: JoinableQueue<QueuedPage>,
-    shared: Rc<Shared>,
-    recorder: Rc<RefCell<Recorder>>,
-}
+/// A scraper run in progress. While a real fetch is in flight only the
+/// outside world can move it: it stays `Running`.
+pub type ScraperRun = Run<ScraperProgram>;
 
 /// The main program's actor.
 pub const MAIN: ActorId = ActorId(0);
@@ -380,94 +431,18 @@ fn counter_actor(config: &ScraperConfig, i: u32) -> ActorId {
     ActorId(1 + config.fetchers + i)
 }
 
-impl ScraperRun {
-    /// Sets the run up; `sink` sees every event after the run recorded it.
-    /// The config must be valid ([`ScraperConfig::validate`]) and `matcher`
-    /// compiled from its pattern.
-    pub fn new(
-        config: ScraperConfig,
-        fetcher: Rc<dyn Fetcher>,
-        matcher: Rc<dyn Matcher>,
-        mut sink: impl FnMut(&Event) + 'static,
-    ) -> ScraperRun {
-        let recorder = Rc::new(RefCell::new(Recorder::default()));
-        let observer = {
-            let recorder = Rc::clone(&recorder);
-            Box::new(move |event: &Event| {
-                recorder.borrow_mut().record(event);
-                sink(event);
-            })
-        };
-        let sim = Sim::new(config.seed, observer);
-        let queue = JoinableQueue::new(config.capacity);
-        let shared = Rc::new(Shared {
-            rows: RefCell::new(config.urls.iter().cloned().map(UrlRow::new).collect()),
-            next_url: Cell::new(0),
-            config,
-            fetcher,
-            matcher,
-        });
-        let ctx = sim.ctx();
-        ctx.spawn(
-            MAIN,
-            main_program(ctx.clone(), Rc::clone(&shared), queue.clone()),
-        );
-        ScraperRun {
-            roles: shared.config.roles(),
-            driver: Driver::new(sim, Nanos::MAX),
-            queue,
-            shared,
-            recorder,
-        }
-    }
-
-    /// Runs until the run is over, or only the outside world can move it
-    /// (a real fetch is in flight: the outcome stays `Running`).
-    pub fn run_to_end(&mut self) -> Outcome {
-        self.advance_to(Nanos::MAX)
-    }
-
-    /// Runs every event up to virtual time `t`.
-    pub fn advance_to(&mut self, t: Nanos) -> Outcome {
-        self.driver.advance_to(t)
-    }
-
-    /// Runs until the next event (or until only the outside can move it).
-    pub fn step(&mut self) -> Outcome {
-        self.driver.step()
-    }
-
-    pub fn config(&self) -> &ScraperConfig {
-        &self.shared.config
-    }
-
-    /// The actor table (index = [`ActorId`]).
-    pub fn roles(&self) -> &[Role] {
-        &self.roles
-    }
-
-    pub fn outcome(&self) -> Outcome {
-        self.driver.outcome()
-    }
-
-    /// Current virtual time.
-    pub fn now(&self) -> Nanos {
-        self.driver.sim().now()
-    }
-
+/// What only a scraper run has: its rows, its events and pages, the
+/// fetches in flight, the timeline, and its report.
+impl Run<ScraperProgram> {
     /// Real fetches in flight: while any is, the run waits on the network.
     pub fn fetches_in_flight(&self) -> usize {
-        self.driver.sim().external_in_flight()
-    }
-
-    /// Pages in the queue now.
-    pub fn queue_len(&self) -> usize {
-        self.queue.len()
+        self.sim().external_in_flight()
     }
 
     /// The URL index of every page in the queue, front first.
     pub fn queued(&self) -> Vec<usize> {
-        self.recorder
+        self.config()
+            .log
             .borrow()
             .queued
             .iter()
@@ -477,55 +452,25 @@ impl ScraperRun {
 
     /// Every URL's row so far.
     pub fn rows(&self) -> Ref<'_, Vec<UrlRow>> {
-        self.shared.rows.borrow()
+        self.config().rows.borrow()
     }
 
     /// Every event so far.
     pub fn events(&self) -> Ref<'_, [Event]> {
-        Ref::map(self.recorder.borrow(), |r| r.events.as_slice())
+        Ref::map(self.config().log.borrow(), |log| log.events.as_slice())
     }
 
     /// The per-worker timeline so far.
     pub fn gantt(&self) -> Gantt {
-        Gantt::from_events(&self.events(), &self.roles, self.now())
-    }
-
-    /// What an actor waits on now, if it waits.
-    pub fn waiting_on(&self, actor: ActorId) -> Option<WaitingOn> {
-        self.recorder
-            .borrow()
-            .waiting
-            .get(actor.0 as usize)
-            .copied()
-            .flatten()
-    }
-
-    /// The actors that wait forever (empty unless the run is stuck).
-    pub fn stuck(&self) -> Vec<Stuck> {
-        if self.driver.outcome() != Outcome::Stuck {
-            return Vec::new();
-        }
-        self.driver
-            .sim()
-            .live_actors()
-            .into_iter()
-            .filter_map(|actor| {
-                Some(Stuck {
-                    actor,
-                    role: *self.roles.get(actor.0 as usize)?,
-                    waiting_on: self.waiting_on(actor)?,
-                })
-            })
-            .collect()
+        Gantt::from_events(&self.events(), self.roles(), self.now())
     }
 
     /// Whether every page is accounted for: the queue's ledger holds (every
     /// page put was got once or is still queued), and each URL was fetched
     /// or failed at most once, every URL exactly once when the run is over.
     pub fn conserved(&self) -> bool {
-        let recorder = self.recorder.borrow();
-        let mut outcomes = vec![0u32; self.shared.config.urls.len()];
-        for event in &recorder.events {
+        let mut outcomes = vec![0u32; self.config().config.urls.len()];
+        for event in self.events().iter() {
             let fetched = matches!(
                 event.kind,
                 EventKind::Produce | EventKind::Error(Fault::Fetch(_))
@@ -537,23 +482,23 @@ impl ScraperRun {
                 }
             }
         }
-        let once = if self.driver.outcome().is_over() {
+        let once = if self.outcome().is_over() {
             outcomes.iter().all(|&n| n == 1)
         } else {
             outcomes.iter().all(|&n| n <= 1)
         };
-        once && recorder.stats.conserved(self.queue.len() as u64)
+        once && self.stats().conserved(self.queue().len() as u64)
     }
 
     /// The counters so far (cheap enough for every frame).
     pub fn tally(&self) -> Tally {
-        let counts = self.recorder.borrow().stats.counts;
-        let rows = self.shared.rows.borrow();
+        let counts = self.counts();
+        let rows = self.rows();
         Tally {
             fetched: counts.produced,
             failed: rows.iter().filter(|r| r.error.is_some()).count() as u64,
             counted: counts.consumed,
-            in_queue: self.queue.len() as u64,
+            in_queue: self.queue().len() as u64,
             matches: rows
                 .iter()
                 .filter_map(|r| r.matches.as_ref())
@@ -564,35 +509,31 @@ impl ScraperRun {
 
     /// The summary so far, as facts.
     pub fn report(&self) -> ScraperReport {
-        let stuck = self.stuck();
-        let conserved = self.conserved();
-        let tally = self.tally();
-        let recorder = self.recorder.borrow();
-        let counts = recorder.stats.counts;
-        let rows = self.shared.rows.borrow();
+        let program = self.config();
+        let config = &program.config;
+        let rows = self.rows();
         let end = self.now();
-        let gantt = Gantt::from_events(&recorder.events, &self.roles, end);
-        let config = &self.shared.config;
+        let tally = self.tally();
         ScraperReport {
-            scenario: "scraper",
+            scenario: program.name(),
             seed: config.seed,
             shape: config.shape,
             pattern: config.pattern.clone(),
-            outcome: self.driver.outcome(),
+            outcome: self.outcome(),
             end_time_ms: nanos_to_ms(end),
             urls: rows.len() as u64,
             fetched: tally.fetched,
             failed: tally.failed,
             counted: tally.counted,
-            task_done: counts.task_done,
-            unfinished: self.queue.unfinished_tasks() as u64,
+            task_done: self.counts().task_done,
+            unfinished: self.queue().unfinished_tasks() as u64,
             in_queue: tally.in_queue,
             matches: tally.matches,
-            conserved,
-            stuck,
-            speedup: gantt.speedup(),
+            conserved: self.conserved(),
+            stuck: self.stuck(),
+            speedup: self.gantt().speedup(),
             rows: rows.iter().map(RowReport::new).collect(),
-            stats: recorder.stats.report(end, config.counters),
+            stats: self.stats().report(end, program.consumers()),
         }
     }
 }
@@ -736,19 +677,19 @@ impl<S, E> ScraperReport<S, E> {
     }
 }
 
-async fn main_program(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>) {
-    let config = &shared.config;
+async fn main_program(ctx: Ctx, program: Rc<ScraperProgram>, q: JoinableQueue<QueuedPage>) {
+    let config = &program.config;
     let fetchers: Vec<(ActorId, TaskHandle)> = (0..config.fetchers)
         .map(|i| {
             let me = fetcher_actor(i);
-            let task = fetcher(ctx.clone(), Rc::clone(&shared), q.clone(), i);
+            let task = fetcher(ctx.clone(), Rc::clone(&program), q.clone(), i);
             (me, ctx.spawn(me, task))
         })
         .collect();
     let counters: Vec<(ActorId, TaskHandle)> = (0..config.counters)
         .map(|i| {
             let me = counter_actor(config, i);
-            let task = counter(ctx.clone(), Rc::clone(&shared), q.clone(), i);
+            let task = counter(ctx.clone(), Rc::clone(&program), q.clone(), i);
             (me, ctx.spawn(me, task))
         })
         .collect();
@@ -772,28 +713,33 @@ async fn main_program(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>
 
 /// `product(urls, q)`: takes the next URL, downloads it, sleeps, puts the
 /// text. A failed download is recorded and never put.
-async fn fetcher(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>, me_index: u32) {
+async fn fetcher(
+    ctx: Ctx,
+    program: Rc<ScraperProgram>,
+    q: JoinableQueue<QueuedPage>,
+    me_index: u32,
+) {
     let me = fetcher_actor(me_index);
-    while let Some(index) = shared.take_url() {
+    while let Some(index) = program.take_url() {
         let item = ItemId {
             origin: me_index,
             seq: index as u32 + 1,
         };
         let started = ctx.now();
-        shared.row(index, |row| {
+        program.row(index, |row| {
             row.state = RowState::Fetching;
             row.fetcher = Some(me_index);
             row.fetch_started = Some(started);
         });
         let request = Request {
             index,
-            url: shared.config.urls[index].clone(),
-            timeout: shared.config.timeout,
+            url: program.config.urls[index].clone(),
+            timeout: program.config.timeout,
             max_bytes: MAX_BYTES,
         };
-        let outcome = shared.fetcher.fetch(&ctx, request).await;
+        let outcome = program.fetcher.fetch(&ctx, request).await;
         let latency = ctx.now() - started;
-        shared.row(index, |row| {
+        program.row(index, |row| {
             row.latency = Some(latency);
             row.real_latency_ms = outcome.real_latency_ms;
         });
@@ -801,7 +747,7 @@ async fn fetcher(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>, me_
             Ok(page) => page,
             Err(error) => {
                 let fault = error.fault;
-                shared.row(index, |row| {
+                program.row(index, |row| {
                     row.state = RowState::Failed;
                     if let FetchFault::HttpStatus(status) = fault {
                         row.status = Some(status);
@@ -812,13 +758,13 @@ async fn fetcher(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>, me_
                 continue;
             }
         };
-        shared.row(index, |row| {
+        program.row(index, |row| {
             row.state = RowState::Fetched;
             row.status = page.status;
             row.bytes = Some(page.bytes);
             row.text = Some(Rc::clone(&page.text));
         });
-        ctx.sleep(shared.config.sleep_for(index, 0)).await;
+        ctx.sleep(program.config.sleep_for(index, 0)).await;
         ctx.emit(me, EventKind::Produce, Some(item));
         let queued = QueuedPage {
             item,
@@ -828,28 +774,33 @@ async fn fetcher(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>, me_
         if put_traced(&ctx, &q, me, queued).await.is_err() {
             break;
         }
-        shared.row(index, |row| row.state = RowState::Queued);
+        program.row(index, |row| row.state = RowState::Queued);
     }
     ctx.emit(me, EventKind::Finish, None);
 }
 
 /// `customer(q)`: gets a page, sleeps, counts with the pattern, and (in
 /// the joinable shape) marks it done. Never returns by itself.
-async fn counter(ctx: Ctx, shared: Rc<Shared>, q: JoinableQueue<QueuedPage>, me_index: u32) {
-    let me = counter_actor(&shared.config, me_index);
+async fn counter(
+    ctx: Ctx,
+    program: Rc<ScraperProgram>,
+    q: JoinableQueue<QueuedPage>,
+    me_index: u32,
+) {
+    let me = counter_actor(&program.config, me_index);
     while let Some(page) = get_traced(&ctx, &q, me).await {
-        shared.row(page.index, |row| {
+        program.row(page.index, |row| {
             row.state = RowState::Counting;
             row.counter = Some(me_index);
         });
-        ctx.sleep(shared.config.sleep_for(page.index, 1)).await;
-        let matches = shared.matcher.find_all(&page.text, KEEP_FOUND);
-        shared.row(page.index, |row| {
+        ctx.sleep(program.config.sleep_for(page.index, 1)).await;
+        let matches = program.matcher.find_all(&page.text, KEEP_FOUND);
+        program.row(page.index, |row| {
             row.state = RowState::Counted;
             row.matches = Some(matches);
         });
         ctx.emit(me, EventKind::Consume, Some(page.item));
-        if shared.config.shape == Shape::Joinable {
+        if program.config.shape == Shape::Joinable {
             match q.task_done() {
                 Ok(()) => ctx.emit(me, EventKind::TaskDone, Some(page.item)),
                 Err(_) => ctx.emit(
