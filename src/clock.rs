@@ -99,15 +99,62 @@ impl Playback {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Config, ScenarioKind};
+    use std::rc::Rc;
+    use std::time::Duration;
 
-    fn hotdog() -> Run<Config> {
-        Run::new(Config::defaults(ScenarioKind::Hotdog, 7), |_| {})
+    use crate::queue::JoinableQueue;
+    use crate::sim::Ctx;
+    use crate::trace::{ActorId, EventKind, Role};
+
+    /// A program of one task that naps one virtual second five times.
+    struct Naps;
+
+    impl Program for Naps {
+        type Item = ();
+
+        fn name(&self) -> &'static str {
+            "naps"
+        }
+
+        fn seed(&self) -> u64 {
+            7
+        }
+
+        fn capacity(&self) -> usize {
+            0
+        }
+
+        fn until(&self) -> Option<Duration> {
+            None
+        }
+
+        fn roles(&self) -> Vec<Role> {
+            vec![Role::Main]
+        }
+
+        fn consumers(&self) -> u32 {
+            0
+        }
+
+        fn start(self: Rc<Self>, ctx: &Ctx, _: &JoinableQueue<()>) {
+            let me = ActorId(0);
+            let task_ctx = ctx.clone();
+            ctx.spawn(me, async move {
+                for _ in 0..5 {
+                    task_ctx.sleep(Duration::from_secs(1)).await;
+                }
+                task_ctx.emit(me, EventKind::Finish, None);
+            });
+        }
+    }
+
+    fn naps() -> Run<Naps> {
+        Run::new(Naps, |_| {})
     }
 
     #[test]
     fn paused_clock_does_not_move_the_run() {
-        let mut run = hotdog();
+        let mut run = naps();
         let mut clock = Playback::default();
         clock.tick(&mut run, 1000.0);
         assert_eq!(run.now(), 0);
@@ -115,7 +162,7 @@ mod tests {
 
     #[test]
     fn ticks_advance_virtual_time_by_speed() {
-        let mut run = hotdog();
+        let mut run = naps();
         let mut clock = Playback::new(4.0).unwrap();
         clock.play();
         clock.tick(&mut run, 50.0);
@@ -127,7 +174,7 @@ mod tests {
 
     #[test]
     fn clock_pauses_itself_at_the_end() {
-        let mut run = hotdog();
+        let mut run = naps();
         let mut clock = Playback::new(100.0).unwrap();
         clock.play();
         let mut ticks = 0;
