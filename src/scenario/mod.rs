@@ -5,7 +5,10 @@
 //! Every scenario is one producer/consumer program with a termination
 //! [`Strategy`]: `plain` has none (the consumers wait forever), `hotdog` and
 //! `custom` join and terminate, and `termination` lets the strategy and the
-//! injected failures be chosen ([`Settings`]).
+//! injected failures be chosen ([`Settings`]). An item taken with broker
+//! semantics (`--broker-ack`) is acknowledged through [`broker`].
+
+pub mod broker;
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,9 +21,9 @@ use crate::delay::{Delay, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::run::Program;
 use crate::sim::{Ctx, TaskHandle};
-use crate::termination::broker::Broker;
 use crate::termination::{KillWhen, Settings, Strategy};
 use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
+use broker::Broker;
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -3,10 +3,9 @@
 //! and what each run tells about them ([`ledger`], [`report`]), including
 //! the comparison of every strategy for the same settings and seed.
 //!
-//! The tasks themselves live in [`crate::scenario`]; the broker semantics
-//! used by `--broker-ack` in [`broker`].
+//! The tasks themselves live in [`crate::scenario`], and the broker
+//! semantics used by `--broker-ack` in [`crate::scenario::broker`].
 
-pub mod broker;
 pub mod ledger;
 pub mod report;
 
