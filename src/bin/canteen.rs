@@ -60,7 +60,7 @@ strategies S: {STRATEGIES}";
     fn usage() -> String {
         USAGE
             .replace("{LAB}", lab_options::USAGE)
-            .replace("{STRATEGIES}", &canteen::termination::names())
+            .replace("{STRATEGIES}", &canteen::scenario::ending::names())
             + "\n"
             + canteen::cli::scraper::USAGE
     }

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use crate::delay::DurationText;
 use crate::number::{parse_f64, Shortest};
+use crate::scenario::ending::{Kill, KillWhen, Settings, Strategy};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
 use crate::termination::report::{compare, Lab, LabReport, Row};
-use crate::termination::{Kill, KillWhen, Settings, Strategy};
 use crate::trace::ItemId;
 
 use super::form::{read_duration, Problem};

@@ -380,8 +380,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::ending::Strategy;
     use crate::scenario::ScenarioKind;
-    use crate::termination::Strategy;
 
     fn custom() -> Config {
         let mut config = Config::defaults(ScenarioKind::Custom, 11);

@@ -5,8 +5,8 @@
 
 use std::collections::VecDeque;
 
+use crate::scenario::ending::Strategy;
 use crate::scenario::Config;
-use crate::termination::Strategy;
 use crate::trace::{ActorId, Event, EventKind, ItemId, Role};
 
 /// What a producer is doing.

@@ -9,6 +9,7 @@
 //! semantics (`--broker-ack`) is acknowledged through [`broker`].
 
 pub mod broker;
+pub mod ending;
 
 use std::fmt;
 use std::str::FromStr;
@@ -21,9 +22,9 @@ use crate::delay::{Delay, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::run::Program;
 use crate::sim::{Ctx, TaskHandle};
-use crate::termination::{KillWhen, Settings, Strategy};
 use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
 use broker::Broker;
+use ending::{KillWhen, Settings, Strategy};
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -13,8 +13,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::ledger::{Ending, Fate, Ledger};
-use super::Strategy;
 use crate::run::{Outcome, Report, Run};
+use crate::scenario::ending::Strategy;
 use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{nanos_to_ms, ActorId, Event, ItemId, Nanos, Role, WaitingOn};
 
