@@ -18,7 +18,7 @@ use canteen::scraper::gantt::PhaseKind;
 use canteen::scraper::matcher::Found;
 use canteen::scraper::pattern::{NoteKind, PatternError, Syntax};
 use canteen::scraper::replay::ReplayFetcher;
-use canteen::scraper::scenario::RowState;
+use canteen::scraper::rows::RowState;
 use canteen::scraper::{ScraperConfig, ScraperProgram, ScraperRun, Shape, SEED_PATTERN};
 use canteen::trace::{Event, EventKind, Fault, FetchFault};
 use serde::Deserialize;

@@ -15,9 +15,8 @@ use crate::lang::Lang;
 use crate::scraper::engine::compile;
 use crate::scraper::fetch::FileFetcher;
 use crate::scraper::pattern::Engine;
-use crate::scraper::scenario::{
-    ScraperConfig, ScraperProgram, ScraperReport, ScraperRun, Shape, SEED_PATTERN,
-};
+use crate::scraper::report::ScraperReport;
+use crate::scraper::scenario::{ScraperConfig, ScraperProgram, ScraperRun, Shape, SEED_PATTERN};
 
 /// The usage lines `canteen help` shows for the scraper.
 pub const USAGE: &str = "\

@@ -23,7 +23,8 @@ use crate::scraper::gantt::Gantt;
 use crate::scraper::matcher::Matcher;
 use crate::scraper::pattern::{Note, PatternError};
 use crate::scraper::replay::ReplayFetcher;
-use crate::scraper::scenario::{ScraperProblem, Tally};
+use crate::scraper::report::Tally;
+use crate::scraper::scenario::ScraperProblem;
 use crate::scraper::{ScraperConfig, ScraperProgram, ScraperRun, Shape, UrlRow, SEED_PATTERN};
 use crate::trace::{Event, Nanos, Role};
 

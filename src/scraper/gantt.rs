@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::rows::url_index;
 use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, Fault, Nanos, Role};
 
 /// What a worker is doing in a phase.
@@ -102,7 +103,7 @@ impl Gantt {
             let Some(at) = lane_of.get(event.actor.0 as usize).copied().flatten() else {
                 continue;
             };
-            let url = event.item.map(crate::scraper::scenario::url_index);
+            let url = event.item.map(url_index);
             let t = event.time;
             let phase = |kind, start, url, failed| Phase {
                 kind,

@@ -7,9 +7,9 @@
 //!
 //! The tasks run on the deterministic [`Sim`] like every other scenario;
 //! only the [`Fetcher`] decides whether pages come from a fake, local
-//! files, a recording, or the real network. Each URL's row (status, bytes,
-//! latency, matches, fault) is kept as the run goes, and is the recording a
-//! replay plays back.
+//! files, a recording, or the real network. Each URL's [`UrlRow`] (status,
+//! bytes, latency, matches, fault) is kept as the run goes, and is the
+//! recording a replay plays back.
 
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::VecDeque;
@@ -20,18 +20,16 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::fetch::{FetchError, Fetcher, Page, Request, MAX_BYTES};
-use super::gantt::{Gantt, Speedup};
-use super::matcher::{Matcher, Matches};
+use super::fetch::{Fetcher, Request, MAX_BYTES};
+use super::gantt::Gantt;
+use super::matcher::Matcher;
+use super::rows::{url_index, QueuedPage, RowState, UrlRow};
 use crate::delay::Delay;
 use crate::queue::{JoinableQueue, TryGetError, TryPutError};
-use crate::run::{Outcome, Program, Run, Stuck};
+use crate::run::{Program, Run};
 use crate::scenario::MAX_CAPACITY;
 use crate::sim::{Ctx, TaskHandle};
-use crate::stats::StatsReport;
-use crate::trace::{
-    nanos_to_ms, ActorId, Event, EventKind, Fault, FetchFault, ItemId, Nanos, Role,
-};
+use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Role};
 
 /// The seed's pattern: `re.findall('src=//(.*?) width', text)`.
 pub const SEED_PATTERN: &str = "src=//(.*?) width";
@@ -206,105 +204,6 @@ impl ScraperProblem {
             ScraperProblem::Timeout { .. } => "timeout",
         }
     }
-}
-
-/// Where a URL stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RowState {
-    /// No fetcher has taken it yet.
-    Waiting,
-    Fetching,
-    /// Downloaded; the fetcher sleeps or waits to put it.
-    Fetched,
-    /// In the queue.
-    Queued,
-    /// A counter is on it.
-    Counting,
-    Counted,
-    /// The fetch failed; it never entered the queue.
-    Failed,
-}
-
-impl RowState {
-    /// The state's name as in the JSON report (`waiting`, `fetching`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            RowState::Waiting => "waiting",
-            RowState::Fetching => "fetching",
-            RowState::Fetched => "fetched",
-            RowState::Queued => "queued",
-            RowState::Counting => "counting",
-            RowState::Counted => "counted",
-            RowState::Failed => "failed",
-        }
-    }
-}
-
-/// One URL's record: what happened to it, as the page's table shows it and
-/// a replay plays it back.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UrlRow {
-    pub url: String,
-    pub state: RowState,
-    /// Index of the fetcher that took it, and of the counter.
-    pub fetcher: Option<u32>,
-    pub counter: Option<u32>,
-    /// Virtual time the fetch started, and how long it took (virtual).
-    pub fetch_started: Option<Nanos>,
-    pub latency: Option<Nanos>,
-    /// Wall-clock time of a real fetch.
-    pub real_latency_ms: Option<f64>,
-    pub status: Option<u16>,
-    pub bytes: Option<u64>,
-    pub error: Option<FetchError>,
-    pub matches: Option<Matches>,
-    /// The page's text, kept so a replay can count again.
-    pub text: Option<Rc<str>>,
-}
-
-impl UrlRow {
-    fn new(url: String) -> Self {
-        UrlRow {
-            url,
-            state: RowState::Waiting,
-            fetcher: None,
-            counter: None,
-            fetch_started: None,
-            latency: None,
-            real_latency_ms: None,
-            status: None,
-            bytes: None,
-            error: None,
-            matches: None,
-            text: None,
-        }
-    }
-
-    /// The fetch result as recorded (`None` while not fetched yet).
-    pub fn fetch_result(&self) -> Option<Result<Page, FetchError>> {
-        if let Some(error) = &self.error {
-            return Some(Err(error.clone()));
-        }
-        Some(Ok(Page {
-            status: self.status,
-            bytes: self.bytes?,
-            text: Rc::clone(self.text.as_ref()?),
-        }))
-    }
-}
-
-/// A page in the queue: which item, which URL, and its text.
-#[derive(Clone, Debug)]
-pub struct QueuedPage {
-    pub item: ItemId,
-    pub index: usize,
-    pub text: Rc<str>,
-}
-
-/// The URL index an item stands for (items are numbered from 1).
-pub fn url_index(item: ItemId) -> usize {
-    item.seq as usize - 1
 }
 
 /// The scraper as a program for a [`Run`]: its settings, the fetcher and
@@ -489,192 +388,6 @@ impl Run<ScraperProgram> {
         };
         once && self.stats().conserved(self.queue().len() as u64)
     }
-
-    /// The counters so far (cheap enough for every frame).
-    pub fn tally(&self) -> Tally {
-        let counts = self.counts();
-        let rows = self.rows();
-        Tally {
-            fetched: counts.produced,
-            failed: rows.iter().filter(|r| r.error.is_some()).count() as u64,
-            counted: counts.consumed,
-            in_queue: self.queue().len() as u64,
-            matches: rows
-                .iter()
-                .filter_map(|r| r.matches.as_ref())
-                .map(|m| m.count)
-                .sum(),
-        }
-    }
-
-    /// The summary so far, as facts.
-    pub fn report(&self) -> ScraperReport {
-        let program = self.config();
-        let config = &program.config;
-        let rows = self.rows();
-        let end = self.now();
-        let tally = self.tally();
-        ScraperReport {
-            scenario: program.name(),
-            seed: config.seed,
-            shape: config.shape,
-            pattern: config.pattern.clone(),
-            outcome: self.outcome(),
-            end_time_ms: nanos_to_ms(end),
-            urls: rows.len() as u64,
-            fetched: tally.fetched,
-            failed: tally.failed,
-            counted: tally.counted,
-            task_done: self.counts().task_done,
-            unfinished: self.queue().unfinished_tasks() as u64,
-            in_queue: tally.in_queue,
-            matches: tally.matches,
-            conserved: self.conserved(),
-            stuck: self.stuck(),
-            speedup: self.gantt().speedup(),
-            rows: rows.iter().map(RowReport::new).collect(),
-            stats: self.stats().report(end, program.consumers()),
-        }
-    }
-}
-
-/// The run's counters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Pages fetched (and put, or waiting to be put).
-    pub fetched: u64,
-    /// Fetches that failed.
-    pub failed: u64,
-    /// Pages counted.
-    pub counted: u64,
-    pub in_queue: u64,
-    /// Matches over all pages counted.
-    pub matches: u64,
-}
-
-/// One URL in the report. Its fault is the [`FetchError`] as fetched; in
-/// the JSON the command line prints it is explained in words (`E` =
-/// `String`).
-#[derive(Clone, Debug, Serialize)]
-pub struct RowReport<E = FetchError> {
-    pub url: String,
-    pub state: RowState,
-    pub status: Option<u16>,
-    pub bytes: Option<u64>,
-    pub latency_ms: Option<f64>,
-    pub real_latency_ms: Option<f64>,
-    /// The fault's stable name (`timeout`, `http_status`, …).
-    pub fault: Option<&'static str>,
-    /// The fault, with the underlying message.
-    pub fault_message: Option<E>,
-    pub matches: Option<u64>,
-    /// The first matched strings (what `re.findall` returns).
-    pub found: Vec<super::matcher::Found>,
-}
-
-impl RowReport {
-    fn new(row: &UrlRow) -> Self {
-        RowReport {
-            url: row.url.clone(),
-            state: row.state,
-            status: row.status,
-            bytes: row.bytes,
-            latency_ms: row.latency.map(nanos_to_ms),
-            real_latency_ms: row.real_latency_ms,
-            fault: row.error.as_ref().map(|e| e.fault.name()),
-            fault_message: row.error.clone(),
-            matches: row.matches.as_ref().map(|m| m.count),
-            found: row
-                .matches
-                .as_ref()
-                .map(|m| m.found.clone())
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl<E> RowReport<E> {
-    /// The same row with its fault made into an `F` (e.g. words).
-    pub fn map_fault<F>(self, explain: impl FnOnce(E) -> F) -> RowReport<F> {
-        RowReport {
-            url: self.url,
-            state: self.state,
-            status: self.status,
-            bytes: self.bytes,
-            latency_ms: self.latency_ms,
-            real_latency_ms: self.real_latency_ms,
-            fault: self.fault,
-            fault_message: self.fault_message.map(explain),
-            matches: self.matches,
-            found: self.found,
-        }
-    }
-}
-
-/// The summary of a scraper run, as facts: stuck actors as [`Stuck`] and
-/// faults as [`FetchError`]s. The words layer names and explains them (`S`
-/// and `E` become words) for the JSON `canteen run scraper` prints.
-#[derive(Clone, Debug, Serialize)]
-pub struct ScraperReport<S = Stuck, E = FetchError> {
-    pub scenario: &'static str,
-    pub seed: u64,
-    pub shape: Shape,
-    pub pattern: String,
-    pub outcome: Outcome,
-    pub end_time_ms: f64,
-    pub urls: u64,
-    /// Pages fetched and put (or waiting to be put).
-    pub fetched: u64,
-    /// Fetches that failed: counted here, never queued.
-    pub failed: u64,
-    /// Pages counted.
-    pub counted: u64,
-    pub task_done: u64,
-    pub unfinished: u64,
-    pub in_queue: u64,
-    /// Matches over all pages.
-    pub matches: u64,
-    pub conserved: bool,
-    pub stuck: Vec<S>,
-    pub speedup: Speedup,
-    pub rows: Vec<RowReport<E>>,
-    pub stats: StatsReport,
-}
-
-impl<S, E> ScraperReport<S, E> {
-    /// The same report with each stuck actor made into a `T` and each
-    /// fault into an `F` (e.g. words).
-    pub fn map<T, F>(
-        self,
-        describe: impl FnMut(S) -> T,
-        mut explain: impl FnMut(E) -> F,
-    ) -> ScraperReport<T, F> {
-        ScraperReport {
-            scenario: self.scenario,
-            seed: self.seed,
-            shape: self.shape,
-            pattern: self.pattern,
-            outcome: self.outcome,
-            end_time_ms: self.end_time_ms,
-            urls: self.urls,
-            fetched: self.fetched,
-            failed: self.failed,
-            counted: self.counted,
-            task_done: self.task_done,
-            unfinished: self.unfinished,
-            in_queue: self.in_queue,
-            matches: self.matches,
-            conserved: self.conserved,
-            stuck: self.stuck.into_iter().map(describe).collect(),
-            speedup: self.speedup,
-            rows: self
-                .rows
-                .into_iter()
-                .map(|row| row.map_fault(&mut explain))
-                .collect(),
-            stats: self.stats,
-        }
-    }
 }
 
 async fn main_program(ctx: Ctx, program: Rc<ScraperProgram>, q: JoinableQueue<QueuedPage>) {
@@ -850,20 +563,4 @@ async fn get_traced(ctx: &Ctx, q: &JoinableQueue<QueuedPage>, me: ActorId) -> Op
     };
     ctx.emit(me, EventKind::Get, Some(page.item));
     Some(page)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RowState;
-
-    #[test]
-    fn a_row_state_name_is_its_json_name() {
-        use RowState::*;
-        for state in [
-            Waiting, Fetching, Fetched, Queued, Counting, Counted, Failed,
-        ] {
-            let json = serde_json::to_string(&state).unwrap();
-            assert_eq!(json, format!("\"{}\"", state.name()));
-        }
-    }
 }
