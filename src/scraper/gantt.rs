@@ -183,16 +183,8 @@ impl Gantt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{FetchFault, ItemId};
-
-    fn ev(time: Nanos, actor: u32, kind: EventKind, seq: Option<u32>) -> Event {
-        Event {
-            time,
-            actor: ActorId(actor),
-            kind,
-            item: seq.map(|seq| ItemId { origin: 0, seq }),
-        }
-    }
+    use crate::trace::testing::ev;
+    use crate::trace::FetchFault;
 
     #[test]
     fn phases_follow_the_events_and_the_speedup_adds_them_up() {
