@@ -103,8 +103,9 @@ mod tests {
     use std::time::Duration;
 
     use crate::queue::JoinableQueue;
+    use crate::run::{Actors, MAIN};
     use crate::sim::Ctx;
-    use crate::trace::{ActorId, EventKind, Role};
+    use crate::trace::EventKind;
 
     /// A program of one task that naps one virtual second five times.
     struct Naps;
@@ -128,22 +129,20 @@ mod tests {
             None
         }
 
-        fn roles(&self) -> Vec<Role> {
-            vec![Role::Main]
-        }
-
-        fn consumers(&self) -> u32 {
-            0
+        fn actors(&self) -> Actors {
+            Actors {
+                producers: 0,
+                consumers: 0,
+            }
         }
 
         fn start(self: Rc<Self>, ctx: &Ctx, _: &JoinableQueue<()>) {
-            let me = ActorId(0);
             let task_ctx = ctx.clone();
-            ctx.spawn(me, async move {
+            ctx.spawn(MAIN, async move {
                 for _ in 0..5 {
                     task_ctx.sleep(Duration::from_secs(1)).await;
                 }
-                task_ctx.emit(me, EventKind::Finish, None);
+                task_ctx.emit(MAIN, EventKind::Finish, None);
             });
         }
     }

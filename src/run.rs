@@ -38,11 +38,8 @@ pub trait Program: 'static {
     /// Virtual time the run stops at (`None`: it runs to its end).
     fn until(&self) -> Option<Duration>;
 
-    /// The actor table (index = [`ActorId`]).
-    fn roles(&self) -> Vec<Role>;
-
-    /// How many actors consume (the statistics' utilisation is theirs).
-    fn consumers(&self) -> u32;
+    /// How many produce and how many consume.
+    fn actors(&self) -> Actors;
 
     /// Takes in one event, after the run's statistics and before the
     /// run's sink, for what the program keeps of them itself (the
@@ -51,6 +48,37 @@ pub trait Program: 'static {
 
     /// Spawns the program's tasks on `ctx`, sharing `queue`.
     fn start(self: Rc<Self>, ctx: &Ctx, queue: &JoinableQueue<Self::Item>);
+}
+
+/// The main program's actor: actor 0 of every program.
+pub const MAIN: ActorId = ActorId(0);
+
+/// A program's actor table: [`MAIN`], then the producers, then the
+/// consumers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actors {
+    pub producers: u32,
+    pub consumers: u32,
+}
+
+impl Actors {
+    /// Producer `i`'s actor (`i` from 0).
+    pub fn producer(self, i: u32) -> ActorId {
+        ActorId(1 + i)
+    }
+
+    /// Consumer `i`'s actor (`i` from 0).
+    pub fn consumer(self, i: u32) -> ActorId {
+        ActorId(1 + self.producers + i)
+    }
+
+    /// Every actor's role (index = [`ActorId`]).
+    pub fn roles(self) -> Vec<Role> {
+        std::iter::once(Role::Main)
+            .chain((0..self.producers).map(Role::Producer))
+            .chain((0..self.consumers).map(Role::Consumer))
+            .collect()
+    }
 }
 
 /// How a run ended, or that it has not yet.
@@ -253,7 +281,7 @@ impl<P: Program> Run<P> {
         Rc::clone(&program).start(&sim.ctx(), &queue);
         let limit = program.until().map_or(Nanos::MAX, duration_to_nanos);
         Run {
-            roles: program.roles(),
+            roles: program.actors().roles(),
             program,
             driver: Driver::new(sim, limit),
             queue,
@@ -388,7 +416,7 @@ impl<P: Program<Item = Parcel>> Run<P> {
             errors: counts.errors,
             stuck,
             conserved: recorder.stats.conserved(in_queue),
-            stats: recorder.stats.report(end, self.program.consumers()),
+            stats: recorder.stats.report(end, self.program.actors().consumers),
         }
     }
 }

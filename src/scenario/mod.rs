@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use crate::delay::{Delay, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
-use crate::run::Program;
+use crate::run::{Actors, Program, MAIN};
 use crate::sim::{Ctx, TaskHandle};
 use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
 use broker::Broker;
@@ -268,27 +268,13 @@ impl Config {
 
     /// The actor table: main, then the producers, then the consumers.
     pub fn roles(&self) -> Vec<Role> {
-        std::iter::once(Role::Main)
-            .chain((0..self.producers).map(Role::Producer))
-            .chain((0..self.consumers).map(Role::Consumer))
-            .collect()
+        self.actors().roles()
     }
 
     /// Items all producers make together.
     pub fn total_items(&self) -> u64 {
         u64::from(self.producers) * u64::from(self.items)
     }
-}
-
-/// The main program's actor id.
-pub const MAIN: ActorId = ActorId(0);
-
-fn producer_actor(i: u32) -> ActorId {
-    ActorId(1 + i)
-}
-
-fn consumer_actor(cfg: &Config, i: u32) -> ActorId {
-    ActorId(1 + cfg.producers + i)
 }
 
 impl Program for Config {
@@ -310,12 +296,11 @@ impl Program for Config {
         self.until
     }
 
-    fn roles(&self) -> Vec<Role> {
-        Config::roles(self)
-    }
-
-    fn consumers(&self) -> u32 {
-        self.consumers
+    fn actors(&self) -> Actors {
+        Actors {
+            producers: self.producers,
+            consumers: self.consumers,
+        }
     }
 
     /// Starts the scenario's main program; it spawns the producers and
@@ -330,7 +315,7 @@ async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<Parcel>) {
     let strategy = cfg.strategy();
     let producers: Vec<(ActorId, TaskHandle)> = (0..cfg.producers)
         .map(|i| {
-            let me = producer_actor(i);
+            let me = cfg.actors().producer(i);
             let task = producer(ctx.clone(), q.clone(), me, i, cfg.items, cfg.produce_delay);
             (me, ctx.spawn(me, task))
         })
@@ -338,7 +323,7 @@ async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<Parcel>) {
     let plan = Rc::new(ConsumerPlan::new(&ctx, &cfg, &q));
     let consumers: Vec<(ActorId, TaskHandle)> = (0..cfg.consumers)
         .map(|i| {
-            let me = consumer_actor(&cfg, i);
+            let me = cfg.actors().consumer(i);
             let task = consumer(ctx.clone(), q.clone(), me, i, Rc::clone(&plan));
             let handle = if strategy == Strategy::Daemon {
                 ctx.spawn_daemon(Some(me), task)

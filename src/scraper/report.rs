@@ -58,7 +58,7 @@ impl Run<ScraperProgram> {
             stuck: self.stuck(),
             speedup: self.gantt().speedup(),
             rows: rows.iter().map(RowReport::new).collect(),
-            stats: self.stats().report(end, program.consumers()),
+            stats: self.stats().report(end, program.actors().consumers),
         }
     }
 }

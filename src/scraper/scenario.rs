@@ -26,10 +26,10 @@ use super::matcher::Matcher;
 use super::rows::{url_index, QueuedPage, RowState, UrlRow};
 use crate::delay::Delay;
 use crate::queue::{JoinableQueue, TryGetError, TryPutError};
-use crate::run::{Program, Run};
+use crate::run::{Actors, Program, Run, MAIN};
 use crate::scenario::MAX_CAPACITY;
 use crate::sim::{Ctx, TaskHandle};
-use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Role};
+use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId};
 
 /// The seed's pattern: `re.findall('src=//(.*?) width', text)`.
 pub const SEED_PATTERN: &str = "src=//(.*?) width";
@@ -146,14 +146,6 @@ impl ScraperConfig {
             });
         }
         Ok(())
-    }
-
-    /// The actor table: main, the fetchers, then the counters.
-    pub fn roles(&self) -> Vec<Role> {
-        std::iter::once(Role::Main)
-            .chain((0..self.fetchers).map(Role::Producer))
-            .chain((0..self.counters).map(Role::Consumer))
-            .collect()
     }
 
     /// The seed's sleep for URL `index` in phase `phase` (0 after the
@@ -278,12 +270,12 @@ impl Program for ScraperProgram {
         None
     }
 
-    fn roles(&self) -> Vec<Role> {
-        self.config.roles()
-    }
-
-    fn consumers(&self) -> u32 {
-        self.config.counters
+    /// The fetchers produce, the counters consume.
+    fn actors(&self) -> Actors {
+        Actors {
+            producers: self.config.fetchers,
+            consumers: self.config.counters,
+        }
     }
 
     fn record(&self, event: &Event) {
@@ -318,17 +310,6 @@ impl PageLog {
 /// A scraper run in progress. While a real fetch is in flight only the
 /// outside world can move it: it stays `Running`.
 pub type ScraperRun = Run<ScraperProgram>;
-
-/// The main program's actor.
-pub const MAIN: ActorId = ActorId(0);
-
-fn fetcher_actor(i: u32) -> ActorId {
-    ActorId(1 + i)
-}
-
-fn counter_actor(config: &ScraperConfig, i: u32) -> ActorId {
-    ActorId(1 + config.fetchers + i)
-}
 
 /// What only a scraper run has: its rows, its events and pages, the
 /// fetches in flight, the timeline, and its report.
@@ -394,14 +375,14 @@ async fn main_program(ctx: Ctx, program: Rc<ScraperProgram>, q: JoinableQueue<Qu
     let config = &program.config;
     let fetchers: Vec<(ActorId, TaskHandle)> = (0..config.fetchers)
         .map(|i| {
-            let me = fetcher_actor(i);
+            let me = program.actors().producer(i);
             let task = fetcher(ctx.clone(), Rc::clone(&program), q.clone(), i);
             (me, ctx.spawn(me, task))
         })
         .collect();
     let counters: Vec<(ActorId, TaskHandle)> = (0..config.counters)
         .map(|i| {
-            let me = counter_actor(config, i);
+            let me = program.actors().consumer(i);
             let task = counter(ctx.clone(), Rc::clone(&program), q.clone(), i);
             (me, ctx.spawn(me, task))
         })
@@ -432,7 +413,7 @@ async fn fetcher(
     q: JoinableQueue<QueuedPage>,
     me_index: u32,
 ) {
-    let me = fetcher_actor(me_index);
+    let me = program.actors().producer(me_index);
     while let Some(index) = program.take_url() {
         let item = ItemId {
             origin: me_index,
@@ -500,7 +481,7 @@ async fn counter(
     q: JoinableQueue<QueuedPage>,
     me_index: u32,
 ) {
-    let me = counter_actor(&program.config, me_index);
+    let me = program.actors().consumer(me_index);
     while let Some(page) = get_traced(&ctx, &q, me).await {
         program.row(page.index, |row| {
             row.state = RowState::Counting;
