@@ -1,10 +1,9 @@
-//! One run of a [`Program`] (a seed's case, the scraper): builds the
-//! simulation from the program's settings and starts its tasks, records
-//! statistics and who waits where from its events, drives it (to the end,
-//! to a time, or one event at a time), and summarises it in a [`Report`].
-//! Whatever travels through the queue (the seed's cases put [`Parcel`]s,
-//! the scraper pages), the run is the same; the seed's cases have their
-//! [`Report`] here, the scraper its own.
+//! One run of a [`Program`] (a seed's case, the scraper), whatever travels
+//! through its queue: builds the simulation from the program's settings and
+//! starts its tasks, records statistics and who waits where from its
+//! events, and drives it (to the end, to a time, or one event at a time).
+//! A run of [`Parcel`]s (the seed's cases) is summarised in a [`Report`];
+//! the scraper has its own.
 
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;

@@ -5,11 +5,11 @@
 //! the joinable one (`task_done()`, `p.join()`, `q.join()`, then the
 //! counters are terminated).
 //!
-//! The tasks run on the deterministic [`Sim`] like every other scenario;
-//! only the [`Fetcher`] decides whether pages come from a fake, local
-//! files, a recording, or the real network. Each URL's [`UrlRow`] (status,
-//! bytes, latency, matches, fault) is kept as the run goes, and is the
-//! recording a replay plays back.
+//! The tasks run on the deterministic [`Sim`](crate::sim::Sim) like every
+//! other scenario; only the [`Fetcher`] decides whether pages come from a
+//! fake, local files, a recording, or the real network. Each URL's
+//! [`UrlRow`] (status, bytes, latency, matches, fault) is kept as the run
+//! goes, and is the recording a replay plays back.
 
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::VecDeque;
