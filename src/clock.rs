@@ -3,7 +3,7 @@
 //! run-to-end are operations on this clock; the run itself stays the same
 //! deterministic sequence of events whatever the slices.
 
-use crate::run::{Outcome, Run};
+use crate::run::{Outcome, Program, Run};
 use crate::trace::Nanos;
 
 /// Slowest and fastest playback speeds offered.
@@ -83,7 +83,7 @@ impl Playback {
 
     /// Advances `run` by `real_ms` milliseconds of wall time (one timer
     /// tick). Does nothing while paused. Pauses itself when the run is over.
-    pub fn tick(&mut self, run: &mut Run, real_ms: f64) -> Outcome {
+    pub fn tick<P: Program>(&mut self, run: &mut Run<P>, real_ms: f64) -> Outcome {
         if self.paused || run.outcome().is_over() {
             self.paused = true;
             return run.outcome();
@@ -99,15 +99,61 @@ impl Playback {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Config, ScenarioKind};
+    use std::rc::Rc;
+    use std::time::Duration;
 
-    fn hotdog() -> Run {
-        Run::new(Config::defaults(ScenarioKind::Hotdog, 7), |_| {})
+    use crate::queue::JoinableQueue;
+    use crate::run::{Actors, MAIN};
+    use crate::sim::Ctx;
+    use crate::trace::EventKind;
+
+    /// A program of one task that naps one virtual second five times.
+    struct Naps;
+
+    impl Program for Naps {
+        type Item = ();
+
+        fn name(&self) -> &'static str {
+            "naps"
+        }
+
+        fn seed(&self) -> u64 {
+            7
+        }
+
+        fn capacity(&self) -> usize {
+            0
+        }
+
+        fn until(&self) -> Option<Duration> {
+            None
+        }
+
+        fn actors(&self) -> Actors {
+            Actors {
+                producers: 0,
+                consumers: 0,
+            }
+        }
+
+        fn start(self: Rc<Self>, ctx: &Ctx, _: &JoinableQueue<()>) {
+            let task_ctx = ctx.clone();
+            ctx.spawn(MAIN, async move {
+                for _ in 0..5 {
+                    task_ctx.sleep(Duration::from_secs(1)).await;
+                }
+                task_ctx.emit(MAIN, EventKind::Finish, None);
+            });
+        }
+    }
+
+    fn naps() -> Run<Naps> {
+        Run::new(Naps, |_| {})
     }
 
     #[test]
     fn paused_clock_does_not_move_the_run() {
-        let mut run = hotdog();
+        let mut run = naps();
         let mut clock = Playback::default();
         clock.tick(&mut run, 1000.0);
         assert_eq!(run.now(), 0);
@@ -115,7 +161,7 @@ mod tests {
 
     #[test]
     fn ticks_advance_virtual_time_by_speed() {
-        let mut run = hotdog();
+        let mut run = naps();
         let mut clock = Playback::new(4.0).unwrap();
         clock.play();
         clock.tick(&mut run, 50.0);
@@ -127,7 +173,7 @@ mod tests {
 
     #[test]
     fn clock_pauses_itself_at_the_end() {
-        let mut run = hotdog();
+        let mut run = naps();
         let mut clock = Playback::new(100.0).unwrap();
         clock.play();
         let mut ticks = 0;

@@ -186,7 +186,8 @@ mod tests {
     use super::*;
     use crate::run::Run;
     use crate::scenario::Config;
-    use crate::trace::{ActorId, EventKind, ItemId};
+    use crate::trace::testing::ev;
+    use crate::trace::EventKind;
 
     /// Runs `scenario` to the end and keeps its events.
     fn run(scenario: ScenarioKind, lang: Lang) -> (Report<StuckActor>, Vec<Event>, Vec<Role>) {
@@ -279,12 +280,7 @@ mod tests {
             roles: &roles,
             lang: Lang::En,
         };
-        let event = Event {
-            time: 1_500_000,
-            actor: ActorId(7),
-            kind: EventKind::Get,
-            item: Some(ItemId { origin: 0, seq: 2 }),
-        };
+        let event = ev(1_500_000, 7, EventKind::Get, Some(2));
         let csv = events_csv(&[event], names);
         assert_eq!(
             csv,

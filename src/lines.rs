@@ -100,27 +100,19 @@ impl Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::testing::ev;
     use crate::trace::EventKind;
-
-    fn ev(actor: u32, kind: EventKind) -> Event {
-        Event {
-            time: 0,
-            actor: ActorId(actor),
-            kind,
-            item: None,
-        }
-    }
 
     #[test]
     fn places_follow_arrival_and_close_up_when_one_is_served() {
         let mut lines = Lines::default();
         for a in [3, 1, 2] {
-            lines.record(&ev(a, EventKind::GetBlocked));
+            lines.record(&ev(0, a, EventKind::GetBlocked, None));
         }
         let place = |l: &Lines, a| l.blocked(ActorId(a)).map(|b| (b.place, b.line));
         assert_eq!(place(&lines, 3), Some((1, 3)));
         assert_eq!(place(&lines, 2), Some((3, 3)));
-        lines.record(&ev(3, EventKind::Get));
+        lines.record(&ev(0, 3, EventKind::Get, None));
         assert_eq!(place(&lines, 3), None);
         assert_eq!(place(&lines, 1), Some((1, 2)));
         assert_eq!(place(&lines, 2), Some((2, 2)));
@@ -130,9 +122,9 @@ mod tests {
     #[test]
     fn each_wait_has_its_own_line_and_task_joins_stand_alone() {
         let mut lines = Lines::default();
-        lines.record(&ev(1, EventKind::PutBlocked));
-        lines.record(&ev(4, EventKind::GetBlocked));
-        lines.record(&ev(0, EventKind::TaskJoinStart(ActorId(1))));
+        lines.record(&ev(0, 1, EventKind::PutBlocked, None));
+        lines.record(&ev(0, 4, EventKind::GetBlocked, None));
+        lines.record(&ev(0, 0, EventKind::TaskJoinStart(ActorId(1)), None));
         assert_eq!(lines.blocked(ActorId(1)).unwrap().on, WaitingOn::Put);
         assert_eq!(lines.blocked(ActorId(4)).unwrap().place, 1);
         let main = lines.blocked(ActorId(0)).unwrap();
@@ -141,9 +133,9 @@ mod tests {
             (WaitingOn::TaskJoin(ActorId(1)), 1, 1)
         );
         // Terminated while waiting: out of the line.
-        lines.record(&ev(4, EventKind::Terminate));
+        lines.record(&ev(0, 4, EventKind::Terminate, None));
         assert!(lines.line(WaitingOn::Get).is_empty());
-        lines.record(&ev(0, EventKind::JoinStart));
+        lines.record(&ev(0, 0, EventKind::JoinStart, None));
         assert_eq!(lines.line(WaitingOn::QueueJoin), [ActorId(0)]);
     }
 }

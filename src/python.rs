@@ -33,8 +33,8 @@ use crate::i18n::python::{
 };
 use crate::lang::Lang;
 use crate::number::Shortest;
+use crate::scenario::ending::{Kill, KillWhen, Strategy};
 use crate::scenario::{Config, ScenarioKind};
-use crate::termination::{Kill, KillWhen, Strategy};
 use crate::trace::Role;
 use writer::{delay_expr, py_secs, py_str, sleep_line, uses_random, Py};
 

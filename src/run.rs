@@ -1,20 +1,84 @@
-//! One run of a scenario: builds the simulation from a [`Config`], records
-//! statistics and waits from its events, drives it (to the end, to a time,
-//! or one event at a time), and summarises it in a [`Report`].
+//! One run of a [`Program`] (a seed's case, the scraper), whatever travels
+//! through its queue: builds the simulation from the program's settings and
+//! starts its tasks, records statistics and who waits where from its
+//! events, and drives it (to the end, to a time, or one event at a time).
+//! A run of [`Parcel`]s (the seed's cases) is summarised in a [`Report`];
+//! the scraper has its own.
 
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
-use crate::scenario::{self, Config};
-use crate::sim::{Progress, Sim};
+use crate::sim::{Ctx, Progress, Sim};
 use crate::stats::{Counts, Stats, StatsReport};
 use crate::trace::{
     duration_to_nanos, nanos_to_ms, ActorId, Event, EventKind, Nanos, Parcel, Role, WaitingOn,
 };
+
+/// What a run needs from the program it runs: what travels through its
+/// queue, its settings, its actor table, and how its tasks start.
+pub trait Program: 'static {
+    /// What the queue carries.
+    type Item: 'static;
+
+    /// The name the report gives the run (the scenario's).
+    fn name(&self) -> &'static str;
+
+    /// The seed of the run's random stream.
+    fn seed(&self) -> u64;
+
+    /// The queue's capacity; 0 = unbounded.
+    fn capacity(&self) -> usize;
+
+    /// Virtual time the run stops at (`None`: it runs to its end).
+    fn until(&self) -> Option<Duration>;
+
+    /// How many produce and how many consume.
+    fn actors(&self) -> Actors;
+
+    /// Takes in one event, after the run's statistics and before the
+    /// run's sink, for what the program keeps of them itself (the
+    /// scraper's log); nothing by default.
+    fn record(&self, _event: &Event) {}
+
+    /// Spawns the program's tasks on `ctx`, sharing `queue`.
+    fn start(self: Rc<Self>, ctx: &Ctx, queue: &JoinableQueue<Self::Item>);
+}
+
+/// The main program's actor: actor 0 of every program.
+pub const MAIN: ActorId = ActorId(0);
+
+/// A program's actor table: [`MAIN`], then the producers, then the
+/// consumers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actors {
+    pub producers: u32,
+    pub consumers: u32,
+}
+
+impl Actors {
+    /// Producer `i`'s actor (`i` from 0).
+    pub fn producer(self, i: u32) -> ActorId {
+        ActorId(1 + i)
+    }
+
+    /// Consumer `i`'s actor (`i` from 0).
+    pub fn consumer(self, i: u32) -> ActorId {
+        ActorId(1 + self.producers + i)
+    }
+
+    /// Every actor's role (index = [`ActorId`]).
+    pub fn roles(self) -> Vec<Role> {
+        std::iter::once(Role::Main)
+            .chain((0..self.producers).map(Role::Producer))
+            .chain((0..self.consumers).map(Role::Consumer))
+            .collect()
+    }
+}
 
 /// How a run ended, or that it has not yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -186,42 +250,47 @@ impl<S> Report<S> {
     }
 }
 
-/// A scenario in progress.
-pub struct Run {
-    config: Config,
+/// A program in progress.
+pub struct Run<P: Program> {
+    program: Rc<P>,
     roles: Vec<Role>,
     driver: Driver,
-    queue: JoinableQueue<Parcel>,
+    queue: JoinableQueue<P::Item>,
     recorder: Rc<RefCell<Recorder>>,
 }
 
-impl Run {
+impl<P: Program> Run<P> {
     /// Sets up the run; `sink` sees every event after the run's own
-    /// statistics have taken it. The config must be valid
-    /// ([`Config::validate`]).
-    pub fn new(config: Config, mut sink: impl FnMut(&Event) + 'static) -> Run {
+    /// statistics have taken it. The program's settings must be valid
+    /// (e.g. `Config::validate`).
+    pub fn new(program: P, mut sink: impl FnMut(&Event) + 'static) -> Run<P> {
+        let program = Rc::new(program);
         let recorder = Rc::new(RefCell::new(Recorder::default()));
         let observer = {
             let recorder = Rc::clone(&recorder);
+            let program = Rc::clone(&program);
             Box::new(move |event: &Event| {
                 recorder.borrow_mut().record(event);
+                program.record(event);
                 sink(event);
             })
         };
-        let sim = Sim::new(config.seed, observer);
-        let queue = JoinableQueue::new(config.capacity);
-        scenario::start(&sim.ctx(), &config, &queue);
-        let limit = config.until.map_or(Nanos::MAX, duration_to_nanos);
+        let sim = Sim::new(program.seed(), observer);
+        let queue = JoinableQueue::new(program.capacity());
+        Rc::clone(&program).start(&sim.ctx(), &queue);
+        let limit = program.until().map_or(Nanos::MAX, duration_to_nanos);
         Run {
-            roles: config.roles(),
-            config,
+            roles: program.actors().roles(),
+            program,
             driver: Driver::new(sim, limit),
             queue,
             recorder,
         }
     }
 
-    /// Runs to the end, or to the `until` limit.
+    /// Runs to the end, or to the `until` limit, or until only the outside
+    /// world can move it (a real fetch is in flight: the outcome stays
+    /// `Running`).
     pub fn run_to_end(&mut self) -> Outcome {
         self.advance_to(Nanos::MAX)
     }
@@ -236,8 +305,9 @@ impl Run {
         self.driver.step()
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
+    /// The program run, with its settings.
+    pub fn config(&self) -> &P {
+        &self.program
     }
 
     /// The actor table (index = [`ActorId`]).
@@ -261,7 +331,7 @@ impl Run {
 
     /// The queue the actors share (items, and the sentinels of the
     /// sentinel strategies).
-    pub fn queue(&self) -> &JoinableQueue<Parcel> {
+    pub fn queue(&self) -> &JoinableQueue<P::Item> {
         &self.queue
     }
 
@@ -273,6 +343,17 @@ impl Run {
     /// Counters so far.
     pub fn counts(&self) -> Counts {
         self.recorder.borrow().stats.counts
+    }
+
+    /// The statistics so far.
+    pub fn stats(&self) -> Ref<'_, Stats> {
+        Ref::map(self.recorder.borrow(), |r| &r.stats)
+    }
+
+    /// The executor, for what the program's own accessors read of it (the
+    /// scraper's fetches in flight).
+    pub(crate) fn sim(&self) -> &Sim {
+        self.driver.sim()
     }
 
     /// What an actor waits on now, if it waits.
@@ -310,7 +391,9 @@ impl Run {
             })
             .collect()
     }
+}
 
+impl<P: Program<Item = Parcel>> Run<P> {
     /// The summary so far.
     pub fn report(&self) -> Report {
         let stuck = self.stuck();
@@ -319,8 +402,8 @@ impl Run {
         let counts = recorder.stats.counts;
         let end = self.driver.sim().now();
         Report {
-            scenario: self.config.scenario.name().to_string(),
-            seed: self.config.seed,
+            scenario: self.program.name().to_string(),
+            seed: self.program.seed(),
             outcome: self.driver.outcome(),
             end_time_ms: nanos_to_ms(end),
             produced: counts.produced,
@@ -332,7 +415,7 @@ impl Run {
             errors: counts.errors,
             stuck,
             conserved: recorder.stats.conserved(in_queue),
-            stats: recorder.stats.report(end, self.config.consumers),
+            stats: recorder.stats.report(end, self.program.actors().consumers),
         }
     }
 }

@@ -408,16 +408,7 @@ impl Axis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::ActorId;
-
-    fn ev(time: Nanos, kind: EventKind, seq: u32) -> Event {
-        Event {
-            time,
-            actor: ActorId(1),
-            kind,
-            item: Some(ItemId { origin: 0, seq }),
-        }
-    }
+    use crate::trace::testing::ev;
 
     const MS: Nanos = 1_000_000;
 
@@ -425,13 +416,13 @@ mod tests {
     fn a_short_run_is_kept_exactly() {
         let mut s = Series::default();
         for e in [
-            ev(10 * MS, EventKind::Produce, 1),
-            ev(10 * MS, EventKind::Put, 1),
-            ev(20 * MS, EventKind::Produce, 2),
-            ev(20 * MS, EventKind::Put, 2),
-            ev(30 * MS, EventKind::Get, 1),
-            ev(35 * MS, EventKind::GetBlocked, 0), // changes nothing
-            ev(50 * MS, EventKind::Consume, 1),
+            ev(10 * MS, 1, EventKind::Produce, Some(1)),
+            ev(10 * MS, 1, EventKind::Put, Some(1)),
+            ev(20 * MS, 1, EventKind::Produce, Some(2)),
+            ev(20 * MS, 1, EventKind::Put, Some(2)),
+            ev(30 * MS, 1, EventKind::Get, Some(1)),
+            ev(35 * MS, 1, EventKind::GetBlocked, Some(0)), // changes nothing
+            ev(50 * MS, 1, EventKind::Consume, Some(1)),
         ] {
             s.record(&e);
         }
@@ -469,8 +460,8 @@ mod tests {
     #[test]
     fn steps_are_cut_at_the_end_time() {
         let mut s = Series::default();
-        s.record(&ev(10 * MS, EventKind::Put, 1));
-        s.record(&ev(30 * MS, EventKind::Put, 2));
+        s.record(&ev(10 * MS, 1, EventKind::Put, Some(1)));
+        s.record(&ev(30 * MS, 1, EventKind::Put, Some(2)));
         assert_eq!(
             s.queue_steps(20 * MS),
             vec![(0, 0), (10 * MS, 0), (10 * MS, 1), (20 * MS, 1)]
@@ -486,16 +477,16 @@ mod tests {
         let mut put = |s: &mut Series, t: Nanos, n: u32| {
             for _ in 0..n {
                 seq += 1;
-                s.record(&ev(t, EventKind::Produce, seq));
-                s.record(&ev(t, EventKind::Put, seq));
+                s.record(&ev(t, 1, EventKind::Produce, Some(seq)));
+                s.record(&ev(t, 1, EventKind::Put, Some(seq)));
             }
         };
         let mut got = 0;
         let mut take = |s: &mut Series, t: Nanos, n: u32| {
             for _ in 0..n {
                 got += 1;
-                s.record(&ev(t, EventKind::Get, got));
-                s.record(&ev(t + 1, EventKind::Consume, got));
+                s.record(&ev(t, 1, EventKind::Get, Some(got)));
+                s.record(&ev(t + 1, 1, EventKind::Consume, Some(got)));
             }
         };
         let mut t = 0;
@@ -532,10 +523,10 @@ mod tests {
         let mut s = Series::default();
         let waits = [0, 5, 39_999, 40_000, 1_000_000, 7 * MS];
         for seq in (1..).take(waits.len()) {
-            s.record(&ev(0, EventKind::Put, seq));
+            s.record(&ev(0, 1, EventKind::Put, Some(seq)));
         }
         for (seq, &w) in (1..).zip(&waits) {
-            s.record(&ev(w, EventKind::Get, seq));
+            s.record(&ev(w, 1, EventKind::Get, Some(seq)));
         }
         let bins = s.wait_bins();
         assert_eq!(
@@ -554,10 +545,10 @@ mod tests {
     #[test]
     fn a_drop_leaves_the_queue_without_a_wait() {
         let mut s = Series::default();
-        s.record(&ev(0, EventKind::Put, 1));
-        s.record(&ev(0, EventKind::Put, 2));
-        s.record(&ev(MS, EventKind::Drop, 1));
-        s.record(&ev(2 * MS, EventKind::Get, 2));
+        s.record(&ev(0, 1, EventKind::Put, Some(1)));
+        s.record(&ev(0, 1, EventKind::Put, Some(2)));
+        s.record(&ev(MS, 1, EventKind::Drop, Some(1)));
+        s.record(&ev(2 * MS, 1, EventKind::Get, Some(2)));
         assert_eq!(s.wait_count(), 1);
         assert_eq!(s.queue_steps(3 * MS).last(), Some(&(3 * MS, 0)));
     }
@@ -565,11 +556,11 @@ mod tests {
     #[test]
     fn a_redelivered_item_queues_and_waits_again() {
         let mut s = Series::default();
-        s.record(&ev(0, EventKind::Put, 1));
-        s.record(&ev(MS, EventKind::Get, 1));
-        s.record(&ev(5 * MS, EventKind::Redeliver, 1));
+        s.record(&ev(0, 1, EventKind::Put, Some(1)));
+        s.record(&ev(MS, 1, EventKind::Get, Some(1)));
+        s.record(&ev(5 * MS, 1, EventKind::Redeliver, Some(1)));
         assert_eq!(s.queue_steps(6 * MS).last(), Some(&(6 * MS, 1)));
-        s.record(&ev(7 * MS, EventKind::Get, 1));
+        s.record(&ev(7 * MS, 1, EventKind::Get, Some(1)));
         assert_eq!(s.wait_count(), 2);
         // The second wait is 2 ms (from the redelivery), not 7 ms.
         let last = *s.wait_bins().last().unwrap();
@@ -580,9 +571,9 @@ mod tests {
     #[test]
     fn chart_data_is_the_series_at_one_moment() {
         let mut s = Series::default();
-        s.record(&ev(MS, EventKind::Produce, 1));
-        s.record(&ev(MS, EventKind::Put, 1));
-        s.record(&ev(3 * MS, EventKind::Get, 1));
+        s.record(&ev(MS, 1, EventKind::Produce, Some(1)));
+        s.record(&ev(MS, 1, EventKind::Put, Some(1)));
+        s.record(&ev(3 * MS, 1, EventKind::Get, Some(1)));
         let data = s.chart_data(4 * MS, 5);
         assert_eq!(data.end, 4 * MS);
         assert_eq!(data.capacity, 5);

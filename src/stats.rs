@@ -291,6 +291,7 @@ impl Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::testing::ev;
 
     #[test]
     fn histogram_quantiles_are_within_half_a_percent() {
@@ -322,27 +323,18 @@ mod tests {
         assert!(h.quantile(1.0) > 1.8e19);
     }
 
-    fn ev(time: Nanos, kind: EventKind, seq: u32) -> Event {
-        Event {
-            time,
-            actor: ActorId(1),
-            kind,
-            item: Some(ItemId { origin: 0, seq }),
-        }
-    }
-
     #[test]
     fn waits_queue_length_and_conservation_follow_the_events() {
         let mut s = Stats::default();
-        s.record(&ev(0, EventKind::Put, 1));
-        s.record(&ev(10, EventKind::Put, 2));
-        s.record(&ev(30, EventKind::Get, 1));
+        s.record(&ev(0, 1, EventKind::Put, Some(1)));
+        s.record(&ev(10, 1, EventKind::Put, Some(2)));
+        s.record(&ev(30, 1, EventKind::Get, Some(1)));
         assert_eq!(s.queue_len(), 1);
         assert!(s.conserved(1));
         assert!(!s.conserved(0), "the queue says empty, the events say one");
-        s.record(&ev(40, EventKind::Drop, 2));
+        s.record(&ev(40, 1, EventKind::Drop, Some(2)));
         assert!(s.conserved(0));
-        s.record(&ev(50, EventKind::Get, 1)); // got twice
+        s.record(&ev(50, 1, EventKind::Get, Some(1))); // got twice
         assert!(!s.conserved(0));
         let r = s.report(100, 1);
         assert_eq!(r.max_queue_len, 2);
@@ -353,18 +345,18 @@ mod tests {
     #[test]
     fn a_redelivered_item_may_be_got_again_and_is_counted_apart() {
         let mut s = Stats::default();
-        s.record(&ev(0, EventKind::Put, 1));
-        s.record(&ev(10, EventKind::Get, 1));
-        s.record(&ev(20, EventKind::Get, 1));
+        s.record(&ev(0, 1, EventKind::Put, Some(1)));
+        s.record(&ev(10, 1, EventKind::Get, Some(1)));
+        s.record(&ev(20, 1, EventKind::Get, Some(1)));
         assert!(!s.conserved(0), "a second get without a redelivery");
         let mut s = Stats::default();
-        s.record(&ev(0, EventKind::Put, 1));
-        s.record(&ev(10, EventKind::Get, 1));
-        s.record(&ev(30, EventKind::Redeliver, 1));
+        s.record(&ev(0, 1, EventKind::Put, Some(1)));
+        s.record(&ev(10, 1, EventKind::Get, Some(1)));
+        s.record(&ev(30, 1, EventKind::Redeliver, Some(1)));
         assert_eq!((s.counts.put, s.counts.redelivered), (1, 1));
         assert_eq!(s.queue_len(), 1);
         assert!(s.conserved(1));
-        s.record(&ev(40, EventKind::Get, 1));
+        s.record(&ev(40, 1, EventKind::Get, Some(1)));
         assert!(s.conserved(0));
         assert_eq!(s.counts.got, 2);
         // Waits: 10 ns, then 10 ns after the redelivery.

@@ -243,3 +243,20 @@ impl fmt::Display for Event {
         Ok(())
     }
 }
+
+/// What tests build events with.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{ActorId, Event, EventKind, ItemId, Nanos};
+
+    /// Actor `actor`'s `kind` at `time`, about item `seq` of producer 0
+    /// (`None`: about no item).
+    pub(crate) fn ev(time: Nanos, actor: u32, kind: EventKind, seq: Option<u32>) -> Event {
+        Event {
+            time,
+            actor: ActorId(actor),
+            kind,
+            item: seq.map(|seq| ItemId { origin: 0, seq }),
+        }
+    }
+}

@@ -18,7 +18,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const GOLDEN: &str = include_str!("golden/hotdog_seed42.trace");
 
-fn recorded_hotdog() -> (Run, Rc<RefCell<String>>) {
+fn recorded_hotdog() -> (Run<Config>, Rc<RefCell<String>>) {
     let trace: Rc<RefCell<String>> = Rc::default();
     let sink = Rc::clone(&trace);
     let run = Run::new(
@@ -33,7 +33,7 @@ fn real_now_ms() -> f64 {
 }
 
 /// Drives `run` with real gloo-timers ticks, as the page does, until it ends.
-async fn drive_live(run: &mut Run, clock: &mut Playback) -> u32 {
+async fn drive_live(run: &mut Run<Config>, clock: &mut Playback) -> u32 {
     let mut ticks = 0;
     let mut last = real_now_ms();
     clock.play();

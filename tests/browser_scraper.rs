@@ -19,7 +19,7 @@ use canteen::scraper::engine::compile;
 use canteen::scraper::fetch::{FetchDetail, FetchOutcome, Request, MAX_BYTES};
 use canteen::scraper::pattern::PatternError;
 use canteen::scraper::replay::ReplayFetcher;
-use canteen::scraper::{ScraperConfig, ScraperRun, Shape, SEED_PATTERN};
+use canteen::scraper::{ScraperConfig, ScraperProgram, ScraperRun, Shape, SEED_PATTERN};
 use canteen::trace::{Event, FetchFault};
 use gloo_timers::future::TimeoutFuture;
 use serde::Deserialize;
@@ -166,9 +166,7 @@ async fn a_live_run_waits_on_the_network_and_its_replay_equals_it() {
     let sink = Rc::clone(&trace);
     let matcher = compile(&config.pattern).unwrap().matcher;
     let mut run = ScraperRun::new(
-        config.clone(),
-        Rc::new(BrowserFetcher),
-        matcher,
+        ScraperProgram::new(config.clone(), Rc::new(BrowserFetcher), matcher),
         move |e: &Event| sink.borrow_mut().push(*e),
     );
     // Flat out, the run cannot finish: it waits on the network, not stuck.
@@ -193,9 +191,10 @@ async fn a_live_run_waits_on_the_network_and_its_replay_equals_it() {
     let sink = Rc::clone(&replayed);
     let matcher = compile(&config.pattern).unwrap().matcher;
     let fetcher = ReplayFetcher::new(&run.rows());
-    let mut again = ScraperRun::new(config, Rc::new(fetcher), matcher, move |e: &Event| {
-        sink.borrow_mut().push(*e)
-    });
+    let mut again = ScraperRun::new(
+        ScraperProgram::new(config, Rc::new(fetcher), matcher),
+        move |e: &Event| sink.borrow_mut().push(*e),
+    );
     assert_eq!(again.run_to_end(), Outcome::Completed);
     assert_eq!(*replayed.borrow(), *trace.borrow());
     assert_eq!(*again.rows(), *run.rows());

@@ -13,7 +13,7 @@ use canteen::scenario::{Config, ScenarioKind};
 use canteen::trace::{ActorId, Event, EventKind, Role, WaitingOn};
 
 /// Runs `config` to the end and returns the run and every event.
-fn run_collecting(config: Config) -> (Run, Vec<Event>) {
+fn run_collecting(config: Config) -> (Run<Config>, Vec<Event>) {
     let events: Rc<RefCell<Vec<Event>>> = Rc::default();
     let sink = Rc::clone(&events);
     let mut run = Run::new(config, move |e: &Event| sink.borrow_mut().push(*e));

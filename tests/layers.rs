@@ -35,14 +35,14 @@ use std::path::{Path, PathBuf};
 /// The same order is written in README.md's "Layers" section.
 const LAYERS: &[(&str, &[&str])] = &[
     (
-        "the queue, the event vocabulary, numbers, the language tag, delays",
-        &["number", "lang", "queue", "trace", "delay"],
+        "the queue, the event vocabulary, numbers, the language tag",
+        &["number", "lang", "queue", "trace"],
     ),
     (
         "the executor, statistics, chart series, who waits where",
         &["sim", "stats", "series", "lines"],
     ),
-    ("runs and the playback clock", &["run", "clock"]),
+    ("runs and the playback clock", &["run", "clock", "delay"]),
     ("the seed's cases and the theory", &["scenario", "theory"]),
     ("the labs", &["peak", "scraper", "termination"]),
     ("the page's state as a value", &["playground"]),

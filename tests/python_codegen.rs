@@ -25,10 +25,10 @@ use canteen::lang::Lang;
 use canteen::python::scraper::{scraper_code, BASE_URL_LINE};
 use canteen::python::{python_code, EXIT_NEEDS_313, EXIT_STUCK, TIME_SCALE_LINE};
 use canteen::run::Outcome;
+use canteen::scenario::ending::{Kill, KillWhen, Strategy};
 use canteen::scenario::{Config, ScenarioKind};
 use canteen::scraper::{ScraperConfig, Shape};
 use canteen::termination::report::Lab;
-use canteen::termination::{Kill, KillWhen, Strategy};
 use canteen::trace::{ActorId, Event, EventKind, ItemId, Role};
 use common::canteen;
 

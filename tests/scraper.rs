@@ -18,8 +18,8 @@ use canteen::scraper::gantt::PhaseKind;
 use canteen::scraper::matcher::Found;
 use canteen::scraper::pattern::{NoteKind, PatternError, Syntax};
 use canteen::scraper::replay::ReplayFetcher;
-use canteen::scraper::scenario::RowState;
-use canteen::scraper::{ScraperConfig, ScraperRun, Shape, SEED_PATTERN};
+use canteen::scraper::rows::RowState;
+use canteen::scraper::{ScraperConfig, ScraperProgram, ScraperRun, Shape, SEED_PATTERN};
 use canteen::trace::{Event, EventKind, Fault, FetchFault};
 use serde::Deserialize;
 
@@ -212,9 +212,10 @@ fn recorded_run(
     let trace: Rc<RefCell<Vec<Event>>> = Rc::default();
     let sink = Rc::clone(&trace);
     let matcher = compile(&config.pattern).unwrap().matcher;
-    let run = ScraperRun::new(config, Rc::new(fetcher), matcher, move |e: &Event| {
-        sink.borrow_mut().push(*e)
-    });
+    let run = ScraperRun::new(
+        ScraperProgram::new(config, Rc::new(fetcher), matcher),
+        move |e: &Event| sink.borrow_mut().push(*e),
+    );
     (run, trace)
 }
 
@@ -429,7 +430,10 @@ fn local_files_are_pages_and_their_faults_are_reported() {
     let mut cfg = ScraperConfig::defaults(urls, 1);
     cfg.fetchers = 2;
     let matcher = compile(&cfg.pattern).unwrap().matcher;
-    let mut run = ScraperRun::new(cfg, Rc::new(FileFetcher), matcher, |_| {});
+    let mut run = ScraperRun::new(
+        ScraperProgram::new(cfg, Rc::new(FileFetcher), matcher),
+        |_| {},
+    );
     assert_eq!(run.run_to_end(), Outcome::Completed);
     let rows = run.rows();
     for (row, (_, expected)) in rows.iter().zip(PAGES) {
@@ -511,9 +515,10 @@ fn a_replay_of_the_recording_equals_the_recorded_run() {
     let matcher = compile(&cfg.pattern).unwrap().matcher;
     let replayed: Rc<RefCell<Vec<Event>>> = Rc::default();
     let sink = Rc::clone(&replayed);
-    let mut again = ScraperRun::new(cfg, Rc::new(replay), matcher, move |e: &Event| {
-        sink.borrow_mut().push(*e)
-    });
+    let mut again = ScraperRun::new(
+        ScraperProgram::new(cfg, Rc::new(replay), matcher),
+        move |e: &Event| sink.borrow_mut().push(*e),
+    );
     // Driven in slices, as the page plays it back.
     while !again.advance_to(again.now() + 37_000_000).is_over() {}
     assert_eq!(again.outcome(), Outcome::Completed);

@@ -18,11 +18,11 @@ use canteen::i18n;
 use canteen::i18n::termination::LabReportText;
 use canteen::lang::Lang;
 use canteen::run::Outcome;
+use canteen::scenario::ending::{Kill, KillWhen, Strategy};
 use canteen::scenario::{Config, ConfigProblem, ScenarioKind};
 use canteen::sim::{Progress, Sim};
 use canteen::termination::ledger::Fate;
 use canteen::termination::report::{compare, Diagnosis, Lab, Verdict};
-use canteen::termination::{Kill, KillWhen, Strategy};
 use canteen::trace::{ActorId, Event, EventKind, Fault, Role, WaitingOn};
 use canteen::JoinableQueue;
 

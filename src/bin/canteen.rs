@@ -60,7 +60,7 @@ strategies S: {STRATEGIES}";
     fn usage() -> String {
         USAGE
             .replace("{LAB}", lab_options::USAGE)
-            .replace("{STRATEGIES}", &canteen::termination::names())
+            .replace("{STRATEGIES}", &canteen::scenario::ending::names())
             + "\n"
             + canteen::cli::scraper::USAGE
     }
@@ -270,19 +270,19 @@ strategies S: {STRATEGIES}";
 
     /// A run, with the termination lab's books or without.
     enum Runner {
-        Plain(Run),
+        Plain(Run<Config>),
         Lab(Lab),
     }
 
     impl Runner {
-        fn run(&self) -> &Run {
+        fn run(&self) -> &Run<Config> {
             match self {
                 Runner::Plain(run) => run,
                 Runner::Lab(lab) => lab.run(),
             }
         }
 
-        fn run_mut(&mut self) -> &mut Run {
+        fn run_mut(&mut self) -> &mut Run<Config> {
             match self {
                 Runner::Plain(run) => run,
                 Runner::Lab(lab) => lab.run_mut(),

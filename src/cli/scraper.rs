@@ -15,7 +15,8 @@ use crate::lang::Lang;
 use crate::scraper::engine::compile;
 use crate::scraper::fetch::FileFetcher;
 use crate::scraper::pattern::Engine;
-use crate::scraper::scenario::{ScraperConfig, ScraperReport, ScraperRun, Shape, SEED_PATTERN};
+use crate::scraper::report::ScraperReport;
+use crate::scraper::scenario::{ScraperConfig, ScraperProgram, ScraperRun, Shape, SEED_PATTERN};
 
 /// The usage lines `canteen help` shows for the scraper.
 pub const USAGE: &str = "\
@@ -106,7 +107,10 @@ fn run(request: Request) -> i32 {
         .iter()
         .map(|note| text::note_text(note, Engine::Rust, lang))
         .collect();
-    let mut run = ScraperRun::new(config, Rc::new(FileFetcher), compiled.matcher, |_| {});
+    let mut run = ScraperRun::new(
+        ScraperProgram::new(config, Rc::new(FileFetcher), compiled.matcher),
+        |_| {},
+    );
     run.run_to_end();
     let report = text::report(&run, lang);
     let stdout = io::stdout();
@@ -145,7 +149,7 @@ fn write_text(
         writeln!(out, "{}", cli_words::note(note, lang))?;
     }
     let rows = run.rows();
-    let seed_pattern = run.config().pattern == SEED_PATTERN;
+    let seed_pattern = run.config().settings().pattern == SEED_PATTERN;
     for event in run.events().iter() {
         let role = run.roles()[event.actor.0 as usize];
         let actor = text::actor_name(role, lang);

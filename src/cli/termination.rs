@@ -4,7 +4,7 @@
 
 use super::args::Args;
 use crate::i18n::cli::{Accepted, Problem};
-use crate::termination::{Kill, KillWhen, Settings};
+use crate::scenario::ending::{Kill, KillWhen, Settings};
 
 /// The options, for the usage text.
 pub const USAGE: &str = "\
@@ -78,7 +78,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::termination::{Strategy, UnknownStrategy};
+    use crate::scenario::ending::{Strategy, UnknownStrategy};
 
     fn parse(list: &[&str]) -> Result<Settings, Problem> {
         let owned: Vec<String> = list.iter().map(|s| s.to_string()).collect();

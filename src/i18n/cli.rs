@@ -14,10 +14,10 @@ use crate::lang::Lang;
 use crate::peak::config::{BurstProblem, Problem as PeakProblem, UnknownPreset};
 use crate::peak::Variant;
 use crate::run::Outcome;
+use crate::scenario::ending::UnknownStrategy;
 use crate::scenario::{ConfigProblem, UnknownScenario};
 use crate::scraper::pattern::{Engine, PatternError};
 use crate::scraper::scenario::ScraperProblem;
-use crate::termination::UnknownStrategy;
 
 /// What kind of number an option takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

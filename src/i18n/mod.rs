@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::lang::Lang;
 use crate::run::{Report, Run, Stuck};
-use crate::scenario::ScenarioKind;
+use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{Event, EventKind, Fault, ItemId, Role, WaitingOn};
 
 /// The hot-dog shops, the seed's two, then more for larger experiments: the
@@ -176,7 +176,7 @@ pub fn stuck_actor(scenario: ScenarioKind, stuck: Stuck, roles: &[Role], lang: L
 }
 
 /// A run's report with its stuck actors named and explained in `lang`.
-pub fn run_report(run: &Run, lang: Lang) -> Report<StuckActor> {
+pub fn run_report(run: &Run<Config>, lang: Lang) -> Report<StuckActor> {
     let scenario = run.config().scenario;
     run.report()
         .map_stuck(|stuck| stuck_actor(scenario, stuck, run.roles(), lang))

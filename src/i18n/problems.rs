@@ -12,8 +12,8 @@ use std::time::Duration;
 use crate::delay::{DelayProblem, DurationProblem};
 use crate::lang::Lang;
 use crate::number::Shortest;
+use crate::scenario::ending::{Strategy, UnknownStrategy};
 use crate::scenario::{ConfigProblem, ScenarioKind, UnknownScenario};
-use crate::termination::{Strategy, UnknownStrategy};
 
 /// A problem's words as a sentence on the page: with its full stop.
 pub fn sentence(words: String, lang: Lang) -> String {

@@ -7,9 +7,9 @@
 use crate::delay::DurationText;
 use crate::lang::Lang;
 use crate::number::Shortest;
+use crate::scenario::ending::KillWhen;
 use crate::scenario::{Config, ScenarioKind};
 use crate::scraper::{ScraperConfig, Shape};
-use crate::termination::KillWhen;
 
 /// Every piece of text the seed-style programs need, for one language.
 pub struct PyText {

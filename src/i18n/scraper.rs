@@ -13,9 +13,9 @@ use crate::run::Stuck;
 use crate::scraper::fetch::{FetchDetail, FetchError};
 use crate::scraper::gantt::{PhaseKind, Speedup};
 use crate::scraper::pattern::{Engine, Note, NoteKind, PatternError, Syntax};
-use crate::scraper::scenario::{
-    url_index, RowState, ScraperProblem, ScraperReport, ScraperRun, UrlRow,
-};
+use crate::scraper::report::ScraperReport;
+use crate::scraper::rows::{url_index, RowState, UrlRow};
+use crate::scraper::scenario::{ScraperProblem, ScraperRun};
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, Role, WaitingOn};
 
 /// The scraper's line for `canteen scenarios` and the picker.

@@ -14,10 +14,10 @@ use crate::lang::Lang;
 use crate::lines::Blocked;
 use crate::number::Fixed;
 use crate::run::Report;
+use crate::scenario::ending::Strategy;
 use crate::scenario::ScenarioKind;
 use crate::termination::ledger::Fate;
 use crate::termination::report::{Diagnosis, Lab, LabReport, Redelivered, Row, Verdict};
-use crate::termination::Strategy;
 use crate::trace::{nanos_to_ms, EventKind, WaitingOn};
 
 /// The log line of one of the lab's events (`item` is the item's full

@@ -457,8 +457,8 @@ mod tests {
     #[test]
     fn every_problem_has_a_sentence_in_both_languages_that_names_the_text() {
         use crate::i18n::words_test::assert_both_languages;
+        use crate::scenario::ending::UnknownStrategy;
         use crate::scenario::ConfigProblem;
-        use crate::termination::UnknownStrategy;
         let named = [
             Problem::NotWholeNumber("abc".into()),
             Problem::OutOfRange {

@@ -8,8 +8,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::delay::{parse_duration, Delay, DurationProblem, DurationText};
+use crate::scenario::ending::UnknownStrategy;
 use crate::scenario::{Config, ConfigProblem, ScenarioKind};
-use crate::termination::UnknownStrategy;
 
 /// A field of the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

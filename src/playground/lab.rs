@@ -8,11 +8,10 @@
 use std::time::Duration;
 
 use crate::delay::DurationText;
-use crate::number::{parse_f64, Shortest};
+use crate::scenario::ending::{Kill, KillWhen, Settings, Strategy};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
 use crate::termination::report::{compare, Lab, LabReport, Row};
-use crate::termination::{Kill, KillWhen, Settings, Strategy};
 use crate::trace::ItemId;
 
 use super::form::{read_duration, Problem};
@@ -198,92 +197,6 @@ pub struct ItemFate {
     pub fate: Fate,
     /// Times it was processed.
     pub times: u8,
-}
-
-/// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
-/// `&extra=10`, `&kill=2@1s` (or `2~0.3` for a chance per item) and
-/// `&ack=1500ms` (broker acks with that visibility timeout) when set;
-/// empty for the other scenarios.
-pub fn link_part(config: &Config) -> String {
-    if config.scenario != ScenarioKind::Termination {
-        return String::new();
-    }
-    let s = &config.termination;
-    let mut part = format!("&st={}", s.strategy.name());
-    if let Some(n) = s.forget_task_done {
-        part.push_str(&format!("&forget={n}"));
-    }
-    if let Some(n) = s.extra_task_done {
-        part.push_str(&format!("&extra={n}"));
-    }
-    match s.kill {
-        Some(Kill {
-            consumer,
-            when: KillWhen::At(at),
-        }) => part.push_str(&format!("&kill={consumer}@{}", DurationText(at))),
-        Some(Kill {
-            consumer,
-            when: KillWhen::Chance(p),
-        }) => part.push_str(&format!("&kill={consumer}~{}", Shortest(p))),
-        None => {}
-    }
-    if s.broker_ack {
-        part.push_str(&format!("&ack={}", DurationText(s.visibility_timeout)));
-    }
-    part
-}
-
-/// Reads the lab's keys of a link (`value` gives a key's text) into
-/// `config`; a problem is named by its key.
-pub fn from_link(
-    mut config: Config,
-    value: impl Fn(&str) -> Option<String>,
-) -> Result<Config, (&'static str, Problem)> {
-    let number = |key: &'static str| -> Result<Option<u64>, (&'static str, Problem)> {
-        value(key)
-            .map(|text| {
-                text.trim()
-                    .parse()
-                    .map_err(|_| (key, Problem::NotWholeNumber(text.clone())))
-            })
-            .transpose()
-    };
-    let s = &mut config.termination;
-    if let Some(text) = value("st") {
-        s.strategy = text
-            .parse()
-            .map_err(|unknown| ("st", Problem::UnknownStrategy(unknown)))?;
-    }
-    s.forget_task_done = number("forget")?;
-    s.extra_task_done = number("extra")?;
-    if let Some(text) = value("kill") {
-        let bad = || ("kill", Problem::NotAKill(text.clone()));
-        let (consumer, when) = match (text.split_once('@'), text.split_once('~')) {
-            (Some((c, at)), _) => {
-                let at = read_duration(at).map_err(|p| ("kill", p))?;
-                (c, KillWhen::At(at))
-            }
-            (None, Some((c, p))) => (c, KillWhen::Chance(parse_f64(p.trim()).ok_or_else(bad)?)),
-            (None, None) => return Err(bad()),
-        };
-        let consumer = consumer.trim().parse().map_err(|_| bad())?;
-        s.kill = Some(Kill { consumer, when });
-    }
-    if let Some(text) = value("ack") {
-        s.broker_ack = true;
-        s.visibility_timeout = read_duration(&text).map_err(|p| ("ack", p))?;
-    }
-    config.validate().map_err(|problem| {
-        let key = match problem.field() {
-            "strategy" => "st",
-            "forget-task-done" => "forget",
-            "extra-task-done" => "extra",
-            "broker-ack" | "visibility-timeout" => "ack",
-            _ => "kill",
-        };
-        (key, Problem::Config(problem))
-    })?;
-    Ok(config)
 }
 
 /// The text a duration field shows: what was typed while it reads as the

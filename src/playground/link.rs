@@ -2,15 +2,18 @@
 //! URL fragment (`s=hotdog&seed=42&p=2&c=1&n=5&cap=0&pd=uniform:0ms..1s&
 //! cd=uniform:0ms..1s&speed=1&lang=zh`). Reading is strict — an unknown or
 //! repeated key, or a bad value, is an error naming it — and keys left out
-//! take the scenario's defaults. The text is only ever parsed, never shown
-//! as markup.
+//! take the scenario's defaults. The termination lab's settings travel in
+//! keys of their own (`st`, `forget`, `extra`, `kill`, `ack`). The text is
+//! only ever parsed, never shown as markup.
 
 use crate::clock::{Playback, MAX_SPEED, MIN_SPEED};
+use crate::delay::DurationText;
 use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
+use crate::scenario::ending::{Kill, KillWhen};
 use crate::scenario::{Config, ScenarioKind};
 
-use super::form::{DelayFields, Field, Form, Problem};
+use super::form::{read_duration, DelayFields, Field, Form, Problem};
 
 /// What a link holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +46,7 @@ pub enum LinkError {
     },
 }
 
-/// The playground's keys, then the termination lab's (`super::lab::link_part`).
+/// The playground's keys, then the termination lab's ([`lab_part`]).
 const KEYS: [&str; 15] = [
     "s", "seed", "p", "c", "n", "cap", "pd", "cd", "speed", "lang", "st", "forget", "extra",
     "kill", "ack",
@@ -76,7 +79,7 @@ pub fn to_fragment(config: &Config, speed: f64, lang: Lang) -> String {
         config.consume_delay,
         Shortest(speed),
         lang.code(),
-        super::lab::link_part(config)
+        lab_part(config)
     )
 }
 
@@ -165,13 +168,99 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
             problem,
         }
     })?;
-    let config = super::lab::from_link(config, value)
-        .map_err(|(key, problem)| LinkError::Setting { key, problem })?;
+    let config =
+        read_lab(config, value).map_err(|(key, problem)| LinkError::Setting { key, problem })?;
     Ok(Some(Link {
         config,
         lang,
         speed,
     }))
+}
+
+/// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
+/// `&extra=10`, `&kill=2@1s` (or `2~0.3` for a chance per item) and
+/// `&ack=1500ms` (broker acks with that visibility timeout) when set;
+/// empty for the other scenarios.
+fn lab_part(config: &Config) -> String {
+    if config.scenario != ScenarioKind::Termination {
+        return String::new();
+    }
+    let s = &config.termination;
+    let mut part = format!("&st={}", s.strategy.name());
+    if let Some(n) = s.forget_task_done {
+        part.push_str(&format!("&forget={n}"));
+    }
+    if let Some(n) = s.extra_task_done {
+        part.push_str(&format!("&extra={n}"));
+    }
+    match s.kill {
+        Some(Kill {
+            consumer,
+            when: KillWhen::At(at),
+        }) => part.push_str(&format!("&kill={consumer}@{}", DurationText(at))),
+        Some(Kill {
+            consumer,
+            when: KillWhen::Chance(p),
+        }) => part.push_str(&format!("&kill={consumer}~{}", Shortest(p))),
+        None => {}
+    }
+    if s.broker_ack {
+        part.push_str(&format!("&ack={}", DurationText(s.visibility_timeout)));
+    }
+    part
+}
+
+/// Reads the lab's keys of a link (`value` gives a key's text) into
+/// `config`; a problem is named by its key.
+fn read_lab(
+    mut config: Config,
+    value: impl Fn(&str) -> Option<String>,
+) -> Result<Config, (&'static str, Problem)> {
+    let number = |key: &'static str| -> Result<Option<u64>, (&'static str, Problem)> {
+        value(key)
+            .map(|text| {
+                text.trim()
+                    .parse()
+                    .map_err(|_| (key, Problem::NotWholeNumber(text.clone())))
+            })
+            .transpose()
+    };
+    let s = &mut config.termination;
+    if let Some(text) = value("st") {
+        s.strategy = text
+            .parse()
+            .map_err(|unknown| ("st", Problem::UnknownStrategy(unknown)))?;
+    }
+    s.forget_task_done = number("forget")?;
+    s.extra_task_done = number("extra")?;
+    if let Some(text) = value("kill") {
+        let bad = || ("kill", Problem::NotAKill(text.clone()));
+        let (consumer, when) = match (text.split_once('@'), text.split_once('~')) {
+            (Some((c, at)), _) => {
+                let at = read_duration(at).map_err(|p| ("kill", p))?;
+                (c, KillWhen::At(at))
+            }
+            (None, Some((c, p))) => (c, KillWhen::Chance(parse_f64(p.trim()).ok_or_else(bad)?)),
+            (None, None) => return Err(bad()),
+        };
+        let consumer = consumer.trim().parse().map_err(|_| bad())?;
+        s.kill = Some(Kill { consumer, when });
+    }
+    if let Some(text) = value("ack") {
+        s.broker_ack = true;
+        s.visibility_timeout = read_duration(&text).map_err(|p| ("ack", p))?;
+    }
+    config.validate().map_err(|problem| {
+        let key = match problem.field() {
+            "strategy" => "st",
+            "forget-task-done" => "forget",
+            "extra-task-done" => "extra",
+            "broker-ack" | "visibility-timeout" => "ack",
+            _ => "kill",
+        };
+        (key, Problem::Config(problem))
+    })?;
+    Ok(config)
 }
 
 /// Decodes `%XX` escapes (and `+` is kept as is); `None` for a broken

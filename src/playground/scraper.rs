@@ -23,8 +23,9 @@ use crate::scraper::gantt::Gantt;
 use crate::scraper::matcher::Matcher;
 use crate::scraper::pattern::{Note, PatternError};
 use crate::scraper::replay::ReplayFetcher;
-use crate::scraper::scenario::{ScraperProblem, Tally};
-use crate::scraper::{ScraperConfig, ScraperRun, Shape, UrlRow, SEED_PATTERN};
+use crate::scraper::report::Tally;
+use crate::scraper::scenario::ScraperProblem;
+use crate::scraper::{ScraperConfig, ScraperProgram, ScraperRun, Shape, UrlRow, SEED_PATTERN};
 use crate::trace::{Event, Nanos, Role};
 
 /// The sample pages shipped with the page (`static/pages/`), by relative
@@ -335,7 +336,7 @@ impl Scrape {
     fn of(run: &ScraperRun) -> Scrape {
         Scrape {
             roles: run.roles().to_vec(),
-            seed_pattern: run.config().pattern == SEED_PATTERN,
+            seed_pattern: run.config().settings().pattern == SEED_PATTERN,
             outcome: run.outcome(),
             now: run.now(),
             in_flight: run.fetches_in_flight(),
@@ -487,7 +488,10 @@ impl ScraperState {
         let (Some(config), Some(matcher)) = (self.config.clone(), self.matcher.clone()) else {
             return false;
         };
-        let run = ScraperRun::new(config, Rc::clone(&self.fetcher), matcher, |_| {});
+        let run = ScraperRun::new(
+            ScraperProgram::new(config, Rc::clone(&self.fetcher), matcher),
+            |_| {},
+        );
         self.begin(run, Mode::Live)
     }
 
@@ -500,9 +504,7 @@ impl ScraperState {
         };
         let fetcher = ReplayFetcher::new(&recording.rows);
         let run = ScraperRun::new(
-            recording.config.clone(),
-            Rc::new(fetcher),
-            compiled.matcher,
+            ScraperProgram::new(recording.config.clone(), Rc::new(fetcher), compiled.matcher),
             |_| {},
         );
         self.begin(run, Mode::Replay)
@@ -537,7 +539,7 @@ impl ScraperState {
             self.playing = false;
             if self.mode == Mode::Live {
                 self.recording = Some(Rc::new(Recording {
-                    config: run.borrow().config().clone(),
+                    config: run.borrow().config().settings().clone(),
                     rows: scrape.rows.clone(),
                 }));
             }

@@ -93,7 +93,7 @@ struct Position {
 
 /// The simulation behind a session's copies, and the position it is at.
 struct Engine {
-    run: Run,
+    run: Run<Config>,
     /// What the events derived so far.
     recorded: Rc<RefCell<Recorded>>,
     /// A copy of the stage and log handed out with a moment, and the
@@ -347,7 +347,7 @@ impl Session {
 
     /// A fresh run brought to this moment, and every event it emitted (the
     /// page keeps only the newest lines), for export.
-    pub fn replay(&self) -> (Run, Vec<Event>) {
+    pub fn replay(&self) -> (Run<Config>, Vec<Event>) {
         let events = Rc::new(RefCell::new(Vec::new()));
         let sink = Rc::clone(&events);
         let mut run = Run::new(self.config().clone(), move |e| sink.borrow_mut().push(*e));
@@ -380,8 +380,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::ending::Strategy;
     use crate::scenario::ScenarioKind;
-    use crate::termination::Strategy;
 
     fn custom() -> Config {
         let mut config = Config::defaults(ScenarioKind::Custom, 11);

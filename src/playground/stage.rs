@@ -5,8 +5,8 @@
 
 use std::collections::VecDeque;
 
+use crate::scenario::ending::Strategy;
 use crate::scenario::Config;
-use crate::termination::Strategy;
 use crate::trace::{ActorId, Event, EventKind, ItemId, Role};
 
 /// What a producer is doing.
@@ -341,11 +341,12 @@ mod tests {
     use super::*;
     use crate::run::{Outcome, Run};
     use crate::scenario::ScenarioKind;
+    use crate::trace::testing::ev;
     use std::cell::RefCell;
     use std::rc::Rc;
 
     /// Runs `config` to the end, feeding a stage, and returns both.
-    fn staged(config: Config) -> (Run, Stage) {
+    fn staged(config: Config) -> (Run<Config>, Stage) {
         let stage = Rc::new(RefCell::new(Stage::new(&config)));
         let mut run = {
             let stage = Rc::clone(&stage);
@@ -436,12 +437,7 @@ mod tests {
     fn log_keeps_the_newest_events_and_counts_the_rest() {
         let mut log = Log::new(3);
         for t in 0..5 {
-            log.push(Event {
-                time: t,
-                actor: ActorId(0),
-                kind: EventKind::Finish,
-                item: None,
-            });
+            log.push(ev(t, 0, EventKind::Finish, None));
         }
         assert_eq!(log.total(), 5);
         assert_eq!(log.omitted(), 2);

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::rows::url_index;
 use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, Fault, Nanos, Role};
 
 /// What a worker is doing in a phase.
@@ -102,7 +103,7 @@ impl Gantt {
             let Some(at) = lane_of.get(event.actor.0 as usize).copied().flatten() else {
                 continue;
             };
-            let url = event.item.map(crate::scraper::scenario::url_index);
+            let url = event.item.map(url_index);
             let t = event.time;
             let phase = |kind, start, url, failed| Phase {
                 kind,
@@ -182,16 +183,8 @@ impl Gantt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{FetchFault, ItemId};
-
-    fn ev(time: Nanos, actor: u32, kind: EventKind, seq: Option<u32>) -> Event {
-        Event {
-            time,
-            actor: ActorId(actor),
-            kind,
-            item: seq.map(|seq| ItemId { origin: 0, seq }),
-        }
-    }
+    use crate::trace::testing::ev;
+    use crate::trace::FetchFault;
 
     #[test]
     fn phases_follow_the_events_and_the_speedup_adds_them_up() {

@@ -3,8 +3,9 @@
 //! deterministic engine as every other scenario.
 //!
 //! - [`scenario`]: the settings, the fetcher and counter tasks in both queue
-//!   shapes (plain: ends stuck; joinable: completes), each URL's row, the
-//!   run and its report.
+//!   shapes (plain: ends stuck; joinable: completes), the scraper as a
+//!   [`crate::run::Program`] and what only its run has; [`rows`]: each
+//!   URL's row; [`report`]: the run's counters and its summary as facts.
 //! - [`fetch`]: the [`fetch::Fetcher`] trait, the checks every fetcher
 //!   shares, a fake for tests and local files for the command line;
 //!   [`replay`] plays a recorded run back; `browser` (wasm32 only) fetches
@@ -23,6 +24,9 @@ pub mod gantt;
 pub mod matcher;
 pub mod pattern;
 pub mod replay;
+pub mod report;
+pub mod rows;
 pub mod scenario;
 
-pub use scenario::{ScraperConfig, ScraperRun, Shape, UrlRow, SEED_PATTERN};
+pub use rows::UrlRow;
+pub use scenario::{ScraperConfig, ScraperProgram, ScraperRun, Shape, SEED_PATTERN};

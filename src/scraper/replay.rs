@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::fetch::{FetchDetail, FetchError, FetchFuture, FetchOutcome, Fetcher, Page, Request};
-use super::scenario::UrlRow;
+use super::rows::UrlRow;
 use crate::sim::Ctx;
 use crate::trace::FetchFault;
 

@@ -363,17 +363,9 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::testing::ev;
 
     const ROLES: [Role; 3] = [Role::Main, Role::Producer(0), Role::Consumer(0)];
-
-    fn ev(time: Nanos, actor: u32, kind: EventKind, seq: Option<u32>) -> Event {
-        Event {
-            time,
-            actor: ActorId(actor),
-            kind,
-            item: seq.map(|seq| ItemId { origin: 0, seq }),
-        }
-    }
 
     fn fates(ledger: &Ledger) -> Vec<Fate> {
         ledger.items().map(|(_, r)| r.fate()).collect()

@@ -13,8 +13,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::ledger::{Ending, Fate, Ledger};
-use super::Strategy;
 use crate::run::{Outcome, Report, Run};
+use crate::scenario::ending::Strategy;
 use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{nanos_to_ms, ActorId, Event, ItemId, Nanos, Role, WaitingOn};
 
@@ -23,7 +23,7 @@ pub const LISTED_ITEMS: usize = 100;
 
 /// A run with the lab's books.
 pub struct Lab {
-    run: Run,
+    run: Run<Config>,
     ledger: Rc<RefCell<Ledger>>,
 }
 
@@ -40,12 +40,12 @@ impl Lab {
         Lab { run, ledger }
     }
 
-    pub fn run(&self) -> &Run {
+    pub fn run(&self) -> &Run<Config> {
         &self.run
     }
 
     /// The run, to drive it.
-    pub fn run_mut(&mut self) -> &mut Run {
+    pub fn run_mut(&mut self) -> &mut Run<Config> {
         &mut self.run
     }
 

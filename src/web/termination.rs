@@ -14,10 +14,10 @@ use crate::number::Fixed;
 use crate::playground::app::Action;
 use crate::playground::lab::{self, LabEdit, LabField, LabForm, Outcomes};
 use crate::playground::session::Session;
+use crate::scenario::ending::{KillWhen, Strategy};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
 use crate::termination::report::{LabReport, Row, Verdict};
-use crate::termination::{KillWhen, Strategy};
 use crate::trace::{ActorId, Role};
 
 use super::leaf::{dd, dt, h3, h4, hint, legend, muted, td, th_col};

@@ -5,7 +5,11 @@
 //! Every scenario is one producer/consumer program with a termination
 //! [`Strategy`]: `plain` has none (the consumers wait forever), `hotdog` and
 //! `custom` join and terminate, and `termination` lets the strategy and the
-//! injected failures be chosen ([`Settings`]).
+//! injected failures be chosen ([`Settings`]). An item taken with broker
+//! semantics (`--broker-ack`) is acknowledged through [`broker`].
+
+pub mod broker;
+pub mod ending;
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,10 +20,11 @@ use std::rc::Rc;
 
 use crate::delay::{Delay, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
+use crate::run::{Actors, Program, MAIN};
 use crate::sim::{Ctx, TaskHandle};
-use crate::termination::broker::Broker;
-use crate::termination::{KillWhen, Settings, Strategy};
 use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
+use broker::Broker;
+use ending::{KillWhen, Settings, Strategy};
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -263,10 +268,7 @@ impl Config {
 
     /// The actor table: main, then the producers, then the consumers.
     pub fn roles(&self) -> Vec<Role> {
-        std::iter::once(Role::Main)
-            .chain((0..self.producers).map(Role::Producer))
-            .chain((0..self.consumers).map(Role::Consumer))
-            .collect()
+        self.actors().roles()
     }
 
     /// Items all producers make together.
@@ -275,29 +277,45 @@ impl Config {
     }
 }
 
-/// The main program's actor id.
-pub const MAIN: ActorId = ActorId(0);
+impl Program for Config {
+    type Item = Parcel;
 
-fn producer_actor(i: u32) -> ActorId {
-    ActorId(1 + i)
-}
+    fn name(&self) -> &'static str {
+        self.scenario.name()
+    }
 
-fn consumer_actor(cfg: &Config, i: u32) -> ActorId {
-    ActorId(1 + cfg.producers + i)
-}
+    fn seed(&self) -> u64 {
+        self.seed
+    }
 
-/// Starts the scenario's main program in `ctx`'s simulation; it spawns the
-/// producers and consumers itself, as the seed's `__main__` does.
-pub fn start(ctx: &Ctx, cfg: &Config, queue: &JoinableQueue<Parcel>) {
-    let main = main_program(ctx.clone(), cfg.clone(), queue.clone());
-    ctx.spawn(MAIN, main);
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    fn until(&self) -> Option<Duration> {
+        self.until
+    }
+
+    fn actors(&self) -> Actors {
+        Actors {
+            producers: self.producers,
+            consumers: self.consumers,
+        }
+    }
+
+    /// Starts the scenario's main program; it spawns the producers and
+    /// consumers itself, as the seed's `__main__` does.
+    fn start(self: Rc<Self>, ctx: &Ctx, queue: &JoinableQueue<Parcel>) {
+        let main = main_program(ctx.clone(), (*self).clone(), queue.clone());
+        ctx.spawn(MAIN, main);
+    }
 }
 
 async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<Parcel>) {
     let strategy = cfg.strategy();
     let producers: Vec<(ActorId, TaskHandle)> = (0..cfg.producers)
         .map(|i| {
-            let me = producer_actor(i);
+            let me = cfg.actors().producer(i);
             let task = producer(ctx.clone(), q.clone(), me, i, cfg.items, cfg.produce_delay);
             (me, ctx.spawn(me, task))
         })
@@ -305,7 +323,7 @@ async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<Parcel>) {
     let plan = Rc::new(ConsumerPlan::new(&ctx, &cfg, &q));
     let consumers: Vec<(ActorId, TaskHandle)> = (0..cfg.consumers)
         .map(|i| {
-            let me = consumer_actor(&cfg, i);
+            let me = cfg.actors().consumer(i);
             let task = consumer(ctx.clone(), q.clone(), me, i, Rc::clone(&plan));
             let handle = if strategy == Strategy::Daemon {
                 ctx.spawn_daemon(Some(me), task)

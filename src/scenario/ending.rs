@@ -1,14 +1,8 @@
-//! The termination lab: the ways a producer–consumer program can stop
-//! ([`Strategy`]), the failures that can be injected into it ([`Settings`]),
-//! and what each run tells about them ([`ledger`], [`report`]), including
-//! the comparison of every strategy for the same settings and seed.
-//!
-//! The tasks themselves live in [`crate::scenario`]; the broker semantics
-//! used by `--broker-ack` in [`broker`].
-
-pub mod broker;
-pub mod ledger;
-pub mod report;
+//! How a producer–consumer program ends: the ways the main program can
+//! tell the consumers that the work is over ([`Strategy`]), and the
+//! failures that can be injected into it ([`Settings`]). The tasks that
+//! carry them out are the scenario's; the termination lab
+//! ([`crate::termination`]) runs, books and compares them.
 
 use std::fmt;
 use std::str::FromStr;
