@@ -18,7 +18,7 @@ use crate::delay::{Delay, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::sim::{Ctx, TaskHandle};
 use crate::termination::broker::Broker;
-use crate::termination::{KillWhen, Settings, Strategy};
+use crate::termination::{KillWhen, Settings, Strategy, MAX_DELIVERIES};
 use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
 
 /// The scenarios.
@@ -133,8 +133,9 @@ pub enum ConfigProblem {
     NotProbability { field: &'static str, value: f64 },
     /// A termination-lab setting on another scenario.
     OnlyTermination { field: &'static str },
-    /// A visibility timeout without broker acknowledgements.
-    NeedsBrokerAck,
+    /// A broker setting (the visibility timeout, the delivery limit)
+    /// without broker acknowledgements.
+    NeedsBrokerAck { field: &'static str },
 }
 
 impl ConfigProblem {
@@ -145,8 +146,8 @@ impl ConfigProblem {
             | ConfigProblem::TooLong { field, .. }
             | ConfigProblem::Zero { field }
             | ConfigProblem::NotProbability { field, .. }
-            | ConfigProblem::OnlyTermination { field } => field,
-            ConfigProblem::NeedsBrokerAck => "visibility-timeout",
+            | ConfigProblem::OnlyTermination { field }
+            | ConfigProblem::NeedsBrokerAck { field } => field,
         }
     }
 }
@@ -255,8 +256,24 @@ impl Config {
             });
         }
         too_long("visibility-timeout", t.visibility_timeout)?;
-        if !t.broker_ack && t.visibility_timeout != Settings::default().visibility_timeout {
-            return Err(ConfigProblem::NeedsBrokerAck);
+        range(
+            "max-deliveries",
+            t.max_deliveries.into(),
+            1,
+            MAX_DELIVERIES.into(),
+        )?;
+        let d = Settings::default();
+        if !t.broker_ack {
+            if t.visibility_timeout != d.visibility_timeout {
+                return Err(ConfigProblem::NeedsBrokerAck {
+                    field: "visibility-timeout",
+                });
+            }
+            if t.max_deliveries != d.max_deliveries {
+                return Err(ConfigProblem::NeedsBrokerAck {
+                    field: "max-deliveries",
+                });
+            }
         }
         Ok(())
     }
@@ -414,7 +431,7 @@ impl ConsumerPlan {
             joinable: cfg.scenario.joinable(),
             broker: settings
                 .broker_ack
-                .then(|| Broker::new(ctx, q, settings.visibility_timeout)),
+                .then(|| Broker::new(ctx, q, settings.visibility_timeout, settings.max_deliveries)),
             settings,
             processed: Cell::new(0),
         }

@@ -695,7 +695,7 @@ fn engine_counts(config: &Config) -> BTreeMap<String, String> {
         ("consumed", r.run.consumed),
         ("task_done", r.run.task_done),
         ("errors", r.run.errors),
-        ("lost", r.lost + r.in_progress),
+        ("lost", r.fates.lost + r.fates.in_progress),
         ("dropped", r.run.dropped),
         ("unfinished", r.run.unfinished),
     ]

@@ -811,11 +811,38 @@ fn lab_options_are_validated_and_named() {
     assert_eq!(field(&c), "kill-at");
     let mut c = base.clone();
     c.termination.visibility_timeout = Duration::from_secs(3);
-    assert_eq!(c.validate(), Err(ConfigProblem::NeedsBrokerAck));
+    assert_eq!(
+        c.validate(),
+        Err(ConfigProblem::NeedsBrokerAck {
+            field: "visibility-timeout"
+        })
+    );
     c.termination.broker_ack = true;
     assert!(c.validate().is_ok());
     c.termination.visibility_timeout = Duration::ZERO;
     assert_eq!(field(&c), "visibility-timeout");
+    let mut c = base.clone();
+    c.termination.max_deliveries = 3;
+    assert_eq!(
+        c.validate(),
+        Err(ConfigProblem::NeedsBrokerAck {
+            field: "max-deliveries"
+        })
+    );
+    c.termination.broker_ack = true;
+    assert!(c.validate().is_ok());
+    for bad in [0, 101] {
+        c.termination.max_deliveries = bad;
+        assert_eq!(
+            c.validate(),
+            Err(ConfigProblem::OutOfRange {
+                field: "max-deliveries",
+                value: bad.into(),
+                lo: 1,
+                hi: 100
+            })
+        );
+    }
 }
 
 #[test]

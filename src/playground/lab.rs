@@ -1,5 +1,6 @@
 //! The termination lab's panel, free of the browser: its edits (strategy,
-//! the two classic mistakes, the kill control, broker acknowledgements),
+//! the two classic mistakes, the kill control, broker acknowledgements
+//! with their visibility timeout and delivery limit),
 //! how they become the run's [`Settings`], how they follow a change of the
 //! other settings, and what the panel shows for the current settings — this
 //! run's outcome, the joinable queue and broker acknowledgements side by
@@ -12,14 +13,19 @@ use crate::number::{parse_f64, Shortest};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
 use crate::termination::report::{compare, Lab, LabReport, Row};
-use crate::termination::{Kill, KillWhen, Settings, Strategy};
+use crate::termination::{
+    Kill, KillWhen, Settings, Strategy, DEFAULT_MAX_DELIVERIES, MAX_DELIVERIES,
+};
 use crate::trace::ItemId;
 
-use super::form::{read_duration, Problem};
+use super::form::{read_duration, read_in_range, Problem};
 use super::session::Session;
 
 /// Above this many items the panel does not run the comparison (nine runs
 /// to the end on every change would stall the page); the command line does.
+/// With broker acknowledgements each item may be delivered up to the
+/// delivery limit, so the limit counts deliveries: this many items at the
+/// default limit, fewer at a higher one.
 pub const MAX_COMPARED_ITEMS: u64 = 5_000;
 
 /// The kill time the kill control starts with.
@@ -41,6 +47,8 @@ pub enum LabEdit {
     BrokerAck(bool),
     /// The visibility timeout, as typed.
     VisibilityTimeout(String),
+    /// The most deliveries of an item before it is dead-lettered, as typed.
+    MaxDeliveries(String),
 }
 
 /// What the panel's fields hold: the times as typed (valid or not) and the
@@ -51,6 +59,7 @@ pub enum LabEdit {
 pub struct LabForm {
     pub kill_at: String,
     pub visibility: String,
+    pub max_deliveries: String,
     pub problem: Option<(LabField, Problem)>,
 }
 
@@ -59,6 +68,7 @@ impl LabForm {
         LabForm {
             kill_at: DurationText(DEFAULT_KILL_AT).to_string(),
             visibility: DurationText(config.termination.visibility_timeout).to_string(),
+            max_deliveries: config.termination.max_deliveries.to_string(),
             problem: None,
         }
     }
@@ -70,6 +80,7 @@ impl LabForm {
         match edit {
             LabEdit::Kill { at, .. } => self.kill_at.clone_from(at),
             LabEdit::VisibilityTimeout(text) => self.visibility.clone_from(text),
+            LabEdit::MaxDeliveries(text) => self.max_deliveries.clone_from(text),
             _ => {}
         }
         match apply(config, edit) {
@@ -99,6 +110,7 @@ pub enum LabField {
     /// The kill time.
     Kill,
     VisibilityTimeout,
+    MaxDeliveries,
 }
 
 /// The item whose `task_done()` the "forget" button leaves out: the middle
@@ -139,6 +151,12 @@ pub fn apply(config: &Config, edit: &LabEdit) -> Result<Option<Settings>, (LabFi
             s.visibility_timeout =
                 read_duration(text).map_err(|p| (LabField::VisibilityTimeout, p))?;
         }
+        LabEdit::MaxDeliveries(text) => {
+            let n = read_in_range(text, 1, MAX_DELIVERIES.into())
+                .map_err(|p| (LabField::MaxDeliveries, p))?;
+            // In range, so it fits.
+            s.max_deliveries = n as u32;
+        }
     }
     let mut next = config.clone();
     next.termination = s;
@@ -146,10 +164,10 @@ pub fn apply(config: &Config, edit: &LabEdit) -> Result<Option<Settings>, (LabFi
         Ok(()) if s != config.termination => Ok(Some(s)),
         Ok(()) => Ok(None),
         Err(problem) => {
-            let field = if problem.field() == "visibility-timeout" {
-                LabField::VisibilityTimeout
-            } else {
-                LabField::Kill
+            let field = match problem.field() {
+                "visibility-timeout" => LabField::VisibilityTimeout,
+                "max-deliveries" => LabField::MaxDeliveries,
+                _ => LabField::Kill,
             };
             Err((field, Problem::Config(problem)))
         }
@@ -202,8 +220,9 @@ pub struct ItemFate {
 
 /// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
 /// `&extra=10`, `&kill=2@1s` (or `2~0.3` for a chance per item) and
-/// `&ack=1500ms` (broker acks with that visibility timeout) when set;
-/// empty for the other scenarios.
+/// `&ack=1500ms` (broker acks with that visibility timeout) when set, with
+/// `&deliveries=3` when the delivery limit is not the default; empty for
+/// the other scenarios.
 pub fn link_part(config: &Config) -> String {
     if config.scenario != ScenarioKind::Termination {
         return String::new();
@@ -229,6 +248,9 @@ pub fn link_part(config: &Config) -> String {
     }
     if s.broker_ack {
         part.push_str(&format!("&ack={}", DurationText(s.visibility_timeout)));
+    }
+    if s.max_deliveries != DEFAULT_MAX_DELIVERIES {
+        part.push_str(&format!("&deliveries={}", s.max_deliveries));
     }
     part
 }
@@ -273,12 +295,17 @@ pub fn from_link(
         s.broker_ack = true;
         s.visibility_timeout = read_duration(&text).map_err(|p| ("ack", p))?;
     }
+    if let Some(n) = number("deliveries")? {
+        // Too large for the setting: out of its range all the same.
+        s.max_deliveries = u32::try_from(n).unwrap_or(u32::MAX);
+    }
     config.validate().map_err(|problem| {
         let key = match problem.field() {
             "strategy" => "st",
             "forget-task-done" => "forget",
             "extra-task-done" => "extra",
             "broker-ack" | "visibility-timeout" => "ack",
+            "max-deliveries" => "deliveries",
             _ => "kill",
         };
         (key, Problem::Config(problem))
@@ -293,6 +320,16 @@ pub fn shown(typed: &str, in_force: Duration) -> String {
         typed.to_string()
     } else {
         DurationText(in_force).to_string()
+    }
+}
+
+/// The text a whole-number field shows: what was typed while it reads as
+/// the value in force, else that value.
+pub fn shown_number(typed: &str, in_force: u32) -> String {
+    if typed.trim().parse() == Ok(in_force) {
+        typed.to_string()
+    } else {
+        in_force.to_string()
     }
 }
 
@@ -331,7 +368,9 @@ pub fn report_of(config: &Config) -> (LabReport, Vec<ItemFate>) {
 /// The panel's results for `config` (a valid `termination` config), or
 /// `None` when it has too many items to run them all on the page.
 pub fn outcomes(config: &Config) -> Option<Outcomes> {
-    if config.total_items() > MAX_COMPARED_ITEMS {
+    // The broker run is always made, so its deliveries always count.
+    let deliveries = config.total_items() * u64::from(config.termination.max_deliveries);
+    if deliveries > MAX_COMPARED_ITEMS * u64::from(DEFAULT_MAX_DELIVERIES) {
         return None;
     }
     let with_broker = |on: bool| {

@@ -44,9 +44,23 @@ pub enum LinkError {
 }
 
 /// The playground's keys, then the termination lab's (`super::lab::link_part`).
-const KEYS: [&str; 15] = [
-    "s", "seed", "p", "c", "n", "cap", "pd", "cd", "speed", "lang", "st", "forget", "extra",
-    "kill", "ack",
+const KEYS: [&str; 16] = [
+    "s",
+    "seed",
+    "p",
+    "c",
+    "n",
+    "cap",
+    "pd",
+    "cd",
+    "speed",
+    "lang",
+    "st",
+    "forget",
+    "extra",
+    "kill",
+    "ack",
+    "deliveries",
 ];
 
 /// The key of a settings field.

@@ -6,10 +6,18 @@
 //! message queue's unacknowledged messages do: nothing is lost, but an item
 //! may be processed twice (at-least-once delivery).
 //!
+//! Redelivery is bounded, as real brokers bound it (RabbitMQ quorum queues'
+//! delivery limit, SQS's `maxReceiveCount`, the delivery count Redis keeps
+//! for each pending stream entry): when an item's `max_deliveries`-th
+//! delivery expires too, the item goes to the dead-letter list instead
+//! (`dead_letter` in the trace) and is never delivered again. So every item
+//! is delivered at most `max_deliveries` times and every run ends, however
+//! short the visibility timeout and however slow the consumers.
+//!
 //! Underneath is the same [`JoinableQueue`]: a valid acknowledgement is its
 //! `task_done()`, and a redelivery puts the item back *before* finishing the
 //! abandoned delivery, so `q.join()` returns exactly when every item's last
-//! delivery was acknowledged.
+//! delivery was acknowledged or the item was dead-lettered.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -37,6 +45,8 @@ struct Open {
 struct Pending {
     next: u64,
     deliveries: HashMap<Delivery, Open>,
+    /// How many times each item was delivered so far.
+    delivered: HashMap<ItemId, u32>,
 }
 
 /// The acknowledgement bookkeeping around a queue. Cheap to clone.
@@ -45,15 +55,23 @@ pub struct Broker {
     ctx: Ctx,
     queue: JoinableQueue<Parcel>,
     visibility_timeout: Duration,
+    /// Deliveries of one item before it is dead-lettered (at least 1).
+    max_deliveries: u32,
     pending: Rc<RefCell<Pending>>,
 }
 
 impl Broker {
-    pub fn new(ctx: &Ctx, queue: &JoinableQueue<Parcel>, visibility_timeout: Duration) -> Self {
+    pub fn new(
+        ctx: &Ctx,
+        queue: &JoinableQueue<Parcel>,
+        visibility_timeout: Duration,
+        max_deliveries: u32,
+    ) -> Self {
         Broker {
             ctx: ctx.clone(),
             queue: queue.clone(),
             visibility_timeout,
+            max_deliveries,
             pending: Rc::default(),
         }
     }
@@ -65,6 +83,7 @@ impl Broker {
             let mut pending = self.pending.borrow_mut();
             let delivery = Delivery(pending.next);
             pending.next += 1;
+            *pending.delivered.entry(item).or_default() += 1;
             let open = Open {
                 item,
                 holder: consumer,
@@ -103,15 +122,25 @@ impl Broker {
     }
 
     /// Waits out the visibility timeout; if the delivery is still pending,
-    /// puts its item back (`redeliver`, by the consumer that held it), then
-    /// finishes the abandoned delivery.
+    /// puts its item back (`redeliver`, by the consumer that held it) — or,
+    /// after its last allowed delivery, moves it to the dead-letter list
+    /// (`dead_letter`) — then finishes the abandoned delivery.
     async fn expire(self, delivery: Delivery) {
         self.ctx.sleep(self.visibility_timeout).await;
-        let Some(Open { item, holder, .. }) =
-            self.pending.borrow_mut().deliveries.remove(&delivery)
-        else {
-            return;
+        let (item, holder, exhausted) = {
+            let mut pending = self.pending.borrow_mut();
+            let Some(Open { item, holder, .. }) = pending.deliveries.remove(&delivery) else {
+                return;
+            };
+            let delivered = pending.delivered.get(&item).copied().unwrap_or(0);
+            (item, holder, delivered >= self.max_deliveries)
         };
+        if exhausted {
+            self.ctx.emit(holder, EventKind::DeadLetter, Some(item));
+            // Cannot fail: the abandoned delivery still counts as unfinished.
+            let _ = self.queue.task_done();
+            return;
+        }
         match self.queue.put(Parcel::Item(item)).await {
             Ok(()) => self.ctx.emit(holder, EventKind::Redeliver, Some(item)),
             Err(_) => {

@@ -1,65 +1,110 @@
 //! The termination lab's books, kept from the event stream alone: where
-//! every item ended up (processed, dropped, lost, still queued, still in a
-//! consumer's hands, never put), how often it was processed, how each
-//! consumer stopped and when, and the injected failures as they happened.
+//! every item ended up, how often it was processed, how each consumer
+//! stopped and when, and the injected failures as they happened.
 //!
-//! One byte-sized record per item, so a long run stays small.
+//! # The books
+//!
+//! An *item* is what a producer made (its `produce` event). What travels is
+//! a *copy* of it: `put` puts its first copy in the queue; with broker
+//! acknowledgements each `redeliver` puts one more copy in the queue, while
+//! the consumer whose delivery expired may still be working on the copy it
+//! has, and `dead_letter` files the copy of the item's last expired
+//! delivery in the dead-letter list. A copy is in the queue, in a
+//! consumer's hands, processed (`consume`), dropped from the queue
+//! (`shutdown(immediate=True)`), dead-lettered, or lost with a consumer that
+//! died or was stopped holding it.
+//!
+//! Every item has exactly one *fate*, the first of these that holds:
+//!
+//! 1. **processed**: some copy of it was processed;
+//! 2. **in progress**: a consumer holds a copy;
+//! 3. **still queued**: a copy is in the queue;
+//! 4. **dead-lettered**: a copy went to the dead-letter list;
+//! 5. **dropped**: a copy was dropped from the queue;
+//! 6. **lost**: a copy was lost with its consumer;
+//! 7. **never put**: none of these (made, but never got into the queue).
+//!
+//! So the fates add up to the items made, whatever happened. Redelivered
+//! copies are *duplicates*, not items: every processing after an item's
+//! first ([`ItemRecord::duplicates`]), and every copy in the queue, dropped
+//! or dead-lettered beyond the one that gives the item its fate (a copy of
+//! an item already processed left in the queue, say). The books *balance*
+//! when the fates add up to the items made and the copies agree with the
+//! run's own counters: the copies in the queue are the queue's items, the
+//! copies dropped are its drops, and the processings are its consumes
+//! ([`crate::termination::report`] checks this as `accounted`).
+//!
+//! A few bytes per item, so a long run stays small.
 
 use crate::trace::{ActorId, Event, EventKind, Fault, ItemId, Nanos, Role};
 
-/// Where an item's latest copy is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Place {
-    /// Made, not (yet) in the queue.
-    #[default]
-    Made,
-    Queued,
-    /// Got by a consumer that is still on it.
-    InHand,
-    /// Worked on and finished.
-    Done,
-    /// Removed from the queue without being got (`shutdown(immediate=True)`).
-    Dropped,
-    /// Got by a consumer that died or was terminated before finishing it.
-    Lost,
-}
-
-/// One item's record.
+/// One item's record: where its copies are and were.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ItemRecord {
-    pub place: Place,
+    /// Copies in the queue now.
+    pub queued: u8,
+    /// Copies in consumers' hands now.
+    pub in_hand: u8,
     /// Times it was processed (more than once only with redeliveries).
     pub processed: u8,
     /// Successful `task_done()` calls (or acknowledgements) for it.
     pub marked_done: u8,
+    /// A copy went to the dead-letter list.
+    pub dead_lettered: bool,
+    /// A copy was dropped from the queue.
+    pub dropped: bool,
+    /// A copy was lost with its consumer.
+    pub lost: bool,
 }
 
-/// Where an item ended, for the report.
+/// Where an item ended, for the report (see the module's books).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fate {
     Processed,
+    InProgress,
+    InQueue,
+    DeadLettered,
     Dropped,
     Lost,
-    InQueue,
-    InProgress,
     NotPut,
 }
 
+impl Fate {
+    /// Every fate, in the order of precedence the books give them.
+    pub const ALL: [Fate; 7] = [
+        Fate::Processed,
+        Fate::InProgress,
+        Fate::InQueue,
+        Fate::DeadLettered,
+        Fate::Dropped,
+        Fate::Lost,
+        Fate::NotPut,
+    ];
+}
+
 impl ItemRecord {
-    /// The item's fate: processed at least once wins over where a later
-    /// copy is.
+    /// The item's fate: the first that holds, in [`Fate::ALL`]'s order.
     pub fn fate(self) -> Fate {
         if self.processed > 0 {
-            return Fate::Processed;
+            Fate::Processed
+        } else if self.in_hand > 0 {
+            Fate::InProgress
+        } else if self.queued > 0 {
+            Fate::InQueue
+        } else if self.dead_lettered {
+            Fate::DeadLettered
+        } else if self.dropped {
+            Fate::Dropped
+        } else if self.lost {
+            Fate::Lost
+        } else {
+            Fate::NotPut
         }
-        match self.place {
-            Place::Made => Fate::NotPut,
-            Place::Queued => Fate::InQueue,
-            Place::InHand => Fate::InProgress,
-            Place::Done => Fate::Processed,
-            Place::Dropped => Fate::Dropped,
-            Place::Lost => Fate::Lost,
-        }
+    }
+
+    /// Processings after the first.
+    pub fn duplicates(self) -> u64 {
+        u64::from(self.processed.saturating_sub(1))
     }
 }
 
@@ -125,6 +170,15 @@ pub struct Redelivery {
     pub to: Option<ActorId>,
 }
 
+/// An item filed in the dead-letter list: its last allowed delivery, to
+/// `from`, expired at `at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeadLetter {
+    pub from: ActorId,
+    pub item: ItemId,
+    pub at: Nanos,
+}
+
 /// The books of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
@@ -145,6 +199,10 @@ pub struct Ledger {
     /// already 0 (after an earlier extra call).
     pub refused: Vec<ExtraCall>,
     pub redeliveries: Vec<Redelivery>,
+    /// The dead-letter list, in order.
+    pub dead_letters: Vec<DeadLetter>,
+    /// Copies dropped from the queue (`drop` events).
+    pub copies_dropped: u64,
     /// Items processed and never marked done by their consumer (a forgotten
     /// `task_done()` or acknowledgement), with that consumer.
     pub forgotten: Vec<(ActorId, ItemId)>,
@@ -216,11 +274,10 @@ impl Ledger {
             return;
         }
         if let Some(item) = self.held(actor) {
-            // Stopped with an item in hand: that work is gone.
+            // Stopped with an item in hand: that copy's work is gone.
             let record = self.record_mut(item);
-            if record.place == Place::InHand {
-                record.place = Place::Lost;
-            }
+            record.in_hand = record.in_hand.saturating_sub(1);
+            record.lost = true;
             self.hold(actor, None);
         }
         if let Some(slot) = self.stops.get_mut(actor.0 as usize) {
@@ -245,9 +302,12 @@ impl Ledger {
             }
         }
         match (event.kind, event.item) {
-            (EventKind::Produce, Some(item)) => self.record_mut(item).place = Place::Made,
+            (EventKind::Produce, Some(item)) => {
+                self.record_mut(item);
+            }
             (EventKind::Put | EventKind::Redeliver, Some(item)) => {
-                self.record_mut(item).place = Place::Queued;
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_add(1);
                 if event.kind == EventKind::Redeliver {
                     self.redeliveries.push(Redelivery {
                         from: actor,
@@ -258,7 +318,9 @@ impl Ledger {
                 }
             }
             (EventKind::Get, Some(item)) => {
-                self.record_mut(item).place = Place::InHand;
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_sub(1);
+                record.in_hand = record.in_hand.saturating_add(1);
                 self.hold(actor, Some(item));
                 if let Some(r) = self.redeliveries.iter_mut().rev().find(|r| r.item == item) {
                     r.to.get_or_insert(actor);
@@ -266,7 +328,7 @@ impl Ledger {
             }
             (EventKind::Consume, Some(item)) => {
                 let record = self.record_mut(item);
-                record.place = Place::Done;
+                record.in_hand = record.in_hand.saturating_sub(1);
                 record.processed = record.processed.saturating_add(1);
                 self.hold(actor, None);
                 if let Some(slot) = self.unmarked.get_mut(actor.0 as usize) {
@@ -312,7 +374,21 @@ impl Ledger {
                 // A stale acknowledgement of an item still unmarked is the
                 // slow first delivery of a redelivered item: a duplicate.
             }
-            (EventKind::Drop, Some(item)) => self.record_mut(item).place = Place::Dropped,
+            (EventKind::Drop, Some(item)) => {
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_sub(1);
+                record.dropped = true;
+                self.copies_dropped += 1;
+            }
+            (EventKind::DeadLetter, Some(item)) => {
+                // The copy its last holder has stays in its hands.
+                self.record_mut(item).dead_lettered = true;
+                self.dead_letters.push(DeadLetter {
+                    from: actor,
+                    item,
+                    at,
+                });
+            }
             (EventKind::Killed, Some(item)) => {
                 self.deaths.push(Death {
                     consumer: actor,

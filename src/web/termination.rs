@@ -149,8 +149,18 @@ pub fn termination_lab(props: &LabProps) -> Html {
             edit.emit(LabEdit::VisibilityTimeout(value))
         })
     };
+    let on_deliveries = {
+        let edit = edit.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            edit.emit(LabEdit::MaxDeliveries(value))
+        })
+    };
     let kill_problem = field_problem(LabField::Kill);
     let visibility_problem = field_problem(LabField::VisibilityTimeout);
+    let deliveries_problem = field_problem(LabField::MaxDeliveries);
     // The fields show the values in force (a link may have set them), or
     // the text typed while it has a problem.
     let kill_text = match s.kill.map(|k| k.when) {
@@ -160,6 +170,10 @@ pub fn termination_lab(props: &LabProps) -> Html {
     let visibility_text = match visibility_problem {
         None => lab::shown(&form.visibility, s.visibility_timeout),
         Some(_) => form.visibility.clone(),
+    };
+    let deliveries_text = match deliveries_problem {
+        None => lab::shown_number(&form.max_deliveries, s.max_deliveries),
+        Some(_) => form.max_deliveries.clone(),
     };
 
     html! {
@@ -219,6 +233,17 @@ pub fn termination_lab(props: &LabProps) -> Html {
                         </span>
                         { for visibility_problem.map(|p| html! { <p class="field-error" id="visibility-error">{ p }</p> }) }
                     </div>
+                    <div class={classes!("field", deliveries_problem.is_some().then_some("invalid"))}>
+                        <span class="duration">
+                            <label for="max-deliveries">{ L::MaxDeliveries.get(lang) }</label>
+                            <input type="text" id="max-deliveries" inputmode="numeric" autocomplete="off" spellcheck="false"
+                                value={deliveries_text} oninput={on_deliveries}
+                                aria-invalid={deliveries_problem.is_some().to_string()}
+                                aria-describedby="max-deliveries-hint" />
+                        </span>
+                        <p class="hint" id="max-deliveries-hint">{ L::MaxDeliveriesHint.get(lang) }</p>
+                        { for deliveries_problem.map(|p| html! { <p class="field-error" id="max-deliveries-error">{ p }</p> }) }
+                    </div>
                 </fieldset>
             </div>
             { results(outcomes.as_ref().as_ref(), &config, lang) }
@@ -238,6 +263,7 @@ fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
             Fate::Processed if f.times > 1 => "twice",
             Fate::Processed => "processed",
             Fate::Dropped => "dropped",
+            Fate::DeadLettered => "dead",
             Fate::Lost => "lost",
             Fate::InQueue | Fate::InProgress | Fate::NotPut => "left",
         };
@@ -300,14 +326,12 @@ fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html
         })
     };
     let figures = [
-        (L::Processed, r.processed.to_string()),
-        (L::Dropped, r.run.dropped.to_string()),
-        (L::Lost, r.lost.to_string()),
+        (L::Processed, r.fates.processed.to_string()),
+        (L::Dropped, r.fates.dropped.to_string()),
+        (L::DeadLettered, r.fates.dead_lettered.to_string()),
+        (L::Lost, r.fates.lost.to_string()),
         (L::Duplicates, r.duplicates.to_string()),
-        (
-            L::LeftInQueue,
-            (r.run.in_queue + r.in_progress + r.not_put).to_string(),
-        ),
+        (L::LeftInQueue, r.fates.left().to_string()),
         (L::Redelivered, r.redelivered.to_string()),
         (L::LastItem, ms(r.last_item_ms)),
         (L::Stopped, ms(r.consumers_stopped_ms)),
@@ -351,6 +375,7 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
                                 <td class={classes!("verdict", verdict_class(r.verdict))}>{ text::verdict_short(r.verdict, lang) }</td>
                                 { td(r.processed.to_string()) }
                                 { td(r.dropped.to_string()) }
+                                { td(r.dead_lettered.to_string()) }
                                 { td(r.lost.to_string()) }
                                 { td(r.duplicates.to_string()) }
                                 { td(r.left.to_string()) }
