@@ -75,8 +75,8 @@ pub fn log_line(kind: EventKind, item: &str, lang: Lang) -> Option<String> {
 /// The message of a stale acknowledgement.
 pub fn stale_ack(lang: Lang) -> &'static str {
     lang.pick(
-        "确认被拒绝：这次投递已超时，数据已重新投递（处理了两次）",
-        "ack rejected: this delivery had expired and the item was redelivered (processed twice)",
+        "确认被拒绝：这次投递已超时，数据已重新投递或进了死信列表",
+        "ack rejected: this delivery had expired; the item was redelivered or filed as a dead letter",
     )
 }
 
@@ -469,7 +469,7 @@ fn dead_lettered(
     }
 }
 
-/// Redelivered copies counted apart from the items.
+/// Copies of items already counted: duplicates, not items.
 fn duplicate_copies(copies: DuplicateCopies, lang: Lang) -> String {
     let parts: Vec<String> = [
         (copies.in_queue, ("留在队列里", "left in the queue")),
@@ -488,11 +488,11 @@ fn duplicate_copies(copies: DuplicateCopies, lang: Lang) -> String {
     .collect();
     match lang {
         Lang::Zh => format!(
-            "重新投递留下的副本是重复，不算作数据：{}。",
+            "这些副本所属的数据已经记过账，它们是重复，不算作数据：{}。",
             parts.join("，")
         ),
         Lang::En => format!(
-            "Redelivered copies are duplicates, not items: {}.",
+            "Copies of items already counted, so duplicates, not items: {}.",
             parts.join(", ")
         ),
     }
@@ -572,7 +572,7 @@ pub struct LabReportText {
     pub dead_lettered: u64,
     /// The books: every item made counted once, by fate.
     pub fates: Fates,
-    /// Redelivered copies counted apart from the items.
+    /// Copies of items already counted (duplicates, not items).
     pub duplicate_copies: DuplicateCopies,
     pub redelivered: u64,
     pub acked: u64,

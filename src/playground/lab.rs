@@ -507,6 +507,79 @@ mod tests {
     }
 
     #[test]
+    fn the_delivery_limit_is_a_whole_number_from_1_to_100_with_broker_acks() {
+        let field = LabField::MaxDeliveries;
+        let c = edited(&lab(), LabEdit::BrokerAck(true));
+        let c = edited(&c, LabEdit::MaxDeliveries(" 3 ".into()));
+        assert_eq!(c.termination.max_deliveries, 3);
+        for (text, problem) in [
+            (
+                "0",
+                Problem::OutOfRange {
+                    value: "0".into(),
+                    lo: 1,
+                    hi: 100,
+                },
+            ),
+            (
+                "101",
+                Problem::OutOfRange {
+                    value: "101".into(),
+                    lo: 1,
+                    hi: 100,
+                },
+            ),
+            (
+                "99999999999",
+                Problem::OutOfRange {
+                    value: "99999999999".into(),
+                    lo: 1,
+                    hi: 100,
+                },
+            ),
+            ("2.5", Problem::NotWholeNumber("2.5".into())),
+            ("", Problem::Empty),
+        ] {
+            assert_eq!(
+                apply(&c, &LabEdit::MaxDeliveries(text.into())),
+                Err((field, problem))
+            );
+        }
+        // Without broker acks the limit means nothing: refused at its field.
+        let off = edited(&c, LabEdit::MaxDeliveries("5".into()));
+        let off = edited(&off, LabEdit::BrokerAck(false));
+        assert_eq!(
+            apply(&off, &LabEdit::MaxDeliveries("4".into())),
+            Err((
+                field,
+                Problem::Config(ConfigProblem::NeedsBrokerAck {
+                    field: "max-deliveries"
+                })
+            ))
+        );
+        let mut form = LabForm::new(&c);
+        assert_eq!(form.max_deliveries, "3");
+        assert_eq!(form.edit(&c, &LabEdit::MaxDeliveries("x".into())), None);
+        assert_eq!(form.max_deliveries, "x");
+        assert!(form.problem(field).is_some());
+        assert_eq!(shown_number("03", 3), "03");
+        assert_eq!(shown_number("4", 3), "3");
+    }
+
+    #[test]
+    fn a_higher_delivery_limit_lowers_the_items_the_page_compares() {
+        let mut c = edited(&lab(), LabEdit::BrokerAck(true));
+        // Two producers: at the default limit, up to 5000 items as before.
+        c.items = 2_501;
+        assert!(outcomes(&c).is_none());
+        c.items = 25;
+        c.termination.max_deliveries = 100;
+        assert!(outcomes(&c).is_some(), "5000 deliveries are within reach");
+        c.items = 126;
+        assert!(outcomes(&c).is_none(), "25 200 are not");
+    }
+
+    #[test]
     fn lab_settings_follow_a_change_of_the_other_settings() {
         let mut old = edited(&lab(), LabEdit::ForgetTaskDone(true));
         old = edited(&old, kill(Some(2), "1s"));
@@ -551,6 +624,10 @@ mod tests {
             "{fragment}"
         );
         assert_eq!(link::parse(&fragment).unwrap().unwrap().config, c);
+        c = edited(&c, LabEdit::MaxDeliveries("2".into()));
+        let fragment = link::to_fragment(&c, 1.0, Lang::En);
+        assert!(fragment.ends_with("&ack=2s&deliveries=2"), "{fragment}");
+        assert_eq!(link::parse(&fragment).unwrap().unwrap().config, c);
         c.termination.kill = Some(Kill {
             consumer: 1,
             when: KillWhen::Chance(0.25),
@@ -566,6 +643,10 @@ mod tests {
             ("s=termination&kill=1@soon", "kill"),
             ("s=termination&forget=x", "forget"),
             ("s=termination&ack=0ms", "ack"),
+            ("s=termination&deliveries=3", "deliveries"),
+            ("s=termination&ack=1s&deliveries=0", "deliveries"),
+            ("s=termination&ack=1s&deliveries=x", "deliveries"),
+            ("s=termination&ack=1s&deliveries=99999999999", "deliveries"),
             ("s=hotdog&st=daemon", "st"),
         ] {
             match link::parse(bad) {

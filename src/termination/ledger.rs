@@ -24,11 +24,11 @@
 //! 6. **lost**: a copy was lost with its consumer;
 //! 7. **never put**: none of these (made, but never got into the queue).
 //!
-//! So the fates add up to the items made, whatever happened. Redelivered
-//! copies are *duplicates*, not items: every processing after an item's
-//! first ([`ItemRecord::duplicates`]), and every copy in the queue, dropped
-//! or dead-lettered beyond the one that gives the item its fate (a copy of
-//! an item already processed left in the queue, say). The books *balance*
+//! So the fates add up to the items made, whatever happened. The copies
+//! that redelivery makes are *duplicates*, not items: every processing
+//! after an item's first ([`ItemRecord::duplicates`]), and every copy in
+//! the queue, dropped or dead-lettered beyond the one that gives the item
+//! its fate (a copy of an item already processed left in the queue, say). The books *balance*
 //! when the fates add up to the items made and the copies agree with the
 //! run's own counters: the copies in the queue are the queue's items, the
 //! copies dropped are its drops, and the processings are its consumes

@@ -308,8 +308,9 @@ pub enum Diagnosis {
         max_deliveries: u32,
         visibility_timeout: Duration,
     },
-    /// Redelivered copies left in the queue, dropped or dead-lettered that
-    /// are duplicates, not items (mostly of items already processed).
+    /// Copies left in the queue, dropped or dead-lettered of items whose
+    /// fate is already counted (mostly items already processed):
+    /// duplicates, not items.
     DuplicateCopies(DuplicateCopies),
     /// Nobody tells the consumers the work is over (no-signal strategy).
     NoSignal,
@@ -371,8 +372,8 @@ impl Fates {
     }
 }
 
-/// Redelivered copies beyond the one that gives each item its fate (most
-/// often copies of items already processed): duplicates, not items.
+/// Copies beyond the one that gives each item its fate (most often copies
+/// of items already processed): duplicates, not items.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct DuplicateCopies {
     /// Still in the queue.
@@ -503,7 +504,7 @@ pub struct LabReport {
     pub fates: Fates,
     /// Extra times items were processed (at-least-once delivery).
     pub duplicates: u64,
-    /// Redelivered copies counted apart from the items.
+    /// Copies counted apart from the items.
     pub duplicate_copies: DuplicateCopies,
     pub redelivered: u64,
     pub acked: u64,
