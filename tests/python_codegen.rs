@@ -414,7 +414,7 @@ fn the_failure_options_change_the_program() {
     let header = &code[..code.find("\"\"\"\nfrom").unwrap()];
     assert!(
         header.contains(
-            "--broker-ack (broker acknowledgements and the visibility timeout) cannot be written"
+            "--broker-ack (broker acknowledgements, the visibility timeout and --max-deliveries) cannot be"
         ),
         "{header}"
     );
