@@ -28,11 +28,12 @@
 //! that redelivery makes are *duplicates*, not items: every processing
 //! after an item's first ([`ItemRecord::duplicates`]), and every copy in
 //! the queue, dropped or dead-lettered beyond the one that gives the item
-//! its fate (a copy of an item already processed left in the queue, say). The books *balance*
-//! when the fates add up to the items made and the copies agree with the
-//! run's own counters: the copies in the queue are the queue's items, the
-//! copies dropped are its drops, and the processings are its consumes
-//! ([`crate::termination::report`] checks this as `accounted`).
+//! its fate (a copy of an item already processed left in the queue, say).
+//! The books *balance* when the fates add up to the items made and the
+//! copies agree with the run's own counters: the copies in the queue are
+//! the queue's items, the copies dropped are its drops, and the
+//! processings are its consumes ([`crate::termination::report`] checks
+//! this as `accounted`).
 //!
 //! A few bytes per item, so a long run stays small.
 
@@ -57,7 +58,8 @@ pub struct ItemRecord {
     pub lost: bool,
 }
 
-/// Where an item ended, for the report (see the module's books).
+/// Where an item ended, for the report (see the module's books), in the
+/// order of precedence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fate {
     Processed,
@@ -69,21 +71,8 @@ pub enum Fate {
     NotPut,
 }
 
-impl Fate {
-    /// Every fate, in the order of precedence the books give them.
-    pub const ALL: [Fate; 7] = [
-        Fate::Processed,
-        Fate::InProgress,
-        Fate::InQueue,
-        Fate::DeadLettered,
-        Fate::Dropped,
-        Fate::Lost,
-        Fate::NotPut,
-    ];
-}
-
 impl ItemRecord {
-    /// The item's fate: the first that holds, in [`Fate::ALL`]'s order.
+    /// The item's fate: the first that holds, in [`Fate`]'s order.
     pub fn fate(self) -> Fate {
         if self.processed > 0 {
             Fate::Processed
@@ -511,6 +500,53 @@ mod tests {
         assert_eq!(l.extra_calls.len(), 2);
         assert_eq!(l.refused.len(), 1);
         assert_eq!(l.refused[0].item, ItemId { origin: 0, seq: 3 });
+    }
+
+    #[test]
+    fn copies_left_behind_do_not_change_a_processed_items_fate() {
+        let mut l = Ledger::new(&[Role::Main, Role::Consumer(0), Role::Consumer(1)]);
+        // Redelivered while its first holder still works, processed by
+        // that holder; the copy in the queue is then dropped.
+        l.record(&ev(0, 0, EventKind::Put, Some(1)));
+        l.record(&ev(0, 1, EventKind::Get, Some(1)));
+        l.record(&ev(3, 1, EventKind::Redeliver, Some(1)));
+        let record = l.record_of(ItemId { origin: 0, seq: 1 }).unwrap();
+        assert_eq!((record.queued, record.in_hand), (1, 1));
+        assert_eq!(record.fate(), Fate::InProgress);
+        l.record(&ev(4, 1, EventKind::Consume, Some(1)));
+        l.record(&ev(5, 0, EventKind::Drop, Some(1)));
+        let record = l.record_of(ItemId { origin: 0, seq: 1 }).unwrap();
+        assert_eq!(
+            (record.queued, record.in_hand, record.dropped),
+            (0, 0, true)
+        );
+        assert_eq!(record.fate(), Fate::Processed);
+        assert_eq!(l.copies_dropped, 1);
+    }
+
+    #[test]
+    fn a_dead_letter_outranks_a_copy_lost_with_its_consumer() {
+        let mut l = Ledger::new(&[Role::Main, Role::Consumer(0), Role::Consumer(1)]);
+        l.record(&ev(0, 0, EventKind::Put, Some(1)));
+        l.record(&ev(0, 1, EventKind::Get, Some(1)));
+        l.record(&ev(3, 1, EventKind::Redeliver, Some(1)));
+        l.record(&ev(3, 2, EventKind::Get, Some(1)));
+        // The second delivery was the last: filed while both still work.
+        l.record(&ev(6, 2, EventKind::DeadLetter, Some(1)));
+        assert_eq!(fates(&l), [Fate::InProgress]);
+        l.record(&ev(7, 1, EventKind::Terminate, None));
+        l.record(&ev(7, 2, EventKind::Killed, Some(1)));
+        let record = l.record_of(ItemId { origin: 0, seq: 1 }).unwrap();
+        assert!(record.lost && record.dead_lettered);
+        assert_eq!(fates(&l), [Fate::DeadLettered]);
+        assert_eq!(
+            l.dead_letters,
+            [DeadLetter {
+                from: ActorId(2),
+                item: ItemId { origin: 0, seq: 1 },
+                at: 6
+            }]
+        );
     }
 
     #[test]
