@@ -449,51 +449,29 @@ fn dead_lettered(
     lang: Lang,
 ) -> String {
     let vt = DurationText(visibility_timeout);
-    let which = match (never_processed, lang) {
-        (0, Lang::Zh) => "它们其实都处理过了，只是确认来得太晚，死信是重复的副本。".to_string(),
-        (0, Lang::En) => "All of them had been processed, only acknowledged too late: the dead letters are duplicate copies.".to_string(),
-        (n, Lang::Zh) if n == items => "它们一次也没有处理完。".to_string(),
-        (n, Lang::En) if n == items => "None of them was ever processed.".to_string(),
-        (n, Lang::Zh) => format!("其中 {n} 个一次也没有处理完，其余的处理过，只是确认来得太晚。"),
-        (n, Lang::En) => format!(
-            "{n} of them were never processed; the others were, only acknowledged too late."
-        ),
-    };
     match lang {
         Lang::Zh => format!(
-            "{items} 个数据进了死信列表：每个都投递了 {max_deliveries} 次，没有一次在可见性超时（{vt}）内确认，broker 不再投递，运行因此能结束。{which}"
+            "{items} 个数据进了死信列表：每个都投递了 {max_deliveries} 次，没有一次在可见性超时（{vt}）内确认，broker 不再投递，运行因此能结束。其中 {never_processed} 个从没处理完，其余的处理过，只是确认太晚。"
         ),
         Lang::En => format!(
-            "{items} item(s) went to the dead-letter list: each was delivered {max_deliveries} time(s) and never acknowledged within the visibility timeout ({vt}), so the broker stopped redelivering it and the run could end. {which}"
+            "{items} item(s) went to the dead-letter list: each was delivered {max_deliveries} time(s), never acknowledged within the visibility timeout ({vt}), so the broker stopped redelivering it and the run could end. {never_processed} of them were never processed; the others were, only acknowledged too late."
         ),
     }
 }
 
 /// Copies of items already counted: duplicates, not items.
 fn duplicate_copies(copies: DuplicateCopies, lang: Lang) -> String {
-    let parts: Vec<String> = [
-        (copies.in_queue, ("留在队列里", "left in the queue")),
-        (copies.dropped, ("被丢弃", "dropped")),
-        (
-            copies.dead_lettered,
-            ("在死信列表里", "in the dead-letter list"),
-        ),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, (zh, en))| match lang {
-        Lang::Zh => format!("{zh} {n} 个"),
-        Lang::En => format!("{n} {en}"),
-    })
-    .collect();
+    let DuplicateCopies {
+        in_queue: q,
+        dropped: d,
+        dead_lettered: l,
+    } = copies;
     match lang {
         Lang::Zh => format!(
-            "这些副本所属的数据已经记过账，它们是重复，不算作数据：{}。",
-            parts.join("，")
+            "这些副本所属的数据已经记过账，是重复，不算作数据：队列里 {q} 个，丢弃 {d} 个，死信 {l} 个。"
         ),
         Lang::En => format!(
-            "Copies of items already counted, so duplicates, not items: {}.",
-            parts.join(", ")
+            "Copies of items already counted, so duplicates, not items: {q} left in the queue, {d} dropped, {l} dead-lettered."
         ),
     }
 }
@@ -857,6 +835,7 @@ pub enum L {
     Processed,
     Dropped,
     DeadLettered,
+    DeadLetters,
     Lost,
     Duplicates,
     LeftInQueue,
@@ -895,8 +874,8 @@ impl L {
             L::Visibility => ("可见性超时", "Visibility timeout"),
             L::MaxDeliveries => ("最多投递次数", "Most deliveries"),
             L::MaxDeliveriesHint => (
-                "同一个数据投递这么多次都没确认，就进死信列表，不再投递（像 SQS 的 maxReceiveCount）。",
-                "An item delivered this many times without an acknowledgement goes to the dead-letter list and is not delivered again (as SQS's maxReceiveCount).",
+                "投递这么多次仍未确认的数据进死信列表。",
+                "After this many unacknowledged deliveries an item goes to the dead-letter list.",
             ),
             L::ThisRun => ("这次运行的结果", "This run, to its end"),
             L::SideBySide => ("JoinableQueue 与 broker 确认并排", "Joinable queue and broker acks side by side"),
@@ -912,6 +891,7 @@ impl L {
             L::Processed => ("处理了", "processed"),
             L::Dropped => ("丢弃", "dropped"),
             L::DeadLettered => ("进了死信列表", "dead-lettered"),
+            L::DeadLetters => ("死信", "dead letters:"),
             L::Lost => ("丢失", "lost"),
             L::Duplicates => ("重复处理", "duplicates"),
             L::LeftInQueue => ("留在队列", "left in queue"),
@@ -944,14 +924,6 @@ pub fn extra_hint(item: u64, lang: Lang) -> String {
             "After the {} (last) item processed, task_done() is called once more.",
             ordinal(item as usize)
         ),
-    }
-}
-
-/// The stage's badge for the broker's dead-letter list.
-pub fn dead_letters(n: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("死信 {n}"),
-        Lang::En => format!("dead letters: {n}"),
     }
 }
 

@@ -45,8 +45,25 @@ struct Open {
 struct Pending {
     next: u64,
     deliveries: HashMap<Delivery, Open>,
-    /// How many times each item was delivered so far.
-    delivered: HashMap<ItemId, u32>,
+    /// How many times each item was delivered so far:
+    /// `delivered[origin][seq - 1]` (at most the limit, 100).
+    delivered: Vec<Vec<u8>>,
+}
+
+impl Pending {
+    /// The count of `item`'s deliveries so far.
+    fn delivered(&mut self, item: ItemId) -> &mut u8 {
+        let origin = item.origin as usize;
+        if self.delivered.len() <= origin {
+            self.delivered.resize_with(origin + 1, Vec::new);
+        }
+        let list = &mut self.delivered[origin];
+        let at = item.seq.saturating_sub(1) as usize;
+        if list.len() <= at {
+            list.resize(at + 1, 0);
+        }
+        &mut list[at]
+    }
 }
 
 /// The acknowledgement bookkeeping around a queue. Cheap to clone.
@@ -83,7 +100,8 @@ impl Broker {
             let mut pending = self.pending.borrow_mut();
             let delivery = Delivery(pending.next);
             pending.next += 1;
-            *pending.delivered.entry(item).or_default() += 1;
+            let count = pending.delivered(item);
+            *count = count.saturating_add(1);
             let open = Open {
                 item,
                 holder: consumer,
@@ -132,7 +150,7 @@ impl Broker {
             let Some(Open { item, holder, .. }) = pending.deliveries.remove(&delivery) else {
                 return;
             };
-            let delivered = pending.delivered.get(&item).copied().unwrap_or(0);
+            let delivered = u32::from(*pending.delivered(item));
             (item, holder, delivered >= self.max_deliveries)
         };
         if exhausted {

@@ -180,7 +180,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                     }
                     if stage.dead_letters() > 0 {
                         <p class="badge dead-letters" id="dead-letters">
-                            { crate::i18n::termination::dead_letters(stage.dead_letters(), lang) }
+                            { crate::i18n::termination::L::DeadLetters.get(lang) }{ " " }{ stage.dead_letters() }
                         </p>
                     }
                 </div>

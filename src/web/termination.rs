@@ -140,24 +140,8 @@ pub fn termination_lab(props: &LabProps) -> Html {
             edit.emit(LabEdit::BrokerAck(on))
         })
     };
-    let on_visibility = {
-        let edit = edit.clone();
-        Callback::from(move |e: InputEvent| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            edit.emit(LabEdit::VisibilityTimeout(value))
-        })
-    };
-    let on_deliveries = {
-        let edit = edit.clone();
-        Callback::from(move |e: InputEvent| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            edit.emit(LabEdit::MaxDeliveries(value))
-        })
-    };
+    let on_visibility = on_text(&edit, LabEdit::VisibilityTimeout);
+    let on_deliveries = on_text(&edit, LabEdit::MaxDeliveries);
     let kill_problem = field_problem(LabField::Kill);
     let visibility_problem = field_problem(LabField::VisibilityTimeout);
     let deliveries_problem = field_problem(LabField::MaxDeliveries);
@@ -175,6 +159,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
         None => lab::shown_number(&form.max_deliveries, s.max_deliveries),
         Some(_) => form.max_deliveries.clone(),
     };
+    let deliveries_invalid = deliveries_problem.is_some();
 
     html! {
         <section class="panel lab" id="lab" aria-labelledby="lab-title">
@@ -225,30 +210,52 @@ pub fn termination_lab(props: &LabProps) -> Html {
                             { L::BrokerAck.get(lang) }
                         </label>
                         { hint(L::BrokerHint.get(lang)) }
-                        <span class="duration">
-                            <label for="visibility-timeout">{ L::Visibility.get(lang) }</label>
-                            <input type="text" id="visibility-timeout" autocomplete="off" spellcheck="false"
-                                value={visibility_text} oninput={on_visibility}
-                                aria-invalid={visibility_problem.is_some().to_string()} />
-                        </span>
-                        { for visibility_problem.map(|p| html! { <p class="field-error" id="visibility-error">{ p }</p> }) }
+                        { typed(("visibility-timeout", "visibility-error"), L::Visibility.get(lang),
+                            visibility_text, on_visibility, visibility_problem) }
                     </div>
-                    <div class={classes!("field", deliveries_problem.is_some().then_some("invalid"))}>
-                        <span class="duration">
-                            <label for="max-deliveries">{ L::MaxDeliveries.get(lang) }</label>
-                            <input type="text" id="max-deliveries" inputmode="numeric" autocomplete="off" spellcheck="false"
-                                value={deliveries_text} oninput={on_deliveries}
-                                aria-invalid={deliveries_problem.is_some().to_string()}
-                                aria-describedby="max-deliveries-hint" />
-                        </span>
-                        <p class="hint" id="max-deliveries-hint">{ L::MaxDeliveriesHint.get(lang) }</p>
-                        { for deliveries_problem.map(|p| html! { <p class="field-error" id="max-deliveries-error">{ p }</p> }) }
+                    <div class={classes!("field", deliveries_invalid.then_some("invalid"))}>
+                        { typed(("max-deliveries", "max-deliveries-error"), L::MaxDeliveries.get(lang),
+                            deliveries_text, on_deliveries, deliveries_problem) }
+                        { hint(L::MaxDeliveriesHint.get(lang)) }
                     </div>
                 </fieldset>
             </div>
             { results(outcomes.as_ref().as_ref(), &config, lang) }
             { waiting_list(&WaitingProps { live: props.live.clone(), lang }) }
         </section>
+    }
+}
+
+/// What typing into a text field of the lab sends: `make` of its text.
+fn on_text(edit: &Callback<LabEdit>, make: fn(String) -> LabEdit) -> Callback<InputEvent> {
+    let edit = edit.clone();
+    Callback::from(move |e: InputEvent| {
+        let value = e
+            .target_unchecked_into::<web_sys::HtmlInputElement>()
+            .value();
+        edit.emit(make(value))
+    })
+}
+
+/// A lab setting typed as text: its label and input (`ids`: the input's,
+/// then its problem's), then its problem if it has one.
+fn typed(
+    ids: (&'static str, &'static str),
+    label: &'static str,
+    value: String,
+    oninput: Callback<InputEvent>,
+    problem: Option<String>,
+) -> Html {
+    let (id, error_id) = ids;
+    html! {
+        <>
+            <span class="duration">
+                <label for={id}>{ label }</label>
+                <input type="text" {id} autocomplete="off" spellcheck="false" {value} {oninput}
+                    aria-invalid={problem.is_some().to_string()} />
+            </span>
+            { for problem.map(|p| html! { <p class="field-error" id={error_id}>{ p }</p> }) }
+        </>
     }
 }
 
