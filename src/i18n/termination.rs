@@ -724,7 +724,7 @@ pub fn table_headings(lang: Lang) -> [&'static str; 11] {
             "verdict",
             "processed",
             "dropped",
-            "dead letters",
+            "dead-lettered",
             "lost",
             "duplicates",
             "left",
