@@ -56,6 +56,9 @@ pub struct ItemRecord {
     pub dropped: bool,
     /// A copy was lost with its consumer.
     pub lost: bool,
+    /// Its latest redelivery while no consumer has got it yet: that
+    /// redelivery's index in [`Ledger::redeliveries`], plus 1 (0: none).
+    unclaimed: u32,
 }
 
 /// Where an item ended, for the report (see the module's books), in the
@@ -294,25 +297,35 @@ impl Ledger {
             (EventKind::Produce, Some(item)) => {
                 self.record_mut(item);
             }
-            (EventKind::Put | EventKind::Redeliver, Some(item)) => {
+            (EventKind::Put, Some(item)) => {
                 let record = self.record_mut(item);
                 record.queued = record.queued.saturating_add(1);
-                if event.kind == EventKind::Redeliver {
-                    self.redeliveries.push(Redelivery {
-                        from: actor,
-                        item,
-                        at,
-                        to: None,
-                    });
-                }
+            }
+            (EventKind::Redeliver, Some(item)) => {
+                self.redeliveries.push(Redelivery {
+                    from: actor,
+                    item,
+                    at,
+                    to: None,
+                });
+                let index = u32::try_from(self.redeliveries.len()).unwrap_or(0);
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_add(1);
+                record.unclaimed = index;
             }
             (EventKind::Get, Some(item)) => {
                 let record = self.record_mut(item);
                 record.queued = record.queued.saturating_sub(1);
                 record.in_hand = record.in_hand.saturating_add(1);
+                // Found at once: a scan of every redelivery on every get
+                // took quadratic time.
+                let claimed = std::mem::take(&mut record.unclaimed);
                 self.hold(actor, Some(item));
-                if let Some(r) = self.redeliveries.iter_mut().rev().find(|r| r.item == item) {
-                    r.to.get_or_insert(actor);
+                if let Some(r) = claimed
+                    .checked_sub(1)
+                    .and_then(|i| self.redeliveries.get_mut(i as usize))
+                {
+                    r.to = Some(actor);
                 }
             }
             (EventKind::Consume, Some(item)) => {
