@@ -150,6 +150,9 @@ pub enum EventKind {
     /// Broker mode: the item's delivery to this consumer was not acknowledged
     /// within the visibility timeout; the item went back into the queue.
     Redeliver,
+    /// Broker mode: the item's last allowed delivery (to this consumer) was
+    /// not acknowledged either; the item went to the dead-letter list.
+    DeadLetter,
 }
 
 impl EventKind {
@@ -180,6 +183,7 @@ impl EventKind {
             EventKind::DaemonExit => "daemon_exit",
             EventKind::Ack => "ack",
             EventKind::Redeliver => "redeliver",
+            EventKind::DeadLetter => "dead_letter",
         }
     }
 }

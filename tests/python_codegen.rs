@@ -414,7 +414,7 @@ fn the_failure_options_change_the_program() {
     let header = &code[..code.find("\"\"\"\nfrom").unwrap()];
     assert!(
         header.contains(
-            "--broker-ack (broker acknowledgements and the visibility timeout) cannot be written"
+            "--broker-ack (broker acknowledgements, the visibility timeout and --max-deliveries) cannot be"
         ),
         "{header}"
     );
@@ -695,7 +695,7 @@ fn engine_counts(config: &Config) -> BTreeMap<String, String> {
         ("consumed", r.run.consumed),
         ("task_done", r.run.task_done),
         ("errors", r.run.errors),
-        ("lost", r.lost + r.in_progress),
+        ("lost", r.fates.lost + r.fates.in_progress),
         ("dropped", r.run.dropped),
         ("unfinished", r.run.unfinished),
     ]

@@ -640,6 +640,243 @@ fn sentinels_complete_despite_a_dead_consumer_but_the_item_is_lost() {
     assert_balanced(&r);
 }
 
+// ---- the delivery limit and the books with redelivery (issue 11) ------------
+
+/// The lab with broker acknowledgements and this visibility timeout.
+fn broker_config(strategy: Strategy, seed: u64, visibility_ms: u64) -> Config {
+    let mut config = lab_config(strategy, seed);
+    config.termination.broker_ack = true;
+    config.termination.visibility_timeout = Duration::from_millis(visibility_ms);
+    config
+}
+
+#[test]
+fn work_slower_than_the_visibility_timeout_ends_with_every_item_dead_lettered() {
+    // Every delivery takes 1 s, so no acknowledgement is ever in time: each
+    // item is delivered five times, then filed as a dead letter, and
+    // q.join() returns. (Before the limit this ran without end.)
+    let mut config = broker_config(Strategy::JoinTerminate, 1, 300);
+    config.consume_delay = "const:1s".parse().unwrap();
+    let (r, events, lab) = run(config);
+    assert_eq!(r.run.outcome, Outcome::Completed);
+    assert_eq!(count(&events, EventKind::DeadLetter), 10);
+    assert_eq!(count(&events, EventKind::Get), 50, "five deliveries each");
+    assert_eq!(r.acked, 0);
+    // Each item was processed by one of its deliveries anyway: the dead
+    // letters are duplicate copies, not items.
+    assert_eq!((r.processed, r.dead_lettered), (10, 0));
+    assert_eq!(r.duplicate_copies.dead_lettered, 10);
+    assert_eq!(r.verdict, Verdict::Duplicates);
+    assert_eq!(r.run.consumed, 10 + r.duplicates);
+    assert!(
+        r.diagnosis.iter().any(|d| d
+            .starts_with("10 item(s) went to the dead-letter list: each was delivered 5 time(s)")),
+        "{:?}",
+        r.diagnosis
+    );
+    assert_eq!(lab.ledger().dead_letters.len(), 10);
+    assert_balanced(&r);
+
+    // A lower limit ends it sooner, with fewer duplicates.
+    let mut config = broker_config(Strategy::JoinTerminate, 1, 300);
+    config.consume_delay = "const:1s".parse().unwrap();
+    config.termination.max_deliveries = 2;
+    let (two, events, _) = run(config);
+    assert_eq!(count(&events, EventKind::Get), 20);
+    assert!(two.run.end_time_ms < r.run.end_time_ms);
+    assert!(two.duplicates < r.duplicates);
+    assert_balanced(&two);
+}
+
+#[test]
+fn an_item_dead_lettered_before_any_delivery_finished_is_its_fate() {
+    // One delivery allowed, and its consumer dies on it: the broker files
+    // the item as a dead letter instead of redelivering it.
+    let mut config = broker_config(Strategy::JoinTerminate, 42, 1500);
+    config.termination.max_deliveries = 1;
+    config.termination.kill = kill(2, KillWhen::At(Duration::from_secs(1)));
+    let (r, events, lab) = run(config);
+    let item = events
+        .iter()
+        .find(|e| e.kind == EventKind::Killed)
+        .and_then(|e| e.item)
+        .unwrap();
+    assert_eq!(lab.items(Fate::DeadLettered), [item]);
+    assert_eq!((r.processed, r.dead_lettered, r.lost), (9, 1, 0));
+    assert_eq!(r.dead_lettered_items.len(), 1);
+    assert_eq!(r.verdict, Verdict::Incomplete);
+    assert_eq!(count(&events, EventKind::Redeliver), 0);
+    let facts = lab.report();
+    assert!(matches!(
+        facts.diagnosis[0],
+        Diagnosis::KilledBroker {
+            redelivered: canteen::termination::report::Redelivered::DeadLettered,
+            ..
+        }
+    ));
+    assert!(r.diagnosis[0]
+        .ends_with("went to the dead-letter list: that was its last allowed delivery."));
+    assert!(r
+        .diagnosis
+        .iter()
+        .any(|d| d.contains("1 of them were never processed")));
+    assert_balanced(&r);
+}
+
+#[test]
+fn copies_of_processed_items_left_behind_are_duplicates_and_the_books_balance() {
+    // Sentinels: redelivered copies queued behind the sentinels stay in the
+    // queue. An immediate shutdown drops them. Both used to be counted as
+    // items still queued or dropped, and the books did not balance.
+    let (r, _, _) = run(broker_config(Strategy::Sentinel, 1, 300));
+    assert_eq!(r.run.outcome, Outcome::Completed);
+    assert_eq!(r.verdict, Verdict::Duplicates);
+    assert_eq!((r.processed, r.run.in_queue), (10, 2));
+    assert_eq!((r.fates.in_queue, r.duplicate_copies.in_queue), (0, 2));
+    assert!(r.queued_items.is_empty());
+    assert!(
+        !r.diagnosis
+            .iter()
+            .any(|d| d.contains("left in the queue, never")),
+        "{:?}",
+        r.diagnosis
+    );
+    assert!(r.diagnosis.contains(
+        &"Copies of items already counted, so duplicates, not items: 2 left in the queue, 0 dropped, 0 dead-lettered."
+            .to_string()
+    ));
+    assert_balanced(&r);
+
+    let (r, _, _) = run(broker_config(Strategy::ShutdownImmediate, 1, 300));
+    assert_eq!(r.run.dropped, 4, "copies dropped");
+    assert_eq!((r.fates.dropped, r.duplicate_copies.dropped), (2, 2));
+    assert_eq!(r.dropped_items.len(), 2);
+    assert_eq!(r.processed + r.fates.dropped, 10);
+    assert!(r.diagnosis.contains(
+        &"shutdown(immediate=True) dropped 2 queued item(s), never processed.".to_string()
+    ));
+    assert_balanced(&r);
+}
+
+#[test]
+fn the_books_balance_for_every_strategy_failure_and_broker_setting() {
+    let failures: [fn(&mut Config); 5] = [
+        |_| {},
+        |c| c.termination.forget_task_done = Some(3),
+        |c| c.termination.extra_task_done = Some(2),
+        |c| c.termination.kill = kill(1, KillWhen::At(Duration::from_millis(700))),
+        |c| c.termination.kill = kill(2, KillWhen::Chance(0.4)),
+    ];
+    let brokers: [(bool, u64, u32); 5] = [
+        (false, 1500, 5),
+        (true, 1500, 5),
+        (true, 300, 5),
+        (true, 300, 1),
+        (true, 100, 3),
+    ];
+    for strategy in Strategy::ALL {
+        for fail in failures {
+            for (on, visibility, deliveries) in brokers {
+                for (seed, consume) in [(1, "uniform:0ms..1s"), (7, "exp:1s")] {
+                    let mut config = lab_config(strategy, seed);
+                    config.consume_delay = consume.parse().unwrap();
+                    fail(&mut config);
+                    config.termination.broker_ack = on;
+                    if on {
+                        config.termination.visibility_timeout = Duration::from_millis(visibility);
+                        config.termination.max_deliveries = deliveries;
+                    }
+                    let (r, _, _) = run(config.clone());
+                    assert!(r.run.outcome.is_over());
+                    assert!(r.accounted, "{config:?}\n{r:#?}");
+                    assert!(r.run.conserved, "{config:?}");
+                    assert_eq!(r.fates.total(), r.run.produced);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn sentinels_with_exponential_work_balance_their_books_for_every_seed() {
+    // The default visibility timeout (1.5 s) against exp:1s work: the slow
+    // tail is redelivered, and copies end up behind the sentinels.
+    let mut with_copies = 0;
+    for seed in 0..40 {
+        let mut config = lab_config(Strategy::Sentinel, seed);
+        config.consume_delay = "exp:1s".parse().unwrap();
+        config.termination.broker_ack = true;
+        let (r, _, _) = run(config);
+        assert_balanced(&r);
+        with_copies += usize::from(r.duplicate_copies.in_queue > 0);
+    }
+    assert!(with_copies > 0, "some seeds leave copies behind");
+}
+
+#[test]
+fn dead_letters_have_log_lines_and_sentences_in_both_languages() {
+    let mut config = broker_config(Strategy::Daemon, 1, 300);
+    config.consume_delay = "const:1s".parse().unwrap();
+    config.termination.max_deliveries = 2;
+    let (_, events, lab) = run(config.clone());
+    let dead = events
+        .iter()
+        .find(|e| e.kind == EventKind::DeadLetter)
+        .unwrap();
+    assert_eq!(dead.kind.name(), "dead_letter");
+    let zh = i18n::log_line(ScenarioKind::Termination, dead, lab.run().roles(), Lang::Zh);
+    let en = i18n::log_line(ScenarioKind::Termination, dead, lab.run().roles(), Lang::En);
+    assert!(zh.contains("死信列表"), "{zh}");
+    assert!(en.contains("dead-letter list"), "{en}");
+    for d in &lab.report().diagnosis {
+        let zh = i18n::termination::diagnosis(d, ScenarioKind::Termination, Lang::Zh);
+        let en = i18n::termination::diagnosis(d, ScenarioKind::Termination, Lang::En);
+        assert!(!zh.is_empty() && !en.is_empty() && zh != en, "{d:?}");
+    }
+    assert_eq!(
+        i18n::termination::fate(Fate::DeadLettered, Lang::Zh),
+        "死信"
+    );
+}
+
+#[test]
+fn cli_json_lists_the_dead_letters_and_the_books() {
+    let v = json(&[
+        "run",
+        "termination",
+        "--seed",
+        "1",
+        "--strategy",
+        "join-terminate",
+        "--consume-delay",
+        "const:1s",
+        "--broker-ack",
+        "--visibility-timeout",
+        "300ms",
+        "--max-deliveries",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(v["outcome"], "completed");
+    assert_eq!(v["accounted"], true);
+    // One delivery each, none acknowledged in time: eight were processed
+    // anyway (their dead letters are duplicate copies), the last two were
+    // still being worked on when q.join() returned and main terminated
+    // their consumers.
+    assert_eq!(
+        (v["processed"].as_u64(), v["dead_lettered"].as_u64()),
+        (Some(8), Some(2))
+    );
+    assert_eq!(v["duplicate_copies"]["dead_lettered"], 8);
+    assert_eq!(v["duplicates"], 0);
+    assert_eq!(v["redelivered"], 0);
+    let fates = v["fates"].as_object().unwrap();
+    let total: u64 = fates.values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(total, 10);
+    assert_eq!(fates.len(), 7);
+    assert_eq!(v["dead_lettered_items"].as_array().unwrap().len(), 2);
+}
+
 // ---- the comparison ---------------------------------------------------------
 
 #[test]
@@ -811,11 +1048,38 @@ fn lab_options_are_validated_and_named() {
     assert_eq!(field(&c), "kill-at");
     let mut c = base.clone();
     c.termination.visibility_timeout = Duration::from_secs(3);
-    assert_eq!(c.validate(), Err(ConfigProblem::NeedsBrokerAck));
+    assert_eq!(
+        c.validate(),
+        Err(ConfigProblem::NeedsBrokerAck {
+            field: "visibility-timeout"
+        })
+    );
     c.termination.broker_ack = true;
     assert!(c.validate().is_ok());
     c.termination.visibility_timeout = Duration::ZERO;
     assert_eq!(field(&c), "visibility-timeout");
+    let mut c = base.clone();
+    c.termination.max_deliveries = 3;
+    assert_eq!(
+        c.validate(),
+        Err(ConfigProblem::NeedsBrokerAck {
+            field: "max-deliveries"
+        })
+    );
+    c.termination.broker_ack = true;
+    assert!(c.validate().is_ok());
+    for bad in [0, 101] {
+        c.termination.max_deliveries = bad;
+        assert_eq!(
+            c.validate(),
+            Err(ConfigProblem::OutOfRange {
+                field: "max-deliveries",
+                value: bad.into(),
+                lo: 1,
+                hi: 100
+            })
+        );
+    }
 }
 
 #[test]
@@ -1022,6 +1286,18 @@ fn cli_errors_exit_2_with_one_line_naming_the_option() {
         (
             vec!["--visibility-timeout", "1s"],
             "canteen: --visibility-timeout: needs --broker-ack",
+        ),
+        (
+            vec!["--max-deliveries", "3"],
+            "canteen: --max-deliveries: needs --broker-ack",
+        ),
+        (
+            vec!["--broker-ack", "--max-deliveries", "0"],
+            "canteen: --max-deliveries: 0 is out of range; use 1 to 100",
+        ),
+        (
+            vec!["--broker-ack", "--max-deliveries", "101"],
+            "canteen: --max-deliveries: 101 is out of range; use 1 to 100",
         ),
         (
             vec!["--kill-consumer", "1", "--kill-chance", "2"],

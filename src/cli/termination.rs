@@ -1,5 +1,5 @@
 //! The termination lab's `canteen run` options (`--strategy`, the failure
-//! injections, `--broker-ack`), read with the shared [`Args`] reader so
+//! injections, `--broker-ack` and its settings), read with the shared [`Args`] reader so
 //! every problem names the option.
 
 use super::args::Args;
@@ -11,7 +11,7 @@ pub const USAGE: &str = "\
        canteen run termination [the options above] [--strategy S] [--compare]
                             [--kill-consumer N [--kill-at DURATION | --kill-chance P]]
                             [--forget-task-done N] [--extra-task-done N]
-                            [--broker-ack [--visibility-timeout DURATION]]";
+                            [--broker-ack [--visibility-timeout DURATION] [--max-deliveries N]]";
 
 /// Where a kill option stands while the options are read: `--kill-at` and
 /// `--kill-chance` may come before or after `--kill-consumer`.
@@ -53,6 +53,7 @@ pub fn read(
         }
         "--broker-ack" => settings.broker_ack = true,
         "--visibility-timeout" => settings.visibility_timeout = args.duration(option)?,
+        "--max-deliveries" => settings.max_deliveries = args.number(option, Accepted::FromOne)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -110,6 +111,8 @@ mod tests {
             "--broker-ack",
             "--visibility-timeout",
             "500ms",
+            "--max-deliveries",
+            "3",
         ])
         .unwrap();
         assert_eq!(s.strategy, Strategy::SentinelBug);
@@ -123,6 +126,7 @@ mod tests {
         assert_eq!((s.forget_task_done, s.extra_task_done), (Some(3), Some(10)));
         assert!(s.broker_ack);
         assert_eq!(s.visibility_timeout, Duration::from_millis(500));
+        assert_eq!(s.max_deliveries, 3);
         let s = parse(&["--kill-consumer", "1"]).unwrap();
         assert_eq!(s.kill.unwrap().when, KillWhen::At(Duration::ZERO));
         let s = parse(&["--kill-chance", "0.25", "--kill-consumer", "3"]).unwrap();
@@ -158,6 +162,14 @@ mod tests {
             parse(&["--visibility-timeout", "5"]),
             Err(Problem::Duration { option, .. }) if option == "--visibility-timeout"
         ));
+        assert_eq!(
+            parse(&["--max-deliveries", "many"]),
+            Err(Problem::NotANumber {
+                option: "--max-deliveries".into(),
+                text: "many".into(),
+                accepted: Accepted::FromOne
+            })
+        );
         assert_eq!(
             parse(&["--forget-task-done"]),
             Err(Problem::NeedsValue("--forget-task-done".into()))

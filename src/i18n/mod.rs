@@ -230,7 +230,8 @@ pub fn log_line(scenario: ScenarioKind, event: &Event, roles: &[Role], lang: Lan
             | EventKind::Killed
             | EventKind::DaemonExit
             | EventKind::Ack
-            | EventKind::Redeliver,
+            | EventKind::Redeliver
+            | EventKind::DeadLetter,
             _,
         ) => termination::log_line(event.kind, &item, lang).unwrap_or_default(),
     }

@@ -117,10 +117,10 @@ pub fn config(problem: &ConfigProblem, lang: Lang) -> String {
             format!("{} is not a probability; use 0 to 1", Shortest(*value))
         }
         (ConfigProblem::OnlyTermination { .. }, _) => only_termination(lang).to_string(),
-        (ConfigProblem::NeedsBrokerAck, Lang::Zh) => {
-            "需要先打开消息代理确认（--broker-ack）".to_string()
+        (ConfigProblem::NeedsBrokerAck { .. }, Lang::Zh) => {
+            "需要先打开 消息代理确认（--broker-ack）".to_string()
         }
-        (ConfigProblem::NeedsBrokerAck, Lang::En) => "needs --broker-ack".to_string(),
+        (ConfigProblem::NeedsBrokerAck { .. }, Lang::En) => "needs --broker-ack".to_string(),
     }
 }
 
@@ -213,7 +213,9 @@ mod tests {
                 value: 1.5,
             },
             ConfigProblem::OnlyTermination { field: "strategy" },
-            ConfigProblem::NeedsBrokerAck,
+            ConfigProblem::NeedsBrokerAck {
+                field: "max-deliveries",
+            },
         ];
         for p in &problems {
             assert_both_languages(|lang| config(p, lang), &[]);

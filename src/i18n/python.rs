@@ -216,7 +216,7 @@ const ZH: PyText = PyText {
     time_zero: "运行的 0 时刻（KILL_AT 从这里算）",
     thread_kill: "线程无法被杀死：注定要死的消费者在处理到一半时直接返回，手里的数据丢失",
     thread_killed_line: "%s 处理 %s 时死亡（线程直接返回）",
-    broker_note: "--broker-ack（消息代理确认和可见性超时）无法用 multiprocessing 写出来：\n没有确认，也没有重新投递。这个程序用 task_done() 代替确认，\n被杀死的消费者手里的数据就丢失了；数量与不加 --broker-ack 的同一运行相同。",
+    broker_note: "--broker-ack（消息代理确认、可见性超时和 --max-deliveries）无法用 multiprocessing 写出来：\n没有确认，没有重新投递，也没有死信列表。这个程序用 task_done() 代替确认，\n被杀死的消费者手里的数据就丢失了；数量与不加 --broker-ack 的同一运行相同。",
 };
 
 const EN: PyText = PyText {
@@ -287,7 +287,7 @@ const EN: PyText = PyText {
     time_zero: "the run's time 0, for KILL_AT",
     thread_kill: "A thread cannot be killed: the doomed consumer returns halfway through its item, and the item is lost",
     thread_killed_line: "%s died while working on %s (the thread returns)",
-    broker_note: "--broker-ack (broker acknowledgements and the visibility timeout) cannot be written with\nmultiprocessing: there is no acknowledgement and no redelivery. This program marks items with\ntask_done() instead, and a killed consumer's item is lost; its counts are those of the same run without --broker-ack.",
+    broker_note: "--broker-ack (broker acknowledgements, the visibility timeout and --max-deliveries) cannot be\nwritten with multiprocessing: there is no acknowledgement, no redelivery and no dead-letter list.\nThis program marks items with task_done() instead, and a killed consumer's item is lost;\nits counts are those of the same run without --broker-ack.",
 };
 
 /// The Python program's text in `lang`.

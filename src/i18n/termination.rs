@@ -17,8 +17,10 @@ use crate::run::Report;
 use crate::scenario::ending::Strategy;
 use crate::scenario::ScenarioKind;
 use crate::termination::ledger::Fate;
-use crate::termination::report::{Diagnosis, Lab, LabReport, Redelivered, Row, Verdict};
-use crate::trace::{nanos_to_ms, EventKind, WaitingOn};
+use crate::termination::report::{
+    Diagnosis, DuplicateCopies, Fates, Lab, LabReport, Redelivered, Row, Verdict,
+};
+use crate::trace::{nanos_to_ms, EventKind, Role, WaitingOn};
 
 /// The log line of one of the lab's events (`item` is the item's full
 /// name, empty if none); `None` for the foundation's events.
@@ -60,6 +62,12 @@ pub fn log_line(kind: EventKind, item: &str, lang: Lang) -> Option<String> {
         (EventKind::Redeliver, Lang::En) => {
             format!("the delivery of {item} was not acknowledged in time: back in the queue")
         }
+        (EventKind::DeadLetter, Lang::Zh) => {
+            format!("{item} 的最后一次投递也超时未确认：放进死信列表，不再投递")
+        }
+        (EventKind::DeadLetter, Lang::En) => format!(
+            "the last allowed delivery of {item} was not acknowledged either: to the dead-letter list, no more deliveries"
+        ),
         _ => return None,
     })
 }
@@ -67,8 +75,8 @@ pub fn log_line(kind: EventKind, item: &str, lang: Lang) -> Option<String> {
 /// The message of a stale acknowledgement.
 pub fn stale_ack(lang: Lang) -> &'static str {
     lang.pick(
-        "确认被拒绝：这次投递已超时，数据已重新投递（处理了两次）",
-        "ack rejected: this delivery had expired and the item was redelivered (processed twice)",
+        "确认被拒绝：这次投递已超时，数据已重新投递或进了死信列表",
+        "ack rejected: this delivery had expired; the item was redelivered or filed as a dead letter",
     )
 }
 
@@ -214,19 +222,8 @@ pub fn diagnosis(d: &Diagnosis, scenario: ScenarioKind, lang: Lang) -> String {
             visibility_timeout,
             redelivered,
         } => {
-            let to = match redelivered {
-                Redelivered::To(to) => Some(who(to)),
-                Redelivered::Unclaimed | Redelivered::Never => None,
-            };
-            let never = redelivered == Redelivered::Never;
-            killed_broker(
-                &who(consumer),
-                &item(it),
-                visibility_timeout,
-                to,
-                never,
-                lang,
-            )
+            let what = redelivered_text(redelivered, &who, lang);
+            killed_broker(&who(consumer), &item(it), visibility_timeout, &what, lang)
         }
         Diagnosis::KillMissed => kill_missed(lang).to_string(),
         Diagnosis::ForgotTaskDone {
@@ -253,6 +250,19 @@ pub fn diagnosis(d: &Diagnosis, scenario: ScenarioKind, lang: Lang) -> String {
             refused_task_done(&who(consumer), &item(it), lang)
         }
         Diagnosis::Duplicates(n) => duplicates(n, lang),
+        Diagnosis::DeadLettered {
+            items,
+            never_processed,
+            max_deliveries,
+            visibility_timeout,
+        } => dead_lettered(
+            items,
+            never_processed,
+            max_deliveries,
+            visibility_timeout,
+            lang,
+        ),
+        Diagnosis::DuplicateCopies(copies) => duplicate_copies(copies, lang),
         Diagnosis::NoSignal => no_signal(lang).to_string(),
         Diagnosis::TooFewSentinels {
             sentinels,
@@ -282,28 +292,39 @@ fn killed_joinable(who: &str, item: &str, join_hangs: bool, lang: Lang) -> Strin
     }
 }
 
-/// A consumer died mid-item with broker acknowledgements. `redelivery`:
-/// `None` if the item was not redelivered, else the consumer that got it
-/// next, if any.
+/// What became of a dead consumer's item, as the end of a sentence that
+/// starts with the item; `who` names the consumer it went to.
+fn redelivered_text(redelivered: Redelivered, who: &dyn Fn(Role) -> String, lang: Lang) -> String {
+    match (redelivered, lang) {
+        (Redelivered::To(to), Lang::Zh) => format!("重新投递给了 {}：没有丢失", who(to)),
+        (Redelivered::To(to), Lang::En) => {
+            format!("was redelivered to {}: nothing lost", who(to))
+        }
+        (Redelivered::Unclaimed, Lang::Zh) => "重新放回了队列，但再没有消费者来取".to_string(),
+        (Redelivered::Unclaimed, Lang::En) => {
+            "went back into the queue, but no consumer took it again".to_string()
+        }
+        (Redelivered::DeadLettered, Lang::Zh) => {
+            "进了死信列表：那已是它最后一次允许的投递".to_string()
+        }
+        (Redelivered::DeadLettered, Lang::En) => {
+            "went to the dead-letter list: that was its last allowed delivery".to_string()
+        }
+        (Redelivered::Never, Lang::Zh) => "还没来得及重新投递，运行就结束了".to_string(),
+        (Redelivered::Never, Lang::En) => "was never redelivered: the run ended first".to_string(),
+    }
+}
+
+/// A consumer died mid-item with broker acknowledgements; `what` became of
+/// its item ([`redelivered_text`]).
 fn killed_broker(
     who: &str,
     item: &str,
     visibility_timeout: Duration,
-    redelivered: Option<String>,
-    never: bool,
+    what: &str,
     lang: Lang,
 ) -> String {
     let vt = DurationText(visibility_timeout);
-    let what = match (redelivered, never, lang) {
-        (Some(to), _, Lang::Zh) => format!("重新投递给了 {to}：没有丢失"),
-        (Some(to), _, Lang::En) => format!("was redelivered to {to}: nothing lost"),
-        (None, false, Lang::Zh) => "重新放回了队列，但再没有消费者来取".to_string(),
-        (None, false, Lang::En) => {
-            "went back into the queue, but no consumer took it again".to_string()
-        }
-        (None, true, Lang::Zh) => "还没来得及重新投递，运行就结束了".to_string(),
-        (None, true, Lang::En) => "was never redelivered: the run ended first".to_string(),
-    };
     match lang {
         Lang::Zh => format!(
             "{who} 处理 {item} 时死掉了；这次投递没有确认，可见性超时（{vt}）后，{item} {what}。"
@@ -419,6 +440,42 @@ fn duplicates(n: u64, lang: Lang) -> String {
     }
 }
 
+/// Items filed in the dead-letter list.
+fn dead_lettered(
+    items: u64,
+    never_processed: u64,
+    max_deliveries: u32,
+    visibility_timeout: Duration,
+    lang: Lang,
+) -> String {
+    let vt = DurationText(visibility_timeout);
+    match lang {
+        Lang::Zh => format!(
+            "{items} 个数据进了死信列表：每个都投递了 {max_deliveries} 次，没有一次在可见性超时（{vt}）内确认，broker 不再投递，运行因此能结束。其中 {never_processed} 个从没处理完，其余的处理过，只是确认太晚。"
+        ),
+        Lang::En => format!(
+            "{items} item(s) went to the dead-letter list: each was delivered {max_deliveries} time(s), never acknowledged within the visibility timeout ({vt}), so the broker stopped redelivering it and the run could end. {never_processed} of them were never processed; the others were, only acknowledged too late."
+        ),
+    }
+}
+
+/// Copies of items already counted: duplicates, not items.
+fn duplicate_copies(copies: DuplicateCopies, lang: Lang) -> String {
+    let DuplicateCopies {
+        in_queue: q,
+        dropped: d,
+        dead_lettered: l,
+    } = copies;
+    match lang {
+        Lang::Zh => format!(
+            "这些副本所属的数据已经记过账，是重复，不算作数据：队列里 {q} 个，丢弃 {d} 个，死信 {l} 个。"
+        ),
+        Lang::En => format!(
+            "Copies of items already counted, so duplicates, not items: {q} left in the queue, {d} dropped, {l} dead-lettered."
+        ),
+    }
+}
+
 /// Why the no-signal strategy is stuck.
 fn no_signal(lang: Lang) -> &'static str {
     lang.pick(
@@ -442,8 +499,10 @@ fn too_few_sentinels(sentinels: u64, consumers: u32, waiting: usize, lang: Lang)
 /// Items dropped by an immediate shutdown.
 fn dropped_at_shutdown(n: u64, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("shutdown(immediate=True) 丢弃了队列里的 {n} 个数据。"),
-        Lang::En => format!("shutdown(immediate=True) dropped {n} queued item(s)."),
+        Lang::Zh => format!("shutdown(immediate=True) 丢弃了队列里的 {n} 个数据，它们从没处理过。"),
+        Lang::En => {
+            format!("shutdown(immediate=True) dropped {n} queued item(s), never processed.")
+        }
     }
 }
 
@@ -487,6 +546,12 @@ pub struct LabReportText {
     pub lost: u64,
     pub in_progress: u64,
     pub not_put: u64,
+    /// Items whose fate is the dead-letter list (never processed).
+    pub dead_lettered: u64,
+    /// The books: every item made counted once, by fate.
+    pub fates: Fates,
+    /// Copies of items already counted (duplicates, not items).
+    pub duplicate_copies: DuplicateCopies,
     pub redelivered: u64,
     pub acked: u64,
     pub stale_acks: u64,
@@ -500,6 +565,7 @@ pub struct LabReportText {
     pub lost_items: Vec<String>,
     pub queued_items: Vec<String>,
     pub in_progress_items: Vec<String>,
+    pub dead_lettered_items: Vec<String>,
     pub duplicated_items: Vec<String>,
     pub consumers: Vec<ConsumerStopText>,
     /// Why it ended as it did, as sentences.
@@ -525,11 +591,14 @@ pub fn report(lab: &Lab, lang: Lang) -> LabReportText {
         strategy: r.strategy,
         broker_ack: r.broker_ack,
         verdict: r.verdict,
-        processed: r.processed,
+        processed: r.fates.processed,
         duplicates: r.duplicates,
-        lost: r.lost,
-        in_progress: r.in_progress,
-        not_put: r.not_put,
+        lost: r.fates.lost,
+        in_progress: r.fates.in_progress,
+        not_put: r.fates.not_put,
+        dead_lettered: r.fates.dead_lettered,
+        fates: r.fates,
+        duplicate_copies: r.duplicate_copies,
         redelivered: r.redelivered,
         acked: r.acked,
         stale_acks: r.stale_acks,
@@ -543,6 +612,7 @@ pub fn report(lab: &Lab, lang: Lang) -> LabReportText {
         lost_items: fates(Fate::Lost),
         queued_items: fates(Fate::InQueue),
         in_progress_items: fates(Fate::InProgress),
+        dead_lettered_items: fates(Fate::DeadLettered),
         duplicated_items: names(lab.duplicated_items()),
         consumers: lab
             .consumer_stops()
@@ -589,24 +659,26 @@ pub fn summary_lines(report: &LabReportText, lang: Lang) -> Vec<String> {
     }];
     lines.push(match lang {
         Lang::Zh => format!(
-            "处理 {}  重复 {}  丢弃 {}  丢失 {}  队列中 {}  处理中 {}  确认 {}  重新投递 {}  账目{}",
+            "处理 {}  重复 {}  丢弃 {}  死信 {}  丢失 {}  队列中 {}  处理中 {}  确认 {}  重新投递 {}  账目{}",
             r.processed,
             r.duplicates,
-            r.run.dropped,
+            r.fates.dropped,
+            r.dead_lettered,
             r.lost,
-            r.run.in_queue,
+            r.fates.in_queue,
             r.in_progress,
             r.acked,
             r.redelivered,
             if r.accounted { "相符" } else { "不符" }
         ),
         Lang::En => format!(
-            "processed {}  duplicates {}  dropped {}  lost {}  in_queue {}  in_progress {}  acked {}  redelivered {}  books {}",
+            "processed {}  duplicates {}  dropped {}  dead_lettered {}  lost {}  in_queue {}  in_progress {}  acked {}  redelivered {}  books {}",
             r.processed,
             r.duplicates,
-            r.run.dropped,
+            r.fates.dropped,
+            r.dead_lettered,
             r.lost,
-            r.run.in_queue,
+            r.fates.in_queue,
             r.in_progress,
             r.acked,
             r.redelivered,
@@ -632,13 +704,14 @@ pub fn summary_lines(report: &LabReportText, lang: Lang) -> Vec<String> {
 }
 
 /// The comparison table's column headings.
-pub fn table_headings(lang: Lang) -> [&'static str; 10] {
+pub fn table_headings(lang: Lang) -> [&'static str; 11] {
     match lang {
         Lang::Zh => [
             "结束方式",
             "结论",
             "处理",
             "丢弃",
+            "死信",
             "丢失",
             "重复",
             "剩下",
@@ -651,6 +724,7 @@ pub fn table_headings(lang: Lang) -> [&'static str; 10] {
             "verdict",
             "processed",
             "dropped",
+            "dead-lettered",
             "lost",
             "duplicates",
             "left",
@@ -683,6 +757,7 @@ pub fn comparison_table(rows: &[Row], lang: Lang) -> String {
             verdict_short(r.verdict, lang).to_string(),
             r.processed.to_string(),
             r.dropped.to_string(),
+            r.dead_lettered.to_string(),
             r.lost.to_string(),
             r.duplicates.to_string(),
             r.left.to_string(),
@@ -747,6 +822,8 @@ pub enum L {
     BrokerAck,
     BrokerHint,
     Visibility,
+    MaxDeliveries,
+    MaxDeliveriesHint,
     ThisRun,
     SideBySide,
     Joinable,
@@ -757,6 +834,8 @@ pub enum L {
     NobodyWaits,
     Processed,
     Dropped,
+    DeadLettered,
+    DeadLetters,
     Lost,
     Duplicates,
     LeftInQueue,
@@ -793,6 +872,11 @@ impl L {
                 "As Redis Streams' pending list or a message queue: an unacknowledged item is redelivered after the visibility timeout; nothing is lost, but duplicates are possible.",
             ),
             L::Visibility => ("可见性超时", "Visibility timeout"),
+            L::MaxDeliveries => ("最多投递次数", "Most deliveries"),
+            L::MaxDeliveriesHint => (
+                "投递这么多次仍未确认的数据进死信列表。",
+                "After this many unacknowledged deliveries an item goes to the dead-letter list.",
+            ),
             L::ThisRun => ("这次运行的结果", "This run, to its end"),
             L::SideBySide => ("JoinableQueue 与消息代理确认并排", "Joinable queue and broker acks side by side"),
             L::Joinable => ("JoinableQueue（task_done）", "Joinable queue (task_done)"),
@@ -806,6 +890,8 @@ impl L {
             L::NobodyWaits => ("现在没有人在等。", "Nobody waits right now."),
             L::Processed => ("处理了", "processed"),
             L::Dropped => ("丢弃", "dropped"),
+            L::DeadLettered => ("进了死信列表", "dead-lettered"),
+            L::DeadLetters => ("死信", "dead letters:"),
             L::Lost => ("丢失", "lost"),
             L::Duplicates => ("重复处理", "duplicates"),
             L::LeftInQueue => ("留在队列", "left in queue"),
@@ -857,6 +943,7 @@ pub fn fate(fate: Fate, lang: Lang) -> &'static str {
         Fate::Lost => lang.pick("丢失", "lost"),
         Fate::InQueue => lang.pick("留在队列", "left in queue"),
         Fate::InProgress => lang.pick("处理中", "in progress"),
+        Fate::DeadLettered => lang.pick("死信", "dead-lettered"),
         Fate::NotPut => lang.pick("没放进队列", "never put"),
     }
 }

@@ -485,7 +485,9 @@ mod tests {
         for p in [
             Problem::Empty,
             Problem::LowerAboveUpper,
-            Problem::Config(ConfigProblem::NeedsBrokerAck),
+            Problem::Config(ConfigProblem::NeedsBrokerAck {
+                field: "visibility-timeout",
+            }),
         ] {
             assert_both_languages(|lang| problem(&p, lang), &[]);
         }

@@ -219,6 +219,11 @@ pub fn bounds(field: Field) -> (u64, u64) {
 /// Reads a numeric field and checks its range.
 pub fn read_number(field: Field, text: &str) -> Result<u64, Problem> {
     let (lo, hi) = bounds(field);
+    read_in_range(text, lo, hi)
+}
+
+/// Reads a whole number and checks that it is within `lo..=hi`.
+pub fn read_in_range(text: &str, lo: u64, hi: u64) -> Result<u64, Problem> {
     let out_of_range = || Problem::OutOfRange {
         value: text.trim().to_string(),
         lo,

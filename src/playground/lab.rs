@@ -1,5 +1,6 @@
 //! The termination lab's panel, free of the browser: its edits (strategy,
-//! the two classic mistakes, the kill control, broker acknowledgements),
+//! the two classic mistakes, the kill control, broker acknowledgements
+//! with their visibility timeout and delivery limit),
 //! how they become the run's [`Settings`], how they follow a change of the
 //! other settings, and what the panel shows for the current settings — this
 //! run's outcome, the joinable queue and broker acknowledgements side by
@@ -8,17 +9,22 @@
 use std::time::Duration;
 
 use crate::delay::DurationText;
-use crate::scenario::ending::{Kill, KillWhen, Settings, Strategy};
+use crate::scenario::ending::{
+    Kill, KillWhen, Settings, Strategy, DEFAULT_MAX_DELIVERIES, MAX_DELIVERIES,
+};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
 use crate::termination::report::{compare, Lab, LabReport, Row};
 use crate::trace::ItemId;
 
-use super::form::{read_duration, Problem};
+use super::form::{read_duration, read_in_range, Problem};
 use super::session::Session;
 
 /// Above this many items the panel does not run the comparison (nine runs
 /// to the end on every change would stall the page); the command line does.
+/// With broker acknowledgements each item may be delivered up to the
+/// delivery limit, so the limit counts deliveries: this many items at the
+/// default limit, fewer at a higher one.
 pub const MAX_COMPARED_ITEMS: u64 = 5_000;
 
 /// The kill time the kill control starts with.
@@ -40,6 +46,8 @@ pub enum LabEdit {
     BrokerAck(bool),
     /// The visibility timeout, as typed.
     VisibilityTimeout(String),
+    /// The most deliveries of an item before it is dead-lettered, as typed.
+    MaxDeliveries(String),
 }
 
 /// What the panel's fields hold: the times as typed (valid or not) and the
@@ -50,6 +58,7 @@ pub enum LabEdit {
 pub struct LabForm {
     pub kill_at: String,
     pub visibility: String,
+    pub max_deliveries: String,
     pub problem: Option<(LabField, Problem)>,
 }
 
@@ -58,6 +67,7 @@ impl LabForm {
         LabForm {
             kill_at: DurationText(DEFAULT_KILL_AT).to_string(),
             visibility: DurationText(config.termination.visibility_timeout).to_string(),
+            max_deliveries: config.termination.max_deliveries.to_string(),
             problem: None,
         }
     }
@@ -69,6 +79,7 @@ impl LabForm {
         match edit {
             LabEdit::Kill { at, .. } => self.kill_at.clone_from(at),
             LabEdit::VisibilityTimeout(text) => self.visibility.clone_from(text),
+            LabEdit::MaxDeliveries(text) => self.max_deliveries.clone_from(text),
             _ => {}
         }
         match apply(config, edit) {
@@ -98,6 +109,7 @@ pub enum LabField {
     /// The kill time.
     Kill,
     VisibilityTimeout,
+    MaxDeliveries,
 }
 
 /// The item whose `task_done()` the "forget" button leaves out: the middle
@@ -138,6 +150,12 @@ pub fn apply(config: &Config, edit: &LabEdit) -> Result<Option<Settings>, (LabFi
             s.visibility_timeout =
                 read_duration(text).map_err(|p| (LabField::VisibilityTimeout, p))?;
         }
+        LabEdit::MaxDeliveries(text) => {
+            let n = read_in_range(text, 1, MAX_DELIVERIES.into())
+                .map_err(|p| (LabField::MaxDeliveries, p))?;
+            // In range, so it fits.
+            s.max_deliveries = n as u32;
+        }
     }
     let mut next = config.clone();
     next.termination = s;
@@ -145,10 +163,10 @@ pub fn apply(config: &Config, edit: &LabEdit) -> Result<Option<Settings>, (LabFi
         Ok(()) if s != config.termination => Ok(Some(s)),
         Ok(()) => Ok(None),
         Err(problem) => {
-            let field = if problem.field() == "visibility-timeout" {
-                LabField::VisibilityTimeout
-            } else {
-                LabField::Kill
+            let field = match problem.field() {
+                "visibility-timeout" => LabField::VisibilityTimeout,
+                "max-deliveries" => LabField::MaxDeliveries,
+                _ => LabField::Kill,
             };
             Err((field, Problem::Config(problem)))
         }
@@ -209,6 +227,16 @@ pub fn shown(typed: &str, in_force: Duration) -> String {
     }
 }
 
+/// The text a whole-number field shows: what was typed while it reads as
+/// the value in force, else that value.
+pub fn shown_number(typed: &str, in_force: u32) -> String {
+    if typed.trim().parse() == Ok(in_force) {
+        typed.to_string()
+    } else {
+        in_force.to_string()
+    }
+}
+
 /// What the panel shows for a config.
 #[derive(Clone, Debug)]
 pub struct Outcomes {
@@ -244,7 +272,9 @@ pub fn report_of(config: &Config) -> (LabReport, Vec<ItemFate>) {
 /// The panel's results for `config` (a valid `termination` config), or
 /// `None` when it has too many items to run them all on the page.
 pub fn outcomes(config: &Config) -> Option<Outcomes> {
-    if config.total_items() > MAX_COMPARED_ITEMS {
+    // The broker run is always made, so its deliveries always count.
+    let deliveries = config.total_items() * u64::from(config.termination.max_deliveries);
+    if deliveries > MAX_COMPARED_ITEMS * u64::from(DEFAULT_MAX_DELIVERIES) {
         return None;
     }
     let with_broker = |on: bool| {
@@ -381,6 +411,79 @@ mod tests {
     }
 
     #[test]
+    fn the_delivery_limit_is_a_whole_number_from_1_to_100_with_broker_acks() {
+        let field = LabField::MaxDeliveries;
+        let c = edited(&lab(), LabEdit::BrokerAck(true));
+        let c = edited(&c, LabEdit::MaxDeliveries(" 3 ".into()));
+        assert_eq!(c.termination.max_deliveries, 3);
+        for (text, problem) in [
+            (
+                "0",
+                Problem::OutOfRange {
+                    value: "0".into(),
+                    lo: 1,
+                    hi: 100,
+                },
+            ),
+            (
+                "101",
+                Problem::OutOfRange {
+                    value: "101".into(),
+                    lo: 1,
+                    hi: 100,
+                },
+            ),
+            (
+                "99999999999",
+                Problem::OutOfRange {
+                    value: "99999999999".into(),
+                    lo: 1,
+                    hi: 100,
+                },
+            ),
+            ("2.5", Problem::NotWholeNumber("2.5".into())),
+            ("", Problem::Empty),
+        ] {
+            assert_eq!(
+                apply(&c, &LabEdit::MaxDeliveries(text.into())),
+                Err((field, problem))
+            );
+        }
+        // Without broker acks the limit means nothing: refused at its field.
+        let off = edited(&c, LabEdit::MaxDeliveries("5".into()));
+        let off = edited(&off, LabEdit::BrokerAck(false));
+        assert_eq!(
+            apply(&off, &LabEdit::MaxDeliveries("4".into())),
+            Err((
+                field,
+                Problem::Config(ConfigProblem::NeedsBrokerAck {
+                    field: "max-deliveries"
+                })
+            ))
+        );
+        let mut form = LabForm::new(&c);
+        assert_eq!(form.max_deliveries, "3");
+        assert_eq!(form.edit(&c, &LabEdit::MaxDeliveries("x".into())), None);
+        assert_eq!(form.max_deliveries, "x");
+        assert!(form.problem(field).is_some());
+        assert_eq!(shown_number("03", 3), "03");
+        assert_eq!(shown_number("4", 3), "3");
+    }
+
+    #[test]
+    fn a_higher_delivery_limit_lowers_the_items_the_page_compares() {
+        let mut c = edited(&lab(), LabEdit::BrokerAck(true));
+        // Two producers: at the default limit, up to 5000 items as before.
+        c.items = 2_501;
+        assert!(outcomes(&c).is_none());
+        c.items = 25;
+        c.termination.max_deliveries = 100;
+        assert!(outcomes(&c).is_some(), "5000 deliveries are within reach");
+        c.items = 126;
+        assert!(outcomes(&c).is_none(), "25 200 are not");
+    }
+
+    #[test]
     fn lab_settings_follow_a_change_of_the_other_settings() {
         let mut old = edited(&lab(), LabEdit::ForgetTaskDone(true));
         old = edited(&old, kill(Some(2), "1s"));
@@ -425,6 +528,10 @@ mod tests {
             "{fragment}"
         );
         assert_eq!(link::parse(&fragment).unwrap().unwrap().config, c);
+        c = edited(&c, LabEdit::MaxDeliveries("2".into()));
+        let fragment = link::to_fragment(&c, 1.0, Lang::En);
+        assert!(fragment.ends_with("&ack=2s&deliveries=2"), "{fragment}");
+        assert_eq!(link::parse(&fragment).unwrap().unwrap().config, c);
         c.termination.kill = Some(Kill {
             consumer: 1,
             when: KillWhen::Chance(0.25),
@@ -440,6 +547,10 @@ mod tests {
             ("s=termination&kill=1@soon", "kill"),
             ("s=termination&forget=x", "forget"),
             ("s=termination&ack=0ms", "ack"),
+            ("s=termination&deliveries=3", "deliveries"),
+            ("s=termination&ack=1s&deliveries=0", "deliveries"),
+            ("s=termination&ack=1s&deliveries=x", "deliveries"),
+            ("s=termination&ack=1s&deliveries=99999999999", "deliveries"),
             ("s=hotdog&st=daemon", "st"),
         ] {
             match link::parse(bad) {

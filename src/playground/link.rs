@@ -10,7 +10,7 @@ use crate::clock::{Playback, MAX_SPEED, MIN_SPEED};
 use crate::delay::DurationText;
 use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
-use crate::scenario::ending::{Kill, KillWhen};
+use crate::scenario::ending::{Kill, KillWhen, DEFAULT_MAX_DELIVERIES};
 use crate::scenario::{Config, ScenarioKind};
 
 use super::form::{read_duration, DelayFields, Field, Form, Problem};
@@ -47,9 +47,23 @@ pub enum LinkError {
 }
 
 /// The playground's keys, then the termination lab's ([`lab_part`]).
-const KEYS: [&str; 15] = [
-    "s", "seed", "p", "c", "n", "cap", "pd", "cd", "speed", "lang", "st", "forget", "extra",
-    "kill", "ack",
+const KEYS: [&str; 16] = [
+    "s",
+    "seed",
+    "p",
+    "c",
+    "n",
+    "cap",
+    "pd",
+    "cd",
+    "speed",
+    "lang",
+    "st",
+    "forget",
+    "extra",
+    "kill",
+    "ack",
+    "deliveries",
 ];
 
 /// The key of a settings field.
@@ -179,8 +193,9 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
 
 /// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
 /// `&extra=10`, `&kill=2@1s` (or `2~0.3` for a chance per item) and
-/// `&ack=1500ms` (broker acks with that visibility timeout) when set;
-/// empty for the other scenarios.
+/// `&ack=1500ms` (broker acks with that visibility timeout) when set, with
+/// `&deliveries=3` when the delivery limit is not the default; empty for
+/// the other scenarios.
 fn lab_part(config: &Config) -> String {
     if config.scenario != ScenarioKind::Termination {
         return String::new();
@@ -206,6 +221,9 @@ fn lab_part(config: &Config) -> String {
     }
     if s.broker_ack {
         part.push_str(&format!("&ack={}", DurationText(s.visibility_timeout)));
+    }
+    if s.max_deliveries != DEFAULT_MAX_DELIVERIES {
+        part.push_str(&format!("&deliveries={}", s.max_deliveries));
     }
     part
 }
@@ -250,12 +268,17 @@ fn read_lab(
         s.broker_ack = true;
         s.visibility_timeout = read_duration(&text).map_err(|p| ("ack", p))?;
     }
+    if let Some(n) = number("deliveries")? {
+        // Too large for the setting: out of its range all the same.
+        s.max_deliveries = u32::try_from(n).unwrap_or(u32::MAX);
+    }
     config.validate().map_err(|problem| {
         let key = match problem.field() {
             "strategy" => "st",
             "forget-task-done" => "forget",
             "extra-task-done" => "extra",
             "broker-ack" | "visibility-timeout" => "ack",
+            "max-deliveries" => "deliveries",
             _ => "kill",
         };
         (key, Problem::Config(problem))

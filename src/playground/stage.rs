@@ -88,6 +88,8 @@ pub struct Stage {
     /// Index into `steps` of the step main is at (`steps.len()`: past all).
     main_cursor: usize,
     main_finished: bool,
+    /// Items the broker filed in its dead-letter list.
+    dead_letters: u64,
 }
 
 impl Stage {
@@ -138,6 +140,7 @@ impl Stage {
             steps,
             main_cursor: 0,
             main_finished: false,
+            dead_letters: 0,
         }
     }
 
@@ -149,9 +152,11 @@ impl Stage {
             Some(Role::Main) => self.record_main(event),
             None => {}
         }
-        // The queue itself, whoever acted on it.
+        // The queue itself (and the broker's dead-letter list beside it),
+        // whoever acted on it.
         match (event.kind, event.item) {
             (EventKind::Put | EventKind::Redeliver, Some(item)) => self.queue.push_back(item),
+            (EventKind::DeadLetter, Some(_)) => self.dead_letters += 1,
             (EventKind::Get | EventKind::Drop, Some(item)) => {
                 if self.queue.front() == Some(&item) {
                     self.queue.pop_front();
@@ -253,6 +258,11 @@ impl Stage {
 
     pub fn consumers(&self) -> &[ConsumerLane] {
         &self.consumers
+    }
+
+    /// Items in the broker's dead-letter list.
+    pub fn dead_letters(&self) -> u64 {
+        self.dead_letters
     }
 
     /// The queued items, oldest first.
@@ -373,6 +383,24 @@ mod tests {
         assert_eq!(steps.len(), 4, "p1.join, p2.join, q.join, terminate");
         assert!(steps.iter().all(|&(_, s)| s == StepStatus::Done));
         assert!(stage.main_finished());
+    }
+
+    #[test]
+    fn the_stage_counts_the_brokers_dead_letters() {
+        let mut config = Config::defaults(ScenarioKind::Termination, 1);
+        config.consume_delay = "const:1s".parse().unwrap();
+        config.termination.broker_ack = true;
+        config.termination.visibility_timeout = std::time::Duration::from_millis(300);
+        config.termination.max_deliveries = 2;
+        let (run, stage) = staged(config);
+        assert_eq!(run.outcome(), Outcome::Completed);
+        assert_eq!(
+            stage.dead_letters(),
+            10,
+            "no delivery is acknowledged in time"
+        );
+        let (_, hotdog) = staged(Config::defaults(ScenarioKind::Hotdog, 42));
+        assert_eq!(hotdog.dead_letters(), 0);
     }
 
     #[test]

@@ -125,6 +125,14 @@ pub struct Kill {
 /// longest consume delay (1 s), so a live consumer never loses its delivery.
 pub const DEFAULT_VISIBILITY_TIMEOUT: Duration = Duration::from_millis(1500);
 
+/// The most deliveries of one item used when none is given: a few retries
+/// before the broker gives up on it, as RabbitMQ quorum queues' delivery
+/// limit or SQS's `maxReceiveCount` are usually set.
+pub const DEFAULT_MAX_DELIVERIES: u32 = 5;
+
+/// The largest delivery limit accepted.
+pub const MAX_DELIVERIES: u32 = 100;
+
 /// The termination lab's settings (used by the `termination` scenario; the
 /// other scenarios keep the defaults).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -142,6 +150,10 @@ pub struct Settings {
     /// `visibility_timeout` is redelivered (at-least-once delivery).
     pub broker_ack: bool,
     pub visibility_timeout: Duration,
+    /// Broker semantics: an item whose `max_deliveries`-th delivery also
+    /// goes unacknowledged is not redelivered again but moved to the
+    /// dead-letter list (1 to [`MAX_DELIVERIES`]).
+    pub max_deliveries: u32,
 }
 
 impl Default for Settings {
@@ -153,6 +165,7 @@ impl Default for Settings {
             kill: None,
             broker_ack: false,
             visibility_timeout: DEFAULT_VISIBILITY_TIMEOUT,
+            max_deliveries: DEFAULT_MAX_DELIVERIES,
         }
     }
 }
@@ -172,6 +185,7 @@ impl Settings {
                 self.visibility_timeout != d.visibility_timeout,
                 "visibility-timeout",
             ),
+            (self.max_deliveries != d.max_deliveries, "max-deliveries"),
         ]
         .into_iter()
         .find_map(|(changed, name)| changed.then_some(name))
@@ -218,5 +232,10 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(s.first_changed(), Some("strategy"));
+        let s = Settings {
+            max_deliveries: 2,
+            ..Settings::default()
+        };
+        assert_eq!(s.first_changed(), Some("max-deliveries"));
     }
 }

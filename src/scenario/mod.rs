@@ -24,7 +24,7 @@ use crate::run::{Actors, Program, MAIN};
 use crate::sim::{Ctx, TaskHandle};
 use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, Parcel, Role};
 use broker::Broker;
-use ending::{KillWhen, Settings, Strategy};
+use ending::{KillWhen, Settings, Strategy, MAX_DELIVERIES};
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -138,8 +138,9 @@ pub enum ConfigProblem {
     NotProbability { field: &'static str, value: f64 },
     /// A termination-lab setting on another scenario.
     OnlyTermination { field: &'static str },
-    /// A visibility timeout without broker acknowledgements.
-    NeedsBrokerAck,
+    /// A broker setting (the visibility timeout, the delivery limit)
+    /// without broker acknowledgements.
+    NeedsBrokerAck { field: &'static str },
 }
 
 impl ConfigProblem {
@@ -150,8 +151,8 @@ impl ConfigProblem {
             | ConfigProblem::TooLong { field, .. }
             | ConfigProblem::Zero { field }
             | ConfigProblem::NotProbability { field, .. }
-            | ConfigProblem::OnlyTermination { field } => field,
-            ConfigProblem::NeedsBrokerAck => "visibility-timeout",
+            | ConfigProblem::OnlyTermination { field }
+            | ConfigProblem::NeedsBrokerAck { field } => field,
         }
     }
 }
@@ -260,8 +261,24 @@ impl Config {
             });
         }
         too_long("visibility-timeout", t.visibility_timeout)?;
-        if !t.broker_ack && t.visibility_timeout != Settings::default().visibility_timeout {
-            return Err(ConfigProblem::NeedsBrokerAck);
+        range(
+            "max-deliveries",
+            t.max_deliveries.into(),
+            1,
+            MAX_DELIVERIES.into(),
+        )?;
+        let d = Settings::default();
+        if !t.broker_ack {
+            if t.visibility_timeout != d.visibility_timeout {
+                return Err(ConfigProblem::NeedsBrokerAck {
+                    field: "visibility-timeout",
+                });
+            }
+            if t.max_deliveries != d.max_deliveries {
+                return Err(ConfigProblem::NeedsBrokerAck {
+                    field: "max-deliveries",
+                });
+            }
         }
         Ok(())
     }
@@ -432,7 +449,7 @@ impl ConsumerPlan {
             joinable: cfg.scenario.joinable(),
             broker: settings
                 .broker_ack
-                .then(|| Broker::new(ctx, q, settings.visibility_timeout)),
+                .then(|| Broker::new(ctx, q, settings.visibility_timeout, settings.max_deliveries)),
             settings,
             processed: Cell::new(0),
         }

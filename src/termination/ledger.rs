@@ -1,65 +1,102 @@
 //! The termination lab's books, kept from the event stream alone: where
-//! every item ended up (processed, dropped, lost, still queued, still in a
-//! consumer's hands, never put), how often it was processed, how each
-//! consumer stopped and when, and the injected failures as they happened.
+//! every item ended up, how often it was processed, how each consumer
+//! stopped and when, and the injected failures as they happened.
 //!
-//! One byte-sized record per item, so a long run stays small.
+//! # The books
+//!
+//! An *item* is what a producer made (its `produce` event). What travels is
+//! a *copy* of it: `put` puts its first copy in the queue; with broker
+//! acknowledgements each `redeliver` puts one more copy in the queue, while
+//! the consumer whose delivery expired may still be working on the copy it
+//! has, and `dead_letter` files the copy of the item's last expired
+//! delivery in the dead-letter list. A copy is in the queue, in a
+//! consumer's hands, processed (`consume`), dropped from the queue
+//! (`shutdown(immediate=True)`), dead-lettered, or lost with a consumer that
+//! died or was stopped holding it.
+//!
+//! Every item has exactly one *fate*, the first of these that holds:
+//!
+//! 1. **processed**: some copy of it was processed;
+//! 2. **in progress**: a consumer holds a copy;
+//! 3. **still queued**: a copy is in the queue;
+//! 4. **dead-lettered**: a copy went to the dead-letter list;
+//! 5. **dropped**: a copy was dropped from the queue;
+//! 6. **lost**: a copy was lost with its consumer;
+//! 7. **never put**: none of these (made, but never got into the queue).
+//!
+//! So the fates add up to the items made, whatever happened. The copies
+//! that redelivery makes are *duplicates*, not items: every processing
+//! after an item's first ([`ItemRecord::duplicates`]), and every copy in
+//! the queue, dropped or dead-lettered beyond the one that gives the item
+//! its fate (a copy of an item already processed left in the queue, say).
+//! The books *balance* when the fates add up to the items made and the
+//! copies agree with the run's own counters: the copies in the queue are
+//! the queue's items, the copies dropped are its drops, and the
+//! processings are its consumes ([`crate::termination::report`] checks
+//! this as `accounted`).
+//!
+//! A few bytes per item, so a long run stays small.
 
 use crate::trace::{ActorId, Event, EventKind, Fault, ItemId, Nanos, Role};
 
-/// Where an item's latest copy is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Place {
-    /// Made, not (yet) in the queue.
-    #[default]
-    Made,
-    Queued,
-    /// Got by a consumer that is still on it.
-    InHand,
-    /// Worked on and finished.
-    Done,
-    /// Removed from the queue without being got (`shutdown(immediate=True)`).
-    Dropped,
-    /// Got by a consumer that died or was terminated before finishing it.
-    Lost,
-}
-
-/// One item's record.
+/// One item's record: where its copies are and were.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ItemRecord {
-    pub place: Place,
+    /// Copies in the queue now.
+    pub queued: u8,
+    /// Copies in consumers' hands now.
+    pub in_hand: u8,
     /// Times it was processed (more than once only with redeliveries).
     pub processed: u8,
     /// Successful `task_done()` calls (or acknowledgements) for it.
     pub marked_done: u8,
+    /// A copy went to the dead-letter list.
+    pub dead_lettered: bool,
+    /// A copy was dropped from the queue.
+    pub dropped: bool,
+    /// A copy was lost with its consumer.
+    pub lost: bool,
+    /// Its latest redelivery while no consumer has got it yet: that
+    /// redelivery's index in [`Ledger::redeliveries`], plus 1 (0: none).
+    unclaimed: u32,
 }
 
-/// Where an item ended, for the report.
+/// Where an item ended, for the report (see the module's books), in the
+/// order of precedence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fate {
     Processed,
+    InProgress,
+    InQueue,
+    DeadLettered,
     Dropped,
     Lost,
-    InQueue,
-    InProgress,
     NotPut,
 }
 
 impl ItemRecord {
-    /// The item's fate: processed at least once wins over where a later
-    /// copy is.
+    /// The item's fate: the first that holds, in [`Fate`]'s order.
     pub fn fate(self) -> Fate {
         if self.processed > 0 {
-            return Fate::Processed;
+            Fate::Processed
+        } else if self.in_hand > 0 {
+            Fate::InProgress
+        } else if self.queued > 0 {
+            Fate::InQueue
+        } else if self.dead_lettered {
+            Fate::DeadLettered
+        } else if self.dropped {
+            Fate::Dropped
+        } else if self.lost {
+            Fate::Lost
+        } else {
+            Fate::NotPut
         }
-        match self.place {
-            Place::Made => Fate::NotPut,
-            Place::Queued => Fate::InQueue,
-            Place::InHand => Fate::InProgress,
-            Place::Done => Fate::Processed,
-            Place::Dropped => Fate::Dropped,
-            Place::Lost => Fate::Lost,
-        }
+    }
+
+    /// Processings after the first.
+    pub fn duplicates(self) -> u64 {
+        u64::from(self.processed.saturating_sub(1))
     }
 }
 
@@ -125,6 +162,15 @@ pub struct Redelivery {
     pub to: Option<ActorId>,
 }
 
+/// An item filed in the dead-letter list: its last allowed delivery, to
+/// `from`, expired at `at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeadLetter {
+    pub from: ActorId,
+    pub item: ItemId,
+    pub at: Nanos,
+}
+
 /// The books of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
@@ -145,6 +191,10 @@ pub struct Ledger {
     /// already 0 (after an earlier extra call).
     pub refused: Vec<ExtraCall>,
     pub redeliveries: Vec<Redelivery>,
+    /// The dead-letter list, in order.
+    pub dead_letters: Vec<DeadLetter>,
+    /// Copies dropped from the queue (`drop` events).
+    pub copies_dropped: u64,
     /// Items processed and never marked done by their consumer (a forgotten
     /// `task_done()` or acknowledgement), with that consumer.
     pub forgotten: Vec<(ActorId, ItemId)>,
@@ -216,11 +266,10 @@ impl Ledger {
             return;
         }
         if let Some(item) = self.held(actor) {
-            // Stopped with an item in hand: that work is gone.
+            // Stopped with an item in hand: that copy's work is gone.
             let record = self.record_mut(item);
-            if record.place == Place::InHand {
-                record.place = Place::Lost;
-            }
+            record.in_hand = record.in_hand.saturating_sub(1);
+            record.lost = true;
             self.hold(actor, None);
         }
         if let Some(slot) = self.stops.get_mut(actor.0 as usize) {
@@ -245,28 +294,43 @@ impl Ledger {
             }
         }
         match (event.kind, event.item) {
-            (EventKind::Produce, Some(item)) => self.record_mut(item).place = Place::Made,
-            (EventKind::Put | EventKind::Redeliver, Some(item)) => {
-                self.record_mut(item).place = Place::Queued;
-                if event.kind == EventKind::Redeliver {
-                    self.redeliveries.push(Redelivery {
-                        from: actor,
-                        item,
-                        at,
-                        to: None,
-                    });
-                }
+            (EventKind::Produce, Some(item)) => {
+                self.record_mut(item);
+            }
+            (EventKind::Put, Some(item)) => {
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_add(1);
+            }
+            (EventKind::Redeliver, Some(item)) => {
+                self.redeliveries.push(Redelivery {
+                    from: actor,
+                    item,
+                    at,
+                    to: None,
+                });
+                let index = u32::try_from(self.redeliveries.len()).unwrap_or(0);
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_add(1);
+                record.unclaimed = index;
             }
             (EventKind::Get, Some(item)) => {
-                self.record_mut(item).place = Place::InHand;
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_sub(1);
+                record.in_hand = record.in_hand.saturating_add(1);
+                // Found at once: a scan of every redelivery on every get
+                // took quadratic time.
+                let claimed = std::mem::take(&mut record.unclaimed);
                 self.hold(actor, Some(item));
-                if let Some(r) = self.redeliveries.iter_mut().rev().find(|r| r.item == item) {
-                    r.to.get_or_insert(actor);
+                if let Some(r) = claimed
+                    .checked_sub(1)
+                    .and_then(|i| self.redeliveries.get_mut(i as usize))
+                {
+                    r.to = Some(actor);
                 }
             }
             (EventKind::Consume, Some(item)) => {
                 let record = self.record_mut(item);
-                record.place = Place::Done;
+                record.in_hand = record.in_hand.saturating_sub(1);
                 record.processed = record.processed.saturating_add(1);
                 self.hold(actor, None);
                 if let Some(slot) = self.unmarked.get_mut(actor.0 as usize) {
@@ -312,7 +376,21 @@ impl Ledger {
                 // A stale acknowledgement of an item still unmarked is the
                 // slow first delivery of a redelivered item: a duplicate.
             }
-            (EventKind::Drop, Some(item)) => self.record_mut(item).place = Place::Dropped,
+            (EventKind::Drop, Some(item)) => {
+                let record = self.record_mut(item);
+                record.queued = record.queued.saturating_sub(1);
+                record.dropped = true;
+                self.copies_dropped += 1;
+            }
+            (EventKind::DeadLetter, Some(item)) => {
+                // The copy its last holder has stays in its hands.
+                self.record_mut(item).dead_lettered = true;
+                self.dead_letters.push(DeadLetter {
+                    from: actor,
+                    item,
+                    at,
+                });
+            }
             (EventKind::Killed, Some(item)) => {
                 self.deaths.push(Death {
                     consumer: actor,
@@ -427,6 +505,53 @@ mod tests {
         assert_eq!(l.extra_calls.len(), 2);
         assert_eq!(l.refused.len(), 1);
         assert_eq!(l.refused[0].item, ItemId { origin: 0, seq: 3 });
+    }
+
+    #[test]
+    fn copies_left_behind_do_not_change_a_processed_items_fate() {
+        let mut l = Ledger::new(&[Role::Main, Role::Consumer(0), Role::Consumer(1)]);
+        // Redelivered while its first holder still works, processed by
+        // that holder; the copy in the queue is then dropped.
+        l.record(&ev(0, 0, EventKind::Put, Some(1)));
+        l.record(&ev(0, 1, EventKind::Get, Some(1)));
+        l.record(&ev(3, 1, EventKind::Redeliver, Some(1)));
+        let record = l.record_of(ItemId { origin: 0, seq: 1 }).unwrap();
+        assert_eq!((record.queued, record.in_hand), (1, 1));
+        assert_eq!(record.fate(), Fate::InProgress);
+        l.record(&ev(4, 1, EventKind::Consume, Some(1)));
+        l.record(&ev(5, 0, EventKind::Drop, Some(1)));
+        let record = l.record_of(ItemId { origin: 0, seq: 1 }).unwrap();
+        assert_eq!(
+            (record.queued, record.in_hand, record.dropped),
+            (0, 0, true)
+        );
+        assert_eq!(record.fate(), Fate::Processed);
+        assert_eq!(l.copies_dropped, 1);
+    }
+
+    #[test]
+    fn a_dead_letter_outranks_a_copy_lost_with_its_consumer() {
+        let mut l = Ledger::new(&[Role::Main, Role::Consumer(0), Role::Consumer(1)]);
+        l.record(&ev(0, 0, EventKind::Put, Some(1)));
+        l.record(&ev(0, 1, EventKind::Get, Some(1)));
+        l.record(&ev(3, 1, EventKind::Redeliver, Some(1)));
+        l.record(&ev(3, 2, EventKind::Get, Some(1)));
+        // The second delivery was the last: filed while both still work.
+        l.record(&ev(6, 2, EventKind::DeadLetter, Some(1)));
+        assert_eq!(fates(&l), [Fate::InProgress]);
+        l.record(&ev(7, 1, EventKind::Terminate, None));
+        l.record(&ev(7, 2, EventKind::Killed, Some(1)));
+        let record = l.record_of(ItemId { origin: 0, seq: 1 }).unwrap();
+        assert!(record.lost && record.dead_lettered);
+        assert_eq!(fates(&l), [Fate::DeadLettered]);
+        assert_eq!(
+            l.dead_letters,
+            [DeadLetter {
+                from: ActorId(2),
+                item: ItemId { origin: 0, seq: 1 },
+                at: 6
+            }]
+        );
     }
 
     #[test]

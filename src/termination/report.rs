@@ -70,21 +70,19 @@ impl Lab {
             verdict: Verdict::of(self.run.outcome(), &tally, config.total_items()),
             strategy: config.strategy(),
             broker_ack: config.termination.broker_ack,
-            processed: tally.processed,
+            fates: tally.fates,
             duplicates: tally.duplicates,
-            lost: tally.lost,
-            in_progress: tally.in_progress,
-            not_put: tally.not_put,
+            duplicate_copies: tally.duplicate_copies(),
             redelivered: ledger.redeliveries.len() as u64,
             acked: ledger.acks,
             stale_acks: ledger.stale_acks,
             sentinels_put: ledger.sentinels_put,
             sentinels_got: ledger.sentinels_got,
-            accounted: tally.accounted(base.produced, base.dropped, base.in_queue),
+            accounted: tally.accounted(&base),
             last_item_ms: ledger.last_processed_at.map(nanos_to_ms),
             consumers_stopped_ms: ledger.consumers_stopped_at().map(nanos_to_ms),
             stop_lag_ms: ledger.stop_lag().map(nanos_to_ms),
-            diagnosis: self.diagnosis(&ledger, &tally, &base),
+            diagnosis: self.diagnosis(&ledger, &tally),
             run: base,
         }
     }
@@ -133,7 +131,7 @@ impl Lab {
     }
 
     /// Why the run ended as it did, failures first.
-    fn diagnosis(&self, ledger: &Ledger, tally: &Tally, base: &Report) -> Vec<Diagnosis> {
+    fn diagnosis(&self, ledger: &Ledger, tally: &Tally) -> Vec<Diagnosis> {
         let config = self.run.config();
         let who = |a: ActorId| self.role(a);
         let settings = config.termination;
@@ -151,6 +149,10 @@ impl Lab {
                     .redeliveries
                     .iter()
                     .find(|r| r.item == death.item && r.at >= death.at);
+                let dead_lettered = ledger
+                    .dead_letters
+                    .iter()
+                    .any(|d| d.item == death.item && d.at >= death.at);
                 Diagnosis::KilledBroker {
                     consumer,
                     item,
@@ -159,6 +161,7 @@ impl Lab {
                         Some(r) => {
                             r.to.map_or(Redelivered::Unclaimed, |to| Redelivered::To(who(to)))
                         }
+                        None if dead_lettered => Redelivered::DeadLettered,
                         None => Redelivered::Never,
                     },
                 }
@@ -186,7 +189,7 @@ impl Lab {
         for call in &ledger.extra_calls {
             let early = !call.raised
                 && ledger.join_returned_at.is_some()
-                && tally.processed < config.total_items();
+                && tally.fates.processed < config.total_items();
             out.push(Diagnosis::ExtraTaskDone {
                 consumer: who(call.consumer),
                 item: call.item,
@@ -204,6 +207,14 @@ impl Lab {
         if tally.duplicates > 0 {
             out.push(Diagnosis::Duplicates(tally.duplicates));
         }
+        if tally.dead_letters > 0 {
+            out.push(Diagnosis::DeadLettered {
+                items: tally.dead_letters,
+                never_processed: tally.fates.dead_lettered,
+                max_deliveries: settings.max_deliveries,
+                visibility_timeout: settings.visibility_timeout,
+            });
+        }
         match config.strategy() {
             Strategy::None if outcome == Outcome::Stuck => out.push(Diagnosis::NoSignal),
             Strategy::SentinelBug if outcome == Outcome::Stuck => {
@@ -217,18 +228,23 @@ impl Lab {
                     waiting,
                 });
             }
-            Strategy::ShutdownImmediate if base.dropped > 0 => {
-                out.push(Diagnosis::DroppedAtShutdown(base.dropped))
+            Strategy::ShutdownImmediate if tally.fates.dropped > 0 => {
+                out.push(Diagnosis::DroppedAtShutdown(tally.fates.dropped))
             }
             _ => {}
         }
+        let f = &tally.fates;
         if outcome == Outcome::Completed {
-            if base.in_queue > 0 {
-                out.push(Diagnosis::LeftInQueue(base.in_queue));
+            if f.in_queue > 0 {
+                out.push(Diagnosis::LeftInQueue(f.in_queue));
             }
-            if tally.lost > 0 && ledger.deaths.len() as u64 != tally.lost {
-                out.push(Diagnosis::LostAtStop(tally.lost));
+            if f.lost > 0 && ledger.deaths.len() as u64 != f.lost {
+                out.push(Diagnosis::LostAtStop(f.lost));
             }
+        }
+        let copies = tally.duplicate_copies();
+        if copies != DuplicateCopies::default() {
+            out.push(Diagnosis::DuplicateCopies(copies));
         }
         out
     }
@@ -282,6 +298,20 @@ pub enum Diagnosis {
     RefusedTaskDone { consumer: Role, item: ItemId },
     /// Items processed more than once (at-least-once delivery).
     Duplicates(u64),
+    /// `items` went to the dead-letter list: each was delivered
+    /// `max_deliveries` times and no delivery was acknowledged within the
+    /// visibility timeout; `never_processed` of them were never processed
+    /// (the others were, by a consumer whose acknowledgement came late).
+    DeadLettered {
+        items: u64,
+        never_processed: u64,
+        max_deliveries: u32,
+        visibility_timeout: Duration,
+    },
+    /// Copies left in the queue, dropped or dead-lettered of items whose
+    /// fate is already counted (mostly items already processed):
+    /// duplicates, not items.
+    DuplicateCopies(DuplicateCopies),
     /// Nobody tells the consumers the work is over (no-signal strategy).
     NoSignal,
     /// Fewer sentinels than consumers: `waiting` consumers never get one.
@@ -290,9 +320,9 @@ pub enum Diagnosis {
         consumers: u32,
         waiting: usize,
     },
-    /// Items dropped by `shutdown(immediate=True)`.
+    /// Items (never processed) dropped by `shutdown(immediate=True)`.
     DroppedAtShutdown(u64),
-    /// Items left in the queue when the run completed.
+    /// Items (never processed) left in the queue when the run completed.
     LeftInQueue(u64),
     /// Items lost because their consumer was stopped mid-item.
     LostAtStop(u64),
@@ -305,48 +335,114 @@ pub enum Redelivered {
     To(Role),
     /// Back in the queue, but no consumer took it again.
     Unclaimed,
+    /// Its last allowed delivery: it went to the dead-letter list.
+    DeadLettered,
     /// Not redelivered before the run ended.
     Never,
 }
 
-/// Counts by fate.
+/// Items by fate (the ledger's books): they add up to the items made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Fates {
+    pub processed: u64,
+    pub in_progress: u64,
+    pub in_queue: u64,
+    pub dead_lettered: u64,
+    pub dropped: u64,
+    pub lost: u64,
+    pub not_put: u64,
+}
+
+impl Fates {
+    /// Every item counted once.
+    pub fn total(&self) -> u64 {
+        self.processed
+            + self.in_progress
+            + self.in_queue
+            + self.dead_lettered
+            + self.dropped
+            + self.lost
+            + self.not_put
+    }
+
+    /// Items neither processed, dropped, dead-lettered nor lost: still
+    /// queued, in a consumer's hands, or never put.
+    pub fn left(&self) -> u64 {
+        self.in_queue + self.in_progress + self.not_put
+    }
+}
+
+/// Copies beyond the one that gives each item its fate (most often copies
+/// of items already processed): duplicates, not items.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DuplicateCopies {
+    /// Still in the queue.
+    pub in_queue: u64,
+    /// Dropped from the queue.
+    pub dropped: u64,
+    /// In the dead-letter list.
+    pub dead_lettered: u64,
+}
+
+/// The books summed up: the items by fate and the copies by place.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Tally {
-    processed: u64,
+    fates: Fates,
+    /// Processings after each item's first.
     duplicates: u64,
-    dropped: u64,
-    lost: u64,
-    in_queue: u64,
-    in_progress: u64,
-    not_put: u64,
+    /// Every processing.
+    processings: u64,
+    /// Copies in the queue.
+    queued_copies: u64,
+    dropped_copies: u64,
+    dead_letters: u64,
 }
 
 impl Tally {
     fn of(ledger: &Ledger) -> Tally {
-        let mut t = Tally::default();
+        let mut t = Tally {
+            dropped_copies: ledger.copies_dropped,
+            dead_letters: ledger.dead_letters.len() as u64,
+            ..Tally::default()
+        };
         for (_, record) in ledger.items() {
-            match record.fate() {
-                Fate::Processed => {
-                    t.processed += 1;
-                    t.duplicates += u64::from(record.processed.saturating_sub(1));
-                }
-                Fate::Dropped => t.dropped += 1,
-                Fate::Lost => t.lost += 1,
-                Fate::InQueue => t.in_queue += 1,
-                Fate::InProgress => t.in_progress += 1,
-                Fate::NotPut => t.not_put += 1,
-            }
+            t.duplicates += record.duplicates();
+            t.processings += u64::from(record.processed);
+            t.queued_copies += u64::from(record.queued);
+            let f = &mut t.fates;
+            *match record.fate() {
+                Fate::Processed => &mut f.processed,
+                Fate::InProgress => &mut f.in_progress,
+                Fate::InQueue => &mut f.in_queue,
+                Fate::DeadLettered => &mut f.dead_lettered,
+                Fate::Dropped => &mut f.dropped,
+                Fate::Lost => &mut f.lost,
+                Fate::NotPut => &mut f.not_put,
+            } += 1;
         }
         t
     }
 
-    /// Whether the books agree with the run's own counters: every item made
-    /// has exactly one fate, and the queue and the drops match.
-    fn accounted(&self, produced: u64, dropped: u64, in_queue: u64) -> bool {
-        let fates = self.processed + self.dropped + self.lost + self.in_queue;
-        fates + self.in_progress + self.not_put == produced
-            && self.dropped == dropped
-            && self.in_queue == in_queue
+    /// The copies in the queue, dropped and dead-lettered that are not the
+    /// one giving an item its fate.
+    fn duplicate_copies(&self) -> DuplicateCopies {
+        let f = &self.fates;
+        DuplicateCopies {
+            in_queue: self.queued_copies.saturating_sub(f.in_queue),
+            dropped: self.dropped_copies.saturating_sub(f.dropped),
+            dead_lettered: self.dead_letters.saturating_sub(f.dead_lettered),
+        }
+    }
+
+    /// Whether the books balance (see [`super::ledger`]): every item made
+    /// has exactly one fate, and the copies agree with the run's own
+    /// counters — those in the queue with the queue, those dropped with its
+    /// drops, the processings with its consumes.
+    fn accounted(&self, run: &Report) -> bool {
+        self.fates.total() == run.produced
+            && self.queued_copies == run.in_queue
+            && self.dropped_copies == run.dropped
+            && self.processings == run.consumed
     }
 }
 
@@ -374,7 +470,7 @@ impl Verdict {
             Outcome::Running => Verdict::Running,
             Outcome::Stuck => Verdict::Stuck,
             Outcome::TimeLimit => Verdict::TimeLimit,
-            Outcome::Completed if tally.processed < total => Verdict::Incomplete,
+            Outcome::Completed if tally.fates.processed < total => Verdict::Incomplete,
             Outcome::Completed if tally.duplicates > 0 => Verdict::Duplicates,
             Outcome::Completed => Verdict::AllProcessed,
         }
@@ -401,23 +497,22 @@ pub struct LabReport {
     pub strategy: Strategy,
     pub broker_ack: bool,
     pub verdict: Verdict,
-    /// Items processed at least once.
-    pub processed: u64,
+    /// The items by fate: processed at least once, in a consumer's hands (a
+    /// run stopped at its time limit), still queued, dead-lettered, dropped,
+    /// lost (got by a consumer that died or was stopped mid-item), or never
+    /// put (a producer still waits in `put()`).
+    pub fates: Fates,
     /// Extra times items were processed (at-least-once delivery).
     pub duplicates: u64,
-    /// Items got by a consumer that died or was stopped before finishing.
-    pub lost: u64,
-    /// Items a consumer is working on (a run stopped at its time limit).
-    pub in_progress: u64,
-    /// Items made but not put (a producer still waits in `put()`).
-    pub not_put: u64,
+    /// Copies counted apart from the items.
+    pub duplicate_copies: DuplicateCopies,
     pub redelivered: u64,
     pub acked: u64,
     pub stale_acks: u64,
     pub sentinels_put: u64,
     pub sentinels_got: u64,
-    /// Every item made has exactly one fate, matching the run's counters:
-    /// processed + dropped + lost + in_queue + in_progress + not_put = produced.
+    /// The books balance: every item made has exactly one fate, and the
+    /// copies agree with the run's counters (see [`super::ledger`]).
     pub accounted: bool,
     /// When the last item was processed.
     pub last_item_ms: Option<f64>,
@@ -437,10 +532,11 @@ pub struct Row {
     pub verdict: Verdict,
     pub processed: u64,
     pub dropped: u64,
+    pub dead_lettered: u64,
     pub lost: u64,
     pub duplicates: u64,
-    /// Items neither processed, dropped nor lost: still queued, in a
-    /// consumer's hands, or never put.
+    /// Items neither processed, dropped, dead-lettered nor lost: still
+    /// queued, in a consumer's hands, or never put.
     pub left: u64,
     /// Actors that wait forever.
     pub stuck: usize,
@@ -466,11 +562,12 @@ pub fn compare(config: &Config) -> Vec<Row> {
                 strategy,
                 outcome: run.outcome(),
                 verdict: Verdict::of(run.outcome(), &tally, run.config().total_items()),
-                processed: tally.processed,
-                dropped: tally.dropped,
-                lost: tally.lost,
+                processed: tally.fates.processed,
+                dropped: tally.fates.dropped,
+                dead_lettered: tally.fates.dead_lettered,
+                lost: tally.fates.lost,
                 duplicates: tally.duplicates,
-                left: tally.in_queue + tally.in_progress + tally.not_put,
+                left: tally.fates.left(),
                 stuck: run.stuck().len(),
                 end_ms: nanos_to_ms(run.now()),
                 stop_lag_ms: ledger.stop_lag().map(nanos_to_ms),

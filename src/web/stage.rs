@@ -178,6 +178,11 @@ pub fn stage_view(props: &LiveProps) -> Html {
                     if queue.is_empty() && capacity == 0 {
                         <p class="muted empty-note">{ T::QueueEmpty.get(lang) }</p>
                     }
+                    if stage.dead_letters() > 0 {
+                        <p class="badge dead-letters" id="dead-letters">
+                            { crate::i18n::termination::L::DeadLetters.get(lang) }{ " " }{ stage.dead_letters() }
+                        </p>
+                    }
                 </div>
                 <div class="side consumers">
                     { h3(T::Consumers.get(lang)) }

@@ -140,17 +140,11 @@ pub fn termination_lab(props: &LabProps) -> Html {
             edit.emit(LabEdit::BrokerAck(on))
         })
     };
-    let on_visibility = {
-        let edit = edit.clone();
-        Callback::from(move |e: InputEvent| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            edit.emit(LabEdit::VisibilityTimeout(value))
-        })
-    };
+    let on_visibility = on_text(&edit, LabEdit::VisibilityTimeout);
+    let on_deliveries = on_text(&edit, LabEdit::MaxDeliveries);
     let kill_problem = field_problem(LabField::Kill);
     let visibility_problem = field_problem(LabField::VisibilityTimeout);
+    let deliveries_problem = field_problem(LabField::MaxDeliveries);
     // The fields show the values in force (a link may have set them), or
     // the text typed while it has a problem.
     let kill_text = match s.kill.map(|k| k.when) {
@@ -161,6 +155,11 @@ pub fn termination_lab(props: &LabProps) -> Html {
         None => lab::shown(&form.visibility, s.visibility_timeout),
         Some(_) => form.visibility.clone(),
     };
+    let deliveries_text = match deliveries_problem {
+        None => lab::shown_number(&form.max_deliveries, s.max_deliveries),
+        Some(_) => form.max_deliveries.clone(),
+    };
+    let deliveries_invalid = deliveries_problem.is_some();
 
     html! {
         <section class="panel lab" id="lab" aria-labelledby="lab-title">
@@ -211,19 +210,52 @@ pub fn termination_lab(props: &LabProps) -> Html {
                             { L::BrokerAck.get(lang) }
                         </label>
                         { hint(L::BrokerHint.get(lang)) }
-                        <span class="duration">
-                            <label for="visibility-timeout">{ L::Visibility.get(lang) }</label>
-                            <input type="text" id="visibility-timeout" autocomplete="off" spellcheck="false"
-                                value={visibility_text} oninput={on_visibility}
-                                aria-invalid={visibility_problem.is_some().to_string()} />
-                        </span>
-                        { for visibility_problem.map(|p| html! { <p class="field-error" id="visibility-error">{ p }</p> }) }
+                        { typed(("visibility-timeout", "visibility-error"), L::Visibility.get(lang),
+                            visibility_text, on_visibility, visibility_problem) }
+                    </div>
+                    <div class={classes!("field", deliveries_invalid.then_some("invalid"))}>
+                        { typed(("max-deliveries", "max-deliveries-error"), L::MaxDeliveries.get(lang),
+                            deliveries_text, on_deliveries, deliveries_problem) }
+                        { hint(L::MaxDeliveriesHint.get(lang)) }
                     </div>
                 </fieldset>
             </div>
             { results(outcomes.as_ref().as_ref(), &config, lang) }
             { waiting_list(&WaitingProps { live: props.live.clone(), lang }) }
         </section>
+    }
+}
+
+/// What typing into a text field of the lab sends: `make` of its text.
+fn on_text(edit: &Callback<LabEdit>, make: fn(String) -> LabEdit) -> Callback<InputEvent> {
+    let edit = edit.clone();
+    Callback::from(move |e: InputEvent| {
+        let value = e
+            .target_unchecked_into::<web_sys::HtmlInputElement>()
+            .value();
+        edit.emit(make(value))
+    })
+}
+
+/// A lab setting typed as text: its label and input (`ids`: the input's,
+/// then its problem's), then its problem if it has one.
+fn typed(
+    ids: (&'static str, &'static str),
+    label: &'static str,
+    value: String,
+    oninput: Callback<InputEvent>,
+    problem: Option<String>,
+) -> Html {
+    let (id, error_id) = ids;
+    html! {
+        <>
+            <span class="duration">
+                <label for={id}>{ label }</label>
+                <input type="text" {id} autocomplete="off" spellcheck="false" {value} {oninput}
+                    aria-invalid={problem.is_some().to_string()} />
+            </span>
+            { for problem.map(|p| html! { <p class="field-error" id={error_id}>{ p }</p> }) }
+        </>
     }
 }
 
@@ -242,6 +274,7 @@ fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
             Fate::Processed if f.times > 1 => "twice",
             Fate::Processed => "processed",
             Fate::Dropped => "dropped",
+            Fate::DeadLettered => "dead",
             Fate::Lost => "lost",
             Fate::InQueue | Fate::InProgress | Fate::NotPut => "left",
         };
@@ -304,14 +337,12 @@ fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html
         })
     };
     let figures = [
-        (L::Processed, r.processed.to_string()),
-        (L::Dropped, r.run.dropped.to_string()),
-        (L::Lost, r.lost.to_string()),
+        (L::Processed, r.fates.processed.to_string()),
+        (L::Dropped, r.fates.dropped.to_string()),
+        (L::DeadLettered, r.fates.dead_lettered.to_string()),
+        (L::Lost, r.fates.lost.to_string()),
         (L::Duplicates, r.duplicates.to_string()),
-        (
-            L::LeftInQueue,
-            (r.run.in_queue + r.in_progress + r.not_put).to_string(),
-        ),
+        (L::LeftInQueue, r.fates.left().to_string()),
         (L::Redelivered, r.redelivered.to_string()),
         (L::LastItem, ms(r.last_item_ms)),
         (L::Stopped, ms(r.consumers_stopped_ms)),
@@ -355,6 +386,7 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
                                 <td class={classes!("verdict", verdict_class(r.verdict))}>{ text::verdict_short(r.verdict, lang) }</td>
                                 { td(r.processed.to_string()) }
                                 { td(r.dropped.to_string()) }
+                                { td(r.dead_lettered.to_string()) }
                                 { td(r.lost.to_string()) }
                                 { td(r.duplicates.to_string()) }
                                 { td(r.left.to_string()) }

@@ -149,8 +149,15 @@ test('a shared link reopens the lab with its strategy, kill and broker settings'
     await lab.locator('#kill-at').fill('750ms');
     await lab.locator('#broker-ack').check();
     await page.waitForFunction(() => location.hash.includes('ack='));
+    // The delivery limit: a bad value is reported at its field, a good one
+    // travels in the link.
+    await lab.locator('#max-deliveries').fill('0');
+    assert.match(await lab.locator('#max-deliveries-error').innerText(), /1 to 100|1 到 100/);
+    assert.equal(await lab.locator('#max-deliveries').getAttribute('aria-invalid'), 'true');
+    await lab.locator('#max-deliveries').fill('2');
+    await page.waitForFunction(() => location.hash.includes('deliveries='));
     const hash = await page.evaluate(() => location.hash);
-    assert.match(hash, /&st=shutdown&kill=1@750ms&ack=1500ms/);
+    assert.match(hash, /&st=shutdown&kill=1@750ms&ack=1500ms&deliveries=2/);
     const verdict = await lab.locator('#this-run-verdict').innerText();
 
     const { page: other, context } = await newPage(session.browser, VIEWPORTS.desktop);
@@ -162,6 +169,7 @@ test('a shared link reopens the lab with its strategy, kill and broker settings'
       assert.equal(await reopened.locator('#kill-consumer').inputValue(), '1');
       assert.equal(await reopened.locator('#kill-at').inputValue(), '750ms');
       assert.ok(await reopened.locator('#broker-ack').isChecked());
+      assert.equal(await reopened.locator('#max-deliveries').inputValue(), '2');
       assert.equal(await reopened.locator('#this-run-verdict').innerText(), verdict);
     } finally {
       await context.close();
