@@ -135,7 +135,8 @@ pub fn only_termination(lang: Lang) -> &'static str {
 /// A scenario name that is none of the scenarios.
 pub fn unknown_scenario(unknown: &UnknownScenario, lang: Lang) -> String {
     let name = &unknown.0;
-    let names = ScenarioKind::ALL.map(ScenarioKind::name);
+    let mut names = ScenarioKind::ALL.map(ScenarioKind::name).to_vec();
+    names.extend([crate::peak::NAME, "scraper"]);
     match lang {
         Lang::Zh => format!("没有叫“{name}”的场景；请从 {} 中选一个", names.join("、")),
         Lang::En => format!(
