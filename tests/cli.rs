@@ -245,6 +245,7 @@ fn with_lang_zh_a_bad_option_is_one_chinese_line_wherever_lang_stands() {
 }
 
 /// Runs `canteen` with `args` (any bytes) and `LANG`.
+#[cfg(unix)]
 fn canteen_os(args: &[std::ffi::OsString], locale: &str) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_canteen"))
         .args(args)
