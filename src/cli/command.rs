@@ -6,6 +6,7 @@
 //! clap's, in English; every problem is reported by [`super::errors`].
 
 use std::time::Duration;
+use strum::VariantArray;
 
 use clap::{Arg, Args, Command, CommandFactory, Parser, Subcommand};
 
@@ -164,8 +165,9 @@ impl RunOptions {
 /// later option replaces an earlier one of the same name, as before clap.
 pub fn command() -> Command {
     let scenarios = |command: Command| {
-        let command = ScenarioKind::ALL
-            .into_iter()
+        let command = ScenarioKind::VARIANTS
+            .iter()
+            .copied()
             .fold(command, |command, kind| {
                 command.mut_subcommand(kind.name(), |sub| playground(sub, kind))
             });
@@ -173,7 +175,7 @@ pub fn command() -> Command {
             .mut_subcommand(crate::peak::NAME, |sub| {
                 sub.about(i18n::peak::summary(Lang::En))
                     .mut_arg("preset", |arg| {
-                        arg.value_name(Preset::ALL.map(Preset::name).join("|"))
+                        arg.value_name(names(Preset::VARIANTS, |p| p.name()))
                             .default_value(Preset::FlashSale.name())
                     })
             })
@@ -205,7 +207,7 @@ fn playground(command: Command, kind: ScenarioKind) -> Command {
     let settings = Settings::default();
     command
         .mut_arg("strategy", |arg| {
-            default(settings.strategy)(arg).value_name(Strategy::ALL.map(Strategy::name).join("|"))
+            default(settings.strategy)(arg).value_name(names(Strategy::VARIANTS, |s| s.name()))
         })
         .mut_arg(
             "visibility_timeout",
@@ -226,6 +228,11 @@ fn scraper_defaults(command: Command) -> Command {
         .mut_arg("timeout", default(DurationText(config.timeout)))
         .mut_arg("fetch_delay", default(config.fetch_delay))
         .mut_arg("count_delay", default(config.count_delay))
+}
+
+/// The names of `all`, separated by `|`.
+fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
+    all.iter().map(|&t| name(t)).collect::<Vec<_>>().join("|")
 }
 
 /// Sets an argument's default, written as it would be typed.
@@ -283,7 +290,10 @@ mod tests {
                 .filter(|name| name != "help")
                 .collect()
         };
-        let mut expected: Vec<String> = ScenarioKind::ALL.map(|k| k.name().to_string()).to_vec();
+        let mut expected: Vec<String> = ScenarioKind::VARIANTS
+            .iter()
+            .map(|k| k.name().to_string())
+            .collect();
         expected.extend([crate::peak::NAME.to_string(), "scraper".to_string()]);
         assert_eq!(names("run"), expected);
         assert_eq!(names("python"), expected);

@@ -16,6 +16,7 @@ pub mod values;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
+use strum::VariantArray;
 
 use clap::error::ErrorKind;
 use clap::FromArgMatches;
@@ -153,7 +154,7 @@ pub fn main(args: Vec<OsString>, lang: Lang) -> i32 {
     };
     match command {
         Command::Scenarios(lang) => {
-            let listed = ScenarioKind::ALL
+            let listed = ScenarioKind::VARIANTS
                 .iter()
                 .map(|&kind| (kind.name(), i18n::scenario_summary(kind, lang)))
                 .chain([

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 use std::time::Duration;
+use strum::VariantArray;
 
 use clap::Args;
 
@@ -102,8 +103,9 @@ pub fn run(request: &Request) -> (String, Option<Broken>) {
     } else {
         summary(&request.config, &report, request.lang)
     };
-    let broken = Variant::BOTH
-        .into_iter()
+    let broken = Variant::VARIANTS
+        .iter()
+        .copied()
         .find(|&v| !report.variant(v).conserved)
         .map(Broken::PeakConservation);
     (text, broken)

@@ -94,7 +94,7 @@ pub fn delay(text: &str) -> Result<Delay, Refused> {
 
 /// `zh` or `en`.
 pub fn language(text: &str) -> Result<Lang, Refused> {
-    Lang::from_code(text).map_or_else(|| refuse(text, Invalid::Lang), Ok)
+    text.parse().or_else(|_| refuse(text, Invalid::Lang))
 }
 
 /// A termination strategy's name.
@@ -102,9 +102,11 @@ pub fn strategy(text: &str) -> Result<Strategy, Refused> {
     text.parse().or_else(|_| refuse(text, Invalid::Strategy))
 }
 
-/// A peak-shaving preset's name.
+/// A peak-shaving preset's name (spaces around it allowed).
 pub fn preset(text: &str) -> Result<Preset, Refused> {
-    text.parse().or_else(|_| refuse(text, Invalid::Preset))
+    text.trim()
+        .parse()
+        .or_else(|_| refuse(text, Invalid::Preset))
 }
 
 /// A rate in requests per second: `120`, `2.5/s`.
@@ -120,7 +122,7 @@ pub fn burst(text: &str) -> Result<Burst, Refused> {
 
 /// The scraper's shape: `plain` or `joinable`.
 pub fn shape(text: &str) -> Result<Shape, Refused> {
-    Shape::from_name(text).map_or_else(|| refuse(text, Invalid::Shape), Ok)
+    text.parse().or_else(|_| refuse(text, Invalid::Shape))
 }
 
 /// The language the command line speaks: the last valid `--lang` among
@@ -136,7 +138,7 @@ pub fn lang(args: &[OsString], default: Lang) -> Lang {
             (_, Some(text)) => text.strip_prefix("--lang="),
             (_, None) => None,
         };
-        found = code.and_then(Lang::from_code).or(found);
+        found = code.and_then(|code| code.parse().ok()).or(found);
     }
     found.unwrap_or(default)
 }

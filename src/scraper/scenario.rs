@@ -46,9 +46,11 @@ pub const MAX_TIMEOUT: Duration = Duration::from_secs(300);
 /// Matched strings kept per URL (the count is always exact).
 pub const KEEP_FOUND: usize = 200;
 
-/// The queue protocol.
+/// The queue protocol, named `plain` or `joinable`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Shape {
     /// The seed's `Queue`: no `task_done`/`join`; the counters wait forever.
     Plain,
@@ -58,19 +60,7 @@ pub enum Shape {
 
 impl Shape {
     pub fn name(self) -> &'static str {
-        match self {
-            Shape::Plain => "plain",
-            Shape::Joinable => "joinable",
-        }
-    }
-
-    /// Parses `plain` or `joinable`.
-    pub fn from_name(name: &str) -> Option<Shape> {
-        match name {
-            "plain" => Some(Shape::Plain),
-            "joinable" => Some(Shape::Joinable),
-            _ => None,
-        }
+        self.into()
     }
 }
 
@@ -209,8 +199,9 @@ impl ScraperProblem {
 }
 
 /// Where a URL stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RowState {
     /// No fetcher has taken it yet.
     Waiting,
@@ -229,15 +220,7 @@ pub enum RowState {
 impl RowState {
     /// The state's name as in the JSON report (`waiting`, `fetching`, …).
     pub fn name(self) -> &'static str {
-        match self {
-            RowState::Waiting => "waiting",
-            RowState::Fetching => "fetching",
-            RowState::Fetched => "fetched",
-            RowState::Queued => "queued",
-            RowState::Counting => "counting",
-            RowState::Counted => "counted",
-            RowState::Failed => "failed",
-        }
+        self.into()
     }
 }
 
