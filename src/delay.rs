@@ -138,11 +138,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationProblem> {
     if value < 0.0 {
         return Err(DurationProblem::Negative);
     }
-    let duration = Duration::from_secs_f64(value * unit_secs);
-    if duration > MAX_DURATION {
-        return Err(DurationProblem::TooLong { max: MAX_DURATION });
+    match Duration::try_from_secs_f64(value * unit_secs) {
+        Ok(duration) if duration <= MAX_DURATION => Ok(duration),
+        _ => Err(DurationProblem::TooLong { max: MAX_DURATION }),
     }
-    Ok(duration)
 }
 
 /// Formats a duration the way [`parse_duration`] reads it back: whole
@@ -190,6 +189,7 @@ mod tests {
             ("exp:abcms", part(DurationProblem::NotNumber, "abcms")),
             ("const:100000s", part(too_long, "100000s")),
             ("const:NaNs", part(DurationProblem::NotNumber, "NaNs")),
+            ("const:1e300s", part(too_long, "1e300s")),
         ] {
             assert_eq!(text.parse::<Delay>(), Err(problem), "{text}");
         }

@@ -2,8 +2,12 @@
 //! from a locale, a link or `--lang`. Naming a language needs nothing else;
 //! the words themselves are in [`crate::i18n`].
 
-/// The two languages of the interface.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The two languages of the interface, coded `zh` and `en` in links and on
+/// the command line (parsed with `str::parse`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Lang {
     Zh,
     #[default]
@@ -22,19 +26,7 @@ impl Lang {
 
     /// The short code used in links and on the command line.
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// Parses `zh` or `en`.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "zh" => Some(Lang::Zh),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
+        self.into()
     }
 
     /// Picks the string for this language.

@@ -884,6 +884,7 @@ mod tests {
     use super::*;
     use crate::i18n::item_name;
     use crate::trace::ItemId;
+    use strum::VariantArray;
 
     #[test]
     fn the_programs_exit_with_the_documented_statuses() {
@@ -924,7 +925,7 @@ mod tests {
     #[test]
     fn python_item_names_match_the_page() {
         for lang in [Lang::Zh, Lang::En] {
-            for scenario in ScenarioKind::ALL {
+            for &scenario in ScenarioKind::VARIANTS {
                 let expr = py_item_expr(scenario, lang);
                 let (pattern, args) = expr.split_once(" % ").unwrap();
                 let pattern = pattern.trim_matches('"');
@@ -948,7 +949,7 @@ mod tests {
                 actor_name(ScenarioKind::Custom, Role::Producer(6), lang)
             );
             let consumer = percent(py_consumer_pattern(lang), &["7"]);
-            for scenario in ScenarioKind::ALL {
+            for &scenario in ScenarioKind::VARIANTS {
                 assert_eq!(consumer, actor_name(scenario, Role::Consumer(6), lang));
             }
         }

@@ -66,7 +66,8 @@ pub enum Fault {
 }
 
 /// Why the scraper could not fetch a URL (the URL's row has the details).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum FetchFault {
     /// Not a URL (or path) that can be fetched.
     MalformedUrl,
@@ -87,15 +88,7 @@ pub enum FetchFault {
 impl FetchFault {
     /// The stable snake_case name used in JSON.
     pub fn name(self) -> &'static str {
-        match self {
-            FetchFault::MalformedUrl => "malformed_url",
-            FetchFault::Network => "network",
-            FetchFault::CrossOrigin => "cross_origin",
-            FetchFault::HttpStatus(_) => "http_status",
-            FetchFault::Timeout => "timeout",
-            FetchFault::NotText => "not_text",
-            FetchFault::TooLarge => "too_large",
-        }
+        self.into()
     }
 }
 

@@ -131,12 +131,41 @@ fn bad_options_exit_2_with_one_line_naming_the_option() {
         (vec!["run", "hotdog", "--seed"], "--seed needs a value"),
         (
             vec!["run", "hotdog", "--speed", "2"],
-            "unknown option '--speed'",
+            "unknown option '--speed' (did you mean '--seed'?)",
         ),
         (
-            vec!["run", "pizza"],
-            "unknown scenario 'pizza'; choose one of plain, hotdog, custom",
+            vec!["run", "hotdog", "--items", "99999999999"],
+            "--items: 99999999999 is out of range; use 0 to 10000000",
         ),
+        (vec!["run", "hotdog", "--json=yes"], "--json takes no value"),
+        (
+            vec!["run", "hotdog", "--strategy", "daemon"],
+            "--strategy: only the termination scenario has this option",
+        ),
+        (
+            vec![
+                "run",
+                "termination",
+                "--kill-at",
+                "1s",
+                "--kill-chance",
+                "0.5",
+            ],
+            "--kill-at: cannot be given with --kill-chance",
+        ),
+        (
+            vec!["run", "hotdog", "extra"],
+            "unexpected argument 'extra'",
+        ),
+        (vec![], "needs a command: scenarios, run, python or help"),
+        (vec!["run"], "run needs a scenario"),
+        (vec!["rnu"], "unknown command 'rnu'"),
+        (
+            vec!["run", "pizza"],
+            "unknown scenario 'pizza'; choose one of plain, hotdog, custom, termination, \
+             peak-shaving, scraper",
+        ),
+        (vec!["run", "hotdgo"], "(did you mean 'hotdog'?)"),
         (
             vec!["run", "hotdog", "--lang", "fr"],
             "--lang accepts zh or en",
@@ -192,6 +221,15 @@ fn with_lang_zh_a_bad_option_is_one_chinese_line_wherever_lang_stands() {
             "--kill-at 需要同时给出 --kill-consumer N",
         ),
         (vec!["run", "pizza", "--lang", "zh"], "没有叫“pizza”的场景"),
+        (
+            vec!["--lang", "zh", "run", "hotdog", "--sed", "1"],
+            "不认识的选项“--sed”（是不是想写“--seed”？）",
+        ),
+        (
+            vec!["run", "hotdog", "--lang=zh", "--items", "99999999999"],
+            "--items：99999999999 超出范围；请用 0 到 10000000",
+        ),
+        (vec!["--lang", "zh"], "需要一个命令"),
     ] {
         let output = canteen(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -204,4 +242,98 @@ fn with_lang_zh_a_bad_option_is_one_chinese_line_wherever_lang_stands() {
     let output = canteen(&["run", "peak-shaving", "--workers", "0"]);
     let err = String::from_utf8(output.stderr).unwrap();
     assert_eq!(err, "canteen: --workers: use 1 to 1000 workers\n");
+}
+
+/// Runs `canteen` with `args` (any bytes) and `LANG`.
+#[cfg(unix)]
+fn canteen_os(args: &[std::ffi::OsString], locale: &str) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args(args)
+        .env("LANG", locale)
+        .output()
+        .expect("the canteen binary runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn arguments_that_are_not_utf8_are_one_line_naming_the_option() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let not_text = || OsString::from_vec(vec![b'a', 0xff, b'b']);
+    let line = |args: Vec<OsString>, locale: &str| {
+        let output = canteen_os(&args, locale);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty());
+        let err = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        err
+    };
+    let regex = vec![
+        OsString::from("run"),
+        OsString::from("scraper"),
+        OsString::from("--pages"),
+        OsString::from("a"),
+        OsString::from("--regex"),
+        not_text(),
+    ];
+    assert_eq!(
+        line(regex.clone(), "en_US.UTF-8"),
+        "canteen: --regex: the value is not UTF-8 text\n"
+    );
+    assert_eq!(
+        line(regex, "zh_CN.UTF-8"),
+        "canteen: --regex：值不是 UTF-8 文本\n"
+    );
+    let scenario = vec![OsString::from("run"), not_text()];
+    assert!(line(scenario, "en_US.UTF-8").starts_with("canteen: "));
+}
+
+#[test]
+fn help_is_clap_s_and_exits_0() {
+    for args in [
+        vec!["help"],
+        vec!["--help"],
+        vec!["run", "termination", "--help"],
+        vec!["help", "run", "scraper"],
+        vec!["run", "peak-shaving", "-h", "--lang", "zh"],
+    ] {
+        let output = canteen(&args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(output.stderr.is_empty());
+        assert!(stdout(&output).contains("Usage:"), "{args:?}");
+    }
+    let lab = stdout(&canteen(&["run", "termination", "--help"]));
+    for option in ["--kill-consumer <N>", "--broker-ack", "--consumers <N>"] {
+        assert!(lab.contains(option), "{option}: {lab}");
+    }
+    assert!(lab.contains("[default: join-terminate]"), "{lab}");
+    let hotdog = stdout(&canteen(&["run", "hotdog", "--help"]));
+    assert!(!hotdog.contains("--strategy"), "{hotdog}");
+}
+
+#[test]
+fn a_repeated_option_takes_its_last_value() {
+    let v = json(&["run", "hotdog", "--seed", "1", "--seed", "42", "--json"]);
+    assert_eq!(v["seed"], 42);
+}
+
+#[test]
+fn json_events_stream_one_object_with_every_field() {
+    let with = json(&["run", "hotdog", "--seed", "42", "--json", "--events"]);
+    let without = json(&["run", "hotdog", "--seed", "42", "--json"]);
+    let mut fields: Vec<&String> = with.as_object().unwrap().keys().collect();
+    fields.retain(|key| *key != "events");
+    let plain: Vec<&String> = without.as_object().unwrap().keys().collect();
+    assert_eq!(fields, plain, "the same fields besides the events");
+    for key in plain {
+        assert_eq!(with[key], without[key], "{key}");
+    }
+    let text = stdout(&canteen(&[
+        "run", "hotdog", "--seed", "42", "--json", "--events",
+    ]));
+    assert!(text.starts_with("{\"events\":[{\"t_ms\":"), "{text}");
+    assert_eq!(text.lines().count(), 1);
+    let stuck = json(&["run", "plain", "--seed", "1", "--json", "--events"]);
+    assert_eq!(stuck["outcome"], "stuck");
+    assert!(!stuck["events"].as_array().unwrap().is_empty());
 }

@@ -7,6 +7,7 @@ mod common;
 
 use common::{assert_fields, canteen, json, STATS_FIELDS};
 use std::time::Duration;
+use strum::VariantArray;
 
 use canteen::peak::arrivals::Arrivals;
 use canteen::peak::meter::digest;
@@ -180,7 +181,7 @@ fn every_request_is_accounted_for_at_every_moment() {
                 20_000_000_000
             };
             run.advance_to(t);
-            for variant in Variant::BOTH {
+            for &variant in Variant::VARIANTS {
                 let v = run.variant_report(variant);
                 assert!(v.conserved, "{config:?} {variant:?} at {t}: {v:?}");
                 assert_eq!(
@@ -191,7 +192,7 @@ fn every_request_is_accounted_for_at_every_moment() {
             }
         }
         assert!(seen_in_system, "the check ran while requests were inside");
-        for variant in Variant::BOTH {
+        for &variant in Variant::VARIANTS {
             let v = run.variant_report(variant);
             assert_eq!(v.outcome, Outcome::Completed);
             assert_eq!(v.in_queue + v.in_service, 0, "drained at the end");

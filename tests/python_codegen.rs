@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use strum::VariantArray;
 
 use canteen::delay::Delay;
 use canteen::i18n::{actor_name, log_line};
@@ -191,7 +192,7 @@ fn plain_code_uses_a_plain_queue_and_a_bounded_wait() {
 /// Every program of the lab, each strategy with each failure option.
 fn lab_programs() -> Vec<(String, Config)> {
     let mut out = Vec::new();
-    for strategy in Strategy::ALL {
+    for &strategy in Strategy::VARIANTS {
         out.push((format!("{strategy}"), lab(strategy)));
         let mut forget = lab(strategy);
         forget.termination.forget_task_done = Some(3);

@@ -25,6 +25,7 @@ use canteen::termination::ledger::Fate;
 use canteen::termination::report::{compare, Diagnosis, Lab, Verdict};
 use canteen::trace::{ActorId, Event, EventKind, Fault, Role, WaitingOn};
 use canteen::JoinableQueue;
+use strum::VariantArray;
 
 // ---- helpers ------------------------------------------------------------
 
@@ -774,7 +775,7 @@ fn the_books_balance_for_every_strategy_failure_and_broker_setting() {
         (true, 300, 1),
         (true, 100, 3),
     ];
-    for strategy in Strategy::ALL {
+    for &strategy in Strategy::VARIANTS {
         for fail in failures {
             for (on, visibility, deliveries) in brokers {
                 for (seed, consume) in [(1, "uniform:0ms..1s"), (7, "exp:1s")] {

@@ -1,17 +1,61 @@
-//! `canteen run peak-shaving`: reading its options (each problem naming
-//! the option) and the readable side-by-side summary printed without
-//! `--json`.
+//! `canteen run peak-shaving`: its options (over a preset, which applies
+//! first) and the readable side-by-side summary printed without `--json`.
 
 use std::fmt::Write as _;
+use std::time::Duration;
+use strum::VariantArray;
 
-use super::args::Args;
-use crate::delay::DurationText;
+use clap::Args;
+
+use super::values::{self, whole};
+use crate::delay::{Delay, DurationText};
 use crate::i18n::cli::{Accepted, Broken, Problem};
 use crate::i18n::peak::{self as words, P};
 use crate::lang::Lang;
-use crate::peak::config::{parse_rate, PeakConfig, Preset};
+use crate::peak::config::{Burst, PeakConfig, Preset};
 use crate::peak::{burst_text, PeakReport, PeakRun, Variant, VariantReport};
+use crate::scenario::{MAX_ACTORS, MAX_CAPACITY};
 use crate::theory::TheoryReport;
+
+/// `canteen run peak-shaving`'s options; those not given are the preset's.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// The traffic and service the other options change
+    #[arg(long, value_parser = values::preset, allow_hyphen_values = true)]
+    pub preset: Option<Preset>,
+    /// The run's seed [default: a random one, reported]
+    #[arg(long, value_name = "N", value_parser = values::seed, allow_hyphen_values = true)]
+    pub seed: Option<u64>,
+    /// Requests per second outside the bursts (120 or 120/s)
+    #[arg(long, value_name = "R", value_parser = values::rate, allow_hyphen_values = true)]
+    pub base_rate: Option<f64>,
+    /// A burst: from START, for LENGTH, RATE requests per second (e.g.
+    /// 20s,5s,120); the bursts given replace the preset's
+    #[arg(long, value_name = "START,LENGTH,RATE", value_parser = values::burst,
+          allow_hyphen_values = true)]
+    pub burst: Vec<Burst>,
+    /// Requests arrive for this long; the run then drains
+    #[arg(long, value_name = "D", value_parser = values::duration, allow_hyphen_values = true)]
+    pub duration: Option<Duration>,
+    /// Requests served at the same time, 1 to 1000
+    #[arg(long, value_name = "N", allow_hyphen_values = true,
+          value_parser = whole::<u32>(Accepted::WholeNumber, 1, MAX_ACTORS.into()))]
+    pub workers: Option<u32>,
+    /// How long serving one request takes
+    #[arg(long, value_name = "D", value_parser = values::delay, allow_hyphen_values = true)]
+    pub service_delay: Option<Delay>,
+    /// Places in the queue of the queued variant; 0 = unbounded
+    #[arg(long, value_name = "N", allow_hyphen_values = true,
+          value_parser = whole::<usize>(Accepted::Capacity, 0, MAX_CAPACITY as u64))]
+    pub capacity: Option<usize>,
+    /// The direct service admits workers + capacity requests and slows
+    /// down as (in flight / workers)^2
+    #[arg(long)]
+    pub overload: bool,
+    /// Print one JSON object instead of the summary
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// What `canteen run peak-shaving` was asked to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,64 +65,28 @@ pub struct Request {
     pub lang: Lang,
 }
 
-/// Reads the options after `canteen run peak-shaving`; `seed` is used when
-/// `--seed` is not given, `lang` when `--lang` is not. The preset applies
-/// first, whatever its position.
-pub fn parse(options: &[String], seed: u64, lang: Lang) -> Result<Request, Problem> {
-    let mut preset = Preset::FlashSale;
-    let mut args = Args::new(options);
-    while let Some(option) = args.next_option() {
-        if option == "--preset" {
-            preset = args
-                .value(option)?
-                .parse()
-                .map_err(|unknown| Problem::Preset {
-                    option: option.to_string(),
-                    unknown,
-                })?;
+impl Options {
+    /// The request, in `lang`: the preset's settings changed by the
+    /// options; `seed` when `--seed` is not given.
+    pub fn request(self, seed: u64, lang: Lang) -> Result<Request, Problem> {
+        let preset = self.preset.unwrap_or(Preset::FlashSale);
+        let mut config = preset.config(self.seed.unwrap_or(seed));
+        config.base_rate = self.base_rate.unwrap_or(config.base_rate);
+        if !self.burst.is_empty() {
+            config.bursts = self.burst;
         }
+        config.duration = self.duration.unwrap_or(config.duration);
+        config.workers = self.workers.unwrap_or(config.workers);
+        config.service = self.service_delay.unwrap_or(config.service);
+        config.capacity = self.capacity.unwrap_or(config.capacity);
+        config.overload = self.overload;
+        config.validate().map_err(Problem::Peak)?;
+        Ok(Request {
+            config,
+            json: self.json,
+            lang,
+        })
     }
-    let mut config = preset.config(seed);
-    let (mut json, mut lang) = (false, lang);
-    let mut bursts = None;
-    let mut args = Args::new(options);
-    while let Some(option) = args.next_option() {
-        match option {
-            "--preset" => {
-                args.value(option)?;
-            }
-            "--seed" => config.seed = args.number(option, Accepted::Seed)?,
-            "--base-rate" => {
-                let text = args.value(option)?;
-                config.base_rate = parse_rate(text).map_err(|_| Problem::Rate {
-                    option: option.to_string(),
-                    text: text.to_string(),
-                })?
-            }
-            "--burst" => {
-                let text = args.value(option)?;
-                let burst = text.parse().map_err(|why| Problem::Burst {
-                    option: option.to_string(),
-                    text: text.to_string(),
-                    why,
-                })?;
-                bursts.get_or_insert_with(Vec::new).push(burst);
-            }
-            "--duration" => config.duration = args.duration(option)?,
-            "--workers" => config.workers = args.number(option, Accepted::WholeNumber)?,
-            "--service-delay" => config.service = args.delay(option)?,
-            "--capacity" => config.capacity = args.number(option, Accepted::Capacity)?,
-            "--overload" => config.overload = true,
-            "--json" => json = true,
-            "--lang" => lang = args.lang(option)?,
-            other => return Err(Problem::UnknownOption(other.to_string())),
-        }
-    }
-    if let Some(bursts) = bursts {
-        config.bursts = bursts;
-    }
-    config.validate().map_err(Problem::Peak)?;
-    Ok(Request { config, json, lang })
 }
 
 /// Runs both variants to the end: the text to print (the summary, or one
@@ -95,8 +103,9 @@ pub fn run(request: &Request) -> (String, Option<Broken>) {
     } else {
         summary(&request.config, &report, request.lang)
     };
-    let broken = Variant::BOTH
-        .into_iter()
+    let broken = Variant::VARIANTS
+        .iter()
+        .copied()
         .find(|&v| !report.variant(v).conserved)
         .map(Broken::PeakConservation);
     (text, broken)
@@ -342,29 +351,32 @@ fn spark(values: &[f64], top: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
-    fn owned(args: &[&str]) -> Vec<String> {
-        args.iter().map(|s| s.to_string()).collect()
+    fn parse(args: &[&str]) -> Result<Request, Problem> {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Peak {
+            #[command(flatten)]
+            options: Options,
+        }
+        let peak = Peak::try_parse_from(std::iter::once("peak").chain(args.iter().copied()))
+            .expect("the options read");
+        peak.options.request(5, Lang::En)
     }
 
     #[test]
     fn reads_options_over_the_preset() {
-        let r = parse(
-            &owned(&[
-                "--workers",
-                "8",
-                "--preset",
-                "steady",
-                "--burst",
-                "1s,2s,50",
-                "--capacity",
-                "0",
-                "--json",
-            ]),
-            5,
-            Lang::En,
-        )
+        let r = parse(&[
+            "--workers",
+            "8",
+            "--preset",
+            "steady",
+            "--burst",
+            "1s,2s,50",
+            "--capacity",
+            "0",
+            "--json",
+        ])
         .unwrap();
         assert!(r.json);
         assert_eq!(r.config.seed, 5);
@@ -376,63 +388,26 @@ mod tests {
         assert_eq!(r.config.capacity, 0);
         assert_eq!(r.config.bursts.len(), 1);
         assert_eq!(r.config.bursts[0].length, Duration::from_secs(2));
-        let plain = parse(&[], 5, Lang::En).unwrap();
+        let plain = parse(&[]).unwrap();
         assert_eq!(plain.config, Preset::FlashSale.config(5));
+        let two = parse(&["--burst", "1s,2s,50", "--burst", "9s,1s,5"]).unwrap();
+        assert_eq!(two.config.bursts.len(), 2, "each --burst adds one");
     }
 
     #[test]
-    fn problems_name_the_option() {
-        use crate::peak::config::{BurstProblem, Problem as Setting, UnknownPreset};
-        let err = |args: &[&str]| parse(&owned(args), 1, Lang::En).unwrap_err();
+    fn settings_out_of_range_name_the_option() {
+        use crate::peak::config::Problem as Setting;
         assert_eq!(
-            err(&["--preset", "rush"]),
-            Problem::Preset {
-                option: "--preset".into(),
-                unknown: UnknownPreset("rush".into())
-            }
+            parse(&["--workers", "0"]),
+            Err(Problem::Peak(Setting::Workers { max: 1000 }))
         );
         assert_eq!(
-            err(&["--base-rate", "fast"]),
-            Problem::Rate {
-                option: "--base-rate".into(),
-                text: "fast".into()
-            }
+            parse(&["--capacity", "0", "--overload"]),
+            Err(Problem::Peak(Setting::OverloadUnbounded))
         );
         assert_eq!(
-            err(&["--burst", "1s"]),
-            Problem::Burst {
-                option: "--burst".into(),
-                text: "1s".into(),
-                why: BurstProblem::NotABurst
-            }
-        );
-        assert_eq!(
-            err(&["--workers", "0"]),
-            Problem::Peak(Setting::Workers { max: 1000 })
-        );
-        assert!(matches!(
-            err(&["--workers", "-2"]),
-            Problem::NotANumber { option, .. } if option == "--workers"
-        ));
-        assert!(matches!(
-            err(&["--service-delay", "x"]),
-            Problem::Delay { option, .. } if option == "--service-delay"
-        ));
-        assert_eq!(
-            err(&["--capacity", "0", "--overload"]),
-            Problem::Peak(Setting::OverloadUnbounded)
-        );
-        assert_eq!(
-            err(&["--burst", "70s,1s,5"]),
-            Problem::Peak(Setting::BurstAfterEnd { burst: 1 })
-        );
-        assert_eq!(
-            err(&["--duration"]),
-            Problem::NeedsValue("--duration".into())
-        );
-        assert_eq!(
-            err(&["--items", "3"]),
-            Problem::UnknownOption("--items".into())
+            parse(&["--burst", "70s,1s,5"]),
+            Err(Problem::Peak(Setting::BurstAfterEnd { burst: 1 }))
         );
     }
 

@@ -1,107 +1,120 @@
 //! `canteen run scraper --pages PATH...`: the scraper on local files
-//! (native only), printing the seed-style log, a table of the pages and a
-//! summary, or one JSON object.
+//! (native only): its options, and printing the seed-style log, a table of
+//! the pages and a summary, or one JSON object.
 
 use std::io::{self, BufWriter, Write};
 use std::rc::Rc;
+use std::time::Duration;
 
-use rand::Rng;
+use clap::Args;
 
-use super::args::{self, Args};
+use super::values::{self, whole};
+use crate::delay::Delay;
 use crate::i18n::cli::{self as cli_words, Accepted, Broken, Problem};
 use crate::i18n::StuckActor;
 use crate::i18n::{scraper as text, Clock};
 use crate::lang::Lang;
+use crate::scenario::MAX_CAPACITY;
 use crate::scraper::engine::compile;
 use crate::scraper::fetch::FileFetcher;
+use crate::scraper::matcher::Compiled;
 use crate::scraper::pattern::Engine;
 use crate::scraper::report::ScraperReport;
-use crate::scraper::scenario::{ScraperConfig, ScraperProgram, ScraperRun, Shape, SEED_PATTERN};
-
-/// The usage lines `canteen help` shows for the scraper.
-pub const USAGE: &str = "\
-       canteen run scraper --pages PATH... [--fetchers N] [--counters N] [--capacity N]
-                           [--regex R] [--shape plain|joinable] [--timeout D]
-                           [--fetch-delay D] [--count-delay D] [--seed N] [--json] [--lang zh|en]";
+use crate::scraper::scenario::{
+    ScraperConfig, ScraperProgram, ScraperRun, Shape, MAX_WORKERS, SEED_PATTERN,
+};
 
 /// The report in words.
 type Report = ScraperReport<StuckActor, String>;
 
-struct Request {
-    config: ScraperConfig,
-    json: bool,
-    lang: Lang,
+/// `canteen run scraper`'s options.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// The pages: local files, read in this order
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub pages: Vec<String>,
+    /// Fetchers, 1 to 100
+    #[arg(long, value_name = "N", allow_hyphen_values = true,
+          value_parser = whole::<u32>(Accepted::WholeNumber, 1, MAX_WORKERS.into()))]
+    pub fetchers: Option<u32>,
+    /// Counters, 1 to 100
+    #[arg(long, value_name = "N", allow_hyphen_values = true,
+          value_parser = whole::<u32>(Accepted::WholeNumber, 1, MAX_WORKERS.into()))]
+    pub counters: Option<u32>,
+    /// Places in the queue; 0 = unbounded
+    #[arg(long, value_name = "N", allow_hyphen_values = true,
+          value_parser = whole::<usize>(Accepted::Capacity, 0, MAX_CAPACITY as u64))]
+    pub capacity: Option<usize>,
+    /// The Python `re` pattern the counters count
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    pub regex: Option<String>,
+    /// plain: a Queue, stuck at the end as in the seed; joinable: a
+    /// JoinableQueue that completes
+    #[arg(long, value_name = "plain|joinable", value_parser = values::shape,
+          allow_hyphen_values = true)]
+    pub shape: Option<Shape>,
+    /// Each fetch gives up after this long
+    #[arg(long, value_name = "D", value_parser = values::duration, allow_hyphen_values = true)]
+    pub timeout: Option<Duration>,
+    /// The sleep after each download
+    #[arg(long, value_name = "D", value_parser = values::delay, allow_hyphen_values = true)]
+    pub fetch_delay: Option<Delay>,
+    /// The sleep before each count
+    #[arg(long, value_name = "D", value_parser = values::delay, allow_hyphen_values = true)]
+    pub count_delay: Option<Delay>,
+    /// The run's seed [default: a random one, reported]
+    #[arg(long, value_name = "N", value_parser = values::seed, allow_hyphen_values = true)]
+    pub seed: Option<u64>,
+    /// Print one JSON object instead of the log, the table and the summary
+    #[arg(long)]
+    pub json: bool,
 }
 
-/// Runs `canteen run scraper OPTIONS`; returns the exit code (2: bad
-/// options or pattern, 1: conservation violated). Every line it prints is
-/// in `--lang`, or else in `lang`.
-pub fn main(options: &[String], lang: Lang) -> i32 {
-    let lang = args::lang(options, lang);
-    match parse(options, lang) {
-        Ok(request) => run(request),
-        Err(problem) => {
-            eprintln!("canteen: {}", cli_words::problem(&problem, lang));
-            2
+/// What `canteen run scraper` (or `canteen python scraper`) was asked to
+/// do, its pattern compiled.
+pub struct Request {
+    pub config: ScraperConfig,
+    pub compiled: Compiled,
+    pub json: bool,
+    pub lang: Lang,
+}
+
+impl Options {
+    /// The request, in `lang`, its settings and pattern checked; `seed`
+    /// when `--seed` is not given.
+    pub fn request(self, seed: u64, lang: Lang) -> Result<Request, Problem> {
+        let mut config = ScraperConfig::defaults(self.pages, self.seed.unwrap_or(seed));
+        if config.urls.is_empty() {
+            return Err(Problem::NeedsPages);
         }
+        config.fetchers = self.fetchers.unwrap_or(config.fetchers);
+        config.counters = self.counters.unwrap_or(config.counters);
+        config.capacity = self.capacity.unwrap_or(config.capacity);
+        config.pattern = self.regex.unwrap_or(config.pattern);
+        config.shape = self.shape.unwrap_or(config.shape);
+        config.timeout = self.timeout.unwrap_or(config.timeout);
+        config.fetch_delay = self.fetch_delay.unwrap_or(config.fetch_delay);
+        config.count_delay = self.count_delay.unwrap_or(config.count_delay);
+        config.validate().map_err(Problem::Scraper)?;
+        let compiled = compile(&config.pattern).map_err(Problem::Pattern)?;
+        Ok(Request {
+            config,
+            compiled,
+            json: self.json,
+            lang,
+        })
     }
 }
 
-/// The settings and language `canteen run scraper OPTIONS` would run with,
-/// its pattern checked, for `canteen python scraper` (which prints no
-/// report, so `--json` is refused).
-pub fn settings(options: &[String], lang: Lang) -> Result<(ScraperConfig, Lang), Problem> {
-    let Request { config, json, lang } = parse(options, lang)?;
-    if json {
-        return Err(Problem::NotForPython("--json".to_string()));
-    }
-    compile(&config.pattern).map_err(Problem::Pattern)?;
-    Ok((config, lang))
-}
-
-fn parse(options: &[String], lang: Lang) -> Result<Request, Problem> {
-    let mut config = ScraperConfig::defaults(Vec::new(), rand::rng().next_u64());
-    let (mut json, mut lang) = (false, lang);
-    let mut args = Args::new(options);
-    while let Some(option) = args.next_option() {
-        match option {
-            "--pages" => config.urls = args.values(option)?.into_iter().map(String::from).collect(),
-            "--fetchers" => config.fetchers = args.number(option, Accepted::WholeNumber)?,
-            "--counters" => config.counters = args.number(option, Accepted::WholeNumber)?,
-            "--capacity" => config.capacity = args.number(option, Accepted::Capacity)?,
-            "--regex" => config.pattern = args.value(option)?.to_string(),
-            "--shape" => {
-                config.shape = Shape::from_name(args.value(option)?)
-                    .ok_or_else(|| Problem::Shape(option.to_string()))?
-            }
-            "--timeout" => config.timeout = args.duration(option)?,
-            "--fetch-delay" => config.fetch_delay = args.delay(option)?,
-            "--count-delay" => config.count_delay = args.delay(option)?,
-            "--seed" => config.seed = args.number(option, Accepted::Seed)?,
-            "--lang" => lang = args.lang(option)?,
-            "--json" => json = true,
-            other => return Err(Problem::UnknownOption(other.to_string())),
-        }
-    }
-    if config.urls.is_empty() {
-        return Err(Problem::NeedsPages);
-    }
-    config.validate().map_err(Problem::Scraper)?;
-    Ok(Request { config, json, lang })
-}
-
-fn run(request: Request) -> i32 {
-    let Request { config, json, lang } = request;
-    let compiled = match compile(&config.pattern) {
-        Ok(compiled) => compiled,
-        Err(e) => {
-            eprintln!(
-                "canteen: {}",
-                cli_words::problem(&Problem::Pattern(e), lang)
-            );
-            return 2;
-        }
-    };
+/// Runs the scraper and prints its report; returns the exit code (1:
+/// conservation violated).
+pub fn run(request: Request) -> i32 {
+    let Request {
+        config,
+        compiled,
+        json,
+        lang,
+    } = request;
     let notes: Vec<String> = compiled
         .notes
         .iter()

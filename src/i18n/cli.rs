@@ -7,7 +7,9 @@
 //! it.
 
 use super::peak::{burst_problem, not_a_rate, unknown_preset};
-use super::problems::{self, config, delay, duration, unknown_scenario, unknown_strategy};
+use super::problems::{
+    self, config, delay, duration, out_of_range, unknown_scenario, unknown_strategy,
+};
 use super::scraper::{self as scraper_words, pattern_error};
 use crate::delay::{DelayProblem, DurationProblem};
 use crate::lang::Lang;
@@ -36,60 +38,74 @@ pub enum Accepted {
     Probability,
 }
 
+/// Why a value was refused; the option and the text typed are beside it
+/// in [`Problem::Value`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Invalid {
+    /// Not the kind of number the option takes.
+    Number(Accepted),
+    /// A whole number too big for the option: outside `lo..=hi`.
+    OutOfRange {
+        lo: u64,
+        hi: u64,
+    },
+    Duration(DurationProblem),
+    Delay(DelayProblem),
+    /// Neither `zh` nor `en`.
+    Lang,
+    /// Neither `plain` nor `joinable`.
+    Shape,
+    /// None of the termination strategies.
+    Strategy,
+    /// None of peak shaving's presets.
+    Preset,
+    /// Not a rate (requests per second).
+    Rate,
+    Burst(BurstProblem),
+}
+
 /// What is wrong with the command line (exit status 2).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
+    /// `canteen` without a command.
+    NoCommand,
+    /// None of `scenarios`, `run`, `python` and `help`; the closest one.
+    UnknownCommand {
+        name: String,
+        suggestion: Option<String>,
+    },
     /// `canteen run` without a scenario.
     NoScenario,
-    UnknownScenario(UnknownScenario),
-    /// An option no scenario knows.
-    UnknownOption(String),
+    /// None of the scenarios; the closest one.
+    UnknownScenario {
+        unknown: UnknownScenario,
+        suggestion: Option<String>,
+    },
+    /// An option the scenario does not have; the closest one it has.
+    UnknownOption {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// A word where an option was expected.
+    Unexpected(String),
     /// An option without its value.
     NeedsValue(String),
     /// An option that takes values, without any.
     NeedsValues(String),
-    /// A value that is not the number the option takes.
-    NotANumber {
+    /// A switch given a value (`--json=yes`).
+    TakesNoValue(String),
+    /// A value the option does not take.
+    Value {
         option: String,
         text: String,
-        accepted: Accepted,
+        why: Invalid,
     },
-    /// A value that is not a duration.
-    Duration {
-        option: String,
-        text: String,
-        why: DurationProblem,
-    },
-    /// A value that is not a delay.
-    Delay {
-        option: String,
-        text: String,
-        why: DelayProblem,
-    },
-    /// `--lang` with neither `zh` nor `en`.
-    Lang(String),
-    /// `--shape` with neither `plain` nor `joinable`.
-    Shape(String),
-    Strategy {
-        option: String,
-        unknown: UnknownStrategy,
-    },
-    Preset {
-        option: String,
-        unknown: UnknownPreset,
-    },
-    /// A value that is not a rate.
-    Rate {
-        option: String,
-        text: String,
-    },
-    /// A value that is not a burst.
-    Burst {
-        option: String,
-        text: String,
-        why: BurstProblem,
-    },
-    /// An option only the termination scenario has (`--compare`).
+    /// An argument that is not UTF-8 text: the value of `option`, or not a
+    /// value.
+    NotText { option: Option<String> },
+    /// Two options that exclude each other.
+    Conflict { option: String, other: String },
+    /// An option only the termination scenario has.
     OnlyTermination(String),
     /// `--kill-at` or `--kill-chance` without `--kill-consumer`.
     KillNeedsConsumer(String),
@@ -108,6 +124,8 @@ pub enum Problem {
     NotForPython(String),
     /// `canteen python` for a scenario without a Python program.
     NoProgram(String),
+    /// A command line the parser could not read otherwise.
+    Unreadable,
 }
 
 fn accepted(accepted: Accepted, lang: Lang) -> &'static str {
@@ -129,10 +147,105 @@ fn at(option: &str, words: String, lang: Lang) -> String {
     }
 }
 
+/// `text` in one line: line breaks and other control characters become
+/// spaces, runs of spaces one (a library's message may span lines).
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control() || c == ' ')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// ` (did you mean 'X'?)`, or nothing.
+fn did_you_mean(suggestion: &Option<String>, lang: Lang) -> String {
+    match (suggestion, lang) {
+        (None, _) => String::new(),
+        (Some(s), Lang::Zh) => format!("（是不是想写“{s}”？）"),
+        (Some(s), Lang::En) => format!(" (did you mean '{s}'?)"),
+    }
+}
+
+/// Why the value `text` of `option` was refused.
+fn invalid(option: &str, text: &str, why: &Invalid, lang: Lang) -> String {
+    match (why, lang) {
+        (Invalid::Number(kind), Lang::Zh) => at(
+            option,
+            format!("“{text}”不是{}", accepted(*kind, lang)),
+            lang,
+        ),
+        (Invalid::Number(kind), Lang::En) => at(
+            option,
+            format!("'{text}' is not {}", accepted(*kind, lang)),
+            lang,
+        ),
+        (Invalid::OutOfRange { lo, hi }, _) => {
+            at(option, out_of_range(&text, *lo, *hi, lang), lang)
+        }
+        (Invalid::Duration(why), _) => at(option, duration(*why, text, lang), lang),
+        (Invalid::Delay(why), Lang::Zh) => at(
+            option,
+            format!(
+                "{}（可用：{}）",
+                delay(why, text, lang),
+                problems::delay_syntax(lang)
+            ),
+            lang,
+        ),
+        (Invalid::Delay(why), Lang::En) => at(
+            option,
+            format!(
+                "{} (accepted: {})",
+                delay(why, text, lang),
+                problems::delay_syntax(lang)
+            ),
+            lang,
+        ),
+        (Invalid::Lang, Lang::Zh) => format!("{option} 只接受 zh 或 en"),
+        (Invalid::Lang, Lang::En) => format!("{option} accepts zh or en"),
+        (Invalid::Shape, Lang::Zh) => format!("{option} 只接受 plain 或 joinable"),
+        (Invalid::Shape, Lang::En) => format!("{option} accepts plain or joinable"),
+        (Invalid::Strategy, _) => at(
+            option,
+            unknown_strategy(&UnknownStrategy(text.to_string()), lang),
+            lang,
+        ),
+        (Invalid::Preset, _) => at(
+            option,
+            unknown_preset(&UnknownPreset(text.to_string()), lang),
+            lang,
+        ),
+        (Invalid::Rate, _) => at(option, not_a_rate(text, lang), lang),
+        (Invalid::Burst(why), _) => at(option, burst_problem(why, text, lang), lang),
+    }
+}
+
 /// The one line that reports `problem` (after `canteen: `).
 pub fn problem(problem: &Problem, lang: Lang) -> String {
+    one_line(&words(problem, lang))
+}
+
+fn words(problem: &Problem, lang: Lang) -> String {
     let option = |field: &str| format!("--{field}");
+    let see_help = lang.pick("；见 `canteen help`", "; see `canteen help`");
     match (problem, lang) {
+        (Problem::NoCommand, _) => lang
+            .pick(
+                "需要一个命令：scenarios、run、python 或 help",
+                "needs a command: scenarios, run, python or help",
+            )
+            .to_string(),
+        (Problem::UnknownCommand { name, suggestion }, Lang::Zh) => {
+            format!(
+                "没有“{name}”这个命令{}{see_help}",
+                did_you_mean(suggestion, lang)
+            )
+        }
+        (Problem::UnknownCommand { name, suggestion }, Lang::En) => {
+            format!(
+                "unknown command '{name}'{}{see_help}",
+                did_you_mean(suggestion, lang)
+            )
+        }
         (Problem::NotForPython(name), Lang::Zh) => {
             format!("{name}：canteen python 只打印程序；程序总是运行到结束")
         }
@@ -147,63 +260,48 @@ pub fn problem(problem: &Problem, lang: Lang) -> String {
                 "run needs a scenario; see `canteen scenarios`",
             )
             .to_string(),
-        (Problem::UnknownScenario(unknown), _) => unknown_scenario(unknown, lang),
-        (Problem::UnknownOption(name), Lang::Zh) => {
-            format!("不认识的选项“{name}”；见 `canteen help`")
+        (
+            Problem::UnknownScenario {
+                unknown,
+                suggestion,
+            },
+            _,
+        ) => unknown_scenario(unknown, lang) + &did_you_mean(suggestion, lang),
+        (Problem::UnknownOption { name, suggestion }, Lang::Zh) => {
+            format!(
+                "不认识的选项“{name}”{}{see_help}",
+                did_you_mean(suggestion, lang)
+            )
         }
-        (Problem::UnknownOption(name), Lang::En) => {
-            format!("unknown option '{name}'; see `canteen help`")
+        (Problem::UnknownOption { name, suggestion }, Lang::En) => {
+            format!(
+                "unknown option '{name}'{}{see_help}",
+                did_you_mean(suggestion, lang)
+            )
         }
+        (Problem::Unexpected(text), Lang::Zh) => format!("多余的参数“{text}”{see_help}"),
+        (Problem::Unexpected(text), Lang::En) => format!("unexpected argument '{text}'{see_help}"),
         (Problem::NeedsValue(name), Lang::Zh) => format!("{name} 后面需要一个值"),
         (Problem::NeedsValue(name), Lang::En) => format!("{name} needs a value"),
         (Problem::NeedsValues(name), Lang::Zh) => format!("{name} 后面至少需要一个值"),
         (Problem::NeedsValues(name), Lang::En) => format!("{name} needs at least one value"),
-        (
-            Problem::NotANumber {
-                option,
-                text,
-                accepted: kind,
-            },
-            _,
-        ) => {
-            let words = match lang {
-                Lang::Zh => format!("“{text}”不是{}", accepted(*kind, lang)),
-                Lang::En => format!("'{text}' is not {}", accepted(*kind, lang)),
-            };
-            at(option, words, lang)
-        }
-        (Problem::Duration { option, text, why }, _) => {
-            at(option, duration(*why, text, lang), lang)
-        }
-        (Problem::Delay { option, text, why }, Lang::Zh) => at(
-            option,
-            format!(
-                "{}（可用：{}）",
-                delay(why, text, lang),
-                problems::delay_syntax(lang)
-            ),
+        (Problem::TakesNoValue(name), Lang::Zh) => format!("{name} 不带值"),
+        (Problem::TakesNoValue(name), Lang::En) => format!("{name} takes no value"),
+        (Problem::Value { option, text, why }, _) => invalid(option, text, why, lang),
+        (Problem::NotText { option: Some(name) }, _) => at(
+            name,
+            lang.pick("值不是 UTF-8 文本", "the value is not UTF-8 text")
+                .to_string(),
             lang,
         ),
-        (Problem::Delay { option, text, why }, Lang::En) => at(
-            option,
-            format!(
-                "{} (accepted: {})",
-                delay(why, text, lang),
-                problems::delay_syntax(lang)
-            ),
-            lang,
-        ),
-        (Problem::Lang(name), Lang::Zh) => format!("{name} 只接受 zh 或 en"),
-        (Problem::Lang(name), Lang::En) => format!("{name} accepts zh or en"),
-        (Problem::Shape(name), Lang::Zh) => format!("{name} 只接受 plain 或 joinable"),
-        (Problem::Shape(name), Lang::En) => format!("{name} accepts plain or joinable"),
-        (Problem::Strategy { option, unknown }, _) => {
-            at(option, unknown_strategy(unknown, lang), lang)
+        (Problem::NotText { option: None }, _) => lang
+            .pick("有一个参数不是 UTF-8 文本", "an argument is not UTF-8 text")
+            .to_string(),
+        (Problem::Conflict { option, other }, Lang::Zh) => {
+            format!("{option}：不能和 {other} 一起用")
         }
-        (Problem::Preset { option, unknown }, _) => at(option, unknown_preset(unknown, lang), lang),
-        (Problem::Rate { option, text }, _) => at(option, not_a_rate(text, lang), lang),
-        (Problem::Burst { option, text, why }, _) => {
-            at(option, burst_problem(why, text, lang), lang)
+        (Problem::Conflict { option, other }, Lang::En) => {
+            format!("{option}: cannot be given with {other}")
         }
         (Problem::OnlyTermination(name), _) => {
             at(name, problems::only_termination(lang).to_string(), lang)
@@ -233,6 +331,10 @@ pub fn problem(problem: &Problem, lang: Lang) -> String {
         (Problem::Pattern(error), _) => {
             at("--regex", pattern_error(error, Engine::Rust, lang), lang)
         }
+        (Problem::Unreadable, _) => format!(
+            "{}{see_help}",
+            lang.pick("无法读懂这个命令行", "cannot read this command line")
+        ),
     }
 }
 
@@ -306,40 +408,46 @@ mod tests {
     fn every_problem() -> Vec<Problem> {
         let option = || "--opt".to_string();
         let text = || "xyz".to_string();
+        let suggestion = || Some("--opts".to_string());
+        let value = |why| Problem::Value {
+            option: option(),
+            text: text(),
+            why,
+        };
         let mut all = vec![
+            Problem::NoCommand,
+            Problem::UnknownCommand {
+                name: text(),
+                suggestion: None,
+            },
+            Problem::UnknownCommand {
+                name: text(),
+                suggestion: suggestion(),
+            },
             Problem::NoScenario,
-            Problem::UnknownScenario(UnknownScenario(text())),
-            Problem::UnknownOption(option()),
+            Problem::UnknownScenario {
+                unknown: UnknownScenario(text()),
+                suggestion: suggestion(),
+            },
+            Problem::UnknownOption {
+                name: option(),
+                suggestion: suggestion(),
+            },
+            Problem::UnknownOption {
+                name: option(),
+                suggestion: None,
+            },
+            Problem::Unexpected(text()),
             Problem::NeedsValue(option()),
             Problem::NeedsValues(option()),
-            Problem::Duration {
-                option: option(),
-                text: text(),
-                why: DurationProblem::NoUnit,
+            Problem::TakesNoValue(option()),
+            Problem::NotText {
+                option: Some(option()),
             },
-            Problem::Delay {
+            Problem::NotText { option: None },
+            Problem::Conflict {
                 option: option(),
-                text: text(),
-                why: DelayProblem::NotADelay,
-            },
-            Problem::Lang(option()),
-            Problem::Shape(option()),
-            Problem::Strategy {
-                option: option(),
-                unknown: UnknownStrategy(text()),
-            },
-            Problem::Preset {
-                option: option(),
-                unknown: UnknownPreset(text()),
-            },
-            Problem::Rate {
-                option: option(),
-                text: text(),
-            },
-            Problem::Burst {
-                option: option(),
-                text: text(),
-                why: BurstProblem::NotABurst,
+                other: option(),
             },
             Problem::OnlyTermination(option()),
             Problem::KillNeedsConsumer(option()),
@@ -356,7 +464,27 @@ mod tests {
                 max: Duration::from_secs(300),
             }),
             Problem::Pattern(PatternError::Unavailable),
+            Problem::Pattern(PatternError::Engine(
+                "regex parse error:\n    (\n    ^\nerror: unclosed group".into(),
+            )),
+            Problem::NotForPython(option()),
+            Problem::NoProgram(text()),
+            Problem::Unreadable,
         ];
+        all.extend(
+            [
+                Invalid::OutOfRange { lo: 0, hi: 10 },
+                Invalid::Duration(DurationProblem::NoUnit),
+                Invalid::Delay(DelayProblem::NotADelay),
+                Invalid::Lang,
+                Invalid::Shape,
+                Invalid::Strategy,
+                Invalid::Preset,
+                Invalid::Rate,
+                Invalid::Burst(BurstProblem::NotABurst),
+            ]
+            .map(value),
+        );
         all.extend(
             [
                 Accepted::WholeNumber,
@@ -366,11 +494,7 @@ mod tests {
                 Accepted::Consumer,
                 Accepted::Probability,
             ]
-            .map(|accepted| Problem::NotANumber {
-                option: option(),
-                text: text(),
-                accepted,
-            }),
+            .map(|accepted| value(Invalid::Number(accepted))),
         );
         all
     }
@@ -380,9 +504,32 @@ mod tests {
         for p in every_problem() {
             assert_both_languages(|lang| problem(&p, lang), &[]);
             for lang in [Lang::Zh, Lang::En] {
-                assert_eq!(problem(&p, lang).lines().count(), 1, "{p:?}");
+                let line = problem(&p, lang);
+                assert_eq!(line.lines().count(), 1, "{p:?}");
+                assert!(!line.contains(char::is_control), "{line:?}");
             }
         }
+        let typed = Problem::Value {
+            option: "--items".into(),
+            text: "1\n2\r3\t4".into(),
+            why: Invalid::Number(Accepted::WholeNumber),
+        };
+        assert_eq!(
+            problem(&typed, Lang::En),
+            "--items: '1 2 3 4' is not a whole number"
+        );
+        let suggested = Problem::UnknownOption {
+            name: "--sed".into(),
+            suggestion: Some("--seed".into()),
+        };
+        assert_eq!(
+            problem(&suggested, Lang::En),
+            "unknown option '--sed' (did you mean '--seed'?); see `canteen help`"
+        );
+        assert_eq!(
+            problem(&suggested, Lang::Zh),
+            "不认识的选项“--sed”（是不是想写“--seed”？）；见 `canteen help`"
+        );
         let range = Problem::Config(ConfigProblem::OutOfRange {
             field: "items",
             value: 10_000_001,

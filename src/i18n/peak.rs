@@ -9,6 +9,7 @@ use crate::number::{Fixed, Shortest};
 use crate::peak::config::{BurstProblem, Problem, UnknownPreset};
 use crate::peak::{Preset, Variant};
 use crate::playground::peak::{FieldProblem, PeakField};
+use strum::VariantArray;
 
 /// A fixed label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -384,7 +385,7 @@ pub fn problem(problem: &Problem, lang: Lang) -> String {
 /// A preset name that is none of the presets.
 pub fn unknown_preset(unknown: &UnknownPreset, lang: Lang) -> String {
     let name = &unknown.0;
-    let names = Preset::ALL.map(Preset::name);
+    let names: Vec<&str> = Preset::VARIANTS.iter().map(|p| p.name()).collect();
     match lang {
         Lang::Zh => format!("“{name}”不是预设；请从 {} 中选一个", names.join("、")),
         Lang::En => format!("'{name}' is not a preset; choose {}", names.join(", ")),
@@ -509,7 +510,7 @@ mod tests {
         for p in [P::Title, P::Rejected, P::Overload, P::TheoryNotApplicable] {
             assert_ne!(p.get(Lang::Zh), p.get(Lang::En));
         }
-        for preset in Preset::ALL {
+        for &preset in Preset::VARIANTS {
             assert_ne!(preset_name(preset, Lang::Zh), preset_name(preset, Lang::En));
         }
     }

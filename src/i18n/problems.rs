@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::time::Duration;
+use strum::VariantArray;
 
 use crate::delay::{DelayProblem, DurationProblem};
 use crate::lang::Lang;
@@ -135,7 +136,8 @@ pub fn only_termination(lang: Lang) -> &'static str {
 /// A scenario name that is none of the scenarios.
 pub fn unknown_scenario(unknown: &UnknownScenario, lang: Lang) -> String {
     let name = &unknown.0;
-    let names = ScenarioKind::ALL.map(ScenarioKind::name);
+    let mut names: Vec<&str> = ScenarioKind::VARIANTS.iter().map(|k| k.name()).collect();
+    names.extend([crate::peak::NAME, "scraper"]);
     match lang {
         Lang::Zh => format!("没有叫“{name}”的场景；请从 {} 中选一个", names.join("、")),
         Lang::En => format!(
@@ -148,7 +150,8 @@ pub fn unknown_scenario(unknown: &UnknownScenario, lang: Lang) -> String {
 /// A strategy name that is none of the strategies.
 pub fn unknown_strategy(unknown: &UnknownStrategy, lang: Lang) -> String {
     let name = &unknown.0;
-    let names = Strategy::ALL.map(Strategy::name).join("|");
+    let names: Vec<&str> = Strategy::VARIANTS.iter().map(|s| s.name()).collect();
+    let names = names.join("|");
     match lang {
         Lang::Zh => format!("“{name}”不是结束方式；请从 {names} 中选一个"),
         Lang::En => format!("'{name}' is not a strategy; choose one of {names}"),

@@ -30,8 +30,24 @@ pub struct Burst {
     pub rate: f64,
 }
 
-/// The named starting points.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The named starting points: `steady`, `flash-sale`, `two-bursts`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "kebab-case",
+    parse_err_ty = UnknownPreset,
+    parse_err_fn = UnknownPreset::named
+)]
 pub enum Preset {
     /// Constant traffic at 75% of the service's capacity: no peak.
     Steady,
@@ -42,15 +58,9 @@ pub enum Preset {
 }
 
 impl Preset {
-    pub const ALL: [Preset; 3] = [Preset::Steady, Preset::FlashSale, Preset::TwoBursts];
-
     /// The name on the command line and in links.
     pub fn name(self) -> &'static str {
-        match self {
-            Preset::Steady => "steady",
-            Preset::FlashSale => "flash-sale",
-            Preset::TwoBursts => "two-bursts",
-        }
+        self.into()
     }
 
     /// The preset's settings. All share the service: 4 workers, exponential
@@ -81,24 +91,13 @@ impl Preset {
     }
 }
 
-impl fmt::Display for Preset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A preset name that is none of [`Preset::ALL`]'s.
+/// A preset name that is none of [`Preset::VARIANTS`]'s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownPreset(pub String);
 
-impl FromStr for Preset {
-    type Err = UnknownPreset;
-
-    fn from_str(name: &str) -> Result<Self, UnknownPreset> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.name() == name.trim())
-            .ok_or_else(|| UnknownPreset(name.to_string()))
+impl UnknownPreset {
+    fn named(name: &str) -> UnknownPreset {
+        UnknownPreset(name.to_string())
     }
 }
 
@@ -375,6 +374,7 @@ impl fmt::Display for Burst {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     fn secs(s: u64) -> Duration {
         Duration::from_secs(s)
@@ -382,7 +382,7 @@ mod tests {
 
     #[test]
     fn presets_are_valid_and_named() {
-        for preset in Preset::ALL {
+        for &preset in Preset::VARIANTS {
             let cfg = preset.config(1);
             assert_eq!(cfg.validate(), Ok(()), "{preset}");
             assert_eq!(preset.name().parse::<Preset>(), Ok(preset));

@@ -44,9 +44,11 @@ use meter::{LatencyReport, LittleCheck, Measured, Meter, SeriesReport};
 /// The scenario's name on the command line and in reports.
 pub const NAME: &str = "peak-shaving";
 
-/// The two ways of meeting the traffic.
+/// The two ways of meeting the traffic, `direct` then `queued`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Variant {
     /// Straight to the service; 503 when every worker is busy.
     Direct,
@@ -55,13 +57,8 @@ pub enum Variant {
 }
 
 impl Variant {
-    pub const BOTH: [Variant; 2] = [Variant::Direct, Variant::Queued];
-
     pub fn name(self) -> &'static str {
-        match self {
-            Variant::Direct => "direct",
-            Variant::Queued => "queued",
-        }
+        self.into()
     }
 }
 

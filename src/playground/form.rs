@@ -6,13 +6,15 @@
 
 use std::fmt;
 use std::time::Duration;
+use strum::VariantArray;
 
 use crate::delay::{parse_duration, Delay, DurationProblem, DurationText};
 use crate::scenario::ending::UnknownStrategy;
 use crate::scenario::{Config, ConfigProblem, ScenarioKind};
 
 /// A field of the form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Field {
     Seed,
     Producers,
@@ -24,29 +26,10 @@ pub enum Field {
 }
 
 impl Field {
-    /// Every field, in form order.
-    pub const ALL: [Field; 7] = [
-        Field::Seed,
-        Field::Producers,
-        Field::Consumers,
-        Field::Items,
-        Field::Capacity,
-        Field::ProduceDelay,
-        Field::ConsumeDelay,
-    ];
-
     /// The field's name in [`Config::validate`]'s errors, also the id of its
     /// input on the page.
     pub fn config_name(self) -> &'static str {
-        match self {
-            Field::Seed => "seed",
-            Field::Producers => "producers",
-            Field::Consumers => "consumers",
-            Field::Items => "items",
-            Field::Capacity => "capacity",
-            Field::ProduceDelay => "produce-delay",
-            Field::ConsumeDelay => "consume-delay",
-        }
+        self.into()
     }
 }
 
@@ -80,8 +63,12 @@ pub struct FieldError {
     pub problem: Problem,
 }
 
-/// The three shapes of delay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The three shapes of delay, named by their prefix in the delay syntax
+/// (`const`, `uniform`, `exp`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum DelayKind {
     Const,
     Uniform,
@@ -89,19 +76,9 @@ pub enum DelayKind {
 }
 
 impl DelayKind {
-    pub const ALL: [DelayKind; 3] = [DelayKind::Const, DelayKind::Uniform, DelayKind::Exp];
-
-    /// The prefix in the delay syntax (`const`, `uniform`, `exp`).
+    /// The prefix in the delay syntax.
     pub fn name(self) -> &'static str {
-        match self {
-            DelayKind::Const => "const",
-            DelayKind::Uniform => "uniform",
-            DelayKind::Exp => "exp",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<DelayKind> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
+        self.into()
     }
 }
 
@@ -143,7 +120,7 @@ impl DelayFields {
     pub fn from_text(text: &str) -> Result<DelayFields, Problem> {
         let bad = || Problem::NotADelay(text.to_string());
         let (kind, rest) = text.trim().split_once(':').ok_or_else(bad)?;
-        let kind = DelayKind::from_name(kind.trim()).ok_or_else(bad)?;
+        let kind: DelayKind = kind.trim().parse().map_err(|_| bad())?;
         let (a, b) = match kind {
             DelayKind::Uniform => rest.split_once("..").ok_or_else(bad)?,
             DelayKind::Const | DelayKind::Exp => (rest, rest),
@@ -333,8 +310,9 @@ impl Form {
         if errors.is_empty() {
             // The engine has the last word; a refusal lands at its field.
             if let Err(problem) = config.validate() {
-                let field = Field::ALL
-                    .into_iter()
+                let field = Field::VARIANTS
+                    .iter()
+                    .copied()
                     .find(|f| f.config_name() == problem.field())
                     .unwrap_or(Field::Seed);
                 errors.push(FieldError {
@@ -367,7 +345,7 @@ mod tests {
 
     #[test]
     fn the_form_of_a_config_reads_back_as_that_config() {
-        for kind in ScenarioKind::ALL {
+        for &kind in ScenarioKind::VARIANTS {
             let mut config = Config::defaults(kind, 7);
             config.consume_delay = "exp:1.5ms".parse().unwrap();
             config.produce_delay = "const:2s".parse().unwrap();

@@ -327,6 +327,7 @@ impl PeakState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     fn edit(state: &mut PeakState, field: PeakField, text: &str) -> bool {
         state.apply(PeakAction::Edit(field, text.to_string()))
@@ -348,7 +349,7 @@ mod tests {
 
     #[test]
     fn the_form_reads_back_every_preset() {
-        for preset in Preset::ALL {
+        for &preset in Preset::VARIANTS {
             let config = preset.config(9);
             assert_eq!(PeakForm::from_config(&config).config(), Ok(config));
         }

@@ -4,15 +4,20 @@
 //! carry them out are the scenario's; the termination lab
 //! ([`crate::termination`]) runs, books and compares them.
 
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Serialize;
 
-/// How the main program tells the consumers that the work is over.
+/// How the main program tells the consumers that the work is over; named
+/// `none`, `join-terminate`… and listed in this order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(strum::IntoStaticStr, strum::Display, strum::EnumString, strum::VariantArray)]
+#[strum(
+    serialize_all = "kebab-case",
+    parse_err_ty = UnknownStrategy,
+    parse_err_fn = UnknownStrategy::named
+)]
 pub enum Strategy {
     /// No signal at all (the seed's plain queue): the consumers wait in
     /// `get()` forever.
@@ -37,28 +42,9 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    /// Every strategy, in the order the lab lists them.
-    pub const ALL: [Strategy; 7] = [
-        Strategy::None,
-        Strategy::JoinTerminate,
-        Strategy::Daemon,
-        Strategy::Sentinel,
-        Strategy::SentinelBug,
-        Strategy::Shutdown,
-        Strategy::ShutdownImmediate,
-    ];
-
     /// The name used on the command line and in links.
     pub fn name(self) -> &'static str {
-        match self {
-            Strategy::None => "none",
-            Strategy::JoinTerminate => "join-terminate",
-            Strategy::Daemon => "daemon",
-            Strategy::Sentinel => "sentinel",
-            Strategy::SentinelBug => "sentinel-bug",
-            Strategy::Shutdown => "shutdown",
-            Strategy::ShutdownImmediate => "shutdown-immediate",
-        }
+        self.into()
     }
 
     /// Whether main waits for the producers before it signals anything.
@@ -76,30 +62,14 @@ impl Strategy {
     }
 }
 
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A strategy name that is none of [`Strategy::ALL`]'s.
+/// A strategy name that is none of [`Strategy::VARIANTS`]'s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownStrategy(pub String);
 
-impl FromStr for Strategy {
-    type Err = UnknownStrategy;
-
-    fn from_str(name: &str) -> Result<Self, UnknownStrategy> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.name() == name)
-            .ok_or_else(|| UnknownStrategy(name.to_string()))
+impl UnknownStrategy {
+    fn named(name: &str) -> UnknownStrategy {
+        UnknownStrategy(name.to_string())
     }
-}
-
-/// The strategy names, separated by `|`.
-pub fn names() -> String {
-    Strategy::ALL.map(Strategy::name).join("|")
 }
 
 /// When the chosen consumer dies.
@@ -195,18 +165,21 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn strategy_names_round_trip_and_unknown_names_are_kept() {
-        for s in Strategy::ALL {
+        let names: Vec<&str> = Strategy::VARIANTS.iter().map(|s| s.name()).collect();
+        for &s in Strategy::VARIANTS {
             assert_eq!(s.name().parse::<Strategy>(), Ok(s));
+            assert_eq!(s.to_string(), s.name());
         }
         assert_eq!(
             "poison".parse::<Strategy>(),
             Err(UnknownStrategy("poison".into()))
         );
         assert_eq!(
-            names(),
+            names.join("|"),
             "none|join-terminate|daemon|sentinel|sentinel-bug|shutdown|shutdown-immediate"
         );
     }

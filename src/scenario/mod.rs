@@ -11,8 +11,6 @@
 pub mod broker;
 pub mod ending;
 
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 use std::cell::Cell;
@@ -26,8 +24,25 @@ use crate::trace::{duration_to_nanos, ActorId, EventKind, Fault, ItemId, Nanos, 
 use broker::Broker;
 use ending::{KillWhen, Settings, Strategy, MAX_DELIVERIES};
 
-/// The scenarios.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The scenarios, named on the command line and in links as `plain`,
+/// `hotdog`…, listed in this order.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "kebab-case",
+    parse_err_ty = UnknownScenario,
+    parse_err_fn = UnknownScenario::named
+)]
 pub enum ScenarioKind {
     /// The seed's first case: a plain `Queue`, no `task_done`/`join`.
     Plain,
@@ -41,22 +56,9 @@ pub enum ScenarioKind {
 }
 
 impl ScenarioKind {
-    /// All scenarios, in the order they are listed.
-    pub const ALL: [ScenarioKind; 4] = [
-        ScenarioKind::Plain,
-        ScenarioKind::Hotdog,
-        ScenarioKind::Custom,
-        ScenarioKind::Termination,
-    ];
-
     /// The name used on the command line and in links.
     pub fn name(self) -> &'static str {
-        match self {
-            ScenarioKind::Plain => "plain",
-            ScenarioKind::Hotdog => "hotdog",
-            ScenarioKind::Custom => "custom",
-            ScenarioKind::Termination => "termination",
-        }
+        self.into()
     }
 
     /// Whether its producers are the seed's hot-dog shops (names of actors
@@ -71,24 +73,13 @@ impl ScenarioKind {
     }
 }
 
-impl fmt::Display for ScenarioKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A scenario name that is none of [`ScenarioKind::ALL`]'s.
+/// A scenario name that is none of [`ScenarioKind::VARIANTS`]'s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownScenario(pub String);
 
-impl FromStr for ScenarioKind {
-    type Err = UnknownScenario;
-
-    fn from_str(name: &str) -> Result<Self, UnknownScenario> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.name() == name)
-            .ok_or_else(|| UnknownScenario(name.to_string()))
+impl UnknownScenario {
+    fn named(name: &str) -> UnknownScenario {
+        UnknownScenario(name.to_string())
     }
 }
 

@@ -11,8 +11,9 @@ use super::matcher::Matches;
 use crate::trace::{ItemId, Nanos};
 
 /// Where a URL stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RowState {
     /// No fetcher has taken it yet.
     Waiting,
@@ -31,15 +32,7 @@ pub enum RowState {
 impl RowState {
     /// The state's name as in the JSON report (`waiting`, `fetching`, …).
     pub fn name(self) -> &'static str {
-        match self {
-            RowState::Waiting => "waiting",
-            RowState::Fetching => "fetching",
-            RowState::Fetched => "fetched",
-            RowState::Queued => "queued",
-            RowState::Counting => "counting",
-            RowState::Counted => "counted",
-            RowState::Failed => "failed",
-        }
+        self.into()
     }
 }
 

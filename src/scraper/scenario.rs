@@ -44,9 +44,11 @@ pub const MAX_TIMEOUT: Duration = Duration::from_secs(300);
 /// Matched strings kept per URL (the count is always exact).
 pub const KEEP_FOUND: usize = 200;
 
-/// The queue protocol.
+/// The queue protocol, named `plain` or `joinable`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Shape {
     /// The seed's `Queue`: no `task_done`/`join`; the counters wait forever.
     Plain,
@@ -56,19 +58,7 @@ pub enum Shape {
 
 impl Shape {
     pub fn name(self) -> &'static str {
-        match self {
-            Shape::Plain => "plain",
-            Shape::Joinable => "joinable",
-        }
-    }
-
-    /// Parses `plain` or `joinable`.
-    pub fn from_name(name: &str) -> Option<Shape> {
-        match name {
-            "plain" => Some(Shape::Plain),
-            "joinable" => Some(Shape::Joinable),
-            _ => None,
-        }
+        self.into()
     }
 }
 

@@ -101,7 +101,8 @@ impl ItemRecord {
 }
 
 /// How a consumer stopped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Ending {
     /// Its function returned (after a sentinel or `ShutDown`).
     Returned,
@@ -117,12 +118,7 @@ impl Ending {
     /// Its name in the JSON report: `returned`, `terminated`, `daemon_exit`
     /// or `killed`.
     pub fn name(self) -> &'static str {
-        match self {
-            Ending::Returned => "returned",
-            Ending::Terminated => "terminated",
-            Ending::DaemonExit => "daemon_exit",
-            Ending::Killed => "killed",
-        }
+        self.into()
     }
 }
 

@@ -9,6 +9,7 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
+use strum::VariantArray;
 
 use serde::Serialize;
 
@@ -547,9 +548,9 @@ pub struct Row {
 /// Runs `config` (its scenario set to `termination`) once per strategy, with
 /// the same settings, failures and seed, each to its end.
 pub fn compare(config: &Config) -> Vec<Row> {
-    Strategy::ALL
-        .into_iter()
-        .map(|strategy| {
+    Strategy::VARIANTS
+        .iter()
+        .map(|&strategy| {
             let mut config = config.clone();
             config.scenario = ScenarioKind::Termination;
             config.termination.strategy = strategy;

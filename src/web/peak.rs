@@ -7,6 +7,7 @@
 //! state; this only renders it and dispatches [`PeakAction`]s.
 
 use std::rc::Rc;
+use strum::VariantArray;
 
 use yew::prelude::*;
 
@@ -76,7 +77,7 @@ fn presets(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
     html! {
         <div class="peak-presets">
             <div role="group" aria-label={P::Preset.get(lang)}>
-                { for Preset::ALL.into_iter().map(button) }
+                { for Preset::VARIANTS.iter().copied().map(button) }
             </div>
             { hint(words::preset_description(state.preset, lang)) }
         </div>

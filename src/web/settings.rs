@@ -2,6 +2,7 @@
 //! with its own message when its value cannot be used), and the link to the
 //! current run.
 
+use strum::VariantArray;
 use yew::prelude::*;
 
 use crate::i18n::scenario_summary;
@@ -54,7 +55,7 @@ pub fn scenario_picker(props: &PickerProps) -> Html {
         <section class="panel picker" aria-labelledby="scenario-title">
             <h2 id="scenario-title">{ T::Scenario.get(lang) }</h2>
             <ul class="scenarios" role="radiogroup" aria-labelledby="scenario-title">
-                { for ScenarioKind::ALL.into_iter().map(option) }
+                { for ScenarioKind::VARIANTS.iter().copied().map(option) }
             </ul>
             <div class="explain" id="explanation">
                 { h3(T::Problem.get(lang)) }
@@ -140,7 +141,7 @@ fn delay_field(props: &FormProps, field: Field, fields: &DelayFields) -> Html {
             let value = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            if let Some(kind) = DelayKind::from_name(&value) {
+            if let Ok(kind) = value.parse::<DelayKind>() {
                 dispatch.dispatch(Action::SetDelayKind(field, kind));
             }
         })
@@ -172,7 +173,7 @@ fn delay_field(props: &FormProps, field: Field, fields: &DelayFields) -> Html {
                 <span class="duration">
                     <label for={format!("{id}-kind")}>{ T::DelayShape.get(lang) }</label>
                     <select id={format!("{id}-kind")} onchange={onkind}>
-                        { for DelayKind::ALL.into_iter().map(|kind| html! {
+                        { for DelayKind::VARIANTS.iter().map(|&kind| html! {
                             <option value={kind.name()} selected={kind == fields.kind}>
                                 { ui::delay_kind(kind, lang) }
                             </option>

@@ -4,6 +4,7 @@
 //! went, the joinable queue and the broker side by side, every strategy
 //! compared; and the blocked-on badges the stage shows for every scenario.
 
+use strum::VariantArray;
 use yew::prelude::*;
 
 use crate::i18n::termination::{self as text, L};
@@ -73,7 +74,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
     let field_problem = |field: LabField| form.problem(field).map(|p| ui::problem(p, lang));
 
     let s = config.termination;
-    let strategies = Strategy::ALL.into_iter().map(|strategy| {
+    let strategies = Strategy::VARIANTS.iter().map(|&strategy| {
         let id = format!("strategy-{}", strategy.name());
         let checked = s.strategy == strategy;
         let onchange = {
