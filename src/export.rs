@@ -3,20 +3,24 @@
 //! [`Report`]'s fields plus `"events": [{t_ms, actor, kind, item}, …]`, the
 //! shape of `canteen run --json --events`. Actor and item names come from
 //! [`crate::i18n`], in the language asked for.
+//!
+//! The page writes the JSON and the summary by hand ([`json`]), byte for
+//! byte as `serde_json` writes the same fields (tests hold them together):
+//! a JSON library was 8.6 KB of the page's gzipped wasm.
+
+mod json;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use serde::ser::{Serialize, Serializer};
-use serde_json::Value;
-
 use crate::i18n::StuckActor;
 use crate::i18n::{actor_name, item_name};
 use crate::lang::Lang;
-use crate::number::exact_decimal;
-use crate::run::Report;
+use crate::number::{exact_decimal, JsonFloat};
+use crate::run::{Outcome, Report};
 use crate::scenario::ScenarioKind;
 use crate::trace::{nanos_to_ms, Event, Role};
+use json::Json;
 
 /// How the names in an export are written: the scenario (it picks the
 /// names), the run's actor table and the language.
@@ -94,80 +98,147 @@ pub fn events_csv(events: &[Event], names: Names<'_>) -> String {
     out
 }
 
-/// The events, serialized one row at a time (no list of rows is built).
-struct EventList<'a> {
-    events: &'a [Event],
-    names: Names<'a>,
-}
-
-impl Serialize for EventList<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.events.iter().map(|e| self.names.row(e)))
+/// The outcome as the report's JSON names it.
+fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Running => "running",
+        Outcome::Completed => "completed",
+        Outcome::Stuck => "stuck",
+        Outcome::TimeLimit => "time_limit",
     }
 }
 
-/// The report's fields, then the events if given.
-#[derive(serde::Serialize)]
-struct RunDocument<'a> {
-    #[serde(flatten)]
-    report: &'a Report<StuckActor>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    events: Option<EventList<'a>>,
-}
-
-/// The run as one compact JSON object: the [`Report`]'s fields, plus
-/// `"events"` (`[{t_ms, actor, kind, item}, …]`) when `events` is given.
+/// The run as one compact JSON object: the [`Report`]'s fields in their
+/// order, plus `"events"` (`[{t_ms, actor, kind, item}, …]`) when `events`
+/// is given.
 pub fn run_json(report: &Report<StuckActor>, events: Option<&[Event]>, names: Names<'_>) -> String {
-    let document = RunDocument {
-        report,
-        events: events.map(|events| EventList { events, names }),
-    };
-    // Serializing plain data (strings, finite numbers, maps with string
-    // keys) into a String cannot fail.
-    serde_json::to_string(&document).unwrap_or_default()
+    let mut json = Json::default();
+    json.open('{');
+    json.key("scenario");
+    json.string(&report.scenario);
+    json.key("seed");
+    json.whole(report.seed);
+    json.key("outcome");
+    json.string(outcome_name(report.outcome));
+    json.key("end_time_ms");
+    json.float(report.end_time_ms);
+    for (name, count) in [
+        ("produced", report.produced),
+        ("consumed", report.consumed),
+        ("task_done", report.task_done),
+        ("unfinished", report.unfinished),
+        ("in_queue", report.in_queue),
+        ("dropped", report.dropped),
+        ("errors", report.errors),
+    ] {
+        json.key(name);
+        json.whole(count);
+    }
+    json.key("stuck");
+    json.open('[');
+    for stuck in &report.stuck {
+        json.item();
+        json.open('{');
+        for (name, text) in [
+            ("actor", &stuck.actor),
+            ("waiting_on", &stuck.waiting_on),
+            ("explanation", &stuck.explanation),
+        ] {
+            json.key(name);
+            json.string(text);
+        }
+        json.close('}');
+    }
+    json.close(']');
+    json.key("conserved");
+    json.boolean(report.conserved);
+    let stats = &report.stats;
+    json.key("stats");
+    json.open('{');
+    for (name, figure) in [
+        ("throughput_per_s", stats.throughput_per_s),
+        ("mean_wait_ms", stats.mean_wait_ms),
+        ("p50_wait_ms", stats.p50_wait_ms),
+        ("p95_wait_ms", stats.p95_wait_ms),
+        ("p99_wait_ms", stats.p99_wait_ms),
+        ("mean_queue_len", stats.mean_queue_len),
+    ] {
+        json.key(name);
+        json.float(figure);
+    }
+    json.key("max_queue_len");
+    json.whole(stats.max_queue_len);
+    json.key("utilization");
+    json.float(stats.utilization);
+    json.close('}');
+    if let Some(events) = events {
+        json.key("events");
+        json.open('[');
+        for event in events {
+            let row = names.row(event);
+            json.item();
+            json.open('{');
+            json.key("t_ms");
+            json.float(row.t_ms);
+            json.key("actor");
+            json.string(&row.actor);
+            json.key("kind");
+            json.string(row.kind);
+            json.key("item");
+            match &row.item {
+                Some(item) => json.string(item),
+                None => json.null(),
+            }
+            json.close('}');
+        }
+        json.close(']');
+    }
+    json.close('}');
+    json.out
 }
 
 /// The summary as CSV: `field,value` rows, one per field of the [`Report`]
 /// in alphabetical order; nested fields are joined with dots
-/// (`stats.p95_wait_ms`, `stuck.0.actor`).
+/// (`stats.p95_wait_ms`, `stuck.0.actor`), and an empty `stuck` list has
+/// one empty row. Numbers are written as in the JSON.
 pub fn report_csv(report: &Report<StuckActor>) -> String {
-    let mut rows = Vec::new();
-    if let Ok(value) = serde_json::to_value(report) {
-        flatten("", &value, &mut rows);
-    }
     let mut out = String::from("field,value");
     out.push_str(CRLF);
-    for (field, value) in rows {
-        let _ = write!(out, "{},{}{CRLF}", csv_field(&field), csv_field(&value));
-    }
-    out
-}
-
-fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
-    let key = |name: &str| {
-        if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}.{name}")
-        }
+    let mut row = |field: &str, value: &str| {
+        let _ = write!(out, "{field},{}{CRLF}", csv_field(value));
     };
-    match value {
-        Value::Object(map) => {
-            for (name, inner) in map {
-                flatten(&key(name), inner, rows);
-            }
-        }
-        // An empty list (e.g. no stuck actor) still gets its row.
-        Value::Array(list) if list.is_empty() => rows.push((prefix.to_string(), String::new())),
-        Value::Array(list) => {
-            for (i, inner) in list.iter().enumerate() {
-                flatten(&key(&i.to_string()), inner, rows);
-            }
-        }
-        Value::String(text) => rows.push((prefix.to_string(), text.clone())),
-        Value::Null => rows.push((prefix.to_string(), String::new())),
-        other => rows.push((prefix.to_string(), other.to_string())),
+    let whole = |n: u64| n.to_string();
+    let float = |x: f64| JsonFloat(x).to_string();
+    let stats = &report.stats;
+    row("conserved", if report.conserved { "true" } else { "false" });
+    row("consumed", &whole(report.consumed));
+    row("dropped", &whole(report.dropped));
+    row("end_time_ms", &float(report.end_time_ms));
+    row("errors", &whole(report.errors));
+    row("in_queue", &whole(report.in_queue));
+    row("outcome", outcome_name(report.outcome));
+    row("produced", &whole(report.produced));
+    row("scenario", &report.scenario);
+    row("seed", &whole(report.seed));
+    row("stats.max_queue_len", &whole(stats.max_queue_len));
+    row("stats.mean_queue_len", &float(stats.mean_queue_len));
+    row("stats.mean_wait_ms", &float(stats.mean_wait_ms));
+    row("stats.p50_wait_ms", &float(stats.p50_wait_ms));
+    row("stats.p95_wait_ms", &float(stats.p95_wait_ms));
+    row("stats.p99_wait_ms", &float(stats.p99_wait_ms));
+    row("stats.throughput_per_s", &float(stats.throughput_per_s));
+    row("stats.utilization", &float(stats.utilization));
+    if report.stuck.is_empty() {
+        row("stuck", "");
     }
+    for (i, stuck) in report.stuck.iter().enumerate() {
+        row(&format!("stuck.{i}.actor"), &stuck.actor);
+        row(&format!("stuck.{i}.explanation"), &stuck.explanation);
+        row(&format!("stuck.{i}.waiting_on"), &stuck.waiting_on);
+    }
+    row("task_done", &whole(report.task_done));
+    row("unfinished", &whole(report.unfinished));
+    out
 }
 
 /// A download's file name: `canteen-hotdog-42` followed by `suffix`
@@ -181,22 +252,27 @@ mod tests {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     use super::*;
     use crate::run::Run;
     use crate::scenario::Config;
     use crate::trace::testing::ev;
     use crate::trace::EventKind;
+    use strum::VariantArray;
 
     /// Runs `scenario` to the end and keeps its events.
     fn run(scenario: ScenarioKind, lang: Lang) -> (Report<StuckActor>, Vec<Event>, Vec<Role>) {
+        run_config(Config::defaults(scenario, 42), lang)
+    }
+
+    fn run_config(config: Config, lang: Lang) -> (Report<StuckActor>, Vec<Event>, Vec<Role>) {
         let kept: Rc<RefCell<Vec<Event>>> = Rc::default();
         let sink = {
             let kept = Rc::clone(&kept);
             move |e: &Event| kept.borrow_mut().push(*e)
         };
-        let mut run = Run::new(Config::defaults(scenario, 42), sink);
+        let mut run = Run::new(config, sink);
         run.run_to_end();
         let report = crate::i18n::run_report(&run, lang);
         let roles = run.roles().to_vec();
@@ -361,6 +437,90 @@ mod tests {
         let (done, _, _) = run(ScenarioKind::Hotdog, Lang::En);
         let csv = report_csv(&done);
         assert!(csv.contains("\r\nstuck,\r\n"), "{csv}");
+    }
+
+    /// What `serde_json` writes for the run: the report's fields
+    /// (flattened, in their order), then the events.
+    fn serde_run_json(report: &Report<StuckActor>, events: &[Event], names: Names<'_>) -> String {
+        #[derive(serde::Serialize)]
+        struct Document<'a> {
+            #[serde(flatten)]
+            report: &'a Report<StuckActor>,
+            events: Vec<EventRow>,
+        }
+        let events = events.iter().map(|e| names.row(e)).collect();
+        serde_json::to_string(&Document { report, events }).unwrap()
+    }
+
+    /// The summary through `serde_json`'s map of the report (keys in
+    /// alphabetical order), flattened.
+    fn serde_report_csv(report: &Report<StuckActor>) -> String {
+        fn flatten(prefix: &str, value: &Value, rows: &mut Vec<(String, String)>) {
+            let key = |name: &str| match prefix {
+                "" => name.to_string(),
+                _ => format!("{prefix}.{name}"),
+            };
+            match value {
+                Value::Object(map) => {
+                    for (name, inner) in map {
+                        flatten(&key(name), inner, rows);
+                    }
+                }
+                Value::Array(list) if list.is_empty() => {
+                    rows.push((prefix.to_string(), String::new()))
+                }
+                Value::Array(list) => {
+                    for (i, inner) in list.iter().enumerate() {
+                        flatten(&key(&i.to_string()), inner, rows);
+                    }
+                }
+                Value::String(text) => rows.push((prefix.to_string(), text.clone())),
+                Value::Null => rows.push((prefix.to_string(), String::new())),
+                other => rows.push((prefix.to_string(), other.to_string())),
+            }
+        }
+        let mut rows = Vec::new();
+        flatten("", &serde_json::to_value(report).unwrap(), &mut rows);
+        let mut out = format!("field,value{CRLF}");
+        for (field, value) in rows {
+            out.push_str(&format!(
+                "{},{}{CRLF}",
+                csv_field(&field),
+                csv_field(&value)
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn the_json_and_the_summary_are_serde_jsons_byte_for_byte() {
+        // Twelve consumers of the plain queue all end stuck: `stuck.10`
+        // comes after `stuck.9`, as in the list.
+        let mut many = Config::defaults(ScenarioKind::Plain, 7);
+        many.consumers = 12;
+        let mut configs = vec![(many, Lang::En)];
+        for lang in [Lang::Zh, Lang::En] {
+            for &scenario in ScenarioKind::VARIANTS {
+                configs.push((Config::defaults(scenario, 42), lang));
+            }
+        }
+        let mut runs = Vec::new();
+        for (config, lang) in configs {
+            let scenario = config.scenario;
+            let (report, events, roles) = run_config(config, lang);
+            let names = Names {
+                scenario,
+                roles: &roles,
+                lang,
+            };
+            assert_eq!(
+                run_json(&report, Some(&events), names),
+                serde_run_json(&report, &events, names)
+            );
+            assert_eq!(report_csv(&report), serde_report_csv(&report));
+            runs.push(report);
+        }
+        assert!(report_csv(&runs[0]).contains("\r\nstuck.10.actor,"));
     }
 
     #[test]

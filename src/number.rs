@@ -16,6 +16,8 @@
 //!   JavaScript engine finds the digits; when two shortest candidates are
 //!   equally close (possible with 16 or 17 significant digits) it may pick
 //!   the other one, which reads back as the same float all the same.
+//! - [`JsonFloat`] prints the same digits as JSON does (`serde_json`'s form:
+//!   `1.0`, `1e-6`), for the page's exports.
 //! - [`exact_decimal`] prints a whole number of small units (nanoseconds) in
 //!   a larger unit with no float in between: `1_500_000` ns is `1.5` ms.
 //!
@@ -186,12 +188,6 @@ fn write_fixed(f: &mut fmt::Formatter<'_>, value: f64, decimals: u32) -> fmt::Re
 pub struct Shortest(pub f64);
 
 impl fmt::Display for Shortest {
-    #[cfg(not(target_arch = "wasm32"))]
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-
-    #[cfg(target_arch = "wasm32")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let value = self.0;
         if value.is_nan() {
@@ -203,45 +199,113 @@ impl fmt::Display for Shortest {
         if value == 0.0 {
             return f.write_str(if value.is_sign_negative() { "-0" } else { "0" });
         }
-        let js = js_sys::Number::from(value)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default();
-        f.write_str(&without_exponent(&js))
+        f.write_str(&Decimal::of(value).plain())
     }
 }
 
-/// `1.5e-7` → `0.00000015`, `1e+21` → `1000000000000000000000`; text with
-/// no exponent is returned as it is.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-fn without_exponent(text: &str) -> String {
-    let Some((mantissa, exponent)) = text.split_once('e') else {
-        return text.to_string();
-    };
-    let Ok(exponent) = exponent.parse::<i32>() else {
-        return text.to_string();
-    };
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa),
-    };
-    let (whole, part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = format!("{whole}{part}");
-    // The decimal point sits after this many digits (may be <= 0 or > len).
-    let point = whole.len() as i32 + exponent;
-    if point <= 0 {
-        format!(
-            "{sign}0.{}{digits}",
-            "0".repeat(point.unsigned_abs() as usize)
-        )
-    } else if point as usize >= digits.len() {
-        format!(
-            "{sign}{digits}{}",
-            "0".repeat(point as usize - digits.len())
-        )
-    } else {
-        let (left, right) = digits.split_at(point as usize);
-        format!("{sign}{left}.{right}")
+/// A float as JSON has it, in the form `serde_json` (and so the command
+/// line's `--json`) writes: the digits of [`Shortest`], as a decimal with at
+/// least one digit after the point when 10^-5 <= |value| < 10^16 (`1.0`,
+/// `0.00001`, `250.5`), else in exponent form (`1e-6`, `1.5e+16`); `null`
+/// for NaN and the infinities. Where two shortest candidates are equally
+/// close, serde_json takes the even one and this may take the other.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonFloat(pub f64);
+
+impl fmt::Display for JsonFloat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = self.0;
+        if !value.is_finite() {
+            return f.write_str("null");
+        }
+        if value == 0.0 {
+            return f.write_str(if value.is_sign_negative() {
+                "-0.0"
+            } else {
+                "0.0"
+            });
+        }
+        let decimal = Decimal::of(value);
+        // The power of ten of the first digit.
+        let exponent = decimal.point - 1;
+        if (-5..=15).contains(&exponent) {
+            let plain = decimal.plain();
+            let whole = if plain.contains('.') { "" } else { ".0" };
+            return write!(f, "{plain}{whole}");
+        }
+        let sign = if decimal.negative { "-" } else { "" };
+        let (first, rest) = decimal.digits.split_at(1);
+        let point = if rest.is_empty() { "" } else { "." };
+        let plus = if exponent > 0 { "+" } else { "" };
+        write!(f, "{sign}{first}{point}{rest}e{plus}{exponent}")
+    }
+}
+
+/// A finite nonzero float's shortest decimal digits (the fewest that read
+/// back as the same float): `0.digits × 10^point`.
+#[derive(Debug, PartialEq)]
+struct Decimal {
+    negative: bool,
+    /// Without leading or trailing zeros.
+    digits: String,
+    /// Where the decimal point sits, in digits from the first (may be <= 0
+    /// or past the last).
+    point: i32,
+}
+
+impl Decimal {
+    /// The digits of `value`: natively from `{:e}`, in the browser from the
+    /// JavaScript engine (without Rust's float formatting).
+    fn of(value: f64) -> Decimal {
+        #[cfg(not(target_arch = "wasm32"))]
+        let text = format!("{value:e}");
+        #[cfg(target_arch = "wasm32")]
+        let text: String = js_sys::Number::from(value)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default();
+        Decimal::parse(&text)
+    }
+
+    /// Reads a nonzero number as JavaScript's `Number#toString` (`-1.5e-7`,
+    /// `1e+21`, `120`, `0.000001`) or Rust's `{:e}` (`1.5e16`) writes it.
+    fn parse(text: &str) -> Decimal {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = unsigned.split_once('e').unwrap_or((unsigned, "0"));
+        let exponent: i32 = exponent.parse().unwrap_or(0);
+        let (whole, part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all = format!("{whole}{part}");
+        let significant = all.trim_start_matches('0');
+        let leading_zeros = (all.len() - significant.len()) as i32;
+        Decimal {
+            negative,
+            digits: significant.trim_end_matches('0').to_string(),
+            point: whole.len() as i32 - leading_zeros + exponent,
+        }
+    }
+
+    /// The number without an exponent: `0.00000015`, `1000000000000000000000`.
+    fn plain(&self) -> String {
+        let sign = if self.negative { "-" } else { "" };
+        let digits = &self.digits;
+        let point = self.point;
+        if point <= 0 {
+            format!(
+                "{sign}0.{}{digits}",
+                "0".repeat(point.unsigned_abs() as usize)
+            )
+        } else if point as usize >= digits.len() {
+            format!(
+                "{sign}{digits}{}",
+                "0".repeat(point as usize - digits.len())
+            )
+        } else {
+            let (left, right) = digits.split_at(point as usize);
+            format!("{sign}{left}.{right}")
+        }
     }
 }
 
@@ -310,7 +374,7 @@ pub fn exact_decimal(count: u64, power: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_f64, without_exponent};
+    use super::{parse_f64, Decimal, JsonFloat, Shortest};
 
     /// Every string here is parsed by `parse_f64` exactly as by `str::parse`.
     const CASES: &[&str] = &[
@@ -349,9 +413,60 @@ mod tests {
             ("-1.7976931348623157e+308", f64::MIN),
             ("5e-324", 5e-324),
             ("0.25", 0.25),
+            ("0.000001", 1e-6),
             ("120", 120.0),
         ] {
-            assert_eq!(without_exponent(js), format!("{value}"), "{js}");
+            assert_eq!(Decimal::parse(js).plain(), format!("{value}"), "{js}");
+            assert_eq!(Decimal::parse(js), Decimal::of(value), "{js}");
         }
+    }
+
+    #[test]
+    fn shortest_is_display_and_json_float_is_serde_json() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            1e-5,
+            1.5e-5,
+            9.99e-6,
+            1e-6,
+            1e15,
+            9.5e15,
+            1e16,
+            1.5e16,
+            1e21,
+            5e-324,
+            f64::MAX,
+            f64::MIN,
+            -2.5,
+            123.456,
+            1e100,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(f64::from_bits(x));
+        }
+        let mut ties = 0;
+        for value in values {
+            assert_eq!(Shortest(value).to_string(), format!("{value}"));
+            let ours = JsonFloat(value).to_string();
+            let json = serde_json::to_string(&value).unwrap();
+            if ours != json {
+                // Two shortest candidates equally close: Rust's `{:e}`
+                // rounds the tie up, serde_json to even. Both read back.
+                ties += 1;
+                assert_eq!(ours.len(), json.len(), "{ours} vs {json}");
+                assert_eq!(ours.parse::<f64>().ok(), Some(value), "{ours}");
+                assert_eq!(json.parse::<f64>().ok(), Some(value), "{json}");
+            }
+        }
+        assert!(ties < 100, "{ties} ties");
     }
 }

@@ -2,13 +2,13 @@
 //! hands the conversions to the JavaScript engine: the results must be
 //! exactly what Rust's own `str::parse::<f64>` and `{}` give (as they are
 //! natively), so the page, its links and its exports read and print the
-//! same numbers as the command line.
+//! same numbers as the command line (and its JSON as `serde_json` does).
 #![cfg(target_arch = "wasm32")]
 
 #[path = "common/floats.rs"]
 mod floats;
 
-use canteen::number::{parse_f64, Shortest};
+use canteen::number::{parse_f64, JsonFloat, Shortest};
 use floats::samples;
 use wasm_bindgen_test::*;
 
@@ -67,6 +67,28 @@ fn shortest_is_as_short_as_display_and_reads_back_for_any_float() {
             "{ours} vs {std}"
         );
         assert!(!ours.contains('e'), "{ours}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn json_float_is_what_serde_json_writes() {
+    for value in samples() {
+        let ours = JsonFloat(value).to_string();
+        let json = serde_json::to_string(&value).unwrap();
+        if ours != json {
+            // Two shortest candidates equally close (16 or 17 digits): the
+            // other one, as long and reading back as the same float.
+            assert_eq!(ours.len(), json.len(), "{ours} vs {json}");
+            assert_eq!(ours.parse::<f64>().ok(), Some(value), "{ours}");
+        }
+    }
+    for (value, json) in [
+        (1.0, "1.0"),
+        (1e-6, "1e-6"),
+        (1.5e16, "1.5e+16"),
+        (0.00001, "0.00001"),
+    ] {
+        assert_eq!(JsonFloat(value).to_string(), json);
     }
 }
 
