@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::number::{exact_decimal, parse_f64};
 use crate::sim::Ctx;
+use crate::trace::{duration_to_nanos, Nanos};
 
 /// The longest duration accepted anywhere: one day of virtual time.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
@@ -33,9 +34,19 @@ impl Delay {
     /// and wasm) are used, so traces match everywhere.
     pub fn sample(&self, ctx: &Ctx) -> Duration {
         match *self {
-            // No draw: the stream stays where it is.
             Delay::Const(d) => d,
-            _ => self.quantile(ctx.random()),
+            _ => Duration::from_nanos(self.sample_nanos(ctx)),
+        }
+    }
+
+    /// [`sample`](Delay::sample) in virtual nanoseconds, for the engine's
+    /// hot loops (no `Duration` round trip).
+    #[inline]
+    pub fn sample_nanos(&self, ctx: &Ctx) -> Nanos {
+        match *self {
+            // No draw: the stream stays where it is.
+            Delay::Const(d) => duration_to_nanos(d),
+            _ => self.quantile_nanos(ctx.random()),
         }
     }
 
@@ -43,12 +54,24 @@ impl Delay {
     /// CDF): what [`sample`](Delay::sample) returns when it draws `u`. For
     /// callers with their own deterministic stream.
     pub fn quantile(&self, u: f64) -> Duration {
-        let scaled = |d: Duration, factor: f64| (d.as_nanos() as f64 * factor) as u64;
-        Duration::from_nanos(match *self {
-            Delay::Const(d) => return d,
+        match *self {
+            Delay::Const(d) => d,
+            _ => Duration::from_nanos(self.quantile_nanos(u)),
+        }
+    }
+
+    /// [`quantile`](Delay::quantile) in virtual nanoseconds.
+    #[inline]
+    pub fn quantile_nanos(&self, u: f64) -> Nanos {
+        // Durations here are at most a day, so their nanoseconds fit in a
+        // u64, whose conversion to f64 rounds exactly as the u128's did
+        // (and costs one instruction instead of a library call).
+        let scaled = |d: Duration, factor: f64| (duration_to_nanos(d) as f64 * factor) as u64;
+        match *self {
+            Delay::Const(d) => duration_to_nanos(d),
             Delay::Uniform(lo, hi) => scaled(lo, 1.0) + scaled(hi - lo, u),
             Delay::Exp(mean) => scaled(mean, -libm::log(1.0 - u)),
-        })
+        }
     }
 
     /// The mean of the distribution.

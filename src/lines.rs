@@ -5,6 +5,10 @@
 //! with `get_blocked`, `put_blocked`, `join_start` or `task_join_start`, and
 //! ends with the actor's next event), for the page's blocked-on badges and
 //! the stuck explanations.
+//!
+//! A run keeps [`Waits`]: what each actor waits on and since when, at a
+//! constant cost per event however long the lines. The lines themselves
+//! ([`Lines`]) are put in order only when asked for.
 
 use crate::trace::{ActorId, Event, WaitingOn};
 
@@ -19,7 +23,62 @@ pub struct Blocked {
     pub line: usize,
 }
 
-/// The waits of every actor, in arrival order per line.
+/// What each actor waits on, and when (in order of arrival) it began.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Waits {
+    /// Each actor's wait and its arrival number (index = actor).
+    waiting: Vec<Option<(WaitingOn, u64)>>,
+    /// Waits started so far: the next arrival number.
+    started: u64,
+}
+
+impl Waits {
+    /// Takes one event into account: it ends its actor's wait, and may start
+    /// a new one.
+    #[inline]
+    pub fn record(&mut self, event: &Event) {
+        let at = event.actor.0 as usize;
+        if self.waiting.len() <= at {
+            self.waiting.resize(at + 1, None);
+        }
+        self.waiting[at] = WaitingOn::started_by(event.kind).map(|wait| {
+            self.started += 1;
+            (wait, self.started)
+        });
+    }
+
+    /// What `actor` waits on now, if it waits.
+    pub fn waiting_on(&self, actor: ActorId) -> Option<WaitingOn> {
+        self.waiting.get(actor.0 as usize)?.map(|(wait, _)| wait)
+    }
+
+    /// The lines now, each in arrival order.
+    pub fn lines(&self) -> Lines {
+        let mut arrivals: Vec<(u64, ActorId, WaitingOn)> = self
+            .waiting
+            .iter()
+            .enumerate()
+            .filter_map(|(actor, wait)| {
+                let (on, arrival) = (*wait)?;
+                Some((arrival, ActorId(actor as u32), on))
+            })
+            .collect();
+        arrivals.sort_unstable_by_key(|&(arrival, ..)| arrival);
+        let mut lines = Lines {
+            waiting: self.waiting.iter().map(|w| w.map(|(on, _)| on)).collect(),
+            ..Lines::default()
+        };
+        for (_, actor, on) in arrivals {
+            if let Some(line) = lines.line_mut(on) {
+                line.push(actor);
+            }
+        }
+        lines
+    }
+}
+
+/// The waits of every actor, in arrival order per line (a copy of
+/// [`Waits`] at one moment).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lines {
     /// What each actor waits on (index = actor).
@@ -30,30 +89,6 @@ pub struct Lines {
 }
 
 impl Lines {
-    /// Takes one event into account: it ends its actor's wait, and may start
-    /// a new one.
-    pub fn record(&mut self, event: &Event) {
-        let actor = event.actor;
-        let at = actor.0 as usize;
-        if self.waiting.len() <= at {
-            self.waiting.resize(at + 1, None);
-        }
-        if let Some(ended) = self.waiting[at].take() {
-            if let Some(line) = self.line_mut(ended) {
-                if let Some(i) = line.iter().position(|&a| a == actor) {
-                    line.remove(i);
-                }
-            }
-        }
-        let started = WaitingOn::started_by(event.kind);
-        if let Some(wait) = started {
-            if let Some(line) = self.line_mut(wait) {
-                line.push(actor);
-            }
-        }
-        self.waiting[at] = started;
-    }
-
     fn line_mut(&mut self, wait: WaitingOn) -> Option<&mut Vec<ActorId>> {
         match wait {
             WaitingOn::Get => Some(&mut self.getters),
@@ -105,26 +140,31 @@ mod tests {
 
     #[test]
     fn places_follow_arrival_and_close_up_when_one_is_served() {
-        let mut lines = Lines::default();
+        let mut waits = Waits::default();
         for a in [3, 1, 2] {
-            lines.record(&ev(0, a, EventKind::GetBlocked, None));
+            waits.record(&ev(0, a, EventKind::GetBlocked, None));
         }
-        let place = |l: &Lines, a| l.blocked(ActorId(a)).map(|b| (b.place, b.line));
-        assert_eq!(place(&lines, 3), Some((1, 3)));
-        assert_eq!(place(&lines, 2), Some((3, 3)));
-        lines.record(&ev(0, 3, EventKind::Get, None));
-        assert_eq!(place(&lines, 3), None);
-        assert_eq!(place(&lines, 1), Some((1, 2)));
-        assert_eq!(place(&lines, 2), Some((2, 2)));
-        assert_eq!(lines.line(WaitingOn::Get), [ActorId(1), ActorId(2)]);
+        let place = |w: &Waits, a| w.lines().blocked(ActorId(a)).map(|b| (b.place, b.line));
+        assert_eq!(place(&waits, 3), Some((1, 3)));
+        assert_eq!(place(&waits, 2), Some((3, 3)));
+        waits.record(&ev(0, 3, EventKind::Get, None));
+        assert_eq!(place(&waits, 3), None);
+        assert_eq!(place(&waits, 1), Some((1, 2)));
+        assert_eq!(place(&waits, 2), Some((2, 2)));
+        assert_eq!(waits.lines().line(WaitingOn::Get), [ActorId(1), ActorId(2)]);
+        // Served, then waiting again: at the back of the line.
+        waits.record(&ev(0, 1, EventKind::Get, None));
+        waits.record(&ev(0, 1, EventKind::GetBlocked, None));
+        assert_eq!(waits.lines().line(WaitingOn::Get), [ActorId(2), ActorId(1)]);
     }
 
     #[test]
     fn each_wait_has_its_own_line_and_task_joins_stand_alone() {
-        let mut lines = Lines::default();
-        lines.record(&ev(0, 1, EventKind::PutBlocked, None));
-        lines.record(&ev(0, 4, EventKind::GetBlocked, None));
-        lines.record(&ev(0, 0, EventKind::TaskJoinStart(ActorId(1)), None));
+        let mut waits = Waits::default();
+        waits.record(&ev(0, 1, EventKind::PutBlocked, None));
+        waits.record(&ev(0, 4, EventKind::GetBlocked, None));
+        waits.record(&ev(0, 0, EventKind::TaskJoinStart(ActorId(1)), None));
+        let lines = waits.lines();
         assert_eq!(lines.blocked(ActorId(1)).unwrap().on, WaitingOn::Put);
         assert_eq!(lines.blocked(ActorId(4)).unwrap().place, 1);
         let main = lines.blocked(ActorId(0)).unwrap();
@@ -132,10 +172,12 @@ mod tests {
             (main.on, main.place, main.line),
             (WaitingOn::TaskJoin(ActorId(1)), 1, 1)
         );
+        assert_eq!(waits.waiting_on(ActorId(4)), Some(WaitingOn::Get));
         // Terminated while waiting: out of the line.
-        lines.record(&ev(0, 4, EventKind::Terminate, None));
-        assert!(lines.line(WaitingOn::Get).is_empty());
-        lines.record(&ev(0, 0, EventKind::JoinStart, None));
-        assert_eq!(lines.line(WaitingOn::QueueJoin), [ActorId(0)]);
+        waits.record(&ev(0, 4, EventKind::Terminate, None));
+        assert_eq!(waits.waiting_on(ActorId(4)), None);
+        assert!(waits.lines().line(WaitingOn::Get).is_empty());
+        waits.record(&ev(0, 0, EventKind::JoinStart, None));
+        assert_eq!(waits.lines().line(WaitingOn::QueueJoin), [ActorId(0)]);
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::lines::{Blocked, Lines};
+use crate::lines::{Blocked, Lines, Waits};
 use crate::queue::JoinableQueue;
 use crate::sim::{Ctx, Progress, Sim};
 use crate::stats::{Counts, Stats, StatsReport};
@@ -177,8 +177,8 @@ impl Driver {
 #[derive(Default)]
 struct Recorder {
     stats: Stats,
-    /// Who waits on what, and where in its line.
-    lines: Lines,
+    /// Who waits on what, and since when.
+    waits: Waits,
     /// Sentinels in the queue (they are not items: the statistics and the
     /// conservation law leave them out).
     sentinels_queued: u64,
@@ -187,7 +187,7 @@ struct Recorder {
 impl Recorder {
     fn record(&mut self, event: &Event) {
         self.stats.record(event);
-        self.lines.record(event);
+        self.waits.record(event);
         match event.kind {
             EventKind::SentinelPut => self.sentinels_queued += 1,
             EventKind::SentinelGet => self.sentinels_queued -= 1,
@@ -358,18 +358,19 @@ impl<P: Program> Run<P> {
 
     /// What an actor waits on now, if it waits.
     pub fn waiting_on(&self, actor: ActorId) -> Option<WaitingOn> {
-        self.recorder.borrow().lines.waiting_on(actor)
+        self.recorder.borrow().waits.waiting_on(actor)
     }
 
     /// What an actor waits on now and its place in that first-come
-    /// first-served line (the blocked-on badge).
+    /// first-served line (the blocked-on badge). Puts every line in order:
+    /// for many actors, take [`lines`](Run::lines) once.
     pub fn blocked(&self, actor: ActorId) -> Option<Blocked> {
-        self.recorder.borrow().lines.blocked(actor)
+        self.lines().blocked(actor)
     }
 
     /// Who waits on what now, and where in its line, as a copy to keep.
     pub fn lines(&self) -> Lines {
-        self.recorder.borrow().lines.clone()
+        self.recorder.borrow().waits.lines()
     }
 
     /// The actors that will wait forever (empty unless the run is stuck).
@@ -386,7 +387,7 @@ impl<P: Program> Run<P> {
                 Some(Stuck {
                     actor,
                     role: *self.roles.get(actor.0 as usize)?,
-                    waiting_on: recorder.lines.waiting_on(actor)?,
+                    waiting_on: recorder.waits.waiting_on(actor)?,
                 })
             })
             .collect()

@@ -28,6 +28,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
@@ -50,11 +51,39 @@ struct TaskKey {
     generation: u32,
 }
 
-/// Wakes a task by putting its key on the ready queue (once until polled).
+/// The tasks woken through their [`Waker`]s (by the queue, a join, the
+/// outside world), in the order they were woken, until the executor moves
+/// them to its own ready queue.
+///
+/// A `Waker` must be `Send` and `Sync`, so this is behind a lock; but the
+/// executor itself wakes the tasks whose timers fire, and polls, without
+/// touching it: `pending` (a plain load) tells it whether there is anything
+/// to move, so a run whose tasks only sleep takes no lock at all.
+#[derive(Default)]
+struct Woken {
+    keys: Mutex<VecDeque<TaskKey>>,
+    pending: AtomicBool,
+}
+
+/// Wakes a task by putting its key on the woken list (once until polled).
 struct TaskWaker {
     key: TaskKey,
-    queued: std::sync::atomic::AtomicBool,
-    ready: Arc<Mutex<VecDeque<TaskKey>>>,
+    queued: AtomicBool,
+    woken: Arc<Woken>,
+}
+
+impl TaskWaker {
+    /// Marks the task queued; false if it already was.
+    fn mark_queued(&self) -> bool {
+        // Load, then store: no read-modify-write (a locked instruction) on
+        // the executor's own path. Wakes from other threads would at worst
+        // queue a task twice, and a spurious poll is harmless.
+        if self.queued.load(Relaxed) {
+            return false;
+        }
+        self.queued.store(true, Relaxed);
+        true
+    }
 }
 
 impl Wake for TaskWaker {
@@ -63,12 +92,14 @@ impl Wake for TaskWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        use std::sync::atomic::Ordering::Relaxed;
-        if !self.queued.swap(true, Relaxed) {
-            self.ready
+        if self.mark_queued() {
+            let mut keys = self
+                .woken
+                .keys
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push_back(self.key);
+                .unwrap_or_else(PoisonError::into_inner);
+            keys.push_back(self.key);
+            self.woken.pending.store(true, Relaxed);
         }
     }
 }
@@ -89,22 +120,56 @@ impl Completion {
     }
 }
 
+/// What a poll of a task takes out of its slot.
+struct Running {
+    future: BoxedTask,
+    /// The waker its polls get, made once: a poll clones nothing.
+    waker: Waker,
+}
+
 struct Task {
     generation: u32,
     /// `None` while the task is being polled.
-    future: Option<BoxedTask>,
-    waker: Arc<TaskWaker>,
+    running: Option<Running>,
+    /// Its waker's state, for the executor's own wakes.
+    wake: Arc<TaskWaker>,
     actor: Option<ActorId>,
     daemon: bool,
     completion: Rc<Completion>,
 }
 
 /// A pending [`Ctx::sleep`]: fires at `deadline`; `seq` orders equal deadlines.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Timer {
     deadline: Nanos,
+    /// Unique: timers are ordered by deadline and seq alone.
     seq: u64,
     task: TaskKey,
+}
+
+impl Timer {
+    fn order(&self) -> (Nanos, u64) {
+        (self.deadline, self.seq)
+    }
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Timer) -> bool {
+        self.order() == other.order()
+    }
+}
+
+impl Eq for Timer {}
+
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Timer) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timer {
+    fn cmp(&self, other: &Timer) -> std::cmp::Ordering {
+        self.order().cmp(&other.order())
+    }
 }
 
 struct Core {
@@ -112,7 +177,10 @@ struct Core {
     slots: RefCell<Vec<Option<Task>>>,
     free_slots: RefCell<Vec<usize>>,
     generations: RefCell<Vec<u32>>,
-    ready: Arc<Mutex<VecDeque<TaskKey>>>,
+    /// Tasks ready to run, in the order they were woken. Every key here
+    /// was woken before every key still in `woken` (see [`Core::wake`]).
+    ready: RefCell<VecDeque<TaskKey>>,
+    woken: Arc<Woken>,
     timers: RefCell<BinaryHeap<Reverse<Timer>>>,
     timer_seq: Cell<u64>,
     /// [`Ctx::external`] futures created and neither finished nor dropped.
@@ -159,7 +227,8 @@ impl Sim {
                 slots: RefCell::new(Vec::new()),
                 free_slots: RefCell::new(Vec::new()),
                 generations: RefCell::new(Vec::new()),
-                ready: Arc::new(Mutex::new(VecDeque::new())),
+                ready: RefCell::new(VecDeque::new()),
+                woken: Arc::default(),
                 timers: RefCell::new(BinaryHeap::new()),
                 timer_seq: Cell::new(0),
                 external: Cell::new(0),
@@ -299,11 +368,41 @@ impl Core {
         }
     }
 
-    fn pop_ready(&self) -> Option<TaskKey> {
-        self.ready
+    /// Moves the tasks woken through their wakers to the ready queue,
+    /// behind those already there (woken earlier).
+    #[inline]
+    fn take_woken(&self) {
+        if self.woken.pending.load(Relaxed) {
+            self.take_woken_now();
+        }
+    }
+
+    #[inline(never)]
+    fn take_woken_now(&self) {
+        let mut keys = self
+            .woken
+            .keys
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop_front()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.ready.borrow_mut().extend(keys.drain(..));
+        self.woken.pending.store(false, Relaxed);
+    }
+
+    /// The executor's own wake (a timer fired, a task was spawned): the
+    /// task joins the ready queue behind every task woken before, by its
+    /// waker or not.
+    #[inline]
+    fn wake(&self, task: &TaskWaker) {
+        if task.mark_queued() {
+            self.take_woken();
+            self.ready.borrow_mut().push_back(task.key);
+        }
+    }
+
+    #[inline]
+    fn pop_ready(&self) -> Option<TaskKey> {
+        self.take_woken();
+        self.ready.borrow_mut().pop_front()
     }
 
     fn run_ready(&self) {
@@ -319,37 +418,36 @@ impl Core {
             let mut slots = self.slots.borrow_mut();
             match slots.get_mut(key.index).and_then(Option::as_mut) {
                 Some(task) if task.generation == key.generation => {
-                    task.waker
-                        .queued
-                        .store(false, std::sync::atomic::Ordering::Relaxed);
-                    task.future
-                        .take()
-                        .map(|f| (f, Waker::from(Arc::clone(&task.waker))))
+                    task.wake.queued.store(false, Relaxed);
+                    task.running.take()
                 }
                 _ => None,
             }
         };
-        let Some((mut future, waker)) = taken else {
+        let Some(mut running) = taken else {
             return true;
         };
         self.current.set(Some(key));
-        let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
+        let poll = running
+            .future
+            .as_mut()
+            .poll(&mut Context::from_waker(&running.waker));
         self.current.set(None);
         match poll {
             Poll::Ready(()) => {
-                // Its future is `future` here (taken out for the poll).
+                // Its future is in `running` here (taken out for the poll).
                 self.finish(key);
             }
             Poll::Pending => {
                 let mut slots = self.slots.borrow_mut();
                 match slots.get_mut(key.index).and_then(Option::as_mut) {
                     Some(task) if task.generation == key.generation => {
-                        task.future = Some(future);
+                        task.running = Some(running);
                     }
                     // Terminated while it ran: drop it outside the borrow.
                     _ => {
                         drop(slots);
-                        drop(future);
+                        drop(running);
                     }
                 }
             }
@@ -379,9 +477,24 @@ impl Core {
                 continue;
             };
             self.now.set(self.now.get().max(timer.deadline));
-            task.waker.wake_by_ref();
+            self.wake(&task.wake);
             return Some(());
         }
+    }
+
+    /// Wakes the running task at `deadline`.
+    fn set_timer(&self, deadline: Nanos) {
+        let task = self
+            .current
+            .get()
+            .expect("Ctx::sleep is awaited inside a task of its Sim");
+        let seq = self.timer_seq.get();
+        self.timer_seq.set(seq + 1);
+        self.timers.borrow_mut().push(Reverse(Timer {
+            deadline,
+            seq,
+            task,
+        }));
     }
 
     fn spawn(&self, actor: Option<ActorId>, daemon: bool, future: BoxedTask) -> TaskHandle {
@@ -393,17 +506,20 @@ impl Core {
         });
         let generation = self.generations.borrow()[index];
         let key = TaskKey { index, generation };
-        let waker = Arc::new(TaskWaker {
+        let wake = Arc::new(TaskWaker {
             key,
-            queued: std::sync::atomic::AtomicBool::new(false),
-            ready: Arc::clone(&self.ready),
+            queued: AtomicBool::new(false),
+            woken: Arc::clone(&self.woken),
         });
         let completion = Rc::new(Completion::default());
-        waker.wake_by_ref();
+        self.wake(&wake);
         self.slots.borrow_mut()[index] = Some(Task {
             generation,
-            future: Some(future),
-            waker,
+            running: Some(Running {
+                future,
+                waker: Waker::from(Arc::clone(&wake)),
+            }),
+            wake,
             actor,
             daemon,
             completion: Rc::clone(&completion),
@@ -435,7 +551,7 @@ impl Core {
             self.end_daemons();
         }
         task.completion.complete();
-        task.future
+        task.running.map(|running| running.future)
     }
 
     /// Ends every daemon task (the last other task has ended), in slot order,
@@ -464,6 +580,7 @@ impl Core {
         }
     }
 
+    #[inline]
     fn emit(&self, actor: ActorId, kind: EventKind, item: Option<ItemId>) {
         let event = Event {
             time: self.now.get(),
@@ -484,9 +601,15 @@ impl Ctx {
 
     /// Waits `duration` of virtual time.
     pub fn sleep(&self, duration: Duration) -> Sleep {
+        self.sleep_nanos(duration_to_nanos(duration))
+    }
+
+    /// Waits `nanos` of virtual time ([`sleep`](Ctx::sleep) without the
+    /// `Duration`).
+    pub fn sleep_nanos(&self, nanos: Nanos) -> Sleep {
         Sleep {
             core: Rc::clone(&self.core),
-            deadline: self.now().saturating_add(duration_to_nanos(duration)),
+            deadline: self.now().saturating_add(nanos),
             armed: false,
         }
     }
@@ -555,23 +678,13 @@ pub struct Sleep {
 impl Future for Sleep {
     type Output = ();
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
         if self.core.now.get() >= self.deadline {
             return Poll::Ready(());
         }
         if !self.armed {
-            let task = self
-                .core
-                .current
-                .get()
-                .expect("Ctx::sleep is awaited inside a task of its Sim");
-            let seq = self.core.timer_seq.get();
-            self.core.timer_seq.set(seq + 1);
-            self.core.timers.borrow_mut().push(Reverse(Timer {
-                deadline: self.deadline,
-                seq,
-                task,
-            }));
+            self.core.set_timer(self.deadline);
             self.armed = true;
         }
         Poll::Pending

@@ -3,39 +3,80 @@
 //! log-linear histogram, consumer utilisation, and the conservation check
 //! (every item put is got exactly once, still queued, or reported dropped).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
 use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, ItemId, Nanos};
 
-/// A fast hasher for small integer keys (the Fx hash of rustc); the ledger
-/// below is hit on every put and get, where SipHash dominated the run time.
+/// The items in the queue, in the order they went in, with the time each
+/// went in: the conservation ledger, and where waits start.
+///
+/// The queue is first in, first out, and the events of a put or a get are
+/// emitted as the item goes in or out, so the item a get takes is almost
+/// always the oldest here: taking it costs no search and no hashing. Any
+/// other (a bug the ledger is there to catch) is searched for. Likewise a
+/// put is a new item whenever its producer has not put that number or a
+/// later one before (producers number their items in order); only then
+/// (a redelivery, or a bug) is the ledger searched for it.
 #[derive(Default)]
-struct FxHasher(u64);
+struct Queued {
+    items: VecDeque<(ItemId, Nanos)>,
+    /// The highest number put so far by each producer (index = origin),
+    /// for origins below [`Queued::TRACKED`].
+    newest: Vec<u32>,
+}
 
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
+impl Queued {
+    /// Producers tracked by number; items of others are always searched.
+    const TRACKED: usize = 1 << 16;
+
+    /// Records that `item` went in at `time`; false if it was in already
+    /// (its time is then updated, as a map's insert would).
+    fn insert(&mut self, item: ItemId, time: Nanos) -> bool {
+        let origin = item.origin as usize;
+        let fresh = match self.newest.get_mut(origin) {
+            Some(newest) if *newest < item.seq => {
+                *newest = item.seq;
+                true
+            }
+            Some(_) => false,
+            None if origin < Self::TRACKED => {
+                self.newest.resize(origin + 1, 0);
+                self.newest[origin] = item.seq;
+                // Numbers start at 1: 0 means none put yet.
+                item.seq > 0
+            }
+            None => false,
+        };
+        if !fresh {
+            if let Some(entry) = self.items.iter_mut().find(|(i, _)| *i == item) {
+                entry.1 = time;
+                return false;
+            }
+        }
+        self.items.push_back((item, time));
+        true
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
+    /// Takes `item` out; when it went in, or `None` if it was not in.
+    fn remove(&mut self, item: ItemId) -> Option<Nanos> {
+        match self.items.front() {
+            Some(&(oldest, time)) if oldest == item => {
+                self.items.pop_front();
+                Some(time)
+            }
+            _ => {
+                let at = self.items.iter().position(|(i, _)| *i == item)?;
+                self.items.remove(at).map(|(_, time)| time)
+            }
         }
     }
 
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    fn len(&self) -> usize {
+        self.items.len()
     }
 }
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A histogram of durations with about 0.4% relative error and fixed size
 /// (about 60 KB), so a run of any length keeps bounded memory.
@@ -165,7 +206,7 @@ pub struct Stats {
     queue_area: f64,
     last_change: Nanos,
     /// Put time of every item now in the queue; also the conservation ledger.
-    queued_since: FxMap<ItemId, Nanos>,
+    queued_since: Queued,
     waits: Histogram,
     /// When each busy consumer got its item, indexed by actor.
     busy_since: Vec<Option<Nanos>>,
@@ -188,7 +229,7 @@ impl Stats {
                 }
                 self.set_queue_len(event.time, self.queue_len + 1);
                 if let Some(item) = event.item {
-                    if self.queued_since.insert(item, event.time).is_some() {
+                    if !self.queued_since.insert(item, event.time) {
                         self.violations += 1;
                     }
                 }
@@ -196,7 +237,7 @@ impl Stats {
             EventKind::Get => {
                 c.got += 1;
                 self.set_queue_len(event.time, self.queue_len.saturating_sub(1));
-                match event.item.and_then(|item| self.queued_since.remove(&item)) {
+                match event.item.and_then(|item| self.queued_since.remove(item)) {
                     Some(put_at) => self.waits.record(event.time - put_at),
                     None => self.violations += 1,
                 }
@@ -211,7 +252,7 @@ impl Stats {
                 self.set_queue_len(event.time, self.queue_len.saturating_sub(1));
                 if event
                     .item
-                    .and_then(|i| self.queued_since.remove(&i))
+                    .and_then(|i| self.queued_since.remove(i))
                     .is_none()
                 {
                     self.violations += 1;

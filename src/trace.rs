@@ -14,8 +14,14 @@ pub fn nanos_to_ms(t: Nanos) -> f64 {
 }
 
 /// Converts a [`Duration`] to virtual nanoseconds, saturating after 584 years.
+#[inline]
 pub fn duration_to_nanos(d: Duration) -> Nanos {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+    // In u64 arithmetic: `as_nanos()` is a u128, slow to multiply and to
+    // convert on 64-bit and 32-bit targets alike.
+    d.as_secs()
+        .checked_mul(1_000_000_000)
+        .and_then(|n| n.checked_add(u64::from(d.subsec_nanos())))
+        .unwrap_or(u64::MAX)
 }
 
 /// One participant of a run: the main program, a producer or a consumer.

@@ -101,11 +101,12 @@ pub fn run(request: Request) -> i32 {
             }
         }
     };
-    // Only the termination lab keeps its per-item books.
-    let mut runner = if scenario == ScenarioKind::Termination {
-        Runner::Lab(Lab::new(config, sink))
+    // A JSON summary alone hands no event out: its sink then does nothing
+    // and is compiled away, so a long run pays nothing for it.
+    let mut runner = if json && !stream {
+        Runner::start(config, |_: &Event| {})
     } else {
-        Runner::Plain(Run::new(config, sink))
+        Runner::start(config, sink)
     };
     let outcome = runner.run_mut().run_to_end();
     let run = runner.run();
@@ -255,6 +256,16 @@ enum Runner {
 }
 
 impl Runner {
+    /// Sets up a run of `config` whose events go to `sink` too. Only the
+    /// termination lab keeps its per-item books.
+    fn start(config: Config, sink: impl FnMut(&Event) + 'static) -> Runner {
+        if config.scenario == ScenarioKind::Termination {
+            Runner::Lab(Lab::new(config, sink))
+        } else {
+            Runner::Plain(Run::new(config, sink))
+        }
+    }
+
     fn run(&self) -> &Run<Config> {
         match self {
             Runner::Plain(run) => run,

@@ -409,7 +409,7 @@ async fn producer(
     delay: Delay,
 ) {
     for seq in 1..=items {
-        ctx.sleep(delay.sample(&ctx)).await;
+        ctx.sleep_nanos(delay.sample_nanos(&ctx)).await;
         let item = ItemId { origin, seq };
         ctx.emit(me, EventKind::Produce, Some(item));
         if put_traced(&ctx, &q, me, item).await.is_err() {
@@ -448,10 +448,9 @@ impl ConsumerPlan {
 
     /// When consumer `index` (0-based), starting an item that takes `work`,
     /// dies during it, if it does.
-    fn death(&self, ctx: &Ctx, index: u32, work: Duration) -> Option<Nanos> {
+    fn death(&self, ctx: &Ctx, index: u32, work: Nanos) -> Option<Nanos> {
         let kill = self.settings.kill.filter(|k| k.consumer == index + 1)?;
         let start = ctx.now();
-        let work = duration_to_nanos(work);
         let halfway = start.saturating_add(work / 2);
         match kill.when {
             KillWhen::At(at) => {
@@ -494,13 +493,13 @@ async fn consumer(
             }
         };
         let delivery = plan.broker.as_ref().map(|b| b.deliver(me, item));
-        let work = plan.delay.sample(&ctx);
+        let work = plan.delay.sample_nanos(&ctx);
         if let Some(death) = plan.death(&ctx, index, work) {
-            ctx.sleep(Duration::from_nanos(death - ctx.now())).await;
+            ctx.sleep_nanos(death - ctx.now()).await;
             ctx.emit(me, EventKind::Killed, Some(item));
             return;
         }
-        ctx.sleep(work).await;
+        ctx.sleep_nanos(work).await;
         ctx.emit(me, EventKind::Consume, Some(item));
         let n = plan.processed.get() + 1;
         plan.processed.set(n);
