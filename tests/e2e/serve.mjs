@@ -67,7 +67,8 @@ export async function startServer({ root = 'dist', host = '127.0.0.1', port = 0,
     throw new Error(`${absRoot}/index.html not found: build the app first (make dist)`);
   }
   const server = createServer(async (req, res) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    // A path such as `//` is not a relative URL: read it as a path on this host.
+    const { pathname } = new URL(`http://localhost${req.url ?? '/'}`);
     let file = resolveInside(absRoot, pathname);
     if (file !== null && !(await isFile(file))) {
       const index = path.join(file, 'index.html');
