@@ -71,6 +71,18 @@ fn text_output_is_the_seed_style_log_and_a_summary() {
     let text = stdout(&canteen(&["run", "hotdog", "--seed", "42", "--lang", "zh"]));
     assert!(text.contains("上海分店: 生产了 上海分店的热狗1"));
     assert!(text.contains("消费者1: 消费了上海分店的热狗1"));
+    // The summary speaks --lang too: no English label in the 中文 one.
+    assert!(text.contains("已生产 10  已消费 10  task_done 10  未完成任务 0"));
+    let summary = text.rsplit("\n\n").next().unwrap();
+    assert!(
+        summary.starts_with("场景 hotdog  种子 42  结果 完成"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("produced") && !summary.contains("mean"),
+        "{summary}"
+    );
+    let text = stdout(&canteen(&["run", "hotdog", "--seed", "42"]));
     assert!(text.contains("produced 10  consumed 10  task_done 10  unfinished 0"));
 }
 

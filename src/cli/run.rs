@@ -300,25 +300,8 @@ fn print_comparison(config: &Config, json: bool, lang: Lang) -> i32 {
 }
 
 fn write_summary(out: &mut impl Write, r: &Report<StuckActor>, lang: Lang) -> io::Result<()> {
-    let outcome = words::outcome(r.outcome, lang);
-    let s = &r.stats;
     writeln!(out)?;
-    writeln!(
-        out,
-        "scenario {}  seed {}  outcome {outcome}  end {:.3} ms",
-        r.scenario, r.seed, r.end_time_ms
-    )?;
-    writeln!(
-        out,
-        "produced {}  consumed {}  task_done {}  unfinished {}  in_queue {}  dropped {}  errors {}",
-        r.produced, r.consumed, r.task_done, r.unfinished, r.in_queue, r.dropped, r.errors
-    )?;
-    writeln!(
-        out,
-        "throughput {:.2}/s  wait mean {:.3} ms p50 {:.3} p95 {:.3} p99 {:.3}  queue mean {:.3} max {}  utilization {:.3}",
-        s.throughput_per_s, s.mean_wait_ms, s.p50_wait_ms, s.p95_wait_ms, s.p99_wait_ms,
-        s.mean_queue_len, s.max_queue_len, s.utilization
-    )?;
+    writeln!(out, "{}", words::summary(r, lang))?;
     for stuck in &r.stuck {
         writeln!(out, "{}", stuck.explanation)?;
     }

@@ -11,11 +11,12 @@ use super::problems::{
     self, config, delay, duration, out_of_range, unknown_scenario, unknown_strategy,
 };
 use super::scraper::{self as scraper_words, pattern_error};
+use super::StuckActor;
 use crate::delay::{DelayProblem, DurationProblem};
 use crate::lang::Lang;
 use crate::peak::config::{BurstProblem, Problem as PeakProblem, UnknownPreset};
 use crate::peak::Variant;
-use crate::run::Outcome;
+use crate::run::{Outcome, Report};
 use crate::scenario::ending::UnknownStrategy;
 use crate::scenario::{ConfigProblem, UnknownScenario};
 use crate::scraper::pattern::{Engine, PatternError};
@@ -386,6 +387,46 @@ pub fn outcome(outcome: Outcome, lang: Lang) -> &'static str {
         Outcome::Stuck => lang.pick("卡住（永远等待）", "stuck (waits forever)"),
         Outcome::TimeLimit => lang.pick("到达时间上限", "time limit reached"),
         Outcome::Running => lang.pick("运行中", "running"),
+    }
+}
+
+/// The figures of a run's summary, the three lines `canteen run` prints
+/// after its log (the labels are the JSON's keys in English).
+pub fn summary(r: &Report<StuckActor>, lang: Lang) -> String {
+    let outcome = outcome(r.outcome, lang);
+    let s = &r.stats;
+    let end = r.end_time_ms;
+    let (p, c, t, u, q, d, e) = (
+        r.produced,
+        r.consumed,
+        r.task_done,
+        r.unfinished,
+        r.in_queue,
+        r.dropped,
+        r.errors,
+    );
+    let (rate, mean, p50, p95, p99) = (
+        s.throughput_per_s,
+        s.mean_wait_ms,
+        s.p50_wait_ms,
+        s.p95_wait_ms,
+        s.p99_wait_ms,
+    );
+    let (queue_mean, queue_max, busy) = (s.mean_queue_len, s.max_queue_len, s.utilization);
+    let (scenario, seed) = (&r.scenario, r.seed);
+    match lang {
+        Lang::Zh => format!(
+            "场景 {scenario}  种子 {seed}  结果 {outcome}  结束 {end:.3} ms\n\
+             已生产 {p}  已消费 {c}  task_done {t}  未完成任务 {u}  队列中 {q}  丢弃 {d}  出错 {e}\n\
+             吞吐量 {rate:.2}/s  等待 平均 {mean:.3} ms p50 {p50:.3} p95 {p95:.3} p99 {p99:.3}  \
+             队列长度 平均 {queue_mean:.3} 最大 {queue_max}  利用率 {busy:.3}"
+        ),
+        Lang::En => format!(
+            "scenario {scenario}  seed {seed}  outcome {outcome}  end {end:.3} ms\n\
+             produced {p}  consumed {c}  task_done {t}  unfinished {u}  in_queue {q}  dropped {d}  errors {e}\n\
+             throughput {rate:.2}/s  wait mean {mean:.3} ms p50 {p50:.3} p95 {p95:.3} p99 {p99:.3}  \
+             queue mean {queue_mean:.3} max {queue_max}  utilization {busy:.3}"
+        ),
     }
 }
 
