@@ -158,3 +158,19 @@ fn the_stuck_explanation_follows_lang() {
         .unwrap()
         .starts_with("计数者1 永远等在 get()"));
 }
+
+#[test]
+fn the_summary_follows_lang() {
+    let mut args = vec![
+        "run", "scraper", "--seed", "1", "--shape", "plain", "--pages",
+    ];
+    args.extend(PAGES);
+    let english = String::from_utf8(canteen(&args).stdout).unwrap();
+    assert!(english.contains("shape plain  seed 1  outcome stuck (waits forever)"));
+    assert!(english.contains("urls 4  fetched 4  failed 0  counted 4"));
+    args.extend(["--lang", "zh"]);
+    let chinese = String::from_utf8(canteen(&args).stdout).unwrap();
+    assert!(chinese.contains("形态 plain  种子 1  结果 卡住（永远等待）"));
+    assert!(chinese.contains("网址 4  已抓取 4  失败 0  已计数 4"));
+    assert!(!chinese.contains("fetched") && !chinese.contains("outcome"));
+}

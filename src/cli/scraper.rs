@@ -184,26 +184,7 @@ fn write_text(
         writeln!(out, "{:>3}  {}  {bytes} B  {result}", i + 1, row.url)?;
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "scenario scraper  shape {}  seed {}  outcome {}  end {:.3} ms",
-        report.shape.name(),
-        report.seed,
-        format!("{:?}", report.outcome).to_lowercase(),
-        report.end_time_ms
-    )?;
-    writeln!(
-        out,
-        "urls {}  fetched {}  failed {}  counted {}  task_done {}  unfinished {}  in_queue {}  matches {}",
-        report.urls,
-        report.fetched,
-        report.failed,
-        report.counted,
-        report.task_done,
-        report.unfinished,
-        report.in_queue,
-        report.matches
-    )?;
+    writeln!(out, "{}", cli_words::scraper_summary(report, lang))?;
     writeln!(out, "{}", text::speedup_sentence(&report.speedup, lang))?;
     for stuck in &report.stuck {
         writeln!(out, "{}", stuck.explanation)?;

@@ -20,6 +20,7 @@ use crate::run::{Outcome, Report};
 use crate::scenario::ending::UnknownStrategy;
 use crate::scenario::{ConfigProblem, UnknownScenario};
 use crate::scraper::pattern::{Engine, PatternError};
+use crate::scraper::report::ScraperReport;
 use crate::scraper::scenario::ScraperProblem;
 
 /// What kind of number an option takes.
@@ -426,6 +427,28 @@ pub fn summary(r: &Report<StuckActor>, lang: Lang) -> String {
              produced {p}  consumed {c}  task_done {t}  unfinished {u}  in_queue {q}  dropped {d}  errors {e}\n\
              throughput {rate:.2}/s  wait mean {mean:.3} ms p50 {p50:.3} p95 {p95:.3} p99 {p99:.3}  \
              queue mean {queue_mean:.3} max {queue_max}  utilization {busy:.3}"
+        ),
+    }
+}
+
+/// The scraper's two summary lines after its table of pages.
+pub fn scraper_summary<S, E>(r: &ScraperReport<S, E>, lang: Lang) -> String {
+    let (shape, seed, outcome, end) = (
+        r.shape.name(),
+        r.seed,
+        outcome(r.outcome, lang),
+        r.end_time_ms,
+    );
+    let (urls, fetched, failed, counted) = (r.urls, r.fetched, r.failed, r.counted);
+    let (t, u, q, m) = (r.task_done, r.unfinished, r.in_queue, r.matches);
+    match lang {
+        Lang::Zh => format!(
+            "场景 scraper  形态 {shape}  种子 {seed}  结果 {outcome}  结束 {end:.3} ms\n\
+             网址 {urls}  已抓取 {fetched}  失败 {failed}  已计数 {counted}  task_done {t}  未完成任务 {u}  队列中 {q}  匹配 {m}"
+        ),
+        Lang::En => format!(
+            "scenario scraper  shape {shape}  seed {seed}  outcome {outcome}  end {end:.3} ms\n\
+             urls {urls}  fetched {fetched}  failed {failed}  counted {counted}  task_done {t}  unfinished {u}  in_queue {q}  matches {m}"
         ),
     }
 }
