@@ -13,6 +13,7 @@ pub mod delay;
 pub mod export;
 pub mod i18n;
 pub mod lang;
+pub mod lessons;
 pub mod lines;
 pub mod number;
 pub mod peak;

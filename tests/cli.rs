@@ -169,7 +169,10 @@ fn bad_options_exit_2_with_one_line_naming_the_option() {
             vec!["run", "hotdog", "extra"],
             "unexpected argument 'extra'",
         ),
-        (vec![], "needs a command: scenarios, run, python or help"),
+        (
+            vec![],
+            "needs a command: scenarios, run, python, lesson or help",
+        ),
         (vec!["run"], "run needs a scenario"),
         (vec!["rnu"], "unknown command 'rnu'"),
         (
@@ -348,4 +351,84 @@ fn json_events_stream_one_object_with_every_field() {
     let stuck = json(&["run", "plain", "--seed", "1", "--json", "--events"]);
     assert_eq!(stuck["outcome"], "stuck");
     assert!(!stuck["events"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn lesson_lists_asks_and_checks_an_answer_by_the_run() {
+    let list = stdout(&canteen(&["lesson", "--lang", "zh"]));
+    assert_eq!(list.lines().count(), 10, "{list}");
+    assert!(list.starts_with(" 1  no-queue"), "{list}");
+    assert!(list.contains("原文的爬虫"), "{list}");
+
+    // The question, its choices, and the command that plays it.
+    let asked = stdout(&canteen(&["lesson", "sentinels", "--seed", "42"]));
+    assert!(asked.contains("canteen run termination --seed 42 --strategy sentinel-bug"));
+    assert!(
+        asked.contains("  1) consumer 1\n  2) consumer 2\n  3) nobody\n"),
+        "{asked}"
+    );
+    // The answer is the run's: the consumer the run leaves waiting.
+    let run = json(&[
+        "run",
+        "termination",
+        "--seed",
+        "42",
+        "--strategy",
+        "sentinel-bug",
+        "--json",
+    ]);
+    let hung = run["stuck"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| s["actor"].as_str().filter(|a| a.starts_with("consumer")))
+        .unwrap()
+        .to_string();
+    let choice = if hung == "consumer 1" { "1" } else { "2" };
+    let right = stdout(&canteen(&[
+        "lesson", "7", "--seed", "42", "--answer", choice,
+    ]));
+    assert!(right.contains(&format!("Right: {hung}")), "{right}");
+    let other = if choice == "1" { "2" } else { "1" };
+    let wrong = stdout(&canteen(&[
+        "lesson", "7", "--seed", "42", "--answer", other,
+    ]));
+    assert!(wrong.contains(&format!("the run says {hung}")), "{wrong}");
+
+    // An estimate is scored by its distance from the run's figure.
+    let dropped = json(&[
+        "run",
+        "termination",
+        "--seed",
+        "7",
+        "--strategy",
+        "shutdown-immediate",
+        "--json",
+    ])["dropped"]
+        .as_u64()
+        .unwrap();
+    let estimate = (dropped + 5).to_string();
+    let far = stdout(&canteen(&[
+        "lesson", "shutdown", "--seed", "7", "--answer", &estimate,
+    ]));
+    assert!(far.contains(&format!("the run says {dropped}")), "{far}");
+
+    for (args, message) in [
+        (
+            vec!["lesson", "daemon", "--answer", "3"],
+            "canteen: --answer: 3 is out of range; use 1 to 2",
+        ),
+        (
+            vec!["lesson", "0"],
+            "canteen: there is no lesson '0': use 1 to 10 or a name",
+        ),
+    ] {
+        let out = canteen(&args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with(message) && err.lines().count() == 1,
+            "{err}"
+        );
+    }
 }

@@ -35,10 +35,12 @@ fn real_options() -> Vec<String> {
 }
 
 /// The words that choose a command or a scenario, and some near misses.
-const WORDS: [&str; 16] = [
+const WORDS: [&str; 18] = [
     "run",
     "python",
     "scenarios",
+    "lesson",
+    "sentinels",
     "help",
     "plain",
     "hotdog",

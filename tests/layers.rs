@@ -44,7 +44,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("runs and the playback clock", &["run", "clock", "delay"]),
     ("the seed's cases and the theory", &["scenario", "theory"]),
-    ("the labs", &["peak", "scraper", "termination"]),
+    ("the labs", &["lessons", "peak", "scraper", "termination"]),
     ("the page's state as a value", &["playground"]),
     ("every sentence", &["i18n"]),
     ("programs and files made from a run", &["python", "export"]),

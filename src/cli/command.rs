@@ -15,6 +15,7 @@ use super::{peak, scraper, termination};
 use crate::delay::{Delay, DurationText};
 use crate::i18n::{self, cli::Accepted};
 use crate::lang::Lang;
+use crate::lessons::LessonId;
 use crate::peak::config::Preset;
 use crate::scenario::ending::{Settings, Strategy};
 use crate::scenario::{Config, ScenarioKind, MAX_ACTORS, MAX_CAPACITY, MAX_ITEMS};
@@ -38,6 +39,7 @@ canteen run scraper --pages PATH... [--fetchers N] [--counters N] [--capacity N]
                      [--regex R] [--shape plain|joinable] [--timeout D] [--fetch-delay D]
                      [--count-delay D] [--seed N] [--json] [--lang zh|en]
 canteen python SCENARIO [the options of canteen run SCENARIO]
+canteen lesson [LESSON [--seed N] [--answer A]] [--lang zh|en]
 canteen help [COMMAND...]";
 
 /// What `canteen help` adds below the commands.
@@ -79,6 +81,26 @@ pub enum Top {
         #[command(subcommand)]
         scenario: Scenario,
     },
+    /// The lessons: predict, then run. Without a lesson, the list; with
+    /// one, its question (answered by the run for this seed); with
+    /// --answer, how the answer fared
+    Lesson(LessonOptions),
+}
+
+/// `canteen lesson`'s options.
+#[derive(Debug, Args)]
+pub struct LessonOptions {
+    /// The lesson: its number (1 to 10) or its name
+    #[arg(value_name = "LESSON", value_parser = values::lesson, allow_hyphen_values = true)]
+    pub lesson: Option<LessonId>,
+    /// The run's seed; the question's answer depends on it [default: a
+    /// random one, reported]
+    #[arg(long, value_name = "N", value_parser = values::seed, allow_hyphen_values = true)]
+    pub seed: Option<u64>,
+    /// Your answer: the choice's number, or your estimate
+    #[arg(long, value_name = "A", allow_hyphen_values = true,
+          value_parser = whole::<u64>(Accepted::WholeNumber, 0, u64::MAX))]
+    pub answer: Option<u64>,
 }
 
 /// The scenarios, each with its options (their summaries are set by

@@ -2,12 +2,14 @@
 //! arguments with clap ([`command`] is the grammar, [`values`] the typed
 //! value parsers, [`errors`] turns clap's errors into typed problems) into
 //! a [`Command`] or one problem; [`main`] carries the command out ([`run`]
-//! for the playground's scenarios, [`peak`] and [`scraper`] for theirs).
+//! for the playground's scenarios, [`peak`] and [`scraper`] for theirs,
+//! [`lesson`] for the lessons).
 //! Every problem is one line in the language asked for, exit status 2;
 //! `--help` is clap's, in English. The binary is `src/bin/canteen.rs`.
 
 pub mod command;
 pub mod errors;
+pub mod lesson;
 pub mod peak;
 pub mod run;
 pub mod scraper;
@@ -39,6 +41,8 @@ pub enum Command {
     Run(Request),
     /// `canteen python SCENARIO`: the program to print.
     Python(String),
+    /// `canteen lesson`: the list, or a lesson's question and answer.
+    Lesson(lesson::Request),
 }
 
 /// A scenario to run.
@@ -85,6 +89,7 @@ pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Command, Refusal> {
         Top::Scenarios => Ok(Command::Scenarios(lang)),
         Top::Run { scenario } => request(scenario, seed, lang).map(Command::Run),
         Top::Python { scenario } => program(scenario, seed, lang).map(Command::Python),
+        Top::Lesson(options) => options.request(seed, lang).map(Command::Lesson),
     }
     .map_err(refuse)
 }
@@ -168,6 +173,7 @@ pub fn main(args: Vec<OsString>, lang: Lang) -> i32 {
         }
         Command::Help(text) => print(&text),
         Command::Python(code) => print(&code),
+        Command::Lesson(request) => print(&lesson::text(&request)),
         Command::Run(Request::Playground(request)) => run::run(request),
         Command::Run(Request::PeakShaving(request)) => {
             let (text, broken) = peak::run(&request);

@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::delay::{parse_duration, Delay};
 use crate::i18n::cli::{self as words, Accepted, Invalid, Problem};
 use crate::lang::Lang;
+use crate::lessons::LessonId;
 use crate::peak::config::{parse_rate, Burst, Preset};
 use crate::scenario::ending::Strategy;
 use crate::scraper::scenario::Shape;
@@ -100,6 +101,14 @@ pub fn language(text: &str) -> Result<Lang, Refused> {
 /// A termination strategy's name.
 pub fn strategy(text: &str) -> Result<Strategy, Refused> {
     text.parse().or_else(|_| refuse(text, Invalid::Strategy))
+}
+
+/// A lesson: its number (from 1) or its name.
+pub fn lesson(text: &str) -> Result<LessonId, Refused> {
+    let number = text.parse::<usize>().ok().and_then(LessonId::nth);
+    number
+        .or_else(|| text.parse().ok())
+        .map_or_else(|| refuse(text, Invalid::Lesson), Ok)
 }
 
 /// A peak-shaving preset's name (spaces around it allowed).

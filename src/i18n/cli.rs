@@ -14,6 +14,7 @@ use super::scraper::{self as scraper_words, pattern_error};
 use super::StuckActor;
 use crate::delay::{DelayProblem, DurationProblem};
 use crate::lang::Lang;
+use crate::lessons::LessonId;
 use crate::peak::config::{BurstProblem, Problem as PeakProblem, UnknownPreset};
 use crate::peak::Variant;
 use crate::run::{Outcome, Report};
@@ -64,6 +65,8 @@ pub enum Invalid {
     /// Not a rate (requests per second).
     Rate,
     Burst(BurstProblem),
+    /// Neither a lesson's number nor its name.
+    Lesson,
 }
 
 /// What is wrong with the command line (exit status 2).
@@ -218,7 +221,23 @@ fn invalid(option: &str, text: &str, why: &Invalid, lang: Lang) -> String {
         ),
         (Invalid::Rate, _) => at(option, not_a_rate(text, lang), lang),
         (Invalid::Burst(why), _) => at(option, burst_problem(why, text, lang), lang),
+        (Invalid::Lesson, Lang::Zh) => format!(
+            "没有“{text}”这一课：请用 1 到 {} 或课名（{}）",
+            lessons().len(),
+            lessons().join("、")
+        ),
+        (Invalid::Lesson, Lang::En) => format!(
+            "there is no lesson '{text}': use 1 to {} or a name ({})",
+            lessons().len(),
+            lessons().join(", ")
+        ),
     }
+}
+
+/// The lessons' names, in order.
+fn lessons() -> Vec<&'static str> {
+    use strum::VariantArray;
+    LessonId::VARIANTS.iter().map(|id| id.name()).collect()
 }
 
 /// The one line that reports `problem` (after `canteen: `).
@@ -232,8 +251,8 @@ fn words(problem: &Problem, lang: Lang) -> String {
     match (problem, lang) {
         (Problem::NoCommand, _) => lang
             .pick(
-                "需要一个命令：scenarios、run、python 或 help",
-                "needs a command: scenarios, run, python or help",
+                "需要一个命令：scenarios、run、python、lesson 或 help",
+                "needs a command: scenarios, run, python, lesson or help",
             )
             .to_string(),
         (Problem::UnknownCommand { name, suggestion }, Lang::Zh) => {
@@ -544,6 +563,7 @@ mod tests {
                 Invalid::Shape,
                 Invalid::Strategy,
                 Invalid::Preset,
+                Invalid::Lesson,
                 Invalid::Rate,
                 Invalid::Burst(BurstProblem::NotABurst),
             ]

@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod cli;
+pub mod lessons;
 pub mod peak;
 pub mod problems;
 pub mod python;
