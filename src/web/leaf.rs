@@ -72,8 +72,3 @@ pub fn quoting(words: Quoting) -> Html {
         </>
     }
 }
-
-/// `<td class="num">`: a right-aligned number.
-pub fn td_num(text: impl Into<AttrValue>) -> Html {
-    leaf("td", Some("num"), text.into())
-}

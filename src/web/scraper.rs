@@ -27,7 +27,7 @@ use crate::trace::nanos_to_ms;
 use super::charts::f;
 use super::dom;
 use super::field::{text_field, TextField};
-use super::leaf::{dt, h3, hint, quoting, subtitle, summary, td, td_num, th_col};
+use super::leaf::{dt, h3, hint, quoting, subtitle, summary, th_col};
 use super::shared::Dispatch;
 
 /// Log lines shown (the newest).
@@ -346,6 +346,22 @@ fn worker(row: &UrlRow, lang: Lang) -> String {
 fn table(scrape: &Scrape, lang: Lang) -> Html {
     let rows = &scrape.rows;
     let dash = || "—".to_string();
+    let headings = [
+        "#",
+        S::Url.get(lang),
+        S::State.get(lang),
+        S::Worker.get(lang),
+        S::Status.get(lang),
+        S::Bytes.get(lang),
+        S::Latency.get(lang),
+        S::Matches.get(lang),
+        S::Details.get(lang),
+    ];
+    // Each cell carries its column's heading: on a phone the rows become
+    // cards that show it beside the value (static/scraper.css).
+    let cell = |column: usize, class: &'static str, content: Html| {
+        html! { <td class={class} data-label={headings[column]}>{ content }</td> }
+    };
     let body = rows.iter().enumerate().map(|(i, row)| {
         let latency = row
             .real_latency_ms
@@ -370,33 +386,23 @@ fn table(scrape: &Scrape, lang: Lang) -> Html {
         html! {
             <tr id={format!("scraper-row-{i}")} data-state={row.state.name()}
                 data-matches={count.clone()} data-fault={row.error.as_ref().map(|e| e.fault.name())}>
-                { td((i + 1).to_string()) }
-                <td class="url"><code>{ row.url.clone() }</code></td>
-                { td(words::state_label(row.state, lang)) }
-                { td(worker(row, lang)) }
-                { td_num(row.status.map_or_else(dash, |s| s.to_string())) }
-                { td_num(row.bytes.map_or_else(dash, |b| b.to_string())) }
-                { td_num(latency) }
-                <td class="num matches">{ count.clone().unwrap_or_else(dash) }</td>
-                <td class="details">{ details }</td>
+                { cell(0, "index", html! { { (i + 1).to_string() } }) }
+                { cell(1, "url", html! { <code>{ row.url.clone() }</code> }) }
+                { cell(2, "state", html! { { words::state_label(row.state, lang) } }) }
+                { cell(3, "worker", html! { { worker(row, lang) } }) }
+                { cell(4, "num", html! { { row.status.map_or_else(dash, |s| s.to_string()) } }) }
+                { cell(5, "num", html! { { row.bytes.map_or_else(dash, |b| b.to_string()) } }) }
+                { cell(6, "num", html! { { latency } }) }
+                { cell(7, "num matches", html! { { count.clone().unwrap_or_else(dash) } }) }
+                { cell(8, "details", details) }
             </tr>
         }
     });
-    let headings = [
-        "#",
-        S::Url.get(lang),
-        S::State.get(lang),
-        S::Worker.get(lang),
-        S::Status.get(lang),
-        S::Bytes.get(lang),
-        S::Latency.get(lang),
-        S::Matches.get(lang),
-        S::Details.get(lang),
-    ];
     html! {
         <div class="scraper-pages">
             { h3(S::Pages.get(lang)) }
-            <div class="table-scroll">
+            // Scrolls sideways when wide: reachable and scrollable by keyboard.
+            <div class="table-scroll" tabindex="0" role="region" aria-label={S::Pages.get(lang)}>
                 <table class="scraper-table" id="scraper-table">
                     <thead><tr>{ for headings.into_iter().map(th_col) }</tr></thead>
                     <tbody>{ for body }</tbody>

@@ -232,3 +232,32 @@ test('the scraper fits a phone screen', async () => {
     await page.locator('#scraper').screenshot({ path: outPath('scraper-mobile-en.png') });
   });
 });
+
+test('on a phone every page shows its matches on screen, and 中文 cells do not wrap a character a line', async () => {
+  await guarded(await open('zh', VIEWPORTS.mobile), 'scraper-mobile-rows', async (page) => {
+    await page.fill('#scraper-fetch-delay', 'const:0ms');
+    await page.fill('#scraper-count-delay', 'const:0ms');
+    await page.click('#scraper-start');
+    await outcome(page, 'completed');
+    const cells = await page.$$eval('#scraper-table tbody tr', (trs) =>
+      trs.map((tr) => {
+        const box = (selector) => tr.querySelector(selector).getBoundingClientRect();
+        const lineHeight = (selector) => parseFloat(getComputedStyle(tr.querySelector(selector)).lineHeight);
+        return {
+          matches: tr.querySelector('td.matches').innerText,
+          matchesRight: box('td.matches').right,
+          workerLines: Math.round(box('td.worker').height / lineHeight('td.worker')),
+          stateLines: Math.round(box('td.state').height / lineHeight('td.state')),
+        };
+      }),
+    );
+    const width = await page.evaluate(() => window.innerWidth);
+    assert.deepEqual(cells.map((c) => c.matches.split(/\s/)[0]), ['1', '0', '12', '5']);
+    for (const cell of cells) {
+      assert.ok(cell.matchesRight <= width, `matches at ${cell.matchesRight}px, off a ${width}px screen`);
+      assert.ok(cell.workerLines <= 1 && cell.stateLines <= 1, JSON.stringify(cell));
+    }
+    // The table's scroller is reachable by keyboard.
+    assert.equal(await page.locator('.scraper .table-scroll').getAttribute('tabindex'), '0');
+  });
+});
