@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use crate::i18n::termination::{self as text, L};
 use crate::i18n::ui;
+use crate::i18n::Clock;
 use crate::i18n::{self, item_name, item_short};
 use crate::lang::Lang;
-use crate::number::Fixed;
 use crate::playground::app::Action;
 use crate::playground::lab::{self, LabEdit, LabField, LabForm, Outcomes};
 use crate::playground::session::Session;
@@ -332,11 +332,7 @@ fn verdict_class(verdict: Verdict) -> &'static str {
 fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html {
     let scenario = config.scenario;
     let roles = config.roles();
-    let ms = |t: Option<f64>| {
-        t.map_or(text::never(lang).to_string(), |t| {
-            format!("{t} ms", t = Fixed::<0>(t))
-        })
-    };
+    let at = |t: Option<f64>| t.map_or(text::never(lang).to_string(), virtual_time);
     let figures = [
         (L::Processed, r.fates.processed.to_string()),
         (L::Dropped, r.fates.dropped.to_string()),
@@ -345,9 +341,9 @@ fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html
         (L::Duplicates, r.duplicates.to_string()),
         (L::LeftInQueue, r.fates.left().to_string()),
         (L::Redelivered, r.redelivered.to_string()),
-        (L::LastItem, ms(r.last_item_ms)),
-        (L::Stopped, ms(r.consumers_stopped_ms)),
-        (L::StopLag, ms(r.stop_lag_ms)),
+        (L::LastItem, at(r.last_item_ms)),
+        (L::Stopped, at(r.consumers_stopped_ms)),
+        (L::StopLag, at(r.stop_lag_ms)),
     ];
     html! {
         <div class="lab-summary" id={format!("{id}-summary")}>
@@ -369,10 +365,16 @@ fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html
     }
 }
 
+/// A virtual time the report gives in milliseconds, written as the
+/// counters and the log write theirs (`3.653s`), so one moment reads the
+/// same everywhere.
+fn virtual_time(ms: f64) -> String {
+    Clock((ms * 1e6).round() as u64).to_string()
+}
+
 /// Every strategy for the same settings and seed.
 fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
     let headings = text::table_headings(lang);
-    let ms = |t: f64| format!("{t} ms", t = Fixed::<0>(t));
     html! {
         <div class="lab-compare">
             <h3 id="comparison-title">{ L::Compare.get(lang) }</h3>
@@ -392,8 +394,8 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
                                 { td(r.duplicates.to_string()) }
                                 { td(r.left.to_string()) }
                                 { td(r.stuck.to_string()) }
-                                { td(ms(r.end_ms)) }
-                                { td(r.stop_lag_ms.map_or(text::never(lang).to_string(), ms)) }
+                                { td(virtual_time(r.end_ms)) }
+                                { td(r.stop_lag_ms.map_or(text::never(lang).to_string(), virtual_time)) }
                             </tr>
                         }) }
                     </tbody>

@@ -176,3 +176,18 @@ test('a shared link reopens the lab with its strategy, kill and broker settings'
     }
   });
 });
+
+test('one moment reads the same in the lab, its comparison and the counters', async () => {
+  await run(null, 'same-time', VIEWPORTS.desktop, async (page) => {
+    const lab = await openLab(page);
+    await page.locator('#run-to-end').click();
+    await page.locator('#count-time dd').waitFor();
+    const counter = (await page.locator('#count-time dd').innerText()).trim();
+    assert.match(counter, /^\d+\.\d{3}s$/);
+    // join + terminate: the run ends when the consumers are stopped.
+    const figures = await lab.locator('#this-run-summary .figures').innerText();
+    assert.ok(figures.includes(`consumers stopped\n${counter}`) || figures.includes(`consumers stopped ${counter}`), figures);
+    const end = await lab.locator('#comparison tr.current td').nth(8).innerText();
+    assert.equal(end.trim(), counter);
+  });
+});
