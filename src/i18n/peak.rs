@@ -15,6 +15,10 @@ use strum::VariantArray;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum P {
     Title,
+    /// Under the title: what the lab compares.
+    Subtitle,
+    /// Beside the settings: the results follow them at once.
+    LiveResults,
     Arrivals,
     Served,
     Rejected,
@@ -98,6 +102,14 @@ impl P {
             P::QueueDepth => lang.pick("队列长度", "queue depth"),
             P::Preset => lang.pick("预设", "Preset"),
             P::Settings => lang.pick("流量与服务", "Traffic and service"),
+            P::Subtitle => lang.pick(
+                "流量高峰直接打到服务上，还是先进消息队列？队列把拒绝变成了等待",
+                "A traffic burst straight at a service, or through a message queue: the queue turns rejections into waiting",
+            ),
+            P::LiveResults => lang.pick(
+                "改动任何设置，两边都会立即重新运行",
+                "Change any setting and both sides run again at once",
+            ),
             P::NewSeed => lang.pick("换一个种子", "New seed"),
             P::BurstsHint => lang.pick(
                 "开始,时长,速率，例如 20s,5s,120；多个高峰用 ; 分隔；留空表示没有高峰",
@@ -109,7 +121,7 @@ impl P {
             ),
             P::CapacityHint => lang.pick("0 = 不限容量", "0 = unbounded"),
             P::FixSettings => lang.pick(
-                "请先改正上面标出的设置，然后才能运行",
+                "请先改正标出的设置，然后才能运行",
                 "Fix the settings marked above to run",
             ),
             P::FlowTitle => lang.pick("到达/秒 与 处理/秒", "Arrivals/s vs served/s"),

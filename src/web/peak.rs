@@ -55,10 +55,14 @@ pub fn peak_lab(props: &PeakLabProps) -> Html {
     html! {
         <section class="panel peak" id="peak" aria-labelledby="peak-title">
             <h2 id="peak-title">{ P::Title.get(lang) }</h2>
-            { subtitle(words::summary(lang)) }
+            { subtitle(P::Subtitle.get(lang)) }
             { presets(state, &dispatch, lang) }
-            { form(state, &dispatch, lang) }
-            { results }
+            // Desktop: the settings beside what they produce; phone: the
+            // results first (static/peak.css).
+            <div class="peak-body">
+                { form(state, &dispatch, lang) }
+                { results }
+            </div>
         </section>
     }
 }
@@ -124,7 +128,9 @@ fn form(state: &PeakState, dispatch: &PeakDispatch, lang: Lang) -> Html {
     };
     let overload_id = PeakField::Overload.id();
     html! {
-        <div class="peak-form" aria-label={P::Settings.get(lang)} role="group">
+        <div class="peak-form" aria-labelledby="peak-settings-title" role="group">
+            <h3 id="peak-settings-title">{ P::Settings.get(lang) }</h3>
+            { hint(P::LiveResults.get(lang)) }
             <div class="seed-row">
                 { field(PeakField::Seed) }
                 <button type="button" id="peak-new-seed" onclick={new_seed}>{ P::NewSeed.get(lang) }</button>

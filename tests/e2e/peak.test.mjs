@@ -88,3 +88,28 @@ test('steady traffic shows the M/M/c theory; a bad field says what is wrong', as
     await context.close();
   }
 });
+
+for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+  test(`the results show when the tab opens, and the settings say they rerun at once (${name})`, async () => {
+    const { page, context, problems } = await newPage(session.browser, viewport);
+    try {
+      await page.goto(`${session.baseUrl}#lang=zh`, { waitUntil: 'load' });
+      await page.locator('#tab-peak').click();
+      const lab = page.locator('#peak');
+      const rejected = lab.locator('[data-variant="direct"] [data-stat="rejected"]');
+      await rejected.waitFor({ timeout: 30_000 });
+      const box = await rejected.boundingBox();
+      assert.ok(box.y + box.height <= viewport.height, `the first result is at ${box.y}px, below the fold`);
+      // The subtitle does not repeat the title's 削峰.
+      const title = await lab.locator('#peak-title').innerText();
+      const subtitle = await lab.locator('.subtitle').first().innerText();
+      assert.ok(!subtitle.startsWith(title.split('：')[0]), `${title} / ${subtitle}`);
+      assert.match(await lab.locator('.peak-form').innerText(), /立即重新运行/);
+      const seed = await lab.locator('#peak-seed').boundingBox();
+      assert.ok(seed.width <= 260, `the seed field is ${seed.width}px wide`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
