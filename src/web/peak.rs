@@ -460,7 +460,7 @@ fn theory_panel(r: &PeakReport, lang: Lang) -> Html {
             }
         });
         html! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="peak-theory-title">
                 <table class="peak-theory-table">
                     <thead>
                         <tr><th></th>{ head(&r.direct) }{ head(&r.queued) }</tr>

@@ -375,7 +375,7 @@ fn table(scrape: &Scrape, lang: Lang) -> Html {
                 html! {
                     <details class="scraper-found">
                         { summary(S::MatchedStrings.get(lang)) }
-                        <ol>{ for m.found.iter().map(|found| html! { <li><code>{ found.to_string() }</code></li> }) }</ol>
+                        <ol tabindex="0" aria-label={S::MatchedStrings.get(lang)}>{ for m.found.iter().map(|found| html! { <li><code>{ found.to_string() }</code></li> }) }</ol>
                         if more > 0 { { hint(words::and_more(more, lang)) } }
                     </details>
                 }
@@ -495,7 +495,7 @@ fn timeline(scrape: &Scrape, lang: Lang) -> Html {
     html! {
         <figure class="scraper-timeline" id="scraper-timeline">
             <figcaption>{ h3(S::Timeline.get(lang)) }</figcaption>
-            <div class="timeline-scroll">
+            <div class="timeline-scroll" tabindex="0" role="region" aria-label={S::Timeline.get(lang)}>
                 <svg viewBox={format!("0 0 {} {}", Fixed::<0>(W), Fixed::<0>(h))} width="100%" role="img"
                     aria-label={S::Timeline.get(lang)}>
                     { for ticks }
@@ -528,7 +528,7 @@ fn log(scrape: &Scrape, lang: Lang) -> Html {
     html! {
         <details class="scraper-log" open=true>
             { summary(S::Log.get(lang)) }
-            <ol class="log-lines" id="scraper-log">{ for lines }</ol>
+            <ol class="log-lines" id="scraper-log" tabindex="0" aria-label={S::Log.get(lang)}>{ for lines }</ol>
         </details>
     }
 }

@@ -41,22 +41,22 @@ pub fn scenario_picker(props: &PickerProps) -> Html {
             .unwrap_or((kind.name(), text));
         let title = capitalized(title);
         html! {
-            <li class={classes!("scenario", checked.then_some("checked"))}>
+            <div class={classes!("scenario", checked.then_some("checked"))}>
                 <input type="radio" name="scenario" id={id.clone()} value={kind.name()} {checked} {onchange}
                     aria-describedby={format!("{id}-summary")} />
                 <label for={id.clone()}>
                     <span class="scenario-title">{ title }</span>
                     <span class="scenario-summary" id={format!("{id}-summary")}>{ summary }</span>
                 </label>
-            </li>
+            </div>
         }
     };
     html! {
         <section class="panel picker" aria-labelledby="scenario-title">
             <h2 id="scenario-title">{ T::Scenario.get(lang) }</h2>
-            <ul class="scenarios" role="radiogroup" aria-labelledby="scenario-title">
+            <div class="scenarios" role="radiogroup" aria-labelledby="scenario-title">
                 { for ScenarioKind::VARIANTS.iter().copied().map(option) }
-            </ul>
+            </div>
             <div class="explain" id="explanation">
                 { h3(T::Problem.get(lang)) }
                 <p>{ problem }</p>

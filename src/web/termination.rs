@@ -82,10 +82,10 @@ pub fn termination_lab(props: &LabProps) -> Html {
             Callback::from(move |_: Event| edit.emit(LabEdit::Strategy(strategy)))
         };
         html! {
-            <li class={classes!("strategy", checked.then_some("checked"))}>
+            <div class={classes!("strategy", checked.then_some("checked"))}>
                 <input type="radio" name="strategy" id={id.clone()} value={strategy.name()} {checked} {onchange} />
                 <label for={id}>{ text::strategy_title(strategy, lang) }</label>
-            </li>
+            </div>
         }
     });
 
@@ -169,9 +169,11 @@ pub fn termination_lab(props: &LabProps) -> Html {
             <div class="lab-controls">
                 <fieldset class="lab-group">
                     <legend id="strategy-title">{ L::Strategy.get(lang) }</legend>
-                    <ul class="strategies" role="radiogroup" aria-labelledby="strategy-title">
+                    // Radio buttons in a group, not a list: a radiogroup's
+                    // children are its radios.
+                    <div class="strategies" role="radiogroup" aria-labelledby="strategy-title">
                         { for strategies }
-                    </ul>
+                    </div>
                     <p class="hint" id="strategy-description">{ text::strategy_description(s.strategy, lang) }</p>
                 </fieldset>
                 <fieldset class="lab-group">
@@ -378,7 +380,7 @@ fn comparison(rows: &[Row], current: Strategy, lang: Lang) -> Html {
     html! {
         <div class="lab-compare">
             <h3 id="comparison-title">{ L::Compare.get(lang) }</h3>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="comparison-title">
                 <table id="comparison" aria-labelledby="comparison-title">
                     <thead><tr>{ for headings.into_iter().map(th_col) }</tr></thead>
                     <tbody>
