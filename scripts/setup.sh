@@ -5,7 +5,7 @@
 #
 #   rust     rustfmt, clippy and the wasm32-unknown-unknown target
 #   web      rust + wasm-bindgen-cli (= the lockfile's wasm-bindgen) + trunk + node  (make serve, make size)
-#   node     the npm devDependencies (binaryen's wasm-opt, playwright-core) via npm ci
+#   node     the npm devDependencies (binaryen's wasm-opt, playwright-core, axe-core) via npm ci
 #   browser  Debian's chromium and chromium-driver, and fonts-noto-cjk (the 中文 page's glyphs in
 #            headless screenshots)
 #   test     everything make test needs: web + wasm-pack + browser
@@ -127,7 +127,7 @@ setup_node() {
     # than package.json and package-lock.json, and the tools are there, nothing to do.
     local stamp=node_modules/.package-lock.json
     if [ -f "$stamp" ] && [ "$stamp" -nt package-lock.json ] && [ "$stamp" -nt package.json ] \
-        && [ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ]; then
+        && [ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ]; then
         return 0
     fi
     if [ -f package-lock.json ]; then
