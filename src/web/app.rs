@@ -16,7 +16,7 @@ use crate::scraper::browser::BrowserFetcher;
 use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
 use super::leaf::subtitle;
-use super::log::log_view;
+use super::log::{log_view, DrawnLog};
 use super::panels::{charts_panel, export_panel, PythonPanel};
 use super::panic;
 use super::peak::{peak_lab, PeakLabProps};
@@ -119,6 +119,8 @@ pub fn app(props: &AppProps) -> Html {
     });
 
     let live = state.session.clone();
+    // The log as last drawn (drawn again only when it changes).
+    let drawn_log = use_mut_ref(DrawnLog::default);
     let notice = state.notice.as_ref().map(|error| {
         let onclick = {
             let dispatch = dispatch.clone();
@@ -152,7 +154,7 @@ pub fn app(props: &AppProps) -> Html {
                         { controls(&ControlsProps { live: live.clone(), ready: state.ready(), lang, dispatch: dispatch.clone() }) }
                         { stage_view(&LiveProps { live: live.clone(), lang }) }
                         { counters(&LiveProps { live: live.clone(), lang }) }
-                        { log_view(&LiveProps { live: live.clone(), lang }) }
+                        { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} form={state.lab.clone()} {lang} dispatch={dispatch.clone()} />
