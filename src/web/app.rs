@@ -25,7 +25,7 @@ use super::settings::{
     scenario_picker, settings_form, share_link, FormProps, PickerProps, ShareProps,
 };
 use super::shared::{Dispatch, LiveProps};
-use super::stage::{counters, stage_view, Lanes, StageProps};
+use super::stage::{counters, stage_view, Drawn, StageProps};
 use super::termination::TerminationLab;
 use super::ticker::use_ticker;
 
@@ -119,8 +119,8 @@ pub fn app(props: &AppProps) -> Html {
     });
 
     let live = state.session.clone();
-    // The stage's lanes as last drawn (it draws a few per frame while fast).
-    let lanes = use_mut_ref(Lanes::default);
+    // The stage's lanes and slots as last drawn (it draws a few per frame while fast).
+    let drawn = use_mut_ref(Drawn::default);
     // The log as last drawn (drawn again only when it changes).
     let drawn_log = use_mut_ref(DrawnLog::default);
     let notice = state.notice.as_ref().map(|error| {
@@ -154,7 +154,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                     <div class="col col-main">
                         { controls(&ControlsProps { live: live.clone(), ready: state.ready(), lang, dispatch: dispatch.clone() }) }
-                        { stage_view(&StageProps { live: live.clone(), lang, lanes }) }
+                        { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
                         { counters(&LiveProps { live: live.clone(), lang }) }
                         { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
                     </div>

@@ -5,8 +5,9 @@
 //! Drawn on every animation frame while a run plays, so it keeps the work
 //! per frame small: a lane keeps its elements (an empty chip stands in for
 //! none), fast runs leave out tooltips and blocked-on badges that would
-//! change on every frame, and when many lanes change at once only
-//! [`LANES_PER_FRAME`] of them are drawn again per frame, in turn.
+//! change on every frame, and while it plays fast (when every lane and
+//! queue slot changes on every frame) only [`PER_FRAME`] lanes and as many
+//! slots are drawn again per frame, in turn.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -32,59 +33,70 @@ use super::termination::blocked_badge;
 const MAX_LANES: usize = 24;
 /// Queue slots drawn; the rest are counted.
 const MAX_SLOTS: usize = 60;
-/// While a run plays fast, every lane changes on every frame: this many are
-/// drawn again per frame, in turn (so 20 + 20 lanes each change 30 times a
-/// second at 60 frames a second), the others still show what they showed.
-const LANES_PER_FRAME: usize = 20;
+/// While a run plays fast, every lane and every queue slot changes on
+/// every frame: this many lanes, and as many slots, are drawn again per
+/// frame, in turn (so 20 + 20 lanes each change 30 times a second at 60
+/// frames a second); the others still show what they showed.
+const PER_FRAME: usize = 20;
 
-/// The lanes as last drawn, kept between renders while a run plays fast.
+/// A list of elements as last drawn, kept between renders while a run
+/// plays fast.
 #[derive(Default)]
-pub struct Lanes {
+pub struct Kept {
     /// The run (its settings) and language they were drawn in.
     of: Option<(Rc<Config>, Lang)>,
     drawn: Vec<Html>,
-    /// The lane to draw first next time.
+    /// The element to draw first next time.
     next: usize,
 }
 
-impl Lanes {
-    /// Lanes `0..count`, each drawn by `lane`: all of them when `every`
-    /// (or when the run or language changed), else the next
-    /// [`LANES_PER_FRAME`] in turn.
+impl Kept {
+    /// Elements `0..count`, each drawn by `draw`: all of them when `every`
+    /// (or when the run or language changed), else those not drawn yet and
+    /// the next [`PER_FRAME`] of the others, in turn.
     fn draw(
         &mut self,
         session: &Session,
         lang: Lang,
         every: bool,
         count: usize,
-        lane: impl Fn(usize) -> Html,
+        draw: &dyn Fn(usize) -> Html,
     ) -> &[Html] {
-        let same = self.drawn.len() == count
-            && self
-                .of
-                .as_ref()
-                .is_some_and(|(c, l)| Rc::ptr_eq(c, session.config_rc()) && *l == lang);
+        let same = self
+            .of
+            .as_ref()
+            .is_some_and(|(c, l)| Rc::ptr_eq(c, session.config_rc()) && *l == lang);
         if !same {
             self.of = Some((Rc::clone(session.config_rc()), lang));
         }
-        if every || !same {
-            self.drawn = (0..count).map(&lane).collect();
-        } else if count > 0 {
-            for k in 0..LANES_PER_FRAME.min(count) {
-                let i = (self.next + k) % count;
-                self.drawn[i] = lane(i);
-            }
-            self.next = (self.next + LANES_PER_FRAME) % count;
+        let kept = if every || !same {
+            0
+        } else {
+            self.drawn.len().min(count)
+        };
+        self.drawn.truncate(kept);
+        self.drawn.extend((kept..count).map(draw));
+        for k in 0..PER_FRAME.min(kept) {
+            let i = (self.next + k) % kept;
+            self.drawn[i] = draw(i);
         }
+        self.next = (self.next + PER_FRAME) % kept.max(1);
         &self.drawn
     }
 }
 
-/// The props of the stage: the run, and its lanes as last drawn.
+/// The stage's lanes and queue slots as last drawn.
+#[derive(Default)]
+pub struct Drawn {
+    lanes: Kept,
+    slots: Kept,
+}
+
+/// The props of the stage: the run, and its lanes and slots as last drawn.
 pub struct StageProps {
     pub live: Session,
     pub lang: Lang,
-    pub lanes: Rc<RefCell<Lanes>>,
+    pub drawn: Rc<RefCell<Drawn>>,
 }
 
 /// How a chip is drawn.
@@ -131,8 +143,13 @@ pub fn stage_view(props: &StageProps) -> Html {
     let stuck = moment.outcome == Outcome::Stuck;
     // Above this speed items come and go faster than the chip animation.
     let fast = session.speed() > 10.0;
-    // Fast, a place in a line changes on every frame.
-    let badges = !(fast && session.is_playing());
+    // Slow or paused, every lane and slot is drawn on every render; fast,
+    // a few per frame, and no badges (a place in a line changes on every
+    // frame).
+    let every = !(fast && session.is_playing());
+    let badges = every;
+    let mut kept = props.drawn.borrow_mut();
+    let Drawn { lanes, slots } = &mut *kept;
 
     // A lane: its class, what it does, its item (with its chip's class) and its tally.
     let lane = |actor: ActorId,
@@ -186,13 +203,12 @@ pub fn stage_view(props: &StageProps) -> Html {
     let (producer_lanes, consumer_lanes) = (stage.producers(), stage.consumers());
     let drawn_producers = producer_lanes.len().min(MAX_LANES);
     let drawn_consumers = consumer_lanes.len().min(MAX_LANES);
-    let mut lanes = props.lanes.borrow_mut();
     let lanes = lanes.draw(
         session,
         lang,
-        !(fast && session.is_playing()),
+        every,
         drawn_producers + drawn_consumers,
-        |i| match i.checked_sub(drawn_producers) {
+        &|i| match i.checked_sub(drawn_producers) {
             None => producer(&producer_lanes[i]),
             Some(i) => consumer(&consumer_lanes[i]),
         },
@@ -218,7 +234,7 @@ pub fn stage_view(props: &StageProps) -> Html {
         Some(item) if !fast => format!("{}-{}", item.origin, item.seq),
         _ => format!("slot-{i}"),
     };
-    let slots = (0..drawn).map(|i| match queue.get(i) {
+    let slots = slots.draw(session, lang, every, drawn, &|i| match queue.get(i) {
         Some(&item) => html! {
             <li class="slot full" key={slot_key(i, Some(item))}>
                 { chip(scenario, Some(item), lang, "chip", ChipLook { at_producer: false, fast }) }
@@ -280,7 +296,7 @@ pub fn stage_view(props: &StageProps) -> Html {
                     <div class="tube">
                         <span class="end in" aria-hidden="true">{ "put →" }</span>
                         <ol class="slots" aria-label={T::Queue.get(lang)}>
-                            { for slots }
+                            { for slots.iter().cloned() }
                         </ol>
                         <span class="end out" aria-hidden="true">{ "→ get" }</span>
                     </div>
