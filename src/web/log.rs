@@ -21,9 +21,10 @@ use crate::playground::session::Derived;
 use super::leaf::muted;
 use super::shared::{hue, LiveProps};
 
-/// Lines drawn while the run plays: they pass faster than anyone reads, and
-/// fewer lines are less work per frame. Paused, every kept line is drawn.
-const LINES_WHILE_PLAYING: usize = 40;
+/// Lines drawn while the run plays: about what its box shows (320 px);
+/// they pass faster than anyone reads, and fewer lines are less work per
+/// frame. Paused, every kept line is drawn.
+const LINES_WHILE_PLAYING: usize = 20;
 
 /// The log as last drawn: from which log, playing or not, in which
 /// language.
