@@ -1,8 +1,10 @@
 //! One run on the page, as a value: its settings, where it stands (the
 //! position reached by ticks, steps and seeks), the playback clock, the
 //! timeline's end, the [`Moment`] shown there — immutable facts (the
-//! counters, who waits on what, the stage and the log) — and the charts'
-//! data, drawn a few times a second while the run plays.
+//! counters, who waits on what, the stage and the log) — the log as drawn
+//! (no more often than a few times a second while more lines arrive per
+//! frame than anyone reads), and the charts' data, drawn a few times a
+//! second while the run plays.
 //!
 //! The simulation itself cannot be copied. It lives in an engine that every
 //! copy of a session shares as a cache: a copy that moves brings the engine
@@ -30,6 +32,15 @@ pub const LOG_LINES: usize = 200;
 /// While a run plays, its charts are drawn again at most this often (ms of
 /// real time); paused, stepped or scrubbed, at once.
 pub const CHART_REFRESH_MS: f64 = 250.0;
+
+/// While a run plays, its log follows every move that adds at most this
+/// many lines (so it scrolls line by line at slow speeds); faster, it is
+/// drawn again at most every [`LOG_REFRESH_MS`] of real time (the newest
+/// lines at that moment). Paused, stepped or scrubbed, at once.
+pub const LOG_LINES_PER_MOVE: u64 = 4;
+
+/// See [`LOG_LINES_PER_MOVE`].
+pub const LOG_REFRESH_MS: f64 = 100.0;
 
 /// The stage and the log, derived from a run's events.
 #[derive(Clone, Debug, PartialEq)]
@@ -191,6 +202,9 @@ pub struct Session {
     chart: Rc<ChartData>,
     /// Where the charts were drawn, and the real time played since.
     charted: (Position, f64),
+    /// The stage and log of the moment whose log is drawn, and the real
+    /// time played since.
+    logged: (Rc<Derived>, f64),
     engine: Rc<RefCell<Engine>>,
 }
 
@@ -200,6 +214,7 @@ impl PartialEq for Session {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.moment, &other.moment)
             && Rc::ptr_eq(&self.chart, &other.chart)
+            && Rc::ptr_eq(&self.logged.0, &other.logged.0)
             && self.playback == other.playback
             && self.horizon == other.horizon
     }
@@ -211,6 +226,7 @@ impl Session {
         let mut engine = Engine::new(config.clone());
         let moment = Rc::new(engine.moment());
         let chart = Rc::new(engine.chart());
+        let logged = (Rc::clone(&moment.derived), 0.0);
         Session {
             roles: config.roles().into(),
             config: Rc::new(config),
@@ -220,11 +236,18 @@ impl Session {
             moment,
             chart,
             charted: (Position::default(), 0.0),
+            logged,
             engine: Rc::new(RefCell::new(engine)),
         }
     }
 
     pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The settings, shared by every copy of this session (a run with
+    /// new settings is a new session with its own).
+    pub fn config_rc(&self) -> &Rc<Config> {
         &self.config
     }
 
@@ -241,6 +264,14 @@ impl Session {
     /// The stage and log at the current moment.
     pub fn derived(&self) -> &Derived {
         &self.moment.derived
+    }
+
+    /// The log to draw: of the current moment, or while the run plays
+    /// and adds more than [`LOG_LINES_PER_MOVE`] lines a move, of one at
+    /// most [`LOG_REFRESH_MS`] of real time earlier. The same `Rc` until
+    /// it is to be drawn again.
+    pub fn log(&self) -> &Rc<Derived> {
+        &self.logged.0
     }
 
     /// The charts' data: of the current moment, or while the run plays, of
@@ -275,12 +306,13 @@ impl Session {
         self.playback.play();
     }
 
-    /// Pauses (and draws the charts of this moment).
+    /// Pauses (and draws the charts and the log of this moment).
     pub fn pause(&mut self) {
         self.playback.pause();
         if self.charted.0 != self.position {
             self.go(self.position, 0.0);
         }
+        self.logged = (Rc::clone(&self.moment.derived), 0.0);
     }
 
     /// Advances by one timer tick of `real_ms` wall-clock milliseconds;
@@ -362,7 +394,8 @@ impl Session {
     }
 
     /// Moves to `to`, `real_ms` of play after the last move; the charts
-    /// are drawn again unless the run plays and they are recent.
+    /// are drawn again unless the run plays and they are recent, the log
+    /// unless the run plays, it is recent and many lines came.
     fn go(&mut self, to: Position, real_ms: f64) {
         let mut engine = self.engine.borrow_mut();
         engine.go(to);
@@ -373,6 +406,12 @@ impl Session {
         if self.playback.is_paused() || self.charted.1 >= CHART_REFRESH_MS {
             self.chart = Rc::new(engine.chart());
             self.charted = (to, 0.0);
+        }
+        self.logged.1 += real_ms;
+        let (drawn, now) = (self.logged.0.log.total(), self.moment.derived.log.total());
+        let few = drawn <= now && now - drawn <= LOG_LINES_PER_MOVE;
+        if self.playback.is_paused() || few || self.logged.1 >= LOG_REFRESH_MS {
+            self.logged = (Rc::clone(&self.moment.derived), 0.0);
         }
     }
 }
@@ -564,6 +603,41 @@ mod tests {
         assert_eq!(**session.chart(), straight.chart());
         session.step();
         assert_eq!(session.chart().end, session.moment().now);
+    }
+
+    #[test]
+    fn the_log_follows_every_few_lines_and_many_lines_a_few_times_a_second() {
+        let mut config = custom();
+        config.items = 10_000;
+        let mut session = Session::new(config);
+        session.play();
+        // A tenth of a millisecond of play at 1×: no event, or a few.
+        session.tick(0.0001);
+        assert!(Rc::ptr_eq(session.log(), &session.moment().derived));
+        // Fast, many lines a move: drawn again only after LOG_REFRESH_MS.
+        session.set_speed(1000.0).unwrap();
+        session.tick(16.0);
+        let drawn = Rc::clone(session.log());
+        session.tick(16.0);
+        assert!(session.moment().derived.log.total() > drawn.log.total() + LOG_LINES_PER_MOVE);
+        assert!(
+            Rc::ptr_eq(session.log(), &drawn),
+            "16 ms later: not yet again"
+        );
+        session.tick(100.0);
+        assert!(
+            Rc::ptr_eq(session.log(), &session.moment().derived),
+            "100 ms passed"
+        );
+        session.tick(16.0);
+        assert!(!Rc::ptr_eq(session.log(), &session.moment().derived));
+        // Paused, stepped, sought, reset: the log of the moment shown.
+        session.pause();
+        assert!(Rc::ptr_eq(session.log(), &session.moment().derived));
+        session.step();
+        assert!(Rc::ptr_eq(session.log(), &session.moment().derived));
+        session.reset();
+        assert_eq!(session.log().log.total(), 0);
     }
 
     /// One of the moves a session makes, for the value tests.

@@ -16,7 +16,7 @@ use crate::scraper::browser::BrowserFetcher;
 use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
 use super::leaf::subtitle;
-use super::log::log_view;
+use super::log::{log_view, DrawnLog};
 use super::panels::{charts_panel, export_panel, PythonPanel};
 use super::panic;
 use super::peak::{peak_lab, PeakLabProps};
@@ -25,7 +25,7 @@ use super::settings::{
     scenario_picker, settings_form, share_link, FormProps, PickerProps, ShareProps,
 };
 use super::shared::{Dispatch, LiveProps};
-use super::stage::{counters, stage_view};
+use super::stage::{counters, stage_view, Drawn, StageProps};
 use super::termination::TerminationLab;
 use super::ticker::use_ticker;
 
@@ -119,6 +119,10 @@ pub fn app(props: &AppProps) -> Html {
     });
 
     let live = state.session.clone();
+    // The stage's lanes and slots as last drawn (it draws a few per frame while fast).
+    let drawn = use_mut_ref(Drawn::default);
+    // The log as last drawn (drawn again only when it changes).
+    let drawn_log = use_mut_ref(DrawnLog::default);
     let notice = state.notice.as_ref().map(|error| {
         let onclick = {
             let dispatch = dispatch.clone();
@@ -150,9 +154,9 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                     <div class="col col-main">
                         { controls(&ControlsProps { live: live.clone(), ready: state.ready(), lang, dispatch: dispatch.clone() }) }
-                        { stage_view(&LiveProps { live: live.clone(), lang }) }
+                        { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
                         { counters(&LiveProps { live: live.clone(), lang }) }
-                        { log_view(&LiveProps { live: live.clone(), lang }) }
+                        { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} form={state.lab.clone()} {lang} dispatch={dispatch.clone()} />

@@ -83,11 +83,11 @@ pub fn controls(props: &ControlsProps) -> Html {
         speeds.insert(at, speed);
     }
     let status_class = match outcome {
-        Outcome::Running if playing => "playing",
-        Outcome::Running => "paused",
-        Outcome::Completed => "completed",
-        Outcome::Stuck => "stuck",
-        Outcome::TimeLimit => "limit",
+        Outcome::Running if playing => "status playing",
+        Outcome::Running => "status paused",
+        Outcome::Completed => "status completed",
+        Outcome::Stuck => "status stuck",
+        Outcome::TimeLimit => "status limit",
     };
 
     // The timeline, in whole virtual milliseconds; the last step reaches
@@ -142,7 +142,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <span class={classes!("status", status_class)} id="status" role="status">
+                <span class={status_class} id="status" role="status">
                     { ui::outcome(outcome, playing, lang) }
                 </span>
             </div>

@@ -1,6 +1,16 @@
 //! The stage — a lane per producer, the queue as slots, a lane per
 //! consumer, a lane for the main program, and the stuck explanation — and
 //! the counters.
+//!
+//! Drawn on every animation frame while a run plays, so it keeps the work
+//! per frame small: a lane keeps its elements (an empty chip stands in for
+//! none), fast runs leave out tooltips and blocked-on badges that would
+//! change on every frame, and while it plays fast (when every lane and
+//! queue slot changes on every frame) only [`PER_FRAME`] lanes and as many
+//! slots are drawn again per frame, in turn.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -8,9 +18,11 @@ use crate::i18n::ui::{self, T};
 use crate::i18n::{actor_name, item_name, item_short, stuck_actor, Clock};
 use crate::lang::Lang;
 use crate::playground::session::Session;
-use crate::playground::stage::{ConsumerState, ProducerState, StepStatus};
+use crate::playground::stage::{
+    ConsumerLane, ConsumerState, ProducerLane, ProducerState, StepStatus,
+};
 use crate::run::Outcome;
-use crate::scenario::ScenarioKind;
+use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{ActorId, ItemId, Role};
 
 use super::leaf::{dd, dt, h3};
@@ -21,19 +33,107 @@ use super::termination::blocked_badge;
 const MAX_LANES: usize = 24;
 /// Queue slots drawn; the rest are counted.
 const MAX_SLOTS: usize = 60;
+/// While a run plays fast, every lane and every queue slot changes on
+/// every frame: this many lanes, and as many slots, are drawn again per
+/// frame, in turn (so 20 + 20 lanes each change 30 times a second at 60
+/// frames a second); the others still show what they showed.
+const PER_FRAME: usize = 20;
+
+/// A list of elements as last drawn, kept between renders while a run
+/// plays fast.
+#[derive(Default)]
+pub struct Kept {
+    /// The run (its settings) and language they were drawn in.
+    of: Option<(Rc<Config>, Lang)>,
+    drawn: Vec<Html>,
+    /// The element to draw first next time.
+    next: usize,
+}
+
+impl Kept {
+    /// Elements `0..count`, each drawn by `draw`: all of them when `every`
+    /// (or when the run or language changed), else those not drawn yet and
+    /// the next [`PER_FRAME`] of the others, in turn.
+    fn draw(
+        &mut self,
+        session: &Session,
+        lang: Lang,
+        every: bool,
+        count: usize,
+        draw: &dyn Fn(usize) -> Html,
+    ) -> &[Html] {
+        let same = self
+            .of
+            .as_ref()
+            .is_some_and(|(c, l)| Rc::ptr_eq(c, session.config_rc()) && *l == lang);
+        if !same {
+            self.of = Some((Rc::clone(session.config_rc()), lang));
+        }
+        let kept = if every || !same {
+            0
+        } else {
+            self.drawn.len().min(count)
+        };
+        self.drawn.truncate(kept);
+        self.drawn.extend((kept..count).map(draw));
+        for k in 0..PER_FRAME.min(kept) {
+            let i = (self.next + k) % kept;
+            self.drawn[i] = draw(i);
+        }
+        self.next = (self.next + PER_FRAME) % kept.max(1);
+        &self.drawn
+    }
+}
+
+/// The stage's lanes and queue slots as last drawn.
+#[derive(Default)]
+pub struct Drawn {
+    lanes: Kept,
+    slots: Kept,
+}
+
+/// The props of the stage: the run, and its lanes and slots as last drawn.
+pub struct StageProps {
+    pub live: Session,
+    pub lang: Lang,
+    pub drawn: Rc<RefCell<Drawn>>,
+}
+
+/// How a chip is drawn.
+#[derive(Clone, Copy)]
+struct ChipLook {
+    /// Beside its producer, whose colour (`--hue`) it takes from the lane;
+    /// elsewhere it sets its own.
+    at_producer: bool,
+    /// Fast: items come and go faster than anyone points at them, so no
+    /// tooltip (its full name) to rewrite on every frame.
+    fast: bool,
+}
 
 /// A small coloured tag for an item, with its full name for tooltips and
-/// screen readers.
-fn chip(scenario: ScenarioKind, item: ItemId, lang: Lang, extra: &'static str) -> Html {
+/// screen readers (the lane's own text names it too); without one, an
+/// empty chip that is not shown.
+/// `class` is `chip` and any more classes.
+fn chip(
+    scenario: ScenarioKind,
+    item: Option<ItemId>,
+    lang: Lang,
+    class: &'static str,
+    look: ChipLook,
+) -> Html {
+    let Some(item) = item else {
+        return html! { <span class="chip none" aria-hidden="true"></span> };
+    };
+    let style = (!look.at_producer).then(|| format!("--hue:{}", hue(Role::Producer(item.origin))));
+    let title = (!look.fast).then(|| item_name(scenario, item, lang));
     html! {
-        <span class={classes!("chip", extra)} style={format!("--hue:{}", hue(Role::Producer(item.origin)))}
-            title={item_name(scenario, item, lang)}>
+        <span class={class} {style} {title}>
             { item_short(scenario, item, lang) }
         </span>
     }
 }
 
-pub fn stage_view(props: &LiveProps) -> Html {
+pub fn stage_view(props: &StageProps) -> Html {
     let lang = props.lang;
     let session = &props.live;
     let moment = session.moment();
@@ -43,49 +143,77 @@ pub fn stage_view(props: &LiveProps) -> Html {
     let stuck = moment.outcome == Outcome::Stuck;
     // Above this speed items come and go faster than the chip animation.
     let fast = session.speed() > 10.0;
+    // Slow or paused, every lane and slot is drawn on every render; fast,
+    // a few per frame, and no badges (a place in a line changes on every
+    // frame).
+    let every = !(fast && session.is_playing());
+    let badges = every;
+    let mut kept = props.drawn.borrow_mut();
+    let Drawn { lanes, slots } = &mut *kept;
 
-    let producers = stage.producers().iter().take(MAX_LANES).map(|lane| {
-        let role = roles[lane.actor.0 as usize];
-        let (state_class, item) = match lane.state {
-            ProducerState::Producing(i) => ("producing", Some((i, "making"))),
-            ProducerState::Putting(i) => ("putting", Some((i, ""))),
-            ProducerState::Blocked(i) => ("blocked", Some((i, ""))),
-            ProducerState::Done => ("done", None),
+    // A lane: its class, what it does, its item (with its chip's class) and its tally.
+    let lane = |actor: ActorId,
+                class: &'static str,
+                what: String,
+                item: (Option<ItemId>, &'static str),
+                tally: String| {
+        let role = roles[actor.0 as usize];
+        let look = ChipLook {
+            at_producer: matches!(role, Role::Producer(_)),
+            fast,
         };
         html! {
-            <li class={classes!("lane", state_class)} style={format!("--hue:{}", hue(role))}>
+            <li {class} style={format!("--hue:{}", hue(role))}>
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
-                <span class="what">{ ui::producer_state(scenario, lane.state, lang) }</span>
-                { for item.map(|(i, extra)| chip(scenario, i, lang, extra)) }
-                { blocked_badge(session, lane.actor, lang) }
-                <span class="tally">{ ui::made(lane.made, lang) }</span>
+                <span class="what">{ what }</span>
+                { chip(scenario, item.0, lang, item.1, look) }
+                if badges { { blocked_badge(session, actor, lang) } }
+                <span class="tally">{ tally }</span>
             </li>
         }
-    });
-    let consumers = stage.consumers().iter().take(MAX_LANES).map(|lane| {
-        let role = roles[lane.actor.0 as usize];
-        let state_class = match lane.state {
-            ConsumerState::Idle => "idle",
-            ConsumerState::WaitingGet if stuck => "stuck",
-            ConsumerState::WaitingGet => "waiting",
-            ConsumerState::Working(_) => "working",
-            ConsumerState::Terminated => "terminated",
-            ConsumerState::Finished => "done",
+    };
+    let producer = |lane_: &ProducerLane| {
+        let (class, item) = match lane_.state {
+            ProducerState::Producing(i) => ("lane producing", (Some(i), "chip making")),
+            ProducerState::Putting(i) => ("lane putting", (Some(i), "chip")),
+            ProducerState::Blocked(i) => ("lane blocked", (Some(i), "chip")),
+            ProducerState::Done => ("lane done", (None, "chip")),
         };
-        let item = match lane.state {
-            ConsumerState::Working(i) => Some(i),
-            _ => None,
+        let what = ui::producer_state(scenario, lane_.state, lang);
+        lane(lane_.actor, class, what, item, ui::made(lane_.made, lang))
+    };
+    let consumer = |lane_: &ConsumerLane| {
+        let (class, item) = match lane_.state {
+            ConsumerState::Idle => ("lane idle", None),
+            ConsumerState::WaitingGet if stuck => ("lane stuck", None),
+            ConsumerState::WaitingGet => ("lane waiting", None),
+            ConsumerState::Working(i) => ("lane working", Some(i)),
+            ConsumerState::Terminated => ("lane terminated", None),
+            ConsumerState::Finished => ("lane done", None),
         };
-        html! {
-            <li class={classes!("lane", state_class)} style={format!("--hue:{}", hue(role))}>
-                <span class="who"><span class="dot" aria-hidden="true"></span>{ actor_name(scenario, role, lang) }</span>
-                <span class="what">{ ui::consumer_state(scenario, lane.state, stuck, lang) }</span>
-                { for item.map(|i| chip(scenario, i, lang, "")) }
-                { blocked_badge(session, lane.actor, lang) }
-                <span class="tally">{ ui::consumed(lane.consumed, lang) }</span>
-            </li>
-        }
-    });
+        let what = ui::consumer_state(scenario, lane_.state, stuck, lang);
+        lane(
+            lane_.actor,
+            class,
+            what,
+            (item, "chip"),
+            ui::consumed(lane_.consumed, lang),
+        )
+    };
+    let (producer_lanes, consumer_lanes) = (stage.producers(), stage.consumers());
+    let drawn_producers = producer_lanes.len().min(MAX_LANES);
+    let drawn_consumers = consumer_lanes.len().min(MAX_LANES);
+    let lanes = lanes.draw(
+        session,
+        lang,
+        every,
+        drawn_producers + drawn_consumers,
+        &|i| match i.checked_sub(drawn_producers) {
+            None => producer(&producer_lanes[i]),
+            Some(i) => consumer(&consumer_lanes[i]),
+        },
+    );
+    let (producers, consumers) = lanes.split_at(drawn_producers);
     let more = |total: usize| {
         (total > MAX_LANES)
             .then(|| html! { <li class="lane more">{ ui::more(total - MAX_LANES, lang) }</li> })
@@ -106,10 +234,10 @@ pub fn stage_view(props: &LiveProps) -> Html {
         Some(item) if !fast => format!("{}-{}", item.origin, item.seq),
         _ => format!("slot-{i}"),
     };
-    let slots = (0..drawn).map(|i| match queue.get(i) {
+    let slots = slots.draw(session, lang, every, drawn, &|i| match queue.get(i) {
         Some(&item) => html! {
             <li class="slot full" key={slot_key(i, Some(item))}>
-                { chip(scenario, item, lang, "") }
+                { chip(scenario, Some(item), lang, "chip", ChipLook { at_producer: false, fast }) }
             </li>
         },
         None => html! { <li class="slot empty" key={slot_key(i, None)}></li> },
@@ -120,7 +248,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
     let main_role = Role::Main;
 
     html! {
-        <section class={classes!("panel", "stage", fast.then_some("fast"))} aria-labelledby="stage-title">
+        <section class={if fast { "panel stage fast" } else { "panel stage" }} aria-labelledby="stage-title">
             <h2 id="stage-title">{ T::Stage.get(lang) }</h2>
             <div class="main-lane" style={format!("--hue:{}", hue(main_role))}>
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ T::Main.get(lang) }</span>
@@ -134,12 +262,12 @@ pub fn stage_view(props: &LiveProps) -> Html {
                     <ol class="steps">
                         { for main_steps.iter().map(|&(step, status)| {
                             let class = match status {
-                                StepStatus::Pending => "pending",
-                                StepStatus::Active => "active",
-                                StepStatus::Done => "done",
+                                StepStatus::Pending => "step pending",
+                                StepStatus::Active => "step active",
+                                StepStatus::Done => "step done",
                             };
                             html! {
-                                <li class={classes!("step", class)}>
+                                <li {class}>
                                     <span aria-hidden="true" class="mark">{ match status {
                                         StepStatus::Done => "✓",
                                         StepStatus::Active => "…",
@@ -156,7 +284,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <div class="side producers">
                     { h3(T::Producers.get(lang)) }
                     <ul class="lanes" id="producer-lanes">
-                        { for producers }
+                        { for producers.iter().cloned() }
                         { for more(stage.producers().len()) }
                     </ul>
                 </div>
@@ -168,7 +296,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                     <div class="tube">
                         <span class="end in" aria-hidden="true">{ "put →" }</span>
                         <ol class="slots" aria-label={T::Queue.get(lang)}>
-                            { for slots }
+                            { for slots.iter().cloned() }
                         </ol>
                         <span class="end out" aria-hidden="true">{ "→ get" }</span>
                     </div>
@@ -187,7 +315,7 @@ pub fn stage_view(props: &LiveProps) -> Html {
                 <div class="side consumers">
                     { h3(T::Consumers.get(lang)) }
                     <ul class="lanes" id="consumer-lanes">
-                        { for consumers }
+                        { for consumers.iter().cloned() }
                         { for more(stage.consumers().len()) }
                     </ul>
                 </div>
