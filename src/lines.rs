@@ -33,18 +33,35 @@ pub struct Waits {
 }
 
 impl Waits {
+    /// The waits of a run of `actors` actors (ids below it); others are
+    /// taken in too, at a little more cost.
+    pub fn for_actors(actors: usize) -> Waits {
+        Waits {
+            waiting: vec![None; actors],
+            started: 0,
+        }
+    }
+
     /// Takes one event into account: it ends its actor's wait, and may start
     /// a new one.
     #[inline]
     pub fn record(&mut self, event: &Event) {
-        let at = event.actor.0 as usize;
-        if self.waiting.len() <= at {
-            self.waiting.resize(at + 1, None);
-        }
-        self.waiting[at] = WaitingOn::started_by(event.kind).map(|wait| {
+        let wait = WaitingOn::started_by(event.kind).map(|wait| {
             self.started += 1;
             (wait, self.started)
         });
+        match self.waiting.get_mut(event.actor.0 as usize) {
+            Some(slot) => *slot = wait,
+            None => self.grow(event.actor, wait),
+        }
+    }
+
+    /// An actor beyond those counted at the start.
+    #[inline(never)]
+    fn grow(&mut self, actor: ActorId, wait: Option<(WaitingOn, u64)>) {
+        let at = actor.0 as usize;
+        self.waiting.resize(at + 1, None);
+        self.waiting[at] = wait;
     }
 
     /// What `actor` waits on now, if it waits.

@@ -174,7 +174,6 @@ impl Driver {
 }
 
 /// What the run derives from each event, besides handing it on.
-#[derive(Default)]
 struct Recorder {
     stats: Stats,
     /// Who waits on what, and since when.
@@ -185,6 +184,15 @@ struct Recorder {
 }
 
 impl Recorder {
+    fn new(actors: usize) -> Recorder {
+        Recorder {
+            stats: Stats::for_actors(actors),
+            waits: Waits::for_actors(actors),
+            sentinels_queued: 0,
+        }
+    }
+
+    #[inline]
     fn record(&mut self, event: &Event) {
         self.stats.record(event);
         self.waits.record(event);
@@ -265,7 +273,8 @@ impl<P: Program> Run<P> {
     /// (e.g. `Config::validate`).
     pub fn new(program: P, mut sink: impl FnMut(&Event) + 'static) -> Run<P> {
         let program = Rc::new(program);
-        let recorder = Rc::new(RefCell::new(Recorder::default()));
+        let roles = program.actors().roles();
+        let recorder = Rc::new(RefCell::new(Recorder::new(roles.len())));
         let observer = {
             let recorder = Rc::clone(&recorder);
             let program = Rc::clone(&program);
@@ -280,7 +289,7 @@ impl<P: Program> Run<P> {
         Rc::clone(&program).start(&sim.ctx(), &queue);
         let limit = program.until().map_or(Nanos::MAX, duration_to_nanos);
         Run {
-            roles: program.actors().roles(),
+            roles,
             program,
             driver: Driver::new(sim, limit),
             queue,
