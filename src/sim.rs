@@ -47,7 +47,7 @@ pub type Observer = Box<dyn FnMut(&Event)>;
 /// from the task that held it before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct TaskKey {
-    index: usize,
+    index: u32,
     generation: u32,
 }
 
@@ -120,17 +120,19 @@ impl Completion {
     }
 }
 
-/// What a poll of a task takes out of its slot.
-struct Running {
-    future: BoxedTask,
+/// What a poll of a task needs, shared by its slot and a poll in
+/// progress: the poll holds it while the slot may change (a task spawned,
+/// or this one ended).
+struct TaskCell {
+    /// Borrowed while the task is polled; `None` once it ended.
+    future: RefCell<Option<BoxedTask>>,
     /// The waker its polls get, made once: a poll clones nothing.
     waker: Waker,
 }
 
 struct Task {
     generation: u32,
-    /// `None` while the task is being polled.
-    running: Option<Running>,
+    cell: Rc<TaskCell>,
     /// Its waker's state, for the executor's own wakes.
     wake: Arc<TaskWaker>,
     actor: Option<ActorId>,
@@ -350,7 +352,7 @@ impl Core {
         let slots = self.slots.borrow();
         self.timers.borrow().iter().any(|Reverse(timer)| {
             slots
-                .get(timer.task.index)
+                .get(timer.task.index as usize)
                 .and_then(Option::as_ref)
                 .is_some_and(|task| task.generation == timer.task.generation)
         })
@@ -414,49 +416,46 @@ impl Core {
         let Some(key) = self.pop_ready() else {
             return false;
         };
-        let taken = {
-            let mut slots = self.slots.borrow_mut();
-            match slots.get_mut(key.index).and_then(Option::as_mut) {
+        let cell = {
+            let slots = self.slots.borrow();
+            match slots.get(key.index as usize).and_then(Option::as_ref) {
                 Some(task) if task.generation == key.generation => {
                     task.wake.queued.store(false, Relaxed);
-                    task.running.take()
+                    Rc::clone(&task.cell)
                 }
-                _ => None,
+                _ => return true,
             }
         };
-        let Some(mut running) = taken else {
-            return true;
-        };
-        self.current.set(Some(key));
-        let poll = running
-            .future
-            .as_mut()
-            .poll(&mut Context::from_waker(&running.waker));
-        self.current.set(None);
-        match poll {
-            Poll::Ready(()) => {
-                // Its future is in `running` here (taken out for the poll).
-                self.finish(key);
-            }
-            Poll::Pending => {
-                let mut slots = self.slots.borrow_mut();
-                match slots.get_mut(key.index).and_then(Option::as_mut) {
-                    Some(task) if task.generation == key.generation => {
-                        task.running = Some(running);
-                    }
-                    // Terminated while it ran: drop it outside the borrow.
-                    _ => {
-                        drop(slots);
-                        drop(running);
-                    }
-                }
-            }
-        }
+        self.poll_task(key, cell);
         true
     }
 
-    /// Advances the clock to the earliest timer at or before `limit` and wakes
-    /// its task. `None` when there is no such timer.
+    /// Polls a live task. If it ended meanwhile (it returned, or it was
+    /// terminated while it ran), its future is dropped here, outside
+    /// every borrow.
+    #[inline]
+    fn poll_task(&self, key: TaskKey, cell: Rc<TaskCell>) {
+        self.current.set(Some(key));
+        let poll = match cell.future.borrow_mut().as_mut() {
+            Some(future) => future.as_mut().poll(&mut Context::from_waker(&cell.waker)),
+            None => Poll::Pending,
+        };
+        self.current.set(None);
+        if poll.is_ready() {
+            let future = self.finish(key);
+            drop(future);
+        }
+        // A task terminated while it ran left its future in the cell:
+        // it goes with the cell, here.
+        drop(cell);
+    }
+
+    /// Advances the clock to the earliest timer at or before `limit` and
+    /// polls its task. `None` when there is no such timer.
+    ///
+    /// It is called only when no task is ready, so polling the sleeper at
+    /// once is what waking it would come to: it would be the first, and
+    /// only, ready task.
     fn fire_next_timer(&self, limit: Nanos) -> Option<()> {
         loop {
             let timer = {
@@ -466,23 +465,26 @@ impl Core {
                     _ => return None,
                 }
             };
-            let slots = self.slots.borrow();
-            let Some(task) = slots
-                .get(timer.task.index)
-                .and_then(Option::as_ref)
-                .filter(|t| t.generation == timer.task.generation)
-            else {
-                // The sleeper was terminated: its timer is void and time
-                // does not move for it.
-                continue;
+            let cell = {
+                let slots = self.slots.borrow();
+                match slots
+                    .get(timer.task.index as usize)
+                    .and_then(Option::as_ref)
+                {
+                    Some(task) if task.generation == timer.task.generation => Rc::clone(&task.cell),
+                    // The sleeper was terminated: its timer is void and
+                    // time does not move for it.
+                    _ => continue,
+                }
             };
             self.now.set(self.now.get().max(timer.deadline));
-            self.wake(&task.wake);
+            self.poll_task(timer.task, cell);
             return Some(());
         }
     }
 
     /// Wakes the running task at `deadline`.
+    #[inline]
     fn set_timer(&self, deadline: Nanos) {
         let task = self
             .current
@@ -505,7 +507,11 @@ impl Core {
             slots.len() - 1
         });
         let generation = self.generations.borrow()[index];
-        let key = TaskKey { index, generation };
+        // Fewer than 2^32 tasks live at once: each holds memory.
+        let key = TaskKey {
+            index: index as u32,
+            generation,
+        };
         let wake = Arc::new(TaskWaker {
             key,
             queued: AtomicBool::new(false),
@@ -515,8 +521,8 @@ impl Core {
         self.wake(&wake);
         self.slots.borrow_mut()[index] = Some(Task {
             generation,
-            running: Some(Running {
-                future,
+            cell: Rc::new(TaskCell {
+                future: RefCell::new(Some(future)),
                 waker: Waker::from(Arc::clone(&wake)),
             }),
             wake,
@@ -536,14 +542,14 @@ impl Core {
     fn finish(&self, key: TaskKey) -> Option<BoxedTask> {
         let task = {
             let mut slots = self.slots.borrow_mut();
-            let slot = slots.get_mut(key.index)?;
+            let slot = slots.get_mut(key.index as usize)?;
             if slot.as_ref()?.generation != key.generation {
                 return None;
             }
             slot.take()?
         };
-        self.generations.borrow_mut()[key.index] = key.generation.wrapping_add(1);
-        self.free_slots.borrow_mut().push(key.index);
+        self.generations.borrow_mut()[key.index as usize] = key.generation.wrapping_add(1);
+        self.free_slots.borrow_mut().push(key.index as usize);
         self.live_tasks.set(self.live_tasks.get() - 1);
         if task.daemon {
             self.live_daemons.set(self.live_daemons.get() - 1);
@@ -551,7 +557,10 @@ impl Core {
             self.end_daemons();
         }
         task.completion.complete();
-        task.running.map(|running| running.future)
+        // Taken unless it is being polled (it terminated itself, or ended
+        // the daemons as their last other task): the poll drops it then.
+        let future = task.cell.future.try_borrow_mut().ok()?.take();
+        future
     }
 
     /// Ends every daemon task (the last other task has ended), in slot order,
@@ -565,7 +574,7 @@ impl Core {
             .filter_map(|(index, slot)| {
                 let task = slot.as_ref().filter(|t| t.daemon)?;
                 let key = TaskKey {
-                    index,
+                    index: index as u32,
                     generation: task.generation,
                 };
                 Some((key, task.actor))
