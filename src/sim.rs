@@ -23,8 +23,7 @@
 //! when the last other task has ended.
 
 use std::cell::{Cell, RefCell};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -141,6 +140,7 @@ struct Task {
 }
 
 /// A pending [`Ctx::sleep`]: fires at `deadline`; `seq` orders equal deadlines.
+#[derive(Clone, Copy)]
 struct Timer {
     deadline: Nanos,
     /// Unique: timers are ordered by deadline and seq alone.
@@ -149,28 +149,87 @@ struct Timer {
 }
 
 impl Timer {
-    fn order(&self) -> (Nanos, u64) {
-        (self.deadline, self.seq)
+    /// Its place in the firing order: deadline, then seq (one compare).
+    #[inline]
+    fn order(&self) -> u128 {
+        (u128::from(self.deadline) << 64) | u128::from(self.seq)
     }
 }
 
-impl PartialEq for Timer {
-    fn eq(&self, other: &Timer) -> bool {
-        self.order() == other.order()
+/// The pending timers: a 4-ary min-heap on [`Timer::order`]. Orders are
+/// unique, so timers fire in one exact order whatever the heap's shape;
+/// four children a node keep it half as deep as a binary heap (a thousand
+/// sleepers: 5 levels, not 10) with the children side by side in memory.
+#[derive(Default)]
+struct Timers(Vec<Timer>);
+
+impl Timers {
+    const ARITY: usize = 4;
+
+    #[inline]
+    fn push(&mut self, timer: Timer) {
+        let heap = &mut self.0;
+        let mut at = heap.len();
+        heap.push(timer);
+        let order = timer.order();
+        while at > 0 {
+            let parent = (at - 1) / Self::ARITY;
+            if heap[parent].order() < order {
+                break;
+            }
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = timer;
     }
-}
 
-impl Eq for Timer {}
-
-impl PartialOrd for Timer {
-    fn partial_cmp(&self, other: &Timer) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+    /// The earliest timer, if it fires at or before `limit`, taken out.
+    #[inline]
+    fn pop_until(&mut self, limit: Nanos) -> Option<Timer> {
+        let first = *self.0.first()?;
+        if first.deadline > limit {
+            return None;
+        }
+        let last = self.0.pop()?;
+        if !self.0.is_empty() {
+            self.sift_down(last);
+        }
+        Some(first)
     }
-}
 
-impl Ord for Timer {
-    fn cmp(&self, other: &Timer) -> std::cmp::Ordering {
-        self.order().cmp(&other.order())
+    /// Puts `timer` at the root and moves it down to its place.
+    fn sift_down(&mut self, timer: Timer) {
+        let heap = &mut self.0;
+        let len = heap.len();
+        let order = timer.order();
+        let mut at = 0;
+        loop {
+            let first = at * Self::ARITY + 1;
+            if first >= len {
+                break;
+            }
+            let end = (first + Self::ARITY).min(len);
+            let mut min = first;
+            for child in first + 1..end {
+                if heap[child].order() < heap[min].order() {
+                    min = child;
+                }
+            }
+            if order < heap[min].order() {
+                break;
+            }
+            heap[at] = heap[min];
+            at = min;
+        }
+        heap[at] = timer;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Timer> {
+        self.0.iter()
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
     }
 }
 
@@ -183,7 +242,7 @@ struct Core {
     /// was woken before every key still in `woken` (see [`Core::wake`]).
     ready: RefCell<VecDeque<TaskKey>>,
     woken: Arc<Woken>,
-    timers: RefCell<BinaryHeap<Reverse<Timer>>>,
+    timers: RefCell<Timers>,
     timer_seq: Cell<u64>,
     /// [`Ctx::external`] futures created and neither finished nor dropped.
     external: Cell<usize>,
@@ -231,7 +290,7 @@ impl Sim {
                 generations: RefCell::new(Vec::new()),
                 ready: RefCell::new(VecDeque::new()),
                 woken: Arc::default(),
-                timers: RefCell::new(BinaryHeap::new()),
+                timers: RefCell::default(),
                 timer_seq: Cell::new(0),
                 external: Cell::new(0),
                 current: Cell::new(None),
@@ -350,7 +409,7 @@ impl Core {
     /// later than a run driven in one go.
     fn has_timers(&self) -> bool {
         let slots = self.slots.borrow();
-        self.timers.borrow().iter().any(|Reverse(timer)| {
+        self.timers.borrow().iter().any(|timer| {
             slots
                 .get(timer.task.index as usize)
                 .and_then(Option::as_ref)
@@ -458,13 +517,7 @@ impl Core {
     /// only, ready task.
     fn fire_next_timer(&self, limit: Nanos) -> Option<()> {
         loop {
-            let timer = {
-                let mut timers = self.timers.borrow_mut();
-                match timers.peek() {
-                    Some(Reverse(t)) if t.deadline <= limit => timers.pop()?.0,
-                    _ => return None,
-                }
-            };
+            let timer = self.timers.borrow_mut().pop_until(limit)?;
             let cell = {
                 let slots = self.slots.borrow();
                 match slots
@@ -492,11 +545,11 @@ impl Core {
             .expect("Ctx::sleep is awaited inside a task of its Sim");
         let seq = self.timer_seq.get();
         self.timer_seq.set(seq + 1);
-        self.timers.borrow_mut().push(Reverse(Timer {
+        self.timers.borrow_mut().push(Timer {
             deadline,
             seq,
             task,
-        }));
+        });
     }
 
     fn spawn(&self, actor: Option<ActorId>, daemon: bool, future: BoxedTask) -> TaskHandle {
@@ -693,10 +746,19 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         if !self.armed {
-            self.core.set_timer(self.deadline);
-            self.armed = true;
+            self.arm();
         }
         Poll::Pending
+    }
+}
+
+impl Sleep {
+    /// Sets its timer (out of line: the poll that finds the time come,
+    /// half of them, stays a compare).
+    #[inline(never)]
+    fn arm(&mut self) {
+        self.core.set_timer(self.deadline);
+        self.armed = true;
     }
 }
 
