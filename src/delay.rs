@@ -35,19 +35,12 @@ impl Delay {
     pub fn sample(&self, ctx: &Ctx) -> Duration {
         match *self {
             Delay::Const(d) => d,
-            _ => Duration::from_nanos(self.sample_nanos(ctx)),
+            _ => Duration::from_nanos(self.nanos().sample(ctx)),
         }
     }
 
-    /// [`sample`](Delay::sample) in virtual nanoseconds. (A hot loop
-    /// converts its delay once, with [`nanos`](Delay::nanos).)
-    #[inline]
-    pub fn sample_nanos(&self, ctx: &Ctx) -> Nanos {
-        self.nanos().sample(ctx)
-    }
-
     /// The distribution in virtual nanoseconds, converted once: what a
-    /// task that draws many delays keeps.
+    /// task that draws many delays keeps (no `Duration` at each draw).
     pub fn nanos(&self) -> Draw {
         // Durations here are at most a day, so their nanoseconds fit in a
         // u64 and convert to f64 exactly as the u128's did.
@@ -69,14 +62,8 @@ impl Delay {
     pub fn quantile(&self, u: f64) -> Duration {
         match *self {
             Delay::Const(d) => d,
-            _ => Duration::from_nanos(self.quantile_nanos(u)),
+            _ => Duration::from_nanos(self.nanos().quantile(u)),
         }
-    }
-
-    /// [`quantile`](Delay::quantile) in virtual nanoseconds.
-    #[inline]
-    pub fn quantile_nanos(&self, u: f64) -> Nanos {
-        self.nanos().quantile(u)
     }
 
     /// The mean of the distribution.
@@ -107,7 +94,6 @@ pub enum Draw {
 impl Draw {
     /// Draws one duration from the run's random stream (none for a
     /// constant: the stream stays where it is).
-    #[inline]
     pub fn sample(self, ctx: &Ctx) -> Nanos {
         match self {
             Draw::Const(d) => d,
@@ -116,7 +102,6 @@ impl Draw {
     }
 
     /// The duration at `u` in `[0, 1)`: the inverse CDF.
-    #[inline]
     pub fn quantile(self, u: f64) -> Nanos {
         // Only IEEE-exact operations and libm's `log`: the same bits on
         // every target.

@@ -33,15 +33,6 @@ pub struct Waits {
 }
 
 impl Waits {
-    /// The waits of a run of `actors` actors (ids below it); others are
-    /// taken in too, at a little more cost.
-    pub fn for_actors(actors: usize) -> Waits {
-        Waits {
-            waiting: vec![None; actors],
-            started: 0,
-        }
-    }
-
     /// Takes one event into account: it ends its actor's wait, and may start
     /// a new one.
     #[inline]
@@ -56,7 +47,7 @@ impl Waits {
         }
     }
 
-    /// An actor beyond those counted at the start.
+    /// An actor not seen before (out of line: each actor comes once).
     #[inline(never)]
     fn grow(&mut self, actor: ActorId, wait: Option<(WaitingOn, u64)>) {
         let at = actor.0 as usize;

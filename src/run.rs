@@ -174,6 +174,7 @@ impl Driver {
 }
 
 /// What the run derives from each event, besides handing it on.
+#[derive(Default)]
 struct Recorder {
     stats: Stats,
     /// Who waits on what, and since when.
@@ -184,15 +185,6 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn new(actors: usize) -> Recorder {
-        Recorder {
-            stats: Stats::for_actors(actors),
-            waits: Waits::for_actors(actors),
-            sentinels_queued: 0,
-        }
-    }
-
-    #[inline]
     fn record(&mut self, event: &Event) {
         self.stats.record(event);
         self.waits.record(event);
@@ -273,8 +265,7 @@ impl<P: Program> Run<P> {
     /// (e.g. `Config::validate`).
     pub fn new(program: P, mut sink: impl FnMut(&Event) + 'static) -> Run<P> {
         let program = Rc::new(program);
-        let roles = program.actors().roles();
-        let recorder = Rc::new(RefCell::new(Recorder::new(roles.len())));
+        let recorder = Rc::new(RefCell::new(Recorder::default()));
         let observer = {
             let recorder = Rc::clone(&recorder);
             let program = Rc::clone(&program);
@@ -289,7 +280,7 @@ impl<P: Program> Run<P> {
         Rc::clone(&program).start(&sim.ctx(), &queue);
         let limit = program.until().map_or(Nanos::MAX, duration_to_nanos);
         Run {
-            roles,
+            roles: program.actors().roles(),
             program,
             driver: Driver::new(sim, limit),
             queue,

@@ -23,7 +23,8 @@
 //! when the last other task has ended.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -149,83 +150,52 @@ struct Timer {
 }
 
 impl Timer {
-    /// Its place in the firing order: deadline, then seq (one compare).
-    #[inline]
-    fn order(&self) -> u128 {
-        (u128::from(self.deadline) << 64) | u128::from(self.seq)
+    /// Its place in the firing order: deadline, then seq.
+    fn order(&self) -> (Nanos, u64) {
+        (self.deadline, self.seq)
     }
 }
 
-/// The pending timers: a 4-ary min-heap on [`Timer::order`]. Orders are
-/// unique, so timers fire in one exact order whatever the heap's shape;
-/// four children a node keep it half as deep as a binary heap (a thousand
-/// sleepers: 5 levels, not 10) with the children side by side in memory.
+/// The pending timers, earliest first: a min-heap on [`Timer::order`].
+/// Orders are unique, so timers fire in one exact order.
 #[derive(Default)]
-struct Timers(Vec<Timer>);
+struct Timers(BinaryHeap<Reverse<Timer>>);
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Timer) -> bool {
+        self.order() == other.order()
+    }
+}
+
+impl Eq for Timer {}
+
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Timer) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timer {
+    fn cmp(&self, other: &Timer) -> std::cmp::Ordering {
+        self.order().cmp(&other.order())
+    }
+}
 
 impl Timers {
-    const ARITY: usize = 4;
-
-    #[inline]
     fn push(&mut self, timer: Timer) {
-        let heap = &mut self.0;
-        let mut at = heap.len();
-        heap.push(timer);
-        let order = timer.order();
-        while at > 0 {
-            let parent = (at - 1) / Self::ARITY;
-            if heap[parent].order() < order {
-                break;
-            }
-            heap[at] = heap[parent];
-            at = parent;
-        }
-        heap[at] = timer;
+        self.0.push(Reverse(timer));
     }
 
     /// The earliest timer, if it fires at or before `limit`, taken out.
-    #[inline]
     fn pop_until(&mut self, limit: Nanos) -> Option<Timer> {
-        let first = *self.0.first()?;
-        if first.deadline > limit {
-            return None;
+        match self.0.peek() {
+            Some(Reverse(t)) if t.deadline <= limit => self.0.pop().map(|Reverse(t)| t),
+            _ => None,
         }
-        let last = self.0.pop()?;
-        if !self.0.is_empty() {
-            self.sift_down(last);
-        }
-        Some(first)
-    }
-
-    /// Puts `timer` at the root and moves it down to its place.
-    fn sift_down(&mut self, timer: Timer) {
-        let heap = &mut self.0;
-        let len = heap.len();
-        let order = timer.order();
-        let mut at = 0;
-        loop {
-            let first = at * Self::ARITY + 1;
-            if first >= len {
-                break;
-            }
-            let end = (first + Self::ARITY).min(len);
-            let mut min = first;
-            for child in first + 1..end {
-                if heap[child].order() < heap[min].order() {
-                    min = child;
-                }
-            }
-            if order < heap[min].order() {
-                break;
-            }
-            heap[at] = heap[min];
-            at = min;
-        }
-        heap[at] = timer;
     }
 
     fn iter(&self) -> impl Iterator<Item = &Timer> {
-        self.0.iter()
+        self.0.iter().map(|Reverse(t)| t)
     }
 
     fn clear(&mut self) {
@@ -492,7 +462,6 @@ impl Core {
     /// Polls a live task. If it ended meanwhile (it returned, or it was
     /// terminated while it ran), its future is dropped here, outside
     /// every borrow.
-    #[inline]
     fn poll_task(&self, key: TaskKey, cell: Rc<TaskCell>) {
         self.current.set(Some(key));
         let poll = match cell.future.borrow_mut().as_mut() {
@@ -537,7 +506,6 @@ impl Core {
     }
 
     /// Wakes the running task at `deadline`.
-    #[inline]
     fn set_timer(&self, deadline: Nanos) {
         let task = self
             .current

@@ -60,7 +60,6 @@ impl Queued {
     }
 
     /// Takes `item` out; when it went in, or `None` if it was not in.
-    #[inline]
     fn remove(&mut self, item: ItemId) -> Option<Nanos> {
         match self.items.front() {
             Some(&(oldest, time)) if oldest == item => {
@@ -221,20 +220,10 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Statistics for a run of `actors` actors (ids below it); others
-    /// are taken in too, at a little more cost.
-    pub fn for_actors(actors: usize) -> Stats {
-        Stats {
-            busy_since: vec![None; actors],
-            ..Stats::default()
-        }
-    }
-
     /// Takes one event into account.
     ///
     /// Most events only count; those that move an item in or out of the
     /// queue do their work out of line, so that the counting stays cheap.
-    #[inline]
     pub fn record(&mut self, event: &Event) {
         let c = &mut self.counts;
         match event.kind {
@@ -306,7 +295,8 @@ impl Stats {
         self.max_queue_len = self.max_queue_len.max(len);
     }
 
-    /// An actor beyond those counted at the start gets busy.
+    /// An actor not seen busy before gets busy (out of line: each
+    /// comes once).
     #[inline(never)]
     fn busy_from(&mut self, actor: ActorId, now: Nanos) {
         let at = actor.0 as usize;
@@ -314,7 +304,6 @@ impl Stats {
         self.busy_since[at] = Some(now);
     }
 
-    #[inline]
     fn end_busy(&mut self, actor: ActorId, now: Nanos) {
         if let Some(since) = self
             .busy_since
