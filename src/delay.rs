@@ -35,18 +35,24 @@ impl Delay {
     pub fn sample(&self, ctx: &Ctx) -> Duration {
         match *self {
             Delay::Const(d) => d,
-            _ => Duration::from_nanos(self.sample_nanos(ctx)),
+            _ => Duration::from_nanos(self.nanos().sample(ctx)),
         }
     }
 
-    /// [`sample`](Delay::sample) in virtual nanoseconds, for the engine's
-    /// hot loops (no `Duration` round trip).
-    #[inline]
-    pub fn sample_nanos(&self, ctx: &Ctx) -> Nanos {
+    /// The distribution in virtual nanoseconds, converted once: what a
+    /// task that draws many delays keeps (no `Duration` at each draw).
+    pub fn nanos(&self) -> Draw {
+        // Durations here are at most a day, so their nanoseconds fit in a
+        // u64 and convert to f64 exactly as the u128's did.
+        let float = |d: Duration| duration_to_nanos(d) as f64;
         match *self {
-            // No draw: the stream stays where it is.
-            Delay::Const(d) => duration_to_nanos(d),
-            _ => self.quantile_nanos(ctx.random()),
+            Delay::Const(d) => Draw::Const(duration_to_nanos(d)),
+            Delay::Uniform(lo, hi) => Draw::Uniform {
+                // `lo * 1.0` truncated, as it always was drawn.
+                lo: float(lo) as u64,
+                span: float(hi - lo),
+            },
+            Delay::Exp(mean) => Draw::Exp { mean: float(mean) },
         }
     }
 
@@ -56,21 +62,7 @@ impl Delay {
     pub fn quantile(&self, u: f64) -> Duration {
         match *self {
             Delay::Const(d) => d,
-            _ => Duration::from_nanos(self.quantile_nanos(u)),
-        }
-    }
-
-    /// [`quantile`](Delay::quantile) in virtual nanoseconds.
-    #[inline]
-    pub fn quantile_nanos(&self, u: f64) -> Nanos {
-        // Durations here are at most a day, so their nanoseconds fit in a
-        // u64, whose conversion to f64 rounds exactly as the u128's did
-        // (and costs one instruction instead of a library call).
-        let scaled = |d: Duration, factor: f64| (duration_to_nanos(d) as f64 * factor) as u64;
-        match *self {
-            Delay::Const(d) => duration_to_nanos(d),
-            Delay::Uniform(lo, hi) => scaled(lo, 1.0) + scaled(hi - lo, u),
-            Delay::Exp(mean) => scaled(mean, -libm::log(1.0 - u)),
+            _ => Duration::from_nanos(self.nanos().quantile(u)),
         }
     }
 
@@ -79,6 +71,44 @@ impl Delay {
         match *self {
             Delay::Const(d) | Delay::Exp(d) => d,
             Delay::Uniform(lo, hi) => (lo + hi) / 2,
+        }
+    }
+}
+
+/// A [`Delay`] in virtual nanoseconds ([`Delay::nanos`]): the same draws,
+/// bit for bit, without converting a `Duration` at each one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Draw {
+    Const(Nanos),
+    /// `lo + span * u`, each part truncated to whole nanoseconds.
+    Uniform {
+        lo: Nanos,
+        span: f64,
+    },
+    /// `-mean * ln(1 - u)`, truncated.
+    Exp {
+        mean: f64,
+    },
+}
+
+impl Draw {
+    /// Draws one duration from the run's random stream (none for a
+    /// constant: the stream stays where it is).
+    pub fn sample(self, ctx: &Ctx) -> Nanos {
+        match self {
+            Draw::Const(d) => d,
+            _ => self.quantile(ctx.random()),
+        }
+    }
+
+    /// The duration at `u` in `[0, 1)`: the inverse CDF.
+    pub fn quantile(self, u: f64) -> Nanos {
+        // Only IEEE-exact operations and libm's `log`: the same bits on
+        // every target.
+        match self {
+            Draw::Const(d) => d,
+            Draw::Uniform { lo, span } => lo + (span * u) as u64,
+            Draw::Exp { mean } => (mean * -libm::log(1.0 - u)) as u64,
         }
     }
 }

@@ -37,14 +37,22 @@ impl Waits {
     /// a new one.
     #[inline]
     pub fn record(&mut self, event: &Event) {
-        let at = event.actor.0 as usize;
-        if self.waiting.len() <= at {
-            self.waiting.resize(at + 1, None);
-        }
-        self.waiting[at] = WaitingOn::started_by(event.kind).map(|wait| {
+        let wait = WaitingOn::started_by(event.kind).map(|wait| {
             self.started += 1;
             (wait, self.started)
         });
+        match self.waiting.get_mut(event.actor.0 as usize) {
+            Some(slot) => *slot = wait,
+            None => self.grow(event.actor, wait),
+        }
+    }
+
+    /// An actor not seen before (out of line: each actor comes once).
+    #[inline(never)]
+    fn grow(&mut self, actor: ActorId, wait: Option<(WaitingOn, u64)>) {
+        let at = actor.0 as usize;
+        self.waiting.resize(at + 1, None);
+        self.waiting[at] = wait;
     }
 
     /// What `actor` waits on now, if it waits.

@@ -47,7 +47,7 @@ pub type Observer = Box<dyn FnMut(&Event)>;
 /// from the task that held it before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct TaskKey {
-    index: usize,
+    index: u32,
     generation: u32,
 }
 
@@ -120,17 +120,19 @@ impl Completion {
     }
 }
 
-/// What a poll of a task takes out of its slot.
-struct Running {
-    future: BoxedTask,
+/// What a poll of a task needs, shared by its slot and a poll in
+/// progress: the poll holds it while the slot may change (a task spawned,
+/// or this one ended).
+struct TaskCell {
+    /// Borrowed while the task is polled; `None` once it ended.
+    future: RefCell<Option<BoxedTask>>,
     /// The waker its polls get, made once: a poll clones nothing.
     waker: Waker,
 }
 
 struct Task {
     generation: u32,
-    /// `None` while the task is being polled.
-    running: Option<Running>,
+    cell: Rc<TaskCell>,
     /// Its waker's state, for the executor's own wakes.
     wake: Arc<TaskWaker>,
     actor: Option<ActorId>,
@@ -139,6 +141,7 @@ struct Task {
 }
 
 /// A pending [`Ctx::sleep`]: fires at `deadline`; `seq` orders equal deadlines.
+#[derive(Clone, Copy)]
 struct Timer {
     deadline: Nanos,
     /// Unique: timers are ordered by deadline and seq alone.
@@ -147,10 +150,16 @@ struct Timer {
 }
 
 impl Timer {
+    /// Its place in the firing order: deadline, then seq.
     fn order(&self) -> (Nanos, u64) {
         (self.deadline, self.seq)
     }
 }
+
+/// The pending timers, earliest first: a min-heap on [`Timer::order`].
+/// Orders are unique, so timers fire in one exact order.
+#[derive(Default)]
+struct Timers(BinaryHeap<Reverse<Timer>>);
 
 impl PartialEq for Timer {
     fn eq(&self, other: &Timer) -> bool {
@@ -172,6 +181,28 @@ impl Ord for Timer {
     }
 }
 
+impl Timers {
+    fn push(&mut self, timer: Timer) {
+        self.0.push(Reverse(timer));
+    }
+
+    /// The earliest timer, if it fires at or before `limit`, taken out.
+    fn pop_until(&mut self, limit: Nanos) -> Option<Timer> {
+        match self.0.peek() {
+            Some(Reverse(t)) if t.deadline <= limit => self.0.pop().map(|Reverse(t)| t),
+            _ => None,
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Timer> {
+        self.0.iter().map(|Reverse(t)| t)
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 struct Core {
     now: Cell<Nanos>,
     slots: RefCell<Vec<Option<Task>>>,
@@ -181,7 +212,7 @@ struct Core {
     /// was woken before every key still in `woken` (see [`Core::wake`]).
     ready: RefCell<VecDeque<TaskKey>>,
     woken: Arc<Woken>,
-    timers: RefCell<BinaryHeap<Reverse<Timer>>>,
+    timers: RefCell<Timers>,
     timer_seq: Cell<u64>,
     /// [`Ctx::external`] futures created and neither finished nor dropped.
     external: Cell<usize>,
@@ -229,7 +260,7 @@ impl Sim {
                 generations: RefCell::new(Vec::new()),
                 ready: RefCell::new(VecDeque::new()),
                 woken: Arc::default(),
-                timers: RefCell::new(BinaryHeap::new()),
+                timers: RefCell::default(),
                 timer_seq: Cell::new(0),
                 external: Cell::new(0),
                 current: Cell::new(None),
@@ -348,9 +379,9 @@ impl Core {
     /// later than a run driven in one go.
     fn has_timers(&self) -> bool {
         let slots = self.slots.borrow();
-        self.timers.borrow().iter().any(|Reverse(timer)| {
+        self.timers.borrow().iter().any(|timer| {
             slots
-                .get(timer.task.index)
+                .get(timer.task.index as usize)
                 .and_then(Option::as_ref)
                 .is_some_and(|task| task.generation == timer.task.generation)
         })
@@ -414,70 +445,62 @@ impl Core {
         let Some(key) = self.pop_ready() else {
             return false;
         };
-        let taken = {
-            let mut slots = self.slots.borrow_mut();
-            match slots.get_mut(key.index).and_then(Option::as_mut) {
+        let cell = {
+            let slots = self.slots.borrow();
+            match slots.get(key.index as usize).and_then(Option::as_ref) {
                 Some(task) if task.generation == key.generation => {
                     task.wake.queued.store(false, Relaxed);
-                    task.running.take()
+                    Rc::clone(&task.cell)
                 }
-                _ => None,
+                _ => return true,
             }
         };
-        let Some(mut running) = taken else {
-            return true;
-        };
-        self.current.set(Some(key));
-        let poll = running
-            .future
-            .as_mut()
-            .poll(&mut Context::from_waker(&running.waker));
-        self.current.set(None);
-        match poll {
-            Poll::Ready(()) => {
-                // Its future is in `running` here (taken out for the poll).
-                self.finish(key);
-            }
-            Poll::Pending => {
-                let mut slots = self.slots.borrow_mut();
-                match slots.get_mut(key.index).and_then(Option::as_mut) {
-                    Some(task) if task.generation == key.generation => {
-                        task.running = Some(running);
-                    }
-                    // Terminated while it ran: drop it outside the borrow.
-                    _ => {
-                        drop(slots);
-                        drop(running);
-                    }
-                }
-            }
-        }
+        self.poll_task(key, cell);
         true
     }
 
-    /// Advances the clock to the earliest timer at or before `limit` and wakes
-    /// its task. `None` when there is no such timer.
+    /// Polls a live task. If it ended meanwhile (it returned, or it was
+    /// terminated while it ran), its future is dropped here, outside
+    /// every borrow.
+    fn poll_task(&self, key: TaskKey, cell: Rc<TaskCell>) {
+        self.current.set(Some(key));
+        let poll = match cell.future.borrow_mut().as_mut() {
+            Some(future) => future.as_mut().poll(&mut Context::from_waker(&cell.waker)),
+            None => Poll::Pending,
+        };
+        self.current.set(None);
+        if poll.is_ready() {
+            let future = self.finish(key);
+            drop(future);
+        }
+        // A task terminated while it ran left its future in the cell:
+        // it goes with the cell, here.
+        drop(cell);
+    }
+
+    /// Advances the clock to the earliest timer at or before `limit` and
+    /// polls its task. `None` when there is no such timer.
+    ///
+    /// It is called only when no task is ready, so polling the sleeper at
+    /// once is what waking it would come to: it would be the first, and
+    /// only, ready task.
     fn fire_next_timer(&self, limit: Nanos) -> Option<()> {
         loop {
-            let timer = {
-                let mut timers = self.timers.borrow_mut();
-                match timers.peek() {
-                    Some(Reverse(t)) if t.deadline <= limit => timers.pop()?.0,
-                    _ => return None,
+            let timer = self.timers.borrow_mut().pop_until(limit)?;
+            let cell = {
+                let slots = self.slots.borrow();
+                match slots
+                    .get(timer.task.index as usize)
+                    .and_then(Option::as_ref)
+                {
+                    Some(task) if task.generation == timer.task.generation => Rc::clone(&task.cell),
+                    // The sleeper was terminated: its timer is void and
+                    // time does not move for it.
+                    _ => continue,
                 }
             };
-            let slots = self.slots.borrow();
-            let Some(task) = slots
-                .get(timer.task.index)
-                .and_then(Option::as_ref)
-                .filter(|t| t.generation == timer.task.generation)
-            else {
-                // The sleeper was terminated: its timer is void and time
-                // does not move for it.
-                continue;
-            };
             self.now.set(self.now.get().max(timer.deadline));
-            self.wake(&task.wake);
+            self.poll_task(timer.task, cell);
             return Some(());
         }
     }
@@ -490,11 +513,11 @@ impl Core {
             .expect("Ctx::sleep is awaited inside a task of its Sim");
         let seq = self.timer_seq.get();
         self.timer_seq.set(seq + 1);
-        self.timers.borrow_mut().push(Reverse(Timer {
+        self.timers.borrow_mut().push(Timer {
             deadline,
             seq,
             task,
-        }));
+        });
     }
 
     fn spawn(&self, actor: Option<ActorId>, daemon: bool, future: BoxedTask) -> TaskHandle {
@@ -505,7 +528,11 @@ impl Core {
             slots.len() - 1
         });
         let generation = self.generations.borrow()[index];
-        let key = TaskKey { index, generation };
+        // Fewer than 2^32 tasks live at once: each holds memory.
+        let key = TaskKey {
+            index: index as u32,
+            generation,
+        };
         let wake = Arc::new(TaskWaker {
             key,
             queued: AtomicBool::new(false),
@@ -515,8 +542,8 @@ impl Core {
         self.wake(&wake);
         self.slots.borrow_mut()[index] = Some(Task {
             generation,
-            running: Some(Running {
-                future,
+            cell: Rc::new(TaskCell {
+                future: RefCell::new(Some(future)),
                 waker: Waker::from(Arc::clone(&wake)),
             }),
             wake,
@@ -536,14 +563,14 @@ impl Core {
     fn finish(&self, key: TaskKey) -> Option<BoxedTask> {
         let task = {
             let mut slots = self.slots.borrow_mut();
-            let slot = slots.get_mut(key.index)?;
+            let slot = slots.get_mut(key.index as usize)?;
             if slot.as_ref()?.generation != key.generation {
                 return None;
             }
             slot.take()?
         };
-        self.generations.borrow_mut()[key.index] = key.generation.wrapping_add(1);
-        self.free_slots.borrow_mut().push(key.index);
+        self.generations.borrow_mut()[key.index as usize] = key.generation.wrapping_add(1);
+        self.free_slots.borrow_mut().push(key.index as usize);
         self.live_tasks.set(self.live_tasks.get() - 1);
         if task.daemon {
             self.live_daemons.set(self.live_daemons.get() - 1);
@@ -551,7 +578,10 @@ impl Core {
             self.end_daemons();
         }
         task.completion.complete();
-        task.running.map(|running| running.future)
+        // Taken unless it is being polled (it terminated itself, or ended
+        // the daemons as their last other task): the poll drops it then.
+        let future = task.cell.future.try_borrow_mut().ok()?.take();
+        future
     }
 
     /// Ends every daemon task (the last other task has ended), in slot order,
@@ -565,7 +595,7 @@ impl Core {
             .filter_map(|(index, slot)| {
                 let task = slot.as_ref().filter(|t| t.daemon)?;
                 let key = TaskKey {
-                    index,
+                    index: index as u32,
                     generation: task.generation,
                 };
                 Some((key, task.actor))
@@ -684,10 +714,19 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         if !self.armed {
-            self.core.set_timer(self.deadline);
-            self.armed = true;
+            self.arm();
         }
         Poll::Pending
+    }
+}
+
+impl Sleep {
+    /// Sets its timer (out of line: the poll that finds the time come,
+    /// half of them, stays a compare).
+    #[inline(never)]
+    fn arm(&mut self) {
+        self.core.set_timer(self.deadline);
+        self.armed = true;
     }
 }
 

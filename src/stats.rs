@@ -66,11 +66,15 @@ impl Queued {
                 self.items.pop_front();
                 Some(time)
             }
-            _ => {
-                let at = self.items.iter().position(|(i, _)| *i == item)?;
-                self.items.remove(at).map(|(_, time)| time)
-            }
+            _ => self.remove_later(item),
         }
+    }
+
+    /// [`remove`](Queued::remove) of an item that is not the oldest.
+    #[inline(never)]
+    fn remove_later(&mut self, item: ItemId) -> Option<Nanos> {
+        let at = self.items.iter().position(|(i, _)| *i == item)?;
+        self.items.remove(at).map(|(_, time)| time)
     }
 
     fn len(&self) -> usize {
@@ -217,47 +221,17 @@ pub struct Stats {
 
 impl Stats {
     /// Takes one event into account.
+    ///
+    /// Most events only count; those that move an item in or out of the
+    /// queue do their work out of line, so that the counting stays cheap.
     pub fn record(&mut self, event: &Event) {
         let c = &mut self.counts;
         match event.kind {
             EventKind::Produce => c.produced += 1,
-            EventKind::Put | EventKind::Redeliver => {
-                if event.kind == EventKind::Put {
-                    c.put += 1;
-                } else {
-                    c.redelivered += 1;
-                }
-                self.set_queue_len(event.time, self.queue_len + 1);
-                if let Some(item) = event.item {
-                    if !self.queued_since.insert(item, event.time) {
-                        self.violations += 1;
-                    }
-                }
-            }
-            EventKind::Get => {
-                c.got += 1;
-                self.set_queue_len(event.time, self.queue_len.saturating_sub(1));
-                match event.item.and_then(|item| self.queued_since.remove(item)) {
-                    Some(put_at) => self.waits.record(event.time - put_at),
-                    None => self.violations += 1,
-                }
-                let at = event.actor.0 as usize;
-                if self.busy_since.len() <= at {
-                    self.busy_since.resize(at + 1, None);
-                }
-                self.busy_since[at] = Some(event.time);
-            }
-            EventKind::Drop => {
-                c.dropped += 1;
-                self.set_queue_len(event.time, self.queue_len.saturating_sub(1));
-                if event
-                    .item
-                    .and_then(|i| self.queued_since.remove(i))
-                    .is_none()
-                {
-                    self.violations += 1;
-                }
-            }
+            EventKind::Put => self.went_in(event, false),
+            EventKind::Redeliver => self.went_in(event, true),
+            EventKind::Get => self.got(event),
+            EventKind::Drop => self.dropped(event),
             EventKind::Consume => {
                 c.consumed += 1;
                 self.end_busy(event.actor, event.time);
@@ -271,11 +245,63 @@ impl Stats {
         }
     }
 
+    /// A put, or a broker's redelivery.
+    #[inline(never)]
+    fn went_in(&mut self, event: &Event, redelivery: bool) {
+        if redelivery {
+            self.counts.redelivered += 1;
+        } else {
+            self.counts.put += 1;
+        }
+        self.set_queue_len(event.time, self.queue_len + 1);
+        if let Some(item) = event.item {
+            if !self.queued_since.insert(item, event.time) {
+                self.violations += 1;
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn got(&mut self, event: &Event) {
+        self.counts.got += 1;
+        self.set_queue_len(event.time, self.queue_len.saturating_sub(1));
+        match event.item.and_then(|item| self.queued_since.remove(item)) {
+            Some(put_at) => self.waits.record(event.time - put_at),
+            None => self.violations += 1,
+        }
+        match self.busy_since.get_mut(event.actor.0 as usize) {
+            Some(since) => *since = Some(event.time),
+            None => self.busy_from(event.actor, event.time),
+        }
+    }
+
+    #[inline(never)]
+    fn dropped(&mut self, event: &Event) {
+        self.counts.dropped += 1;
+        self.set_queue_len(event.time, self.queue_len.saturating_sub(1));
+        if event
+            .item
+            .and_then(|i| self.queued_since.remove(i))
+            .is_none()
+        {
+            self.violations += 1;
+        }
+    }
+
     fn set_queue_len(&mut self, now: Nanos, len: u64) {
         self.queue_area += self.queue_len as f64 * (now - self.last_change) as f64;
         self.last_change = now;
         self.queue_len = len;
         self.max_queue_len = self.max_queue_len.max(len);
+    }
+
+    /// An actor not seen busy before gets busy (out of line: each
+    /// comes once).
+    #[inline(never)]
+    fn busy_from(&mut self, actor: ActorId, now: Nanos) {
+        let at = actor.0 as usize;
+        self.busy_since.resize(at + 1, None);
+        self.busy_since[at] = Some(now);
     }
 
     fn end_busy(&mut self, actor: ActorId, now: Nanos) {

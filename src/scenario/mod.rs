@@ -16,7 +16,7 @@ use std::time::Duration;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::delay::{Delay, MAX_DURATION};
+use crate::delay::{Delay, Draw, MAX_DURATION};
 use crate::queue::{JoinableQueue, ShutDown, TryGetError, TryPutError};
 use crate::run::{Actors, Program, MAIN};
 use crate::sim::{Ctx, TaskHandle};
@@ -321,10 +321,11 @@ impl Program for Config {
 
 async fn main_program(ctx: Ctx, cfg: Config, q: JoinableQueue<Parcel>) {
     let strategy = cfg.strategy();
+    let produce = cfg.produce_delay.nanos();
     let producers: Vec<(ActorId, TaskHandle)> = (0..cfg.producers)
         .map(|i| {
             let me = cfg.actors().producer(i);
-            let task = producer(ctx.clone(), q.clone(), me, i, cfg.items, cfg.produce_delay);
+            let task = producer(ctx.clone(), q.clone(), me, i, cfg.items, produce);
             (me, ctx.spawn(me, task))
         })
         .collect();
@@ -406,10 +407,10 @@ async fn producer(
     me: ActorId,
     origin: u32,
     items: u32,
-    delay: Delay,
+    delay: Draw,
 ) {
     for seq in 1..=items {
-        ctx.sleep_nanos(delay.sample_nanos(&ctx)).await;
+        ctx.sleep_nanos(delay.sample(&ctx)).await;
         let item = ItemId { origin, seq };
         ctx.emit(me, EventKind::Produce, Some(item));
         if put_traced(&ctx, &q, me, item).await.is_err() {
@@ -423,7 +424,7 @@ async fn producer(
 /// (`task_done()`, a broker acknowledgement, or nothing for a plain queue),
 /// and the injected failures.
 struct ConsumerPlan {
-    delay: Delay,
+    delay: Draw,
     /// Whether consumers call `task_done()` (every scenario but `plain`).
     joinable: bool,
     broker: Option<Broker>,
@@ -436,7 +437,7 @@ impl ConsumerPlan {
     fn new(ctx: &Ctx, cfg: &Config, q: &JoinableQueue<Parcel>) -> Self {
         let settings = cfg.termination;
         ConsumerPlan {
-            delay: cfg.consume_delay,
+            delay: cfg.consume_delay.nanos(),
             joinable: cfg.scenario.joinable(),
             broker: settings
                 .broker_ack
@@ -493,7 +494,7 @@ async fn consumer(
             }
         };
         let delivery = plan.broker.as_ref().map(|b| b.deliver(me, item));
-        let work = plan.delay.sample_nanos(&ctx);
+        let work = plan.delay.sample(&ctx);
         if let Some(death) = plan.death(&ctx, index, work) {
             ctx.sleep_nanos(death - ctx.now()).await;
             ctx.emit(me, EventKind::Killed, Some(item));
