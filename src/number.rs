@@ -160,21 +160,35 @@ fn write_fixed(f: &mut fmt::Formatter<'_>, value: f64, decimals: u32) -> fmt::Re
         return write_fraction(f, 0, decimals);
     }
     let unit = 10u64.pow(decimals);
-    let scaled = u128::from(mantissa) * u128::from(unit);
     let shift = exponent.unsigned_abs();
-    // The number of units, rounded half to even: scaled / 2^shift.
+    // The whole part and the fraction's bits apart (|value| < 2^53 here),
+    // so that only the fraction is scaled and no u128 is divided (its
+    // routine would come into the page): units = round(fraction × unit /
+    // 2^shift), half to even.
+    let (whole, fraction) = if shift >= 53 {
+        (0, mantissa)
+    } else {
+        (mantissa >> shift, mantissa & ((1 << shift) - 1))
+    };
+    let scaled = u128::from(fraction) * u128::from(unit);
     let units = if shift > 120 {
         0 // scaled < 2^117: less than half a unit
     } else {
         let quotient = scaled >> shift;
         let remainder = scaled & ((1u128 << shift) - 1);
         let half = 1u128 << (shift - 1);
-        let round_up = remainder > half || (remainder == half && quotient & 1 == 1);
-        quotient + u128::from(round_up)
+        // The last digit printed is the fraction's, or the whole part's
+        // when there are no decimals: that digit's parity breaks a tie.
+        let last = if unit == 1 { whole } else { 0 };
+        let odd = (quotient as u64 ^ last) & 1 == 1;
+        let round_up = remainder > half || (remainder == half && odd);
+        (quotient as u64) + u64::from(round_up)
     };
-    // |value| < 2^53 here, so both parts fit in a u64.
-    let whole = (units / u128::from(unit)) as u64;
-    let part = (units % u128::from(unit)) as u64;
+    let (whole, part) = if units == unit {
+        (whole + 1, 0)
+    } else {
+        (whole, units)
+    };
     write!(f, "{whole}")?;
     write_fraction(f, part, decimals)
 }

@@ -226,9 +226,9 @@ impl Workers {
                 }
             }
             None => {
-                py.line(
+                py.line_args(
                     indent,
-                    &format!("for i, {} in enumerate({}):", self.each, self.list),
+                    format_args!("for i, {} in enumerate({}):", self.each, self.list),
                 );
                 body(py, indent + 1, self.each, in_loop);
             }
@@ -305,9 +305,9 @@ fn header(py: &mut Py, plan: &Plan, lang: Lang) {
         } else {
             ""
         };
-        py.line(
+        py.line_args(
             0,
-            &format!(
+            format_args!(
                 "from multiprocessing import Process, {}, Array{simple}",
                 plan.queue_class()
             ),
@@ -442,10 +442,7 @@ return None
     py.comment(1, t.kill_when_dying);
     py.block(1, "$ = dying.get()");
     py.commented(1, "c.kill()", t.kill_call);
-    py.line(
-        1,
-        &format!("say({} % (name, {}))", py_str(t.killed_line), py.var),
-    );
+    say_about_item(py, 1, t.killed_line);
     py.gap();
 }
 
@@ -454,10 +451,11 @@ fn producer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
     let config = plan.config;
     py.comment(0, t.producer_task);
     py.line(0, "def product(q, name, counts):");
-    py.line(1, &format!("for i in range({}):", config.items));
-    py.line(
+    py.line_args(1, format_args!("for i in range({}):", config.items));
+    let var = py.var;
+    py.line_args(
         2,
-        &format!("{} = {}", py.var, py_item_expr(config.scenario, lang)),
+        format_args!("{var} = {}", py_item_expr(config.scenario, lang)),
     );
     py.line(2, &sleep_line(config.produce_delay));
     py.line(2, &py_say_made(lang, py.var));
@@ -526,10 +524,7 @@ fn consumer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
     };
     if plan.forget.is_some() {
         py.commented(2, "if n == FORGET_TASK_DONE:", t.forget_here);
-        py.line(
-            3,
-            &format!("say({} % (name, {}))", py_str(t.forgot_line), py.var),
-        );
+        say_about_item(py, 3, t.forgot_line);
         py.line(2, "else:");
         mark_done(py, 3);
     } else {
@@ -538,22 +533,29 @@ fn consumer_fn(py: &mut Py, plan: &Plan, lang: Lang) {
     if plan.extra.is_some() {
         py.commented(2, "if n == EXTRA_TASK_DONE:", t.extra_here);
         py.block(3, "try:\n    add(counts, TASK_DONE)\n    q.task_done()");
-        py.line(
-            4,
-            &format!("say({} % (name, {}))", py_str(t.extra_silent_line), py.var),
-        );
+        say_about_item(py, 4, t.extra_silent_line);
         py.block(3, "except ValueError as e:\n    add(counts, TASK_DONE, -1)");
         extra_raised(py, 4, t);
     }
     py.gap();
 }
 
+/// `say("…" % (name, dog))`: a consumer's line about its item, from a
+/// pattern with two `%s`.
+fn say_about_item(py: &mut Py, indent: usize, pattern: &str) {
+    let var = py.var;
+    py.line_args(
+        indent,
+        format_args!("say({} % (name, {var}))", py_str(pattern)),
+    );
+}
+
 /// The `ValueError` of one `task_done()` too many: counted and printed.
 fn extra_raised(py: &mut Py, indent: usize, t: &PyText) {
     py.line(indent, "add(counts, ERRORS)");
-    py.line(
+    py.line_args(
         indent,
-        &format!("say({} % (name, e))", py_str(t.extra_raised_line)),
+        format_args!("say({} % (name, e))", py_str(t.extra_raised_line)),
     );
 }
 
@@ -561,9 +563,9 @@ fn extra_raised(py: &mut Py, indent: usize, t: &PyText) {
 /// asks `death()` whether it dies during it, and if so stops halfway:
 /// main kills its process (or, for a thread, it returns).
 fn dying_consumer(py: &mut Py, plan: &Plan, t: &PyText) {
-    py.line(
+    py.line_args(
         2,
-        &format!("work = {}", delay_expr(plan.config.consume_delay)),
+        format_args!("work = {}", delay_expr(plan.config.consume_delay)),
     );
     py.block(
         2,
@@ -573,10 +575,7 @@ if end is not None:
     time.sleep((end - start) * TIME_SCALE)",
     );
     if plan.threaded {
-        py.line(
-            3,
-            &format!("say({} % (name, {}))", py_str(t.thread_killed_line), py.var),
-        );
+        say_about_item(py, 3, t.thread_killed_line);
         py.line(3, "return");
     } else {
         py.commented(3, &format!("dying.put({})", py.var), t.dying_put);
@@ -595,9 +594,9 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
     py.line(0, "if __name__ == '__main__':");
     if plan.threaded {
         py.line(1, "if sys.version_info < (3, 13):");
-        py.line(
+        py.line_args(
             2,
-            &format!(
+            format_args!(
                 "sys.stderr.write({} % sys.version_info[:2] + \"\\n\")",
                 py_str(t.needs_313)
             ),
@@ -612,7 +611,7 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
         0 => String::new(),
         n => format!("maxsize={n}"),
     };
-    py.line(1, &format!("q = {}({maxsize})", plan.queue_class()));
+    py.line_args(1, format_args!("q = {}({maxsize})", plan.queue_class()));
     py.line(1, "counts = Array('q', 5)");
 
     // Start the producers, then the consumers.
@@ -621,38 +620,38 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
     match &plan.producers.named {
         Some(vars) => {
             for (i, var) in (0u32..).zip(vars) {
-                py.line(
+                py.line_args(
                     1,
-                    &format!(
+                    format_args!(
                         "{var} = {worker}(target=product, args=(q, {}, counts))",
                         py_str(&producer_name(i))
                     ),
                 );
             }
             for var in vars {
-                py.line(1, &format!("{var}.start()"));
+                py.line_args(1, format_args!("{var}.start()"));
             }
         }
         None => {
             if scenario.hot_dogs() {
                 py.line(1, "names = [");
                 for i in 0..config.producers {
-                    py.line(2, &format!("{},", py_str(&producer_name(i))));
+                    py.line_args(2, format_args!("{},", py_str(&producer_name(i))));
                 }
                 py.line(1, "]");
             } else {
-                py.line(
+                py.line_args(
                     1,
-                    &format!(
+                    format_args!(
                         "names = [{} % (i + 1) for i in range({})]",
                         py_str(py_producer_pattern(lang)),
                         config.producers
                     ),
                 );
             }
-            py.line(
+            py.line_args(
                 1,
-                &format!(
+                format_args!(
                     "producers = [{worker}(target=product, args=(q, name, counts)) for name in names]"
                 ),
             );
@@ -672,9 +671,9 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
     // p.join() for every producer, bounded when they may block forever.
     if plan.producers_may_hang {
         py.comment(1, t.bounded_producers);
-        py.line(
+        py.line_args(
             1,
-            &format!(
+            format_args!(
                 "if not wait(lambda: {}, counts):",
                 plan.producers.none_alive()
             ),
@@ -686,13 +685,13 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
             &producer_name,
             "names[i]",
             &mut |py, indent, var, name| {
-                py.line(indent, &format!("if {var}.is_alive():"));
-                py.line(indent + 1, &format!("say({blocked} % {name})"));
-                py.line(indent + 1, &format!("{var}.terminate()"));
+                py.line_args(indent, format_args!("if {var}.is_alive():"));
+                py.line_args(indent + 1, format_args!("say({blocked} % {name})"));
+                py.line_args(indent + 1, format_args!("{var}.terminate()"));
             },
         );
         consumers(py, 2, &mut |py, indent, var, _| {
-            py.line(indent, &format!("{var}.terminate()"));
+            py.line_args(indent, format_args!("{var}.terminate()"));
         });
         py.line(2, "finish(counts, True)");
     }
@@ -725,18 +724,21 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
             };
             py.comment(1, problem);
             py.comment(1, t.demo_ends);
-            py.line(
+            py.line_args(
                 1,
-                &format!(
+                format_args!(
                     "stuck = not wait(lambda: {}, counts)",
                     plan.consumers.none_alive()
                 ),
             );
             let blocked = py_str(t.still_blocked);
             consumers(py, 1, &mut |py, indent, var, name| {
-                py.line(indent, &format!("if {var}.is_alive():"));
-                py.line(indent + 1, &format!("say({blocked} % ({name}, TIMEOUT))"));
-                py.line(indent + 1, &format!("{var}.terminate()"));
+                py.line_args(indent, format_args!("if {var}.is_alive():"));
+                py.line_args(
+                    indent + 1,
+                    format_args!("say({blocked} % ({name}, TIMEOUT))"),
+                );
+                py.line_args(indent + 1, format_args!("{var}.terminate()"));
             });
             py.line(1, "finish(counts, stuck)");
         }
@@ -750,13 +752,13 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
             } else {
                 py.comment(1, t.daemon_end);
             }
-            py.line(1, &format!("finish(counts, {stuck})"));
+            py.line_args(1, format_args!("finish(counts, {stuck})"));
         }
         Strategy::Sentinel | Strategy::Shutdown | Strategy::ShutdownImmediate => {
             match strategy {
                 Strategy::Sentinel => {
                     py.comment(1, t.put_sentinels);
-                    py.line(1, &format!("for _ in range({}):", config.consumers));
+                    py.line_args(1, format_args!("for _ in range({}):", config.consumers));
                     py.line(2, "q.put(None)");
                 }
                 Strategy::Shutdown => py.commented(1, "q.shutdown()", t.shutdown),
@@ -764,7 +766,7 @@ fn main_block(py: &mut Py, plan: &Plan, lang: Lang) {
             }
             py.comment(1, t.join_consumers);
             consumers(py, 1, &mut |py, indent, var, _| {
-                py.line(indent, &format!("{var}.join()"));
+                py.line_args(indent, format_args!("{var}.join()"));
             });
             if strategy == Strategy::ShutdownImmediate {
                 py.comment(1, t.dropped);
@@ -802,9 +804,9 @@ fn start_consumers(py: &mut Py, plan: &Plan, lang: Lang) {
             for (i, var) in (1u32..).zip(vars) {
                 let name = py_str(&actor_name(config.scenario, Role::Consumer(i - 1), lang));
                 let here = if doomed == Some(i) { dying } else { "None" };
-                py.line(
+                py.line_args(
                     1,
-                    &format!("{var} = {worker}(target=customer, {})", args(&name, here)),
+                    format_args!("{var} = {worker}(target=customer, {})", args(&name, here)),
                 );
             }
             if vars.len() == 1 && strategy == Strategy::JoinTerminate {
@@ -814,7 +816,7 @@ fn start_consumers(py: &mut Py, plan: &Plan, lang: Lang) {
                 if strategy == Strategy::Daemon {
                     py.commented(1, &format!("{var}.daemon = True"), t.daemon_on);
                 }
-                py.line(1, &format!("{var}.start()"));
+                py.line_args(1, format_args!("{var}.start()"));
             }
         }
         None => {
@@ -823,9 +825,9 @@ fn start_consumers(py: &mut Py, plan: &Plan, lang: Lang) {
                 Some(k) => format!("{dying} if i + 1 == {k} else None"),
                 None => String::new(),
             };
-            py.line(
+            py.line_args(
                 1,
-                &format!(
+                format_args!(
                     "consumers = [{worker}(target=customer, {}) for i in range({})]",
                     args(&name, &here),
                     config.consumers
@@ -844,9 +846,9 @@ fn start_consumers(py: &mut Py, plan: &Plan, lang: Lang) {
             None => format!("consumers[{}]", k - 1),
         };
         let name = py_str(&actor_name(config.scenario, Role::Consumer(k - 1), lang));
-        py.line(
+        py.line_args(
             1,
-            &format!(
+            format_args!(
                 "Thread(target=kill_when_dying, args=({process}, {name}, dying), daemon=True).start()"
             ),
         );
@@ -869,9 +871,9 @@ fn queue_join(py: &mut Py, plan: &Plan, t: &PyText) -> &'static str {
         "stuck = not wait(lambda: not joining.is_alive(), counts)",
     );
     py.line(1, "if stuck:");
-    py.line(
+    py.line_args(
         2,
-        &format!(
+        format_args!(
             "say({} % (TIMEOUT, counts[PRODUCED] - counts[TASK_DONE]))",
             py_str(t.join_still_waits)
         ),

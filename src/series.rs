@@ -354,6 +354,33 @@ pub struct Axis {
     pub step: f64,
 }
 
+/// The power of ten at or below `x` and its exponent, `floor(log10(x))`
+/// (1 and 0 for anything not positive and finite), by multiplying by ten:
+/// `powf` and `log10` would bring 3 KB of the maths library into the page.
+/// Exact from 1e-22 to 1e22 (powers of ten are exact doubles up to 1e22);
+/// beyond, within one decade, which an axis does not notice.
+fn decade(x: f64) -> (f64, i32) {
+    if !(x.is_finite() && x > 0.0) {
+        return (1.0, 0);
+    }
+    let (mut power, mut exponent) = (1.0f64, 0);
+    if x >= 1.0 {
+        while power * 10.0 <= x {
+            power *= 10.0;
+            exponent += 1;
+        }
+        (power, exponent)
+    } else {
+        // 10^-k is 1 / 10^k, both exact up to 10^22, so this is the
+        // nearest double to the power, as powf gives it.
+        while x * power < 1.0 {
+            power *= 10.0;
+            exponent -= 1;
+        }
+        (1.0 / power, exponent)
+    }
+}
+
 impl Axis {
     /// An axis covering `0..=data_max` with about `ticks` intervals;
     /// `whole` keeps the step at 1 or more (for counts of items).
@@ -364,7 +391,7 @@ impl Axis {
             1.0
         };
         let raw = data_max / f64::from(ticks.max(1));
-        let magnitude = 10f64.powf(raw.log10().floor());
+        let (magnitude, _) = decade(raw);
         let mut step = [1.0, 2.0, 5.0, 10.0]
             .into_iter()
             .map(|m| m * magnitude)
@@ -400,7 +427,7 @@ impl Axis {
 
     /// A tick's label, with as many decimals as the step needs.
     pub fn label(&self, value: f64) -> String {
-        let decimals = (-self.step.log10().floor()).max(0.0) as usize;
+        let decimals = (-decade(self.step).1).max(0) as usize;
         fixed(value, decimals)
     }
 }
@@ -408,6 +435,21 @@ impl Axis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decade_is_floor_log10_and_its_power() {
+        for x in [
+            1e-12_f64, 0.000_73, 0.01, 0.099, 0.1, 0.3, 0.999, 1.0, 1.5, 9.99, 10.0, 57.0, 99.9,
+            100.0, 12_345.0, 1e15, 7.3e21,
+        ] {
+            let exponent = x.log10().floor();
+            let (power, e) = decade(x);
+            assert_eq!(f64::from(e), exponent, "{x}");
+            assert_eq!(power, 10f64.powf(exponent), "{x}");
+        }
+        assert_eq!(decade(0.0), (1.0, 0));
+        assert_eq!(decade(f64::NAN), (1.0, 0));
+    }
     use crate::trace::testing::ev;
 
     const MS: Nanos = 1_000_000;

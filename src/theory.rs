@@ -143,13 +143,13 @@ impl Mmc {
     fn bounded(&self, slots: u64) -> SteadyState {
         let servers = u64::from(self.servers);
         let top = servers + slots;
-        let (ln_load, ln_rho) = (self.load().ln(), self.rho().ln());
+        let (ln_load, ln_rho) = (libm::log(self.load()), libm::log(self.rho()));
         // ln of the unnormalised probability of n in the system.
         let ln_term = |n: u64, prev: f64| {
             if n == 0 {
                 0.0
             } else if n <= servers {
-                prev + ln_load - (n as f64).ln()
+                prev + ln_load - libm::log(n as f64)
             } else {
                 prev + ln_rho
             }

@@ -1,6 +1,7 @@
 //! Writing Python source: the line writer ([`Py`]) and the literals the
 //! programs need, for strings, seconds and delay draws.
 
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use crate::delay::Delay;
@@ -46,6 +47,17 @@ impl Py {
         self.out.push('\n');
     }
 
+    /// One line at `indent` levels, written from `format_args!` (with no
+    /// `String` in between).
+    pub(super) fn line_args(&mut self, indent: usize, args: fmt::Arguments<'_>) {
+        for _ in 0..indent {
+            self.out.push_str("    ");
+        }
+        // Writing to a String cannot fail.
+        let _ = self.out.write_fmt(args);
+        self.out.push('\n');
+    }
+
     /// A comment, one `#` line per line of `text`.
     pub(super) fn comment(&mut self, indent: usize, text: &str) {
         for part in text.lines() {
@@ -83,16 +95,12 @@ pub(super) fn py_str(text: &str) -> String {
     out
 }
 
-/// Seconds as a Python float literal: `0.25`, `1.0`.
+/// A duration in seconds as a Python float literal (`0.25`, `1.0`),
+/// exactly (no float in between): the text Python prints for the float it
+/// reads back. (Whole seconds and nanoseconds apart: a u128 division would
+/// bring its routine into the page.)
 pub(super) fn py_secs(d: Duration) -> String {
-    py_seconds(d.as_nanos())
-}
-
-/// `nanos` nanoseconds in seconds, exactly (no float in between): the text
-/// Python prints for the float it reads back.
-pub(super) fn py_seconds(nanos: u128) -> String {
-    let whole = u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX);
-    let part = (nanos % 1_000_000_000) as u64;
+    let (whole, part) = (d.as_secs(), u64::from(d.subsec_nanos()));
     match exact_decimal(part, 9).strip_prefix('0') {
         Some(fraction) if !fraction.is_empty() => format!("{whole}{fraction}"),
         _ => format!("{whole}.0"),
@@ -141,14 +149,15 @@ mod tests {
 
     #[test]
     fn seconds_are_written_exactly_as_python_floats() {
-        assert_eq!(py_seconds(0), "0.0");
-        assert_eq!(py_seconds(2_000_000_000), "2.0");
-        assert_eq!(py_seconds(1_500_000), "0.0015");
-        assert_eq!(py_seconds(86_400_000_000_001), "86400.000000001");
+        let ns = Duration::from_nanos;
+        assert_eq!(py_secs(ns(0)), "0.0");
+        assert_eq!(py_secs(ns(2_000_000_000)), "2.0");
+        assert_eq!(py_secs(ns(1_500_000)), "0.0015");
+        assert_eq!(py_secs(ns(86_400_000_000_001)), "86400.000000001");
         // The same text as the float of the same number of seconds prints.
-        for nanos in (0..5_000_000_000u128).step_by(7_777_777) {
+        for nanos in (0..5_000_000_000u64).step_by(7_777_777) {
             let float = format!("{:?}", nanos as f64 / 1e9);
-            assert_eq!(py_seconds(nanos), float, "{nanos} ns");
+            assert_eq!(py_secs(ns(nanos)), float, "{nanos} ns");
         }
     }
 
