@@ -117,6 +117,9 @@ mod worker {
         });
         scope.set_onmessage(Some(on_command.as_ref().unchecked_ref()));
         on_command.forget();
+        // Listening now: an empty message tells the page to send (what it
+        // posted before this point was not heard).
+        let _ = scope.post_message(&js_sys::Uint8Array::new_with_length(0));
     }
 }
 

@@ -137,7 +137,10 @@ pub fn controls(props: &ControlsProps) -> Html {
     };
 
     html! {
-        <section class="panel controls" aria-labelledby="controls-title">
+        // Busy while the engine (in the worker) makes a move: what is shown
+        // is the moment before it.
+        <section class="panel controls" aria-labelledby="controls-title"
+            aria-busy={session.pending().is_some().to_string()}>
             <h2 id="controls-title" class="visually-hidden">{ T::Controls.get(lang) }</h2>
             <div class="buttons">
                 <button type="button" class="primary" id="play" {disabled}

@@ -3,6 +3,9 @@
 //! as bytes and takes the replies as actions. Nothing is shared but
 //! messages (no `SharedArrayBuffer`), so any static host serves it.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
@@ -23,6 +26,10 @@ type Listeners = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut()>);
 pub struct EngineWorker {
     worker: Worker,
     listeners: Option<Listeners>,
+    /// The commands sent before the worker said it listens (an empty
+    /// message): a worker's wasm starts asynchronously, and a message that
+    /// arrives before it listens would be lost. `None` once it listens.
+    early: Rc<RefCell<Option<Vec<js_sys::Uint8Array>>>>,
 }
 
 impl EngineWorker {
@@ -32,6 +39,7 @@ impl EngineWorker {
         Some(EngineWorker {
             worker,
             listeners: None,
+            early: Rc::new(RefCell::new(Some(Vec::new()))),
         })
     }
 
@@ -40,8 +48,17 @@ impl EngineWorker {
     pub fn listen(&mut self, dispatch: Dispatch) {
         let on_message = {
             let dispatch = dispatch.clone();
+            let worker = self.worker.clone();
+            let early = Rc::clone(&self.early);
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 let bytes = js_sys::Uint8Array::new(&event.data()).to_vec();
+                if bytes.is_empty() {
+                    // The worker listens: what was sent before goes now.
+                    for message in early.take().unwrap_or_default() {
+                        let _ = worker.post_message(&message);
+                    }
+                    return;
+                }
                 match read_reply(&bytes) {
                     Some(reply) => dispatch.dispatch(Action::Engine(reply)),
                     None => dispatch.dispatch(Action::EngineLost),
@@ -59,7 +76,12 @@ impl EngineWorker {
     pub fn send(&self, command: &Command) {
         let bytes = command_bytes(command);
         let array = js_sys::Uint8Array::from(&bytes[..]);
-        let _ = self.worker.post_message(&array);
+        match self.early.borrow_mut().as_mut() {
+            Some(early) => early.push(array),
+            None => {
+                let _ = self.worker.post_message(&array);
+            }
+        }
     }
 }
 
