@@ -4,7 +4,7 @@
 //! made. It takes the page's commands as bytes ([`canteen::playground::wire`]),
 //! works on the latest move in slices of about [`SLICE_MS`] — between two
 //! slices it yields, so a newer command or a cancel is read — and posts
-//! progress after each slice, then the snapshot where the move ends.
+//! progress every [`PROGRESS_MS`] or so, then the snapshot where the move ends.
 //!
 //! It holds the engine only (no views) and is built for speed (cargo
 //! profile `worker`, opt-level 3). Built by trunk for wasm32 (index.html's
@@ -24,6 +24,9 @@ mod worker {
 
     /// Wall-clock milliseconds of work between two yields.
     const SLICE_MS: f64 = 25.0;
+    /// Progress is posted at most this often (ms): each report renders the
+    /// page again, which the page's thread should mostly be free of.
+    const PROGRESS_MS: f64 = 150.0;
     /// Events per call of [`Host::work`] at first; adapted so that a call
     /// takes a few milliseconds.
     const FIRST_BUDGET: u64 = 20_000;
@@ -34,6 +37,8 @@ mod worker {
         budget: u64,
         /// A slice is already asked for (a message on `wake`).
         scheduled: bool,
+        /// When progress was last posted.
+        reported_ms: f64,
         wake: MessagePort,
     }
 
@@ -82,8 +87,16 @@ mod worker {
                 } else if took > 8.0 {
                     self.budget = (self.budget / 2).max(256);
                 }
-                if matches!(reply, Reply::Snapshot(_)) || now_ms() - start >= SLICE_MS {
+                let now = now_ms();
+                if matches!(reply, Reply::Snapshot(_)) {
                     self.post(&reply);
+                    break;
+                }
+                if now - start >= SLICE_MS {
+                    if now - self.reported_ms >= PROGRESS_MS {
+                        self.reported_ms = now;
+                        self.post(&reply);
+                    }
                     break;
                 }
             }
@@ -101,6 +114,7 @@ mod worker {
             host: Host::default(),
             budget: FIRST_BUDGET,
             scheduled: false,
+            reported_ms: 0.0,
             wake: channel.port2(),
         }));
         let on_wake = {
