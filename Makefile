@@ -112,8 +112,10 @@ clippy: setup-rust
 	cargo clippy --all-targets -- -D warnings
 
 # Benches are native-only (and may use native-only dev-dependencies), so not --all-targets here.
+# The page's release build leaves out the default `page-engine` feature: check that build too.
 clippy-wasm: setup-rust
 	cargo clippy --target $(WASM_TARGET) --lib --bins --tests --examples -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --lib --bins --no-default-features -- -D warnings
 
 test-native: setup-rust
 	cargo test

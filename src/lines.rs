@@ -97,6 +97,21 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// Lines made of their parts: what each actor waits on (index = actor)
+    /// and the lines of `get()`, `put()` and `q.join()`, each first come
+    /// first (as a copy sent elsewhere has them).
+    pub fn from_parts(
+        waiting: Vec<Option<WaitingOn>>,
+        [getters, putters, joiners]: [Vec<ActorId>; 3],
+    ) -> Lines {
+        Lines {
+            waiting,
+            getters,
+            putters,
+            joiners,
+        }
+    }
+
     fn line_mut(&mut self, wait: WaitingOn) -> Option<&mut Vec<ActorId>> {
         match wait {
             WaitingOn::Get => Some(&mut self.getters),

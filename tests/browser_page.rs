@@ -38,6 +38,8 @@ impl Page {
         let props = AppProps {
             fragment: Some(AttrValue::from(fragment.to_string())),
             lang: Some(lang),
+            // The engine on the page's thread (the worker is the built page's).
+            worker: false,
         };
         let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;

@@ -52,6 +52,8 @@ pub enum T {
     Replay,
     Step,
     RunToEnd,
+    Cancel,
+    EngineLost,
     Reset,
     Speed,
     KeysHint,
@@ -133,6 +135,11 @@ impl T {
             T::Replay => ("重新播放", "Replay"),
             T::Step => ("单步", "Step"),
             T::RunToEnd => ("直接运行到结束", "Run to the end"),
+            T::Cancel => ("取消", "Cancel"),
+            T::EngineLost => (
+                "运行模拟的后台线程没能启动，请刷新页面。",
+                "The background thread that runs the simulation could not start; reload the page.",
+            ),
             T::Reset => ("重置", "Reset"),
             T::Speed => ("速度", "Speed"),
             T::KeysHint => ("快捷键：空格 播放/暂停 · → 单步 · r 重置", "Keys: space play/pause · → step · r reset"),
@@ -439,6 +446,27 @@ pub fn log_omitted(n: u64, lang: Lang) -> String {
 /// The timeline's position: `1.234s / 5.000s`.
 pub fn timeline_position(now: u64, end: u64) -> String {
     format!("{} / {}", Clock(now), Clock(end))
+}
+
+/// How far a long move of the engine has come: `done` of `total` items
+/// after `elapsed_ms` of work, the rate, and the time left at that rate.
+pub fn progress(done: u64, total: u64, elapsed_ms: f64, lang: Lang) -> String {
+    let per_s = if elapsed_ms > 0.0 {
+        (done as f64 * 1000.0 / elapsed_ms) as u64
+    } else {
+        0
+    };
+    let left = (per_s > 0 && total >= done).then(|| (total - done).div_ceil(per_s));
+    match (lang, left) {
+        (Lang::Zh, Some(left)) => {
+            format!("已完成 {done} / {total} 件 · 每秒 {per_s} 件 · 约剩 {left} 秒")
+        }
+        (Lang::Zh, None) => format!("已完成 {done} / {total} 件"),
+        (Lang::En, Some(left)) => {
+            format!("{done} of {total} items done · {per_s} items/s · about {left} s left")
+        }
+        (Lang::En, None) => format!("{done} of {total} items done"),
+    }
 }
 
 /// The panic banner's detail line.

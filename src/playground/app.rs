@@ -20,7 +20,7 @@ use super::lab::LabForm;
 use super::link::{self, LinkError};
 use super::peak::{PeakAction, PeakState};
 use super::scraper::{ScraperAction, ScraperState};
-use super::session::Session;
+use super::session::{Reply, Session};
 
 /// The seed a first visit starts with.
 pub const DEFAULT_SEED: u64 = 42;
@@ -67,6 +67,12 @@ pub enum Action {
     Peak(PeakAction),
     /// An action of the scraper part.
     Scraper(ScraperAction),
+    /// A report of the playground's engine away (in the worker).
+    Engine(Reply),
+    /// Call off the move the engine away is making (a long run to the end).
+    Cancel,
+    /// The engine away is lost (the worker failed): run here from now on.
+    EngineLost,
 }
 
 /// What a key press landed on, for [`key_action`].
@@ -126,6 +132,9 @@ pub struct AppState {
     pub peak: Option<PeakState>,
     /// The scraper, its runs and its recording.
     pub scraper: ScraperState,
+    /// The playground's engine away was lost (its worker failed); with the
+    /// `page-engine` feature it runs here since.
+    pub engine_lost: bool,
 }
 
 impl AppState {
@@ -144,9 +153,18 @@ impl AppState {
             notice: None,
             peak: None,
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
+            engine_lost: false,
         };
         state.apply(Action::OpenLink(fragment.to_string()));
         state
+    }
+
+    /// The same page whose playground's engine runs away: its moves become
+    /// commands ([`Session::command`]), their answers arrive as
+    /// [`Action::Engine`].
+    pub fn away(mut self) -> AppState {
+        self.session = Session::away(self.session.config().clone()).renew_speed(&self.session);
+        self
     }
 
     /// Whether the settings are valid (so the run may start).
@@ -260,6 +278,13 @@ impl AppState {
             }
             Action::Peak(action) => self.peak.as_mut().is_some_and(|peak| peak.apply(action)),
             Action::Scraper(action) => self.scraper.apply(action),
+            Action::Engine(reply) => session.arrive(reply),
+            Action::Cancel => session.cancel(),
+            Action::EngineLost => {
+                #[cfg(feature = "page-engine")]
+                session.come_home();
+                !std::mem::replace(&mut self.engine_lost, true)
+            }
         }
     }
 
@@ -287,10 +312,7 @@ impl AppState {
                 self.errors.clear();
                 let config = super::lab::carry(self.session.config(), config);
                 if *self.session.config() != config {
-                    let speed = self.session.speed();
-                    self.session = Session::new(config);
-                    // The speed was valid for the old session, so it is now.
-                    let _ = self.session.set_speed(speed);
+                    self.session = self.session.renew(config);
                 }
             }
             Err(errors) => {
@@ -319,7 +341,7 @@ impl AppState {
             self.lang = lang;
         }
         let speed = speed.unwrap_or(self.session.speed());
-        self.session = Session::new(config.clone());
+        self.session = self.session.renew(config.clone());
         let _ = self.session.set_speed(speed);
         self.form = Form::from_config(&config);
         self.errors.clear();

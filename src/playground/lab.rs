@@ -185,10 +185,7 @@ pub fn set(session: &mut Session, settings: Settings) -> bool {
     if config.validate().is_err() {
         return false;
     }
-    let speed = session.speed();
-    *session = Session::new(config);
-    // The speed was valid for the old session, so it is now.
-    let _ = session.set_speed(speed);
+    *session = session.renew(config);
     true
 }
 

@@ -5,9 +5,11 @@
 
 pub mod app;
 pub mod form;
+pub mod host;
 pub mod lab;
 pub mod link;
 pub mod peak;
 pub mod scraper;
 pub mod session;
 pub mod stage;
+pub mod wire;

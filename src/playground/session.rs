@@ -95,15 +95,15 @@ impl Moment {
 /// it has happened), then stepped event by event. A fresh run brought to
 /// the same position is in the same state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Position {
+pub struct Position {
     /// The time last advanced to; `None` while only stepped from the start.
-    at: Option<Nanos>,
+    pub at: Option<Nanos>,
     /// Steps since.
-    steps: u64,
+    pub steps: u64,
 }
 
 /// The simulation behind a session's copies, and the position it is at.
-struct Engine {
+pub(super) struct Engine {
     run: Run<Config>,
     /// What the events derived so far.
     recorded: Rc<RefCell<Recorded>>,
@@ -114,7 +114,7 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(config: Config) -> Engine {
+    pub(super) fn new(config: Config) -> Engine {
         let derived = Derived {
             stage: Stage::new(&config),
             log: Log::new(LOG_LINES),
@@ -135,6 +135,7 @@ impl Engine {
     }
 
     /// Brings the run to `to`.
+    #[cfg(feature = "page-engine")]
     fn go(&mut self, to: Position) {
         let here = self.position;
         if here.at != to.at || here.steps > to.steps {
@@ -160,9 +161,70 @@ impl Engine {
         }
     }
 
+    /// Brings the run towards `to`, advancing by a slice of virtual time
+    /// that holds about `budget` events (judged by the events so far);
+    /// true once it is there. The position between slices is a position of
+    /// its own (advanced to the slice's end), so a move cut short leaves the
+    /// engine somewhere a fresh run reproduces.
+    pub(super) fn go_within(&mut self, to: Position, budget: u64) -> bool {
+        let here = self.position;
+        if here.at != to.at || here.steps > to.steps {
+            let ahead = matches!(to.at, Some(t) if self.run.now() <= t)
+                && self.run.outcome() != Outcome::TimeLimit;
+            if !ahead {
+                *self = Engine::new(self.run.config().clone());
+            }
+            if let Some(t) = to.at {
+                let (now, events) = (self.run.now(), self.run.event_count());
+                // Nanoseconds that hold about `budget` events so far; while
+                // none happened, twice the time so far (at least 1 ms).
+                let span = if events == 0 {
+                    now.max(1_000_000)
+                } else {
+                    let span = u128::from(budget) * u128::from(now.max(1)) / u128::from(events);
+                    span.clamp(1, u128::from(Nanos::MAX)) as Nanos
+                };
+                let next = now.saturating_add(span).min(t);
+                self.run.advance_to(next);
+                self.position = Position {
+                    at: Some(next),
+                    steps: 0,
+                };
+                if next < t && !self.run.outcome().is_over() {
+                    return false;
+                }
+            }
+            self.position = Position {
+                at: to.at,
+                steps: 0,
+            };
+        }
+        while self.position.steps < to.steps {
+            self.run.step();
+            self.position.steps += 1;
+        }
+        true
+    }
+
+    /// Where the run stands.
+    pub(super) fn position(&self) -> Position {
+        self.position
+    }
+
+    /// Virtual time, events and items consumed so far.
+    pub(super) fn progress(&self) -> (Nanos, u64, u64) {
+        let run = &self.run;
+        (run.now(), run.event_count(), run.counts().consumed)
+    }
+
+    /// The run's config.
+    pub(super) fn config(&self) -> &Config {
+        self.run.config()
+    }
+
     /// What the run shows now; the derived views are copied only when an
     /// event changed them since the last copy.
-    fn moment(&mut self) -> Moment {
+    pub(super) fn moment(&mut self) -> Moment {
         let run = &self.run;
         if self.shown.0 != run.event_count() {
             let derived = self.recorded.borrow().derived.clone();
@@ -182,11 +244,75 @@ impl Engine {
     }
 
     /// The charts' data now.
-    fn chart(&self) -> ChartData {
+    pub(super) fn chart(&self) -> ChartData {
         let capacity = self.run.config().capacity;
         let recorded = self.recorded.borrow();
         recorded.series.chart_data(self.run.now(), capacity)
     }
+}
+
+/// How far a long move of an engine away has come.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Virtual time reached.
+    pub now: Nanos,
+    pub events: u64,
+    /// Items consumed so far.
+    pub consumed: u64,
+    /// Wall-clock milliseconds the move has taken so far.
+    pub elapsed_ms: f64,
+}
+
+/// A move asked of the engine away and not answered yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Tells its answer from the answers to older moves.
+    pub id: u64,
+    pub to: Position,
+    /// Whether the answer brings the charts' data.
+    pub chart: bool,
+    /// The move was called off: the engine answers where it got to.
+    pub cancelled: bool,
+    /// The latest report of a long move.
+    pub progress: Option<Progress>,
+}
+
+/// What a session asks of its engine away.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Bring the run of `config` to `to` (and answer with a [`Snapshot`]).
+    Go {
+        id: u64,
+        config: Rc<Config>,
+        to: Position,
+        chart: bool,
+    },
+    /// Stop move `id` where it is, and answer with a snapshot there.
+    Cancel { id: u64 },
+}
+
+/// The answer to a move: where the run is and what it shows there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub id: u64,
+    pub position: Position,
+    pub moment: Moment,
+    pub chart: Option<ChartData>,
+}
+
+/// What an engine away reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    Progress(u64, Progress),
+    Snapshot(Box<Snapshot>),
+}
+
+/// A fresh id for a move; ids never repeat within a page, whichever
+/// session asks.
+fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A run being watched.
@@ -205,7 +331,15 @@ pub struct Session {
     /// The stage and log of the moment whose log is drawn, and the real
     /// time played since.
     logged: (Rc<Derived>, f64),
-    engine: Rc<RefCell<Engine>>,
+    /// The engine in this thread, shared by the copies as a cache; `None`
+    /// when it runs away (in the page's worker): moves then become
+    /// [`Command`]s, answered by [`Reply`]s.
+    #[cfg(feature = "page-engine")]
+    engine: Option<Rc<RefCell<Engine>>>,
+    /// The move asked of the engine away, until its snapshot arrives.
+    pending: Option<Rc<Pending>>,
+    /// Real time played while a move was pending, to play on its arrival.
+    owed_ms: f64,
 }
 
 impl PartialEq for Session {
@@ -217,11 +351,15 @@ impl PartialEq for Session {
             && Rc::ptr_eq(&self.logged.0, &other.logged.0)
             && self.playback == other.playback
             && self.horizon == other.horizon
+            && self.pending == other.pending
     }
 }
 
 impl Session {
-    /// A paused session at time 0 at speed 1×; `config` must be valid.
+    /// A paused session at time 0 at speed 1×; `config` must be valid. Its
+    /// engine runs in this thread (away, where this thread has none: the
+    /// page's build without the `page-engine` feature).
+    #[cfg(feature = "page-engine")]
     pub fn new(config: Config) -> Session {
         let mut engine = Engine::new(config.clone());
         let moment = Rc::new(engine.moment());
@@ -237,17 +375,173 @@ impl Session {
             chart,
             charted: (Position::default(), 0.0),
             logged,
-            engine: Rc::new(RefCell::new(engine)),
+            engine: Some(Rc::new(RefCell::new(engine))),
+            pending: None,
+            owed_ms: 0.0,
+        }
+    }
+
+    /// A paused session at time 0 at speed 1×; `config` must be valid.
+    #[cfg(not(feature = "page-engine"))]
+    pub fn new(config: Config) -> Session {
+        Session::away(config)
+    }
+
+    /// A paused session at time 0 whose engine runs away: every move is a
+    /// [`Command`] ([`Session::command`]) and shows once its [`Reply`]
+    /// arrives ([`Session::arrive`]). It asks for the facts of time 0 at
+    /// once, and shows an empty stage until they arrive.
+    pub fn away(config: Config) -> Session {
+        let moment = Moment {
+            outcome: Outcome::Running,
+            now: 0,
+            event_count: 0,
+            counts: Counts::default(),
+            in_queue: 0,
+            unfinished: 0,
+            lines: Lines::default(),
+            stuck: Vec::new(),
+            derived: Rc::new(Derived {
+                stage: Stage::new(&config),
+                log: Log::new(LOG_LINES),
+            }),
+        };
+        let start = vec![(0, 0)];
+        let chart = ChartData {
+            end: 0,
+            capacity: config.capacity,
+            queue: start.clone(),
+            produced: start.clone(),
+            consumed: start,
+            waits: Vec::new(),
+            wait_count: 0,
+        };
+        let moment = Rc::new(moment);
+        let mut session = Session {
+            roles: config.roles().into(),
+            config: Rc::new(config),
+            playback: Playback::default(),
+            position: Position::default(),
+            horizon: 0,
+            logged: (Rc::clone(&moment.derived), 0.0),
+            moment,
+            chart: Rc::new(chart),
+            charted: (Position::default(), 0.0),
+            #[cfg(feature = "page-engine")]
+            engine: None,
+            pending: None,
+            owed_ms: 0.0,
+        };
+        session.go(Position::default(), 0.0);
+        session
+    }
+
+    /// A paused session of `config` at this one's speed, whose engine runs
+    /// where this one's does.
+    pub fn renew(&self, config: Config) -> Session {
+        #[cfg(feature = "page-engine")]
+        let session = if self.engine.is_some() {
+            Session::new(config)
+        } else {
+            Session::away(config)
+        };
+        #[cfg(not(feature = "page-engine"))]
+        let session = Session::away(config);
+        session.renew_speed(self)
+    }
+
+    /// This session at `other`'s speed.
+    pub fn renew_speed(mut self, other: &Session) -> Session {
+        // The speed was valid for the other session, so it is for this one.
+        let _ = self.set_speed(other.speed());
+        self
+    }
+
+    /// Brings the engine home: the moves from now on run in this thread
+    /// (when the engine away is lost). A pending move is made here.
+    #[cfg(feature = "page-engine")]
+    pub fn come_home(&mut self) {
+        if self.engine.is_none() {
+            self.engine = Some(Rc::new(RefCell::new(Engine::new(self.config().clone()))));
+            self.pending = None;
+            self.go(self.position, 0.0);
+        }
+    }
+
+    /// The move waiting for its answer, if any.
+    pub fn pending(&self) -> Option<&Pending> {
+        self.pending.as_deref()
+    }
+
+    /// What to tell the engine away now: the pending move, or that it was
+    /// called off. Commands with the same id and kind are one command.
+    pub fn command(&self) -> Option<Command> {
+        let pending = self.pending.as_deref()?;
+        Some(if pending.cancelled {
+            Command::Cancel { id: pending.id }
+        } else {
+            Command::Go {
+                id: pending.id,
+                config: Rc::clone(&self.config),
+                to: pending.to,
+                chart: pending.chart,
+            }
+        })
+    }
+
+    /// Calls off the pending move; false when there is none.
+    pub fn cancel(&mut self) -> bool {
+        match self.pending.as_deref() {
+            Some(pending) if !pending.cancelled => {
+                self.pending = Some(Rc::new(Pending {
+                    cancelled: true,
+                    ..pending.clone()
+                }));
+                self.playback.pause();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Takes a report of the engine away; false when it is not about the
+    /// pending move (an answer to a move since replaced).
+    pub fn arrive(&mut self, reply: Reply) -> bool {
+        let Some(pending) = self.pending.as_deref() else {
+            return false;
+        };
+        match reply {
+            Reply::Progress(id, progress) if id == pending.id => {
+                self.pending = Some(Rc::new(Pending {
+                    progress: Some(progress),
+                    ..pending.clone()
+                }));
+                true
+            }
+            Reply::Snapshot(snapshot) if snapshot.id == pending.id => {
+                let snapshot = *snapshot;
+                self.pending = None;
+                self.position = snapshot.position;
+                self.moment = Rc::new(snapshot.moment);
+                self.horizon = self.horizon.max(self.moment.now);
+                if let Some(chart) = snapshot.chart {
+                    self.chart = Rc::new(chart);
+                    self.charted = (snapshot.position, 0.0);
+                }
+                self.relog();
+                // Time played while the move was pending plays on now; a
+                // run that is over pauses (and draws its charts).
+                let owed = std::mem::take(&mut self.owed_ms);
+                if self.is_playing() && (owed > 0.0 || self.moment.outcome.is_over()) {
+                    self.tick(owed);
+                }
+                true
+            }
+            _ => false,
         }
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// The settings, shared by every copy of this session (a run with
-    /// new settings is a new session with its own).
-    pub fn config_rc(&self) -> &Rc<Config> {
         &self.config
     }
 
@@ -272,6 +566,12 @@ impl Session {
     /// it is to be drawn again.
     pub fn log(&self) -> &Rc<Derived> {
         &self.logged.0
+    }
+
+    /// The settings, shared by every copy of this session (a run with
+    /// new settings is a new session with its own).
+    pub fn config_rc(&self) -> &Rc<Config> {
+        &self.config
     }
 
     /// The charts' data: of the current moment, or while the run plays, of
@@ -320,6 +620,11 @@ impl Session {
     pub fn tick(&mut self, real_ms: f64) -> bool {
         if !self.is_playing() {
             return false;
+        }
+        if self.pending.is_some() {
+            // The engine away is busy: play this time once it answers.
+            self.owed_ms += real_ms;
+            return true;
         }
         if !self.moment.outcome.is_over() {
             let until = self.playback.reach(self.moment.now, real_ms);
@@ -397,22 +702,57 @@ impl Session {
     /// are drawn again unless the run plays and they are recent, the log
     /// unless the run plays, it is recent and many lines came.
     fn go(&mut self, to: Position, real_ms: f64) {
-        let mut engine = self.engine.borrow_mut();
-        engine.go(to);
-        self.moment = Rc::new(engine.moment());
-        self.position = to;
-        self.horizon = self.horizon.max(self.moment.now);
         self.charted.1 += real_ms;
-        if self.playback.is_paused() || self.charted.1 >= CHART_REFRESH_MS {
-            self.chart = Rc::new(engine.chart());
-            self.charted = (to, 0.0);
-        }
         self.logged.1 += real_ms;
+        let chart = self.playback.is_paused() || self.charted.1 >= CHART_REFRESH_MS;
+        if self.go_here(to, chart) {
+            self.relog();
+        } else {
+            // Away: ask for the move; it shows when its snapshot arrives.
+            self.pending = Some(Rc::new(Pending {
+                id: next_id(),
+                to,
+                chart,
+                cancelled: false,
+                progress: None,
+            }));
+            self.position = to;
+        }
+    }
+
+    /// Draws the log of the moment shown again, unless the run plays, the
+    /// log was drawn less than [`LOG_REFRESH_MS`] ago and more than
+    /// [`LOG_LINES_PER_MOVE`] lines came since.
+    fn relog(&mut self) {
         let (drawn, now) = (self.logged.0.log.total(), self.moment.derived.log.total());
         let few = drawn <= now && now - drawn <= LOG_LINES_PER_MOVE;
         if self.playback.is_paused() || few || self.logged.1 >= LOG_REFRESH_MS {
             self.logged = (Rc::clone(&self.moment.derived), 0.0);
         }
+    }
+
+    /// Makes the move with the engine in this thread; false when there is
+    /// none.
+    #[cfg(feature = "page-engine")]
+    fn go_here(&mut self, to: Position, chart: bool) -> bool {
+        let Some(engine) = &self.engine else {
+            return false;
+        };
+        let mut engine = engine.borrow_mut();
+        engine.go(to);
+        self.moment = Rc::new(engine.moment());
+        self.position = to;
+        self.horizon = self.horizon.max(self.moment.now);
+        if chart {
+            self.chart = Rc::new(engine.chart());
+            self.charted = (to, 0.0);
+        }
+        true
+    }
+
+    #[cfg(not(feature = "page-engine"))]
+    fn go_here(&mut self, _to: Position, _chart: bool) -> bool {
+        false
     }
 }
 

@@ -78,18 +78,18 @@ pub enum StepStatus {
 /// The stage at one moment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stage {
-    roles: Vec<Role>,
-    producers: Vec<ProducerLane>,
-    consumers: Vec<ConsumerLane>,
+    pub(super) roles: Vec<Role>,
+    pub(super) producers: Vec<ProducerLane>,
+    pub(super) consumers: Vec<ConsumerLane>,
     /// The items in the queue, oldest (next to be got) first.
-    queue: VecDeque<ItemId>,
-    capacity: usize,
-    steps: Vec<MainStep>,
+    pub(super) queue: VecDeque<ItemId>,
+    pub(super) capacity: usize,
+    pub(super) steps: Vec<MainStep>,
     /// Index into `steps` of the step main is at (`steps.len()`: past all).
-    main_cursor: usize,
-    main_finished: bool,
+    pub(super) main_cursor: usize,
+    pub(super) main_finished: bool,
     /// Items the broker filed in its dead-letter list.
-    dead_letters: u64,
+    pub(super) dead_letters: u64,
 }
 
 impl Stage {
@@ -306,9 +306,9 @@ impl Stage {
 /// change of language.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Log {
-    entries: VecDeque<(u64, Event)>,
-    capacity: usize,
-    total: u64,
+    pub(super) entries: VecDeque<(u64, Event)>,
+    pub(super) capacity: usize,
+    pub(super) total: u64,
 }
 
 impl Log {

@@ -28,6 +28,7 @@ use super::shared::{Dispatch, LiveProps};
 use super::stage::{counters, stage_view, Drawn, StageProps};
 use super::termination::TerminationLab;
 use super::ticker::use_ticker;
+use super::worker::EngineWorker;
 
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
@@ -37,6 +38,10 @@ pub struct AppProps {
     /// The language to start in; the browser's when `None`.
     #[prop_or_default]
     pub lang: Option<Lang>,
+    /// Whether the playground's engine runs in a Web Worker (the page's
+    /// own `canteen-worker`); otherwise, and if the worker fails, here.
+    #[prop_or_default]
+    pub worker: bool,
 }
 
 /// What a key press landed on.
@@ -57,16 +62,43 @@ fn key_target(event: &KeyboardEvent) -> KeyTarget {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
+    let worker = {
+        let wanted = props.worker;
+        use_mut_ref(move || wanted.then(EngineWorker::spawn).flatten())
+    };
     let state = {
         let fragment = props.fragment.clone();
         let lang = props.lang;
+        let away = worker.borrow().is_some();
         use_reducer(move || {
             let fragment = fragment.map_or_else(dom::fragment, |f| f.to_string());
             let lang = lang.unwrap_or_else(dom::preferred_lang);
-            AppState::new(lang, &fragment, Rc::new(BrowserFetcher))
+            let state = AppState::new(lang, &fragment, Rc::new(BrowserFetcher));
+            if away {
+                state.away()
+            } else {
+                state
+            }
         })
     };
     let dispatch = state.dispatcher();
+
+    // The worker's replies come back as actions; the session's commands go
+    // to it, each once.
+    {
+        let dispatch = dispatch.clone();
+        let worker = worker.clone();
+        use_effect_with((), move |_| {
+            if let Some(worker) = worker.borrow_mut().as_mut() {
+                worker.listen(dispatch);
+            }
+        });
+    }
+    use_effect_with(state.session.command(), move |command| {
+        if let (Some(worker), Some(command)) = (worker.borrow().as_ref(), command) {
+            worker.send(command);
+        }
+    });
     let lang = state.lang;
     panic::set_lang(lang);
     let section = state.section;
@@ -153,7 +185,13 @@ pub fn app(props: &AppProps) -> Html {
                         { share_link(&ShareProps { fragment, lang }) }
                     </div>
                     <div class="col col-main">
-                        { controls(&ControlsProps { live: live.clone(), ready: state.ready(), lang, dispatch: dispatch.clone() }) }
+                        { controls(&ControlsProps {
+                            live: live.clone(),
+                            ready: state.ready(),
+                            lost: state.engine_lost && cfg!(not(feature = "page-engine")),
+                            lang,
+                            dispatch: dispatch.clone(),
+                        }) }
                         { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
                         { counters(&LiveProps { live: live.clone(), lang }) }
                         { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }

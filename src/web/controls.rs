@@ -23,6 +23,8 @@ pub struct ControlsProps {
     pub live: Session,
     /// Whether the settings are valid.
     pub ready: bool,
+    /// Whether the engine's worker was lost, with no engine on the page.
+    pub lost: bool,
     pub lang: Lang,
     pub dispatch: Dispatch,
 }
@@ -45,6 +47,29 @@ const RESET: &str = "M8 3V.5L4.5 4 8 7.5V5a4 4 0 1 1-4 4H2a6 6 0 1 0 6-6z";
 fn send(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
     let dispatch = dispatch.clone();
     Callback::from(move |_| dispatch.dispatch(action.clone()))
+}
+
+/// A long move of the engine (a run to the end, a seek far into a run):
+/// how far it has come, and a button to call it off.
+fn progress(session: &Session, dispatch: &Dispatch, lang: Lang) -> Html {
+    let Some((pending, report)) = session
+        .pending()
+        .and_then(|p| p.progress.map(|report| (p, report)))
+    else {
+        return Html::default();
+    };
+    let total = session.config().total_items();
+    let done = report.consumed.min(total);
+    html! {
+        <div class="progress" id="progress" role="status">
+            <progress id="progress-bar" max={total.to_string()} value={done.to_string()}></progress>
+            <span id="progress-text">{ ui::progress(done, total, report.elapsed_ms, lang) }</span>
+            <button type="button" id="cancel" disabled={pending.cancelled}
+                onclick={send(dispatch, Action::Cancel)}>
+                { T::Cancel.get(lang) }
+            </button>
+        </div>
+    }
 }
 
 pub fn controls(props: &ControlsProps) -> Html {
@@ -112,7 +137,10 @@ pub fn controls(props: &ControlsProps) -> Html {
     };
 
     html! {
-        <section class="panel controls" aria-labelledby="controls-title">
+        // Busy while the engine (in the worker) makes a move: what is shown
+        // is the moment before it.
+        <section class="panel controls" aria-labelledby="controls-title"
+            aria-busy={session.pending().is_some().to_string()}>
             <h2 id="controls-title" class="visually-hidden">{ T::Controls.get(lang) }</h2>
             <div class="buttons">
                 <button type="button" class="primary" id="play" {disabled}
@@ -148,6 +176,10 @@ pub fn controls(props: &ControlsProps) -> Html {
             </div>
             if disabled {
                 <p class="field-error" id="settings-blocked">{ T::FixSettings.get(lang) }</p>
+            }
+            { progress(session, &props.dispatch, lang) }
+            if props.lost {
+                <p class="field-error" id="engine-lost" role="alert">{ T::EngineLost.get(lang) }</p>
             }
             <div class="timeline">
                 <label for="timeline">{ T::Timeline.get(lang) }</label>

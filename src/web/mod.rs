@@ -20,12 +20,14 @@ mod shared;
 mod stage;
 mod termination;
 mod ticker;
+mod worker;
 
 pub use app::{App, AppProps};
 pub use panic::{show_banner, BANNER_ID};
 
 /// Starts the page: installs the panic banner, then renders the app into
-/// the document's body (the app itself is `<main id="app-root">`).
+/// the document's body (the app itself is `<main id="app-root">`), its
+/// playground's engine in a worker.
 pub fn start() {
     panic::install();
     let body = web_sys::window()
@@ -33,7 +35,11 @@ pub fn start() {
         .and_then(|d| d.body());
     match body {
         Some(body) => {
-            yew::Renderer::<App>::with_root(body.into()).render();
+            let props = AppProps {
+                worker: true,
+                ..AppProps::default()
+            };
+            yew::Renderer::<App>::with_root_and_props(body.into(), props).render();
         }
         None => web_sys::console::error_1(&"canteen: no document body to render into".into()),
     }

@@ -28,6 +28,15 @@ async function open(fragment, viewport = VIEWPORTS.desktop) {
 
 const count = (page, id) => page.locator(`#count-${id} dd`).innerText();
 
+/** Waits until the engine (in the page's worker) has answered the last move. */
+const settled = (page) => page.locator('.controls[aria-busy="false"]').waitFor();
+
+/** Runs to the end and waits for the engine's answer. */
+async function toTheEnd(page) {
+  await page.click('#run-to-end');
+  await settled(page);
+}
+
 /** Plays at the top speed until the run is over. */
 async function playToTheEnd(page, done = 'Completed') {
   await page.selectOption('#speed', '1000');
@@ -67,7 +76,7 @@ test('hot dogs run to the end at top speed: 10 made, 10 done, 0 unfinished, the 
 
 test('the language switch changes labels and log lines, and the link remembers it', async () => {
   await guarded(await open(HOTDOG), 'language', async (page) => {
-    await page.click('#run-to-end');
+    await toTheEnd(page);
     assert.match(await page.locator('#log-lines').innerText(), /ate Shanghai shop hot dog 1/);
     await page.click('.lang-switch button[lang="zh-CN"]');
     assert.equal(await page.locator('#status').innerText(), '已完成');
@@ -83,7 +92,7 @@ test('a shared link reproduces the run', async () => {
   let link;
   let expected;
   await guarded(first, 'share-source', async (page) => {
-    await page.click('#run-to-end');
+    await toTheEnd(page);
     link = await page.locator('#share-url').inputValue();
     assert.equal(link, page.url(), 'the address bar holds the same link');
     expected = {
@@ -133,17 +142,20 @@ test('a first visit speaks the browser\'s language; a link typed into the addres
 
 test('the timeline shows any moment of a finished run and goes back to the end', async () => {
   await guarded(await open(HOTDOG), 'timeline', async (page) => {
-    await page.click('#run-to-end');
+    await toTheEnd(page);
     const end = await count(page, 'time');
     const slider = page.locator('#timeline');
     const max = Number(await slider.getAttribute('max'));
     await slider.fill(String(Math.floor(max / 2)));
+    await settled(page);
     const middle = Number(await count(page, 'produced'));
     assert.ok(middle > 0 && middle < 10, `halfway some are made (${middle})`);
     assert.equal(await page.locator('#status').innerText(), 'Paused');
     await slider.fill('0');
+    await settled(page);
     assert.equal(await count(page, 'produced'), '0');
     await slider.fill(String(max));
+    await settled(page);
     assert.equal(await count(page, 'produced'), '10');
     assert.equal(await count(page, 'time'), end);
     assert.equal(await page.locator('#status').innerText(), 'Completed');
@@ -153,20 +165,24 @@ test('the timeline shows any moment of a finished run and goes back to the end',
 test('keys: space plays and pauses, → steps, r resets', async () => {
   await guarded(await open(HOTDOG), 'keys', async (page) => {
     await page.keyboard.press('ArrowRight');
+    await settled(page);
     assert.ok((await page.locator('#log-lines li').count()) >= 1);
     await page.keyboard.press('Space');
     assert.equal(await page.locator('#status').innerText(), 'Playing');
     await page.keyboard.press('Space');
     assert.equal(await page.locator('#status').innerText(), 'Paused');
     await page.keyboard.press('r');
+    await settled(page);
     assert.equal(await count(page, 'time'), '0.000s');
     // In a field, keys are typing: no reset, no step.
     await page.keyboard.press('ArrowRight');
+    await settled(page);
     const lines = await page.locator('#log-lines li').count();
     await page.locator('#seed').focus();
     await page.keyboard.press('End');
     await page.keyboard.press('r');
     await page.keyboard.press('ArrowRight');
+    await settled(page);
     assert.equal(await page.locator('#seed').inputValue(), '42r');
     assert.match(await page.locator('#seed-error').innerText(), /not a whole number/);
     assert.equal(await page.locator('#log-lines li').count(), lines);
@@ -187,7 +203,9 @@ test('a bad setting is named at its field and the run does not start', async () 
     await page.fill('#consumers', '2');
     await page.fill('#consume-delay-b', '1s');
     assert.equal(await page.locator('.field-error').count(), 0);
-    await page.click('#run-to-end');
+    await toTheEnd(page);
+    // The engine runs in the page's worker: its answer arrives a moment later.
+    await page.locator('#status', { hasText: 'Completed' }).waitFor();
     assert.equal(await count(page, 'task-done'), '10');
   });
 });
@@ -211,7 +229,7 @@ test('the plain queue ends stuck and says why', async () => {
 
 test('export downloads the events and summary of the moment shown', async () => {
   await guarded(await open(HOTDOG), 'export', async (page) => {
-    await page.click('#run-to-end');
+    await toTheEnd(page);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-events-csv')]);
     assert.equal(csv.suggestedFilename(), 'canteen-hotdog-42-events.csv');
     const rows = (await readFile(await csv.path(), 'utf8')).trim().split('\r\n');

@@ -1,0 +1,134 @@
+// Measures the engine in the page's Web Worker (issue 12 items 2 and 5). Not a test: timings
+// are printed, never asserted. Run on a built dist/ and a release command line:
+//   make dist && cargo build --release --bin canteen && node scripts/measure-worker.mjs [ROUNDS]
+//
+// 1. wasm vs native: the 1M-item M/M/1 run (custom, 1 producer, 1 consumer, exp:10ms /
+//    exp:9ms, unbounded, seed 7) run to the end in the worker (wall time in the page from the
+//    click to the status saying Completed) and by `canteen run … --json` (the whole process),
+//    interleaved, ROUNDS times each; the median of the per-round ratios.
+// 2. run to the end of 10M items in the worker, and the page's responsiveness meanwhile: a
+//    click on the language switch every 250 ms, timed from the click to the page showing the
+//    other language (and the same clicks once the run is over, for comparison); the longest
+//    gap between animation frames; long tasks (> 50 ms).
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import { ROOT, newPage, startSession } from '../tests/e2e/browser.mjs';
+
+const rounds = Number(process.argv[2] ?? 5);
+const CANTEEN = process.env.CANTEEN_BIN ?? path.join(ROOT, 'target', 'release', 'canteen');
+const mm1 = (n) => `#s=custom&seed=7&p=1&c=1&n=${n}&cap=0&pd=exp:10ms&cd=exp:9ms&lang=en`;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** The same run natively, as a whole process; its wall time in ms. */
+function native(items) {
+  const args = ['run', 'custom', '--seed', '7', '--producers', '1', '--consumers', '1',
+    '--items', String(items), '--capacity', '0', '--produce-delay', 'exp:10ms',
+    '--consume-delay', 'exp:9ms', '--json'];
+  const start = performance.now();
+  const out = execFileSync(CANTEEN, args, { maxBuffer: 1 << 26 });
+  const ms = performance.now() - start;
+  const report = JSON.parse(out);
+  if (report.consumed !== items) throw new Error(`native consumed ${report.consumed}`);
+  return ms;
+}
+
+/** Runs `items` to the end in the worker: wall time (ms), and with `probe` the clicks' times. */
+async function inWorker(browser, baseUrl, items, probe = false) {
+  const { page, context, problems } = await newPage(browser);
+  await page.goto(baseUrl + mm1(items));
+  await page.locator('#status').waitFor();
+  // The worker has started (its wasm compiled) once it answered the first move.
+  await page.locator('.controls[aria-busy="false"]').waitFor();
+  await page.waitForTimeout(200);
+  const result = await page.evaluate(async ({ probe }) => {
+    const longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+    let maxGap = 0;
+    let last = 0;
+    let running = true;
+    const frame = (t) => {
+      if (last) maxGap = Math.max(maxGap, t - last);
+      last = t;
+      if (running) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    const over = () => document.querySelector('#status').classList.contains('completed');
+    const clicks = [];
+    const start = performance.now();
+    document.querySelector('#run-to-end').click();
+    let lang = 'en';
+    while (!over()) {
+      if (probe) {
+        const other = lang === 'en' ? 'zh-CN' : 'en';
+        const t0 = performance.now();
+        document.querySelector(`.lang-switch button[lang="${other}"]`).click();
+        while (document.querySelector('#app-root').getAttribute('lang') !== other) {
+          await new Promise((r) => setTimeout(r, 0));
+        }
+        clicks.push(performance.now() - t0);
+        lang = other === 'en' ? 'en' : 'zh';
+        await new Promise((r) => setTimeout(r, 250));
+      } else {
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    }
+    const ms = performance.now() - start;
+    // The same clicks with the engine idle, for comparison.
+    const idle = [];
+    for (let i = 0; probe && i < 8; i += 1) {
+      const other = lang === 'en' ? 'zh-CN' : 'en';
+      const t0 = performance.now();
+      document.querySelector(`.lang-switch button[lang="${other}"]`).click();
+      while (document.querySelector('#app-root').getAttribute('lang') !== other) {
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      idle.push(performance.now() - t0);
+      lang = other === 'en' ? 'en' : 'zh';
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    running = false;
+    return { ms, clicks, idle, maxGap, longTasks };
+  }, { probe });
+  const consumed = Number(await page.locator('#count-consumed dd').innerText());
+  await context.close();
+  if (consumed !== items) throw new Error(`the worker consumed ${consumed} of ${items}`);
+  if (problems.length) throw new Error(problems.join('\n'));
+  return result;
+}
+
+const session = await startSession();
+try {
+  const { browser, baseUrl } = session;
+  const ratios = [];
+  const wasmMs = [];
+  const nativeMs = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const n = native(1_000_000);
+    const w = (await inWorker(browser, baseUrl, 1_000_000)).ms;
+    nativeMs.push(n);
+    wasmMs.push(w);
+    ratios.push(w / n);
+    console.log(`round ${i + 1}: native ${n.toFixed(0)} ms, worker ${w.toFixed(0)} ms, ratio ${(w / n).toFixed(2)}`);
+  }
+  console.log(`1M M/M/1 to the end: native median ${median(nativeMs).toFixed(0)} ms, ` +
+    `worker median ${median(wasmMs).toFixed(0)} ms; median ratio worker/native ${median(ratios).toFixed(2)}`);
+
+  const big = await inWorker(browser, baseUrl, 10_000_000, true);
+  const slowest = big.clicks.length ? Math.max(...big.clicks) : NaN;
+  console.log(`10M M/M/1 to the end in the worker: ${(big.ms / 1000).toFixed(1)} s`);
+  console.log(`  ${big.clicks.length} clicks meanwhile: median ${median(big.clicks).toFixed(1)} ms, ` +
+    `slowest ${slowest.toFixed(1)} ms from the click to the page in the other language ` +
+    `(idle afterwards: median ${median(big.idle).toFixed(1)} ms, slowest ${Math.max(...big.idle).toFixed(1)} ms)`);
+  console.log(`  longest gap between animation frames ${big.maxGap.toFixed(1)} ms; ` +
+    `long tasks (> 50 ms): ${big.longTasks.length}` +
+    (big.longTasks.length ? `, longest ${Math.max(...big.longTasks).toFixed(1)} ms` : ''));
+} finally {
+  await session.close();
+}

@@ -1,0 +1,287 @@
+//! The engine's side of a session that runs away (in the page's worker):
+//! it takes [`Command`]s, works on the latest move in slices — so that the
+//! thread it runs on can take a newer command or a cancel between two —
+//! and answers with [`Reply`]s: progress while a move is long, then a
+//! snapshot of the facts where the move ends. Free of the browser, so it is
+//! tested natively; the worker binary only carries bytes and keeps time.
+
+use super::session::{Command, Engine, Progress, Reply, Snapshot};
+
+/// The move being worked on.
+struct Job {
+    id: u64,
+    to: super::session::Position,
+    chart: bool,
+    /// When it started, in the caller's milliseconds.
+    started_ms: f64,
+}
+
+/// An engine that answers commands.
+#[derive(Default)]
+pub struct Host {
+    engine: Option<Engine>,
+    job: Option<Job>,
+}
+
+impl Host {
+    /// Takes a command at time `now_ms`: a move replaces the one being
+    /// worked on; a cancel of that move answers at once with a snapshot of
+    /// where it got to.
+    pub fn receive(&mut self, command: Command, now_ms: f64) -> Option<Reply> {
+        match command {
+            Command::Go {
+                id,
+                config,
+                to,
+                chart,
+            } => {
+                if self.engine.as_ref().is_none_or(|e| e.config() != &*config) {
+                    self.engine = Some(Engine::new(config.as_ref().clone()));
+                }
+                self.job = Some(Job {
+                    id,
+                    to,
+                    chart,
+                    started_ms: now_ms,
+                });
+                None
+            }
+            Command::Cancel { id } => {
+                let job = self.job.take_if(|job| job.id == id)?;
+                Some(snapshot(self.engine.as_mut()?, job.id, true))
+            }
+        }
+    }
+
+    /// Whether a move waits to be worked on.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Works on the move for about `budget` events, at time `now_ms`: a
+    /// snapshot when it is done, its progress otherwise (`None` when idle).
+    pub fn work(&mut self, budget: u64, now_ms: f64) -> Option<Reply> {
+        let job = self.job.as_ref()?;
+        let engine = self.engine.as_mut()?;
+        if engine.go_within(job.to, budget) {
+            let reply = snapshot(engine, job.id, job.chart);
+            self.job = None;
+            return Some(reply);
+        }
+        let (now, events, consumed) = engine.progress();
+        Some(Reply::Progress(
+            job.id,
+            Progress {
+                now,
+                events,
+                consumed,
+                elapsed_ms: now_ms - job.started_ms,
+            },
+        ))
+    }
+}
+
+/// Where the engine is and what it shows there.
+fn snapshot(engine: &mut Engine, id: u64, chart: bool) -> Reply {
+    Reply::Snapshot(Box::new(Snapshot {
+        id,
+        position: engine.position(),
+        moment: engine.moment(),
+        chart: chart.then(|| engine.chart()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::Outcome;
+    use crate::scenario::ending::Strategy;
+    use crate::scenario::{Config, ScenarioKind};
+    use crate::trace::ActorId;
+
+    use super::super::session::{Moment, Session};
+    use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
+
+    /// What a moment shows, as the bytes that carry it (the wire carries
+    /// every fact, so equal bytes are equal facts).
+    fn facts(m: &Moment) -> Vec<u8> {
+        reply_bytes(&Reply::Snapshot(Box::new(Snapshot {
+            id: 0,
+            position: Default::default(),
+            moment: m.clone(),
+            chart: None,
+        })))
+    }
+
+    /// Carries the session's commands to the host and the replies back,
+    /// through their bytes, until nothing is pending; `budget` events a
+    /// slice. Returns the progress reports seen.
+    fn settle(session: &mut Session, host: &mut Host, budget: u64) -> usize {
+        let mut reports = 0;
+        let mut sent = None;
+        while let Some(command) = session.command() {
+            if sent.as_ref() != Some(&command) {
+                let read = read_command(&command_bytes(&command)).expect("a command reads back");
+                assert_eq!(read, command);
+                if let Some(reply) = host.receive(read, 0.0) {
+                    assert!(session.arrive(read_reply(&reply_bytes(&reply)).unwrap()));
+                }
+                sent = Some(command);
+                continue;
+            }
+            let reply = host.work(budget, 1.0).expect("a pending move is worked on");
+            let bytes = reply_bytes(&reply);
+            let read = read_reply(&bytes).expect("a reply reads back");
+            assert_eq!(reply_bytes(&read), bytes);
+            if matches!(read, Reply::Progress(..)) {
+                reports += 1;
+            }
+            assert!(session.arrive(read));
+        }
+        reports
+    }
+
+    fn configs() -> Vec<Config> {
+        let mut custom = Config::defaults(ScenarioKind::Custom, 11);
+        custom.producers = 3;
+        custom.consumers = 2;
+        custom.capacity = 3;
+        let mut stuck = Config::defaults(ScenarioKind::Plain, 3);
+        stuck.items = 6;
+        let mut limited = custom.clone();
+        limited.until = Some(std::time::Duration::from_millis(700));
+        let mut lab = Config::defaults(ScenarioKind::Termination, 9);
+        lab.termination.strategy = Strategy::Sentinel;
+        vec![custom, stuck, limited, lab]
+    }
+
+    #[test]
+    fn a_session_away_shows_what_a_session_here_shows_move_for_move() {
+        for config in configs() {
+            let mut here = Session::new(config.clone());
+            let mut away = Session::away(config.clone());
+            let mut host = Host::default();
+            for s in [&mut here, &mut away] {
+                s.set_speed(20.0).unwrap();
+            }
+            type Move = fn(&mut Session);
+            let moves: [Move; 9] = [
+                |s| s.step(),
+                |s| s.step(),
+                |s| {
+                    s.play();
+                    s.tick(30.0);
+                },
+                |s| {
+                    s.tick(16.0);
+                },
+                |s| s.run_to_end(),
+                |s| s.seek(s.horizon() / 3),
+                |s| s.step(),
+                |s| s.reset(),
+                |s| s.seek(5_000_000),
+            ];
+            for (i, make) in moves.iter().enumerate() {
+                make(&mut here);
+                make(&mut away);
+                settle(&mut away, &mut host, 7);
+                assert_eq!(
+                    facts(away.moment()),
+                    facts(here.moment()),
+                    "{config:?}, move {i}"
+                );
+                assert_eq!(away.horizon(), here.horizon(), "move {i}");
+                assert_eq!(away.is_playing(), here.is_playing(), "move {i}");
+                let actors = here.roles().len() as u32;
+                for a in 0..actors {
+                    let actor = ActorId(a);
+                    assert_eq!(away.moment().blocked(actor), here.moment().blocked(actor));
+                }
+                assert_eq!(*away.chart(), *here.chart(), "move {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_move_reports_progress_and_a_cancel_stops_it_where_it_got_to() {
+        let mut config = Config::defaults(ScenarioKind::Custom, 5);
+        config.items = 2000;
+        let mut away = Session::away(config.clone());
+        let mut host = Host::default();
+        away.run_to_end();
+        let reports = settle(&mut away, &mut host, 500);
+        assert!(reports > 5, "{reports} reports");
+        assert_eq!(away.moment().outcome, Outcome::Completed);
+        let end = facts(away.moment());
+
+        away.reset();
+        settle(&mut away, &mut host, 500);
+        away.run_to_end();
+        let go = away.command().unwrap();
+        assert!(host.receive(go, 0.0).is_none());
+        for _ in 0..3 {
+            let reply = host.work(500, 1.0).unwrap();
+            assert!(matches!(reply, Reply::Progress(..)));
+            assert!(away.arrive(reply));
+        }
+        let done = away.pending().unwrap().progress.unwrap().consumed;
+        assert!(done > 0 && done < 2000);
+        assert!(away.cancel());
+        let cancel = away.command().unwrap();
+        let reply = host.receive(cancel, 2.0).expect("a cancel answers at once");
+        assert!(away.arrive(reply));
+        assert!(away.pending().is_none() && !host.busy());
+        let cut = away.moment().clone();
+        assert_eq!(cut.outcome, Outcome::Running);
+        assert!(cut.counts.consumed >= done && cut.counts.consumed < 2000);
+        assert_eq!(away.horizon(), cut.now);
+        // Where it stopped is a moment of its own: a session here shows the
+        // same there.
+        let mut here = Session::new(config);
+        here.run_to_end();
+        here.seek(cut.now);
+        assert_eq!(facts(here.moment()), facts(&cut));
+        // And the run goes on to the same end.
+        away.run_to_end();
+        settle(&mut away, &mut host, 100_000);
+        assert_eq!(facts(away.moment()), end);
+    }
+
+    #[test]
+    fn answers_to_replaced_moves_are_left_alone() {
+        let mut away = Session::away(configs().remove(0));
+        let mut host = Host::default();
+        away.run_to_end();
+        let first = away.command().unwrap();
+        away.step();
+        let second = away.command().unwrap();
+        assert_ne!(first, second);
+        host.receive(first, 0.0);
+        let stale = host.work(u64::MAX, 0.0).unwrap();
+        assert!(!away.arrive(stale), "an answer to a replaced move");
+        assert!(away.pending().is_some());
+        settle(&mut away, &mut host, 1000);
+        let mut here = Session::new(configs().remove(0));
+        here.run_to_end();
+        here.step();
+        assert_eq!(facts(away.moment()), facts(here.moment()));
+    }
+
+    #[test]
+    fn bad_bytes_read_as_nothing() {
+        let mut away = Session::away(configs().remove(0));
+        away.run_to_end();
+        let bytes = command_bytes(&away.command().unwrap());
+        for cut in 0..bytes.len() {
+            assert_eq!(read_command(&bytes[..cut]), None);
+        }
+        let mut host = Host::default();
+        host.receive(away.command().unwrap(), 0.0);
+        let reply = reply_bytes(&host.work(u64::MAX, 0.0).unwrap());
+        for cut in 0..reply.len() {
+            assert_eq!(read_reply(&reply[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(read_reply(&[9]), None);
+        assert_eq!(read_reply(&[0xff; 20]), None);
+    }
+}
