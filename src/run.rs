@@ -141,16 +141,18 @@ impl Driver {
         self.settle(progress)
     }
 
-    /// Runs until the next event.
+    /// Runs until the next event, if it comes by the time limit; when it
+    /// would come later, the run ends at the limit, where running to the
+    /// limit ends too.
     pub fn step(&mut self) -> Outcome {
         if self.outcome.is_over() {
             return self.outcome;
         }
-        let progress = self.sim.step();
-        if self.sim.now() > self.limit {
-            // The step jumped past the limit: the run ends there instead.
-            // (Its event already happened; the limit is reported as reached.)
-            self.outcome = Outcome::TimeLimit;
+        let before = self.sim.event_count();
+        let progress = self.sim.step_within(self.limit);
+        if progress == Progress::Paused && self.sim.event_count() != before {
+            // An event happened; more may follow at this very time.
+            self.outcome = Outcome::Running;
             return self.outcome;
         }
         self.settle(progress)

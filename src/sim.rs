@@ -329,6 +329,15 @@ impl Sim {
     /// Runs until at least one more event was emitted (or the run ends),
     /// whatever virtual time that takes.
     pub fn step(&self) -> Progress {
+        self.step_within(Nanos::MAX)
+    }
+
+    /// Runs until at least one more event was emitted at or before virtual
+    /// time `limit` (or the run ends). When the next event lies past
+    /// `limit`, nothing runs: it returns [`Progress::Paused`] with the
+    /// clock at `limit`, as [`Sim::run_until`] leaves it, so stepping to a
+    /// limit shows exactly what running to it shows.
+    pub fn step_within(&self, limit: Nanos) -> Progress {
         let before = self.core.events.get();
         loop {
             while self.core.events.get() == before {
@@ -343,7 +352,11 @@ impl Sim {
                     Progress::Paused
                 };
             }
-            if self.core.fire_next_timer(Nanos::MAX).is_none() {
+            if self.core.fire_next_timer(limit).is_none() {
+                if self.core.has_timers() {
+                    self.core.now.set(self.core.now.get().max(limit));
+                    return Progress::Paused;
+                }
                 if self.core.waits_on_outside() {
                     return Progress::Paused;
                 }

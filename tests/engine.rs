@@ -204,6 +204,38 @@ fn driving_in_slices_or_steps_gives_the_same_trace_as_one_go() {
     assert_eq!(trace_text(&whole), trace_text(&stepped.borrow()));
 }
 
+/// With a time limit, stepping to the end and running to the end stop at
+/// the same place: every event by the limit, none after, the clock at the
+/// limit (a step whose event lies past the limit does not run it).
+#[test]
+fn stepping_to_a_time_limit_stops_where_running_to_it_stops() {
+    for (seed, until_ms) in [(1, 0), (1, 1), (42, 700), (7, 2_500), (3, 10_000)] {
+        let config = Config {
+            until: Some(Duration::from_millis(until_ms)),
+            ..hotdog(seed)
+        };
+        let (whole_run, whole) = run_collecting(config.clone());
+        let stepped: Rc<RefCell<Vec<Event>>> = Rc::default();
+        let sink = Rc::clone(&stepped);
+        let mut run = Run::new(config, move |e: &Event| sink.borrow_mut().push(*e));
+        let mut outcome = run.step();
+        while !outcome.is_over() {
+            outcome = run.step();
+        }
+        let context = format!("seed {seed}, until {until_ms} ms");
+        assert_eq!(outcome, whole_run.outcome(), "{context}");
+        assert_eq!(
+            trace_text(&whole),
+            trace_text(&stepped.borrow()),
+            "{context}"
+        );
+        assert_eq!(run.now(), whole_run.now(), "{context}");
+        if outcome == Outcome::TimeLimit {
+            assert_eq!(run.now(), until_ms * 1_000_000, "{context}");
+        }
+    }
+}
+
 #[test]
 fn hotdog_trace_matches_the_golden_file_shared_with_the_browser_test() {
     let (_, events) = run_collecting(hotdog(42));

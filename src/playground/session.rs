@@ -911,10 +911,15 @@ mod tests {
             session.step();
         }
         assert_eq!(session.moment().outcome, Outcome::TimeLimit);
-        assert!(
-            session.moment().now > 700_000_000,
-            "the last step jumped past it"
+        // Stepping to the limit shows what running to it shows: every event
+        // by 700 ms, none after, the clock at 700 ms.
+        let mut run = Run::new(session.config().clone(), |_| {});
+        assert_eq!(run.run_to_end(), Outcome::TimeLimit);
+        assert_eq!(
+            (session.moment().now, session.moment().event_count),
+            (run.now(), run.event_count())
         );
+        assert_eq!(run.now(), 700_000_000);
         session.seek(session.horizon());
         let (run, _) = session.replay();
         assert_eq!(
