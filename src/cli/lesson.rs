@@ -11,7 +11,7 @@ use crate::i18n::cli::{Invalid, Problem};
 use crate::i18n::lessons as words;
 use crate::lang::Lang;
 use crate::lessons::{Guess, Lesson, LessonId, Setup};
-use crate::scenario::ending::{KillWhen, Settings};
+use crate::scenario::ending::KillWhen;
 use crate::scenario::Config;
 
 /// What `canteen lesson` asks for.
@@ -143,50 +143,26 @@ fn run_command(setup: &Setup) -> String {
 
 /// The options of `config` that differ from its scenario's defaults.
 fn options(config: &Config) -> Vec<(&'static str, String)> {
-    let defaults = Config::defaults(config.scenario, config.seed);
-    let mut options = Vec::new();
-    let mut differs = |option, value: String, default: String| {
-        if value != default {
-            options.push((option, value));
-        }
+    // Each option's text for a config: the lesson's and the defaults'.
+    let texts = |c: &Config| {
+        [
+            ("producers", c.producers.to_string()),
+            ("consumers", c.consumers.to_string()),
+            ("items", c.items.to_string()),
+            ("capacity", c.capacity.to_string()),
+            ("produce-delay", c.produce_delay.to_string()),
+            ("consume-delay", c.consume_delay.to_string()),
+            ("strategy", c.termination.strategy.name().to_string()),
+        ]
     };
-    differs(
-        "producers",
-        config.producers.to_string(),
-        defaults.producers.to_string(),
-    );
-    differs(
-        "consumers",
-        config.consumers.to_string(),
-        defaults.consumers.to_string(),
-    );
-    differs(
-        "items",
-        config.items.to_string(),
-        defaults.items.to_string(),
-    );
-    differs(
-        "capacity",
-        config.capacity.to_string(),
-        defaults.capacity.to_string(),
-    );
-    differs(
-        "produce-delay",
-        config.produce_delay.to_string(),
-        defaults.produce_delay.to_string(),
-    );
-    differs(
-        "consume-delay",
-        config.consume_delay.to_string(),
-        defaults.consume_delay.to_string(),
-    );
+    let defaults = texts(&Config::defaults(config.scenario, config.seed));
+    let mut options: Vec<_> = texts(config)
+        .into_iter()
+        .zip(defaults)
+        .filter(|(given, default)| given != default)
+        .map(|(given, _)| given)
+        .collect();
     let lab = &config.termination;
-    let default_lab = Settings::default();
-    differs(
-        "strategy",
-        lab.strategy.name().to_string(),
-        default_lab.strategy.name().to_string(),
-    );
     if let Some(kill) = lab.kill {
         options.push(("kill-consumer", kill.consumer.to_string()));
         match kill.when {
