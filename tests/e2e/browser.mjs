@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 
@@ -77,4 +78,25 @@ export async function newPage(browser, viewport = VIEWPORTS.desktop) {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
   return { page, context, problems };
+}
+
+/**
+ * Runs `body(page)` on a page from newPage(); fails on console errors, uncaught exceptions or
+ * failed requests (unless cleanConsole is false), keeps a full-page screenshot under
+ * tests/e2e/out/NAME-failure.png when it fails, and closes the page's context.
+ */
+export async function guarded(opened, name, body, { cleanConsole = true } = {}) {
+  const { page, context, problems } = opened;
+  try {
+    await body(page);
+    if (cleanConsole) {
+      assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
+    }
+  } catch (err) {
+    await page.screenshot({ path: outPath(`${name}-failure.png`), fullPage: true }).catch(() => {});
+    if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
 }

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { VIEWPORTS, newPage, outPath, startSession } from './browser.mjs';
+import { VIEWPORTS, newPage, outPath, startSession, guarded } from './browser.mjs';
 
 let session;
 
@@ -44,20 +44,6 @@ async function playToTheEnd(page, done = 'Completed') {
   await page.locator('#status', { hasText: done }).waitFor({ timeout: 30_000 });
 }
 
-/** Runs `body`, keeping a screenshot of the page if it fails. */
-async function guarded(opened, name, body) {
-  const { page, context, problems } = opened;
-  try {
-    await body(page);
-    assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
-  } catch (err) {
-    await page.screenshot({ path: outPath(`${name}-failure.png`), fullPage: true }).catch(() => {});
-    if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
 
 test('hot dogs run to the end at top speed: 10 made, 10 done, 0 unfinished, the eater terminated', async () => {
   await guarded(await open(HOTDOG), 'hotdog', async (page) => {

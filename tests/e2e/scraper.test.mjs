@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { VIEWPORTS, newPage, outPath, startSession } from './browser.mjs';
+import { VIEWPORTS, newPage, outPath, startSession, guarded } from './browser.mjs';
 
 let session;
 let other; // { url, close() }: the other origin
@@ -90,22 +90,6 @@ async function open(lang = 'en', viewport = VIEWPORTS.desktop) {
   return opened;
 }
 
-/** Runs `body`, keeping a screenshot of the page if it fails. */
-async function guarded(opened, name, body, { cleanConsole = true } = {}) {
-  const { page, context, problems } = opened;
-  try {
-    await body(page);
-    if (cleanConsole) {
-      assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
-    }
-  } catch (err) {
-    await page.screenshot({ path: outPath(`${name}-failure.png`), fullPage: true }).catch(() => {});
-    if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
 
 const outcome = (page, kind) =>
   page.locator(`#scraper-outcome[data-outcome="${kind}"]`).waitFor({ timeout: 30_000 });

@@ -3,7 +3,7 @@
 // language while a run plays keeps the run's moment (nothing starts again from 0).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, outPath, startSession } from './browser.mjs';
+import { guarded, newPage, startSession } from './browser.mjs';
 
 let session;
 
@@ -23,20 +23,6 @@ async function open(fragment) {
   return opened;
 }
 
-/** Runs `body`, keeping a screenshot of the page if it fails. */
-async function guarded(opened, name, body) {
-  const { page, context, problems } = opened;
-  try {
-    await body(page);
-    assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
-  } catch (err) {
-    await page.screenshot({ path: outPath(`${name}-failure.png`), fullPage: true }).catch(() => {});
-    if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
 
 const rows = (page) =>
   page.$$eval('#scraper-table tbody tr', (trs) =>

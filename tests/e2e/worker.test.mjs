@@ -4,7 +4,7 @@
 // that progress advances and that a click is handled before the run ends.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, newPage, outPath, startSession } from './browser.mjs';
+import { VIEWPORTS, newPage, outPath, startSession, guarded } from './browser.mjs';
 
 let session;
 
@@ -27,19 +27,6 @@ async function open(fragment, viewport = VIEWPORTS.desktop) {
   return opened;
 }
 
-async function guarded(opened, name, body) {
-  const { page, context, problems } = opened;
-  try {
-    await body(page);
-    assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
-  } catch (err) {
-    await page.screenshot({ path: outPath(`${name}-failure.png`), fullPage: true }).catch(() => {});
-    if (problems.length > 0) err.message += `\npage problems:\n  ${problems.join('\n  ')}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
 
 const count = (page, id) => page.locator(`#count-${id} dd`).innerText();
 const progressValue = (page) =>
