@@ -398,3 +398,32 @@ fn many_producers_and_consumers_share_the_work() {
         assert!(ate > 0, "consumer {c} got work");
     }
 }
+
+/// A run may hold all its items in its queue at once, so the total is
+/// capped: the cap bounds any run's memory whatever the other settings.
+#[test]
+fn producers_times_items_is_capped_so_every_run_fits_in_memory() {
+    use canteen::scenario::{ConfigProblem, MAX_TOTAL_ITEMS};
+    let with = |producers, items| Config {
+        producers,
+        items,
+        ..Config::defaults(ScenarioKind::Custom, 1)
+    };
+    assert_eq!(with(1, 10_000_000).validate(), Ok(()));
+    assert_eq!(with(1000, 10_000).validate(), Ok(()));
+    assert_eq!(
+        with(1000, 10_000_000).validate(),
+        Err(ConfigProblem::TooManyItems {
+            field: "items",
+            producers: 1000,
+            items: 10_000_000,
+            max: MAX_TOTAL_ITEMS,
+        })
+    );
+    assert!(with(3, 3_333_334).validate().is_err());
+    let words = i18n::problems::config(&with(2, 6_000_000).validate().unwrap_err(), Lang::En);
+    assert_eq!(
+        words,
+        "producers × items is at most 10000000 (here 2 × 6000000)"
+    );
+}

@@ -131,7 +131,8 @@ pub struct RunOptions {
     #[arg(long, value_name = "N", allow_hyphen_values = true,
           value_parser = whole::<u32>(Accepted::WholeNumber, 1, MAX_ACTORS.into()))]
     pub consumers: Option<u32>,
-    /// Items each producer makes, 0 to 10000000
+    /// Items each producer makes, 0 to 10000000; producers × items at most
+    /// 10000000
     #[arg(long, value_name = "N", allow_hyphen_values = true,
           value_parser = whole::<u32>(Accepted::WholeNumber, 0, MAX_ITEMS.into()))]
     pub items: Option<u32>,

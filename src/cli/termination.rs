@@ -9,10 +9,7 @@ use clap::Args;
 use super::values::{self, whole};
 use crate::i18n::cli::{Accepted, Problem};
 use crate::scenario::ending::{Kill, KillWhen, Settings, Strategy, MAX_DELIVERIES};
-use crate::scenario::{MAX_ACTORS, MAX_ITEMS};
-
-/// The most items a run can have: the most producers, each making the most.
-const MAX_TOTAL_ITEMS: u64 = MAX_ACTORS as u64 * MAX_ITEMS as u64;
+use crate::scenario::{MAX_ACTORS, MAX_TOTAL_ITEMS};
 
 /// The lab's own options.
 #[derive(Debug, Args)]

@@ -117,6 +117,28 @@ pub fn config(problem: &ConfigProblem, lang: Lang) -> String {
         (ConfigProblem::NotProbability { value, .. }, Lang::En) => {
             format!("{} is not a probability; use 0 to 1", Shortest(*value))
         }
+        (
+            ConfigProblem::TooManyItems {
+                producers,
+                items,
+                max,
+                ..
+            },
+            Lang::Zh,
+        ) => {
+            format!("生产者数 × 每个生产者的数据最多 {max}（现在是 {producers} × {items}）")
+        }
+        (
+            ConfigProblem::TooManyItems {
+                producers,
+                items,
+                max,
+                ..
+            },
+            Lang::En,
+        ) => {
+            format!("producers × items is at most {max} (here {producers} × {items})")
+        }
         (ConfigProblem::OnlyTermination { .. }, _) => only_termination(lang).to_string(),
         (ConfigProblem::NeedsBrokerAck { .. }, Lang::Zh) => {
             "需要先打开 消息代理确认（--broker-ack）".to_string()
@@ -214,6 +236,12 @@ mod tests {
             ConfigProblem::NotProbability {
                 field: "kill-chance",
                 value: 1.5,
+            },
+            ConfigProblem::TooManyItems {
+                field: "items",
+                producers: 1000,
+                items: 10_000_000,
+                max: 10_000_000,
             },
             ConfigProblem::OnlyTermination { field: "strategy" },
             ConfigProblem::NeedsBrokerAck {

@@ -413,6 +413,8 @@ mod tests {
             let (lo, hi) = bounds(field);
             let with = |v: u64| {
                 let mut c = Config::defaults(ScenarioKind::Custom, 0);
+                // One producer: its items may reach their own bound.
+                c.producers = 1;
                 match field {
                     Field::Producers => c.producers = v as u32,
                     Field::Consumers => c.consumers = v as u32,

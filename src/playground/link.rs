@@ -390,6 +390,7 @@ mod tests {
 mod round_trip {
     use super::*;
     use crate::delay::Delay;
+    use crate::scenario::MAX_TOTAL_ITEMS;
     use proptest::prelude::*;
     use std::time::Duration;
     use strum::VariantArray;
@@ -408,9 +409,9 @@ mod round_trip {
         fn a_written_link_reads_back_as_the_same_run(
             kind in prop::sample::select(ScenarioKind::VARIANTS.to_vec()),
             seed in any::<u64>(),
-            producers in 1u32..=1000,
+            (producers, items) in (1u32..=1000)
+                .prop_flat_map(|p| (Just(p), 0u32..=(MAX_TOTAL_ITEMS / u64::from(p)) as u32)),
             consumers in 1u32..=1000,
-            items in 0u32..=10_000_000,
             capacity in 0usize..=1_000_000,
             produce in delay(),
             consume in delay(),

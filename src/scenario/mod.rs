@@ -89,6 +89,10 @@ pub const MAX_ACTORS: u32 = 1000;
 pub const MAX_ITEMS: u32 = 10_000_000;
 /// Largest bounded capacity.
 pub const MAX_CAPACITY: usize = 1_000_000;
+/// Most items of all producers together: a run holds up to this many in
+/// its queue (about 28 bytes each), so it bounds a run's memory (under
+/// 300 MB) and its time (seconds natively) whatever the other settings.
+pub const MAX_TOTAL_ITEMS: u64 = 10_000_000;
 
 /// Everything that determines a run.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +131,14 @@ pub enum ConfigProblem {
     Zero { field: &'static str },
     /// A chance that is not a probability (0 to 1).
     NotProbability { field: &'static str, value: f64 },
+    /// More items in all than [`MAX_TOTAL_ITEMS`]: `producers` × `items`
+    /// (reported at `items`).
+    TooManyItems {
+        field: &'static str,
+        producers: u32,
+        items: u32,
+        max: u64,
+    },
     /// A termination-lab setting on another scenario.
     OnlyTermination { field: &'static str },
     /// A broker setting (the visibility timeout, the delivery limit)
@@ -142,6 +154,7 @@ impl ConfigProblem {
             | ConfigProblem::TooLong { field, .. }
             | ConfigProblem::Zero { field }
             | ConfigProblem::NotProbability { field, .. }
+            | ConfigProblem::TooManyItems { field, .. }
             | ConfigProblem::OnlyTermination { field }
             | ConfigProblem::NeedsBrokerAck { field } => field,
         }
@@ -201,6 +214,14 @@ impl Config {
         range("consumers", self.consumers.into(), 1, MAX_ACTORS.into())?;
         range("items", self.items.into(), 0, MAX_ITEMS.into())?;
         range("capacity", self.capacity as u64, 0, MAX_CAPACITY as u64)?;
+        if self.total_items() > MAX_TOTAL_ITEMS {
+            return Err(ConfigProblem::TooManyItems {
+                field: "items",
+                producers: self.producers,
+                items: self.items,
+                max: MAX_TOTAL_ITEMS,
+            });
+        }
         let too_long = |field, d: Duration| {
             if d > MAX_DURATION {
                 Err(ConfigProblem::TooLong {
