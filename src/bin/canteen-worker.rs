@@ -5,6 +5,8 @@
 //! works on the latest move in slices of about [`SLICE_MS`] — between two
 //! slices it yields, so a newer command or a cancel is read — and posts
 //! progress every [`PROGRESS_MS`] or so, then the snapshot where the move ends.
+//! The termination lab's results and peak shaving's run (capped by the page
+//! to a fraction of a second) are made at once and answered in one reply.
 //!
 //! It holds the engine only (no views) and is built for speed (cargo
 //! profile `worker`, opt-level 3). Built by trunk for wasm32 (index.html's

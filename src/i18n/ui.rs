@@ -54,6 +54,8 @@ pub enum T {
     RunToEnd,
     Cancel,
     EngineLost,
+    /// Results being run in the background.
+    Computing,
     Reset,
     Speed,
     KeysHint,
@@ -140,6 +142,7 @@ impl T {
                 "运行模拟的后台线程没能启动，请刷新页面。",
                 "The background thread that runs the simulation could not start; reload the page.",
             ),
+            T::Computing => ("计算中…", "Computing…"),
             T::Reset => ("重置", "Reset"),
             T::Speed => ("速度", "Speed"),
             T::KeysHint => ("快捷键：空格 播放/暂停 · → 单步 · r 重置", "Keys: space play/pause · → step · r reset"),

@@ -16,11 +16,11 @@ use crate::scraper::fetch::Fetcher;
 use crate::trace::Nanos;
 
 use super::form::{DelayKind, Field, FieldError, Form};
-use super::lab::LabForm;
+use super::lab::{LabForm, Outcomes};
 use super::link::{self, LinkError};
 use super::peak::{PeakAction, PeakState};
 use super::scraper::{ScraperAction, ScraperState};
-use super::session::{Reply, Session};
+use super::session::{next_id, Command, Reply, Session};
 
 /// The seed a first visit starts with.
 pub const DEFAULT_SEED: u64 = 42;
@@ -127,6 +127,8 @@ pub struct AppState {
     pub notice: Option<LinkError>,
     /// The termination lab's fields.
     pub lab: LabForm,
+    /// The lab's results for the session's config, while it is the lab's.
+    pub lab_results: Option<LabResults>,
     /// Peak shaving, made when its part is first shown (its first run
     /// takes a moment).
     pub peak: Option<PeakState>,
@@ -149,6 +151,7 @@ impl AppState {
             form: Form::from_config(&config),
             errors: Vec::new(),
             lab: LabForm::new(&config),
+            lab_results: None,
             session: Session::new(config),
             notice: None,
             peak: None,
@@ -164,7 +167,20 @@ impl AppState {
     /// [`Action::Engine`].
     pub fn away(mut self) -> AppState {
         self.session = Session::away(self.session.config().clone()).renew_speed(&self.session);
+        self.lab_results = None;
+        self.follow_lab();
+        if let Some(peak) = &mut self.peak {
+            peak.away = true;
+        }
         self
+    }
+
+    /// What to ask of the engine away for the lab and peak shaving: their
+    /// results, until they arrive (the session's own moves are
+    /// [`Session::command`]).
+    pub fn commands(&self) -> (Option<Command>, Option<Command>) {
+        let lab = self.lab_results.as_ref().and_then(LabResults::command);
+        (lab, self.peak.as_ref().and_then(PeakState::command))
     }
 
     /// Whether the settings are valid (so the run may start).
@@ -191,6 +207,27 @@ impl AppState {
 
     /// Applies an action; false when nothing changed.
     pub fn apply(&mut self, action: Action) -> bool {
+        let changed = self.reduce(action);
+        self.follow_lab();
+        changed
+    }
+
+    /// Asks for the lab's results when the session's config is the lab's
+    /// and they are not those of its config.
+    fn follow_lab(&mut self) {
+        let config = self.session.config_rc();
+        if config.scenario != ScenarioKind::Termination {
+            self.lab_results = None;
+        } else if self
+            .lab_results
+            .as_ref()
+            .is_none_or(|r| !Rc::ptr_eq(&r.config, config) && *r.config != **config)
+        {
+            self.lab_results = Some(LabResults::ask(config, self.session.is_away()));
+        }
+    }
+
+    fn reduce(&mut self, action: Action) -> bool {
         let ready = self.ready();
         let session = &mut self.session;
         match action {
@@ -278,11 +315,23 @@ impl AppState {
             }
             Action::Peak(action) => self.peak.as_mut().is_some_and(|peak| peak.apply(action)),
             Action::Scraper(action) => self.scraper.apply(action),
+            Action::Engine(reply @ Reply::Lab(..)) => {
+                self.lab_results.as_mut().is_some_and(|r| r.arrive(reply))
+            }
+            Action::Engine(reply @ Reply::Peak(..)) => {
+                self.peak.as_mut().is_some_and(|p| p.arrive(reply))
+            }
             Action::Engine(reply) => session.arrive(reply),
             Action::Cancel => session.cancel(),
             Action::EngineLost => {
                 #[cfg(feature = "page-engine")]
-                session.come_home();
+                {
+                    session.come_home();
+                    if let Some(peak) = &mut self.peak {
+                        peak.come_home();
+                    }
+                    self.lab_results = None;
+                }
                 !std::mem::replace(&mut self.engine_lost, true)
             }
         }
@@ -294,7 +343,11 @@ impl AppState {
             return false;
         }
         if section == Section::PeakShaving && self.peak.is_none() {
-            self.peak = Some(PeakState::new(DEFAULT_SEED));
+            self.peak = Some(if self.session.is_away() {
+                PeakState::away(DEFAULT_SEED)
+            } else {
+                PeakState::new(DEFAULT_SEED)
+            });
         }
         self.section = section;
         true
@@ -346,6 +399,65 @@ impl AppState {
         self.form = Form::from_config(&config);
         self.errors.clear();
         true
+    }
+}
+
+/// The termination lab's results for a config: made here at once (with
+/// the feature `page-engine`), or asked of the engine away until they
+/// arrive.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabResults {
+    pub config: Rc<Config>,
+    /// Too many items for the page to run them: nothing is asked.
+    pub too_big: bool,
+    /// `None` while they are being computed away.
+    pub outcomes: Option<Rc<Outcomes>>,
+    away: bool,
+    id: u64,
+}
+
+impl LabResults {
+    fn ask(config: &Rc<Config>, away: bool) -> LabResults {
+        let too_big = super::lab::too_big(config);
+        #[cfg(feature = "page-engine")]
+        let outcomes = if away || too_big {
+            None
+        } else {
+            super::host::lab_outcomes(config)
+        };
+        #[cfg(not(feature = "page-engine"))]
+        let outcomes = None;
+        LabResults {
+            config: Rc::clone(config),
+            too_big,
+            outcomes,
+            away,
+            id: next_id(),
+        }
+    }
+
+    /// Whether they are being computed.
+    pub fn computing(&self) -> bool {
+        !self.too_big && self.outcomes.is_none()
+    }
+
+    fn command(&self) -> Option<Command> {
+        (self.away && self.computing()).then(|| Command::Lab {
+            id: self.id,
+            config: Rc::clone(&self.config),
+        })
+    }
+
+    fn arrive(&mut self, reply: Reply) -> bool {
+        match reply {
+            Reply::Lab(id, outcomes) if id == self.id && self.computing() => {
+                // None: the engine found them too big to run after all.
+                self.too_big = outcomes.is_none();
+                self.outcomes = outcomes;
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -672,5 +784,88 @@ mod tests {
         assert_eq!(*state.session.moment(), moment);
         state.apply(Action::Tick(16.0));
         assert!(state.session.moment().now > moment.now, "and it plays on");
+    }
+
+    /// Carries the page's lab and peak commands to a host and its answers
+    /// back as actions, through their bytes.
+    fn answer(state: &mut AppState, host: &mut super::super::host::Host) -> usize {
+        use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
+        let (lab, peak) = state.commands();
+        let mut answered = 0;
+        for command in [lab, peak].into_iter().flatten() {
+            let command = read_command(&command_bytes(&command)).unwrap();
+            let reply = host.receive(command, 0.0).unwrap();
+            assert!(state.apply(Action::Engine(read_reply(&reply_bytes(&reply)).unwrap())));
+            answered += 1;
+        }
+        answered
+    }
+
+    #[test]
+    fn away_the_lab_and_peak_shaving_show_computing_until_the_worker_answers() {
+        use super::super::host::Host;
+        use super::super::lab::{outcomes, LabEdit};
+        use crate::scenario::ending::Strategy;
+        let mut host = Host::default();
+        let mut state = fresh().away();
+        assert_eq!(
+            state.commands(),
+            (None, None),
+            "nothing to ask for the hot dogs"
+        );
+        state.apply(Action::PickScenario(ScenarioKind::Termination));
+        let results = state.lab_results.clone().unwrap();
+        assert!(results.computing() && results.outcomes.is_none());
+        let asked = state.commands();
+        assert!(matches!(asked.0, Some(Command::Lab { .. })));
+        assert_eq!(state.commands(), asked, "asked once, until answered");
+        // An answer to another question changes nothing.
+        let stale = Reply::Lab(0, None);
+        assert!(!state.apply(Action::Engine(stale)));
+        assert_eq!(answer(&mut state, &mut host), 1);
+        let shown = state.lab_results.clone().unwrap();
+        assert!(!shown.computing());
+        let config = state.session.config().clone();
+        assert_eq!(*shown.outcomes.unwrap(), outcomes(&config).unwrap());
+        assert_eq!(state.commands(), (None, None));
+        // New lab settings: computing again, then their results.
+        state.apply(Action::EditLab(LabEdit::Strategy(Strategy::Sentinel)));
+        assert!(state.lab_results.as_ref().unwrap().computing());
+        // A change of language asks nothing again.
+        state.apply(Action::SetLang(Lang::Zh));
+        assert_eq!(answer(&mut state, &mut host), 1);
+        let config = state.session.config().clone();
+        assert_eq!(config.termination.strategy, Strategy::Sentinel);
+        let shown = state.lab_results.clone().unwrap();
+        assert_eq!(*shown.outcomes.unwrap(), outcomes(&config).unwrap());
+        // Too many items: nothing is asked, the panel says so.
+        state.apply(Action::Edit(Field::Items, "4000".into()));
+        assert!(state.lab_results.as_ref().unwrap().too_big);
+        assert_eq!(state.commands(), (None, None));
+
+        state.apply(Action::ShowSection(Section::PeakShaving));
+        let peak = state.peak.clone().unwrap();
+        assert!(peak.computing() && peak.report.is_none());
+        assert_eq!(answer(&mut state, &mut host), 1);
+        let here = PeakState::new(DEFAULT_SEED);
+        assert_eq!(state.peak.as_ref().unwrap().report, here.report);
+        state.apply(Action::Peak(PeakAction::NewSeed(5)));
+        assert!(state.peak.as_ref().unwrap().computing());
+        assert_eq!(answer(&mut state, &mut host), 1);
+        let mut here = here;
+        here.apply(PeakAction::NewSeed(5));
+        assert_eq!(state.peak.as_ref().unwrap().report, here.report);
+    }
+
+    #[test]
+    fn when_the_worker_is_lost_the_lab_and_peak_shaving_run_here() {
+        let mut state = fresh().away();
+        state.apply(Action::PickScenario(ScenarioKind::Termination));
+        state.apply(Action::ShowSection(Section::PeakShaving));
+        assert!(state.peak.as_ref().unwrap().computing());
+        state.apply(Action::EngineLost);
+        assert!(!state.lab_results.as_ref().unwrap().computing());
+        assert!(state.peak.as_ref().unwrap().report.is_some());
+        assert_eq!(state.commands(), (None, None));
     }
 }

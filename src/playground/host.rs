@@ -5,7 +5,13 @@
 //! snapshot of the facts where the move ends. Free of the browser, so it is
 //! tested natively; the worker binary only carries bytes and keeps time.
 
+use std::rc::Rc;
+
+use crate::scenario::{Config, ScenarioKind};
+
+use super::outcomes::Outcomes;
 use super::session::{Command, Engine, Progress, Reply, Snapshot};
+use super::{lab, peak};
 
 /// The move being worked on.
 struct Job {
@@ -50,6 +56,10 @@ impl Host {
                 let job = self.job.take_if(|job| job.id == id)?;
                 Some(snapshot(self.engine.as_mut()?, job.id, true))
             }
+            // Runs of a few thousand items each (the page caps them): made
+            // at once, the move being worked on waits meanwhile.
+            Command::Lab { id, config } => Some(Reply::Lab(id, lab_outcomes(&config))),
+            Command::Peak { id, config } => Some(Reply::Peak(id, Rc::new(peak::run(&config)))),
         }
     }
 
@@ -79,6 +89,15 @@ impl Host {
             },
         ))
     }
+}
+
+/// The termination lab's results for `config`: `None` when it is no lab
+/// config or has too many items for the page.
+pub fn lab_outcomes(config: &Config) -> Option<Rc<Outcomes>> {
+    if config.scenario != ScenarioKind::Termination || config.validate().is_err() {
+        return None;
+    }
+    lab::outcomes(config).map(Rc::new)
 }
 
 /// Where the engine is and what it shows there.
@@ -283,5 +302,158 @@ mod tests {
         }
         assert_eq!(read_reply(&[9]), None);
         assert_eq!(read_reply(&[0xff; 20]), None);
+    }
+
+    /// Sends `command` to a host through its bytes and reads the answer
+    /// back through its bytes.
+    fn ask(command: &Command) -> Reply {
+        let read = read_command(&command_bytes(command)).expect("a command reads back");
+        assert_eq!(read, *command);
+        let reply = Host::default()
+            .receive(read, 0.0)
+            .expect("answered at once");
+        let bytes = reply_bytes(&reply);
+        let back = read_reply(&bytes).expect("a reply reads back");
+        assert_eq!(reply_bytes(&back), bytes);
+        back
+    }
+
+    fn lab_configs() -> Vec<Config> {
+        use crate::scenario::ending::{Kill, KillWhen};
+        let lab = Config::defaults(ScenarioKind::Termination, 42);
+        let mut configs = vec![lab.clone()];
+        let mut kill = lab.clone();
+        kill.termination.kill = Some(Kill {
+            consumer: 2,
+            when: KillWhen::At(std::time::Duration::from_secs(1)),
+        });
+        configs.push(kill.clone());
+        let mut broker = kill.clone();
+        broker.termination.broker_ack = true;
+        broker.termination.max_deliveries = 2;
+        broker.termination.visibility_timeout = std::time::Duration::from_millis(300);
+        configs.push(broker);
+        let mut mistakes = Config::defaults(ScenarioKind::Termination, 7);
+        mistakes.items = 13;
+        mistakes.consumers = 3;
+        mistakes.termination.forget_task_done = Some(7);
+        mistakes.termination.extra_task_done = Some(13);
+        configs.push(mistakes.clone());
+        let mut acked = mistakes;
+        acked.termination.broker_ack = true;
+        configs.push(acked);
+        for strategy in [Strategy::Sentinel, Strategy::Shutdown, Strategy::None] {
+            let mut c = kill.clone();
+            c.seed = 3;
+            c.termination.strategy = strategy;
+            configs.push(c);
+        }
+        configs
+    }
+
+    #[test]
+    fn the_labs_results_away_are_those_the_page_computed_here() {
+        use super::super::lab::{outcomes, report_of, Summary};
+        use crate::termination::report::compare;
+        for (i, config) in lab_configs().into_iter().enumerate() {
+            assert!(config.validate().is_ok(), "{config:?}");
+            let Reply::Lab(id, Some(away)) = ask(&Command::Lab {
+                id: 7 + i as u64,
+                config: std::rc::Rc::new(config.clone()),
+            }) else {
+                panic!("no results for {config:?}");
+            };
+            assert_eq!(id, 7 + i as u64);
+            // What the page's panel computed itself before: the runs to the
+            // end, their reports, and every strategy compared.
+            let mut joinable = config.clone();
+            joinable.termination.broker_ack = false;
+            let mut broker = config.clone();
+            broker.termination.broker_ack = true;
+            let (this_run, items) = report_of(&config);
+            assert_eq!(away.this_run, Summary::from(&this_run), "{config:?}");
+            assert_eq!(away.items, items);
+            assert_eq!(away.joinable, Summary::from(&report_of(&joinable).0));
+            assert_eq!(away.broker, Summary::from(&report_of(&broker).0));
+            assert_eq!(away.rows, compare(&config));
+            assert_eq!(*away, outcomes(&config).unwrap());
+            assert!(!away.this_run.diagnosis.is_empty() || i == 0, "{config:?}");
+        }
+        // Too many items: nothing is run, and the answer says so.
+        let mut big = Config::defaults(ScenarioKind::Termination, 1);
+        big.items = 3000;
+        let command = Command::Lab {
+            id: 1,
+            config: std::rc::Rc::new(big),
+        };
+        assert_eq!(ask(&command), Reply::Lab(1, None));
+    }
+
+    fn peak_configs() -> Vec<crate::peak::PeakConfig> {
+        use crate::peak::Preset;
+        use strum::VariantArray;
+        let mut configs: Vec<_> = Preset::VARIANTS.iter().map(|p| p.config(42)).collect();
+        let mut odd = Preset::FlashSale.config(9);
+        odd.overload = true;
+        odd.capacity = 20;
+        odd.service = "uniform:10ms..90ms".parse().unwrap();
+        odd.base_rate = 12.5;
+        configs.push(odd);
+        let mut fixed = Preset::Steady.config(3);
+        fixed.service = "const:40ms".parse().unwrap();
+        fixed.workers = 1;
+        configs.push(fixed);
+        configs
+    }
+
+    #[test]
+    fn peak_shavings_report_away_is_the_one_the_page_computed_here() {
+        use crate::peak::PeakRun;
+        for (i, config) in peak_configs().into_iter().enumerate() {
+            let Reply::Peak(id, away) = ask(&Command::Peak {
+                id: i as u64,
+                config: std::rc::Rc::new(config.clone()),
+            }) else {
+                panic!("no report");
+            };
+            assert_eq!(id, i as u64);
+            let mut here = PeakRun::new(config.clone());
+            here.run_to_end();
+            let here = here.report();
+            assert_eq!(*away, here, "{config:?}");
+        }
+    }
+
+    #[test]
+    fn bad_lab_and_peak_bytes_read_as_nothing() {
+        let lab = Command::Lab {
+            id: 3,
+            config: std::rc::Rc::new(lab_configs().remove(2)),
+        };
+        let peak = Command::Peak {
+            id: 4,
+            config: std::rc::Rc::new(peak_configs().remove(3)),
+        };
+        for command in [&lab, &peak] {
+            let bytes = command_bytes(command);
+            for cut in 0..bytes.len() {
+                assert_eq!(read_command(&bytes[..cut]), None);
+            }
+            let reply = reply_bytes(&Host::default().receive(command.clone(), 0.0).unwrap());
+            for cut in 0..reply.len() {
+                assert_eq!(read_reply(&reply[..cut]), None, "cut at {cut}");
+            }
+            let mut longer = reply.clone();
+            longer.push(0);
+            assert_eq!(read_reply(&longer), None);
+        }
+        // Settings out of the page's range are no command.
+        let mut huge = peak_configs().remove(0);
+        huge.base_rate = 1e9;
+        let bytes = command_bytes(&Command::Peak {
+            id: 5,
+            config: std::rc::Rc::new(huge),
+        });
+        assert_eq!(read_command(&bytes), None);
     }
 }

@@ -4,7 +4,8 @@
 //! how they become the run's [`Settings`], how they follow a change of the
 //! other settings, and what the panel shows for the current settings — this
 //! run's outcome, the joinable queue and broker acknowledgements side by
-//! side, and every strategy compared.
+//! side, and every strategy compared ([`outcomes`]: run in the page's
+//! worker, kept in the page's state as facts).
 
 use std::time::Duration;
 
@@ -13,15 +14,16 @@ use crate::scenario::ending::{
     Kill, KillWhen, Settings, Strategy, DEFAULT_MAX_DELIVERIES, MAX_DELIVERIES,
 };
 use crate::scenario::{Config, ScenarioKind};
-use crate::termination::ledger::Fate;
-use crate::termination::report::{compare, Lab, LabReport, Row};
-use crate::trace::ItemId;
+use crate::termination::report::{compare, Lab, LabReport};
+
+pub use super::outcomes::{ItemFate, Outcomes, Summary};
 
 use super::form::{read_duration, read_in_range, Problem};
 use super::session::Session;
 
 /// Above this many items the panel does not run the comparison (nine runs
-/// to the end on every change would stall the page); the command line does.
+/// to the end on every change would keep the page's worker, and with the
+/// feature `page-engine` the page, busy); the command line does.
 /// With broker acknowledgements each item may be delivered up to the
 /// delivery limit, so the limit counts deliveries: this many items at the
 /// default limit, fewer at a higher one.
@@ -205,15 +207,6 @@ pub fn carry(old: &Config, mut new: Config) -> Config {
     new
 }
 
-/// Where one item of this run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ItemFate {
-    pub item: ItemId,
-    pub fate: Fate,
-    /// Times it was processed.
-    pub times: u8,
-}
-
 /// The text a duration field shows: what was typed while it reads as the
 /// value in force (so typing is never rewritten), else that value.
 pub fn shown(typed: &str, in_force: Duration) -> String {
@@ -232,21 +225,6 @@ pub fn shown_number(typed: &str, in_force: u32) -> String {
     } else {
         in_force.to_string()
     }
-}
-
-/// What the panel shows for a config.
-#[derive(Clone, Debug)]
-pub struct Outcomes {
-    /// This run, to its end.
-    pub this_run: LabReport,
-    /// Every item of this run, in producer then sequence order.
-    pub items: Vec<ItemFate>,
-    /// The same settings with a joinable queue and with broker
-    /// acknowledgements (one of them is `this_run`).
-    pub joinable: LabReport,
-    pub broker: LabReport,
-    /// Every strategy; empty above [`MAX_COMPARED_ITEMS`].
-    pub rows: Vec<Row>,
 }
 
 /// Runs `config` to its end with the lab's books: its report and where
@@ -269,9 +247,7 @@ pub fn report_of(config: &Config) -> (LabReport, Vec<ItemFate>) {
 /// The panel's results for `config` (a valid `termination` config), or
 /// `None` when it has too many items to run them all on the page.
 pub fn outcomes(config: &Config) -> Option<Outcomes> {
-    // The broker run is always made, so its deliveries always count.
-    let deliveries = config.total_items() * u64::from(config.termination.max_deliveries);
-    if deliveries > MAX_COMPARED_ITEMS * u64::from(DEFAULT_MAX_DELIVERIES) {
+    if too_big(config) {
         return None;
     }
     let with_broker = |on: bool| {
@@ -286,12 +262,20 @@ pub fn outcomes(config: &Config) -> Option<Outcomes> {
         joinable.clone()
     };
     Some(Outcomes {
-        this_run,
+        this_run: Summary::from(&this_run),
         items,
-        joinable: joinable.0,
-        broker: broker.0,
+        joinable: Summary::from(&joinable.0),
+        broker: Summary::from(&broker.0),
         rows: compare(config),
     })
+}
+
+/// Whether `config` has too many items (deliveries) for the panel to run
+/// its results ([`MAX_COMPARED_ITEMS`]).
+pub fn too_big(config: &Config) -> bool {
+    // The broker run is always made, so its deliveries always count.
+    let deliveries = config.total_items() * u64::from(config.termination.max_deliveries);
+    deliveries > MAX_COMPARED_ITEMS * u64::from(DEFAULT_MAX_DELIVERIES)
 }
 
 #[cfg(test)]
@@ -300,6 +284,7 @@ mod tests {
     use crate::delay::DurationProblem;
     use crate::lang::Lang;
     use crate::scenario::ConfigProblem;
+    use crate::termination::ledger::Fate;
     use crate::termination::report::Verdict;
 
     fn lab() -> Config {

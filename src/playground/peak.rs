@@ -2,7 +2,9 @@
 //! settings as typed (each field with its own problem when its text cannot
 //! be used), and the report of the last valid run. Every change goes
 //! through [`PeakState::apply`]; a valid form is run to the end at once
-//! (the page caps the traffic at [`PAGE_MAX_REQUESTS`] so that stays quick).
+//! (the page caps the traffic at [`PAGE_MAX_REQUESTS`] so that stays quick):
+//! away, in the page's worker ([`PeakState::command`], the report arrives
+//! with [`PeakState::arrive`]), or here with the feature `page-engine`.
 
 use std::rc::Rc;
 
@@ -11,9 +13,19 @@ use crate::number::Shortest;
 use crate::peak::config::{parse_rate, Problem};
 use crate::peak::{Burst, PeakConfig, PeakReport, PeakRun, Preset};
 
+use super::session::{next_id, Command, Reply};
+
 /// Most requests the page runs on each edit (the command line allows more):
 /// both variants of 50,000 requests take a fraction of a second.
 pub const PAGE_MAX_REQUESTS: f64 = 50_000.0;
+
+/// The run of `config` to its end (made in the page's worker, or here with
+/// the feature `page-engine`).
+pub fn run(config: &PeakConfig) -> PeakReport {
+    let mut run = PeakRun::new(config.clone());
+    run.run_to_end();
+    run.report()
+}
 
 /// The form's fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -253,15 +265,30 @@ pub struct PeakState {
     pub preset: Preset,
     pub form: PeakForm,
     pub errors: Vec<PeakError>,
-    /// The run of the form's settings; `None` while they are invalid.
+    /// The run of the form's settings; `None` while they are invalid or
+    /// it is being computed away.
     pub report: Option<Rc<PeakReport>>,
-    /// The settings of `report`.
+    /// The settings of `report` (or of the run asked for).
     pub config: Option<PeakConfig>,
+    /// Whether the runs are made away (in the page's worker).
+    pub away: bool,
+    /// The id of the run asked for last.
+    asked: u64,
 }
 
 impl PeakState {
-    /// The flash-sale preset with `seed`, already run.
+    /// The flash-sale preset with `seed`, already run here (with the
+    /// feature `page-engine`; otherwise its run is asked for away).
     pub fn new(seed: u64) -> PeakState {
+        PeakState::with(seed, !cfg!(feature = "page-engine"))
+    }
+
+    /// The flash-sale preset with `seed`, its run asked for away.
+    pub fn away(seed: u64) -> PeakState {
+        PeakState::with(seed, true)
+    }
+
+    fn with(seed: u64, away: bool) -> PeakState {
         let preset = Preset::FlashSale;
         let mut state = PeakState {
             preset,
@@ -269,9 +296,55 @@ impl PeakState {
             errors: Vec::new(),
             report: None,
             config: None,
+            away,
+            asked: 0,
         };
         state.refresh();
         state
+    }
+
+    /// Whether a run is asked for and not arrived yet.
+    pub fn computing(&self) -> bool {
+        self.config.is_some() && self.report.is_none()
+    }
+
+    /// What to ask of the engine away: the run of the settings, until its
+    /// report arrives.
+    pub fn command(&self) -> Option<Command> {
+        let config = self
+            .config
+            .as_ref()
+            .filter(|_| self.away && self.report.is_none())?;
+        Some(Command::Peak {
+            id: self.asked,
+            config: Rc::new(config.clone()),
+        })
+    }
+
+    /// Takes the engine's reply; false when it is not the run asked for.
+    pub fn arrive(&mut self, reply: Reply) -> bool {
+        match reply {
+            Reply::Peak(id, report) if id == self.asked && self.computing() => {
+                self.report = Some(report);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Runs here from now on (the engine away is lost); a run asked for is
+    /// made now.
+    #[cfg(feature = "page-engine")]
+    pub fn come_home(&mut self) {
+        self.away = false;
+        self.run_here();
+    }
+
+    #[cfg(feature = "page-engine")]
+    fn run_here(&mut self) {
+        if let (false, Some(config), None) = (self.away, &self.config, &self.report) {
+            self.report = Some(Rc::new(run(config)));
+        }
     }
 
     /// Applies an action; false if nothing changed.
@@ -309,10 +382,11 @@ impl PeakState {
             Ok(config) => {
                 self.errors.clear();
                 if self.config.as_ref() != Some(&config) {
-                    let mut run = PeakRun::new(config.clone());
-                    run.run_to_end();
-                    self.report = Some(Rc::new(run.report()));
+                    self.report = None;
                     self.config = Some(config);
+                    self.asked = next_id();
+                    #[cfg(feature = "page-engine")]
+                    self.run_here();
                 }
             }
             Err(errors) => {

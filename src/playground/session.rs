@@ -18,12 +18,14 @@ use std::rc::Rc;
 
 use crate::clock::{Playback, SpeedOutOfRange};
 use crate::lines::{Blocked, Lines};
+use crate::peak::{PeakConfig, PeakReport};
 use crate::run::{Outcome, Run, Stuck};
 use crate::scenario::Config;
 use crate::series::{ChartData, Series};
 use crate::stats::Counts;
 use crate::trace::{ActorId, Event, Nanos, Role};
 
+use super::outcomes::Outcomes;
 use super::stage::{Log, Stage};
 
 /// How many log lines the page keeps.
@@ -277,7 +279,9 @@ pub struct Pending {
     pub progress: Option<Progress>,
 }
 
-/// What a session asks of its engine away.
+/// What the page asks of its engine away: a session's moves, and the
+/// results of the termination lab and of peak shaving (run to their ends
+/// at once, answered with one reply).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Bring the run of `config` to `to` (and answer with a [`Snapshot`]).
@@ -289,6 +293,10 @@ pub enum Command {
     },
     /// Stop move `id` where it is, and answer with a snapshot there.
     Cancel { id: u64 },
+    /// The termination lab's results for `config` ([`Reply::Lab`]).
+    Lab { id: u64, config: Rc<Config> },
+    /// The peak-shaving run of `config` ([`Reply::Peak`]).
+    Peak { id: u64, config: Rc<PeakConfig> },
 }
 
 /// The answer to a move: where the run is and what it shows there.
@@ -305,11 +313,16 @@ pub struct Snapshot {
 pub enum Reply {
     Progress(u64, Progress),
     Snapshot(Box<Snapshot>),
+    /// The lab's results for the config of [`Command::Lab`] `id` (`None`:
+    /// too many items to run them).
+    Lab(u64, Option<Rc<Outcomes>>),
+    /// The report of [`Command::Peak`] `id`.
+    Peak(u64, Rc<PeakReport>),
 }
 
 /// A fresh id for a move; ids never repeat within a page, whichever
 /// session asks.
-fn next_id() -> u64 {
+pub fn next_id() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
@@ -455,6 +468,14 @@ impl Session {
         // The speed was valid for the other session, so it is for this one.
         let _ = self.set_speed(other.speed());
         self
+    }
+
+    /// Whether the moves are made away (in the worker), not in this thread.
+    pub fn is_away(&self) -> bool {
+        #[cfg(feature = "page-engine")]
+        return self.engine.is_none();
+        #[cfg(not(feature = "page-engine"))]
+        true
     }
 
     /// Brings the engine home: the moves from now on run in this thread

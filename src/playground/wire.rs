@@ -14,14 +14,29 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 
+use strum::VariantArray;
+
+use crate::delay::Delay;
 use crate::lang::Lang;
 use crate::lines::Lines;
+use crate::peak::meter::{LatencyReport, LittleCheck, Measured, SeriesReport};
+use crate::peak::{
+    Burst, BurstReport, Load, PeakConfig, PeakReport, Settings as PeakSettings, Variant,
+    VariantReport,
+};
 use crate::run::{Outcome, Stuck};
+use crate::scenario::ending::Strategy;
+use crate::scenario::Config;
 use crate::series::{ChartData, Steps, WaitBin};
-use crate::stats::Counts;
+use crate::stats::{Counts, StatsReport};
+use crate::termination::ledger::Fate;
+use crate::termination::report::{Diagnosis, DuplicateCopies, Fates, Redelivered, Row, Verdict};
+use crate::theory::TheoryReport;
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Role, WaitingOn};
 
 use super::link;
+use super::outcomes::{ItemFate, Outcomes, Summary};
+use super::peak::PAGE_MAX_REQUESTS;
 use super::session::{Command, Derived, Moment, Position, Progress, Reply, Snapshot};
 use super::stage::{
     ConsumerLane, ConsumerState, Log, MainStep, ProducerLane, ProducerState, Stage,
@@ -616,6 +631,667 @@ fn take_position(r: &mut Reader) -> Position {
     }
 }
 
+// ---- the termination lab ---------------------------------------------------------------------
+
+/// One of `all`, by its index.
+fn take_of<T: Copy>(r: &mut Reader, all: &[T]) -> T {
+    match all.get(r.u() as usize) {
+        Some(&v) => v,
+        None => r.fail(all[0]),
+    }
+}
+
+fn put_of<T: PartialEq>(w: &mut Writer, all: &[T], v: &T) {
+    w.u(all.iter().position(|x| x == v).unwrap_or(0) as u64);
+}
+
+const VERDICTS: [Verdict; 6] = [
+    Verdict::Running,
+    Verdict::AllProcessed,
+    Verdict::Duplicates,
+    Verdict::Incomplete,
+    Verdict::Stuck,
+    Verdict::TimeLimit,
+];
+
+const FATES: [Fate; 7] = [
+    Fate::Processed,
+    Fate::InProgress,
+    Fate::InQueue,
+    Fate::DeadLettered,
+    Fate::Dropped,
+    Fate::Lost,
+    Fate::NotPut,
+];
+
+fn put_option_f(w: &mut Writer, v: Option<f64>) {
+    match v {
+        None => w.u(0),
+        Some(v) => {
+            w.u(1);
+            w.f(v);
+        }
+    }
+}
+
+fn take_option_f(r: &mut Reader) -> Option<f64> {
+    r.b().then(|| r.f())
+}
+
+fn put_duration(w: &mut Writer, d: Duration) {
+    w.u(d.as_secs());
+    w.u(d.subsec_nanos().into());
+}
+
+fn take_duration(r: &mut Reader) -> Duration {
+    let secs = r.u();
+    let nanos = r.u32();
+    if nanos >= 1_000_000_000 {
+        return r.fail(Duration::ZERO);
+    }
+    Duration::new(secs, nanos)
+}
+
+fn put_diagnosis(w: &mut Writer, d: &Diagnosis) {
+    use Diagnosis as D;
+    match *d {
+        D::KilledJoinable {
+            consumer,
+            item,
+            join_hangs,
+        } => {
+            w.u(0);
+            put_role(w, consumer);
+            put_item(w, Some(item));
+            w.b(join_hangs);
+        }
+        D::KilledBroker {
+            consumer,
+            item,
+            visibility_timeout,
+            redelivered,
+        } => {
+            w.u(1);
+            put_role(w, consumer);
+            put_item(w, Some(item));
+            put_duration(w, visibility_timeout);
+            match redelivered {
+                Redelivered::To(role) => {
+                    w.u(0);
+                    put_role(w, role);
+                }
+                Redelivered::Unclaimed => w.u(1),
+                Redelivered::DeadLettered => w.u(2),
+                Redelivered::Never => w.u(3),
+            }
+        }
+        D::KillMissed => w.u(2),
+        D::ForgotTaskDone {
+            consumer,
+            item,
+            broker,
+            join_hangs,
+        } => {
+            w.u(3);
+            put_role(w, consumer);
+            put_item(w, Some(item));
+            w.b(broker);
+            w.b(join_hangs);
+        }
+        D::ExtraTaskDone {
+            consumer,
+            item,
+            raised,
+            broker,
+            early_join,
+        } => {
+            w.u(4);
+            put_role(w, consumer);
+            put_item(w, Some(item));
+            w.b(raised);
+            w.b(broker);
+            match early_join {
+                None => w.u(0),
+                Some(t) => {
+                    w.u(1);
+                    w.u(t);
+                }
+            }
+        }
+        D::RefusedTaskDone { consumer, item } => {
+            w.u(5);
+            put_role(w, consumer);
+            put_item(w, Some(item));
+        }
+        D::Duplicates(n) => {
+            w.u(6);
+            w.u(n);
+        }
+        D::DeadLettered {
+            items,
+            never_processed,
+            max_deliveries,
+            visibility_timeout,
+        } => {
+            w.u(7);
+            w.u(items);
+            w.u(never_processed);
+            w.u(max_deliveries.into());
+            put_duration(w, visibility_timeout);
+        }
+        D::DuplicateCopies(c) => {
+            w.u(8);
+            w.u(c.in_queue);
+            w.u(c.dropped);
+            w.u(c.dead_lettered);
+        }
+        D::NoSignal => w.u(9),
+        D::TooFewSentinels {
+            sentinels,
+            consumers,
+            waiting,
+        } => {
+            w.u(10);
+            w.u(sentinels);
+            w.u(consumers.into());
+            w.u(waiting as u64);
+        }
+        D::DroppedAtShutdown(n) => {
+            w.u(11);
+            w.u(n);
+        }
+        D::LeftInQueue(n) => {
+            w.u(12);
+            w.u(n);
+        }
+        D::LostAtStop(n) => {
+            w.u(13);
+            w.u(n);
+        }
+    }
+}
+
+fn take_diagnosis(r: &mut Reader) -> Diagnosis {
+    use Diagnosis as D;
+    match r.u() {
+        0 => D::KilledJoinable {
+            consumer: take_role(r),
+            item: take_some_item(r),
+            join_hangs: r.b(),
+        },
+        1 => D::KilledBroker {
+            consumer: take_role(r),
+            item: take_some_item(r),
+            visibility_timeout: take_duration(r),
+            redelivered: match r.u() {
+                0 => Redelivered::To(take_role(r)),
+                1 => Redelivered::Unclaimed,
+                2 => Redelivered::DeadLettered,
+                3 => Redelivered::Never,
+                _ => r.fail(Redelivered::Never),
+            },
+        },
+        2 => D::KillMissed,
+        3 => D::ForgotTaskDone {
+            consumer: take_role(r),
+            item: take_some_item(r),
+            broker: r.b(),
+            join_hangs: r.b(),
+        },
+        4 => D::ExtraTaskDone {
+            consumer: take_role(r),
+            item: take_some_item(r),
+            raised: r.b(),
+            broker: r.b(),
+            early_join: r.b().then(|| r.u()),
+        },
+        5 => D::RefusedTaskDone {
+            consumer: take_role(r),
+            item: take_some_item(r),
+        },
+        6 => D::Duplicates(r.u()),
+        7 => D::DeadLettered {
+            items: r.u(),
+            never_processed: r.u(),
+            max_deliveries: r.u32(),
+            visibility_timeout: take_duration(r),
+        },
+        8 => D::DuplicateCopies(DuplicateCopies {
+            in_queue: r.u(),
+            dropped: r.u(),
+            dead_lettered: r.u(),
+        }),
+        9 => D::NoSignal,
+        10 => D::TooFewSentinels {
+            sentinels: r.u(),
+            consumers: r.u32(),
+            waiting: r.u() as usize,
+        },
+        11 => D::DroppedAtShutdown(r.u()),
+        12 => D::LeftInQueue(r.u()),
+        13 => D::LostAtStop(r.u()),
+        _ => r.fail(D::KillMissed),
+    }
+}
+
+fn put_summary(w: &mut Writer, s: &Summary) {
+    put_of(w, &VERDICTS, &s.verdict);
+    let f = &s.fates;
+    for v in [
+        f.processed,
+        f.in_progress,
+        f.in_queue,
+        f.dead_lettered,
+        f.dropped,
+        f.lost,
+        f.not_put,
+        s.duplicates,
+        s.redelivered,
+    ] {
+        w.u(v);
+    }
+    for v in [s.last_item_ms, s.consumers_stopped_ms, s.stop_lag_ms] {
+        put_option_f(w, v);
+    }
+    w.u(s.stuck.len() as u64);
+    for stuck in &s.stuck {
+        put_stuck(w, stuck);
+    }
+    w.u(s.diagnosis.len() as u64);
+    for d in &s.diagnosis {
+        put_diagnosis(w, d);
+    }
+}
+
+fn take_summary(r: &mut Reader) -> Summary {
+    Summary {
+        verdict: take_of(r, &VERDICTS),
+        fates: Fates {
+            processed: r.u(),
+            in_progress: r.u(),
+            in_queue: r.u(),
+            dead_lettered: r.u(),
+            dropped: r.u(),
+            lost: r.u(),
+            not_put: r.u(),
+        },
+        duplicates: r.u(),
+        redelivered: r.u(),
+        last_item_ms: take_option_f(r),
+        consumers_stopped_ms: take_option_f(r),
+        stop_lag_ms: take_option_f(r),
+        stuck: r.list(take_stuck),
+        diagnosis: r.list(take_diagnosis),
+    }
+}
+
+fn put_outcomes(w: &mut Writer, o: &Outcomes) {
+    put_summary(w, &o.this_run);
+    w.u(o.items.len() as u64);
+    for f in &o.items {
+        put_item(w, Some(f.item));
+        put_of(w, &FATES, &f.fate);
+        w.u(f.times.into());
+    }
+    put_summary(w, &o.joinable);
+    put_summary(w, &o.broker);
+    w.u(o.rows.len() as u64);
+    for row in &o.rows {
+        put_of(w, Strategy::VARIANTS, &row.strategy);
+        put_of(w, &OUTCOMES, &row.outcome);
+        put_of(w, &VERDICTS, &row.verdict);
+        for v in [
+            row.processed,
+            row.dropped,
+            row.dead_lettered,
+            row.lost,
+            row.duplicates,
+            row.left,
+            row.stuck as u64,
+        ] {
+            w.u(v);
+        }
+        w.f(row.end_ms);
+        put_option_f(w, row.stop_lag_ms);
+    }
+}
+
+fn take_outcomes(r: &mut Reader) -> Outcomes {
+    Outcomes {
+        this_run: take_summary(r),
+        items: r.list(|r| ItemFate {
+            item: take_some_item(r),
+            fate: take_of(r, &FATES),
+            times: u8::try_from(r.u()).unwrap_or_else(|_| r.fail(0)),
+        }),
+        joinable: take_summary(r),
+        broker: take_summary(r),
+        rows: r.list(|r| Row {
+            strategy: take_of(r, Strategy::VARIANTS),
+            outcome: take_of(r, &OUTCOMES),
+            verdict: take_of(r, &VERDICTS),
+            processed: r.u(),
+            dropped: r.u(),
+            dead_lettered: r.u(),
+            lost: r.u(),
+            duplicates: r.u(),
+            left: r.u(),
+            stuck: r.u() as usize,
+            end_ms: r.f(),
+            stop_lag_ms: take_option_f(r),
+        }),
+    }
+}
+
+// ---- peak shaving ------------------------------------------------------------------------------
+
+fn put_delay(w: &mut Writer, d: &Delay) {
+    match *d {
+        Delay::Const(a) => {
+            w.u(0);
+            put_duration(w, a);
+        }
+        Delay::Uniform(a, b) => {
+            w.u(1);
+            put_duration(w, a);
+            put_duration(w, b);
+        }
+        Delay::Exp(a) => {
+            w.u(2);
+            put_duration(w, a);
+        }
+    }
+}
+
+fn take_delay(r: &mut Reader) -> Delay {
+    match r.u() {
+        0 => Delay::Const(take_duration(r)),
+        1 => Delay::Uniform(take_duration(r), take_duration(r)),
+        2 => Delay::Exp(take_duration(r)),
+        _ => r.fail(Delay::Const(Duration::ZERO)),
+    }
+}
+
+fn put_peak_config(w: &mut Writer, c: &PeakConfig) {
+    w.u(c.seed);
+    w.f(c.base_rate);
+    w.u(c.bursts.len() as u64);
+    for b in &c.bursts {
+        put_duration(w, b.start);
+        put_duration(w, b.length);
+        w.f(b.rate);
+    }
+    put_duration(w, c.duration);
+    w.u(c.workers.into());
+    put_delay(w, &c.service);
+    w.u(c.capacity as u64);
+    w.b(c.overload);
+}
+
+/// A peak config, or `None` when it is out of the page's range.
+fn take_peak_config(r: &mut Reader) -> Option<PeakConfig> {
+    let config = PeakConfig {
+        seed: r.u(),
+        base_rate: r.f(),
+        bursts: r.list(|r| Burst {
+            start: take_duration(r),
+            length: take_duration(r),
+            rate: r.f(),
+        }),
+        duration: take_duration(r),
+        workers: r.u32(),
+        service: take_delay(r),
+        capacity: usize::try_from(r.u()).unwrap_or_else(|_| r.fail(0)),
+        overload: r.b(),
+    };
+    config.check(PAGE_MAX_REQUESTS).ok().map(|()| config)
+}
+
+fn put_fs(w: &mut Writer, values: &[f64]) {
+    w.u(values.len() as u64);
+    for &v in values {
+        w.f(v);
+    }
+}
+
+fn take_fs(r: &mut Reader) -> Vec<f64> {
+    r.list(|r| r.f())
+}
+
+fn put_text(w: &mut Writer, text: &str) {
+    w.u(text.len() as u64);
+    w.0.extend_from_slice(text.as_bytes());
+}
+
+fn take_text(r: &mut Reader) -> String {
+    let n = r.len();
+    let text = std::str::from_utf8(&r.bytes[r.at..r.at + n]).map(str::to_string);
+    r.at += n;
+    text.unwrap_or_else(|_| r.fail(String::new()))
+}
+
+fn put_variant(w: &mut Writer, v: &VariantReport) {
+    put_of(w, Variant::VARIANTS, &v.variant);
+    put_of(w, &OUTCOMES, &v.outcome);
+    w.f(v.end_time_ms);
+    for n in [
+        v.arrivals,
+        v.served,
+        v.rejected,
+        v.dropped,
+        v.in_queue,
+        v.in_service,
+    ] {
+        w.u(n);
+    }
+    w.b(v.conserved);
+    put_text(w, &v.arrival_digest);
+    let s = &v.stats;
+    for f in [
+        s.throughput_per_s,
+        s.mean_wait_ms,
+        s.p50_wait_ms,
+        s.p95_wait_ms,
+        s.p99_wait_ms,
+        s.mean_queue_len,
+    ] {
+        w.f(f);
+    }
+    w.u(s.max_queue_len);
+    w.f(s.utilization);
+    let l = &v.latency;
+    let c = &v.little;
+    let m = &v.measured;
+    for f in [
+        l.mean_ms,
+        l.p50_ms,
+        l.p95_ms,
+        l.p99_ms,
+        c.l,
+        c.lambda_per_s,
+        c.w_ms,
+        c.lambda_w,
+        c.relative_error,
+        m.p_block,
+        m.p_wait,
+        m.utilization,
+        m.wq_ms,
+        m.lq,
+        m.w_ms,
+        m.l,
+        v.series.bucket_ms,
+    ] {
+        w.f(f);
+    }
+    let series = &v.series;
+    put_fs(w, &series.arrivals_per_s);
+    put_fs(w, &series.served_per_s);
+    put_fs(w, &series.turned_away_per_s);
+    put_fs(w, &series.mean_queue_len);
+    w.u(series.max_queue_len.len() as u64);
+    for &n in &series.max_queue_len {
+        w.u(n);
+    }
+    match &v.theory {
+        None => w.u(0),
+        Some(t) => {
+            w.u(1);
+            put_text(w, &t.model);
+            w.f(t.lambda_per_s);
+            w.f(t.mu_per_s);
+            w.u(t.servers.into());
+            match t.queue_slots {
+                None => w.u(0),
+                Some(n) => {
+                    w.u(1);
+                    w.u(n);
+                }
+            }
+            w.f(t.rho);
+            w.b(t.grows_without_bound);
+            for f in [
+                t.p_block,
+                t.p_wait,
+                t.utilization,
+                t.wq_ms,
+                t.lq,
+                t.w_ms,
+                t.l,
+            ] {
+                put_option_f(w, f);
+            }
+        }
+    }
+}
+
+fn take_variant(r: &mut Reader) -> VariantReport {
+    VariantReport {
+        variant: take_of(r, Variant::VARIANTS),
+        outcome: take_of(r, &OUTCOMES),
+        end_time_ms: r.f(),
+        arrivals: r.u(),
+        served: r.u(),
+        rejected: r.u(),
+        dropped: r.u(),
+        in_queue: r.u(),
+        in_service: r.u(),
+        conserved: r.b(),
+        arrival_digest: take_text(r),
+        stats: StatsReport {
+            throughput_per_s: r.f(),
+            mean_wait_ms: r.f(),
+            p50_wait_ms: r.f(),
+            p95_wait_ms: r.f(),
+            p99_wait_ms: r.f(),
+            mean_queue_len: r.f(),
+            max_queue_len: r.u(),
+            utilization: r.f(),
+        },
+        latency: LatencyReport {
+            mean_ms: r.f(),
+            p50_ms: r.f(),
+            p95_ms: r.f(),
+            p99_ms: r.f(),
+        },
+        little: LittleCheck {
+            l: r.f(),
+            lambda_per_s: r.f(),
+            w_ms: r.f(),
+            lambda_w: r.f(),
+            relative_error: r.f(),
+        },
+        measured: Measured {
+            p_block: r.f(),
+            p_wait: r.f(),
+            utilization: r.f(),
+            wq_ms: r.f(),
+            lq: r.f(),
+            w_ms: r.f(),
+            l: r.f(),
+        },
+        series: SeriesReport {
+            bucket_ms: r.f(),
+            arrivals_per_s: take_fs(r),
+            served_per_s: take_fs(r),
+            turned_away_per_s: take_fs(r),
+            mean_queue_len: take_fs(r),
+            max_queue_len: r.list(|r| r.u()),
+        },
+        theory: r.b().then(|| TheoryReport {
+            model: take_text(r),
+            lambda_per_s: r.f(),
+            mu_per_s: r.f(),
+            servers: r.u32(),
+            queue_slots: r.b().then(|| r.u()),
+            rho: r.f(),
+            grows_without_bound: r.b(),
+            p_block: take_option_f(r),
+            p_wait: take_option_f(r),
+            utilization: take_option_f(r),
+            wq_ms: take_option_f(r),
+            lq: take_option_f(r),
+            w_ms: take_option_f(r),
+            l: take_option_f(r),
+        }),
+    }
+}
+
+fn put_peak(w: &mut Writer, p: &PeakReport) {
+    w.u(p.seed);
+    let s = &p.settings;
+    w.f(s.base_rate_per_s);
+    w.u(s.bursts.len() as u64);
+    for b in &s.bursts {
+        w.f(b.start_ms);
+        w.f(b.length_ms);
+        w.f(b.rate_per_s);
+    }
+    w.f(s.duration_ms);
+    w.u(s.workers.into());
+    put_text(w, &s.service_delay);
+    w.u(s.capacity as u64);
+    w.b(s.overload);
+    let l = &p.load;
+    for f in [
+        l.service_capacity_per_s,
+        l.expected_arrivals,
+        l.base_rho,
+        l.peak_rho,
+    ] {
+        w.f(f);
+    }
+    put_variant(w, &p.direct);
+    put_variant(w, &p.queued);
+}
+
+fn take_peak(r: &mut Reader) -> PeakReport {
+    PeakReport {
+        scenario: crate::peak::NAME,
+        seed: r.u(),
+        settings: PeakSettings {
+            base_rate_per_s: r.f(),
+            bursts: r.list(|r| BurstReport {
+                start_ms: r.f(),
+                length_ms: r.f(),
+                rate_per_s: r.f(),
+            }),
+            duration_ms: r.f(),
+            workers: r.u32(),
+            service_delay: take_text(r),
+            capacity: usize::try_from(r.u()).unwrap_or_else(|_| r.fail(0)),
+            overload: r.b(),
+        },
+        load: Load {
+            service_capacity_per_s: r.f(),
+            expected_arrivals: r.f(),
+            base_rho: r.f(),
+            peak_rho: r.f(),
+        },
+        direct: take_variant(r),
+        queued: take_variant(r),
+    }
+}
+
 // ---- the messages ------------------------------------------------------------------------------
 
 /// The bytes of a command.
@@ -630,18 +1306,7 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
         } => {
             w.u(0);
             w.u(*id);
-            let link = link::to_fragment(config, 1.0, Lang::En);
-            w.u(link.len() as u64);
-            w.0.extend_from_slice(link.as_bytes());
-            // The time limit is no setting of the page's, so not in links.
-            match config.until {
-                None => w.u(0),
-                Some(until) => {
-                    w.u(1);
-                    w.u(until.as_secs());
-                    w.u(until.subsec_nanos().into());
-                }
-            }
+            put_config(&mut w, config);
             put_position(&mut w, *to);
             w.b(*chart);
         }
@@ -649,8 +1314,42 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
             w.u(1);
             w.u(*id);
         }
+        Command::Lab { id, config } => {
+            w.u(2);
+            w.u(*id);
+            put_config(&mut w, config);
+        }
+        Command::Peak { id, config } => {
+            w.u(3);
+            w.u(*id);
+            put_peak_config(&mut w, config);
+        }
     }
     w.0
+}
+
+/// A config as its link and its time limit.
+fn put_config(w: &mut Writer, config: &Config) {
+    let link = link::to_fragment(config, 1.0, Lang::En);
+    put_text(w, &link);
+    // The time limit is no setting of the page's, so not in links.
+    match config.until {
+        None => w.u(0),
+        Some(until) => {
+            w.u(1);
+            put_duration(w, until);
+        }
+    }
+}
+
+/// A config as [`put_config`] wrote it; `None` when its link does not read.
+fn take_config(r: &mut Reader) -> Option<Config> {
+    let text = take_text(r);
+    let mut config = link::parse(&text).ok()??.config;
+    if r.b() {
+        config.until = Some(take_duration(r));
+    }
+    Some(config)
 }
 
 /// A command read from its bytes.
@@ -663,13 +1362,7 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
     let command = match r.u() {
         0 => {
             let id = r.u();
-            let n = r.len();
-            let text = std::str::from_utf8(&bytes[r.at..r.at + n]).ok()?;
-            r.at += n;
-            let mut config = link::parse(text).ok()??.config;
-            if r.b() {
-                config.until = Some(Duration::new(r.u(), r.u32()));
-            }
+            let config = take_config(&mut r)?;
             Command::Go {
                 id,
                 config: Rc::new(config),
@@ -678,6 +1371,22 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
             }
         }
         1 => Command::Cancel { id: r.u() },
+        2 => {
+            let id = r.u();
+            let config = take_config(&mut r)?;
+            Command::Lab {
+                id,
+                config: Rc::new(config),
+            }
+        }
+        3 => {
+            let id = r.u();
+            let config = take_peak_config(&mut r)?;
+            Command::Peak {
+                id,
+                config: Rc::new(config),
+            }
+        }
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(command)
@@ -694,6 +1403,22 @@ pub fn reply_bytes(reply: &Reply) -> Vec<u8> {
             w.u(p.events);
             w.u(p.consumed);
             w.f(p.elapsed_ms);
+        }
+        Reply::Lab(id, outcomes) => {
+            w.u(2);
+            w.u(*id);
+            match outcomes {
+                None => w.u(0),
+                Some(o) => {
+                    w.u(1);
+                    put_outcomes(&mut w, o);
+                }
+            }
+        }
+        Reply::Peak(id, report) => {
+            w.u(3);
+            w.u(*id);
+            put_peak(&mut w, report);
         }
         Reply::Snapshot(s) => {
             w.u(1);
@@ -735,6 +1460,8 @@ pub fn read_reply(bytes: &[u8]) -> Option<Reply> {
             moment: take_moment(&mut r),
             chart: r.b().then(|| take_chart(&mut r)),
         })),
+        2 => Reply::Lab(r.u(), r.b().then(|| Rc::new(take_outcomes(&mut r)))),
+        3 => Reply::Peak(r.u(), Rc::new(take_peak(&mut r))),
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(reply)

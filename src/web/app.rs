@@ -94,9 +94,20 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
-    use_effect_with(state.session.command(), move |command| {
-        if let (Some(worker), Some(command)) = (worker.borrow().as_ref(), command) {
-            worker.send(command);
+    {
+        let worker = worker.clone();
+        use_effect_with(state.session.command(), move |command| {
+            if let (Some(worker), Some(command)) = (worker.borrow().as_ref(), command) {
+                worker.send(command);
+            }
+        });
+    }
+    // And the lab's and peak shaving's results are asked for, each once.
+    use_effect_with(state.commands(), move |(lab, peak)| {
+        if let Some(worker) = worker.borrow().as_ref() {
+            for command in [lab, peak].into_iter().flatten() {
+                worker.send(command);
+            }
         }
     });
     let lang = state.lang;
@@ -169,6 +180,8 @@ pub fn app(props: &AppProps) -> Html {
     });
     let scenario = state.form.scenario;
     let config = state.session.config().clone();
+    // The worker is lost and nothing runs here: what waits for it says so.
+    let lost = state.engine_lost && cfg!(not(feature = "page-engine"));
 
     let shown_part = match section {
         Section::Playground => html! {
@@ -188,7 +201,7 @@ pub fn app(props: &AppProps) -> Html {
                         { controls(&ControlsProps {
                             live: live.clone(),
                             ready: state.ready(),
-                            lost: state.engine_lost && cfg!(not(feature = "page-engine")),
+                            lost,
                             lang,
                             dispatch: dispatch.clone(),
                         }) }
@@ -197,7 +210,7 @@ pub fn app(props: &AppProps) -> Html {
                         { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
                     </div>
                 </div>
-                <TerminationLab live={live.clone()} form={state.lab.clone()} {lang} dispatch={dispatch.clone()} />
+                <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
                 { charts_panel(&LiveProps { live: live.clone(), lang }) }
                 <div class="pair">
                     <PythonPanel config={config} {lang} />
@@ -208,6 +221,7 @@ pub fn app(props: &AppProps) -> Html {
         Section::PeakShaving => state.peak.as_ref().map_or_else(Html::default, |peak| {
             peak_lab(&PeakLabProps {
                 state: peak,
+                lost,
                 lang,
                 dispatch: &dispatch,
             })

@@ -12,6 +12,7 @@ use strum::VariantArray;
 use yew::prelude::*;
 
 use crate::i18n::peak::{self as words, P};
+use crate::i18n::ui::T;
 use crate::lang::Lang;
 use crate::number::{fixed, Fixed};
 use crate::peak::meter::SeriesReport;
@@ -33,6 +34,8 @@ type PeakDispatch = Callback<PeakAction>;
 
 pub struct PeakLabProps<'a> {
     pub state: &'a PeakState,
+    /// The worker that runs it is lost (see [`T::EngineLost`]).
+    pub lost: bool,
     pub lang: Lang,
     pub dispatch: &'a Dispatch,
 }
@@ -49,6 +52,12 @@ pub fn peak_lab(props: &PeakLabProps) -> Html {
         (Some(report), Some(config)) => html! {
             { results(&ResultsProps { report: Rc::clone(report), overload: config.overload,
                 steady: config.is_steady(), lang }) }
+        },
+        (None, Some(_)) if props.lost => html! {
+            <p class="field-error" id="peak-lost" role="alert">{ T::EngineLost.get(lang) }</p>
+        },
+        (None, Some(_)) => html! {
+            <p class="muted computing" id="peak-computing" role="status">{ T::Computing.get(lang) }</p>
         },
         _ => html! { <p class="field-error" id="peak-fix">{ P::FixSettings.get(lang) }</p> },
     };

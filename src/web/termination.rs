@@ -13,12 +13,14 @@ use crate::i18n::Clock;
 use crate::i18n::{self, item_name, item_short};
 use crate::lang::Lang;
 use crate::playground::app::Action;
-use crate::playground::lab::{self, LabEdit, LabField, LabForm, Outcomes};
+use crate::playground::app::LabResults;
+use crate::playground::lab::Summary;
+use crate::playground::lab::{self, LabEdit, LabField, LabForm};
 use crate::playground::session::Session;
 use crate::scenario::ending::{KillWhen, Strategy};
 use crate::scenario::{Config, ScenarioKind};
 use crate::termination::ledger::Fate;
-use crate::termination::report::{LabReport, Row, Verdict};
+use crate::termination::report::{Row, Verdict};
 use crate::trace::{ActorId, Role};
 
 use super::leaf::{dd, dt, h3, h4, hint, legend, muted, td, th_col};
@@ -44,6 +46,10 @@ pub struct LabProps {
     pub live: Session,
     /// What the panel's fields hold (part of the app's state).
     pub form: LabForm,
+    /// The results for the run's settings (part of the app's state).
+    pub results: Option<LabResults>,
+    /// The worker that runs them is lost (see [`ui::T::EngineLost`]).
+    pub lost: bool,
     pub lang: Lang,
     pub dispatch: Dispatch,
 }
@@ -53,13 +59,6 @@ pub struct LabProps {
 pub fn termination_lab(props: &LabProps) -> Html {
     let lang = props.lang;
     let config = props.live.config().clone();
-    // The nine runs depend on the settings only: a change of language
-    // words the same facts again.
-    let outcomes = use_memo(config.clone(), |config| {
-        (config.scenario == ScenarioKind::Termination)
-            .then(|| lab::outcomes(config))
-            .flatten()
-    });
     if config.scenario != ScenarioKind::Termination {
         return html! {};
     }
@@ -223,7 +222,7 @@ pub fn termination_lab(props: &LabProps) -> Html {
                     </div>
                 </fieldset>
             </div>
-            { results(outcomes.as_ref().as_ref(), &config, lang) }
+            { results(props.results.as_ref(), props.lost, &config, lang) }
             { waiting_list(&WaitingProps { live: props.live.clone(), lang }) }
         </section>
     }
@@ -263,12 +262,22 @@ fn typed(
 }
 
 /// This run's outcome, the side-by-side pair and the comparison.
-fn results(outcomes: Option<&Outcomes>, config: &Config, lang: Lang) -> Html {
-    let Some(o) = outcomes else {
+fn results(results: Option<&LabResults>, lost: bool, config: &Config, lang: Lang) -> Html {
+    let Some(r) = results.filter(|r| !r.too_big) else {
         return html! {
             <p class="muted" id="lab-too-big">
                 { L::TooBig.get(lang) }<code>{ "canteen run termination --compare" }</code>
             </p>
+        };
+    };
+    let Some(o) = r.outcomes.as_deref() else {
+        if lost {
+            return html! {
+                <p class="field-error" id="lab-lost" role="alert">{ ui::T::EngineLost.get(lang) }</p>
+            };
+        }
+        return html! {
+            <p class="muted computing" id="lab-computing" role="status">{ ui::T::Computing.get(lang) }</p>
         };
     };
     let scenario = config.scenario;
@@ -331,7 +340,7 @@ fn verdict_class(verdict: Verdict) -> &'static str {
 }
 
 /// A report's verdict, figures and explanations.
-fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html {
+fn summary(r: &Summary, config: &Config, lang: Lang, id: &'static str) -> Html {
     let scenario = config.scenario;
     let roles = config.roles();
     let at = |t: Option<f64>| t.map_or(text::never(lang).to_string(), virtual_time);
@@ -358,7 +367,7 @@ fn summary(r: &LabReport, config: &Config, lang: Lang, id: &'static str) -> Html
                 }) }
             </dl>
             <ul class="diagnosis">
-                { for r.run.stuck.iter().map(|&s| html! {
+                { for r.stuck.iter().map(|&s| html! {
                     <li class="stuck-line">{ i18n::stuck_actor(scenario, s, &roles, lang).explanation }</li>
                 }) }
                 { for r.diagnosis.iter().map(|d| html! { <li>{ text::diagnosis(d, scenario, lang) }</li> }) }

@@ -33,6 +33,8 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await lab.waitFor({ state: 'attached', timeout: 30_000 });
       await lab.locator('#peak-preset-flash-sale').click();
       assert.equal(await lab.locator('#peak-preset-flash-sale').getAttribute('aria-pressed'), 'true');
+      // The page's worker runs it: "computing…" until the report arrives.
+      await lab.locator('#peak-computing').waitFor({ state: 'detached', timeout: 30_000 });
 
       const arrivals = await stat(lab, 'direct', 'arrivals');
       assert.equal(await stat(lab, 'queued', 'arrivals'), arrivals, 'the same arrivals on both sides');

@@ -74,6 +74,7 @@ test('switching tabs back and forth keeps a finished scrape, its rows and its re
     // Peak shaving keeps its edited settings and their results too.
     await page.click('#tab-peak');
     await page.fill('#peak-workers', '6');
+    await page.locator('#peak-computing').waitFor({ state: 'detached', timeout: 30_000 });
     const served = await page.locator('#peak [data-variant="direct"] [data-stat="served"]').innerText();
     await roundTrip(page, 'tab-peak');
     assert.equal(await page.locator('#peak-workers').inputValue(), '6');

@@ -15,11 +15,17 @@ after(async () => {
   await session?.close();
 });
 
-/** Opens the lab (two shops, two eaters, seed 42) in English. */
+/** Waits until the lab's results for its settings are shown (the page's worker runs them). */
+async function settled(page) {
+  await page.locator('#lab-computing').waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+/** Opens the lab (two shops, two eaters, seed 42) in English, its results shown. */
 async function openLab(page) {
   await page.goto(new URL('#s=termination&seed=42&lang=en', session.baseUrl).href, { waitUntil: 'load' });
   const lab = page.locator('#lab');
   await lab.waitFor({ state: 'attached', timeout: 30_000 });
+  await settled(page);
   return lab;
 }
 
@@ -46,6 +52,7 @@ test('the strategy picker changes the run, its verdict and the highlighted row',
 
     // No signal: the consumers wait forever.
     await lab.locator('label[for="strategy-none"]').click();
+    await settled(page);
     assert.equal(await lab.locator('#comparison tr.current').getAttribute('data-strategy'), 'none');
     assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
     assert.match(await lab.locator('#strategy-description').innerText(), /wait in get\(\) forever/);
@@ -60,6 +67,7 @@ test('the strategy picker changes the run, its verdict and the highlighted row',
 
     // One sentinel for both eaters: one stops, the other hangs, and main waits for it.
     await lab.locator('label[for="strategy-sentinel-bug"]').click();
+    await settled(page);
     assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
     assert.match(await lab.locator('#this-run-summary .diagnosis').innerText(), /Only 1 sentinel\(s\) for 2 consumers/);
     await page.locator('#run-to-end').click();
@@ -70,6 +78,7 @@ test('the strategy picker changes the run, its verdict and the highlighted row',
 
     // Sentinels, one each: everything processed, the run completes.
     await lab.locator('label[for="strategy-sentinel"]').click();
+    await settled(page);
     assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
     await page.locator('#run-to-end').click();
     await page.locator('.controls[aria-busy="false"]').waitFor();
@@ -86,6 +95,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     await run(null, `kill-${name}`, viewport, async (page) => {
       const lab = await openLab(page);
       await lab.locator('#kill-consumer').selectOption('2');
+      await settled(page);
       // Side by side for the same settings: the joinable queue hangs, the broker redelivers.
       assert.match(await lab.locator('#joinable-verdict').innerText(), /stuck/);
       assert.match(await lab.locator('#broker-verdict').innerText(), /every item processed once/);
@@ -103,6 +113,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
 
       // Broker acks: this run now completes; nothing is lost.
       await lab.locator('#broker-ack').check();
+      await settled(page);
       assert.match(await lab.locator('#pair-broker').getAttribute('class'), /current/);
       assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
       assert.equal(await lab.locator('#item-fates .fate.lost').count(), 0);
@@ -112,12 +123,14 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
 
       // A bad time is reported at its field and changes nothing.
       await lab.locator('#kill-at').fill('soon');
+      await settled(page);
       assert.match(await lab.locator('#kill-at-error').innerText(), /unit|单位/);
       assert.equal(await lab.locator('#kill-at').getAttribute('aria-invalid'), 'true');
       assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
 
       // Nobody to kill: the joinable queue completes again.
       await lab.locator('#kill-consumer').selectOption('');
+      await settled(page);
       assert.match(await lab.locator('#joinable-verdict').innerText(), /every item processed once/);
 
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -132,6 +145,7 @@ test('the two classic mistakes, on a button', async () => {
   await run(null, 'mistakes', VIEWPORTS.desktop, async (page) => {
     const lab = await openLab(page);
     await lab.locator('#mistake-forget').click();
+    await settled(page);
     assert.equal(await lab.locator('#mistake-forget').getAttribute('aria-pressed'), 'true');
     assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
     assert.match(await lab.locator('#this-run-summary .diagnosis').innerText(), /forgot task_done\(\).*unfinished count stays at 1/);
@@ -140,7 +154,9 @@ test('the two classic mistakes, on a button', async () => {
     assert.equal(await page.locator('#count-unfinished dd').innerText(), '1');
 
     await lab.locator('#mistake-forget').click();
+    await settled(page);
     await lab.locator('#mistake-extra').click();
+    await settled(page);
     assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
     await page.locator('#run-to-end').click();
     await page.locator('.controls[aria-busy="false"]').waitFor();
@@ -152,16 +168,22 @@ test('a shared link reopens the lab with its strategy, kill and broker settings'
   await run(null, 'link', VIEWPORTS.desktop, async (page) => {
     const lab = await openLab(page);
     await lab.locator('label[for="strategy-shutdown"]').click();
+    await settled(page);
     await lab.locator('#kill-consumer').selectOption('1');
+    await settled(page);
     await lab.locator('#kill-at').fill('750ms');
+    await settled(page);
     await lab.locator('#broker-ack').check();
+    await settled(page);
     await page.waitForFunction(() => location.hash.includes('ack='));
     // The delivery limit: a bad value is reported at its field, a good one
     // travels in the link.
     await lab.locator('#max-deliveries').fill('0');
+    await settled(page);
     assert.match(await lab.locator('#max-deliveries-error').innerText(), /1 to 100|1 到 100/);
     assert.equal(await lab.locator('#max-deliveries').getAttribute('aria-invalid'), 'true');
     await lab.locator('#max-deliveries').fill('2');
+    await settled(page);
     await page.waitForFunction(() => location.hash.includes('deliveries='));
     const hash = await page.evaluate(() => location.hash);
     assert.match(hash, /&st=shutdown&kill=1@750ms&ack=1500ms&deliveries=2/);
@@ -172,6 +194,7 @@ test('a shared link reopens the lab with its strategy, kill and broker settings'
       await other.goto(new URL(hash, session.baseUrl).href, { waitUntil: 'load' });
       const reopened = other.locator('#lab');
       await reopened.waitFor({ state: 'attached', timeout: 30_000 });
+      await settled(other);
       assert.ok(await reopened.locator('#strategy-shutdown').isChecked());
       assert.equal(await reopened.locator('#kill-consumer').inputValue(), '1');
       assert.equal(await reopened.locator('#kill-at').inputValue(), '750ms');
