@@ -8,6 +8,12 @@
 //! neighbours merge. A bucket keeps the queue's minimum and maximum, so
 //! peaks survive the merging. The histogram has [`WAIT_BINS`] bins whose
 //! width doubles when a longer wait arrives.
+//!
+//! The charts draw fewer points still: [`Series::chart_data`] merges the
+//! buckets into at most [`CHART_COLUMNS`] columns of the time axis (the same
+//! merge, so a column keeps its minimum and maximum and the queue's peak
+//! stays drawn at its true height). A chart is about 300 units wide; more
+//! vertices than that only cost the wire, the SVG and its paint.
 
 use std::collections::VecDeque;
 
@@ -16,6 +22,9 @@ use crate::trace::{Event, EventKind, ItemId, Nanos};
 
 /// Most buckets kept; merging halves them.
 pub const MAX_POINTS: usize = 2000;
+/// Most columns of the time axis a chart's polylines have (each one a
+/// vertical stroke through its minimum and maximum at most).
+pub const CHART_COLUMNS: u64 = 300;
 /// Width of a time bucket at the start: 1 µs.
 const FIRST_WIDTH: Nanos = 1_000;
 /// Bins of the waiting-time histogram.
@@ -162,19 +171,27 @@ impl Series {
             let width = self.width;
             let mut merged: Vec<Point> = Vec::with_capacity(self.points.len());
             for p in self.points.drain(..) {
-                match merged.last_mut() {
-                    Some(q) if q.t / width == p.t / width => {
-                        q.queue_min = q.queue_min.min(p.queue_min);
-                        q.queue_max = q.queue_max.max(p.queue_max);
-                        q.queue_last = p.queue_last;
-                        q.produced = p.produced;
-                        q.consumed = p.consumed;
-                    }
-                    _ => merged.push(p),
-                }
+                merge_into(&mut merged, p, width);
             }
             self.points = merged;
         }
+    }
+
+    /// The buckets up to `end`, merged into columns of `end /`
+    /// [`CHART_COLUMNS`] (at most `CHART_COLUMNS + 1` of them) when there
+    /// are more buckets than that.
+    fn columns(&self, end: Nanos) -> Vec<Point> {
+        let upto = self.points.partition_point(|p| p.t <= end);
+        let points = &self.points[..upto];
+        if points.len() as u64 <= CHART_COLUMNS {
+            return points.to_vec();
+        }
+        let width = end.div_ceil(CHART_COLUMNS).max(1);
+        let mut merged = Vec::with_capacity(CHART_COLUMNS as usize + 1);
+        for &p in points {
+            merge_into(&mut merged, p, width);
+        }
+        merged
     }
 
     fn record_wait(&mut self, wait: Nanos) {
@@ -218,43 +235,19 @@ impl Series {
     }
 
     /// The queue length as a polyline up to `end`: `(time, length)`
-    /// vertices of a step function starting at `(0, 0)`. A bucket that
-    /// merged several changes is drawn as a vertical stroke through its
-    /// minimum and maximum, so no peak is lost.
+    /// vertices of a step function starting at `(0, 0)`, at most about
+    /// 4 × [`CHART_COLUMNS`] of them. A bucket or column that merged several
+    /// changes is drawn as a vertical stroke through its minimum and
+    /// maximum, so no peak is lost.
     pub fn queue_steps(&self, end: Nanos) -> Steps {
-        let mut line = Polyline::new();
-        let mut before = 0;
-        for p in self.points.iter().take_while(|p| p.t <= end) {
-            line.push(p.t, before);
-            if p.queue_min < before.min(p.queue_last) {
-                line.push(p.t, p.queue_min);
-            }
-            if p.queue_max > before.max(p.queue_last) {
-                line.push(p.t, p.queue_max);
-            }
-            line.push(p.t, p.queue_last);
-            before = p.queue_last;
-        }
-        line.finish(end, before)
+        queue_line(&self.columns(end), end)
     }
 
     /// Cumulative items produced (first) and consumed (second) as step
-    /// polylines up to `end`, starting at `(0, 0)`.
+    /// polylines up to `end`, starting at `(0, 0)`, at most about
+    /// 2 × [`CHART_COLUMNS`] vertices each.
     pub fn flow_steps(&self, end: Nanos) -> (Steps, Steps) {
-        let mut produced = Polyline::new();
-        let mut consumed = Polyline::new();
-        let (mut p_before, mut c_before) = (0, 0);
-        for p in self.points.iter().take_while(|p| p.t <= end) {
-            produced.push(p.t, p_before);
-            produced.push(p.t, p.produced);
-            consumed.push(p.t, c_before);
-            consumed.push(p.t, p.consumed);
-            (p_before, c_before) = (p.produced, p.consumed);
-        }
-        (
-            produced.finish(end, p_before),
-            consumed.finish(end, c_before),
-        )
+        flow_lines(&self.columns(end), end)
     }
 
     /// The waiting-time histogram, from 0 up to the last non-empty bin
@@ -282,11 +275,12 @@ impl Series {
     /// Everything the three charts draw at virtual time `end`, for a queue
     /// of `capacity` (0 = unbounded).
     pub fn chart_data(&self, end: Nanos, capacity: usize) -> ChartData {
-        let (produced, consumed) = self.flow_steps(end);
+        let columns = self.columns(end);
+        let (produced, consumed) = flow_lines(&columns, end);
         ChartData {
             end,
             capacity,
-            queue: self.queue_steps(end),
+            queue: queue_line(&columns, end),
             produced,
             consumed,
             waits: self.wait_bins(),
@@ -319,6 +313,58 @@ impl ChartData {
     pub fn peak(steps: &[(Nanos, u64)]) -> u64 {
         steps.iter().map(|&(_, v)| v).max().unwrap_or(0)
     }
+}
+
+/// Adds bucket `p` to the last of `merged` when both fall in the same
+/// `width`-wide column (keeping the extremes and the last values), or
+/// appends it.
+fn merge_into(merged: &mut Vec<Point>, p: Point, width: Nanos) {
+    match merged.last_mut() {
+        Some(q) if q.t / width == p.t / width => {
+            q.queue_min = q.queue_min.min(p.queue_min);
+            q.queue_max = q.queue_max.max(p.queue_max);
+            q.queue_last = p.queue_last;
+            q.produced = p.produced;
+            q.consumed = p.consumed;
+        }
+        _ => merged.push(p),
+    }
+}
+
+/// The queue's step polyline through `points` up to `end`.
+fn queue_line(points: &[Point], end: Nanos) -> Steps {
+    let mut line = Polyline::new();
+    let mut before = 0;
+    for p in points {
+        line.push(p.t, before);
+        if p.queue_min < before.min(p.queue_last) {
+            line.push(p.t, p.queue_min);
+        }
+        if p.queue_max > before.max(p.queue_last) {
+            line.push(p.t, p.queue_max);
+        }
+        line.push(p.t, p.queue_last);
+        before = p.queue_last;
+    }
+    line.finish(end, before)
+}
+
+/// The produced and consumed step polylines through `points` up to `end`.
+fn flow_lines(points: &[Point], end: Nanos) -> (Steps, Steps) {
+    let mut produced = Polyline::new();
+    let mut consumed = Polyline::new();
+    let (mut p_before, mut c_before) = (0, 0);
+    for p in points {
+        produced.push(p.t, p_before);
+        produced.push(p.t, p.produced);
+        consumed.push(p.t, c_before);
+        consumed.push(p.t, p.consumed);
+        (p_before, c_before) = (p.produced, p.consumed);
+    }
+    (
+        produced.finish(end, p_before),
+        consumed.finish(end, c_before),
+    )
 }
 
 /// Polyline vertices from `(0, 0)`, without repeats.
@@ -544,15 +590,39 @@ mod tests {
         assert_eq!(s.max_queue(), 500);
         let steps = s.queue_steps(t + 10);
         assert!(steps.iter().any(|&(_, v)| v == 500));
-        assert!(steps.len() <= 4 * MAX_POINTS + 2);
+        // The chart draws columns, not buckets: a few vertices per column.
+        let columns = CHART_COLUMNS as usize + 1;
+        assert!(steps.len() <= 4 * columns + 2, "{}", steps.len());
         assert!(
             steps.windows(2).all(|w| w[0].0 <= w[1].0),
             "time only moves on"
         );
         let (produced, consumed) = s.flow_steps(t + 10);
+        assert!(produced.len() <= 2 * columns + 2, "{}", produced.len());
+        assert!(consumed.len() <= 2 * columns + 2, "{}", consumed.len());
         let total = 99_999 * 3 + 500;
         assert_eq!(produced.last().unwrap().1, total);
         assert_eq!(consumed.last().unwrap().1, total);
+        // At any moment, the chart's peak is the queue's true maximum so far,
+        // and its last values are the counts at that moment.
+        let spike = 54_321 * (997 + 1_009) + 997;
+        for end in [spike - 1, spike, spike + 1_009, t / 3, t] {
+            let upto = s.points().partition_point(|p| p.t <= end);
+            let kept = &s.points()[..upto];
+            let most = kept.iter().map(|p| p.queue_max).max().unwrap_or(0);
+            let data = s.chart_data(end, 0);
+            assert_eq!(ChartData::peak(&data.queue), most, "at {end}");
+            assert_eq!(
+                data.queue.last(),
+                Some(&(end, kept.last().unwrap().queue_last))
+            );
+            assert_eq!(
+                data.produced.last().unwrap().1,
+                kept.last().unwrap().produced
+            );
+            assert!(data.queue.iter().all(|&(at, _)| at <= end));
+        }
+        assert_eq!(ChartData::peak(&s.chart_data(spike, 0).queue), 500);
         assert_eq!(s.wait_count(), total);
         let binned: u64 = s.wait_bins().iter().map(|b| b.count).sum();
         assert_eq!(binned, total);
