@@ -51,6 +51,8 @@ pub enum T {
     Pause,
     Replay,
     Step,
+    /// Back to the moment before the last event.
+    StepBack,
     RunToEnd,
     Cancel,
     EngineLost,
@@ -136,6 +138,7 @@ impl T {
             T::Pause => ("暂停", "Pause"),
             T::Replay => ("重新播放", "Replay"),
             T::Step => ("单步", "Step"),
+            T::StepBack => ("后退", "Back"),
             T::RunToEnd => ("直接运行到结束", "Run to the end"),
             T::Cancel => ("取消", "Cancel"),
             T::EngineLost => (
@@ -145,7 +148,7 @@ impl T {
             T::Computing => ("计算中…", "Computing…"),
             T::Reset => ("重置", "Reset"),
             T::Speed => ("速度", "Speed"),
-            T::KeysHint => ("快捷键：空格 播放/暂停 · → 单步 · r 重置", "Keys: space play/pause · → step · r reset"),
+            T::KeysHint => ("快捷键：空格 播放/暂停 · → 单步 · ← 后退一步 · r 重置", "Keys: space play/pause · → step · ← step back · r reset"),
             T::Stage => ("现场", "Stage"),
             T::Queue => ("队列", "Queue"),
             T::Main => ("主进程", "Main program"),

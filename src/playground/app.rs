@@ -44,6 +44,8 @@ pub enum Action {
     Tick(f64),
     TogglePlay,
     Step,
+    /// Back to the moment before the last event shown.
+    StepBack,
     RunToEnd,
     Reset,
     SetSpeed(f64),
@@ -87,7 +89,7 @@ pub enum KeyTarget {
 }
 
 /// The shortcut for a key (`KeyboardEvent.key`): space = play/pause,
-/// → = step, r = reset; none while typing in a field or with a modifier
+/// → = step, ← = step back, r = reset; none while typing in a field or with a modifier
 /// held (so Ctrl+R still reloads).
 pub fn key_action(key: &str, target: KeyTarget, modifier: bool) -> Option<Action> {
     if modifier || target == KeyTarget::Field {
@@ -96,6 +98,7 @@ pub fn key_action(key: &str, target: KeyTarget, modifier: bool) -> Option<Action
     match key {
         " " | "Spacebar" if target == KeyTarget::Page => Some(Action::TogglePlay),
         "ArrowRight" => Some(Action::Step),
+        "ArrowLeft" => Some(Action::StepBack),
         "r" | "R" => Some(Action::Reset),
         _ => None,
     }
@@ -248,6 +251,10 @@ impl AppState {
                 session.step();
                 true
             }
+            Action::StepBack if ready => {
+                session.step_back();
+                true
+            }
             Action::RunToEnd if ready => {
                 session.run_to_end();
                 true
@@ -256,7 +263,11 @@ impl AppState {
                 session.seek(t);
                 true
             }
-            Action::TogglePlay | Action::Step | Action::RunToEnd | Action::Seek(_) => false,
+            Action::TogglePlay
+            | Action::Step
+            | Action::StepBack
+            | Action::RunToEnd
+            | Action::Seek(_) => false,
             Action::Reset => {
                 session.reset();
                 true
@@ -633,6 +644,11 @@ mod tests {
             key_action("ArrowRight", KeyTarget::Button, false),
             Some(Action::Step)
         );
+        assert_eq!(
+            key_action("ArrowLeft", KeyTarget::Page, false),
+            Some(Action::StepBack)
+        );
+        assert_eq!(key_action("ArrowLeft", KeyTarget::Field, false), None);
         assert_eq!(key_action("r", KeyTarget::Page, false), Some(Action::Reset));
         assert_eq!(
             key_action(" ", KeyTarget::Button, false),

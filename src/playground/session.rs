@@ -673,6 +673,30 @@ impl Session {
         }
     }
 
+    /// Pauses and steps back to the moment before the last event shown:
+    /// every event before its time has happened, none at or after it (the
+    /// run is deterministic, so this is a seek). At the start, nothing.
+    pub fn step_back(&mut self) {
+        self.playback.pause();
+        let last = self
+            .moment
+            .derived
+            .log
+            .entries()
+            .last()
+            .map(|(_, e)| e.time);
+        let to = match last {
+            Some(t) if t > 0 => Position {
+                at: Some(t - 1),
+                steps: 0,
+            },
+            _ => Position::default(),
+        };
+        if to != self.position {
+            self.go(to, 0.0);
+        }
+    }
+
     /// Pauses and runs to the end at once.
     pub fn run_to_end(&mut self) {
         self.playback.pause();
@@ -901,6 +925,36 @@ mod tests {
         session.step();
         assert!(!session.is_playing());
         assert!(session.derived().log.total() > before);
+    }
+
+    #[test]
+    fn step_back_shows_the_moment_before_the_last_event_as_a_fresh_run_does() {
+        let mut session = Session::new(custom());
+        // At the start there is nothing to go back to.
+        session.step_back();
+        assert_eq!(session.moment().event_count, 0);
+        session.play();
+        session.tick(2_000.0);
+        for _ in 0..20 {
+            let (now, count) = (session.moment().now, session.moment().event_count);
+            let last = session.derived().log.entries().last().map(|(_, e)| e.time);
+            session.step_back();
+            assert!(!session.is_playing());
+            let back = session.moment();
+            assert!(back.event_count < count, "fewer events than {count}");
+            assert!(back.now <= now);
+            // Every event before the last one's time, none at it.
+            if let Some(t) = last.filter(|&t| t > 0) {
+                assert_eq!(back.now, t - 1);
+                let mut run = Run::new(session.config().clone(), |_| {});
+                run.advance_to(t - 1);
+                assert_eq!(back.event_count, run.event_count());
+            }
+        }
+        // Stepping forward again after stepping back goes on from there.
+        let count = session.moment().event_count;
+        session.step();
+        assert!(session.moment().event_count > count);
     }
 
     #[test]

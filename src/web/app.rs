@@ -53,6 +53,8 @@ fn key_target(event: &KeyboardEvent) -> KeyTarget {
         return KeyTarget::Page;
     };
     match element.tag_name().as_str() {
+        // On the timeline the arrows step by events, not by milliseconds.
+        _ if element.id() == "timeline" => KeyTarget::Page,
         "INPUT" | "SELECT" | "TEXTAREA" => KeyTarget::Field,
         _ if element.is_content_editable() => KeyTarget::Field,
         "BUTTON" | "A" | "SUMMARY" => KeyTarget::Button,

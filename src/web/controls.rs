@@ -1,11 +1,12 @@
-//! Playback controls — play/pause, step, run to the end, reset, speed, the
-//! run's status — and the timeline slider.
+//! Playback controls — play/pause, step back, step, run to the end, reset,
+//! speed, the run's status — the last event in a sentence, and the timeline
+//! slider.
 
 use yew::prelude::*;
 
 use crate::clock::{MAX_SPEED, MIN_SPEED};
 use crate::i18n::ui::{self, T};
-use crate::i18n::Clock;
+use crate::i18n::{actor_name, log_line, Clock};
 use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::playground::app::Action;
@@ -41,6 +42,7 @@ fn icon(path: &'static str) -> Html {
 const PLAY: &str = "M4 2.5v11l9-5.5z";
 const PAUSE: &str = "M4 2.5h3v11H4zM9 2.5h3v11H9z";
 const STEP: &str = "M3 2.5v11l7-5.5zM11 2.5h2.5v11H11z";
+const BACK: &str = "M13 2.5v11l-7-5.5zM5 2.5H2.5v11H5z";
 const TO_END: &str = "M1 2.5v11l6-5.5zM7 2.5v11l6-5.5zM13 2.5h2v11h-2z";
 const RESET: &str = "M8 3V.5L4.5 4 8 7.5V5a4 4 0 1 1-4 4H2a6 6 0 1 0 6-6z";
 
@@ -148,6 +150,11 @@ pub fn controls(props: &ControlsProps) -> Html {
                     { icon(if playing { PAUSE } else { PLAY }) }
                     { play_label.get(lang) }
                 </button>
+                <button type="button" id="step-back" disabled={disabled || now == 0 && session.moment().event_count == 0}
+                    onclick={send(&props.dispatch, Action::StepBack)}>
+                    { icon(BACK) }
+                    { T::StepBack.get(lang) }
+                </button>
                 <button type="button" id="step" disabled={disabled || over}
                     onclick={send(&props.dispatch, Action::Step)}>
                     { icon(STEP) }
@@ -178,6 +185,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <p class="field-error" id="settings-blocked">{ T::FixSettings.get(lang) }</p>
             }
             { progress(session, &props.dispatch, lang) }
+            { narration(session, lang) }
             if props.lost {
                 <p class="field-error" id="engine-lost" role="alert">{ T::EngineLost.get(lang) }</p>
             }
@@ -194,5 +202,33 @@ pub fn controls(props: &ControlsProps) -> Html {
             </div>
             <p class="hint" id="timeline-hint">{ T::TimelineHint.get(lang) }{ " · " }{ T::KeysHint.get(lang) }</p>
         </section>
+    }
+}
+
+/// The last event shown, in the log's words, beside the controls that
+/// move the run. A polite live region while the run is paused (a step, a
+/// step back, a seek is read out); silent while it plays, when events pass
+/// faster than anyone listens.
+fn narration(session: &Session, lang: Lang) -> Html {
+    let roles = session.roles();
+    let scenario = session.config().scenario;
+    let text = session.log().log.entries().last().map(|(_, event)| {
+        let who = roles
+            .get(event.actor.0 as usize)
+            .map(|&r| actor_name(scenario, r, lang))
+            .unwrap_or_default();
+        format!(
+            "{} {who}: {}",
+            Clock(event.time),
+            log_line(scenario, event, roles, lang)
+        )
+    });
+    let live = if session.is_playing() {
+        "off"
+    } else {
+        "polite"
+    };
+    html! {
+        <p class="narration" id="narration" aria-live={live}>{ text.unwrap_or_default() }</p>
     }
 }
