@@ -38,6 +38,10 @@ pub enum T {
     Items,
     Capacity,
     CapacityHint,
+    /// The limits of the producers and consumers fields.
+    ActorsHint,
+    /// The limit of the items field (and of producers × items).
+    ItemsHint,
     ProduceDelay,
     ConsumeDelay,
     DelayShape,
@@ -124,7 +128,9 @@ impl T {
             T::Consumers => ("消费者", "Consumers"),
             T::Items => ("每个生产者做几个", "Items per producer"),
             T::Capacity => ("队列容量", "Queue capacity"),
-            T::CapacityHint => ("0 表示不限容量", "0 means unbounded"),
+            T::CapacityHint => ("0 表示不限容量，最多 1000000", "0 means unbounded; at most 1000000"),
+            T::ActorsHint => ("1 到 1000", "1 to 1000"),
+            T::ItemsHint => ("生产者数 × 个数最多 10000000", "producers × items at most 10000000"),
             T::ProduceDelay => ("生产一个的耗时", "Time to produce one"),
             T::ConsumeDelay => ("消费一个的耗时", "Time to consume one"),
             T::DelayShape => ("分布", "Distribution"),

@@ -211,9 +211,9 @@ pub fn settings_form(props: &FormProps) -> Html {
                 <button type="button" id="new-seed" onclick={new_seed}>{ T::NewSeed.get(lang) }</button>
             </div>
             <div class="grid-2">
-                { number_field(props, Field::Producers, None) }
-                { number_field(props, Field::Consumers, None) }
-                { number_field(props, Field::Items, None) }
+                { number_field(props, Field::Producers, Some(("producers-hint", T::ActorsHint))) }
+                { number_field(props, Field::Consumers, Some(("consumers-hint", T::ActorsHint))) }
+                { number_field(props, Field::Items, Some(("items-hint", T::ItemsHint))) }
                 { number_field(props, Field::Capacity, Some(("capacity-hint", T::CapacityHint))) }
             </div>
             { delay_field(props, Field::ProduceDelay, &props.form.produce) }

@@ -253,3 +253,16 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     }
   });
 }
+
+test('each number field states its limits, and producers × items past the total is refused at items', async () => {
+  await guarded(await open('#s=custom&seed=1&lang=en'), 'limits', async (page) => {
+    for (const [field, limit] of [['producers', /1 to 1000/], ['consumers', /1 to 1000/], ['items', /at most 10000000/], ['capacity', /at most 1000000/]]) {
+      const described = await page.locator(`#${field}`).getAttribute('aria-describedby');
+      assert.ok(described?.includes(`${field}-hint`), `${field}: ${described}`);
+      assert.match(await page.locator(`#${field}-hint`).innerText(), limit);
+    }
+    await page.fill('#producers', '1000');
+    await page.fill('#items', '10001');
+    assert.match(await page.locator('#items-error').innerText(), /producers × items is at most 10000000 \(here 1000 × 10001\)/);
+  });
+});
