@@ -301,8 +301,23 @@ pub fn problem(problem: &Problem, lang: Lang) -> String {
     problems::sentence(words, lang)
 }
 
-/// Why a link could not be read, as a whole notice.
-pub fn link_error(error: &LinkError, lang: Lang) -> String {
+/// The parts of a link left out, as a whole notice: the rest was opened.
+pub fn link_ignored(ignored: &[LinkError], lang: Lang) -> String {
+    let why: Vec<String> = ignored.iter().map(|e| link_error(e, lang)).collect();
+    match lang {
+        Lang::Zh => format!(
+            "这个链接有些部分无法读取，已略过（{}），其余部分照常打开。",
+            why.join("；")
+        ),
+        Lang::En => format!(
+            "Parts of this link could not be read and were left out ({}); the rest of it is open.",
+            why.join("; ")
+        ),
+    }
+}
+
+/// Why one part of a link could not be read.
+fn link_error(error: &LinkError, lang: Lang) -> String {
     let why = match (error, lang) {
         (LinkError::Malformed(part), Lang::Zh) => format!("“{part}”不是 键=值 的形式"),
         (LinkError::Malformed(part), Lang::En) => format!("'{part}' is not key=value"),
@@ -332,11 +347,15 @@ pub fn link_error(error: &LinkError, lang: Lang) -> String {
         }
         (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
     };
-    match lang {
-        Lang::Zh => format!("无法读取这个链接（{why}），现在显示的是默认设置。"),
-        Lang::En => format!("This link could not be read ({why}); showing the defaults instead."),
+    // A value typed into a link may be thousands of characters long.
+    match why.char_indices().nth(LINK_WORDS_CHARS) {
+        Some((end, _)) => format!("{}…", &why[..end]),
+        None => why,
     }
 }
+
+/// Most characters said of one part of a link left out.
+const LINK_WORDS_CHARS: usize = 160;
 
 /// A run's state, for the status badge.
 pub fn outcome(outcome: Outcome, playing: bool, lang: Lang) -> &'static str {
@@ -573,10 +592,19 @@ mod tests {
     }
 
     #[test]
-    fn link_notices_say_defaults_are_shown() {
-        let e = LinkError::UnknownKey("zz".into());
-        assert!(link_error(&e, Lang::En).contains("'zz'"));
-        assert!(link_error(&e, Lang::En).contains("defaults"));
-        assert!(link_error(&e, Lang::Zh).contains("默认"));
+    fn link_notices_name_each_part_left_out_and_say_the_rest_is_open() {
+        let ignored = [
+            LinkError::UnknownKey("zz".into()),
+            LinkError::Repeated("c".into()),
+        ];
+        let en = link_ignored(&ignored, Lang::En);
+        assert!(
+            en.contains("unknown key 'zz'; key 'c' appears more than once"),
+            "{en}"
+        );
+        assert!(en.contains("the rest of it is open"), "{en}");
+        let zh = link_ignored(&ignored, Lang::Zh);
+        assert!(zh.contains("不认识的键“zz”；键“c”出现了不止一次"), "{zh}");
+        assert!(zh.contains("其余部分照常打开"), "{zh}");
     }
 }

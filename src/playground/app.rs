@@ -22,8 +22,8 @@ use super::peak::{PeakAction, PeakState};
 use super::scraper::{ScraperAction, ScraperState};
 use super::session::{next_id, Command, Reply, Session};
 
-/// The seed a first visit starts with.
-pub const DEFAULT_SEED: u64 = 42;
+/// The seed a first visit starts with (and a link without one).
+pub use super::link::DEFAULT_SEED;
 
 /// The scenario a first visit starts with.
 pub const DEFAULT_SCENARIO: ScenarioKind = ScenarioKind::Hotdog;
@@ -126,8 +126,9 @@ pub struct AppState {
     pub errors: Vec<FieldError>,
     /// The run of the last valid settings.
     pub session: Session,
-    /// A link that could not be read (the defaults are shown instead).
-    pub notice: Option<LinkError>,
+    /// The parts of the last link opened that could not be read (the rest
+    /// of it was opened).
+    pub notice: Vec<LinkError>,
     /// The termination lab's fields.
     pub lab: LabForm,
     /// The lab's results for the session's config, while it is the lab's.
@@ -156,7 +157,7 @@ impl AppState {
             lab: LabForm::new(&config),
             lab_results: None,
             session: Session::new(config),
-            notice: None,
+            notice: Vec::new(),
             peak: None,
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
             engine_lost: false,
@@ -281,7 +282,7 @@ impl AppState {
             Action::SetSpeed(speed) => session.set_speed(speed).is_ok(),
             Action::SetLang(lang) => std::mem::replace(&mut self.lang, lang) != lang,
             Action::ShowSection(section) => self.show(section),
-            Action::DismissNotice => self.notice.take().is_some(),
+            Action::DismissNotice => !std::mem::take(&mut self.notice).is_empty(),
             Action::OpenLink(fragment) => self.open_link(&fragment),
             Action::PickScenario(kind) => {
                 let mut form = Form::from_config(&Config::defaults(kind, session.config().seed));
@@ -389,17 +390,14 @@ impl AppState {
     }
 
     fn open_link(&mut self, fragment: &str) -> bool {
-        let (config, lang, speed) = match link::parse(fragment) {
-            Ok(None) => return false,
-            Ok(Some(link)) => {
-                self.notice = None;
-                (link.config, link.lang, link.speed)
-            }
-            Err(error) => {
-                self.notice = Some(error);
-                let defaults = Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED);
-                (defaults, None, None)
-            }
+        let (link, ignored) = link::read(fragment);
+        if link.is_none() && ignored.is_empty() {
+            return false;
+        }
+        self.notice = ignored;
+        let (config, lang, speed) = match link {
+            Some(link) => (link.config, link.lang, link.speed),
+            None => (Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED), None, None),
         };
         if let Some(lang) = lang {
             self.lang = lang;
@@ -512,7 +510,7 @@ mod tests {
             Config::defaults(ScenarioKind::Hotdog, DEFAULT_SEED)
         );
         assert!(!session.is_playing());
-        assert!(state.notice.is_none());
+        assert!(state.notice.is_empty());
         assert!(state.fragment().unwrap().starts_with("s=hotdog&seed=42&"));
     }
 
@@ -606,20 +604,40 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_link_shows_a_notice_and_the_defaults() {
-        let state = open("#s=hotdog&p=lots");
+    fn a_link_with_a_bad_part_opens_the_rest_and_says_what_was_left_out() {
+        let state = open("#s=custom&p=lots&c=3&seed=7&bogus=1");
         assert!(matches!(
-            state.notice,
-            Some(LinkError::Setting { key: "p", .. })
+            state.notice.as_slice(),
+            [
+                LinkError::UnknownKey(key),
+                LinkError::Setting { key: "p", .. }
+            ] if key == "bogus"
         ));
+        let mut expected = Config::defaults(ScenarioKind::Custom, 7);
+        expected.consumers = 3;
+        assert_eq!(*state.session.config(), expected);
+        assert!(state.ready());
+        let mut state = state;
+        assert!(state.apply(Action::DismissNotice));
+        assert!(state.notice.is_empty());
+        // Nothing usable at all: the defaults, and what was wrong.
+        let state = open("#s=nowhere");
+        assert_eq!(state.notice.len(), 1);
         assert_eq!(
             *state.session.config(),
             Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED)
         );
-        assert!(state.ready());
-        let mut state = state;
-        assert!(state.apply(Action::DismissNotice));
-        assert!(state.notice.is_none());
+    }
+
+    #[test]
+    fn a_link_without_a_seed_opens_the_bare_addresss_seed() {
+        let state = open("#lang=en");
+        assert!(state.notice.is_empty());
+        assert_eq!(state.session.config().seed, DEFAULT_SEED);
+        assert_eq!(
+            *state.session.config(),
+            Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED)
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The shareable link: scenario, settings, seed, speed and language in the
 //! URL fragment (`s=hotdog&seed=42&p=2&c=1&n=5&cap=0&pd=uniform:0ms..1s&
-//! cd=uniform:0ms..1s&speed=1&lang=zh`). Reading is strict — an unknown or
-//! repeated key, or a bad value, is an error naming it — and keys left out
-//! take the scenario's defaults. The termination lab's settings travel in
-//! keys of their own (`st`, `forget`, `extra`, `kill`, `ack`). The text is
-//! only ever parsed, never shown as markup.
+//! cd=uniform:0ms..1s&speed=1&lang=zh`). Reading keeps what is valid: an
+//! unknown or repeated key, or a bad value, is left out and reported by
+//! name ([`read`]; [`parse`] is the strict reading), and keys left out take
+//! the scenario's defaults, the seed that of the bare address. The
+//! termination lab's settings travel in keys of their own (`st`, `forget`,
+//! `extra`, `kill`, `ack`). The text is only ever parsed, never shown as
+//! markup.
 
 use crate::clock::{Playback, MAX_SPEED, MIN_SPEED};
 use crate::delay::DurationText;
@@ -97,27 +99,91 @@ pub fn to_fragment(config: &Config, speed: f64, lang: Lang) -> String {
     )
 }
 
-/// Reads a fragment (with or without its `#`); `Ok(None)` when it is empty.
+/// The seed of a link that names none: the same as the bare address's.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Most characters of a link's text quoted back in a notice.
+const QUOTED_CHARS: usize = 40;
+
+/// Reads a fragment (with or without its `#`) strictly: the first problem
+/// is an error; `Ok(None)` when it is empty.
 pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
-    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-    if fragment.trim().is_empty() {
-        return Ok(None);
+    match read(fragment) {
+        (link, ignored) if ignored.is_empty() => Ok(link),
+        (_, mut ignored) => Err(ignored.swap_remove(0)),
     }
+}
+
+/// Reads a fragment (with or without its `#`), keeping what is valid: each
+/// part that cannot be read (not `key=value`, an unknown or repeated key,
+/// a bad value) is left out and reported, and the rest of the link opens.
+/// `None` when nothing in it can be used.
+pub fn read(fragment: &str) -> (Option<Link>, Vec<LinkError>) {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let mut ignored = Vec::new();
     let mut values: [Option<String>; KEYS.len()] = Default::default();
-    for part in fragment.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = part
-            .split_once('=')
-            .ok_or_else(|| LinkError::Malformed(part.to_string()))?;
-        let key = percent_decode(key).ok_or_else(|| LinkError::Malformed(part.to_string()))?;
-        let value = percent_decode(value).ok_or_else(|| LinkError::Malformed(part.to_string()))?;
-        let slot = KEYS
-            .iter()
-            .position(|k| *k == key)
-            .ok_or_else(|| LinkError::UnknownKey(key.clone()))?;
-        if values[slot].replace(value).is_some() {
-            return Err(LinkError::Repeated(key));
+    for part in fragment.split('&').filter(|p| !p.trim().is_empty()) {
+        match key_value(part) {
+            Ok((slot, value)) if values[slot].is_none() => values[slot] = Some(value),
+            Ok((slot, _)) => ignored.push(LinkError::Repeated(KEYS[slot].to_string())),
+            Err(error) => ignored.push(error),
         }
     }
+    // A bad value leaves its key out; the others are read again without it.
+    while values.iter().any(Option::is_some) {
+        match build(&values) {
+            Ok(link) => return (Some(link), ignored),
+            Err(error) => {
+                let key = error.key();
+                match KEYS.iter().position(|k| *k == key) {
+                    Some(slot) if values[slot].is_some() => values[slot] = None,
+                    _ => values = Default::default(),
+                }
+                ignored.push(error);
+            }
+        }
+    }
+    (None, ignored)
+}
+
+/// One `key=value` part: its key's place in [`KEYS`] and its value.
+fn key_value(part: &str) -> Result<(usize, String), LinkError> {
+    let malformed = || LinkError::Malformed(quoted(part));
+    let (key, value) = part.split_once('=').ok_or_else(malformed)?;
+    let key = percent_decode(key).ok_or_else(malformed)?;
+    let value = percent_decode(value).ok_or_else(malformed)?;
+    let slot = KEYS
+        .iter()
+        .position(|k| *k == key)
+        .ok_or_else(|| LinkError::UnknownKey(quoted(&key)))?;
+    Ok((slot, value))
+}
+
+/// `text`, or its first [`QUOTED_CHARS`] characters and `…`: a notice
+/// quotes a link's text without growing with it.
+fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+impl LinkError {
+    /// The key whose value is at fault (`s` for the scenario).
+    fn key(&self) -> &str {
+        match self {
+            LinkError::UnknownScenario(_) => "s",
+            LinkError::UnknownLang(_) => "lang",
+            LinkError::BadSpeed { .. } => "speed",
+            LinkError::Setting { key, .. } => key,
+            LinkError::Malformed(_) | LinkError::UnknownKey(_) | LinkError::Repeated(_) => "",
+        }
+    }
+}
+
+/// The link the values of [`KEYS`] make; keys left out take the scenario's
+/// defaults (the seed [`DEFAULT_SEED`]).
+fn build(values: &[Option<String>; KEYS.len()]) -> Result<Link, LinkError> {
     let value = |key: &str| {
         KEYS.iter()
             .position(|k| *k == key)
@@ -127,16 +193,19 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
     let scenario = match value("s") {
         Some(name) => name
             .parse::<ScenarioKind>()
-            .map_err(|_| LinkError::UnknownScenario(name))?,
+            .map_err(|_| LinkError::UnknownScenario(quoted(&name)))?,
         None => ScenarioKind::Hotdog,
     };
     let lang = value("lang")
-        .map(|code| code.parse().map_err(|_| LinkError::UnknownLang(code)))
+        .map(|code| {
+            code.parse()
+                .map_err(|_| LinkError::UnknownLang(quoted(&code)))
+        })
         .transpose()?;
     let speed = value("speed")
         .map(|text| {
             let bad = |min, max| LinkError::BadSpeed {
-                text: text.clone(),
+                text: quoted(&text),
                 min,
                 max,
             };
@@ -149,7 +218,7 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
         })
         .transpose()?;
 
-    let mut form = Form::from_config(&Config::defaults(scenario, 0));
+    let mut form = Form::from_config(&Config::defaults(scenario, DEFAULT_SEED));
     for (field, target) in [
         (Field::Seed, &mut form.seed),
         (Field::Producers, &mut form.producers),
@@ -184,11 +253,11 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
     })?;
     let config =
         read_lab(config, value).map_err(|(key, problem)| LinkError::Setting { key, problem })?;
-    Ok(Some(Link {
+    Ok(Link {
         config,
         lang,
         speed,
-    }))
+    })
 }
 
 /// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
@@ -331,9 +400,36 @@ mod tests {
     }
 
     #[test]
+    fn read_keeps_what_is_valid_and_reports_the_rest_shortened() {
+        let (link, ignored) = read("s=termination&c=3&p=lots&c=9&st=sentinel&x=1");
+        let link = link.unwrap();
+        assert_eq!(link.config.scenario, ScenarioKind::Termination);
+        assert_eq!(link.config.consumers, 3, "the first c counts");
+        assert_eq!(link.config.seed, DEFAULT_SEED);
+        assert_eq!(link.config.termination.strategy.name(), "sentinel");
+        assert_eq!(ignored.len(), 3, "{ignored:?}");
+        assert_eq!(ignored[0], LinkError::Repeated("c".into()));
+        assert_eq!(ignored[1], LinkError::UnknownKey("x".into()));
+        assert!(matches!(ignored[2], LinkError::Setting { key: "p", .. }));
+        // A 5,000-character part is quoted by its first 40 characters.
+        let long = "y".repeat(5_000);
+        let (link, ignored) = read(&format!("s=plain&{long}"));
+        assert_eq!(link.unwrap().config.scenario, ScenarioKind::Plain);
+        assert_eq!(
+            ignored,
+            [LinkError::Malformed(format!("{}…", "y".repeat(40)))]
+        );
+        // Nothing usable: no link, and why.
+        let (link, ignored) = read("s=nowhere&lang=xx");
+        assert_eq!(link, None);
+        assert_eq!(ignored.len(), 2);
+        assert_eq!(read(""), (None, Vec::new()));
+    }
+
+    #[test]
     fn missing_keys_take_the_scenarios_defaults_and_escapes_are_decoded() {
         let link = parse("s=plain&pd=const%3A250ms").unwrap().unwrap();
-        let mut expected = Config::defaults(ScenarioKind::Plain, 0);
+        let mut expected = Config::defaults(ScenarioKind::Plain, DEFAULT_SEED);
         expected.produce_delay = Delay::Const(Duration::from_millis(250));
         assert_eq!(link.config, expected);
     }

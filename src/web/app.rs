@@ -168,14 +168,14 @@ pub fn app(props: &AppProps) -> Html {
     let drawn = use_mut_ref(Drawn::default);
     // The log as last drawn (drawn again only when it changes).
     let drawn_log = use_mut_ref(DrawnLog::default);
-    let notice = state.notice.as_ref().map(|error| {
+    let notice = (!state.notice.is_empty()).then(|| {
         let onclick = {
             let dispatch = dispatch.clone();
             Callback::from(move |_| dispatch.dispatch(Action::DismissNotice))
         };
         html! {
             <div class="notice" role="alert">
-                <p>{ crate::i18n::ui::link_error(error, lang) }</p>
+                <p>{ crate::i18n::ui::link_ignored(&state.notice, lang) }</p>
                 <button type="button" {onclick}>{ T::Dismiss.get(lang) }</button>
             </div>
         }

@@ -196,13 +196,39 @@ test('a bad setting is named at its field and the run does not start', async () 
   });
 });
 
-test('a malformed link says so and shows the defaults', async () => {
-  await guarded(await open('#s=hotdog&p=<b>2</b>&lang=en'), 'bad-link', async (page) => {
+test('a link with bad parts opens the rest and says, as text, what it left out', async () => {
+  await guarded(await open('#s=custom&seed=7&c=3&p=<b>2</b>&lang=en'), 'bad-link', async (page) => {
     const notice = await page.locator('.notice').innerText();
-    assert.match(notice, /could not be read/);
+    assert.match(notice, /could not be read and were left out/);
     assert.match(notice, /<b>2<\/b>/, 'shown as text');
     assert.equal(await page.locator('.notice b').count(), 0, 'never as markup');
+    // The rest of the link is open: its scenario, seed and consumers; producers at their default.
+    assert.equal(await page.locator('#scenario-custom').isChecked(), true);
+    assert.equal(await page.locator('#seed').inputValue(), '7');
+    assert.equal(await page.locator('#consumers').inputValue(), '3');
     assert.equal(await page.locator('#producers').inputValue(), '2');
+  });
+});
+
+test('a 5,000-character link is quoted short and the page stays as wide as the screen', async () => {
+  const long = '9'.repeat(5_000);
+  await guarded(await open(`#lang=en&seed=${long}&${'x'.repeat(5_000)}`, VIEWPORTS.mobile), 'long-link', async (page) => {
+    const notice = await page.locator('.notice').innerText();
+    assert.ok(notice.length < 600, `the notice is ${notice.length} characters`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+  });
+});
+
+test('a link with only the language opens the same run as the bare address', async () => {
+  await guarded(await open('#lang=en'), 'lang-only', async (page) => {
+    const seed = await page.locator('#seed').inputValue();
+    const bare = await open('');
+    try {
+      assert.equal(await bare.page.locator('#seed').inputValue(), seed);
+    } finally {
+      await bare.context.close();
+    }
   });
 });
 
