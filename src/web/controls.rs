@@ -6,12 +6,18 @@ use yew::prelude::*;
 
 use crate::clock::{MAX_SPEED, MIN_SPEED};
 use crate::i18n::ui::{self, T};
+use strum::VariantArray;
+
+use crate::i18n::termination::{strategy_title, L};
 use crate::i18n::{actor_name, log_line, Clock};
 use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
 use crate::playground::app::Action;
+use crate::playground::lab::LabEdit;
 use crate::playground::session::Session;
 use crate::run::Outcome;
+use crate::scenario::ending::Strategy;
+use crate::scenario::ScenarioKind;
 
 use super::shared::Dispatch;
 
@@ -177,6 +183,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
+                { strategy_picker(session, &props.dispatch, lang) }
                 <span class={status_class} id="status" role="status">
                     { ui::outcome(outcome, playing, lang) }
                 </span>
@@ -230,5 +237,36 @@ fn narration(session: &Session, lang: Lang) -> Html {
     };
     html! {
         <p class="narration" id="narration" aria-live={live}>{ text.unwrap_or_default() }</p>
+    }
+}
+
+/// In the termination lab, the way of stopping beside Play (the lab's own
+/// picker is far down the page): the same choice, as a select.
+fn strategy_picker(session: &Session, dispatch: &Dispatch, lang: Lang) -> Html {
+    let config = session.config();
+    if config.scenario != ScenarioKind::Termination {
+        return html! {};
+    }
+    let current = config.termination.strategy;
+    let onchange = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Ok(strategy) = value.parse::<Strategy>() {
+                dispatch.dispatch(Action::EditLab(LabEdit::Strategy(strategy)));
+            }
+        })
+    };
+    html! {
+        <label class="speed">
+            <span>{ L::Strategy.get(lang) }</span>
+            <select id="strategy-quick" {onchange}>
+                { for Strategy::VARIANTS.iter().map(|&s| html! {
+                    <option value={s.name()} selected={s == current}>{ strategy_title(s, lang) }</option>
+                }) }
+            </select>
+        </label>
     }
 }

@@ -221,3 +221,26 @@ test('one moment reads the same in the lab, its comparison and the counters', as
     assert.equal(end.trim(), counter);
   });
 });
+
+test('the way of stopping can be changed beside Play, and Play is on the first screen of a phone', async () => {
+  await run(null, 'quick-strategy', VIEWPORTS.desktop, async (page) => {
+    const lab = await openLab(page);
+    const quick = page.locator('.controls #strategy-quick');
+    assert.equal(await quick.inputValue(), 'join-terminate');
+    await quick.selectOption('none');
+    await lab.locator('#comparison tr.current[data-strategy="none"]').waitFor();
+    assert.equal(await lab.locator('#strategy-none').isChecked(), true);
+    // The lab's own picker moves the quick one too.
+    await lab.locator('label[for="strategy-daemon"]').click();
+    assert.equal(await quick.inputValue(), 'daemon');
+  });
+  for (const fragment of ['#lang=zh', '#s=termination&seed=42&lang=en']) {
+    await run(null, 'phone-play', VIEWPORTS.mobile, async (page) => {
+      await page.goto(new URL(fragment, session.baseUrl).href, { waitUntil: 'load' });
+      const play = page.locator('#play');
+      await play.waitFor({ timeout: 30_000 });
+      const box = await play.boundingBox();
+      assert.ok(box.y + box.height <= VIEWPORTS.mobile.height, `${fragment}: Play at ${box.y}px`);
+    });
+  }
+});
