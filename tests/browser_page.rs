@@ -223,11 +223,18 @@ async fn switching_language_changes_labels_and_log_lines() {
 }
 
 #[wasm_bindgen_test]
-async fn a_malformed_link_shows_a_notice_and_the_defaults() {
-    let page = Page::open("#s=hotdog&p=lots", Lang::En).await;
+async fn a_link_with_a_bad_value_opens_the_rest_and_names_it() {
+    let page = Page::open("#s=hotdog&p=lots&c=2", Lang::En).await;
     let notice = page.text(".notice p");
     assert!(notice.contains("'lots' is not a whole number"), "{notice}");
-    assert!(notice.contains("defaults"));
+    assert!(notice.contains("the rest of it is open"), "{notice}");
+    assert_eq!(
+        page.get("#consumers")
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "2"
+    );
     assert_eq!(
         page.get("#producers")
             .dyn_into::<HtmlInputElement>()
