@@ -70,3 +70,19 @@ for (const lang of ['zh', 'en']) {
     }
   });
 }
+
+test('with reduced motion an arriving item fades in instead of moving', async () => {
+  const context = await session.browser.newContext({ reducedMotion: 'reduce', viewport: VIEWPORTS.desktop });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${session.baseUrl}#s=hotdog&seed=42&speed=1&lang=en`, { waitUntil: 'load' });
+    await page.locator('#play').click();
+    const chip = page.locator('.stage .chip:not(.making)').first();
+    await chip.waitFor({ timeout: 30_000 });
+    const names = await page.$$eval('.stage .chip:not(.making)', (chips) =>
+      [...new Set(chips.map((c) => getComputedStyle(c).animationName))]);
+    assert.deepEqual(names, ['fade-in']);
+  } finally {
+    await context.close();
+  }
+});
