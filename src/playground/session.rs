@@ -141,14 +141,7 @@ impl Engine {
     fn go(&mut self, to: Position) {
         let here = self.position;
         if here.at != to.at || here.steps > to.steps {
-            // Advancing runs every event up to a time, which reproduces
-            // `to` from any earlier state; a run cut short by its time
-            // limit is started again (a step may have passed the limit).
-            let ahead = matches!(to.at, Some(t) if self.run.now() <= t)
-                && self.run.outcome() != Outcome::TimeLimit;
-            if !ahead {
-                *self = Engine::new(self.run.config().clone());
-            }
+            self.restart_unless_ahead(to);
             if let Some(t) = to.at {
                 self.run.advance_to(t);
             }
@@ -171,11 +164,7 @@ impl Engine {
     pub(super) fn go_within(&mut self, to: Position, budget: u64) -> bool {
         let here = self.position;
         if here.at != to.at || here.steps > to.steps {
-            let ahead = matches!(to.at, Some(t) if self.run.now() <= t)
-                && self.run.outcome() != Outcome::TimeLimit;
-            if !ahead {
-                *self = Engine::new(self.run.config().clone());
-            }
+            self.restart_unless_ahead(to);
             if let Some(t) = to.at {
                 let (now, events) = (self.run.now(), self.run.event_count());
                 // Nanoseconds that hold about `budget` events so far; while
@@ -206,6 +195,18 @@ impl Engine {
             self.position.steps += 1;
         }
         true
+    }
+
+    /// Starts the run again from time 0 unless `to` lies ahead of where
+    /// it stands: advancing runs every event up to a time, which reproduces
+    /// `to` from any earlier state; a run ended by its time limit is
+    /// started again too.
+    fn restart_unless_ahead(&mut self, to: Position) {
+        let ahead = matches!(to.at, Some(t) if self.run.now() <= t)
+            && self.run.outcome() != Outcome::TimeLimit;
+        if !ahead {
+            *self = Engine::new(self.run.config().clone());
+        }
     }
 
     /// Where the run stands.
