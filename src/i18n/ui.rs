@@ -327,6 +327,12 @@ fn link_error(error: &LinkError, lang: Lang) -> String {
         (LinkError::Repeated(key), Lang::En) => format!("key '{key}' appears more than once"),
         (LinkError::UnknownScenario(name), Lang::Zh) => format!("没有叫“{name}”的场景"),
         (LinkError::UnknownScenario(name), Lang::En) => format!("there is no scenario '{name}'"),
+        (LinkError::UnknownTab(name), Lang::Zh) => {
+            format!("没有“{name}”这个部分（peak-shaving 或 scraper）")
+        }
+        (LinkError::UnknownTab(name), Lang::En) => {
+            format!("there is no part '{name}' (peak-shaving or scraper)")
+        }
         (LinkError::UnknownLang(code), Lang::Zh) => format!("语言“{code}”不可用（zh 或 en）"),
         (LinkError::UnknownLang(code), Lang::En) => {
             format!("language '{code}' is not available (zh or en)")

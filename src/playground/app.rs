@@ -104,16 +104,8 @@ pub fn key_action(key: &str, target: KeyTarget, modifier: bool) -> Option<Action
     }
 }
 
-/// The page's parts; one is shown at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Section {
-    /// The seed's producer–consumer cases and the termination lab.
-    Playground,
-    /// Peak shaving with a message queue.
-    PeakShaving,
-    /// The scraper: real fetches and a regex.
-    Scraper,
-}
+/// The page's parts; one is shown at a time (a link names it).
+pub use super::link::Section;
 
 /// The page's state.
 #[derive(Clone)]
@@ -205,8 +197,10 @@ impl AppState {
     /// The fragment of the link that reproduces this run, while the
     /// settings are valid.
     pub fn fragment(&self) -> Option<String> {
-        self.ready()
-            .then(|| link::to_fragment(self.session.config(), self.session.speed(), self.lang))
+        self.ready().then(|| {
+            let run = link::to_fragment(self.session.config(), self.session.speed(), self.lang);
+            run + &link::section_part(self.section)
+        })
     }
 
     /// Applies an action; false when nothing changed.
@@ -395,10 +389,16 @@ impl AppState {
             return false;
         }
         self.notice = ignored;
-        let (config, lang, speed) = match link {
-            Some(link) => (link.config, link.lang, link.speed),
-            None => (Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED), None, None),
+        let (config, lang, speed, section) = match link {
+            Some(link) => (link.config, link.lang, link.speed, link.section),
+            None => (
+                Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED),
+                None,
+                None,
+                Section::Playground,
+            ),
         };
+        self.show(section);
         if let Some(lang) = lang {
             self.lang = lang;
         }
@@ -627,6 +627,26 @@ mod tests {
             *state.session.config(),
             Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED)
         );
+    }
+
+    #[test]
+    fn the_part_shown_is_in_the_link_and_a_link_opens_it() {
+        let mut state = open("#lang=en");
+        assert_eq!(state.section, Section::Playground);
+        assert!(!state.fragment().unwrap().contains("tab="));
+        state.apply(Action::ShowSection(Section::Scraper));
+        let fragment = state.fragment().unwrap();
+        assert!(fragment.ends_with("&tab=scraper"), "{fragment}");
+        let reopened = open(&fragment);
+        assert_eq!(reopened.section, Section::Scraper);
+        assert!(reopened.notice.is_empty());
+        let peak = open("#tab=peak-shaving");
+        assert_eq!(peak.section, Section::PeakShaving);
+        assert!(peak.peak.is_some());
+        let bad = open("#tab=kitchen&seed=3");
+        assert_eq!(bad.section, Section::Playground);
+        assert_eq!(bad.session.config().seed, 3);
+        assert_eq!(bad.notice, [LinkError::UnknownTab("kitchen".into())]);
     }
 
     #[test]

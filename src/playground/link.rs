@@ -24,6 +24,30 @@ pub struct Link {
     pub config: Config,
     pub lang: Option<Lang>,
     pub speed: Option<f64>,
+    /// The part of the page it opens (`tab=`; the playground when left out).
+    pub section: Section,
+}
+
+/// The page's parts; one is shown at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "kebab-case")]
+pub enum Section {
+    /// The seed's producer–consumer cases and the termination lab.
+    #[default]
+    Playground,
+    /// Peak shaving with a message queue.
+    PeakShaving,
+    /// The scraper: real fetches and a regex.
+    Scraper,
+}
+
+/// A link's part naming the section shown: `&tab=peak-shaving` or
+/// `&tab=scraper`; nothing for the playground.
+pub fn section_part(section: Section) -> String {
+    match section {
+        Section::Playground => String::new(),
+        other => format!("&tab={}", <&str>::from(other)),
+    }
 }
 
 /// Why a fragment could not be read.
@@ -35,6 +59,8 @@ pub enum LinkError {
     Repeated(String),
     UnknownScenario(String),
     UnknownLang(String),
+    /// A `tab` that names no part of the page.
+    UnknownTab(String),
     /// A speed that is not a number within `min..=max`.
     BadSpeed {
         text: String,
@@ -49,7 +75,7 @@ pub enum LinkError {
 }
 
 /// The playground's keys, then the termination lab's ([`lab_part`]).
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "s",
     "seed",
     "p",
@@ -66,6 +92,7 @@ const KEYS: [&str; 16] = [
     "kill",
     "ack",
     "deliveries",
+    "tab",
 ];
 
 /// The key of a settings field.
@@ -174,6 +201,7 @@ impl LinkError {
         match self {
             LinkError::UnknownScenario(_) => "s",
             LinkError::UnknownLang(_) => "lang",
+            LinkError::UnknownTab(_) => "tab",
             LinkError::BadSpeed { .. } => "speed",
             LinkError::Setting { key, .. } => key,
             LinkError::Malformed(_) | LinkError::UnknownKey(_) | LinkError::Repeated(_) => "",
@@ -253,10 +281,17 @@ fn build(values: &[Option<String>; KEYS.len()]) -> Result<Link, LinkError> {
     })?;
     let config =
         read_lab(config, value).map_err(|(key, problem)| LinkError::Setting { key, problem })?;
+    let section = match value("tab") {
+        Some(name) => name
+            .parse()
+            .map_err(|_| LinkError::UnknownTab(quoted(&name)))?,
+        None => Section::Playground,
+    };
     Ok(Link {
         config,
         lang,
         speed,
+        section,
     })
 }
 

@@ -292,3 +292,15 @@ test('each number field states its limits, and producers × items past the total
     assert.match(await page.locator('#items-error').innerText(), /producers × items is at most 10000000 \(here 1000 × 10001\)/);
   });
 });
+
+test('the tab shown is in the link: reloading from peak shaving or the scraper lands there', async () => {
+  await guarded(await open('#lang=en'), 'tab-link', async (page) => {
+    for (const [tab, part] of [['#tab-peak', '#peak'], ['#tab-scraper', '#scraper']]) {
+      await page.locator(tab).click();
+      await page.waitForFunction(() => location.hash.includes('tab='));
+      await page.reload();
+      await page.locator(part).waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator(tab).getAttribute('aria-pressed'), 'true');
+    }
+  });
+});
