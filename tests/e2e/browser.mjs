@@ -100,3 +100,16 @@ export async function guarded(opened, name, body, { cleanConsole = true } = {}) 
     await context.close();
   }
 }
+
+/** Waits until the engine (in the page's worker) has answered the last move of the controls. */
+export const settled = (page) => page.locator('.controls[aria-busy="false"]').waitFor();
+
+/**
+ * A new page at `baseUrl + fragment`, once the app has drawn its controls; as newPage() returns.
+ */
+export async function openApp(browser, baseUrl, fragment, viewport = VIEWPORTS.desktop) {
+  const opened = await newPage(browser, viewport);
+  await opened.page.goto(baseUrl + fragment);
+  await opened.page.locator('#app-root #status').waitFor({ timeout: 30_000 });
+  return opened;
+}

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { VIEWPORTS, newPage, outPath, startSession, guarded } from './browser.mjs';
+import { VIEWPORTS, newPage, outPath, startSession, guarded, openApp, settled } from './browser.mjs';
 
 let session;
 
@@ -18,18 +18,11 @@ after(async () => {
 
 const HOTDOG = '#s=hotdog&seed=42&lang=en';
 
-/** Opens the page at `fragment` and waits for the app; returns { page, context, problems }. */
-async function open(fragment, viewport = VIEWPORTS.desktop) {
-  const opened = await newPage(session.browser, viewport);
-  await opened.page.goto(session.baseUrl + fragment);
-  await opened.page.locator('#app-root #status').waitFor({ timeout: 30_000 });
-  return opened;
-}
+/** The page at `fragment`, once the app is drawn. */
+const open = (fragment, viewport) => openApp(session.browser, session.baseUrl, fragment, viewport);
 
 const count = (page, id) => page.locator(`#count-${id} dd`).innerText();
 
-/** Waits until the engine (in the page's worker) has answered the last move. */
-const settled = (page) => page.locator('.controls[aria-busy="false"]').waitFor();
 
 /** Runs to the end and waits for the engine's answer. */
 async function toTheEnd(page) {

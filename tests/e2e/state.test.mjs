@@ -3,7 +3,7 @@
 // language while a run plays keeps the run's moment (nothing starts again from 0).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guarded, newPage, startSession } from './browser.mjs';
+import { guarded, openApp, startSession } from './browser.mjs';
 
 let session;
 
@@ -15,13 +15,8 @@ after(async () => {
   await session?.close();
 });
 
-/** Opens the page at `fragment` and waits for the app. */
-async function open(fragment) {
-  const opened = await newPage(session.browser);
-  await opened.page.goto(session.baseUrl + fragment);
-  await opened.page.locator('#app-root #status').waitFor({ timeout: 30_000 });
-  return opened;
-}
+/** The page at `fragment`, once the app is drawn. */
+const open = (fragment, viewport) => openApp(session.browser, session.baseUrl, fragment, viewport);
 
 
 const rows = (page) =>

@@ -3,7 +3,7 @@
 // narration line says the last event in the log's words.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guarded, newPage, startSession } from './browser.mjs';
+import { guarded, newPage, startSession, settled } from './browser.mjs';
 
 let session;
 before(async () => {
@@ -13,7 +13,6 @@ after(async () => {
   await session?.close();
 });
 
-const settled = (page) => page.locator('.controls[aria-busy="false"]').waitFor();
 
 /** The virtual time shown (ms), the events in the log, and the narration. */
 async function shown(page) {

@@ -3,7 +3,7 @@
 // in line, and the kill control loses an item with a joinable queue but not with broker acks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, outPath, startSession, VIEWPORTS } from './browser.mjs';
+import { newPage, outPath, settled as controlsSettled, startSession, VIEWPORTS } from './browser.mjs';
 
 let session;
 
@@ -59,7 +59,7 @@ test('the strategy picker changes the run, its verdict and the highlighted row',
 
     // Run it: the stage ends stuck, and both consumers wear their place in the get() line.
     await page.locator('#run-to-end').click();
-    await page.locator('.controls[aria-busy="false"]').waitFor();
+    await controlsSettled(page);
     await page.locator('#stuck').waitFor();
     const badges = await page.locator('#consumer-lanes .badge.blocked').allInnerTexts();
     assert.deepEqual(badges, ['waits on get() · 1st of 2', 'waits on get() · 2nd of 2']);
@@ -71,7 +71,7 @@ test('the strategy picker changes the run, its verdict and the highlighted row',
     assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
     assert.match(await lab.locator('#this-run-summary .diagnosis').innerText(), /Only 1 sentinel\(s\) for 2 consumers/);
     await page.locator('#run-to-end').click();
-    await page.locator('.controls[aria-busy="false"]').waitFor();
+    await controlsSettled(page);
     await page.locator('#stuck').waitFor();
     assert.deepEqual(await page.locator('#consumer-lanes .badge.blocked').allInnerTexts(), ['waits on get() · 1st of 1']);
     assert.match(await page.locator('.main-lane .badge.blocked').innerText(), /waits on p\.join\(\) \(consumer/);
@@ -81,7 +81,7 @@ test('the strategy picker changes the run, its verdict and the highlighted row',
     await settled(page);
     assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
     await page.locator('#run-to-end').click();
-    await page.locator('.controls[aria-busy="false"]').waitFor();
+    await controlsSettled(page);
     assert.equal(await page.locator('#stuck').count(), 0);
     assert.equal(await page.locator('#count-consumed dd').innerText(), '10');
 
@@ -106,7 +106,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
 
       // The run itself: consumer 2 dies mid-item and main waits in q.join() forever.
       await page.locator('#run-to-end').click();
-      await page.locator('.controls[aria-busy="false"]').waitFor();
+      await controlsSettled(page);
       await page.locator('#stuck').waitFor();
       assert.match(await page.locator('#stuck').innerText(), /main waits on q\.join\(\) forever/);
       assert.equal(await page.locator('#count-unfinished dd').innerText(), '1');
@@ -118,7 +118,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
       assert.equal(await lab.locator('#item-fates .fate.lost').count(), 0);
       await page.locator('#run-to-end').click();
-      await page.locator('.controls[aria-busy="false"]').waitFor();
+      await controlsSettled(page);
       assert.equal(await page.locator('#stuck').count(), 0);
 
       // A bad time is reported at its field and changes nothing.
@@ -150,7 +150,7 @@ test('the two classic mistakes, on a button', async () => {
     assert.match(await lab.locator('#this-run-verdict').innerText(), /stuck/);
     assert.match(await lab.locator('#this-run-summary .diagnosis').innerText(), /forgot task_done\(\).*unfinished count stays at 1/);
     await page.locator('#run-to-end').click();
-    await page.locator('.controls[aria-busy="false"]').waitFor();
+    await controlsSettled(page);
     assert.equal(await page.locator('#count-unfinished dd').innerText(), '1');
 
     await lab.locator('#mistake-forget').click();
@@ -159,7 +159,7 @@ test('the two classic mistakes, on a button', async () => {
     await settled(page);
     assert.match(await lab.locator('#this-run-verdict').innerText(), /every item processed once/);
     await page.locator('#run-to-end').click();
-    await page.locator('.controls[aria-busy="false"]').waitFor();
+    await controlsSettled(page);
     assert.match(await page.locator('#log-lines').innerText(), /task_done\(\) called too many times/);
   });
 });

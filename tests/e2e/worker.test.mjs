@@ -4,7 +4,7 @@
 // that progress advances and that a click is handled before the run ends.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS, newPage, outPath, startSession, guarded } from './browser.mjs';
+import { guarded, openApp, outPath, startSession } from './browser.mjs';
 
 let session;
 
@@ -20,12 +20,8 @@ after(async () => {
 const mm1 = (n, lang = 'en') =>
   `#s=custom&seed=7&p=1&c=1&n=${n}&cap=0&pd=exp:10ms&cd=exp:9ms&lang=${lang}`;
 
-async function open(fragment, viewport = VIEWPORTS.desktop) {
-  const opened = await newPage(session.browser, viewport);
-  await opened.page.goto(session.baseUrl + fragment);
-  await opened.page.locator('#app-root #status').waitFor({ timeout: 30_000 });
-  return opened;
-}
+/** The page at `fragment`, once the app is drawn. */
+const open = (fragment, viewport) => openApp(session.browser, session.baseUrl, fragment, viewport);
 
 
 const count = (page, id) => page.locator(`#count-${id} dd`).innerText();
