@@ -7,7 +7,7 @@ use super::{actor_name, item_name, Clock};
 use crate::lang::Lang;
 use crate::number::Shortest;
 use crate::playground::form::{DelayKind, Field, Problem};
-use crate::playground::link::LinkError;
+use crate::playground::link::{shortened, LinkError};
 use crate::playground::stage::{ConsumerState, MainStep, ProducerState};
 use crate::run::Outcome;
 use crate::scenario::ScenarioKind;
@@ -354,10 +354,7 @@ fn link_error(error: &LinkError, lang: Lang) -> String {
         (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
     };
     // A value typed into a link may be thousands of characters long.
-    match why.char_indices().nth(LINK_WORDS_CHARS) {
-        Some((end, _)) => format!("{}…", &why[..end]),
-        None => why,
-    }
+    shortened(&why, LINK_WORDS_CHARS)
 }
 
 /// Most characters said of one part of a link left out.

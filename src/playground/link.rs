@@ -189,7 +189,12 @@ fn key_value(part: &str) -> Result<(usize, String), LinkError> {
 /// `text`, or its first [`QUOTED_CHARS`] characters and `…`: a notice
 /// quotes a link's text without growing with it.
 fn quoted(text: &str) -> String {
-    match text.char_indices().nth(QUOTED_CHARS) {
+    shortened(text, QUOTED_CHARS)
+}
+
+/// `text`, or its first `max` characters and `…`.
+pub fn shortened(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
     }
