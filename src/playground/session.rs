@@ -199,11 +199,10 @@ impl Engine {
 
     /// Starts the run again from time 0 unless `to` lies ahead of where
     /// it stands: advancing runs every event up to a time, which reproduces
-    /// `to` from any earlier state; a run ended by its time limit is
-    /// started again too.
+    /// `to` from any earlier state. (A run at its time limit stands where
+    /// a fresh run advanced past the limit stands: steps never pass it.)
     fn restart_unless_ahead(&mut self, to: Position) {
-        let ahead = matches!(to.at, Some(t) if self.run.now() <= t)
-            && self.run.outcome() != Outcome::TimeLimit;
+        let ahead = matches!(to.at, Some(t) if self.run.now() <= t);
         if !ahead {
             *self = Engine::new(self.run.config().clone());
         }
