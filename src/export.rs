@@ -17,10 +17,34 @@ use crate::i18n::StuckActor;
 use crate::i18n::{actor_name, item_name};
 use crate::lang::Lang;
 use crate::number::{exact_decimal, JsonFloat};
+use crate::playground::session::{replay, Download, File, Position};
 use crate::run::{Outcome, Report};
-use crate::scenario::ScenarioKind;
+use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{nanos_to_ms, Event, Role};
 use json::Json;
+
+/// The file `what` of the run of `config` brought to `at`, in `lang`: a
+/// fresh run replays every event up to there (the page keeps only the
+/// newest). Made in the page's worker, or on the page when its engine is.
+pub fn file(config: &Config, at: Position, what: Download, lang: Lang) -> File {
+    let (run, events) = replay(config, at);
+    let report = crate::i18n::run_report(&run, lang);
+    let names = Names {
+        scenario: config.scenario,
+        roles: run.roles(),
+        lang,
+    };
+    let (suffix, text) = match what {
+        Download::EventsCsv => ("-events.csv", events_csv(&events, names)),
+        Download::SummaryCsv => ("-summary.csv", report_csv(&report)),
+        Download::Json => (".json", run_json(&report, Some(&events), names)),
+    };
+    File {
+        what,
+        name: file_name(&report, suffix),
+        text,
+    }
+}
 
 /// How the names in an export are written: the scenario (it picks the
 /// names), the run's actor table and the language.
@@ -279,6 +303,59 @@ mod tests {
         drop(run);
         let events = kept.take();
         (report, events, roles)
+    }
+
+    #[test]
+    fn a_file_asked_of_the_worker_is_the_runs_own_file_and_travels_whole() {
+        use crate::playground::session::{Command, Reply, Session};
+        use crate::playground::wire::{command_bytes, read_command, read_reply, reply_bytes};
+        for (scenario, lang) in [
+            (ScenarioKind::Custom, Lang::En),
+            (ScenarioKind::Plain, Lang::Zh),
+        ] {
+            let config = Config::defaults(scenario, 42);
+            // At the end: the files of a run to the end.
+            let (report, events, roles) = run_config(config.clone(), lang);
+            let mut session = Session::new(config.clone());
+            session.run_to_end();
+            let names = Names {
+                scenario,
+                roles: &roles,
+                lang,
+            };
+            let expected = [
+                (events_csv(&events, names), "-events.csv"),
+                (report_csv(&report), "-summary.csv"),
+                (run_json(&report, Some(&events), names), ".json"),
+            ];
+            for (what, (text, suffix)) in Download::ALL.into_iter().zip(expected) {
+                let command = Command::Export {
+                    id: 9,
+                    config: Rc::new(config.clone()),
+                    to: session.position(),
+                    what,
+                    lang,
+                };
+                let Some(Command::Export {
+                    config, to, what, ..
+                }) = read_command(&command_bytes(&command))
+                else {
+                    panic!("an export command reads back");
+                };
+                let made = file(&config, to, what, lang);
+                assert_eq!(made.text, text, "{what:?}");
+                assert_eq!(made.name, file_name(&report, suffix));
+                let reply = Reply::Export(9, Rc::new(made));
+                assert_eq!(read_reply(&reply_bytes(&reply)), Some(reply));
+            }
+            // Midway, and stepped: every event up to the moment shown.
+            session.seek(session.horizon() / 2);
+            session.step();
+            let made = file(&config, session.position(), Download::EventsCsv, lang);
+            let (_, replayed) = session.replay();
+            assert_eq!(replayed.len() as u64, session.moment().event_count);
+            assert_eq!(made.text, events_csv(&replayed, names));
+        }
     }
 
     /// Splits one CSV line into fields, undoing the quoting.

@@ -6,7 +6,8 @@
 //! slices it yields, so a newer command or a cancel is read — and posts
 //! progress every [`PROGRESS_MS`] or so, then the snapshot where the move ends.
 //! The termination lab's results and peak shaving's run (capped by the page
-//! to a fraction of a second) are made at once and answered in one reply.
+//! to a fraction of a second), and the run's files for download, are made
+//! at once and answered in one reply.
 //!
 //! It holds the engine only (no views) and is built for speed (cargo
 //! profile `worker`, opt-level 3). Built by trunk for wasm32 (index.html's
@@ -18,8 +19,8 @@ mod worker {
     use std::rc::Rc;
 
     use canteen::playground::host::Host;
-    use canteen::playground::session::Reply;
-    use canteen::playground::wire::{read_command, reply_bytes};
+    use canteen::playground::session::{Command, Reply};
+    use canteen::playground::wire::{read_command_after, reply_bytes};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, MessagePort};
@@ -66,10 +67,25 @@ mod worker {
         }
 
         fn receive(&mut self, bytes: &[u8]) {
-            if let Some(command) = read_command(bytes) {
-                if let Some(reply) = self.host.receive(command, now_ms()) {
-                    self.post(&reply);
+            match read_command_after(bytes, self.host.told()) {
+                // A file of the run, written here (the move being worked
+                // on waits meanwhile).
+                Some(Command::Export {
+                    id,
+                    config,
+                    to,
+                    what,
+                    lang,
+                }) => {
+                    let file = canteen::export::file(&config, to, what, lang);
+                    self.post(&Reply::Export(id, Rc::new(file)));
                 }
+                Some(command) => {
+                    if let Some(reply) = self.host.receive(command, now_ms()) {
+                        self.post(&reply);
+                    }
+                }
+                None => {}
             }
             self.schedule();
         }

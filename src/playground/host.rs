@@ -26,6 +26,9 @@ struct Job {
 #[derive(Default)]
 pub struct Host {
     engine: Option<Engine>,
+    /// The config of the latest move read: the one a move that leaves its
+    /// config out is of (see [`super::wire::read_command_after`]).
+    told: Option<Rc<Config>>,
     job: Option<Job>,
 }
 
@@ -44,6 +47,7 @@ impl Host {
                 if self.engine.as_ref().is_none_or(|e| e.config() != &*config) {
                     self.engine = Some(Engine::new(config.as_ref().clone()));
                 }
+                self.told = Some(config);
                 self.job = Some(Job {
                     id,
                     to,
@@ -60,7 +64,15 @@ impl Host {
             // at once, the move being worked on waits meanwhile.
             Command::Lab { id, config } => Some(Reply::Lab(id, lab_outcomes(&config))),
             Command::Peak { id, config } => Some(Reply::Peak(id, Rc::new(peak::run(&config)))),
+            // Files are written in words, a layer above this one: the
+            // worker answers it (`crate::export::file`).
+            Command::Export { .. } => None,
         }
+    }
+
+    /// The config of the latest move taken.
+    pub fn told(&self) -> Option<&Rc<Config>> {
+        self.told.as_ref()
     }
 
     /// Whether a move waits to be worked on.
@@ -302,6 +314,83 @@ mod tests {
         }
         assert_eq!(read_reply(&[9]), None);
         assert_eq!(read_reply(&[0xff; 20]), None);
+    }
+
+    #[test]
+    fn moves_of_the_run_the_worker_knows_leave_the_config_out() {
+        use super::super::wire::{command_bytes_after, read_command_after};
+        let mut away = Session::away(configs().remove(0));
+        let mut host = Host::default();
+        let told = |host: &Host| host.told().map(|c| (**c).clone());
+        // The first move carries the settings.
+        let first = away.command().unwrap();
+        let full = command_bytes_after(&first, told(&host).as_ref());
+        assert_eq!(full, command_bytes(&first));
+        let read = read_command_after(&full, host.told()).unwrap();
+        assert_eq!(read, first);
+        host.receive(read, 0.0);
+        let reply = host.work(u64::MAX, 0.0).unwrap();
+        assert!(away.arrive(reply));
+        // The next ones of the same run do not, and read back whole.
+        for _ in 0..3 {
+            away.step();
+            let next = away.command().unwrap();
+            let short = command_bytes_after(&next, told(&host).as_ref());
+            assert!(
+                short.len() < 16 && short.len() * 4 < full.len(),
+                "{short:?}"
+            );
+            let read = read_command_after(&short, host.told()).unwrap();
+            assert_eq!(read, next);
+            assert_eq!(read_command(&short), None, "no config was told");
+            host.receive(read, 0.0);
+            assert!(away.arrive(host.work(u64::MAX, 0.0).unwrap()));
+        }
+        // Another run's first move carries its settings again.
+        let other = away.renew(configs().remove(1));
+        let command = other.command().unwrap();
+        let bytes = command_bytes_after(&command, told(&host).as_ref());
+        assert_eq!(bytes, command_bytes(&command));
+        assert_eq!(read_command_after(&bytes, host.told()), Some(command));
+    }
+
+    #[test]
+    fn a_snapshot_carries_the_front_of_a_long_queue_and_its_length() {
+        use super::super::stage::QUEUE_SHOWN;
+        let mut config = Config::defaults(ScenarioKind::Custom, 3);
+        config.producers = 4;
+        config.consumers = 1;
+        config.items = 5000;
+        config.capacity = 0;
+        config.produce_delay = "const:1ms".parse().unwrap();
+        config.consume_delay = "const:50ms".parse().unwrap();
+        let mut here = Session::new(config.clone());
+        here.seek(0);
+        here.run_to_end();
+        let horizon = here.horizon();
+        here.seek(horizon / 3);
+        let stage = &here.derived().stage;
+        let long = stage.queue().len();
+        assert!(long > 10 * QUEUE_SHOWN, "{long} queued");
+        let mut away = Session::away(config);
+        let mut host = Host::default();
+        settle(&mut away, &mut host, 1000);
+        away.run_to_end();
+        settle(&mut away, &mut host, 1_000_000);
+        away.seek(horizon / 3);
+        settle(&mut away, &mut host, 1_000_000);
+        let shown = &away.derived().stage;
+        assert_eq!(shown.queue_len(), long);
+        assert_eq!(away.moment().in_queue, long as u64);
+        assert_eq!(shown.queue().len(), QUEUE_SHOWN);
+        assert!(shown
+            .queue()
+            .iter()
+            .eq(stage.queue().iter().take(QUEUE_SHOWN)));
+        // The snapshot's bytes do not grow with the queue.
+        let bytes = facts(away.moment()).len();
+        assert!(long > 10_000, "{long} queued");
+        assert!(bytes < 8 * 1024, "{bytes} bytes for {long} queued");
     }
 
     /// Sends `command` to a host through its bytes and reads the answer

@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::clock::{Playback, SpeedOutOfRange};
+use crate::lang::Lang;
 use crate::lines::{Blocked, Lines};
 use crate::peak::{PeakConfig, PeakReport};
 use crate::run::{Outcome, Run, Stuck};
@@ -297,6 +298,46 @@ pub enum Command {
     Lab { id: u64, config: Rc<Config> },
     /// The peak-shaving run of `config` ([`Reply::Peak`]).
     Peak { id: u64, config: Rc<PeakConfig> },
+    /// A file of the run of `config` brought to `to`, in `lang`
+    /// ([`Reply::Export`]): a fresh run replays every event up to there.
+    Export {
+        id: u64,
+        config: Rc<Config>,
+        to: Position,
+        what: Download,
+        lang: Lang,
+    },
+}
+
+/// Which file of a run to download.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Download {
+    /// Every event, a line each.
+    EventsCsv,
+    /// The summary's fields.
+    SummaryCsv,
+    /// The summary and every event.
+    Json,
+}
+
+impl Download {
+    pub const ALL: [Download; 3] = [Download::EventsCsv, Download::SummaryCsv, Download::Json];
+
+    /// The file's media type.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Download::EventsCsv | Download::SummaryCsv => "text/csv;charset=utf-8",
+            Download::Json => "application/json",
+        }
+    }
+}
+
+/// A file made away, to be saved by the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub what: Download,
+    pub name: String,
+    pub text: String,
 }
 
 /// The answer to a move: where the run is and what it shows there.
@@ -318,6 +359,23 @@ pub enum Reply {
     Lab(u64, Option<Rc<Outcomes>>),
     /// The report of [`Command::Peak`] `id`.
     Peak(u64, Rc<PeakReport>),
+    /// The file of [`Command::Export`] `id`.
+    Export(u64, Rc<File>),
+}
+
+/// A fresh run of `config` brought to `at`, and every event it emitted.
+pub fn replay(config: &Config, at: Position) -> (Run<Config>, Vec<Event>) {
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&events);
+    let mut run = Run::new(config.clone(), move |e| sink.borrow_mut().push(*e));
+    if let Some(t) = at.at {
+        run.advance_to(t);
+    }
+    for _ in 0..at.steps {
+        run.step();
+    }
+    let events = events.take();
+    (run, events)
 }
 
 /// A fresh id for a move; ids never repeat within a page, whichever
@@ -727,20 +785,15 @@ impl Session {
         self.go(to, 0.0);
     }
 
+    /// Where the run stands (or will, once the pending move is answered).
+    pub fn position(&self) -> Position {
+        self.position
+    }
+
     /// A fresh run brought to this moment, and every event it emitted (the
     /// page keeps only the newest lines), for export.
     pub fn replay(&self) -> (Run<Config>, Vec<Event>) {
-        let events = Rc::new(RefCell::new(Vec::new()));
-        let sink = Rc::clone(&events);
-        let mut run = Run::new(self.config().clone(), move |e| sink.borrow_mut().push(*e));
-        if let Some(t) = self.position.at {
-            run.advance_to(t);
-        }
-        for _ in 0..self.position.steps {
-            run.step();
-        }
-        let events = events.take();
-        (run, events)
+        replay(self.config(), self.position)
     }
 
     /// Moves to `to`, `real_ms` of play after the last move; the charts

@@ -9,6 +9,11 @@ use crate::scenario::ending::Strategy;
 use crate::scenario::Config;
 use crate::trace::{ActorId, Event, EventKind, ItemId, Role};
 
+/// The queue's items the stage shows (the oldest); a snapshot of the
+/// engine away carries these and the count of the others, so an unbounded
+/// backlog of millions costs the page no more than a short queue.
+pub const QUEUE_SHOWN: usize = 60;
+
 /// What a producer is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProducerState {
@@ -81,8 +86,13 @@ pub struct Stage {
     pub(super) roles: Vec<Role>,
     pub(super) producers: Vec<ProducerLane>,
     pub(super) consumers: Vec<ConsumerLane>,
-    /// The items in the queue, oldest (next to be got) first.
+    /// The items in the queue, oldest (next to be got) first; a stage
+    /// read from a snapshot of the engine away holds the first
+    /// [`QUEUE_SHOWN`] only.
     pub(super) queue: VecDeque<ItemId>,
+    /// Items in the queue after those held in `queue` (0 unless the stage
+    /// came from a snapshot).
+    pub(super) hidden: usize,
     pub(super) capacity: usize,
     pub(super) steps: Vec<MainStep>,
     /// Index into `steps` of the step main is at (`steps.len()`: past all).
@@ -136,6 +146,7 @@ impl Stage {
             producers,
             consumers,
             queue: VecDeque::new(),
+            hidden: 0,
             capacity: config.capacity,
             steps,
             main_cursor: 0,
@@ -265,9 +276,15 @@ impl Stage {
         self.dead_letters
     }
 
-    /// The queued items, oldest first.
+    /// The queued items, oldest first (of a stage from a snapshot, the
+    /// first [`QUEUE_SHOWN`]: see [`Stage::queue_len`]).
     pub fn queue(&self) -> &VecDeque<ItemId> {
         &self.queue
+    }
+
+    /// How many items the queue holds.
+    pub fn queue_len(&self) -> usize {
+        self.queue.len() + self.hidden
     }
 
     /// The queue's capacity; 0 = unbounded.

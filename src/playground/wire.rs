@@ -37,9 +37,11 @@ use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Role, W
 use super::link;
 use super::outcomes::{ItemFate, Outcomes, Summary};
 use super::peak::PAGE_MAX_REQUESTS;
-use super::session::{Command, Derived, Moment, Position, Progress, Reply, Snapshot};
+use super::session::{
+    Command, Derived, Download, File, Moment, Position, Progress, Reply, Snapshot,
+};
 use super::stage::{
-    ConsumerLane, ConsumerState, Log, MainStep, ProducerLane, ProducerState, Stage,
+    ConsumerLane, ConsumerState, Log, MainStep, ProducerLane, ProducerState, Stage, QUEUE_SHOWN,
 };
 
 /// Bytes being written.
@@ -415,8 +417,11 @@ fn put_stage(w: &mut Writer, s: &Stage) {
         put_item(w, item);
         w.u(c.consumed);
     }
-    w.u(s.queue.len() as u64);
-    for &item in &s.queue {
+    // The oldest items only, and how many more (a backlog can be huge).
+    let held = s.queue.len().min(QUEUE_SHOWN);
+    w.u((s.queue.len() - held + s.hidden) as u64);
+    w.u(held as u64);
+    for &item in s.queue.iter().take(held) {
         put_item(w, Some(item));
     }
     w.u(s.capacity as u64);
@@ -481,7 +486,11 @@ fn take_stage(r: &mut Reader) -> Stage {
             consumed: r.u(),
         }
     });
+    let hidden = r.u() as usize;
     let queue: VecDeque<ItemId> = r.list(take_some_item).into();
+    if queue.len() > QUEUE_SHOWN {
+        r.bad = true;
+    }
     let capacity = r.u() as usize;
     let steps = r.list(|r| match r.u() {
         0 => MainStep::JoinProducer(ActorId(r.u32())),
@@ -494,6 +503,7 @@ fn take_stage(r: &mut Reader) -> Stage {
         producers,
         consumers,
         queue,
+        hidden,
         capacity,
         steps,
         main_cursor: r.u() as usize,
@@ -1296,6 +1306,15 @@ fn take_peak(r: &mut Reader) -> PeakReport {
 
 /// The bytes of a command.
 pub fn command_bytes(command: &Command) -> Vec<u8> {
+    command_bytes_after(command, None)
+}
+
+/// The bytes of a command to an engine that was last told of config
+/// `told` (by the latest [`Command::Go`] it read): a move of that same
+/// config leaves it out, so a run that plays sends and parses its settings
+/// once, not on every frame. Read with [`read_command_after`] and the
+/// same `told`.
+pub fn command_bytes_after(command: &Command, told: Option<&Config>) -> Vec<u8> {
     let mut w = Writer::default();
     match command {
         Command::Go {
@@ -1304,9 +1323,14 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
             to,
             chart,
         } => {
-            w.u(0);
-            w.u(*id);
-            put_config(&mut w, config);
+            if told.is_some_and(|t| std::ptr::eq(t, &**config) || *t == **config) {
+                w.u(4);
+                w.u(*id);
+            } else {
+                w.u(0);
+                w.u(*id);
+                put_config(&mut w, config);
+            }
             put_position(&mut w, *to);
             w.b(*chart);
         }
@@ -1324,9 +1348,25 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
             w.u(*id);
             put_peak_config(&mut w, config);
         }
+        Command::Export {
+            id,
+            config,
+            to,
+            what,
+            lang,
+        } => {
+            w.u(5);
+            w.u(*id);
+            put_config(&mut w, config);
+            put_position(&mut w, *to);
+            put_of(&mut w, &Download::ALL, what);
+            put_of(&mut w, &LANGS, lang);
+        }
     }
     w.0
 }
+
+const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
 
 /// A config as its link and its time limit.
 fn put_config(w: &mut Writer, config: &Config) {
@@ -1354,6 +1394,13 @@ fn take_config(r: &mut Reader) -> Option<Config> {
 
 /// A command read from its bytes.
 pub fn read_command(bytes: &[u8]) -> Option<Command> {
+    read_command_after(bytes, None)
+}
+
+/// A command read from the bytes [`command_bytes_after`] wrote with the
+/// same `told`; a move that leaves its config out reads as `None` when
+/// nothing was told.
+pub fn read_command_after(bytes: &[u8], told: Option<&Rc<Config>>) -> Option<Command> {
     let mut r = Reader {
         bytes,
         at: 0,
@@ -1370,6 +1417,12 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
                 chart: r.b(),
             }
         }
+        4 => Command::Go {
+            id: r.u(),
+            config: Rc::clone(told?),
+            to: take_position(&mut r),
+            chart: r.b(),
+        },
         1 => Command::Cancel { id: r.u() },
         2 => {
             let id = r.u();
@@ -1385,6 +1438,17 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
             Command::Peak {
                 id,
                 config: Rc::new(config),
+            }
+        }
+        5 => {
+            let id = r.u();
+            let config = take_config(&mut r)?;
+            Command::Export {
+                id,
+                config: Rc::new(config),
+                to: take_position(&mut r),
+                what: take_of(&mut r, &Download::ALL),
+                lang: take_of(&mut r, &LANGS),
             }
         }
         _ => return None,
@@ -1419,6 +1483,13 @@ pub fn reply_bytes(reply: &Reply) -> Vec<u8> {
             w.u(3);
             w.u(*id);
             put_peak(&mut w, report);
+        }
+        Reply::Export(id, file) => {
+            w.u(4);
+            w.u(*id);
+            put_of(&mut w, &Download::ALL, &file.what);
+            put_text(&mut w, &file.name);
+            put_text(&mut w, &file.text);
         }
         Reply::Snapshot(s) => {
             w.u(1);
@@ -1462,6 +1533,14 @@ pub fn read_reply(bytes: &[u8]) -> Option<Reply> {
         })),
         2 => Reply::Lab(r.u(), r.b().then(|| Rc::new(take_outcomes(&mut r)))),
         3 => Reply::Peak(r.u(), Rc::new(take_peak(&mut r))),
+        4 => Reply::Export(
+            r.u(),
+            Rc::new(File {
+                what: take_of(&mut r, &Download::ALL),
+                name: take_text(&mut r),
+                text: take_text(&mut r),
+            }),
+        ),
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(reply)

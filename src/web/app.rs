@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::i18n::ui::T;
 use crate::lang::Lang;
 use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
+use crate::playground::session::{next_id, Command};
 use crate::scraper::browser::BrowserFetcher;
 
 use super::controls::{controls, ControlsProps};
@@ -105,8 +106,9 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     // And the lab's and peak shaving's results are asked for, each once.
+    let asker = worker.clone();
     use_effect_with(state.commands(), move |(lab, peak)| {
-        if let Some(worker) = worker.borrow().as_ref() {
+        if let Some(worker) = asker.borrow().as_ref() {
             for command in [lab, peak].into_iter().flatten() {
                 worker.send(command);
             }
@@ -180,6 +182,25 @@ pub fn app(props: &AppProps) -> Html {
             </div>
         }
     });
+    // A file of the run: made in the worker, which the page saves on its
+    // answer; or here, where the engine is on the page.
+    let save = {
+        let worker = worker.clone();
+        let live = state.session.clone();
+        Callback::from(move |what| match worker.borrow().as_ref() {
+            Some(worker) => worker.send(&Command::Export {
+                id: next_id(),
+                config: Rc::clone(live.config_rc()),
+                to: live.position(),
+                what,
+                lang,
+            }),
+            #[cfg(feature = "page-engine")]
+            None => super::panels::save_here(&live, lang, what),
+            #[cfg(not(feature = "page-engine"))]
+            None => {}
+        })
+    };
     let scenario = state.form.scenario;
     let config = state.session.config().clone();
     // The worker is lost and nothing runs here: what waits for it says so.
@@ -213,10 +234,10 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
-                { charts_panel(&LiveProps { live: live.clone(), lang }) }
+                { charts_panel(&LiveProps { live, lang }) }
                 <div class="pair">
                     <PythonPanel config={config} {lang} />
-                    { export_panel(&LiveProps { live, lang }) }
+                    { export_panel(lang, &save) }
                 </div>
             </>
         },

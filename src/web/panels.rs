@@ -8,9 +8,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::export::{self, Names};
+#[cfg(feature = "page-engine")]
+use crate::export;
 use crate::i18n::ui::T;
 use crate::lang::Lang;
+use crate::playground::session::Download;
+#[cfg(feature = "page-engine")]
 use crate::playground::session::Session;
 use crate::python::python_code;
 use crate::scenario::Config;
@@ -71,54 +74,18 @@ pub fn python_panel(props: &PythonProps) -> Html {
     }
 }
 
-/// Which download.
-#[derive(Clone, Copy, PartialEq)]
-enum Download {
-    EventsCsv,
-    SummaryCsv,
-    Json,
+/// Saves file `what` of the session's run, made here (where the engine
+/// runs on the page; the worker makes it otherwise: see [`super::worker`]).
+#[cfg(feature = "page-engine")]
+pub fn save_here(session: &Session, lang: Lang, what: Download) {
+    let file = export::file(session.config(), session.position(), what, lang);
+    dom::download(&file.name, what.mime(), &file.text);
 }
 
-fn save(session: &Session, lang: Lang, what: Download) {
-    let (run, events) = session.replay();
-    let report = crate::i18n::run_report(&run, lang);
-    let names = Names {
-        scenario: session.config().scenario,
-        roles: run.roles(),
-        lang,
-    };
-    match what {
-        Download::EventsCsv => {
-            let text = export::events_csv(&events, names);
-            dom::download(
-                &export::file_name(&report, "-events.csv"),
-                "text/csv;charset=utf-8",
-                &text,
-            );
-        }
-        Download::SummaryCsv => {
-            dom::download(
-                &export::file_name(&report, "-summary.csv"),
-                "text/csv;charset=utf-8",
-                &export::report_csv(&report),
-            );
-        }
-        Download::Json => {
-            let text = export::run_json(&report, Some(&events), names);
-            dom::download(
-                &export::file_name(&report, ".json"),
-                "application/json",
-                &text,
-            );
-        }
-    }
-}
-
-pub fn export_panel(props: &LiveProps) -> Html {
-    let lang = props.lang;
+/// The export panel: `save` saves a file of the run.
+pub fn export_panel(lang: Lang, save: &Callback<Download>) -> Html {
     let button = |id: &'static str, what: Download, label: T| {
-        let live = props.live.clone();
-        let onclick = Callback::from(move |_| save(&live, lang, what));
+        let onclick = save.reform(move |_| what);
         html! { <button type="button" {id} {onclick}>{ label.get(lang) }</button> }
     };
     html! {

@@ -19,7 +19,7 @@ use crate::i18n::{actor_name, item_name, item_short, stuck_actor, Clock};
 use crate::lang::Lang;
 use crate::playground::session::Session;
 use crate::playground::stage::{
-    ConsumerLane, ConsumerState, ProducerLane, ProducerState, StepStatus,
+    ConsumerLane, ConsumerState, ProducerLane, ProducerState, StepStatus, QUEUE_SHOWN,
 };
 use crate::run::Outcome;
 use crate::scenario::{Config, ScenarioKind};
@@ -32,7 +32,7 @@ use super::termination::blocked_badge;
 /// Lanes drawn per side; the rest are summed up in one line.
 const MAX_LANES: usize = 24;
 /// Queue slots drawn; the rest are counted.
-const MAX_SLOTS: usize = 60;
+const MAX_SLOTS: usize = QUEUE_SHOWN;
 /// While a run plays fast, every lane and every queue slot changes on
 /// every frame: this many lanes, and as many slots, are drawn again per
 /// frame, in turn (so 20 + 20 lanes each change 30 times a second at 60
@@ -221,9 +221,10 @@ pub fn stage_view(props: &StageProps) -> Html {
 
     // The queue: oldest (next out) first; drawn right to left, towards the consumers.
     let queue = stage.queue();
+    let queue_len = stage.queue_len();
     let capacity = stage.capacity();
     let drawn = if capacity == 0 {
-        queue.len().min(MAX_SLOTS)
+        queue_len.min(MAX_SLOTS)
     } else {
         capacity.min(MAX_SLOTS)
     };
@@ -242,7 +243,7 @@ pub fn stage_view(props: &StageProps) -> Html {
         },
         None => html! { <li class="slot empty" key={slot_key(i, None)}></li> },
     });
-    let hidden = queue.len().saturating_sub(drawn);
+    let hidden = queue_len.saturating_sub(drawn);
 
     let main_steps: Vec<_> = stage.main_steps().collect();
     let main_role = Role::Main;
@@ -291,7 +292,7 @@ pub fn stage_view(props: &StageProps) -> Html {
                 <div class="queue" id="queue">
                     <h3>
                         { T::Queue.get(lang) }
-                        <span class="fill" id="queue-fill">{ ui::queue_fill(queue.len(), capacity, lang) }</span>
+                        <span class="fill" id="queue-fill">{ ui::queue_fill(queue_len, capacity, lang) }</span>
                     </h3>
                     <div class="tube">
                         <span class="end in" aria-hidden="true">{ "put →" }</span>
@@ -303,7 +304,7 @@ pub fn stage_view(props: &StageProps) -> Html {
                     if hidden > 0 {
                         <p class="more">{ ui::more(hidden, lang) }</p>
                     }
-                    if queue.is_empty() && capacity == 0 {
+                    if queue_len == 0 && capacity == 0 {
                         <p class="muted empty-note">{ T::QueueEmpty.get(lang) }</p>
                     }
                     if stage.dead_letters() > 0 {

@@ -11,9 +11,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
 use crate::playground::app::Action;
-use crate::playground::session::Command;
-use crate::playground::wire::{command_bytes, read_reply};
+use crate::playground::session::{Command, Reply};
+use crate::playground::wire::{command_bytes_after, read_reply};
+use crate::scenario::Config;
 
+use super::dom;
 use super::shared::Dispatch;
 
 /// The worker's script, beside the page (trunk's loader shim).
@@ -30,6 +32,9 @@ pub struct EngineWorker {
     /// message): a worker's wasm starts asynchronously, and a message that
     /// arrives before it listens would be lost. `None` once it listens.
     early: Rc<RefCell<Option<Vec<js_sys::Uint8Array>>>>,
+    /// The config of the latest move sent: the worker knows it, so the
+    /// next moves of the same run leave it out.
+    told: RefCell<Option<Rc<Config>>>,
 }
 
 impl EngineWorker {
@@ -40,6 +45,7 @@ impl EngineWorker {
             worker,
             listeners: None,
             early: Rc::new(RefCell::new(Some(Vec::new()))),
+            told: RefCell::new(None),
         })
     }
 
@@ -60,6 +66,10 @@ impl EngineWorker {
                     return;
                 }
                 match read_reply(&bytes) {
+                    // A file of the run: saved as it arrives.
+                    Some(Reply::Export(_, file)) => {
+                        dom::download(&file.name, file.what.mime(), &file.text);
+                    }
                     Some(reply) => dispatch.dispatch(Action::Engine(reply)),
                     None => dispatch.dispatch(Action::EngineLost),
                 }
@@ -74,7 +84,11 @@ impl EngineWorker {
     }
 
     pub fn send(&self, command: &Command) {
-        let bytes = command_bytes(command);
+        let mut told = self.told.borrow_mut();
+        let bytes = command_bytes_after(command, told.as_deref());
+        if let Command::Go { config, .. } = command {
+            *told = Some(Rc::clone(config));
+        }
         let array = js_sys::Uint8Array::from(&bytes[..]);
         match self.early.borrow_mut().as_mut() {
             Some(early) => early.push(array),
