@@ -634,6 +634,11 @@ impl Session {
         &self.moment
     }
 
+    /// The current moment, shared: the same `Rc` until the run moves.
+    pub fn moment_rc(&self) -> &Rc<Moment> {
+        &self.moment
+    }
+
     /// The stage and log at the current moment.
     pub fn derived(&self) -> &Derived {
         &self.moment.derived

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::i18n::ui::T;
 use crate::lang::Lang;
 use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
-use crate::playground::session::{next_id, Command};
+use crate::playground::session::{next_id, Command, Session};
 use crate::scraper::browser::BrowserFetcher;
 
 use super::controls::{controls, ControlsProps};
@@ -22,9 +22,7 @@ use super::panels::{charts_panel, export_panel, PythonPanel};
 use super::panic;
 use super::peak::{peak_lab, PeakLabProps};
 use super::scraper::{scraper_lab, ScraperLabProps};
-use super::settings::{
-    scenario_picker, settings_form, share_link, FormProps, PickerProps, ShareProps,
-};
+use super::settings::Side;
 use super::shared::{Dispatch, LiveProps};
 use super::stage::{counters, stage_view, Drawn, StageProps};
 use super::termination::TerminationLab;
@@ -166,10 +164,6 @@ pub fn app(props: &AppProps) -> Html {
     });
 
     let live = state.session.clone();
-    // The stage's lanes and slots as last drawn (it draws a few per frame while fast).
-    let drawn = use_mut_ref(Drawn::default);
-    // The log as last drawn (drawn again only when it changes).
-    let drawn_log = use_mut_ref(DrawnLog::default);
     let notice = (!state.notice.is_empty()).then(|| {
         let onclick = {
             let dispatch = dispatch.clone();
@@ -210,16 +204,8 @@ pub fn app(props: &AppProps) -> Html {
         Section::Playground => html! {
             <>
                 <div class="layout">
-                    <div class="col col-side">
-                        { scenario_picker(&PickerProps { scenario, lang, dispatch: dispatch.clone() }) }
-                        { settings_form(&FormProps {
-                            form: state.form.clone(),
-                            errors: state.errors.clone(),
-                            lang,
-                            dispatch: dispatch.clone(),
-                        }) }
-                        { share_link(&ShareProps { fragment, lang }) }
-                    </div>
+                    <Side scenario={scenario} form={state.form.clone()} errors={state.errors.clone()}
+                        fragment={fragment} {lang} dispatch={dispatch.clone()} />
                     <div class="col col-main">
                         { controls(&ControlsProps {
                             live: live.clone(),
@@ -228,9 +214,7 @@ pub fn app(props: &AppProps) -> Html {
                             lang,
                             dispatch: dispatch.clone(),
                         }) }
-                        { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
-                        { counters(&LiveProps { live: live.clone(), lang }) }
-                        { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
+                        <Watch live={live.clone()} {lang} />
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
@@ -274,6 +258,46 @@ pub fn app(props: &AppProps) -> Html {
             { shown_part }
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
         </main>
+    }
+}
+
+/// The props of [`Watch`]: the run as shown now.
+#[derive(Properties)]
+struct WatchProps {
+    live: Session,
+    lang: Lang,
+}
+
+impl PartialEq for WatchProps {
+    /// Equal while the stage, the counters and the log show the same: the
+    /// same moment and log of the same run, played the same way.
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.live, &other.live);
+        self.lang == other.lang
+            && Rc::ptr_eq(a.moment_rc(), b.moment_rc())
+            && Rc::ptr_eq(a.log(), b.log())
+            && Rc::ptr_eq(a.config_rc(), b.config_rc())
+            && a.is_playing() == b.is_playing()
+            && a.speed() == b.speed()
+    }
+}
+
+/// The stage, the counters and the log: a component of their own, drawn
+/// again only when the moment shown changes (not when the page renders
+/// for a move asked of the worker, or for a tick while it works).
+#[function_component(Watch)]
+fn watch(props: &WatchProps) -> Html {
+    // The stage's lanes and slots as last drawn (it draws a few per frame while fast).
+    let drawn = use_mut_ref(Drawn::default);
+    // The log as last drawn (drawn again only when it changes).
+    let drawn_log = use_mut_ref(DrawnLog::default);
+    let (live, lang) = (&props.live, props.lang);
+    html! {
+        <>
+            { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
+            { counters(&LiveProps { live: live.clone(), lang }) }
+            { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
+        </>
     }
 }
 

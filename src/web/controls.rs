@@ -146,9 +146,11 @@ pub fn controls(props: &ControlsProps) -> Html {
 
     html! {
         // Busy while the engine (in the worker) makes a move: what is shown
-        // is the moment before it.
+        // is the moment before it. Not while the run plays: it always asks
+        // for the next frame's moment, and an attribute that flipped twice
+        // a frame would restyle the page twice a frame.
         <section class="panel controls" aria-labelledby="controls-title"
-            aria-busy={session.pending().is_some().to_string()}>
+            aria-busy={(session.pending().is_some() && !playing).to_string()}>
             <h2 id="controls-title" class="visually-hidden">{ T::Controls.get(lang) }</h2>
             <div class="buttons">
                 <button type="button" class="primary" id="play" {disabled}

@@ -247,3 +247,33 @@ pub fn share_link(props: &ShareProps) -> Html {
         </section>
     }
 }
+
+/// The side column: the scenario picker, the settings and the link.
+#[derive(Properties, PartialEq)]
+pub struct SideProps {
+    pub scenario: ScenarioKind,
+    pub form: Form,
+    pub errors: Vec<FieldError>,
+    pub fragment: Option<String>,
+    pub lang: Lang,
+    pub dispatch: Dispatch,
+}
+
+/// The side column, a component of its own: it is drawn again only when
+/// its props change, not on every frame of a run that plays.
+#[function_component(Side)]
+pub fn side(props: &SideProps) -> Html {
+    let lang = props.lang;
+    html! {
+        <div class="col col-side">
+            { scenario_picker(&PickerProps { scenario: props.scenario, lang, dispatch: props.dispatch.clone() }) }
+            { settings_form(&FormProps {
+                form: props.form.clone(),
+                errors: props.errors.clone(),
+                lang,
+                dispatch: props.dispatch.clone(),
+            }) }
+            { share_link(&ShareProps { fragment: props.fragment.clone(), lang }) }
+        </div>
+    }
+}

@@ -17,7 +17,7 @@ use yew::prelude::*;
 use crate::i18n::ui::{self, T};
 use crate::i18n::{actor_name, item_name, item_short, stuck_actor, Clock};
 use crate::lang::Lang;
-use crate::playground::session::Session;
+use crate::playground::session::{Derived, Session};
 use crate::playground::stage::{
     ConsumerLane, ConsumerState, ProducerLane, ProducerState, StepStatus, QUEUE_SHOWN,
 };
@@ -35,9 +35,9 @@ const MAX_LANES: usize = 24;
 const MAX_SLOTS: usize = QUEUE_SHOWN;
 /// While a run plays fast, every lane and every queue slot changes on
 /// every frame: this many lanes, and as many slots, are drawn again per
-/// frame, in turn (so 20 + 20 lanes each change 30 times a second at 60
+/// frame, in turn (so 20 + 20 lanes each change 15 times a second at 60
 /// frames a second); the others still show what they showed.
-const PER_FRAME: usize = 20;
+const PER_FRAME: usize = 10;
 
 /// A list of elements as last drawn, kept between renders while a run
 /// plays fast.
@@ -85,11 +85,14 @@ impl Kept {
     }
 }
 
-/// The stage's lanes and queue slots as last drawn.
+/// The stage's lanes and queue slots as last drawn, and the whole stage as
+/// last drawn with what it showed (the stage of a moment, in a language,
+/// every lane or a few, fast or not).
 #[derive(Default)]
 pub struct Drawn {
     lanes: Kept,
     slots: Kept,
+    last: Option<(Rc<Derived>, Lang, bool, bool, Html)>,
 }
 
 /// The props of the stage: the run, and its lanes and slots as last drawn.
@@ -133,7 +136,26 @@ fn chip(
     }
 }
 
+/// The stage; the same as last time while it shows the same moment (a
+/// render for another reason — a move asked of the worker, a tick while
+/// it works — changes nothing on it, and draws no lanes in turn).
 pub fn stage_view(props: &StageProps) -> Html {
+    let session = &props.live;
+    let fast = session.speed() > 10.0;
+    let every = !(fast && session.is_playing());
+    let derived = &session.moment().derived;
+    let mut drawn = props.drawn.borrow_mut();
+    if let Some((d, lang, e, f, html)) = &drawn.last {
+        if Rc::ptr_eq(d, derived) && (*lang, *e, *f) == (props.lang, every, fast) {
+            return html.clone();
+        }
+    }
+    let html = draw(props, &mut drawn, fast, every);
+    drawn.last = Some((Rc::clone(derived), props.lang, every, fast, html.clone()));
+    html
+}
+
+fn draw(props: &StageProps, kept: &mut Drawn, fast: bool, every: bool) -> Html {
     let lang = props.lang;
     let session = &props.live;
     let moment = session.moment();
@@ -141,15 +163,11 @@ pub fn stage_view(props: &StageProps) -> Html {
     let scenario = session.config().scenario;
     let roles = stage.roles();
     let stuck = moment.outcome == Outcome::Stuck;
-    // Above this speed items come and go faster than the chip animation.
-    let fast = session.speed() > 10.0;
-    // Slow or paused, every lane and slot is drawn on every render; fast,
-    // a few per frame, and no badges (a place in a line changes on every
-    // frame).
-    let every = !(fast && session.is_playing());
+    // Above 10× items come and go faster than the chip animation. Slow or
+    // paused, every lane and slot is drawn on every render; fast, a few per
+    // frame, and no badges (a place in a line changes on every frame).
     let badges = every;
-    let mut kept = props.drawn.borrow_mut();
-    let Drawn { lanes, slots } = &mut *kept;
+    let Drawn { lanes, slots, .. } = kept;
 
     // A lane: its class, what it does, its item (with its chip's class) and its tally.
     let lane = |actor: ActorId,
