@@ -29,6 +29,17 @@ use super::termination::TerminationLab;
 use super::ticker::use_ticker;
 use super::worker::EngineWorker;
 
+/// Above this speed a run that plays changes more on every frame than
+/// anyone follows (the stage draws its lanes in turn, without animations).
+const FAST_SPEED: f64 = 10.0;
+
+/// While a run plays faster than [`FAST_SPEED`], the page takes a new
+/// moment when at least this much real time passed: every other frame at
+/// 60 frames a second, so the page changes 30 times a second and the main
+/// thread does half the work of drawing it (the browser still draws every
+/// frame; nothing on the page is late for one).
+const FAST_FRAME_MS: f64 = 25.0;
+
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
     /// The fragment to open; the URL's own when `None`.
@@ -119,8 +130,10 @@ pub fn app(props: &AppProps) -> Html {
     let shown = use_mut_ref(|| Section::Playground);
     *shown.borrow_mut() = section;
 
-    // Drive the runs while one plays.
-    use_ticker(state.playing(), {
+    // Drive the runs while one plays; a run that plays fast takes a new
+    // moment every other frame (see FAST_FRAME_MS).
+    let fast = state.session.is_playing() && state.session.speed() > FAST_SPEED;
+    use_ticker(state.playing(), if fast { FAST_FRAME_MS } else { 0.0 }, {
         let dispatch = dispatch.clone();
         Callback::from(move |real_ms| dispatch.dispatch(Action::Tick(real_ms)))
     });

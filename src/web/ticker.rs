@@ -4,7 +4,9 @@
 //! drawn at most once per animation frame, whatever the tick and the speed:
 //! the ticks only add up the time played, and the next animation frame
 //! (`requestAnimationFrame`) hands it over in one go — so one state change,
-//! and one render, per frame the browser paints.
+//! and one render, per frame the browser paints. A caller may ask for at
+//! least so many milliseconds a hand-over (a run that plays fast asks for
+//! two frames' worth: see [`use_ticker`]).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -39,13 +41,17 @@ struct Ticker {
 }
 
 impl Ticker {
-    fn start(on_tick: Callback<f64>) -> Ticker {
+    fn start(on_tick: Callback<f64>, least_ms: Rc<Cell<f64>>) -> Ticker {
         let owed = Rc::new(Owed::default());
         let on_frame = {
             let owed = Rc::clone(&owed);
             Closure::<dyn FnMut()>::new(move || {
                 owed.frame.set(None);
-                on_tick.emit(owed.ms.replace(0.0));
+                // Less than asked for: kept for a later frame (the timer
+                // asks for one again).
+                if owed.ms.get() >= least_ms.get() {
+                    on_tick.emit(owed.ms.replace(0.0));
+                }
             })
         };
         let frame: js_sys::Function = on_frame
@@ -83,11 +89,15 @@ impl Drop for Ticker {
 
 /// Calls `on_tick` with the real milliseconds passed, at most once per
 /// animation frame while `playing` (the time is measured every
-/// [`TICK_MS`]); stops when `playing` turns false or the component goes.
+/// [`TICK_MS`]), and only once at least `least_ms` passed (the latest
+/// value given); stops when `playing` turns false or the component goes.
 #[hook]
-pub fn use_ticker(playing: bool, on_tick: Callback<f64>) {
+pub fn use_ticker(playing: bool, least_ms: f64, on_tick: Callback<f64>) {
+    let least = use_mut_ref(|| Rc::new(Cell::new(0.0)));
+    let least = Rc::clone(&least.borrow());
+    least.set(least_ms);
     use_effect_with(playing, move |&playing| {
-        let ticker = playing.then(|| Ticker::start(on_tick));
+        let ticker = playing.then(|| Ticker::start(on_tick, least));
         move || drop(ticker)
     });
 }
