@@ -148,8 +148,8 @@ impl T {
             T::RunToEnd => ("直接运行到结束", "Run to the end"),
             T::Cancel => ("取消", "Cancel"),
             T::EngineLost => (
-                "运行模拟的后台线程没能启动，请刷新页面。",
-                "The background thread that runs the simulation could not start; reload the page.",
+                "运行模拟的后台线程（Web Worker）没能启动或已停止，请刷新页面；若仍如此，请通过网页服务器（而非本地文件）打开本页，并允许脚本与 Web Worker。",
+                "The background thread that runs the simulation (a Web Worker) could not start or stopped; reload the page. If it happens again, open the page from a web server (not as a local file) and allow scripts and Web Workers.",
             ),
             T::Computing => ("计算中…", "Computing…"),
             T::Reset => ("重置", "Reset"),

@@ -100,10 +100,15 @@ pub fn app(props: &AppProps) -> Html {
     {
         let dispatch = dispatch.clone();
         let worker = worker.clone();
-        use_effect_with((), move |_| {
-            if let Some(worker) = worker.borrow_mut().as_mut() {
-                worker.listen(dispatch);
+        let wanted = props.worker;
+        use_effect_with((), move |_| match worker.borrow_mut().as_mut() {
+            Some(worker) => worker.listen(dispatch),
+            // The browser refused to start it: nothing runs the playground
+            // (without the page's own engine), and the page says so.
+            None if wanted && cfg!(not(feature = "page-engine")) => {
+                dispatch.dispatch(Action::EngineLost)
             }
+            None => {}
         });
     }
     {
