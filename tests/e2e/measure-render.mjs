@@ -194,6 +194,8 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+const range = (xs, unit) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}${unit}`.padEnd(14);
+
 const servers = [];
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 try {
@@ -214,15 +216,15 @@ try {
       }
     }
   }
-  console.log(`\nmedians over ${ROUNDS} round(s) of ${SECONDS} s each (CPU time of the page's main thread):`);
-  console.log('case           dist                      busy    longest  (wall)   frames/s  commits/s  script  style  layout  paint');
+  console.log(`\nmedians over ${ROUNDS} round(s) of ${SECONDS} s each (CPU time of the page's main thread), busy and longest also as min–max:`);
+  console.log('case           dist                      busy    longest  (wall)   frames/s  commits/s  script  style  layout  paint   busy range     longest range');
   for (const c of CASES) {
     for (const { dist } of servers) {
       const rs = results.get(`${c.name}|${dist}`);
       const m = (f) => median(rs.map(f));
       const name = (path.relative(process.cwd(), dist) || '.').padEnd(24);
       console.log(
-        `${c.name.padEnd(14)} ${name} ${m((r) => r.busy).toFixed(1).padStart(5)}%  ${m((r) => r.longest).toFixed(1).padStart(5)} ms (${m((r) => r.longestWall).toFixed(1).padStart(5)})  ${m((r) => r.fps).toFixed(1).padStart(7)}  ${m((r) => r.commitsPerSecond).toFixed(1).padStart(8)}  ${m((r) => r.kinds.script).toFixed(1).padStart(5)}%  ${m((r) => r.kinds.style).toFixed(1).padStart(4)}%  ${m((r) => r.kinds.layout).toFixed(1).padStart(5)}%  ${m((r) => r.kinds.paint).toFixed(1).padStart(4)}%`,
+        `${c.name.padEnd(14)} ${name} ${m((r) => r.busy).toFixed(1).padStart(5)}%  ${m((r) => r.longest).toFixed(1).padStart(5)} ms (${m((r) => r.longestWall).toFixed(1).padStart(5)})  ${m((r) => r.fps).toFixed(1).padStart(7)}  ${m((r) => r.commitsPerSecond).toFixed(1).padStart(8)}  ${m((r) => r.kinds.script).toFixed(1).padStart(5)}%  ${m((r) => r.kinds.style).toFixed(1).padStart(4)}%  ${m((r) => r.kinds.layout).toFixed(1).padStart(5)}%  ${m((r) => r.kinds.paint).toFixed(1).padStart(4)}%   ${range(rs.map((r) => r.busy), '%')}  ${range(rs.map((r) => r.longest), ' ms')}`,
       );
     }
   }
