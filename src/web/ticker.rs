@@ -45,10 +45,11 @@ impl Ticker {
         let owed = Rc::new(Owed::default());
         let on_frame = {
             let owed = Rc::clone(&owed);
+            let least_ms = Rc::clone(&least_ms);
             Closure::<dyn FnMut()>::new(move || {
                 owed.frame.set(None);
-                // Less than asked for: kept for a later frame (the timer
-                // asks for one again).
+                // Less than asked for (it was asked for more since): kept
+                // for a later frame.
                 if owed.ms.get() >= least_ms.get() {
                     on_tick.emit(owed.ms.replace(0.0));
                 }
@@ -65,7 +66,9 @@ impl Ticker {
                 let now = dom::now_ms();
                 let real_ms = (now - last.replace(now)).max(0.0);
                 owed.ms.set((owed.ms.get() + real_ms).min(MAX_TICK_MS));
-                if owed.frame.get().is_none() {
+                // A frame only once there is enough to hand over: no
+                // animation frame (and no frame's work) in between.
+                if owed.frame.get().is_none() && owed.ms.get() >= least_ms.get() {
                     let id = web_sys::window().and_then(|w| w.request_animation_frame(&frame).ok());
                     owed.frame.set(id);
                 }
