@@ -7,7 +7,7 @@ use super::{actor_name, item_name, Clock};
 use crate::lang::Lang;
 use crate::number::Shortest;
 use crate::playground::form::{DelayKind, Field, Problem};
-use crate::playground::link::{shortened, LinkError};
+use crate::playground::link::{shortened, LinkError, TabProblem};
 use crate::playground::stage::{ConsumerState, MainStep, ProducerState};
 use crate::run::Outcome;
 use crate::scenario::ScenarioKind;
@@ -352,6 +352,20 @@ fn link_error(error: &LinkError, lang: Lang) -> String {
             )
         }
         (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
+        (LinkError::Tab { key, text, problem }, _) => {
+            let why = match problem {
+                TabProblem::Peak(p) => super::peak::field_problem(p, lang),
+                TabProblem::Scraper(p) => super::scraper::field_problem(p, lang).to_string(),
+                TabProblem::NotOneOf(names) => match lang {
+                    Lang::Zh => format!("可选：{}", names.join("、")),
+                    Lang::En => format!("one of {}", names.join(", ")),
+                },
+            };
+            match lang {
+                Lang::Zh => format!("{key}“{text}”：{why}"),
+                Lang::En => format!("{key} '{text}': {why}"),
+            }
+        }
     };
     // A value typed into a link may be thousands of characters long.
     shortened(&why, LINK_WORDS_CHARS)
@@ -588,6 +602,32 @@ mod tests {
                     problem: Problem::NotWholeNumber("zz".into()),
                 },
                 "zz",
+            ),
+            (
+                LinkError::Tab {
+                    key: "pk-workers",
+                    text: "zz".into(),
+                    problem: TabProblem::Peak(crate::playground::peak::FieldProblem::NotWhole),
+                },
+                "pk-workers",
+            ),
+            (
+                LinkError::Tab {
+                    key: "sc-timeout",
+                    text: "zz".into(),
+                    problem: TabProblem::Scraper(
+                        crate::playground::scraper::FieldProblem::NotDuration,
+                    ),
+                },
+                "zz",
+            ),
+            (
+                LinkError::Tab {
+                    key: "sc-shape",
+                    text: "zz".into(),
+                    problem: TabProblem::NotOneOf(&["joinable", "plain"]),
+                },
+                "joinable",
             ),
         ] {
             assert_both_languages(|lang| link_error(&error, lang), &[shown]);

@@ -19,7 +19,7 @@ use super::form::{DelayKind, Field, FieldError, Form};
 use super::lab::{LabForm, Outcomes};
 use super::link::{self, LinkError};
 use super::peak::{PeakAction, PeakState};
-use super::scraper::{ScraperAction, ScraperState};
+use super::scraper::{ScraperAction, ScraperForm, ScraperState};
 use super::session::{next_id, Command, Reply, Session};
 
 /// The seed a first visit starts with (and a link without one).
@@ -199,7 +199,8 @@ impl AppState {
     pub fn fragment(&self) -> Option<String> {
         self.ready().then(|| {
             let run = link::to_fragment(self.session.config(), self.session.speed(), self.lang);
-            run + &link::section_part(self.section)
+            let peak = self.peak.as_ref().map(|p| (p.preset, &p.form));
+            run + &link::section_part(self.section) + &link::tabs_part(peak, &self.scraper.form)
         })
     }
 
@@ -345,15 +346,15 @@ impl AppState {
 
     /// Shows a part of the page; peak shaving is run the first time.
     fn show(&mut self, section: Section) -> bool {
-        if self.section == section {
-            return false;
-        }
         if section == Section::PeakShaving && self.peak.is_none() {
             self.peak = Some(if self.session.is_away() {
                 PeakState::away(DEFAULT_SEED)
             } else {
                 PeakState::new(DEFAULT_SEED)
             });
+        }
+        if self.section == section {
+            return false;
         }
         self.section = section;
         true
@@ -389,15 +390,30 @@ impl AppState {
             return false;
         }
         self.notice = ignored;
-        let (config, lang, speed, section) = match link {
-            Some(link) => (link.config, link.lang, link.speed, link.section),
+        let (config, lang, speed, section, peak, scraper) = match link {
+            Some(link) => (
+                link.config,
+                link.lang,
+                link.speed,
+                link.section,
+                link.peak,
+                link.scraper,
+            ),
             None => (
                 Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED),
                 None,
                 None,
                 Section::Playground,
+                None,
+                None,
             ),
         };
+        // The tabs' settings: the link's, or their defaults (peak shaving
+        // is made again when it is shown).
+        let away = self.session.is_away() || !cfg!(feature = "page-engine");
+        self.peak = peak.map(|p| PeakState::opened(p.preset, p.form, away));
+        self.scraper
+            .open(scraper.unwrap_or_else(|| ScraperForm::defaults(DEFAULT_SEED)));
         self.show(section);
         if let Some(lang) = lang {
             self.lang = lang;
@@ -647,6 +663,44 @@ mod tests {
         assert_eq!(bad.section, Section::Playground);
         assert_eq!(bad.session.config().seed, 3);
         assert_eq!(bad.notice, [LinkError::UnknownTab("kitchen".into())]);
+    }
+
+    #[test]
+    fn the_tabs_settings_are_in_the_link_and_a_link_opens_them() {
+        use super::super::peak::{PeakAction, PeakField};
+        use super::super::scraper::ScraperField;
+        let mut state = open("#lang=en&tab=peak-shaving");
+        state.apply(Action::Peak(PeakAction::Preset(
+            crate::peak::Preset::Steady,
+        )));
+        state.apply(Action::Peak(PeakAction::Edit(
+            PeakField::Workers,
+            "6".into(),
+        )));
+        state.apply(Action::Scraper(ScraperAction::Edit(
+            ScraperField::Counters,
+            "3".into(),
+        )));
+        let fragment = state.fragment().unwrap();
+        assert!(
+            fragment.ends_with("&tab=peak-shaving&pk-preset=steady&pk-workers=6&sc-counters=3"),
+            "{fragment}"
+        );
+        let reopened = open(&fragment);
+        assert!(reopened.notice.is_empty(), "{:?}", reopened.notice);
+        assert_eq!(reopened.section, Section::PeakShaving);
+        let peak = reopened.peak.as_ref().unwrap();
+        assert_eq!(peak.form, state.peak.as_ref().unwrap().form);
+        assert_eq!(peak.preset, crate::peak::Preset::Steady);
+        assert!(peak.report.is_some(), "its run is made");
+        assert_eq!(reopened.scraper.form, state.scraper.form);
+        assert!(reopened.scraper.ready());
+        assert_eq!(reopened.fragment(), Some(fragment));
+        // A link without them opens their defaults.
+        let mut again = reopened;
+        again.apply(Action::OpenLink("#tab=scraper".into()));
+        assert_eq!(again.scraper.form, ScraperForm::defaults(DEFAULT_SEED));
+        assert!(again.peak.is_none());
     }
 
     #[test]
