@@ -207,7 +207,7 @@ pub fn app(props: &AppProps) -> Html {
                             lang,
                             dispatch: dispatch.clone(),
                         }) }
-                        { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
+                        { stage_view(&StageProps { live: live.clone(), lang, drawn, announced: state.announced.clone() }) }
                         { counters(&LiveProps { live: live.clone(), lang }) }
                         { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
                     </div>

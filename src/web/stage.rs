@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::i18n::ui::{self, T};
 use crate::i18n::{actor_name, item_name, item_short, stuck_actor, Clock};
 use crate::lang::Lang;
+use crate::playground::app::Announced;
 use crate::playground::session::Session;
 use crate::playground::stage::{
     ConsumerLane, ConsumerState, ProducerLane, ProducerState, StepStatus,
@@ -97,6 +98,8 @@ pub struct StageProps {
     pub live: Session,
     pub lang: Lang,
     pub drawn: Rc<RefCell<Drawn>>,
+    /// The stage's text equivalent as last announced.
+    pub announced: Option<Announced>,
 }
 
 /// How a chip is drawn.
@@ -248,8 +251,10 @@ pub fn stage_view(props: &StageProps) -> Html {
     let main_role = Role::Main;
 
     html! {
-        <section class={if fast { "panel stage fast" } else { "panel stage" }} aria-labelledby="stage-title">
+        <section class={if fast { "panel stage fast" } else { "panel stage" }} aria-labelledby="stage-title"
+            aria-describedby="stage-text">
             <h2 id="stage-title">{ T::Stage.get(lang) }</h2>
+            { stage_text(props) }
             <div class="main-lane" style={format!("--hue:{}", hue(main_role))}>
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ T::Main.get(lang) }</span>
                 { blocked_badge(session, ActorId(0), lang) }
@@ -329,6 +334,28 @@ pub fn stage_view(props: &StageProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// The stage's text equivalent, for screen readers: its summary as last
+/// announced (the page's state limits how often while a run plays), a
+/// polite live region while the run plays, silent while it is paused
+/// (the narration reads each step then).
+fn stage_text(props: &StageProps) -> Html {
+    let Some(announced) = &props.announced else {
+        return Html::default();
+    };
+    let session = &props.live;
+    let text = ui::stage_summary(
+        session.config().scenario,
+        announced.at,
+        &announced.summary,
+        session.roles(),
+        props.lang,
+    );
+    html! {
+        <p id="stage-text" class="visually-hidden"
+            aria-live={if session.is_playing() { "polite" } else { "off" }}>{ text }</p>
     }
 }
 

@@ -160,6 +160,44 @@ test('the latency column, the timeline and the log say which clock they show, an
   });
 });
 
+test('the scraper\'s settings are in the link: a reload keeps them; a bad one is named, the rest kept', async () => {
+  await guarded(await open('en'), 'scraper-link', async (page) => {
+    const urls = 'pages/gallery.html\npages/zh-menu.html?a=1&b=%41#x';
+    await page.fill('#scraper-urls', urls);
+    await page.fill('#scraper-regex', 'src="?([^" >]+)');
+    await page.fill('#scraper-counters', '3');
+    await page.fill('#scraper-fetch-delay', 'const:0ms');
+    await page.click('#scraper-shape-plain');
+    await page.waitForFunction(() => location.hash.includes('sc-fd='));
+    assert.match(await page.evaluate(() => location.hash), /&tab=scraper&sc-shape=plain&sc-urls=pages\/gallery\.html%0Apages\/zh-menu\.html%3Fa%3D1%26b%3D%2541%23x&sc-re=/);
+    const shown = async () => ({
+      urls: await page.locator('#scraper-urls').inputValue(),
+      regex: await page.locator('#scraper-regex').inputValue(),
+      counters: await page.locator('#scraper-counters').inputValue(),
+      fetchDelay: await page.locator('#scraper-fetch-delay').inputValue(),
+      plain: await page.locator('#scraper-shape-plain').getAttribute('aria-pressed'),
+    });
+    const before = await shown();
+    assert.deepEqual(before, { urls, regex: 'src="?([^" >]+)', counters: '3', fetchDelay: 'const:0ms', plain: 'true' });
+    await page.reload();
+    await page.locator('#scraper #scraper-start').waitFor({ timeout: 30_000 });
+    assert.deepEqual(await shown(), before);
+    assert.equal(await page.locator('.notice').count(), 0);
+
+    // A link with bad values: each is named, the valid ones are kept.
+    await page.goto(`${session.baseUrl}#lang=en&tab=scraper&sc-fetchers=0&sc-counters=2&sc-re=(oops&sc-shape=round`);
+    await page.reload();
+    await page.locator('#scraper #scraper-start').waitFor({ timeout: 30_000 });
+    const notice = await page.locator('.notice').innerText();
+    for (const named of [/sc-fetchers '0'/, /sc-re '\(oops'/, /sc-shape 'round': one of joinable, plain/]) {
+      assert.match(notice, named);
+    }
+    assert.equal(await page.locator('#scraper-counters').inputValue(), '2');
+    assert.equal(await page.locator('#scraper-fetchers').inputValue(), '1', 'the default');
+    assert.equal(await page.locator('#scraper-shape-joinable').getAttribute('aria-pressed'), 'true');
+  });
+});
+
 test('matched strings are shown as text, never as HTML', async () => {
   await guarded(await open('en'), 'scraper-text', async (page) => {
     await page.fill('#scraper-regex', '<title>.*?</title>|<a [^>]*>');
