@@ -451,27 +451,20 @@ impl AppState {
     }
 
     fn open_link(&mut self, fragment: &str) -> bool {
-        let (link, ignored) = link::read(fragment);
+        let (link, mut ignored) = link::read(fragment);
+        let (peak, scraper, tabs_ignored) = link::read_tabs(fragment);
+        ignored.extend(tabs_ignored);
         if link.is_none() && ignored.is_empty() {
             return false;
         }
         self.notice = ignored;
-        let (config, lang, speed, section, peak, scraper) = match link {
-            Some(link) => (
-                link.config,
-                link.lang,
-                link.speed,
-                link.section,
-                link.peak,
-                link.scraper,
-            ),
+        let (config, lang, speed, section) = match link {
+            Some(link) => (link.config, link.lang, link.speed, link.section),
             None => (
                 Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED),
                 None,
                 None,
                 Section::Playground,
-                None,
-                None,
             ),
         };
         // The tabs' settings: the link's, or their defaults (peak shaving

@@ -32,10 +32,6 @@ pub struct Link {
     pub speed: Option<f64>,
     /// The part of the page it opens (`tab=`; the playground when left out).
     pub section: Section,
-    /// Peak shaving's settings, when the link has any.
-    pub peak: Option<PeakLink>,
-    /// The scraper's settings, when the link has any.
-    pub scraper: Option<ScraperForm>,
 }
 
 /// Peak shaving's settings in a link: the preset, and the form as typed.
@@ -237,31 +233,10 @@ pub fn read(fragment: &str) -> (Option<Link>, Vec<LinkError>) {
             Err(error) => ignored.push(error),
         }
     }
-    // The tabs' settings, each bad one left out and named.
-    let (peak, scraper) = {
-        let value = |key: &str| {
-            KEYS.iter()
-                .position(|k| *k == key)
-                .and_then(|i| values[i].clone())
-        };
-        (
-            read_peak(&value, &mut ignored),
-            read_scraper(&value, &mut ignored),
-        )
-    };
     // A bad value leaves its key out; the others are read again without it.
     while values.iter().any(Option::is_some) {
         match build(&values) {
-            Ok(link) => {
-                return (
-                    Some(Link {
-                        peak,
-                        scraper,
-                        ..link
-                    }),
-                    ignored,
-                )
-            }
+            Ok(link) => return (Some(link), ignored),
             Err(error) => {
                 let key = error.key();
                 match KEYS.iter().position(|k| *k == key) {
@@ -399,9 +374,34 @@ fn build(values: &[Option<String>; KEYS.len()]) -> Result<Link, LinkError> {
         lang,
         speed,
         section,
-        peak: None,
-        scraper: None,
     })
+}
+
+/// The tabs' settings in a fragment (with or without its `#`; see
+/// [`tabs_part`]): peak shaving's and the scraper's, each when the link has
+/// any, and those that could not be used. Apart from [`read`], which the
+/// engine's worker uses too: the worker needs none of this. Parts that are
+/// not `key=value` or repeat a key are [`read`]'s to name.
+pub fn read_tabs(fragment: &str) -> (Option<PeakLink>, Option<ScraperForm>, Vec<LinkError>) {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let mut values: Vec<(usize, String)> = Vec::new();
+    for part in fragment.split('&') {
+        if let Ok((slot, value)) = key_value(part) {
+            if values.iter().all(|(s, _)| *s != slot) {
+                values.push((slot, value));
+            }
+        }
+    }
+    let value = |key: &str| {
+        values
+            .iter()
+            .find(|(slot, _)| KEYS[*slot] == key)
+            .map(|(_, text)| text.clone())
+    };
+    let mut ignored = Vec::new();
+    let peak = read_peak(&value, &mut ignored);
+    let scraper = read_scraper(&value, &mut ignored);
+    (peak, scraper, ignored)
 }
 
 /// The tabs' part of a link: peak shaving's preset and fields and the
@@ -817,9 +817,10 @@ mod tabs {
 
     /// `tabs_part` read back: the tabs' settings and what was ignored.
     fn reread(part: &str) -> (Option<PeakLink>, Option<ScraperForm>, Vec<LinkError>) {
-        let (link, ignored) = read(&format!("s=hotdog{part}"));
-        let link = link.unwrap();
-        (link.peak, link.scraper, ignored)
+        let fragment = format!("s=hotdog{part}");
+        let (link, ignored) = read(&fragment);
+        assert!(link.is_some() && ignored.is_empty(), "{ignored:?}");
+        read_tabs(&fragment)
     }
 
     #[test]
