@@ -7,7 +7,7 @@ use super::{actor_name, item_name, Clock};
 use crate::lang::Lang;
 use crate::number::Shortest;
 use crate::playground::form::{DelayKind, Field, Problem};
-use crate::playground::link::{shortened, LinkError, TabProblem};
+use crate::playground::link::{shortened, LinkError};
 use crate::playground::stage::{ConsumerState, MainStep, ProducerState, Summary};
 use crate::run::Outcome;
 use crate::scenario::ScenarioKind;
@@ -352,19 +352,9 @@ fn link_error(error: &LinkError, lang: Lang) -> String {
             )
         }
         (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
-        (LinkError::Tab { key, text, problem }, _) => {
-            let why = match problem {
-                TabProblem::Peak(p) => super::peak::field_problem(p, lang),
-                TabProblem::Scraper(p) => super::scraper::field_problem(p, lang).to_string(),
-                TabProblem::NotOneOf(names) => match lang {
-                    Lang::Zh => format!("可选：{}", names.join("、")),
-                    Lang::En => format!("one of {}", names.join(", ")),
-                },
-            };
-            match lang {
-                Lang::Zh => format!("{key}“{text}”：{why}"),
-                Lang::En => format!("{key} '{text}': {why}"),
-            }
+        (LinkError::Tab { key, text }, Lang::Zh) => format!("{key}“{text}”用不了，该项保留默认值"),
+        (LinkError::Tab { key, text }, Lang::En) => {
+            format!("{key} '{text}' cannot be used; that setting keeps its default")
         }
     };
     // A value typed into a link may be thousands of characters long.
@@ -445,19 +435,34 @@ pub fn stage_summary(
             .map(|&role| actor_name(scenario, role, lang))
             .unwrap_or_default()
     };
-    // The named ones, then how many more; `none` when there are none.
-    let list = |parts: Vec<String>, total: usize, sep: &str, none: &str| {
-        let rest = (total > parts.len()).then(|| more(total - parts.len(), lang));
-        let parts: Vec<String> = parts.into_iter().chain(rest).collect();
-        if parts.is_empty() {
-            none.to_string()
-        } else {
-            parts.join(sep)
+    // The named ones (`parts`, of `total`), how many more, or `none`.
+    let list = |out: &mut String,
+                parts: &mut dyn Iterator<Item = String>,
+                total: usize,
+                sep: &str,
+                none: &str| {
+        let mut shown = 0;
+        for part in parts {
+            if shown > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(&part);
+            shown += 1;
+        }
+        if total > shown {
+            if shown > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(&more(total - shown, lang));
+        }
+        if total == 0 {
+            out.push_str(none);
         }
     };
-    let nobody = lang.pick("没有", "nobody");
-    let sep = lang.pick("；", "; ");
-    let working = summary.working.iter().map(|&(actor, item)| {
+    let (sep, nobody) = (lang.pick("；", "; "), lang.pick("没有", "nobody"));
+    let mut out = Clock(at).to_string();
+    out.push_str(lang.pick("：在工作：", ": Working: "));
+    let mut working = summary.working.iter().map(|&(actor, item)| {
         let what = match roles.get(actor.0 as usize) {
             Some(Role::Producer(_)) => {
                 producer_state(scenario, ProducerState::Producing(item), lang)
@@ -466,8 +471,9 @@ pub fn stage_summary(
         };
         format!("{} {what}", name(actor))
     });
-    let working = list(working.collect(), summary.working_total, sep, nobody);
-    let waiting = summary.waiting.iter().map(|&(actor, blocked)| {
+    list(&mut out, &mut working, summary.working_total, sep, nobody);
+    out.push_str(lang.pick("。在等待：", ". Waiting: "));
+    let mut waiting = summary.waiting.iter().map(|&(actor, blocked)| {
         let on = super::waiting_on(scenario, blocked.on, roles, lang);
         format!(
             "{} {}",
@@ -475,23 +481,18 @@ pub fn stage_summary(
             super::termination::badge(blocked, &on, lang)
         )
     });
-    let waiting = list(waiting.collect(), summary.waiting_total, sep, nobody);
-    let fill = queue_fill(summary.queued, summary.capacity, lang);
-    let items = summary
+    list(&mut out, &mut waiting, summary.waiting_total, sep, nobody);
+    out.push_str(lang.pick("。队列 ", ". Queue "));
+    out.push_str(&queue_fill(summary.queued, summary.capacity, lang));
+    out.push_str(lang.pick("：", ": "));
+    let mut items = summary
         .first
         .iter()
         .map(|&item| item_name(scenario, item, lang));
-    let items = list(
-        items.collect(),
-        summary.queued,
-        lang.pick("、", ", "),
-        lang.pick("空", "empty"),
-    );
-    let at = Clock(at);
-    match lang {
-        Lang::Zh => format!("{at}：在工作：{working}。在等待：{waiting}。队列 {fill}：{items}。"),
-        Lang::En => format!("{at}: Working: {working}. Waiting: {waiting}. Queue {fill}: {items}."),
-    }
+    let (sep, empty) = (lang.pick("、", ", "), lang.pick("空", "empty"));
+    list(&mut out, &mut items, summary.queued, sep, empty);
+    out.push_str(lang.pick("。", "."));
+    out
 }
 
 /// A lane's tally: `made 3` / `done 4`.
@@ -671,7 +672,6 @@ mod tests {
                 LinkError::Tab {
                     key: "pk-workers",
                     text: "zz".into(),
-                    problem: TabProblem::Peak(crate::playground::peak::FieldProblem::NotWhole),
                 },
                 "pk-workers",
             ),
@@ -679,19 +679,8 @@ mod tests {
                 LinkError::Tab {
                     key: "sc-timeout",
                     text: "zz".into(),
-                    problem: TabProblem::Scraper(
-                        crate::playground::scraper::FieldProblem::NotDuration,
-                    ),
                 },
                 "zz",
-            ),
-            (
-                LinkError::Tab {
-                    key: "sc-shape",
-                    text: "zz".into(),
-                    problem: TabProblem::NotOneOf(&["joinable", "plain"]),
-                },
-                "joinable",
             ),
         ] {
             assert_both_languages(|lang| link_error(&error, lang), &[shown]);
