@@ -152,7 +152,7 @@ test('the tab and its settings are in the link: a reload keeps them; a bad one i
     await page.reload({ waitUntil: 'load' });
     await lab.locator('[data-variant="direct"]').waitFor({ timeout: 30_000 });
     const notice = await page.locator('.notice').innerText();
-    assert.match(notice, /pk-workers 'lots': enter a whole number/);
+    assert.match(notice, /pk-workers 'lots' cannot be used/);
     assert.match(notice, /pk-dur '9{40}…'/);
     assert.ok(notice.length < 600, `the notice is ${notice.length} characters`);
     assert.equal(await lab.locator('#peak-base-rate').inputValue(), '12');
