@@ -94,53 +94,29 @@ pub enum LinkError {
     },
 }
 
-/// Peak shaving's fields in links, then the overload switch.
-const PEAK_KEYS: [&str; 8] = [
-    "pk-seed",
-    "pk-rate",
-    "pk-bursts",
-    "pk-dur",
-    "pk-workers",
-    "pk-svc",
-    "pk-cap",
-    "pk-over",
+/// Peak shaving's text fields and their keys.
+const PEAK_KEYS: [(&str, PeakField); 7] = [
+    ("pk-seed", PeakField::Seed),
+    ("pk-rate", PeakField::BaseRate),
+    ("pk-bursts", PeakField::Bursts),
+    ("pk-dur", PeakField::Duration),
+    ("pk-workers", PeakField::Workers),
+    ("pk-svc", PeakField::ServiceDelay),
+    ("pk-cap", PeakField::Capacity),
 ];
-const PEAK_FIELDS: [PeakField; 7] = [
-    PeakField::Seed,
-    PeakField::BaseRate,
-    PeakField::Bursts,
-    PeakField::Duration,
-    PeakField::Workers,
-    PeakField::ServiceDelay,
-    PeakField::Capacity,
-];
-const OVERLOAD: usize = 7;
 
-/// The scraper's fields in links (the regex second), then its shape.
-const SCRAPER_KEYS: [&str; 10] = [
-    "sc-urls",
-    "sc-re",
-    "sc-fetchers",
-    "sc-counters",
-    "sc-cap",
-    "sc-timeout",
-    "sc-fd",
-    "sc-cd",
-    "sc-seed",
-    "sc-shape",
+/// The scraper's text fields and their keys.
+const SCRAPER_KEYS: [(&str, ScraperField); 9] = [
+    ("sc-urls", ScraperField::Urls),
+    ("sc-re", ScraperField::Regex),
+    ("sc-fetchers", ScraperField::Fetchers),
+    ("sc-counters", ScraperField::Counters),
+    ("sc-cap", ScraperField::Capacity),
+    ("sc-timeout", ScraperField::Timeout),
+    ("sc-fd", ScraperField::FetchDelay),
+    ("sc-cd", ScraperField::CountDelay),
+    ("sc-seed", ScraperField::Seed),
 ];
-const SCRAPER_FIELDS: [ScraperField; 9] = [
-    ScraperField::Urls,
-    ScraperField::Regex,
-    ScraperField::Fetchers,
-    ScraperField::Counters,
-    ScraperField::Capacity,
-    ScraperField::Timeout,
-    ScraperField::FetchDelay,
-    ScraperField::CountDelay,
-    ScraperField::Seed,
-];
-const SHAPE: usize = 9;
 
 const SWITCH: [&str; 2] = ["0", "1"];
 
@@ -423,42 +399,34 @@ pub fn read_tabs(fragment: &str) -> (Option<PeakLink>, Option<ScraperForm>, Vec<
 pub fn tabs_part(peak: Option<(Preset, &PeakForm)>, scraper: &ScraperForm) -> String {
     let mut part = String::new();
     if let Some((preset, form)) = peak {
+        let base = peak_default(preset);
         if preset != Preset::FlashSale {
             push_encoded(&mut part, "pk-preset", preset.name());
         }
-        let base = peak_texts(&peak_default(preset));
-        push_changed(&mut part, &PEAK_KEYS, &peak_texts(form), &base);
-    }
-    let base = scraper_texts(&ScraperForm::defaults(DEFAULT_SEED));
-    push_changed(&mut part, &SCRAPER_KEYS, &scraper_texts(scraper), &base);
-    part
-}
-
-/// `&key=text` for each text that differs from its default.
-fn push_changed(part: &mut String, keys: &[&str], texts: &[String], base: &[String]) {
-    for ((key, text), base) in keys.iter().zip(texts).zip(base) {
-        if text != base {
-            push_encoded(part, key, text);
+        for (key, field) in PEAK_KEYS {
+            if form.text(field) != base.text(field) {
+                push_encoded(&mut part, key, form.text(field));
+            }
+        }
+        if form.overload != base.overload {
+            push_encoded(&mut part, "pk-over", SWITCH[form.overload as usize]);
         }
     }
+    let base = ScraperForm::defaults(DEFAULT_SEED);
+    if scraper.shape != base.shape {
+        push_encoded(&mut part, "sc-shape", scraper.shape.name());
+    }
+    for (key, field) in SCRAPER_KEYS {
+        if scraper.text(field) != base.text(field) {
+            push_encoded(&mut part, key, scraper.text(field));
+        }
+    }
+    part
 }
 
 /// The form of a preset with the seed of the bare address.
 fn peak_default(preset: Preset) -> PeakForm {
     PeakForm::from_config(&preset.config(DEFAULT_SEED))
-}
-
-/// Peak shaving's form as the texts of [`PEAK_KEYS`].
-fn peak_texts(form: &PeakForm) -> Vec<String> {
-    let switch = SWITCH[usize::from(form.overload)];
-    let texts = PEAK_FIELDS.iter().map(|&f| form.text(f));
-    texts.chain([switch]).map(String::from).collect()
-}
-
-/// The scraper's form as the texts of [`SCRAPER_KEYS`].
-fn scraper_texts(form: &ScraperForm) -> Vec<String> {
-    let texts = SCRAPER_FIELDS.iter().map(|&f| form.text(f));
-    texts.chain([form.shape.name()]).map(String::from).collect()
 }
 
 /// `&key=text`, the text percent-encoded but for the characters a fragment
@@ -487,58 +455,17 @@ fn tab_error(key: &'static str, text: &str) -> LinkError {
     }
 }
 
-/// Reads a tab's fields (`keys`) leniently: each starts as its default
-/// (`base`) and takes the text the link gives; then, while `bad` finds
-/// fields whose text cannot be used, each goes back to its default and is
-/// named (a problem of the fields together, found at one the link left
-/// alone, takes back the first one it gave). Each round takes one back, so
-/// this ends.
-fn read_fields(
-    keys: &[&'static str],
-    base: &[String],
-    value: &dyn Fn(&str) -> Option<String>,
-    bad: &dyn Fn(&[String]) -> Vec<usize>,
-    ignored: &mut Vec<LinkError>,
-) -> Vec<String> {
-    let mut texts = base.to_vec();
-    for (text, key) in texts.iter_mut().zip(keys) {
-        if let Some(given) = value(key) {
-            *text = given;
-        }
-    }
-    loop {
-        let given: Vec<bool> = texts.iter().zip(base).map(|(t, b)| t != b).collect();
-        let mut took = false;
-        for at in bad(&texts) {
-            let Some(at) = Some(at)
-                .filter(|&at| given[at])
-                .or_else(|| given.iter().position(|&g| g))
-            else {
-                continue;
-            };
-            if texts[at] != base[at] {
-                ignored.push(tab_error(keys[at], &texts[at]));
-                texts[at] = base[at].clone();
-                took = true;
-            }
-        }
-        if !took {
-            return texts;
-        }
-    }
-}
-
 /// Peak shaving's settings in a link, when it has any: the preset's, with
 /// each field the link gives whose text can be used.
 fn read_peak(
-    value: &dyn Fn(&str) -> Option<String>,
+    value: &impl Fn(&str) -> Option<String>,
     ignored: &mut Vec<LinkError>,
 ) -> Option<PeakLink> {
-    let preset = value("pk-preset");
-    if preset.is_none() && PEAK_KEYS.iter().all(|k| value(k).is_none()) {
+    let given = |key: &str| value(key).is_some();
+    if !(given("pk-preset") || given("pk-over") || PEAK_KEYS.iter().any(|(k, _)| given(k))) {
         return None;
     }
-    let preset = match preset {
+    let preset = match value("pk-preset") {
         Some(text) => text.parse().unwrap_or_else(|_| {
             ignored.push(tab_error("pk-preset", &text));
             Preset::FlashSale
@@ -546,63 +473,105 @@ fn read_peak(
         None => Preset::FlashSale,
     };
     let base = peak_default(preset);
-    let form = |texts: &[String]| {
-        let mut form = base.clone();
-        for (&field, text) in PEAK_FIELDS.iter().zip(texts) {
-            form.set(field, text.clone());
+    let mut form = base.clone();
+    for (key, field) in PEAK_KEYS {
+        if let Some(text) = value(key) {
+            form.set(field, text);
         }
-        form.overload = texts[OVERLOAD] == SWITCH[1];
-        form
-    };
-    let bad = |texts: &[String]| -> Vec<usize> {
-        let errors = form(texts).config().err().unwrap_or_default();
-        let fields = errors.iter().map(|e| {
-            PEAK_FIELDS
+    }
+    if let Some(text) = value("pk-over") {
+        match SWITCH.iter().position(|s| *s == text) {
+            Some(on) => form.overload = on == 1,
+            None => ignored.push(tab_error("pk-over", &text)),
+        }
+    }
+    // A field whose text cannot be used takes the preset's again, named;
+    // a problem of the fields together (too much traffic), at a field the
+    // link left alone, takes back the first field it gave. Each round
+    // takes back at least one field, so this ends.
+    while let Err(errors) = form.config() {
+        let before = form.clone();
+        for error in errors {
+            let given = |f: PeakField| match f {
+                PeakField::Overload => form.overload != base.overload,
+                f => form.text(f) != base.text(f),
+            };
+            let fields = PEAK_KEYS
                 .iter()
-                .position(|&f| f == e.field)
-                .unwrap_or(OVERLOAD)
-        });
-        let switch = !SWITCH.contains(&texts[OVERLOAD].as_str());
-        fields.chain(switch.then_some(OVERLOAD)).collect()
-    };
-    let texts = read_fields(&PEAK_KEYS, &peak_texts(&base), value, &bad, ignored);
-    Some(PeakLink {
-        preset,
-        form: form(&texts),
-    })
+                .map(|&(_, f)| f)
+                .chain([PeakField::Overload]);
+            let Some(field) = Some(error.field)
+                .filter(|&f| given(f))
+                .or_else(|| fields.clone().find(|&f| given(f)))
+            else {
+                continue;
+            };
+            match PEAK_KEYS.iter().find(|(_, f)| *f == field) {
+                Some(&(key, _)) => {
+                    ignored.push(tab_error(key, form.text(field)));
+                    form.set(field, base.text(field).to_string());
+                }
+                None => {
+                    ignored.push(tab_error("pk-over", SWITCH[1]));
+                    form.overload = base.overload;
+                }
+            }
+        }
+        if form == before {
+            form = base;
+            break;
+        }
+    }
+    Some(PeakLink { preset, form })
 }
 
 /// The scraper's settings in a link, when it has any: the defaults, with
 /// each field the link gives whose text can be used.
 fn read_scraper(
-    value: &dyn Fn(&str) -> Option<String>,
+    value: &impl Fn(&str) -> Option<String>,
     ignored: &mut Vec<LinkError>,
 ) -> Option<ScraperForm> {
-    if SCRAPER_KEYS.iter().all(|k| value(k).is_none()) {
+    let given = |key: &str| value(key).is_some();
+    if !(given("sc-shape") || SCRAPER_KEYS.iter().any(|(k, _)| given(k))) {
         return None;
     }
     let base = ScraperForm::defaults(DEFAULT_SEED);
-    let form = |texts: &[String]| {
-        let mut form = base.clone();
-        for (&field, text) in SCRAPER_FIELDS.iter().zip(texts) {
-            form.set(field, text.clone());
+    let mut form = base.clone();
+    if let Some(text) = value("sc-shape") {
+        match text.parse::<Shape>() {
+            Ok(shape) => form.shape = shape,
+            Err(_) => ignored.push(tab_error("sc-shape", &text)),
         }
-        form.shape = texts[SHAPE].parse().unwrap_or(base.shape);
-        form
-    };
-    let bad = |texts: &[String]| -> Vec<usize> {
-        let form = form(texts);
-        let errors = form.config().err().unwrap_or_default();
-        let fields = errors
-            .iter()
-            .filter_map(|e| SCRAPER_FIELDS.iter().position(|&f| f == e.field));
-        let regex = crate::scraper::engine::compile(&form.regex).is_err();
-        let shape = texts[SHAPE].parse::<Shape>().is_err();
-        let more = [regex.then_some(1), shape.then_some(SHAPE)];
-        fields.chain(more.into_iter().flatten()).collect()
-    };
-    let texts = read_fields(&SCRAPER_KEYS, &scraper_texts(&base), value, &bad, ignored);
-    Some(form(&texts))
+    }
+    for (key, field) in SCRAPER_KEYS {
+        if let Some(text) = value(key) {
+            form.set(field, text);
+        }
+    }
+    if crate::scraper::engine::compile(&form.regex).is_err() {
+        ignored.push(tab_error("sc-re", &form.regex));
+        form.regex = base.regex.clone();
+    }
+    while let Err(errors) = form.config() {
+        let before = form.clone();
+        for error in errors {
+            let given = |f: ScraperField| form.text(f) != base.text(f);
+            let Some(&(key, field)) = SCRAPER_KEYS
+                .iter()
+                .find(|(_, f)| *f == error.field && given(*f))
+                .or_else(|| SCRAPER_KEYS.iter().find(|(_, f)| given(*f)))
+            else {
+                continue;
+            };
+            ignored.push(tab_error(key, form.text(field)));
+            form.set(field, base.text(field).to_string());
+        }
+        if form == before {
+            form = base;
+            break;
+        }
+    }
+    Some(form)
 }
 
 /// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
@@ -902,8 +871,7 @@ mod tabs {
         form.shape = Shape::Plain;
         let part = tabs_part(None, &form);
         assert!(
-            part.starts_with("&sc-urls=pages/gallery.html%0Ahttps://%E4")
-                && part.ends_with("&sc-shape=plain"),
+            part.starts_with("&sc-shape=plain&sc-urls=pages/gallery.html%0Ahttps://%E4"),
             "{part}"
         );
         assert!(!part[1..].contains(['#', ' ', '\n']), "{part}");
