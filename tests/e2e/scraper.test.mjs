@@ -186,7 +186,6 @@ test('the scraper\'s settings are in the link: a reload keeps them; a bad one is
 
     // A link with bad values: each is named, the valid ones are kept.
     await page.goto(`${session.baseUrl}#lang=en&tab=scraper&sc-fetchers=0&sc-counters=2&sc-re=(oops&sc-shape=round`);
-    await page.reload();
     await page.locator('#scraper #scraper-start').waitFor({ timeout: 30_000 });
     const notice = await page.locator('.notice').innerText();
     for (const named of [/sc-fetchers '0'/, /sc-re '\(oops'/, /sc-shape 'round' cannot be used/]) {

@@ -42,7 +42,9 @@ for (const lang of ['en', 'zh']) {
       // A step back is read at once too.
       await page.click('#step-back');
       await settled(page);
-      assert.match(await text.textContent(), lang === 'en' ? /^0\.000s: Working: / : /^0\.000s：在工作：/);
+      const back = await text.textContent();
+      assert.notEqual(back, AFTER_THREE[lang]);
+      assert.match(back, lang === 'en' ? /Queue 0 \(unbounded\): empty\.$/ : /队列 0（不限容量）：空。$/);
     });
   });
 }
