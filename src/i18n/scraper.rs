@@ -173,7 +173,7 @@ pub fn state_label(state: RowState, lang: Lang) -> &'static str {
 pub fn phase_label(kind: PhaseKind, lang: Lang) -> &'static str {
     match kind {
         PhaseKind::Fetch => lang.pick("下载", "download"),
-        PhaseKind::Sleep => lang.pick("sleep 等待", "sleep"),
+        PhaseKind::Sleep => lang.pick("休眠", "sleep"),
         PhaseKind::Blocked => lang.pick("等待放入", "waiting to put"),
         PhaseKind::Regex => lang.pick(
             "正则计数（不占虚拟时间）",
@@ -603,7 +603,7 @@ impl S {
             S::MatchedStrings => lang.pick("匹配到的字符串", "matched strings"),
             S::Queue => lang.pick("队列中的网页", "Pages in the queue"),
             S::QueueEmpty => lang.pick("（空）", "(empty)"),
-            S::Timeline => lang.pick("时间线（虚拟时间）：每个工作者的下载、sleep 和计数", "Timeline (virtual time): each worker's downloads, sleeps and counts"),
+            S::Timeline => lang.pick("时间线（虚拟时间）：每个工作者的下载、休眠和计数", "Timeline (virtual time): each worker's downloads, sleeps and counts"),
             S::TimelineEmpty => lang.pick("运行后在这里显示。", "Shown here once a run has started."),
             S::Failure => lang.pick("抓取失败", "failed fetch"),
             S::Log => lang.pick("日志（虚拟时间）", "Log (virtual time)"),

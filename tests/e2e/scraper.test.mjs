@@ -155,7 +155,7 @@ test('the latency column, the timeline and the log say which clock they show, an
     await page.locator('.lang-switch button[lang="zh-CN"]').click();
     assert.match(await page.locator('#scraper-table thead').innerText(), /延迟（虚拟 ms）/);
     assert.match(await page.locator('#scraper-timeline figcaption').innerText(), /时间线（虚拟时间）/);
-    assert.match(await page.locator('#scraper-timeline .legend').innerText(), /sleep 等待[\s\S]*正则计数（不占虚拟时间）/);
+    assert.match(await page.locator('#scraper-timeline .legend').innerText(), /休眠[\s\S]*正则计数（不占虚拟时间）/);
     assert.match(await page.locator('#scraper-row-0 .latency').getAttribute('title'), /^真实时间 \d+ ms$/);
   });
 });
