@@ -471,9 +471,17 @@ fn the_timeline_shows_parallel_fetches_and_the_speedup() {
             (PhaseKind::Fetch, 0, 1_000_000_000)
         );
     }
+    // The counter sleeps 250 ms before each count, and counts at once.
     let counts: Vec<_> = gantt.lanes[4]
         .phases
         .iter()
+        .filter(|p| p.kind == PhaseKind::Sleep)
+        .map(|p| (p.start, p.end))
+        .collect();
+    let regex: Vec<_> = gantt.lanes[4]
+        .phases
+        .iter()
+        .filter(|p| p.kind == PhaseKind::Regex)
         .map(|p| (p.start, p.end))
         .collect();
     let s = 1_000_000_000;
@@ -485,6 +493,15 @@ fn the_timeline_shows_parallel_fetches_and_the_speedup() {
             (s + q, s + 2 * q),
             (s + 2 * q, s + 3 * q),
             (s + 3 * q, 2 * s)
+        ]
+    );
+    assert_eq!(
+        regex,
+        [
+            (s + q, s + q),
+            (s + 2 * q, s + 2 * q),
+            (s + 3 * q, s + 3 * q),
+            (2 * s, 2 * s)
         ]
     );
     let speedup = run.report().speedup;

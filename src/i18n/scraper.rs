@@ -172,9 +172,22 @@ pub fn state_label(state: RowState, lang: Lang) -> &'static str {
 /// A timeline phase, for the legend.
 pub fn phase_label(kind: PhaseKind, lang: Lang) -> &'static str {
     match kind {
-        PhaseKind::Fetch => lang.pick("抓取", "fetch"),
+        PhaseKind::Fetch => lang.pick("下载", "download"),
+        PhaseKind::Sleep => lang.pick("休眠", "sleep"),
         PhaseKind::Blocked => lang.pick("等待放入", "waiting to put"),
-        PhaseKind::Regex => lang.pick("正则计数", "regex"),
+        PhaseKind::Regex => lang.pick(
+            "正则计数（不占虚拟时间）",
+            "regex count (takes no virtual time)",
+        ),
+    }
+}
+
+/// A real fetch's wall-clock time, for the latency cell's tooltip.
+pub fn real_ms(ms: f64, lang: Lang) -> String {
+    let ms = crate::number::Fixed::<0>(ms);
+    match lang {
+        Lang::Zh => format!("真实时间 {ms} ms"),
+        Lang::En => format!("real time {ms} ms"),
     }
 }
 
@@ -578,22 +591,22 @@ impl S {
             S::Counted => lang.pick("已计数", "counted"),
             S::InQueue => lang.pick("在队列中", "in queue"),
             S::Matches => lang.pick("匹配", "matches"),
-            S::VirtualTime => lang.pick("时间", "time"),
+            S::VirtualTime => lang.pick("虚拟时间", "virtual time"),
             S::Pages => lang.pick("网页", "Pages"),
             S::Url => lang.pick("网址", "URL"),
             S::State => lang.pick("状态", "state"),
             S::Worker => lang.pick("工作者", "worker"),
             S::Status => "HTTP",
             S::Bytes => lang.pick("字节", "bytes"),
-            S::Latency => lang.pick("延迟 (ms)", "latency (ms)"),
+            S::Latency => lang.pick("延迟（虚拟 ms）", "latency (virtual ms)"),
             S::Details => lang.pick("匹配到的字符串 / 问题", "matched strings / problem"),
             S::MatchedStrings => lang.pick("匹配到的字符串", "matched strings"),
             S::Queue => lang.pick("队列中的网页", "Pages in the queue"),
             S::QueueEmpty => lang.pick("（空）", "(empty)"),
-            S::Timeline => lang.pick("时间线：每个工作者的抓取和正则阶段", "Timeline: each worker's fetch and regex phases"),
+            S::Timeline => lang.pick("时间线（虚拟时间）：每个工作者的下载、休眠和计数", "Timeline (virtual time): each worker's downloads, sleeps and counts"),
             S::TimelineEmpty => lang.pick("运行后在这里显示。", "Shown here once a run has started."),
             S::Failure => lang.pick("抓取失败", "failed fetch"),
-            S::Log => lang.pick("日志", "Log"),
+            S::Log => lang.pick("日志（虚拟时间）", "Log (virtual time)"),
             S::NotWhole => lang.pick("请输入整数", "enter a whole number"),
             S::NotDuration => lang.pick("请输入带单位的时长，如 10s 或 500ms", "enter a duration with a unit, like 10s or 500ms"),
             S::NotDelay => lang.pick(

@@ -8,10 +8,10 @@ use crate::lang::Lang;
 use crate::number::Shortest;
 use crate::playground::form::{DelayKind, Field, Problem};
 use crate::playground::link::{shortened, LinkError};
-use crate::playground::stage::{ConsumerState, MainStep, ProducerState};
+use crate::playground::stage::{ConsumerState, MainStep, ProducerState, Summary};
 use crate::run::Outcome;
 use crate::scenario::ScenarioKind;
-use crate::trace::Role;
+use crate::trace::{ActorId, Nanos, Role};
 
 /// A fixed label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +154,7 @@ impl T {
             T::Computing => ("计算中…", "Computing…"),
             T::Reset => ("重置", "Reset"),
             T::Speed => ("速度", "Speed"),
-            T::KeysHint => ("快捷键：空格 播放/暂停 · → 单步 · ← 后退一步 · r 重置", "Keys: space play/pause · → step · ← step back · r reset"),
+            T::KeysHint => ("快捷键：空格 播放/暂停 · → 单步 · ← 后退一步 · - / + 减速/加速 · r 重置", "Keys: space play/pause · → step · ← step back · - / + slower/faster · r reset"),
             T::Stage => ("现场", "Stage"),
             T::Queue => ("队列", "Queue"),
             T::Main => ("主进程", "Main program"),
@@ -352,6 +352,10 @@ fn link_error(error: &LinkError, lang: Lang) -> String {
             )
         }
         (LinkError::Setting { key, problem: p }, _) => format!("{key}: {}", problem(p, lang)),
+        (LinkError::Tab { key, text }, Lang::Zh) => format!("{key}“{text}”用不了，该项保留默认值"),
+        (LinkError::Tab { key, text }, Lang::En) => {
+            format!("{key} '{text}' cannot be used; that setting keeps its default")
+        }
     };
     // A value typed into a link may be thousands of characters long.
     shortened(&why, LINK_WORDS_CHARS)
@@ -414,6 +418,81 @@ pub fn consumer_state(
         ConsumerState::Terminated => lang.pick("已被 terminate()", "terminated").to_string(),
         ConsumerState::Finished => lang.pick("已结束", "finished").to_string(),
     }
+}
+
+/// The stage's text equivalent: when, who works on what, who waits on
+/// what (and where in its line), and what the queue holds.
+pub fn stage_summary(
+    scenario: ScenarioKind,
+    at: Nanos,
+    summary: &Summary,
+    roles: &[Role],
+    lang: Lang,
+) -> String {
+    let name = |actor: ActorId| {
+        roles
+            .get(actor.0 as usize)
+            .map(|&role| actor_name(scenario, role, lang))
+            .unwrap_or_default()
+    };
+    // The named ones (`parts`, of `total`), how many more, or `none`.
+    let list = |out: &mut String,
+                parts: &mut dyn Iterator<Item = String>,
+                total: usize,
+                sep: &str,
+                none: &str| {
+        let mut shown = 0;
+        for part in parts {
+            if shown > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(&part);
+            shown += 1;
+        }
+        if total > shown {
+            if shown > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(&more(total - shown, lang));
+        }
+        if total == 0 {
+            out.push_str(none);
+        }
+    };
+    let (sep, nobody) = (lang.pick("；", "; "), lang.pick("没有", "nobody"));
+    let mut out = Clock(at).to_string();
+    out.push_str(lang.pick("：在工作：", ": Working: "));
+    let mut working = summary.working.iter().map(|&(actor, item)| {
+        let what = match roles.get(actor.0 as usize) {
+            Some(Role::Producer(_)) => {
+                producer_state(scenario, ProducerState::Producing(item), lang)
+            }
+            _ => consumer_state(scenario, ConsumerState::Working(item), false, lang),
+        };
+        format!("{} {what}", name(actor))
+    });
+    list(&mut out, &mut working, summary.working_total, sep, nobody);
+    out.push_str(lang.pick("。在等待：", ". Waiting: "));
+    let mut waiting = summary.waiting.iter().map(|&(actor, blocked)| {
+        let on = super::waiting_on(scenario, blocked.on, roles, lang);
+        format!(
+            "{} {}",
+            name(actor),
+            super::termination::badge(blocked, &on, lang)
+        )
+    });
+    list(&mut out, &mut waiting, summary.waiting_total, sep, nobody);
+    out.push_str(lang.pick("。队列 ", ". Queue "));
+    out.push_str(&queue_fill(summary.queued, summary.capacity, lang));
+    out.push_str(lang.pick("：", ": "));
+    let mut items = summary
+        .first
+        .iter()
+        .map(|&item| item_name(scenario, item, lang));
+    let (sep, empty) = (lang.pick("、", ", "), lang.pick("空", "empty"));
+    list(&mut out, &mut items, summary.queued, sep, empty);
+    out.push_str(lang.pick("。", "."));
+    out
 }
 
 /// A lane's tally: `made 3` / `done 4`.
@@ -589,6 +668,20 @@ mod tests {
                 },
                 "zz",
             ),
+            (
+                LinkError::Tab {
+                    key: "pk-workers",
+                    text: "zz".into(),
+                },
+                "pk-workers",
+            ),
+            (
+                LinkError::Tab {
+                    key: "sc-timeout",
+                    text: "zz".into(),
+                },
+                "zz",
+            ),
         ] {
             assert_both_languages(|lang| link_error(&error, lang), &[shown]);
         }
@@ -609,5 +702,72 @@ mod tests {
         let zh = link_ignored(&ignored, Lang::Zh);
         assert!(zh.contains("不认识的键“zz”；键“c”出现了不止一次"), "{zh}");
         assert!(zh.contains("其余部分照常打开"), "{zh}");
+    }
+}
+
+#[cfg(test)]
+mod stage_text {
+    use super::*;
+    use crate::playground::app::{Action, AppState};
+    use crate::scraper::fetch::FakeFetcher;
+    use std::rc::Rc;
+
+    /// The stage's text equivalent of the hot dogs (seed 42) after `steps` events.
+    fn after(steps: usize, lang: Lang) -> String {
+        let mut state = AppState::new(lang, "#s=hotdog&seed=42", Rc::new(FakeFetcher::new()));
+        for _ in 0..steps {
+            state.apply(Action::Step);
+        }
+        let announced = state.announced.unwrap();
+        let session = &state.session;
+        let scenario = session.config().scenario;
+        stage_summary(
+            scenario,
+            announced.at,
+            &announced.summary,
+            session.roles(),
+            lang,
+        )
+    }
+
+    #[test]
+    fn the_hot_dogs_text_says_who_works_who_waits_on_what_and_what_is_queued() {
+        assert_eq!(
+            after(3, Lang::En),
+            "0.681s: Working: Shanghai shop making Shanghai shop hot dog 2; Beijing shop making \
+             Beijing shop hot dog 1. Waiting: main waits on p.join() (Shanghai shop); consumer 1 \
+             waits on get() · 1st of 1. Queue 1 (unbounded): Shanghai shop hot dog 1."
+        );
+        assert_eq!(
+            after(3, Lang::Zh),
+            "0.681s：在工作：上海分店 正在做 上海分店的热狗2；北京分店 正在做 北京分店的热狗1。\
+             在等待：主进程 等待 p.join() (上海分店)；消费者1 等待 get() · 排第 1 位，共 1 个。\
+             队列 1（不限容量）：上海分店的热狗1。"
+        );
+        assert_eq!(
+            after(0, Lang::En),
+            "0.000s: Working: Shanghai shop making Shanghai shop hot dog 1; Beijing shop making \
+             Beijing shop hot dog 1. Waiting: nobody. Queue 0 (unbounded): empty."
+        );
+    }
+
+    #[test]
+    fn many_actors_are_counted_beyond_the_first_few() {
+        let state = AppState::new(
+            Lang::En,
+            "#s=custom&seed=1&p=9&c=7&n=3",
+            Rc::new(FakeFetcher::new()),
+        );
+        let announced = state.announced.unwrap();
+        let text = stage_summary(
+            state.session.config().scenario,
+            announced.at,
+            &announced.summary,
+            state.session.roles(),
+            Lang::En,
+        );
+        assert_eq!(announced.summary.working.len(), 4);
+        assert_eq!(announced.summary.working_total, 9);
+        assert!(text.contains("; +5 more. Waiting: nobody."), "{text}");
     }
 }

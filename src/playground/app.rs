@@ -19,8 +19,9 @@ use super::form::{DelayKind, Field, FieldError, Form};
 use super::lab::{LabForm, Outcomes};
 use super::link::{self, LinkError};
 use super::peak::{PeakAction, PeakState};
-use super::scraper::{ScraperAction, ScraperState};
+use super::scraper::{ScraperAction, ScraperForm, ScraperState};
 use super::session::{next_id, Command, Reply, Session};
+use super::stage::Summary;
 
 /// The seed a first visit starts with (and a link without one).
 pub use super::link::DEFAULT_SEED;
@@ -49,6 +50,8 @@ pub enum Action {
     RunToEnd,
     Reset,
     SetSpeed(f64),
+    /// The next speed of [`SPEEDS`] up (true) or down.
+    ChangeSpeed(bool),
     /// Show this moment of the run.
     Seek(Nanos),
     PickScenario(ScenarioKind),
@@ -88,9 +91,14 @@ pub enum KeyTarget {
     Page,
 }
 
+/// The speeds offered.
+pub const SPEEDS: [f64; 12] = [
+    0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
+];
+
 /// The shortcut for a key (`KeyboardEvent.key`): space = play/pause,
-/// → = step, ← = step back, r = reset; none while typing in a field or with a modifier
-/// held (so Ctrl+R still reloads).
+/// → = step, ← = step back, - / + = slower / faster, r = reset; none while
+/// typing in a field or with a modifier held (so Ctrl+R still reloads).
 pub fn key_action(key: &str, target: KeyTarget, modifier: bool) -> Option<Action> {
     if modifier || target == KeyTarget::Field {
         return None;
@@ -100,6 +108,8 @@ pub fn key_action(key: &str, target: KeyTarget, modifier: bool) -> Option<Action
         "ArrowRight" => Some(Action::Step),
         "ArrowLeft" => Some(Action::StepBack),
         "r" | "R" => Some(Action::Reset),
+        "-" => Some(Action::ChangeSpeed(false)),
+        "+" | "=" => Some(Action::ChangeSpeed(true)),
         _ => None,
     }
 }
@@ -133,7 +143,20 @@ pub struct AppState {
     /// The playground's engine away was lost (its worker failed); with the
     /// `page-engine` feature it runs here since.
     pub engine_lost: bool,
+    /// The stage's text equivalent as last announced ([`AppState::announce`]).
+    pub announced: Option<Announced>,
 }
+
+/// The stage's summary as announced, and the moment (virtual time) it is of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Announced {
+    pub at: Nanos,
+    pub summary: Rc<Summary>,
+}
+
+/// While a run plays, the stage is announced at most once per this many
+/// seconds of real time: this times the speed in the run's virtual time.
+pub const ANNOUNCE_EVERY_S: f64 = 3.0;
 
 impl AppState {
     /// The page for a visitor whose browser prefers `lang`, opening
@@ -153,6 +176,7 @@ impl AppState {
             peak: None,
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
             engine_lost: false,
+            announced: None,
         };
         state.apply(Action::OpenLink(fragment.to_string()));
         state
@@ -199,7 +223,8 @@ impl AppState {
     pub fn fragment(&self) -> Option<String> {
         self.ready().then(|| {
             let run = link::to_fragment(self.session.config(), self.session.speed(), self.lang);
-            run + &link::section_part(self.section)
+            let peak = self.peak.as_ref().map(|p| (p.preset, &p.form));
+            run + &link::section_part(self.section) + &link::tabs_part(peak, &self.scraper.form)
         })
     }
 
@@ -207,7 +232,40 @@ impl AppState {
     pub fn apply(&mut self, action: Action) -> bool {
         let changed = self.reduce(action);
         self.follow_lab();
-        changed
+        self.announce() || changed
+    }
+
+    /// Brings the stage's text equivalent up to date; true when it changed.
+    /// Paused, at once (a step or a seek is read out by the narration).
+    /// Playing, only when the stage changed and at least
+    /// [`ANNOUNCE_EVERY_S`] times the speed of virtual time has passed since
+    /// the last announcement (or the run went back): the events of the run,
+    /// in its virtual time, drive it, not the animation frames, and a polite
+    /// live region is not flooded at any speed.
+    fn announce(&mut self) -> bool {
+        let session = &self.session;
+        let moment = session.moment();
+        let (now, playing) = (moment.now, session.is_playing());
+        if let Some(last) = self.announced.as_ref().filter(|_| playing) {
+            let gap = (ANNOUNCE_EVERY_S * 1e9 * session.speed()) as Nanos;
+            if now >= last.at && now - last.at < gap {
+                return false;
+            }
+        }
+        let summary = session
+            .derived()
+            .stage
+            .summary(|actor| moment.blocked(actor));
+        if let Some(last) = &self.announced {
+            if *last.summary == summary && (playing || last.at == now) {
+                return false;
+            }
+        }
+        self.announced = Some(Announced {
+            at: now,
+            summary: Rc::new(summary),
+        });
+        true
     }
 
     /// Asks for the lab's results when the session's config is the lab's
@@ -274,6 +332,15 @@ impl AppState {
                 true
             }
             Action::SetSpeed(speed) => session.set_speed(speed).is_ok(),
+            Action::ChangeSpeed(faster) => {
+                let speed = session.speed();
+                let next = if faster {
+                    SPEEDS.iter().find(|&&s| s > speed)
+                } else {
+                    SPEEDS.iter().rev().find(|&&s| s < speed)
+                };
+                next.is_some_and(|&s| session.set_speed(s).is_ok())
+            }
             Action::SetLang(lang) => std::mem::replace(&mut self.lang, lang) != lang,
             Action::ShowSection(section) => self.show(section),
             Action::DismissNotice => !std::mem::take(&mut self.notice).is_empty(),
@@ -345,15 +412,15 @@ impl AppState {
 
     /// Shows a part of the page; peak shaving is run the first time.
     fn show(&mut self, section: Section) -> bool {
-        if self.section == section {
-            return false;
-        }
         if section == Section::PeakShaving && self.peak.is_none() {
             self.peak = Some(if self.session.is_away() {
                 PeakState::away(DEFAULT_SEED)
             } else {
                 PeakState::new(DEFAULT_SEED)
             });
+        }
+        if self.section == section {
+            return false;
         }
         self.section = section;
         true
@@ -384,7 +451,9 @@ impl AppState {
     }
 
     fn open_link(&mut self, fragment: &str) -> bool {
-        let (link, ignored) = link::read(fragment);
+        let (link, mut ignored) = link::read(fragment);
+        let (peak, scraper, tabs_ignored) = link::read_tabs(fragment);
+        ignored.extend(tabs_ignored);
         if link.is_none() && ignored.is_empty() {
             return false;
         }
@@ -398,6 +467,12 @@ impl AppState {
                 Section::Playground,
             ),
         };
+        // The tabs' settings: the link's, or their defaults (peak shaving
+        // is made again when it is shown).
+        let away = self.session.is_away() || !cfg!(feature = "page-engine");
+        self.peak = peak.map(|p| PeakState::opened(p.preset, p.form, away));
+        self.scraper
+            .open(scraper.unwrap_or_else(|| ScraperForm::defaults(DEFAULT_SEED)));
         self.show(section);
         if let Some(lang) = lang {
             self.lang = lang;
@@ -647,6 +722,120 @@ mod tests {
         assert_eq!(bad.section, Section::Playground);
         assert_eq!(bad.session.config().seed, 3);
         assert_eq!(bad.notice, [LinkError::UnknownTab("kitchen".into())]);
+    }
+
+    #[test]
+    fn while_a_run_plays_the_stage_is_announced_at_most_once_per_few_seconds_of_real_time() {
+        for (speed, text) in [(1.0, "1"), (20.0, "20"), (1000.0, "1000")] {
+            let mut state = open(&format!("#s=hotdog&seed=42&speed={text}"));
+            let first = state.announced.clone().unwrap();
+            assert_eq!(first.at, 0, "paused: the moment shown");
+            state.apply(Action::TogglePlay);
+            let mut announced = Vec::new();
+            let mut last = first;
+            while state.session.is_playing() {
+                state.apply(Action::Tick(16.0));
+                let now = state.announced.clone().unwrap();
+                if now != last && state.session.is_playing() {
+                    announced.push(now.at);
+                }
+                last = now;
+            }
+            let end = state.session.moment().now;
+            let gap = (ANNOUNCE_EVERY_S * 1e9 * speed) as Nanos;
+            for pair in [0].iter().chain(&announced).collect::<Vec<_>>().windows(2) {
+                assert!(pair[1] - pair[0] >= gap, "{speed}×: {announced:?}");
+            }
+            assert!(
+                announced.len() as u64 <= end / gap,
+                "{speed}×: {announced:?}"
+            );
+            let events = state.session.derived().log.total();
+            assert!(
+                events > 40,
+                "{events} events, {} announced",
+                announced.len()
+            );
+            if speed == 1.0 {
+                assert!(!announced.is_empty(), "a slow run is announced as it plays");
+            }
+            // Once it ends (it no longer plays), the end is announced at once.
+            let shown = state.announced.unwrap();
+            assert_eq!(shown.at, end);
+            assert_eq!(shown.summary.working_total + shown.summary.waiting_total, 0);
+        }
+    }
+
+    #[test]
+    fn a_step_or_a_seek_while_paused_shows_its_moment_at_once_and_keys_change_the_speed() {
+        let mut state = open("#s=hotdog&seed=42");
+        state.apply(Action::Step);
+        state.apply(Action::Step);
+        let shown = state.announced.clone().unwrap();
+        assert_eq!(
+            shown.summary.waiting_total, 2,
+            "main in p.join(), the consumer in get()"
+        );
+        state.apply(Action::RunToEnd);
+        state.apply(Action::Seek(2_000_000_000));
+        assert_eq!(state.session.moment().now, 2_000_000_000);
+        assert_eq!(state.announced.as_ref().unwrap().at, 2_000_000_000);
+        assert_eq!(
+            key_action("+", KeyTarget::Page, false),
+            Some(Action::ChangeSpeed(true))
+        );
+        assert_eq!(
+            key_action("-", KeyTarget::Button, false),
+            Some(Action::ChangeSpeed(false))
+        );
+        assert_eq!(key_action("-", KeyTarget::Field, false), None);
+        assert!(state.apply(Action::ChangeSpeed(true)));
+        assert_eq!(state.session.speed(), 2.0);
+        state.apply(Action::SetSpeed(1000.0));
+        assert!(
+            !state.apply(Action::ChangeSpeed(true)),
+            "the fastest already"
+        );
+        assert!(state.apply(Action::ChangeSpeed(false)));
+        assert_eq!(state.session.speed(), 500.0);
+    }
+
+    #[test]
+    fn the_tabs_settings_are_in_the_link_and_a_link_opens_them() {
+        use super::super::peak::{PeakAction, PeakField};
+        use super::super::scraper::ScraperField;
+        let mut state = open("#lang=en&tab=peak-shaving");
+        state.apply(Action::Peak(PeakAction::Preset(
+            crate::peak::Preset::Steady,
+        )));
+        state.apply(Action::Peak(PeakAction::Edit(
+            PeakField::Workers,
+            "6".into(),
+        )));
+        state.apply(Action::Scraper(ScraperAction::Edit(
+            ScraperField::Counters,
+            "3".into(),
+        )));
+        let fragment = state.fragment().unwrap();
+        assert!(
+            fragment.ends_with("&tab=peak-shaving&pk-preset=steady&pk-workers=6&sc-counters=3"),
+            "{fragment}"
+        );
+        let reopened = open(&fragment);
+        assert!(reopened.notice.is_empty(), "{:?}", reopened.notice);
+        assert_eq!(reopened.section, Section::PeakShaving);
+        let peak = reopened.peak.as_ref().unwrap();
+        assert_eq!(peak.form, state.peak.as_ref().unwrap().form);
+        assert_eq!(peak.preset, crate::peak::Preset::Steady);
+        assert!(peak.report.is_some(), "its run is made");
+        assert_eq!(reopened.scraper.form, state.scraper.form);
+        assert!(reopened.scraper.ready());
+        assert_eq!(reopened.fragment(), Some(fragment));
+        // A link without them opens their defaults.
+        let mut again = reopened;
+        again.apply(Action::OpenLink("#tab=scraper".into()));
+        assert_eq!(again.scraper.form, ScraperForm::defaults(DEFAULT_SEED));
+        assert!(again.peak.is_none());
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! name ([`read`]; [`parse`] is the strict reading), and keys left out take
 //! the scenario's defaults, the seed that of the bare address. The
 //! termination lab's settings travel in keys of their own (`st`, `forget`,
-//! `extra`, `kill`, `ack`). The text is only ever parsed, never shown as
-//! markup.
+//! `extra`, `kill`, `ack`), peak shaving's (`pk-…`) and the scraper's
+//! (`sc-…`) theirs, each written only where it differs from its default
+//! ([`tabs_part`]). The text is only ever parsed, never shown as markup.
 
 use crate::clock::{Playback, MAX_SPEED, MIN_SPEED};
 use crate::delay::DurationText;
@@ -15,7 +16,12 @@ use crate::number::{parse_f64, Shortest};
 use crate::scenario::ending::{Kill, KillWhen, DEFAULT_MAX_DELIVERIES};
 use crate::scenario::{Config, ScenarioKind};
 
+use crate::peak::Preset;
+use crate::scraper::Shape;
+
 use super::form::{read_duration, DelayFields, Field, Form, Problem};
+use super::peak::{PeakField, PeakForm};
+use super::scraper::{ScraperField, ScraperForm};
 
 /// What a link holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +32,13 @@ pub struct Link {
     pub speed: Option<f64>,
     /// The part of the page it opens (`tab=`; the playground when left out).
     pub section: Section,
+}
+
+/// Peak shaving's settings in a link: the preset, and the form as typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeakLink {
+    pub preset: Preset,
+    pub form: PeakForm,
 }
 
 /// The page's parts; one is shown at a time.
@@ -72,10 +85,44 @@ pub enum LinkError {
         key: &'static str,
         problem: Problem,
     },
+    /// A setting of peak shaving or the scraper that cannot be used (its
+    /// field would say why): its key and its text, shortened; the tab keeps
+    /// its default there.
+    Tab {
+        key: &'static str,
+        text: String,
+    },
 }
 
-/// The playground's keys, then the termination lab's ([`lab_part`]).
-const KEYS: [&str; 17] = [
+/// Peak shaving's text fields and their keys.
+const PEAK_KEYS: [(&str, PeakField); 7] = [
+    ("pk-seed", PeakField::Seed),
+    ("pk-rate", PeakField::BaseRate),
+    ("pk-bursts", PeakField::Bursts),
+    ("pk-dur", PeakField::Duration),
+    ("pk-workers", PeakField::Workers),
+    ("pk-svc", PeakField::ServiceDelay),
+    ("pk-cap", PeakField::Capacity),
+];
+
+/// The scraper's text fields and their keys.
+const SCRAPER_KEYS: [(&str, ScraperField); 9] = [
+    ("sc-urls", ScraperField::Urls),
+    ("sc-re", ScraperField::Regex),
+    ("sc-fetchers", ScraperField::Fetchers),
+    ("sc-counters", ScraperField::Counters),
+    ("sc-cap", ScraperField::Capacity),
+    ("sc-timeout", ScraperField::Timeout),
+    ("sc-fd", ScraperField::FetchDelay),
+    ("sc-cd", ScraperField::CountDelay),
+    ("sc-seed", ScraperField::Seed),
+];
+
+const SWITCH: [&str; 2] = ["0", "1"];
+
+/// The playground's keys, then the termination lab's ([`lab_part`]), then
+/// the tabs' ([`tabs_part`]).
+const KEYS: [&str; 36] = [
     "s",
     "seed",
     "p",
@@ -93,6 +140,25 @@ const KEYS: [&str; 17] = [
     "ack",
     "deliveries",
     "tab",
+    "pk-preset",
+    "pk-seed",
+    "pk-rate",
+    "pk-bursts",
+    "pk-dur",
+    "pk-workers",
+    "pk-svc",
+    "pk-cap",
+    "pk-over",
+    "sc-shape",
+    "sc-urls",
+    "sc-re",
+    "sc-fetchers",
+    "sc-counters",
+    "sc-cap",
+    "sc-timeout",
+    "sc-fd",
+    "sc-cd",
+    "sc-seed",
 ];
 
 /// The key of a settings field.
@@ -148,7 +214,7 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, LinkError> {
 pub fn read(fragment: &str) -> (Option<Link>, Vec<LinkError>) {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let mut ignored = Vec::new();
-    let mut values: [Option<String>; KEYS.len()] = Default::default();
+    let mut values: [Option<String>; KEYS.len()] = std::array::from_fn(|_| None);
     for part in fragment.split('&').filter(|p| !p.trim().is_empty()) {
         match key_value(part) {
             Ok((slot, value)) if values[slot].is_none() => values[slot] = Some(value),
@@ -164,7 +230,7 @@ pub fn read(fragment: &str) -> (Option<Link>, Vec<LinkError>) {
                 let key = error.key();
                 match KEYS.iter().position(|k| *k == key) {
                     Some(slot) if values[slot].is_some() => values[slot] = None,
-                    _ => values = Default::default(),
+                    _ => values = std::array::from_fn(|_| None),
                 }
                 ignored.push(error);
             }
@@ -208,7 +274,7 @@ impl LinkError {
             LinkError::UnknownLang(_) => "lang",
             LinkError::UnknownTab(_) => "tab",
             LinkError::BadSpeed { .. } => "speed",
-            LinkError::Setting { key, .. } => key,
+            LinkError::Setting { key, .. } | LinkError::Tab { key, .. } => key,
             LinkError::Malformed(_) | LinkError::UnknownKey(_) | LinkError::Repeated(_) => "",
         }
     }
@@ -298,6 +364,214 @@ fn build(values: &[Option<String>; KEYS.len()]) -> Result<Link, LinkError> {
         speed,
         section,
     })
+}
+
+/// The tabs' settings in a fragment (with or without its `#`; see
+/// [`tabs_part`]): peak shaving's and the scraper's, each when the link has
+/// any, and those that could not be used. Apart from [`read`], which the
+/// engine's worker uses too: the worker needs none of this. Parts that are
+/// not `key=value` or repeat a key are [`read`]'s to name.
+pub fn read_tabs(fragment: &str) -> (Option<PeakLink>, Option<ScraperForm>, Vec<LinkError>) {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let mut values: Vec<(usize, String)> = Vec::new();
+    for part in fragment.split('&') {
+        if let Ok((slot, value)) = key_value(part) {
+            if values.iter().all(|(s, _)| *s != slot) {
+                values.push((slot, value));
+            }
+        }
+    }
+    let value = |key: &str| {
+        values
+            .iter()
+            .find(|(slot, _)| KEYS[*slot] == key)
+            .map(|(_, text)| text.clone())
+    };
+    let mut ignored = Vec::new();
+    let peak = read_peak(&value, &mut ignored);
+    let scraper = read_scraper(&value, &mut ignored);
+    (peak, scraper, ignored)
+}
+
+/// The tabs' part of a link: peak shaving's preset and fields and the
+/// scraper's fields, each where it differs from its default (so a link to
+/// untouched tabs has none), percent-encoded.
+pub fn tabs_part(peak: Option<(Preset, &PeakForm)>, scraper: &ScraperForm) -> String {
+    let mut part = String::new();
+    if let Some((preset, form)) = peak {
+        let base = peak_default(preset);
+        if preset != Preset::FlashSale {
+            push_encoded(&mut part, "pk-preset", preset.name());
+        }
+        for (key, field) in PEAK_KEYS {
+            if form.text(field) != base.text(field) {
+                push_encoded(&mut part, key, form.text(field));
+            }
+        }
+        if form.overload != base.overload {
+            push_encoded(&mut part, "pk-over", SWITCH[form.overload as usize]);
+        }
+    }
+    let base = ScraperForm::defaults(DEFAULT_SEED);
+    if scraper.shape != base.shape {
+        push_encoded(&mut part, "sc-shape", scraper.shape.name());
+    }
+    for (key, field) in SCRAPER_KEYS {
+        if scraper.text(field) != base.text(field) {
+            push_encoded(&mut part, key, scraper.text(field));
+        }
+    }
+    part
+}
+
+/// The form of a preset with the seed of the bare address.
+fn peak_default(preset: Preset) -> PeakForm {
+    PeakForm::from_config(&preset.config(DEFAULT_SEED))
+}
+
+/// `&key=text`, the text percent-encoded but for the characters a fragment
+/// keeps as they are.
+fn push_encoded(part: &mut String, key: &str, text: &str) {
+    part.push('&');
+    part.push_str(key);
+    part.push('=');
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/,;@!*()".contains(&b) {
+            part.push(b as char);
+        } else {
+            // By hand: `{:02X}` would bring in hex formatting.
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            part.push('%');
+            part.push(HEX[usize::from(b >> 4)] as char);
+            part.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+}
+
+fn tab_error(key: &'static str, text: &str) -> LinkError {
+    LinkError::Tab {
+        key,
+        text: quoted(text),
+    }
+}
+
+/// Peak shaving's settings in a link, when it has any: the preset's, with
+/// each field the link gives whose text can be used.
+fn read_peak(
+    value: &impl Fn(&str) -> Option<String>,
+    ignored: &mut Vec<LinkError>,
+) -> Option<PeakLink> {
+    let given = |key: &str| value(key).is_some();
+    if !(given("pk-preset") || given("pk-over") || PEAK_KEYS.iter().any(|(k, _)| given(k))) {
+        return None;
+    }
+    let preset = match value("pk-preset") {
+        Some(text) => text.parse().unwrap_or_else(|_| {
+            ignored.push(tab_error("pk-preset", &text));
+            Preset::FlashSale
+        }),
+        None => Preset::FlashSale,
+    };
+    let base = peak_default(preset);
+    let mut form = base.clone();
+    for (key, field) in PEAK_KEYS {
+        if let Some(text) = value(key) {
+            form.set(field, text);
+        }
+    }
+    if let Some(text) = value("pk-over") {
+        match SWITCH.iter().position(|s| *s == text) {
+            Some(on) => form.overload = on == 1,
+            None => ignored.push(tab_error("pk-over", &text)),
+        }
+    }
+    // A field whose text cannot be used takes the preset's again, named;
+    // a problem of the fields together (too much traffic), at a field the
+    // link left alone, takes back the first field it gave. Each round
+    // takes back at least one field, so this ends.
+    while let Err(errors) = form.config() {
+        let before = form.clone();
+        for error in errors {
+            let given = |f: PeakField| match f {
+                PeakField::Overload => form.overload != base.overload,
+                f => form.text(f) != base.text(f),
+            };
+            let fields = PEAK_KEYS
+                .iter()
+                .map(|&(_, f)| f)
+                .chain([PeakField::Overload]);
+            let Some(field) = Some(error.field)
+                .filter(|&f| given(f))
+                .or_else(|| fields.clone().find(|&f| given(f)))
+            else {
+                continue;
+            };
+            match PEAK_KEYS.iter().find(|(_, f)| *f == field) {
+                Some(&(key, _)) => {
+                    ignored.push(tab_error(key, form.text(field)));
+                    form.set(field, base.text(field).to_string());
+                }
+                None => {
+                    ignored.push(tab_error("pk-over", SWITCH[1]));
+                    form.overload = base.overload;
+                }
+            }
+        }
+        if form == before {
+            form = base;
+            break;
+        }
+    }
+    Some(PeakLink { preset, form })
+}
+
+/// The scraper's settings in a link, when it has any: the defaults, with
+/// each field the link gives whose text can be used.
+fn read_scraper(
+    value: &impl Fn(&str) -> Option<String>,
+    ignored: &mut Vec<LinkError>,
+) -> Option<ScraperForm> {
+    let given = |key: &str| value(key).is_some();
+    if !(given("sc-shape") || SCRAPER_KEYS.iter().any(|(k, _)| given(k))) {
+        return None;
+    }
+    let base = ScraperForm::defaults(DEFAULT_SEED);
+    let mut form = base.clone();
+    if let Some(text) = value("sc-shape") {
+        match text.parse::<Shape>() {
+            Ok(shape) => form.shape = shape,
+            Err(_) => ignored.push(tab_error("sc-shape", &text)),
+        }
+    }
+    for (key, field) in SCRAPER_KEYS {
+        if let Some(text) = value(key) {
+            form.set(field, text);
+        }
+    }
+    if crate::scraper::engine::compile(&form.regex).is_err() {
+        ignored.push(tab_error("sc-re", &form.regex));
+        form.regex = base.regex.clone();
+    }
+    while let Err(errors) = form.config() {
+        let before = form.clone();
+        for error in errors {
+            let given = |f: ScraperField| form.text(f) != base.text(f);
+            let Some(&(key, field)) = SCRAPER_KEYS
+                .iter()
+                .find(|(_, f)| *f == error.field && given(*f))
+                .or_else(|| SCRAPER_KEYS.iter().find(|(_, f)| given(*f)))
+            else {
+                continue;
+            };
+            ignored.push(tab_error(key, form.text(field)));
+            form.set(field, base.text(field).to_string());
+        }
+        if form == before {
+            form = base;
+            break;
+        }
+    }
+    Some(form)
 }
 
 /// The lab's part of a link: `&st=sentinel`, then `&forget=5`,
@@ -518,6 +792,175 @@ mod tests {
         ] {
             assert_eq!(parse(fragment), expected, "{fragment}");
         }
+    }
+}
+
+/// The tabs' settings in a link.
+#[cfg(test)]
+mod tabs {
+    use super::*;
+
+    /// `tabs_part` read back: the tabs' settings and what was ignored.
+    fn reread(part: &str) -> (Option<PeakLink>, Option<ScraperForm>, Vec<LinkError>) {
+        let fragment = format!("s=hotdog{part}");
+        let (link, ignored) = read(&fragment);
+        assert!(link.is_some() && ignored.is_empty(), "{ignored:?}");
+        read_tabs(&fragment)
+    }
+
+    #[test]
+    fn untouched_tabs_add_nothing_to_a_link() {
+        let scraper = ScraperForm::defaults(DEFAULT_SEED);
+        assert_eq!(tabs_part(None, &scraper), "");
+        let peak = peak_default(Preset::FlashSale);
+        assert_eq!(tabs_part(Some((Preset::FlashSale, &peak)), &scraper), "");
+        assert_eq!(reread(""), (None, None, Vec::new()));
+    }
+
+    #[test]
+    fn peak_shavings_settings_go_round_a_link() {
+        let mut form = peak_default(Preset::TwoBursts);
+        form.seed = "7".into();
+        form.base_rate = "12.5".into();
+        form.bursts = "2s,3s,80; 10s,1s,200".into();
+        form.duration = "30s".into();
+        form.workers = "6".into();
+        form.service = "uniform:10ms..200ms".into();
+        form.capacity = "50".into();
+        form.overload = true;
+        let scraper = ScraperForm::defaults(DEFAULT_SEED);
+        let part = tabs_part(Some((Preset::TwoBursts, &form)), &scraper);
+        assert!(
+            part.starts_with("&pk-preset=two-bursts&pk-seed=7&"),
+            "{part}"
+        );
+        assert!(
+            part.contains("&pk-bursts=2s,3s,80;%2010s,1s,200&"),
+            "{part}"
+        );
+        let (peak, scraper_back, ignored) = reread(&part);
+        assert_eq!(ignored, []);
+        assert_eq!(
+            peak,
+            Some(PeakLink {
+                preset: Preset::TwoBursts,
+                form
+            })
+        );
+        assert_eq!(scraper_back, None);
+        // A field like the preset's is left out; the preset alone is a link.
+        let steady = peak_default(Preset::Steady);
+        let part = tabs_part(Some((Preset::Steady, &steady)), &scraper);
+        assert_eq!(part, "&pk-preset=steady");
+        assert_eq!(reread(&part).0.unwrap().form, steady);
+    }
+
+    #[test]
+    fn the_scrapers_settings_go_round_a_link_whatever_their_characters() {
+        let mut form = ScraperForm::defaults(DEFAULT_SEED);
+        form.urls =
+            "pages/gallery.html\nhttps://例子.example/a?b=1&c=%41#top\n  spaced url ".into();
+        form.regex = r#"<a href="([^"]+)">|&amp;=%20\+"#.into();
+        form.fetchers = "3".into();
+        form.counters = "2".into();
+        form.capacity = "1".into();
+        form.timeout = "2s".into();
+        form.fetch_delay = "const:0ms".into();
+        form.count_delay = "exp:50ms".into();
+        form.seed = "123".into();
+        form.shape = Shape::Plain;
+        let part = tabs_part(None, &form);
+        assert!(
+            part.starts_with("&sc-shape=plain&sc-urls=pages/gallery.html%0Ahttps://%E4"),
+            "{part}"
+        );
+        assert!(!part[1..].contains(['#', ' ', '\n']), "{part}");
+        let (peak, scraper, ignored) = reread(&part);
+        assert_eq!(ignored, []);
+        assert_eq!(peak, None);
+        assert_eq!(scraper, Some(form));
+    }
+
+    #[test]
+    fn a_bad_tab_setting_is_left_out_and_named_and_the_rest_kept() {
+        let long = "9".repeat(5_000);
+        let (peak, scraper, ignored) = reread(&format!(
+            "&pk-preset=pizza&pk-workers=lots&pk-rate=5&pk-over=yes&pk-dur={long}s\
+             &sc-shape=round&sc-fetchers=0&sc-counters=3&sc-re=(oops&sc-timeout=soon"
+        ));
+        let peak = peak.unwrap();
+        assert_eq!(peak.preset, Preset::FlashSale);
+        let base = peak_default(Preset::FlashSale);
+        assert_eq!(peak.form.base_rate, "5", "the valid field is kept");
+        assert_eq!(peak.form.workers, base.workers);
+        assert_eq!(peak.form.duration, base.duration);
+        assert!(!peak.form.overload);
+        let scraper = scraper.unwrap();
+        let base = ScraperForm::defaults(DEFAULT_SEED);
+        assert_eq!(scraper.counters, "3", "the valid field is kept");
+        assert_eq!(
+            (
+                &scraper.fetchers,
+                &scraper.regex,
+                &scraper.timeout,
+                scraper.shape
+            ),
+            (&base.fetchers, &base.regex, &base.timeout, base.shape)
+        );
+        let named: Vec<(&str, &str)> = ignored
+            .iter()
+            .map(|e| match e {
+                LinkError::Tab { key, text, .. } => (*key, text.as_str()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let long_quoted = format!("{}…", "9".repeat(40));
+        for expected in [
+            ("pk-preset", "pizza"),
+            ("pk-over", "yes"),
+            ("pk-workers", "lots"),
+            ("pk-dur", long_quoted.as_str()),
+            ("sc-shape", "round"),
+            ("sc-re", "(oops"),
+            ("sc-timeout", "soon"),
+            ("sc-fetchers", "0"),
+        ] {
+            assert!(named.contains(&expected), "{expected:?} in {named:?}");
+        }
+        assert_eq!(named.len(), 8, "{named:?}");
+    }
+
+    #[test]
+    fn settings_that_clash_are_named_and_the_others_kept() {
+        // Overload needs a bounded queue: the switch is taken back, named.
+        let (peak, _, ignored) = reread("&pk-over=1&pk-cap=0&pk-workers=2");
+        let peak = peak.unwrap();
+        assert_eq!(
+            (peak.form.overload, peak.form.workers.as_str()),
+            (false, "2")
+        );
+        assert_eq!(peak.form.capacity, "0");
+        assert!(
+            matches!(&ignored[..], [LinkError::Tab { key: "pk-over", .. }]),
+            "{ignored:?}"
+        );
+    }
+
+    #[test]
+    fn a_setting_out_of_range_with_the_others_goes_back_to_the_presets() {
+        // 4 workers at 100 ms serve 40/s; a rate of 10,000/s for 60 s is
+        // more requests than the page runs: the rate is named, the rest kept.
+        let (peak, _, ignored) = reread("&pk-rate=10000&pk-workers=5");
+        let peak = peak.unwrap();
+        assert_eq!(peak.form.workers, "5");
+        assert_eq!(
+            peak.form.base_rate,
+            peak_default(Preset::FlashSale).base_rate
+        );
+        assert!(
+            matches!(&ignored[..], [LinkError::Tab { key: "pk-rate", .. }]),
+            "{ignored:?}"
+        );
     }
 }
 

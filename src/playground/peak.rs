@@ -148,7 +148,7 @@ impl PeakForm {
         }
     }
 
-    fn set(&mut self, field: PeakField, text: String) {
+    pub(super) fn set(&mut self, field: PeakField, text: String) {
         match field {
             PeakField::Seed => self.seed = text,
             PeakField::BaseRate => self.base_rate = text,
@@ -290,9 +290,14 @@ impl PeakState {
 
     fn with(seed: u64, away: bool) -> PeakState {
         let preset = Preset::FlashSale;
+        PeakState::opened(preset, PeakForm::from_config(&preset.config(seed)), away)
+    }
+
+    /// The settings of a link (a preset and the form), run here or away.
+    pub fn opened(preset: Preset, form: PeakForm, away: bool) -> PeakState {
         let mut state = PeakState {
             preset,
-            form: PeakForm::from_config(&preset.config(seed)),
+            form,
             errors: Vec::new(),
             report: None,
             config: None,

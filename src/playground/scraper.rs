@@ -168,7 +168,7 @@ impl ScraperForm {
         }
     }
 
-    fn set(&mut self, field: ScraperField, text: String) {
+    pub(super) fn set(&mut self, field: ScraperField, text: String) {
         let slot = match field {
             ScraperField::Urls => &mut self.urls,
             ScraperField::Regex => &mut self.regex,
@@ -397,6 +397,16 @@ impl ScraperState {
         };
         state.refresh();
         state
+    }
+
+    /// Takes the settings of a link; false when they are the form's.
+    pub fn open(&mut self, form: ScraperForm) -> bool {
+        if self.form == form {
+            return false;
+        }
+        self.form = form;
+        self.refresh();
+        true
     }
 
     /// The problem of a field, if it has one.

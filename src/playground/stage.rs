@@ -5,6 +5,7 @@
 
 use std::collections::VecDeque;
 
+use crate::lines::Blocked;
 use crate::scenario::ending::Strategy;
 use crate::scenario::Config;
 use crate::trace::{ActorId, Event, EventKind, ItemId, Role};
@@ -315,6 +316,67 @@ impl Stage {
             .iter()
             .filter(|c| matches!(c.state, ConsumerState::Working(_)))
             .count()
+    }
+}
+
+/// Most actors, and queued items, a [`Summary`] names; the rest are counted.
+pub const SUMMARY_NAMES: usize = 4;
+
+/// The stage in facts, for its text equivalent: who works on what, who
+/// waits on what (and where in its line), and what the queue holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Producers making an item and consumers working on one: the first
+    /// [`SUMMARY_NAMES`], and how many in all.
+    pub working: Vec<(ActorId, ItemId)>,
+    pub working_total: usize,
+    /// Who waits (main first), on what and where in its line: the first
+    /// [`SUMMARY_NAMES`], and how many in all.
+    pub waiting: Vec<(ActorId, Blocked)>,
+    pub waiting_total: usize,
+    /// Items in the queue, and its capacity (0: unbounded).
+    pub queued: usize,
+    pub capacity: usize,
+    /// The first [`SUMMARY_NAMES`] items in the queue, next out first.
+    pub first: Vec<ItemId>,
+}
+
+impl Stage {
+    /// The stage's [`Summary`]; `blocked` tells what an actor waits on.
+    pub fn summary(&self, blocked: impl Fn(ActorId) -> Option<Blocked>) -> Summary {
+        fn keep<T>(list: &mut Vec<T>, total: &mut usize, entry: T) {
+            *total += 1;
+            if list.len() < SUMMARY_NAMES {
+                list.push(entry);
+            }
+        }
+        let mut summary = Summary {
+            queued: self.queue.len(),
+            capacity: self.capacity,
+            first: self.queue.iter().take(SUMMARY_NAMES).copied().collect(),
+            ..Summary::default()
+        };
+        let making = self.producers.iter().filter_map(|p| match p.state {
+            ProducerState::Producing(item) => Some((p.actor, item)),
+            _ => None,
+        });
+        let working = self.consumers.iter().filter_map(|c| match c.state {
+            ConsumerState::Working(item) => Some((c.actor, item)),
+            _ => None,
+        });
+        for entry in making.chain(working) {
+            keep(&mut summary.working, &mut summary.working_total, entry);
+        }
+        for actor in (0..self.roles.len() as u32).map(ActorId) {
+            if let Some(wait) = blocked(actor) {
+                keep(
+                    &mut summary.waiting,
+                    &mut summary.waiting_total,
+                    (actor, wait),
+                );
+            }
+        }
+        summary
     }
 }
 

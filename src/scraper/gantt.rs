@@ -1,10 +1,12 @@
 //! The scraper's per-worker timeline (a Gantt chart) and its speedup, both
-//! derived from the event trace alone: a fetcher's fetch phase runs from
-//! the moment it is free (start, or its last `put`/failure) to its
-//! `produce` (or failure), a put waiting on a full queue runs from
-//! `put_blocked` to `put`, and a counter's regex phase from `get` to
-//! `consume`. The speedup compares the run's span with one worker doing
-//! every fetch and every count one after the other.
+//! derived from the event trace and the end of each download: a fetcher's
+//! fetch phase runs from the moment it is free (start, or its last
+//! `put`/failure) to the end of its download (or its failure), then its
+//! sleep to its `produce`; a put waiting on a full queue runs from
+//! `put_blocked` to `put`; a counter sleeps from `get` to `consume`, and
+//! counts (`re.findall`, which takes no virtual time) at `consume`. The
+//! speedup compares the run's span with one worker doing every fetch,
+//! sleep and count one after the other.
 
 use serde::Serialize;
 
@@ -14,11 +16,13 @@ use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, Fault, Nanos, Role};
 /// What a worker is doing in a phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PhaseKind {
-    /// Downloading (and the seed's sleep after it).
+    /// Downloading.
     Fetch,
+    /// The seed's `time.sleep` after a download or before a count.
+    Sleep,
     /// Waiting in `put()` on a full queue.
     Blocked,
-    /// The seed's sleep, then `re.findall`.
+    /// `re.findall`: an instant of virtual time (a bar of no length).
     Regex,
 }
 
@@ -74,8 +78,14 @@ enum Open {
 }
 
 impl Gantt {
-    /// The chart of `events` for actors `roles`, up to time `now`.
-    pub fn from_events(events: &[Event], roles: &[Role], now: Nanos) -> Gantt {
+    /// The chart of `events` for actors `roles`, up to time `now`;
+    /// `downloaded[url]` is when that URL's download ended, if it did.
+    pub fn from_events(
+        events: &[Event],
+        roles: &[Role],
+        now: Nanos,
+        downloaded: &[Option<Nanos>],
+    ) -> Gantt {
         let mut lanes: Vec<Lane> = roles
             .iter()
             .enumerate()
@@ -115,7 +125,21 @@ impl Gantt {
             };
             match (event.kind, open[at], url) {
                 (EventKind::Produce, Open::Fetching(since), Some(url)) => {
-                    add.push((at, phase(PhaseKind::Fetch, since, url, false)));
+                    // The download, then the sleep (when it is known to have taken time).
+                    let end = downloaded.get(url).copied().flatten();
+                    match end.filter(|&end| since <= end && end < t) {
+                        Some(end) => {
+                            add.push((
+                                at,
+                                Phase {
+                                    end,
+                                    ..phase(PhaseKind::Fetch, since, url, false)
+                                },
+                            ));
+                            add.push((at, phase(PhaseKind::Sleep, end, url, false)));
+                        }
+                        None => add.push((at, phase(PhaseKind::Fetch, since, url, false))),
+                    }
                     open[at] = Open::Idle;
                 }
                 (EventKind::Error(Fault::Fetch(_)), Open::Fetching(since), Some(url)) => {
@@ -130,7 +154,10 @@ impl Gantt {
                 (EventKind::Put, _, _) => open[at] = Open::Fetching(t),
                 (EventKind::Get, _, Some(url)) => open[at] = Open::Counting(t, url),
                 (EventKind::Consume, Open::Counting(since, url), _) => {
-                    add.push((at, phase(PhaseKind::Regex, since, url, false)));
+                    if since < t {
+                        add.push((at, phase(PhaseKind::Sleep, since, url, false)));
+                    }
+                    add.push((at, phase(PhaseKind::Regex, t, url, false)));
                     open[at] = Open::Idle;
                 }
                 (EventKind::Finish | EventKind::Terminate, _, _) => open[at] = Open::Idle,
@@ -145,7 +172,8 @@ impl Gantt {
         for (lane, state) in lanes.iter_mut().zip(open) {
             let (kind, start, url) = match state {
                 Open::Blocked(since, url) => (PhaseKind::Blocked, since, url),
-                Open::Counting(since, url) => (PhaseKind::Regex, since, url),
+                // Counting takes no virtual time: until `consume` it sleeps.
+                Open::Counting(since, url) => (PhaseKind::Sleep, since, url),
                 Open::Fetching(_) | Open::Idle => continue,
             };
             lane.phases.push(Phase {
@@ -204,7 +232,7 @@ mod tests {
             ev(30, 2, EventKind::Consume, Some(1)),
             ev(30, 1, EventKind::Finish, None),
         ];
-        let g = Gantt::from_events(&events, &roles, 40);
+        let g = Gantt::from_events(&events, &roles, 40, &[]);
         let bars: Vec<_> = g.lanes[0]
             .phases
             .iter()
@@ -217,8 +245,16 @@ mod tests {
                 (PhaseKind::Fetch, 10, 25, 1, true)
             ]
         );
-        assert_eq!(g.lanes[1].phases[0].start, 10);
-        assert_eq!(g.lanes[1].phases[0].end, 30);
+        // The counter sleeps from its get to its consume, and counts at once.
+        let counter: Vec<_> = g.lanes[1]
+            .phases
+            .iter()
+            .map(|p| (p.kind, p.start, p.end))
+            .collect();
+        assert_eq!(
+            counter,
+            [(PhaseKind::Sleep, 10, 30), (PhaseKind::Regex, 30, 30)]
+        );
         let s = g.speedup();
         // 10 + 15 of fetching and 20 of counting, done in 30.
         assert_eq!(s.sequential_ms, 45e-6);
@@ -234,7 +270,7 @@ mod tests {
             ev(5, 1, EventKind::PutBlocked, Some(1)),
             ev(7, 2, EventKind::Get, Some(3)),
         ];
-        let g = Gantt::from_events(&events, &roles, 9);
+        let g = Gantt::from_events(&events, &roles, 9, &[]);
         let blocked = g.lanes[0].phases[1];
         assert_eq!(
             (blocked.kind, blocked.start, blocked.end, blocked.open),
@@ -243,7 +279,42 @@ mod tests {
         let counting = g.lanes[1].phases[0];
         assert_eq!(
             (counting.kind, counting.url, counting.open),
-            (PhaseKind::Regex, 2, true)
+            (PhaseKind::Sleep, 2, true)
+        );
+    }
+
+    #[test]
+    fn a_fetch_ends_with_its_download_and_the_sleep_after_it_is_its_own_bar() {
+        let roles = [Role::Main, Role::Producer(0)];
+        // URL 1 downloaded by 4, produced at 10; URL 2 failed at 12.
+        let events = [
+            ev(10, 1, EventKind::Produce, Some(1)),
+            ev(10, 1, EventKind::Put, Some(1)),
+            ev(
+                12,
+                1,
+                EventKind::Error(Fault::Fetch(FetchFault::Timeout)),
+                Some(2),
+            ),
+        ];
+        let g = Gantt::from_events(&events, &roles, 12, &[Some(4), Some(12)]);
+        let bars: Vec<_> = g.lanes[0]
+            .phases
+            .iter()
+            .map(|p| (p.kind, p.start, p.end, p.failed))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                (PhaseKind::Fetch, 0, 4, false),
+                (PhaseKind::Sleep, 4, 10, false),
+                (PhaseKind::Fetch, 10, 12, true)
+            ]
+        );
+        assert_eq!(
+            g.speedup().sequential_ms,
+            12e-6,
+            "sleeps count as the work they stand for"
         );
     }
 }

@@ -29,7 +29,7 @@ use crate::queue::{JoinableQueue, TryGetError, TryPutError};
 use crate::run::{Actors, Program, Run, MAIN};
 use crate::scenario::MAX_CAPACITY;
 use crate::sim::{Ctx, TaskHandle};
-use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId};
+use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Nanos};
 
 /// The seed's pattern: `re.findall('src=//(.*?) width', text)`.
 pub const SEED_PATTERN: &str = "src=//(.*?) width";
@@ -332,7 +332,12 @@ impl Run<ScraperProgram> {
 
     /// The per-worker timeline so far.
     pub fn gantt(&self) -> Gantt {
-        Gantt::from_events(&self.events(), self.roles(), self.now())
+        let downloaded: Vec<Option<Nanos>> = self
+            .rows()
+            .iter()
+            .map(|row| Some(row.fetch_started? + row.latency?))
+            .collect();
+        Gantt::from_events(&self.events(), self.roles(), self.now(), &downloaded)
     }
 
     /// Whether every page is accounted for: the queue's ledger holds (every

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::i18n::ui::T;
 use crate::lang::Lang;
-use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
+use crate::playground::app::{key_action, Action, Announced, AppState, KeyTarget, Section};
 use crate::playground::session::{next_id, Command, Session};
 use crate::scraper::browser::BrowserFetcher;
 
@@ -232,7 +232,7 @@ pub fn app(props: &AppProps) -> Html {
                             lang,
                             dispatch: dispatch.clone(),
                         }) }
-                        <Watch live={live.clone()} {lang} />
+                        <Watch live={live.clone()} {lang} announced={state.announced.clone()} />
                     </div>
                 </div>
                 <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
@@ -284,6 +284,8 @@ pub fn app(props: &AppProps) -> Html {
 struct WatchProps {
     live: Session,
     lang: Lang,
+    /// The stage's text equivalent as last announced.
+    announced: Option<Announced>,
 }
 
 impl PartialEq for WatchProps {
@@ -297,6 +299,7 @@ impl PartialEq for WatchProps {
             && Rc::ptr_eq(a.config_rc(), b.config_rc())
             && a.is_playing() == b.is_playing()
             && a.speed() == b.speed()
+            && self.announced == other.announced
     }
 }
 
@@ -312,7 +315,7 @@ fn watch(props: &WatchProps) -> Html {
     let (live, lang) = (&props.live, props.lang);
     html! {
         <>
-            { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
+            { stage_view(&StageProps { live: live.clone(), lang, drawn, announced: props.announced.clone() }) }
             { counters(&LiveProps { live: live.clone(), lang }) }
             { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
         </>

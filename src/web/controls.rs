@@ -12,7 +12,7 @@ use crate::i18n::termination::{strategy_title, L};
 use crate::i18n::{actor_name, log_line, Clock};
 use crate::lang::Lang;
 use crate::number::{parse_f64, Shortest};
-use crate::playground::app::Action;
+use crate::playground::app::{Action, SPEEDS};
 use crate::playground::lab::LabEdit;
 use crate::playground::session::Session;
 use crate::run::Outcome;
@@ -20,11 +20,6 @@ use crate::scenario::ending::Strategy;
 use crate::scenario::ScenarioKind;
 
 use super::shared::Dispatch;
-
-/// The speeds offered.
-const SPEEDS: [f64; 12] = [
-    0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
-];
 
 pub struct ControlsProps {
     pub live: Session,

@@ -363,10 +363,12 @@ fn table(scrape: &Scrape, lang: Lang) -> Html {
         html! { <td class={class} data-label={headings[column]}>{ content }</td> }
     };
     let body = rows.iter().enumerate().map(|(i, row)| {
+        // In virtual time, the clock of the timeline and the log; a real
+        // fetch's wall-clock time in its tooltip.
         let latency = row
-            .real_latency_ms
-            .or(row.latency.map(nanos_to_ms))
-            .map_or_else(dash, |ms| Fixed::<0>(ms).to_string());
+            .latency
+            .map_or_else(dash, |t| Fixed::<0>(nanos_to_ms(t)).to_string());
+        let real = row.real_latency_ms.map(|ms| words::real_ms(ms, lang));
         // The matched strings (as text, never as HTML), or the fault.
         let details = match (&row.error, &row.matches) {
             (Some(error), _) => html! { <span class="problem">{ quoting(words::fault_message(error, lang)) }</span> },
@@ -392,7 +394,7 @@ fn table(scrape: &Scrape, lang: Lang) -> Html {
                 { cell(3, "worker", html! { { worker(row, lang) } }) }
                 { cell(4, "num", html! { { row.status.map_or_else(dash, |s| s.to_string()) } }) }
                 { cell(5, "num", html! { { row.bytes.map_or_else(dash, |b| b.to_string()) } }) }
-                { cell(6, "num", html! { { latency } }) }
+                <td class="num latency" data-label={headings[6]} title={real}>{ latency }</td>
                 { cell(7, "num matches", html! { { count.clone().unwrap_or_else(dash) } }) }
                 { cell(8, "details", details) }
             </tr>
@@ -437,12 +439,14 @@ fn timeline(scrape: &Scrape, lang: Lang) -> Html {
         let name = words::actor_name(lane.role, lang);
         let phases = lane.phases.iter().map(|phase| {
             let x = px(phase.start);
-            let width = (px(phase.end) - x).max(1.5);
+            // A count takes no virtual time: a thin mark.
+            let width = (px(phase.end) - x).max(2.5);
             let kind = if phase.failed {
                 "failed"
             } else {
                 match phase.kind {
                     PhaseKind::Fetch => "fetch",
+                    PhaseKind::Sleep => "sleep",
                     PhaseKind::Blocked => "blocked",
                     PhaseKind::Regex => "regex",
                 }
@@ -488,6 +492,7 @@ fn timeline(scrape: &Scrape, lang: Lang) -> Html {
     });
     let legend = [
         ("fetch", words::phase_label(PhaseKind::Fetch, lang)),
+        ("sleep", words::phase_label(PhaseKind::Sleep, lang)),
         ("blocked", words::phase_label(PhaseKind::Blocked, lang)),
         ("regex", words::phase_label(PhaseKind::Regex, lang)),
         ("failed", S::Failure.get(lang)),

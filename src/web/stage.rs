@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::i18n::ui::{self, T};
 use crate::i18n::{actor_name, item_name, item_short, stuck_actor, Clock};
 use crate::lang::Lang;
+use crate::playground::app::Announced;
 use crate::playground::session::{Derived, Session};
 use crate::playground::stage::{
     ConsumerLane, ConsumerState, ProducerLane, ProducerState, StepStatus, QUEUE_SHOWN,
@@ -92,7 +93,28 @@ impl Kept {
 pub struct Drawn {
     lanes: Kept,
     slots: Kept,
-    last: Option<(Rc<Derived>, Lang, bool, bool, Html)>,
+    last: Option<(Shown, Html)>,
+}
+
+/// What a drawn stage showed: the derived moment (by pointer), the
+/// language, every lane or a few, fast or not, playing or paused (its
+/// text's live region), and the text equivalent as announced.
+struct Shown {
+    derived: Rc<Derived>,
+    lang: Lang,
+    every: bool,
+    fast: bool,
+    playing: bool,
+    announced: Option<Announced>,
+}
+
+impl Shown {
+    fn same(&self, other: &Shown) -> bool {
+        Rc::ptr_eq(&self.derived, &other.derived)
+            && (self.lang, self.every, self.fast, self.playing)
+                == (other.lang, other.every, other.fast, other.playing)
+            && self.announced == other.announced
+    }
 }
 
 /// The props of the stage: the run, and its lanes and slots as last drawn.
@@ -100,6 +122,8 @@ pub struct StageProps {
     pub live: Session,
     pub lang: Lang,
     pub drawn: Rc<RefCell<Drawn>>,
+    /// The stage's text equivalent as last announced.
+    pub announced: Option<Announced>,
 }
 
 /// How a chip is drawn.
@@ -143,15 +167,22 @@ pub fn stage_view(props: &StageProps) -> Html {
     let session = &props.live;
     let fast = session.speed() > 10.0;
     let every = !(fast && session.is_playing());
-    let derived = &session.moment().derived;
+    let shown = Shown {
+        derived: Rc::clone(&session.moment().derived),
+        lang: props.lang,
+        every,
+        fast,
+        playing: session.is_playing(),
+        announced: props.announced.clone(),
+    };
     let mut drawn = props.drawn.borrow_mut();
-    if let Some((d, lang, e, f, html)) = &drawn.last {
-        if Rc::ptr_eq(d, derived) && (*lang, *e, *f) == (props.lang, every, fast) {
+    if let Some((last, html)) = &drawn.last {
+        if last.same(&shown) {
             return html.clone();
         }
     }
     let html = draw(props, &mut drawn, fast, every);
-    drawn.last = Some((Rc::clone(derived), props.lang, every, fast, html.clone()));
+    drawn.last = Some((shown, html.clone()));
     html
 }
 
@@ -267,8 +298,10 @@ fn draw(props: &StageProps, kept: &mut Drawn, fast: bool, every: bool) -> Html {
     let main_role = Role::Main;
 
     html! {
-        <section class={if fast { "panel stage fast" } else { "panel stage" }} aria-labelledby="stage-title">
+        <section class={if fast { "panel stage fast" } else { "panel stage" }} aria-labelledby="stage-title"
+            aria-describedby="stage-text">
             <h2 id="stage-title">{ T::Stage.get(lang) }</h2>
+            { stage_text(props) }
             <div class="main-lane" style={format!("--hue:{}", hue(main_role))}>
                 <span class="who"><span class="dot" aria-hidden="true"></span>{ T::Main.get(lang) }</span>
                 { blocked_badge(session, ActorId(0), lang) }
@@ -348,6 +381,28 @@ fn draw(props: &StageProps, kept: &mut Drawn, fast: bool, every: bool) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// The stage's text equivalent, for screen readers: its summary as last
+/// announced (the page's state limits how often while a run plays), a
+/// polite live region while the run plays, silent while it is paused
+/// (the narration reads each step then).
+fn stage_text(props: &StageProps) -> Html {
+    let Some(announced) = &props.announced else {
+        return Html::default();
+    };
+    let session = &props.live;
+    let text = ui::stage_summary(
+        session.config().scenario,
+        announced.at,
+        &announced.summary,
+        session.roles(),
+        props.lang,
+    );
+    html! {
+        <p id="stage-text" class="visually-hidden"
+            aria-live={if session.is_playing() { "polite" } else { "off" }}>{ text }</p>
     }
 }
 

@@ -115,3 +115,54 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     }
   });
 }
+
+test('the tab and its settings are in the link: a reload keeps them; a bad one is named, the rest kept', async () => {
+  const { page, context, problems } = await newPage(session.browser);
+  try {
+    await page.goto(`${session.baseUrl}#lang=en`, { waitUntil: 'load' });
+    await page.locator('#tab-peak').click();
+    const lab = page.locator('#peak');
+    await lab.locator('#peak-preset-two-bursts').click();
+    await lab.locator('#peak-seed').fill('7');
+    await lab.locator('#peak-workers').fill('6');
+    await lab.locator('#peak-bursts').fill('5s,2s,90; 20s,3s,150');
+    await lab.locator('#peak-overload').check();
+    await lab.locator('[data-variant="direct"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => location.hash.includes('pk-over=1'));
+    const hash = await page.evaluate(() => location.hash);
+    assert.match(hash, /&tab=peak-shaving&pk-preset=two-bursts&pk-seed=7&pk-bursts=5s,2s,90;%2020s,3s,150&pk-workers=6&pk-over=1/);
+    const shown = async () => ({
+      preset: await lab.locator('#peak-preset-two-bursts').getAttribute('aria-pressed'),
+      seed: await lab.locator('#peak-seed').inputValue(),
+      workers: await lab.locator('#peak-workers').inputValue(),
+      bursts: await lab.locator('#peak-bursts').inputValue(),
+      overload: await lab.locator('#peak-overload').isChecked(),
+    });
+    const before = await shown();
+    const rejected = await lab.locator('[data-variant="direct"] [data-stat="rejected"]').innerText();
+    await page.reload({ waitUntil: 'load' });
+    await lab.locator('[data-variant="direct"]').waitFor({ timeout: 30_000 });
+    assert.deepEqual(await shown(), before);
+    assert.deepEqual(before, { preset: 'true', seed: '7', workers: '6', bursts: '5s,2s,90; 20s,3s,150', overload: true });
+    assert.equal(await lab.locator('[data-variant="direct"] [data-stat="rejected"]').innerText(), rejected, 'the same run');
+    assert.equal(await page.locator('.notice').count(), 0);
+
+    // A link with a bad value: it is named (its text shortened), the valid ones are kept.
+    // (Opened as the address bar opens it: no reload, which would load the page's own link, rewritten
+    // without the bad parts.)
+    await page.goto(`${session.baseUrl}#lang=en&tab=peak-shaving&pk-workers=lots&pk-rate=12&pk-dur=${'9'.repeat(3000)}s`);
+    await lab.locator('[data-variant="direct"]').waitFor({ timeout: 30_000 });
+    const notice = await page.locator('.notice').innerText();
+    assert.match(notice, /pk-workers 'lots' cannot be used/);
+    assert.match(notice, /pk-dur '9{40}…'/);
+    assert.ok(notice.length < 600, `the notice is ${notice.length} characters`);
+    assert.equal(await lab.locator('#peak-base-rate').inputValue(), '12');
+    assert.equal(await lab.locator('#peak-workers').inputValue(), '4', 'the preset\'s');
+    assert.deepEqual(problems, []);
+  } catch (err) {
+    await page.screenshot({ path: outPath('peak-link-failure.png'), fullPage: true }).catch(() => {});
+    throw err;
+  } finally {
+    await context.close();
+  }
+});

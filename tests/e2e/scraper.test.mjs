@@ -117,6 +117,86 @@ test('the bundled pages are fetched and counted as Python counts them: 1, 0, 12 
   });
 });
 
+test('the latency column, the timeline and the log say which clock they show, and it is the same one; a count is not its sleep', async () => {
+  await guarded(await open('en'), 'scraper-clock', async (page) => {
+    await page.fill('#scraper-fetch-delay', 'const:300ms');
+    await page.fill('#scraper-count-delay', 'const:700ms');
+    await page.click('#scraper-start');
+    await outcome(page, 'completed');
+    assert.match(await page.locator('#scraper-table thead').innerText(), /latency \(virtual ms\)/);
+    assert.match(await page.locator('#scraper-timeline figcaption').innerText(), /Timeline \(virtual time\)/);
+    assert.match(await page.locator('.scraper-log summary').innerText(), /Log \(virtual time\)/);
+    // Each bar's tooltip: what · URL · its length in ms.
+    const bars = await page.$$eval('#scraper-timeline .bar', (rects) =>
+      rects.map((r) => {
+        const [what, url, ms] = r.querySelector('title').textContent.split(' · ');
+        return { kind: r.classList[1], what, url, ms: Number.parseInt(ms, 10) };
+      }),
+    );
+    const of = (kind) => bars.filter((b) => b.kind === kind);
+    // Four downloads, then each fetcher's 300 ms sleep and each counter's 700 ms sleep as bars of their own,
+    // and four counts that take no virtual time.
+    assert.equal(of('fetch').length, 4);
+    assert.deepEqual(of('sleep').map((b) => b.ms).sort(), [300, 300, 300, 300, 700, 700, 700, 700]);
+    assert.deepEqual(of('regex').map((b) => b.ms), [0, 0, 0, 0]);
+    assert.match(of('regex')[0].what, /regex count \(takes no virtual time\)/);
+    // A row's latency is its download's bar: the same fetch, the same clock.
+    for (const [i, row] of (await page.$$eval('#scraper-table tbody tr', (trs) =>
+      trs.map((tr) => ({ url: tr.querySelector('.url').innerText, latency: tr.querySelector('.latency').innerText })),
+    )).entries()) {
+      const download = of('fetch').find((b) => b.url === row.url);
+      assert.ok(download, `a download bar for ${row.url}`);
+      assert.equal(Number.parseInt(row.latency, 10), download.ms, `row ${i}: ${row.url}`);
+      // The network's own time is in the cell's tooltip, named as real time.
+      assert.match(await page.locator(`#scraper-row-${i} .latency`).getAttribute('title'), /^real time \d+ ms$/);
+    }
+    // The legend names the sleep and the count apart, in both languages.
+    assert.match(await page.locator('#scraper-timeline .legend').innerText(), /sleep/);
+    await page.locator('.lang-switch button[lang="zh-CN"]').click();
+    assert.match(await page.locator('#scraper-table thead').innerText(), /延迟（虚拟 ms）/);
+    assert.match(await page.locator('#scraper-timeline figcaption').innerText(), /时间线（虚拟时间）/);
+    assert.match(await page.locator('#scraper-timeline .legend').innerText(), /休眠[\s\S]*正则计数（不占虚拟时间）/);
+    assert.match(await page.locator('#scraper-row-0 .latency').getAttribute('title'), /^真实时间 \d+ ms$/);
+  });
+});
+
+test('the scraper\'s settings are in the link: a reload keeps them; a bad one is named, the rest kept', async () => {
+  await guarded(await open('en'), 'scraper-link', async (page) => {
+    const urls = 'pages/gallery.html\npages/zh-menu.html?a=1&b=%41#x';
+    await page.fill('#scraper-urls', urls);
+    await page.fill('#scraper-regex', 'src="?([^" >]+)');
+    await page.fill('#scraper-counters', '3');
+    await page.fill('#scraper-fetch-delay', 'const:0ms');
+    await page.click('#scraper-shape-plain');
+    await page.waitForFunction(() => location.hash.includes('sc-fd='));
+    assert.match(await page.evaluate(() => location.hash), /&tab=scraper&sc-shape=plain&sc-urls=pages\/gallery\.html%0Apages\/zh-menu\.html%3Fa%3D1%26b%3D%2541%23x&sc-re=/);
+    const shown = async () => ({
+      urls: await page.locator('#scraper-urls').inputValue(),
+      regex: await page.locator('#scraper-regex').inputValue(),
+      counters: await page.locator('#scraper-counters').inputValue(),
+      fetchDelay: await page.locator('#scraper-fetch-delay').inputValue(),
+      plain: await page.locator('#scraper-shape-plain').getAttribute('aria-pressed'),
+    });
+    const before = await shown();
+    assert.deepEqual(before, { urls, regex: 'src="?([^" >]+)', counters: '3', fetchDelay: 'const:0ms', plain: 'true' });
+    await page.reload();
+    await page.locator('#scraper #scraper-start').waitFor({ timeout: 30_000 });
+    assert.deepEqual(await shown(), before);
+    assert.equal(await page.locator('.notice').count(), 0);
+
+    // A link with bad values: each is named, the valid ones are kept.
+    await page.goto(`${session.baseUrl}#lang=en&tab=scraper&sc-fetchers=0&sc-counters=2&sc-re=(oops&sc-shape=round`);
+    await page.locator('#scraper #scraper-start').waitFor({ timeout: 30_000 });
+    const notice = await page.locator('.notice').innerText();
+    for (const named of [/sc-fetchers '0'/, /sc-re '\(oops'/, /sc-shape 'round' cannot be used/]) {
+      assert.match(notice, named);
+    }
+    assert.equal(await page.locator('#scraper-counters').inputValue(), '2');
+    assert.equal(await page.locator('#scraper-fetchers').inputValue(), '1', 'the default');
+    assert.equal(await page.locator('#scraper-shape-joinable').getAttribute('aria-pressed'), 'true');
+  });
+});
+
 test('matched strings are shown as text, never as HTML', async () => {
   await guarded(await open('en'), 'scraper-text', async (page) => {
     await page.fill('#scraper-regex', '<title>.*?</title>|<a [^>]*>');
