@@ -41,21 +41,14 @@ impl Waits {
     /// value, built in parts, stalled the store that wrote it whole.)
     #[inline]
     pub fn record(&mut self, event: &Event) {
-        let wait = WaitingOn::started_by(event.kind);
-        let Some(slot) = self.waiting.get_mut(event.actor.0 as usize) else {
-            let wait = wait.map(|wait| {
-                self.started += 1;
-                (wait, self.started)
-            });
-            return self.grow(event.actor, wait);
-        };
-        match wait {
-            Some(wait) => {
-                self.started += 1;
-                *slot = Some((wait, self.started));
-            }
-            None if slot.is_some() => *slot = None,
-            None => {}
+        let wait = WaitingOn::started_by(event.kind).map(|wait| {
+            self.started += 1;
+            (wait, self.started)
+        });
+        match self.waiting.get_mut(event.actor.0 as usize) {
+            Some(None) if wait.is_none() => {}
+            Some(slot) => *slot = wait,
+            None => self.grow(event.actor, wait),
         }
     }
 

@@ -348,7 +348,7 @@ impl Core {
     /// later than a run driven in one go.
     fn has_timers(&self) -> bool {
         let slots = self.slots.borrow();
-        self.timers.borrow().values().iter().any(|key| {
+        self.timers.borrow().values().any(|key| {
             slots
                 .get(key.index())
                 .and_then(Option::as_ref)

@@ -1,36 +1,51 @@
-//! The executor's pending timers: a four-ary min-heap on (deadline, seq).
+//! The executor's pending timers: a min-heap on (deadline, seq).
 //!
-//! Each timer is a key, its deadline and its sequence number in one `u128`
-//! compared whole, and a value (the task to wake), kept in two arrays moved
-//! in step. Entries are plain words, so moving one is a move of whole
-//! words: the processor forwards each store to the next load of the same
-//! word instead of stalling on a value stored in parts and loaded whole.
-//! Four children a node: a heap of thousands of timers (a run with
-//! thousands of tasks) is half as deep as a binary one, with a node's
-//! children side by side. Taking the earliest out moves the hole at the
-//! root down to the bottom, as the standard library's heap does.
+//! Each timer's key is its deadline and its sequence number in one `u128`,
+//! compared whole, beside its value (the task to wake): entries of whole,
+//! aligned words. The heap moves an entry through a copy on the stack; an
+//! entry of mixed parts (the 24-byte (deadline, seq, task) it was) is
+//! stored in parts and read back whole at once, which stalls the processor
+//! on every level of every push and pop.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 
 use crate::trace::Nanos;
-
-/// Children a node.
-const ARITY: usize = 4;
 
 /// Timers with values of type `T`, earliest first. Sequence numbers are
 /// unique, so timers fire in one exact order: by deadline, then by
 /// sequence number.
-pub(super) struct Timers<T> {
-    /// `deadline << 64 | seq`, in heap order.
-    keys: Vec<u128>,
-    /// The value of the timer whose key is at the same place in `keys`.
-    values: Vec<T>,
+pub(super) struct Timers<T>(BinaryHeap<Reverse<Entry<T>>>);
+
+/// A timer: `deadline << 64 | seq`, and its value. Ordered by key alone.
+struct Entry<T> {
+    key: u128,
+    value: T,
+}
+
+impl<T> PartialEq for Entry<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl<T> Eq for Entry<T> {}
+
+impl<T> PartialOrd for Entry<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Entry<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key)
+    }
 }
 
 impl<T> Default for Timers<T> {
     fn default() -> Self {
-        Self {
-            keys: Vec::new(),
-            values: Vec::new(),
-        }
+        Self(BinaryHeap::new())
     }
 }
 
@@ -39,92 +54,27 @@ impl<T: Copy> Timers<T> {
     /// must differ from every other timer's.
     pub(super) fn push(&mut self, deadline: Nanos, seq: u64, value: T) {
         let key = u128::from(deadline) << 64 | u128::from(seq);
-        let at = self.keys.len();
-        self.keys.push(key);
-        self.values.push(value);
-        self.sift_up(at, key, value);
+        self.0.push(Reverse(Entry { key, value }));
     }
 
     /// The earliest timer's deadline and value, taken out, if it fires at
     /// or before `limit`.
     pub(super) fn pop_until(&mut self, limit: Nanos) -> Option<(Nanos, T)> {
-        let first = *self.keys.first()?;
-        let deadline = (first >> 64) as Nanos;
+        let deadline = (self.0.peek()?.0.key >> 64) as Nanos;
         if deadline > limit {
             return None;
         }
-        let value = self.values[0];
-        let (Some(key), Some(last)) = (self.keys.pop(), self.values.pop()) else {
-            return None;
-        };
-        if !self.keys.is_empty() {
-            // The hole left at the root goes down to the bottom along the
-            // earliest children, and the last timer goes up from there:
-            // it belongs near the bottom, as it was a leaf.
-            let at = self.hole_to_bottom();
-            self.sift_up(at, key, last);
-        }
-        Some((deadline, value))
-    }
-
-    /// Moves the root's hole down to a leaf, each time swapping in its
-    /// earliest child; returns where it ends. Which child is earliest is
-    /// chance: it is picked without branches to mispredict.
-    fn hole_to_bottom(&mut self) -> usize {
-        let len = self.keys.len();
-        let mut at = 0;
-        loop {
-            let first = ARITY * at + 1;
-            let child = match self.keys.get(first..first + ARITY) {
-                Some(&[k0, k1, k2, k3]) => {
-                    let a = usize::from(k1 < k0);
-                    let b = 2 + usize::from(k3 < k2);
-                    let (ka, kb) = ([k0, k1][a], [k2, k3][b - 2]);
-                    first + if kb < ka { b } else { a }
-                }
-                _ if first < len => (first + 1..len).fold(first, |earliest, other| {
-                    if self.keys[other] < self.keys[earliest] {
-                        other
-                    } else {
-                        earliest
-                    }
-                }),
-                _ => return at,
-            };
-            self.move_up(child, at);
-            at = child;
-        }
-    }
-
-    /// Moves the timer at `from` to the hole at `to`.
-    fn move_up(&mut self, from: usize, to: usize) {
-        self.keys[to] = self.keys[from];
-        self.values[to] = self.values[from];
-    }
-
-    /// Puts the timer (`key`, `value`) in the hole at `at`, moving it up
-    /// past every later parent.
-    fn sift_up(&mut self, mut at: usize, key: u128, value: T) {
-        while at > 0 {
-            let parent = (at - 1) / ARITY;
-            if self.keys[parent] < key {
-                break;
-            }
-            self.move_up(parent, at);
-            at = parent;
-        }
-        self.keys[at] = key;
-        self.values[at] = value;
+        let Reverse(entry) = self.0.pop()?;
+        Some((deadline, entry.value))
     }
 
     /// The values of every pending timer, in no particular order.
-    pub(super) fn values(&self) -> &[T] {
-        &self.values
+    pub(super) fn values(&self) -> impl Iterator<Item = T> + '_ {
+        self.0.iter().map(|Reverse(entry)| entry.value)
     }
 
     pub(super) fn clear(&mut self) {
-        self.keys.clear();
-        self.values.clear();
+        self.0.clear();
     }
 }
 
@@ -158,7 +108,7 @@ mod tests {
                 (70, 4)
             ]
         );
-        assert_eq!(timers.values(), [8]);
+        assert!(timers.values().eq([8]));
         timers.clear();
         assert_eq!(timers.pop_until(u64::MAX), None);
     }
