@@ -35,6 +35,10 @@ pub struct Waits {
 impl Waits {
     /// Takes one event into account: it ends its actor's wait, and may start
     /// a new one.
+    ///
+    /// Most events neither start a wait nor end one: those write nothing.
+    /// (Writing the unchanged slot anyway cost more than all the rest: the
+    /// value, built in parts, stalled the store that wrote it whole.)
     #[inline]
     pub fn record(&mut self, event: &Event) {
         let wait = WaitingOn::started_by(event.kind).map(|wait| {
@@ -42,6 +46,7 @@ impl Waits {
             (wait, self.started)
         });
         match self.waiting.get_mut(event.actor.0 as usize) {
+            Some(None) if wait.is_none() => {}
             Some(slot) => *slot = wait,
             None => self.grow(event.actor, wait),
         }

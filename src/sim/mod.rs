@@ -23,9 +23,9 @@
 //! when the last other task has ended.
 
 use std::cell::{Cell, RefCell};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
+use std::num::NonZeroU64;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -36,6 +36,10 @@ use std::time::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod timers;
+
+use timers::Timers;
+
 use crate::trace::{duration_to_nanos, ActorId, Event, EventKind, ItemId, Nanos};
 
 type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
@@ -43,12 +47,27 @@ type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
 /// Receives every event a run emits, in order.
 pub type Observer = Box<dyn FnMut(&Event)>;
 
-/// A task's slot index and generation; the generation tells a reused slot
-/// from the task that held it before.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct TaskKey {
-    index: u32,
-    generation: u32,
+/// A task's slot index and generation (the generation tells a reused slot
+/// from the task that held it before) in one word, the generation in its
+/// high half and the index plus one in its low half: stored and loaded
+/// whole, never in parts (see [`timers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TaskKey(NonZeroU64);
+
+impl TaskKey {
+    /// The key of slot `index` (below `u32::MAX`: fewer tasks live at once,
+    /// each holds memory) in its `generation`.
+    fn new(index: usize, generation: u32) -> TaskKey {
+        TaskKey(NonZeroU64::MIN.saturating_add(u64::from(generation) << 32 | index as u64))
+    }
+
+    fn index(self) -> usize {
+        (self.0.get() as u32 - 1) as usize
+    }
+
+    fn generation(self) -> u32 {
+        (self.0.get() >> 32) as u32
+    }
 }
 
 /// The tasks woken through their [`Waker`]s (by the queue, a join, the
@@ -140,69 +159,6 @@ struct Task {
     completion: Rc<Completion>,
 }
 
-/// A pending [`Ctx::sleep`]: fires at `deadline`; `seq` orders equal deadlines.
-#[derive(Clone, Copy)]
-struct Timer {
-    deadline: Nanos,
-    /// Unique: timers are ordered by deadline and seq alone.
-    seq: u64,
-    task: TaskKey,
-}
-
-impl Timer {
-    /// Its place in the firing order: deadline, then seq.
-    fn order(&self) -> (Nanos, u64) {
-        (self.deadline, self.seq)
-    }
-}
-
-/// The pending timers, earliest first: a min-heap on [`Timer::order`].
-/// Orders are unique, so timers fire in one exact order.
-#[derive(Default)]
-struct Timers(BinaryHeap<Reverse<Timer>>);
-
-impl PartialEq for Timer {
-    fn eq(&self, other: &Timer) -> bool {
-        self.order() == other.order()
-    }
-}
-
-impl Eq for Timer {}
-
-impl PartialOrd for Timer {
-    fn partial_cmp(&self, other: &Timer) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Timer {
-    fn cmp(&self, other: &Timer) -> std::cmp::Ordering {
-        self.order().cmp(&other.order())
-    }
-}
-
-impl Timers {
-    fn push(&mut self, timer: Timer) {
-        self.0.push(Reverse(timer));
-    }
-
-    /// The earliest timer, if it fires at or before `limit`, taken out.
-    fn pop_until(&mut self, limit: Nanos) -> Option<Timer> {
-        match self.0.peek() {
-            Some(Reverse(t)) if t.deadline <= limit => self.0.pop().map(|Reverse(t)| t),
-            _ => None,
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &Timer> {
-        self.0.iter().map(|Reverse(t)| t)
-    }
-
-    fn clear(&mut self) {
-        self.0.clear();
-    }
-}
-
 struct Core {
     now: Cell<Nanos>,
     slots: RefCell<Vec<Option<Task>>>,
@@ -212,7 +168,7 @@ struct Core {
     /// was woken before every key still in `woken` (see [`Core::wake`]).
     ready: RefCell<VecDeque<TaskKey>>,
     woken: Arc<Woken>,
-    timers: RefCell<Timers>,
+    timers: RefCell<Timers<TaskKey>>,
     timer_seq: Cell<u64>,
     /// [`Ctx::external`] futures created and neither finished nor dropped.
     external: Cell<usize>,
@@ -392,11 +348,11 @@ impl Core {
     /// later than a run driven in one go.
     fn has_timers(&self) -> bool {
         let slots = self.slots.borrow();
-        self.timers.borrow().iter().any(|timer| {
+        self.timers.borrow().values().any(|key| {
             slots
-                .get(timer.task.index as usize)
+                .get(key.index())
                 .and_then(Option::as_ref)
-                .is_some_and(|task| task.generation == timer.task.generation)
+                .is_some_and(|task| task.generation == key.generation())
         })
     }
 
@@ -460,8 +416,8 @@ impl Core {
         };
         let cell = {
             let slots = self.slots.borrow();
-            match slots.get(key.index as usize).and_then(Option::as_ref) {
-                Some(task) if task.generation == key.generation => {
+            match slots.get(key.index()).and_then(Option::as_ref) {
+                Some(task) if task.generation == key.generation() => {
                     task.wake.queued.store(false, Relaxed);
                     Rc::clone(&task.cell)
                 }
@@ -499,21 +455,18 @@ impl Core {
     /// only, ready task.
     fn fire_next_timer(&self, limit: Nanos) -> Option<()> {
         loop {
-            let timer = self.timers.borrow_mut().pop_until(limit)?;
+            let (deadline, key) = self.timers.borrow_mut().pop_until(limit)?;
             let cell = {
                 let slots = self.slots.borrow();
-                match slots
-                    .get(timer.task.index as usize)
-                    .and_then(Option::as_ref)
-                {
-                    Some(task) if task.generation == timer.task.generation => Rc::clone(&task.cell),
+                match slots.get(key.index()).and_then(Option::as_ref) {
+                    Some(task) if task.generation == key.generation() => Rc::clone(&task.cell),
                     // The sleeper was terminated: its timer is void and
                     // time does not move for it.
                     _ => continue,
                 }
             };
-            self.now.set(self.now.get().max(timer.deadline));
-            self.poll_task(timer.task, cell);
+            self.now.set(self.now.get().max(deadline));
+            self.poll_task(key, cell);
             return Some(());
         }
     }
@@ -526,11 +479,7 @@ impl Core {
             .expect("Ctx::sleep is awaited inside a task of its Sim");
         let seq = self.timer_seq.get();
         self.timer_seq.set(seq + 1);
-        self.timers.borrow_mut().push(Timer {
-            deadline,
-            seq,
-            task,
-        });
+        self.timers.borrow_mut().push(deadline, seq, task);
     }
 
     fn spawn(&self, actor: Option<ActorId>, daemon: bool, future: BoxedTask) -> TaskHandle {
@@ -541,11 +490,7 @@ impl Core {
             slots.len() - 1
         });
         let generation = self.generations.borrow()[index];
-        // Fewer than 2^32 tasks live at once: each holds memory.
-        let key = TaskKey {
-            index: index as u32,
-            generation,
-        };
+        let key = TaskKey::new(index, generation);
         let wake = Arc::new(TaskWaker {
             key,
             queued: AtomicBool::new(false),
@@ -576,14 +521,14 @@ impl Core {
     fn finish(&self, key: TaskKey) -> Option<BoxedTask> {
         let task = {
             let mut slots = self.slots.borrow_mut();
-            let slot = slots.get_mut(key.index as usize)?;
-            if slot.as_ref()?.generation != key.generation {
+            let slot = slots.get_mut(key.index())?;
+            if slot.as_ref()?.generation != key.generation() {
                 return None;
             }
             slot.take()?
         };
-        self.generations.borrow_mut()[key.index as usize] = key.generation.wrapping_add(1);
-        self.free_slots.borrow_mut().push(key.index as usize);
+        self.generations.borrow_mut()[key.index()] = key.generation().wrapping_add(1);
+        self.free_slots.borrow_mut().push(key.index());
         self.live_tasks.set(self.live_tasks.get() - 1);
         if task.daemon {
             self.live_daemons.set(self.live_daemons.get() - 1);
@@ -607,10 +552,7 @@ impl Core {
             .enumerate()
             .filter_map(|(index, slot)| {
                 let task = slot.as_ref().filter(|t| t.daemon)?;
-                let key = TaskKey {
-                    index: index as u32,
-                    generation: task.generation,
-                };
+                let key = TaskKey::new(index, task.generation);
                 Some((key, task.actor))
             })
             .collect();
