@@ -4,7 +4,8 @@
 
 use super::{actor_name, Clock};
 use crate::lang::Lang;
-use crate::lessons::{Answer, Asked, Choice, Lesson, LessonId, Setup, Verdict};
+use crate::lessons::{Answer, Asked, Choice, Guess, Lesson, LessonId, Setup, Verdict};
+use crate::playground::lessons::Mark;
 use crate::scenario::ScenarioKind;
 
 /// The lesson's title.
@@ -248,10 +249,67 @@ pub fn verdict(lesson: &Lesson, verdict: Verdict, lang: Lang) -> String {
     }
 }
 
+/// The page's fixed words for the lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum W {
+    /// The list's heading.
+    Lessons,
+    Check,
+    PickOne,
+    Jump,
+    Again,
+    Next,
+}
+
+impl W {
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            W::Lessons => ("课程", "Lessons"),
+            W::Check => ("检查并运行", "Check and run"),
+            W::PickOne => ("请先选一个答案", "Pick one of the answers first"),
+            W::Jump => ("跳到决定性的时刻", "Jump to the deciding moment"),
+            W::Again => ("重新回答", "Answer again"),
+            W::Next => ("下一课", "Next lesson"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+/// Where the learner is: "Lesson 3 of 10 · seed 42".
+pub fn place(id: LessonId, seed: u64, lang: Lang) -> String {
+    let n = id.number();
+    match lang {
+        Lang::Zh => format!("第 {n} 课，共 10 课 · 随机种子 {seed}"),
+        Lang::En => format!("Lesson {n} of 10 · seed {seed}"),
+    }
+}
+
+/// How a lesson was last answered, in words (beside its mark).
+pub fn mark(mark: Mark, lang: Lang) -> &'static str {
+    let (zh, en) = match mark {
+        Mark::Right => ("答对了", "answered right"),
+        Mark::Close => ("很接近", "close"),
+        Mark::Wrong => ("答错了", "not right"),
+    };
+    lang.pick(zh, en)
+}
+
+/// The learner's prediction, to show beside the run's answer.
+pub fn prediction(guess: Guess, choices: &[Choice], scenario: ScenarioKind, lang: Lang) -> String {
+    let said = match guess {
+        Guess::Choice(i) => choices
+            .get(i)
+            .map(|&c| choice(c, scenario, lang))
+            .unwrap_or_default(),
+        Guess::Number(n) => n.to_string(),
+    };
+    lang.pick("你的预测：", "Your prediction: ").to_string() + &said
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::Guess;
+    use crate::i18n::words_test;
     use strum::VariantArray;
 
     #[test]
@@ -259,6 +317,19 @@ mod tests {
         for &id in LessonId::VARIANTS {
             let lesson = Lesson::new(id, 42);
             for lang in [Lang::Zh, Lang::En] {
+                let marks = [Mark::Right, Mark::Close, Mark::Wrong].map(|m| mark(m, lang));
+                let said = prediction(
+                    lesson.answer.into(),
+                    &lesson.choices,
+                    scenario_of(&lesson),
+                    lang,
+                );
+                for text in marks
+                    .into_iter()
+                    .chain([said.as_str(), &place(id, 7, lang)])
+                {
+                    assert_eq!(words_test::has_han(text), lang == Lang::Zh, "{text}");
+                }
                 for text in [
                     title(id, lang),
                     intro(id, lang),

@@ -17,10 +17,12 @@ use crate::trace::Nanos;
 
 use super::form::{DelayKind, Field, FieldError, Form};
 use super::lab::{LabForm, Outcomes};
+use super::lessons::{LessonAction, LessonsState};
 use super::link::{self, LinkError};
 use super::peak::{PeakAction, PeakState};
 use super::scraper::{ScraperAction, ScraperState};
 use super::session::{next_id, Command, Reply, Session};
+use crate::lessons::{LessonId, Setup};
 
 /// The seed a first visit starts with (and a link without one).
 pub use super::link::DEFAULT_SEED;
@@ -69,6 +71,8 @@ pub enum Action {
     Peak(PeakAction),
     /// An action of the scraper part.
     Scraper(ScraperAction),
+    /// An action of the lessons.
+    Lesson(LessonAction),
     /// A report of the playground's engine away (in the worker).
     Engine(Reply),
     /// Call off the move the engine away is making (a long run to the end).
@@ -130,6 +134,8 @@ pub struct AppState {
     pub peak: Option<PeakState>,
     /// The scraper, its runs and its recording.
     pub scraper: ScraperState,
+    /// The lessons: the one open and the progress.
+    pub lessons: LessonsState,
     /// The playground's engine away was lost (its worker failed); with the
     /// `page-engine` feature it runs here since.
     pub engine_lost: bool,
@@ -152,6 +158,7 @@ impl AppState {
             notice: Vec::new(),
             peak: None,
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
+            lessons: LessonsState::default(),
             engine_lost: false,
         };
         state.apply(Action::OpenLink(fragment.to_string()));
@@ -168,15 +175,20 @@ impl AppState {
         if let Some(peak) = &mut self.peak {
             peak.away = true;
         }
+        if let Some(open) = &self.lessons.open {
+            let (id, seed) = (open.id, open.seed);
+            self.lessons.open(id, seed, true);
+        }
         self
     }
 
-    /// What to ask of the engine away for the lab and peak shaving: their
-    /// results, until they arrive (the session's own moves are
-    /// [`Session::command`]).
-    pub fn commands(&self) -> (Option<Command>, Option<Command>) {
+    /// What to ask of the engine away for the lab, peak shaving and the
+    /// lesson open: their results, until they arrive (the session's own
+    /// moves are [`Session::command`]).
+    pub fn commands(&self) -> [Option<Command>; 3] {
         let lab = self.lab_results.as_ref().and_then(LabResults::command);
-        (lab, self.peak.as_ref().and_then(PeakState::command))
+        let peak = self.peak.as_ref().and_then(PeakState::command);
+        [lab, peak, self.lessons.command()]
     }
 
     /// Whether the settings are valid (so the run may start).
@@ -197,6 +209,9 @@ impl AppState {
     /// The fragment of the link that reproduces this run, while the
     /// settings are valid.
     pub fn fragment(&self) -> Option<String> {
+        if let (Section::Lessons, Some(open)) = (self.section, &self.lessons.open) {
+            return Some(link::lesson_fragment(open.id, open.seed, self.lang));
+        }
         self.ready().then(|| {
             let run = link::to_fragment(self.session.config(), self.session.speed(), self.lang);
             run + &link::section_part(self.section)
@@ -327,6 +342,8 @@ impl AppState {
             Action::Engine(reply @ Reply::Peak(..)) => {
                 self.peak.as_mut().is_some_and(|p| p.arrive(reply))
             }
+            Action::Engine(reply @ Reply::Lesson(..)) => self.lessons.arrive(reply),
+            Action::Lesson(action) => self.lesson(action),
             Action::Engine(reply) => session.arrive(reply),
             Action::Cancel => session.cancel(),
             Action::EngineLost => {
@@ -336,6 +353,7 @@ impl AppState {
                     if let Some(peak) = &mut self.peak {
                         peak.come_home();
                     }
+                    self.lessons.come_home();
                     self.lab_results = None;
                 }
                 !std::mem::replace(&mut self.engine_lost, true)
@@ -355,7 +373,69 @@ impl AppState {
                 PeakState::new(DEFAULT_SEED)
             });
         }
+        if section == Section::Lessons && self.lessons.open.is_none() {
+            let id = self.lessons.next_to_learn();
+            self.open_lesson(id, self.session.config().seed);
+        }
         self.section = section;
+        true
+    }
+
+    /// Opens lesson `id` for `seed` and loads its setting: into the
+    /// playground's run, or peak shaving's lab.
+    fn open_lesson(&mut self, id: LessonId, seed: u64) {
+        let away = self.session.is_away();
+        self.lessons.open(id, seed, away);
+        match self.lessons.open.as_ref().map(|o| &o.setup) {
+            Some(Setup::Run(config)) => {
+                self.session = self.session.renew(config.clone());
+                self.form = Form::from_config(config);
+                self.errors.clear();
+            }
+            Some(Setup::Peak(_)) => {
+                self.peak = Some(if away {
+                    PeakState::away(seed)
+                } else {
+                    PeakState::new(seed)
+                });
+            }
+            None => {}
+        }
+    }
+
+    /// A lesson's action: opening one loads its setting, a check plays
+    /// its run from the start, a jump shows the moment that decides it.
+    fn lesson(&mut self, action: LessonAction) -> bool {
+        let Some(open) = &self.lessons.open else {
+            return self.lessons.apply(action);
+        };
+        let (id, seed, run) = (open.id, open.seed, matches!(open.setup, Setup::Run(_)));
+        match action {
+            LessonAction::Open(next) => self.open_lesson(next, seed),
+            LessonAction::NewSeed(next) => self.open_lesson(id, next),
+            LessonAction::Jump => match open.decided {
+                Some(decided) if run && open.checked.is_some() => {
+                    self.session.jump(decided.deciding)
+                }
+                _ => return false,
+            },
+            LessonAction::Check => {
+                if !self.lessons.apply(LessonAction::Check) {
+                    return false;
+                }
+                if run
+                    && self
+                        .lessons
+                        .open
+                        .as_ref()
+                        .is_some_and(|o| o.checked.is_some())
+                {
+                    self.session.reset();
+                    self.session.play();
+                }
+            }
+            action => return self.lessons.apply(action),
+        }
         true
     }
 
@@ -389,16 +469,25 @@ impl AppState {
             return false;
         }
         self.notice = ignored;
-        let (config, lang, speed, section) = match link {
-            Some(link) => (link.config, link.lang, link.speed, link.section),
+        let (config, lang, speed, section, lesson) = match link {
+            Some(link) => (
+                link.config,
+                link.lang,
+                link.speed,
+                link.section,
+                link.lesson,
+            ),
             None => (
                 Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED),
                 None,
                 None,
                 Section::Playground,
+                None,
             ),
         };
-        self.show(section);
+        if section != Section::Lessons {
+            self.show(section);
+        }
         if let Some(lang) = lang {
             self.lang = lang;
         }
@@ -407,6 +496,11 @@ impl AppState {
         let _ = self.session.set_speed(speed);
         self.form = Form::from_config(&config);
         self.errors.clear();
+        if section == Section::Lessons {
+            let id = lesson.unwrap_or_else(|| self.lessons.next_to_learn());
+            self.open_lesson(id, config.seed);
+            self.section = section;
+        }
         true
     }
 }
@@ -844,9 +938,8 @@ mod tests {
     /// back as actions, through their bytes.
     fn answer(state: &mut AppState, host: &mut super::super::host::Host) -> usize {
         use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
-        let (lab, peak) = state.commands();
         let mut answered = 0;
-        for command in [lab, peak].into_iter().flatten() {
+        for command in state.commands().into_iter().flatten() {
             let command = read_command(&command_bytes(&command)).unwrap();
             let reply = host.receive(command, 0.0).unwrap();
             assert!(state.apply(Action::Engine(read_reply(&reply_bytes(&reply)).unwrap())));
@@ -864,14 +957,14 @@ mod tests {
         let mut state = fresh().away();
         assert_eq!(
             state.commands(),
-            (None, None),
+            [None, None, None],
             "nothing to ask for the hot dogs"
         );
         state.apply(Action::PickScenario(ScenarioKind::Termination));
         let results = state.lab_results.clone().unwrap();
         assert!(results.computing() && results.outcomes.is_none());
         let asked = state.commands();
-        assert!(matches!(asked.0, Some(Command::Lab { .. })));
+        assert!(matches!(asked[0], Some(Command::Lab { .. })));
         assert_eq!(state.commands(), asked, "asked once, until answered");
         // An answer to another question changes nothing.
         let stale = Reply::Lab(0, None);
@@ -881,7 +974,7 @@ mod tests {
         assert!(!shown.computing());
         let config = state.session.config().clone();
         assert_eq!(*shown.outcomes.unwrap(), outcomes(&config).unwrap());
-        assert_eq!(state.commands(), (None, None));
+        assert_eq!(state.commands(), [None, None, None]);
         // New lab settings: computing again, then their results.
         state.apply(Action::EditLab(LabEdit::Strategy(Strategy::Sentinel)));
         assert!(state.lab_results.as_ref().unwrap().computing());
@@ -895,7 +988,7 @@ mod tests {
         // Too many items: nothing is asked, the panel says so.
         state.apply(Action::Edit(Field::Items, "4000".into()));
         assert!(state.lab_results.as_ref().unwrap().too_big);
-        assert_eq!(state.commands(), (None, None));
+        assert_eq!(state.commands(), [None, None, None]);
 
         state.apply(Action::ShowSection(Section::PeakShaving));
         let peak = state.peak.clone().unwrap();
@@ -920,6 +1013,110 @@ mod tests {
         state.apply(Action::EngineLost);
         assert!(!state.lab_results.as_ref().unwrap().computing());
         assert!(state.peak.as_ref().unwrap().report.is_some());
-        assert_eq!(state.commands(), (None, None));
+        assert_eq!(state.commands(), [None, None, None]);
+    }
+
+    /// The lessons' path through the page: a link opens a lesson with its
+    /// setting loaded, the answer comes from the worker (through its
+    /// bytes), a check plays the run from its start, a jump shows the
+    /// moment that decides it.
+    #[test]
+    fn a_lesson_opens_from_its_link_and_is_checked_against_the_workers_run() {
+        use super::super::host::Host;
+        use super::super::lessons::Mark;
+        use crate::lessons::{Answer, Lesson};
+        let mut host = Host::default();
+        for seed in [3, 42] {
+            let lesson = Lesson::new(LessonId::Sentinels, seed);
+            let mut state = open(&format!("#seed={seed}&tab=lessons&lesson=7&lang=zh")).away();
+            assert_eq!(state.section, Section::Lessons);
+            assert_eq!(state.lang, Lang::Zh);
+            let open = state.lessons.open.clone().unwrap();
+            assert_eq!((open.id, open.seed), (LessonId::Sentinels, seed));
+            assert_eq!(Setup::Run(state.session.config().clone()), lesson.setup);
+            assert_eq!(
+                state.fragment().unwrap(),
+                format!("seed={seed}&lang=zh&tab=lessons&lesson=7")
+            );
+            assert!(open.decided.is_none(), "asked of the worker");
+            assert!(!state.apply(Action::Lesson(LessonAction::Check)), "not yet");
+            // The lesson's answer and, for this lab setting, the lab's results.
+            assert_eq!(answer(&mut state, &mut host), 2);
+            assert_eq!(
+                state.lessons.open.as_ref().unwrap().lesson().as_ref(),
+                Some(&lesson)
+            );
+            let Answer::Choice(right) = lesson.answer else {
+                panic!("a choice")
+            };
+            let wrong = (right + 1) % lesson.choices.len();
+            state.apply(Action::Lesson(LessonAction::Pick(wrong)));
+            state.apply(Action::Lesson(LessonAction::Check));
+            assert_eq!(
+                state
+                    .lessons
+                    .progress
+                    .get(LessonId::Sentinels)
+                    .unwrap()
+                    .mark,
+                Mark::Wrong
+            );
+            assert!(state.session.is_playing(), "the run plays");
+            state.apply(Action::Lesson(LessonAction::Retry));
+            state.apply(Action::Lesson(LessonAction::Pick(right)));
+            state.apply(Action::Lesson(LessonAction::Check));
+            assert_eq!(
+                state
+                    .lessons
+                    .progress
+                    .get(LessonId::Sentinels)
+                    .unwrap()
+                    .mark,
+                Mark::Right
+            );
+            assert!(state.apply(Action::Lesson(LessonAction::Jump)));
+            let to = state.session.pending().unwrap().to;
+            assert_eq!(to.at, Some(lesson.deciding));
+        }
+    }
+
+    #[test]
+    fn a_jump_shows_the_deciding_moment_and_a_new_seed_asks_again() {
+        use crate::lessons::Lesson;
+        let mut state = open("#tab=lessons&lesson=2");
+        let lesson = Lesson::new(LessonId::Decoupled, DEFAULT_SEED);
+        state.apply(Action::Lesson(LessonAction::Type("3".into())));
+        state.apply(Action::Lesson(LessonAction::Check));
+        assert!(state.apply(Action::Lesson(LessonAction::Jump)));
+        assert_eq!(state.session.moment().now, lesson.deciding);
+        assert!(!state.session.is_playing());
+        let crate::lessons::Answer::Number(peak) = lesson.answer else {
+            panic!("an estimate")
+        };
+        assert_eq!(
+            state.session.moment().in_queue,
+            peak,
+            "the queue at its peak"
+        );
+        state.apply(Action::Lesson(LessonAction::NewSeed(5)));
+        let reopened = state.lessons.open.as_ref().unwrap();
+        assert_eq!((reopened.seed, reopened.checked), (5, None));
+        assert_eq!(state.session.config().seed, 5);
+        assert_eq!(reopened.lesson(), Some(Lesson::new(LessonId::Decoupled, 5)));
+        // Peak shaving's lesson loads the lab's flash sale for the seed.
+        state.apply(Action::Lesson(LessonAction::Open(LessonId::PeakShaving)));
+        let peak = state.peak.as_ref().unwrap();
+        assert_eq!(peak.config, Some(crate::peak::Preset::FlashSale.config(5)));
+        // An out-of-range lesson in a link is left out and named.
+        let bad = open("#tab=lessons&lesson=11&seed=9");
+        assert_eq!(bad.lessons.open.as_ref().unwrap().id, LessonId::NoQueue);
+        assert!(matches!(
+            bad.notice.as_slice(),
+            [LinkError::Setting { key: "lesson", .. }]
+        ));
+        // The tab opens the first lesson not yet answered right.
+        let mut state = fresh();
+        state.apply(Action::ShowSection(Section::Lessons));
+        assert_eq!(state.lessons.open.as_ref().unwrap().id, LessonId::NoQueue);
     }
 }

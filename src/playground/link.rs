@@ -15,7 +15,9 @@ use crate::number::{parse_f64, Shortest};
 use crate::scenario::ending::{Kill, KillWhen, DEFAULT_MAX_DELIVERIES};
 use crate::scenario::{Config, ScenarioKind};
 
-use super::form::{read_duration, DelayFields, Field, Form, Problem};
+use super::form::{read_duration, read_in_range, DelayFields, Field, Form, Problem};
+use crate::lessons::LessonId;
+use strum::VariantArray;
 
 /// What a link holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +28,8 @@ pub struct Link {
     pub speed: Option<f64>,
     /// The part of the page it opens (`tab=`; the playground when left out).
     pub section: Section,
+    /// The lesson it opens (`lesson=`, its place from 1), with the seed's.
+    pub lesson: Option<LessonId>,
 }
 
 /// The page's parts; one is shown at a time.
@@ -39,6 +43,8 @@ pub enum Section {
     PeakShaving,
     /// The scraper: real fetches and a regex.
     Scraper,
+    /// The lessons: predict, then run.
+    Lessons,
 }
 
 /// A link's part naming the section shown: `&tab=peak-shaving` or
@@ -48,6 +54,16 @@ pub fn section_part(section: Section) -> String {
         Section::Playground => String::new(),
         other => format!("&tab={}", <&str>::from(other)),
     }
+}
+
+/// The fragment (without `#`) of a lesson for a seed:
+/// `seed=42&lang=en&tab=lessons&lesson=3`.
+pub fn lesson_fragment(lesson: LessonId, seed: u64, lang: Lang) -> String {
+    format!(
+        "seed={seed}&lang={}&tab=lessons&lesson={}",
+        lang.code(),
+        lesson.number()
+    )
 }
 
 /// Why a fragment could not be read.
@@ -75,7 +91,7 @@ pub enum LinkError {
 }
 
 /// The playground's keys, then the termination lab's ([`lab_part`]).
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 18] = [
     "s",
     "seed",
     "p",
@@ -93,6 +109,7 @@ const KEYS: [&str; 17] = [
     "ack",
     "deliveries",
     "tab",
+    "lesson",
 ];
 
 /// The key of a settings field.
@@ -292,11 +309,23 @@ fn build(values: &[Option<String>; KEYS.len()]) -> Result<Link, LinkError> {
             .map_err(|_| LinkError::UnknownTab(quoted(&name)))?,
         None => Section::Playground,
     };
+    let lesson = value("lesson")
+        .map(|text| {
+            let number = read_in_range(&text, 1, LessonId::VARIANTS.len() as u64);
+            number
+                .map(|n| LessonId::nth(n as usize).unwrap_or(LessonId::NoQueue))
+                .map_err(|problem| LinkError::Setting {
+                    key: "lesson",
+                    problem,
+                })
+        })
+        .transpose()?;
     Ok(Link {
         config,
         lang,
         speed,
         section,
+        lesson,
     })
 }
 

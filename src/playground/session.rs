@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::clock::{Playback, SpeedOutOfRange};
+use crate::lessons::{Decided, LessonId};
 use crate::lines::{Blocked, Lines};
 use crate::peak::{PeakConfig, PeakReport};
 use crate::run::{Outcome, Run, Stuck};
@@ -297,6 +298,12 @@ pub enum Command {
     Lab { id: u64, config: Rc<Config> },
     /// The peak-shaving run of `config` ([`Reply::Peak`]).
     Peak { id: u64, config: Rc<PeakConfig> },
+    /// What the run of a lesson for a seed decides ([`Reply::Lesson`]).
+    Lesson {
+        id: u64,
+        lesson: LessonId,
+        seed: u64,
+    },
 }
 
 /// The answer to a move: where the run is and what it shows there.
@@ -318,6 +325,8 @@ pub enum Reply {
     Lab(u64, Option<Rc<Outcomes>>),
     /// The report of [`Command::Peak`] `id`.
     Peak(u64, Rc<PeakReport>),
+    /// What the run of [`Command::Lesson`] `id` decides.
+    Lesson(u64, Decided),
 }
 
 /// A fresh id for a move; ids never repeat within a page, whichever
@@ -722,6 +731,17 @@ impl Session {
         self.playback.pause();
         let to = Position {
             at: Some(t.min(self.horizon)),
+            steps: 0,
+        };
+        self.go(to, 0.0);
+    }
+
+    /// Pauses and shows moment `t`, also beyond the horizon (the run is
+    /// brought there): every event up to and including `t` has happened.
+    pub fn jump(&mut self, t: Nanos) {
+        self.playback.pause();
+        let to = Position {
+            at: Some(t),
             steps: 0,
         };
         self.go(to, 0.0);

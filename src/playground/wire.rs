@@ -18,6 +18,7 @@ use strum::VariantArray;
 
 use crate::delay::Delay;
 use crate::lang::Lang;
+use crate::lessons::{Answer, Decided, LessonId};
 use crate::lines::Lines;
 use crate::peak::meter::{LatencyReport, LittleCheck, Measured, SeriesReport};
 use crate::peak::{
@@ -1324,6 +1325,12 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
             w.u(*id);
             put_peak_config(&mut w, config);
         }
+        Command::Lesson { id, lesson, seed } => {
+            w.u(4);
+            w.u(*id);
+            w.u(lesson.number() as u64);
+            w.u(*seed);
+        }
     }
     w.0
 }
@@ -1387,6 +1394,11 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
                 config: Rc::new(config),
             }
         }
+        4 => Command::Lesson {
+            id: r.u(),
+            lesson: LessonId::nth(r.u32() as usize)?,
+            seed: r.u(),
+        },
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(command)
@@ -1419,6 +1431,21 @@ pub fn reply_bytes(reply: &Reply) -> Vec<u8> {
             w.u(3);
             w.u(*id);
             put_peak(&mut w, report);
+        }
+        Reply::Lesson(id, decided) => {
+            w.u(4);
+            w.u(*id);
+            match decided.answer {
+                Answer::Choice(i) => {
+                    w.u(0);
+                    w.u(i as u64);
+                }
+                Answer::Number(n) => {
+                    w.u(1);
+                    w.u(n);
+                }
+            }
+            w.u(decided.deciding);
         }
         Reply::Snapshot(s) => {
             w.u(1);
@@ -1462,6 +1489,17 @@ pub fn read_reply(bytes: &[u8]) -> Option<Reply> {
         })),
         2 => Reply::Lab(r.u(), r.b().then(|| Rc::new(take_outcomes(&mut r)))),
         3 => Reply::Peak(r.u(), Rc::new(take_peak(&mut r))),
+        4 => Reply::Lesson(
+            r.u(),
+            Decided {
+                answer: if r.b() {
+                    Answer::Number(r.u())
+                } else {
+                    Answer::Choice(r.u32() as usize)
+                },
+                deciding: r.u(),
+            },
+        ),
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(reply)

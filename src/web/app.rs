@@ -10,12 +10,15 @@ use yew::prelude::*;
 
 use crate::i18n::ui::T;
 use crate::lang::Lang;
+use crate::lessons::Setup;
 use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
+use crate::playground::lessons::LessonAction;
 use crate::scraper::browser::BrowserFetcher;
 
 use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
 use super::leaf::subtitle;
+use super::lessons::{lesson_list, lesson_step};
 use super::log::{log_view, DrawnLog};
 use super::panels::{charts_panel, export_panel, PythonPanel};
 use super::panic;
@@ -75,7 +78,8 @@ pub fn app(props: &AppProps) -> Html {
         use_reducer(move || {
             let fragment = fragment.map_or_else(dom::fragment, |f| f.to_string());
             let lang = lang.unwrap_or_else(dom::preferred_lang);
-            let state = AppState::new(lang, &fragment, Rc::new(BrowserFetcher));
+            let mut state = AppState::new(lang, &fragment, Rc::new(BrowserFetcher));
+            state.apply(Action::Lesson(LessonAction::Restore(dom::load_progress())));
             if away {
                 state.away()
             } else {
@@ -104,13 +108,18 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
-    // And the lab's and peak shaving's results are asked for, each once.
-    use_effect_with(state.commands(), move |(lab, peak)| {
+    // And the lab's, peak shaving's and the lesson's results are asked
+    // for, each once.
+    use_effect_with(state.commands(), move |commands| {
         if let Some(worker) = worker.borrow().as_ref() {
-            for command in [lab, peak].into_iter().flatten() {
+            for command in commands.iter().flatten() {
                 worker.send(command);
             }
         }
+    });
+    // The lessons' progress is kept in the browser.
+    use_effect_with(state.lessons.progress.to_text(), |text| {
+        dom::save_progress(text)
     });
     let lang = state.lang;
     panic::set_lang(lang);
@@ -132,7 +141,7 @@ pub fn app(props: &AppProps) -> Html {
             let keys = {
                 let dispatch = dispatch.clone();
                 WindowListener::new("keydown", move |event| {
-                    if *shown.borrow() != Section::Playground {
+                    if !matches!(*shown.borrow(), Section::Playground | Section::Lessons) {
                         return;
                     }
                     let Ok(event) = event.dyn_into::<KeyboardEvent>() else {
@@ -233,6 +242,48 @@ pub fn app(props: &AppProps) -> Html {
             lang,
             dispatch: &dispatch,
         }),
+        Section::Lessons => {
+            let open = state.lessons.open.as_ref();
+            let checked = open.is_some_and(|o| o.checked.is_some());
+            // The run shows at its start before the answer, whole after it.
+            let run = match open.map(|o| &o.setup) {
+                Some(Setup::Run(_)) => html! {
+                    <>
+                        if checked {
+                            { controls(&ControlsProps {
+                                live: live.clone(),
+                                ready: state.ready(),
+                                lost,
+                                lang,
+                                dispatch: dispatch.clone(),
+                            }) }
+                        }
+                        { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
+                        { counters(&LiveProps { live: live.clone(), lang }) }
+                        if checked {
+                            { log_view(&LiveProps { live, lang }, &drawn_log) }
+                        }
+                    </>
+                },
+                _ => Html::default(),
+            };
+            let peak = state
+                .peak
+                .as_ref()
+                .filter(|_| checked && open.is_some_and(|o| matches!(o.setup, Setup::Peak(_))));
+            html! {
+                <>
+                    <div class="layout lessons">
+                        <div class="col col-side">{ lesson_list(&state.lessons, lang) }</div>
+                        <div class="col col-main">
+                            { for open.map(|o| lesson_step(o, lost, lang, &dispatch)) }
+                            { run }
+                        </div>
+                    </div>
+                    { for peak.map(|peak| peak_lab(&PeakLabProps { state: peak, lost, lang, dispatch: &dispatch })) }
+                </>
+            }
+        }
     };
     let onselect = {
         let dispatch = dispatch.clone();
@@ -279,6 +330,7 @@ fn section_tabs(props: &SectionTabsProps) -> Html {
             { tab(Section::Playground, "tab-playground", T::SectionPlayground) }
             { tab(Section::PeakShaving, "tab-peak", T::SectionPeak) }
             { tab(Section::Scraper, "tab-scraper", T::SectionScraper) }
+            { tab(Section::Lessons, "tab-lessons", T::SectionLessons) }
         </nav>
     }
 }
