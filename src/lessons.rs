@@ -195,6 +195,31 @@ pub fn decide(id: LessonId, seed: u64) -> Decided {
     Decided { answer, deciding }
 }
 
+/// Compares `guess` with `answer`, the run's answer to a question offering
+/// `choices` choices (none for an estimate).
+pub fn score(answer: Answer, choices: usize, guess: Guess) -> Verdict {
+    match (answer, guess) {
+        (Answer::Choice(right), Guess::Choice(g)) if g < choices => {
+            if g == right {
+                Verdict::Right
+            } else {
+                Verdict::Wrong { off_by: 0 }
+            }
+        }
+        (Answer::Number(right), Guess::Number(g)) => {
+            let off_by = right.abs_diff(g);
+            if off_by == 0 {
+                Verdict::Right
+            } else if off_by <= (right / 10).max(1) {
+                Verdict::Close { off_by }
+            } else {
+                Verdict::Wrong { off_by }
+            }
+        }
+        _ => Verdict::NotAnAnswer,
+    }
+}
+
 /// One lesson for one seed: its setting, its question and the run's answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
@@ -235,26 +260,7 @@ impl Lesson {
 
     /// Compares `guess` with the run's answer.
     pub fn check(&self, guess: Guess) -> Verdict {
-        match (self.answer, guess) {
-            (Answer::Choice(right), Guess::Choice(g)) if g < self.choices.len() => {
-                if g == right {
-                    Verdict::Right
-                } else {
-                    Verdict::Wrong { off_by: 0 }
-                }
-            }
-            (Answer::Number(right), Guess::Number(g)) => {
-                let off_by = right.abs_diff(g);
-                if off_by == 0 {
-                    Verdict::Right
-                } else if off_by <= (right / 10).max(1) {
-                    Verdict::Close { off_by }
-                } else {
-                    Verdict::Wrong { off_by }
-                }
-            }
-            _ => Verdict::NotAnAnswer,
-        }
+        score(self.answer, self.choices.len(), guess)
     }
 
     /// Whether the question is an estimate (a number) rather than a choice.

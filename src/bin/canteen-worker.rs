@@ -17,8 +17,9 @@ mod worker {
     use std::cell::RefCell;
     use std::rc::Rc;
 
+    use canteen::i18n::lessons::given;
     use canteen::playground::host::Host;
-    use canteen::playground::session::Reply;
+    use canteen::playground::session::{Command, Reply};
     use canteen::playground::wire::{read_command, reply_bytes};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -66,10 +67,20 @@ mod worker {
         }
 
         fn receive(&mut self, bytes: &[u8]) {
-            if let Some(command) = read_command(bytes) {
-                if let Some(reply) = self.host.receive(command, now_ms()) {
-                    self.post(&reply);
+            match read_command(bytes) {
+                // A lesson is worded here, above the host (which has no words).
+                Some(Command::Lesson {
+                    id,
+                    lesson,
+                    seed,
+                    lang,
+                }) => self.post(&Reply::Lesson(id, Rc::new(given(lesson, seed, lang)))),
+                Some(command) => {
+                    if let Some(reply) = self.host.receive(command, now_ms()) {
+                        self.post(&reply);
+                    }
                 }
+                None => {}
             }
             self.schedule();
         }

@@ -22,7 +22,7 @@ use super::link::{self, LinkError};
 use super::peak::{PeakAction, PeakState};
 use super::scraper::{ScraperAction, ScraperState};
 use super::session::{next_id, Command, Reply, Session};
-use crate::lessons::{LessonId, Setup};
+use crate::lessons::LessonId;
 
 /// The seed a first visit starts with (and a link without one).
 pub use super::link::DEFAULT_SEED;
@@ -175,10 +175,6 @@ impl AppState {
         if let Some(peak) = &mut self.peak {
             peak.away = true;
         }
-        if let Some(open) = &self.lessons.open {
-            let (id, seed) = (open.id, open.seed);
-            self.lessons.open(id, seed, true);
-        }
         self
     }
 
@@ -289,7 +285,10 @@ impl AppState {
                 true
             }
             Action::SetSpeed(speed) => session.set_speed(speed).is_ok(),
-            Action::SetLang(lang) => std::mem::replace(&mut self.lang, lang) != lang,
+            Action::SetLang(lang) => {
+                self.lessons.relang(lang);
+                std::mem::replace(&mut self.lang, lang) != lang
+            }
             Action::ShowSection(section) => self.show(section),
             Action::DismissNotice => !std::mem::take(&mut self.notice).is_empty(),
             Action::OpenLink(fragment) => self.open_link(&fragment),
@@ -342,7 +341,24 @@ impl AppState {
             Action::Engine(reply @ Reply::Peak(..)) => {
                 self.peak.as_mut().is_some_and(|p| p.arrive(reply))
             }
-            Action::Engine(reply @ Reply::Lesson(..)) => self.lessons.arrive(reply),
+            Action::Engine(reply @ Reply::Lesson(..)) => {
+                let first = self
+                    .lessons
+                    .open
+                    .as_ref()
+                    .is_some_and(|o| o.given.is_none());
+                if !self.lessons.arrive(reply) {
+                    return false;
+                }
+                // The first arrival loads the lesson's run.
+                let config = self.lessons.open.as_ref().and_then(|o| o.given.as_ref());
+                if let (true, Some(config)) = (first, config.and_then(|g| g.config.clone())) {
+                    self.form = Form::from_config(&config);
+                    self.errors.clear();
+                    self.session = self.session.renew(config);
+                }
+                true
+            }
             Action::Lesson(action) => self.lesson(action),
             Action::Engine(reply) => session.arrive(reply),
             Action::Cancel => session.cancel(),
@@ -353,7 +369,6 @@ impl AppState {
                     if let Some(peak) = &mut self.peak {
                         peak.come_home();
                     }
-                    self.lessons.come_home();
                     self.lab_results = None;
                 }
                 !std::mem::replace(&mut self.engine_lost, true)
@@ -381,25 +396,16 @@ impl AppState {
         true
     }
 
-    /// Opens lesson `id` for `seed` and loads its setting: into the
-    /// playground's run, or peak shaving's lab.
+    /// Opens lesson `id` for `seed`; its setting loads when it arrives
+    /// (peak shaving's lab, the flash sale for the seed, at once).
     fn open_lesson(&mut self, id: LessonId, seed: u64) {
-        let away = self.session.is_away();
-        self.lessons.open(id, seed, away);
-        match self.lessons.open.as_ref().map(|o| &o.setup) {
-            Some(Setup::Run(config)) => {
-                self.session = self.session.renew(config.clone());
-                self.form = Form::from_config(config);
-                self.errors.clear();
-            }
-            Some(Setup::Peak(_)) => {
-                self.peak = Some(if away {
-                    PeakState::away(seed)
-                } else {
-                    PeakState::new(seed)
-                });
-            }
-            None => {}
+        self.lessons.open(id, seed, self.lang);
+        if id == LessonId::PeakShaving {
+            self.peak = Some(if self.session.is_away() {
+                PeakState::away(seed)
+            } else {
+                PeakState::new(seed)
+            });
         }
     }
 
@@ -409,14 +415,13 @@ impl AppState {
         let Some(open) = &self.lessons.open else {
             return self.lessons.apply(action);
         };
-        let (id, seed, run) = (open.id, open.seed, matches!(open.setup, Setup::Run(_)));
+        let run = open.given.as_ref().is_some_and(|g| g.config.is_some());
+        let (id, seed) = (open.id, open.seed);
         match action {
             LessonAction::Open(next) => self.open_lesson(next, seed),
             LessonAction::NewSeed(next) => self.open_lesson(id, next),
-            LessonAction::Jump => match open.decided {
-                Some(decided) if run && open.checked.is_some() => {
-                    self.session.jump(decided.deciding)
-                }
+            LessonAction::Jump => match &open.given {
+                Some(given) if run && open.checked.is_some() => self.session.jump(given.deciding),
                 _ => return false,
             },
             LessonAction::Check => {
@@ -1016,16 +1021,35 @@ mod tests {
         assert_eq!(state.commands(), [None, None, None]);
     }
 
-    /// The lessons' path through the page: a link opens a lesson with its
-    /// setting loaded, the answer comes from the worker (through its
-    /// bytes), a check plays the run from its start, a jump shows the
-    /// moment that decides it.
+    /// Answers the page's lesson command as the worker would, through
+    /// its bytes (with placeholder words: this layer has none).
+    fn give(state: &mut AppState) -> bool {
+        use super::super::lessons::given_for;
+        use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
+        let Some(command) = state.commands()[2].clone() else {
+            return false;
+        };
+        let Some(Command::Lesson {
+            id,
+            lesson,
+            seed,
+            lang,
+        }) = read_command(&command_bytes(&command))
+        else {
+            panic!("a lesson command")
+        };
+        let reply = Reply::Lesson(id, Rc::new(given_for(lesson, seed, lang)));
+        state.apply(Action::Engine(read_reply(&reply_bytes(&reply)).unwrap()))
+    }
+
+    /// The lessons' path through the page: a link opens a lesson, its
+    /// setting and answer arrive from the worker (through their bytes) and
+    /// load its run, a check plays the run from its start, a jump shows
+    /// the moment that decides it.
     #[test]
     fn a_lesson_opens_from_its_link_and_is_checked_against_the_workers_run() {
-        use super::super::host::Host;
         use super::super::lessons::Mark;
-        use crate::lessons::{Answer, Lesson};
-        let mut host = Host::default();
+        use crate::lessons::{Answer, Lesson, Setup};
         for seed in [3, 42] {
             let lesson = Lesson::new(LessonId::Sentinels, seed);
             let mut state = open(&format!("#seed={seed}&tab=lessons&lesson=7&lang=zh")).away();
@@ -1033,47 +1057,39 @@ mod tests {
             assert_eq!(state.lang, Lang::Zh);
             let open = state.lessons.open.clone().unwrap();
             assert_eq!((open.id, open.seed), (LessonId::Sentinels, seed));
-            assert_eq!(Setup::Run(state.session.config().clone()), lesson.setup);
             assert_eq!(
                 state.fragment().unwrap(),
                 format!("seed={seed}&lang=zh&tab=lessons&lesson=7")
             );
-            assert!(open.decided.is_none(), "asked of the worker");
             assert!(!state.apply(Action::Lesson(LessonAction::Check)), "not yet");
-            // The lesson's answer and, for this lab setting, the lab's results.
-            assert_eq!(answer(&mut state, &mut host), 2);
-            assert_eq!(
-                state.lessons.open.as_ref().unwrap().lesson().as_ref(),
-                Some(&lesson)
-            );
+            assert!(give(&mut state));
+            assert_eq!(state.commands()[2], None, "asked once");
+            assert_eq!(Setup::Run(state.session.config().clone()), lesson.setup);
+            // Another language asks for its words again; the run stays.
+            let session = state.session.clone();
+            state.apply(Action::SetLang(Lang::En));
+            assert!(give(&mut state));
+            assert!(state.session == session);
             let Answer::Choice(right) = lesson.answer else {
                 panic!("a choice")
             };
             let wrong = (right + 1) % lesson.choices.len();
             state.apply(Action::Lesson(LessonAction::Pick(wrong)));
             state.apply(Action::Lesson(LessonAction::Check));
-            assert_eq!(
+            let marked = |state: &AppState| {
                 state
                     .lessons
                     .progress
                     .get(LessonId::Sentinels)
                     .unwrap()
-                    .mark,
-                Mark::Wrong
-            );
+                    .mark
+            };
+            assert_eq!(marked(&state), Mark::Wrong);
             assert!(state.session.is_playing(), "the run plays");
             state.apply(Action::Lesson(LessonAction::Retry));
             state.apply(Action::Lesson(LessonAction::Pick(right)));
             state.apply(Action::Lesson(LessonAction::Check));
-            assert_eq!(
-                state
-                    .lessons
-                    .progress
-                    .get(LessonId::Sentinels)
-                    .unwrap()
-                    .mark,
-                Mark::Right
-            );
+            assert_eq!(marked(&state), Mark::Right);
             assert!(state.apply(Action::Lesson(LessonAction::Jump)));
             let to = state.session.pending().unwrap().to;
             assert_eq!(to.at, Some(lesson.deciding));
@@ -1082,15 +1098,16 @@ mod tests {
 
     #[test]
     fn a_jump_shows_the_deciding_moment_and_a_new_seed_asks_again() {
-        use crate::lessons::Lesson;
+        use crate::lessons::{Answer, Lesson};
         let mut state = open("#tab=lessons&lesson=2");
+        give(&mut state);
         let lesson = Lesson::new(LessonId::Decoupled, DEFAULT_SEED);
         state.apply(Action::Lesson(LessonAction::Type("3".into())));
         state.apply(Action::Lesson(LessonAction::Check));
         assert!(state.apply(Action::Lesson(LessonAction::Jump)));
         assert_eq!(state.session.moment().now, lesson.deciding);
         assert!(!state.session.is_playing());
-        let crate::lessons::Answer::Number(peak) = lesson.answer else {
+        let Answer::Number(peak) = lesson.answer else {
             panic!("an estimate")
         };
         assert_eq!(
@@ -1099,10 +1116,12 @@ mod tests {
             "the queue at its peak"
         );
         state.apply(Action::Lesson(LessonAction::NewSeed(5)));
+        give(&mut state);
         let reopened = state.lessons.open.as_ref().unwrap();
         assert_eq!((reopened.seed, reopened.checked), (5, None));
         assert_eq!(state.session.config().seed, 5);
-        assert_eq!(reopened.lesson(), Some(Lesson::new(LessonId::Decoupled, 5)));
+        let five = Lesson::new(LessonId::Decoupled, 5);
+        assert_eq!(reopened.given.as_ref().unwrap().answer, five.answer);
         // Peak shaving's lesson loads the lab's flash sale for the seed.
         state.apply(Action::Lesson(LessonAction::Open(LessonId::PeakShaving)));
         let peak = state.peak.as_ref().unwrap();

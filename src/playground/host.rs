@@ -60,9 +60,9 @@ impl Host {
             // at once, the move being worked on waits meanwhile.
             Command::Lab { id, config } => Some(Reply::Lab(id, lab_outcomes(&config))),
             Command::Peak { id, config } => Some(Reply::Peak(id, Rc::new(peak::run(&config)))),
-            Command::Lesson { id, lesson, seed } => {
-                Some(Reply::Lesson(id, crate::lessons::decide(lesson, seed)))
-            }
+            // Worded by the worker itself (`i18n::lessons::given`): this
+            // layer has no words.
+            Command::Lesson { .. } => None,
         }
     }
 
@@ -458,45 +458,5 @@ mod tests {
             config: std::rc::Rc::new(huge),
         });
         assert_eq!(read_command(&bytes), None);
-    }
-
-    #[test]
-    fn a_lessons_answer_away_is_the_runs_and_bad_bytes_read_as_nothing() {
-        use crate::lessons::{Lesson, LessonId};
-        use strum::VariantArray;
-        for (i, &lesson) in LessonId::VARIANTS.iter().enumerate() {
-            for seed in [0, 42, u64::MAX] {
-                let command = Command::Lesson {
-                    id: i as u64,
-                    lesson,
-                    seed,
-                };
-                let Reply::Lesson(id, decided) = ask(&command) else {
-                    panic!("no answer");
-                };
-                let here = Lesson::new(lesson, seed);
-                assert_eq!(id, i as u64);
-                assert_eq!(
-                    (decided.answer, decided.deciding),
-                    (here.answer, here.deciding)
-                );
-                let reply = reply_bytes(&Reply::Lesson(id, decided));
-                for cut in 0..reply.len() {
-                    assert_eq!(read_reply(&reply[..cut]), None, "cut at {cut}");
-                }
-            }
-        }
-        let bytes = command_bytes(&Command::Lesson {
-            id: 1,
-            lesson: LessonId::Dies,
-            seed: 7,
-        });
-        for cut in 0..bytes.len() {
-            assert_eq!(read_command(&bytes[..cut]), None);
-        }
-        // Lesson 11 is no lesson.
-        let mut eleven = bytes.clone();
-        eleven[2] = 11;
-        assert_eq!(read_command(&eleven), None);
     }
 }

@@ -2,16 +2,21 @@
 //! question asked before the run, the learner's answer as chosen or typed
 //! (with its problem at the field), and the progress kept in the browser.
 //!
-//! The question and its choices come from the lesson's setting
-//! ([`lessons::question`]); the answer needs the run, made where the
-//! engine is: in the page's worker ([`LessonsState::command`], arriving
-//! with [`LessonsState::arrive`]) or here with the feature `page-engine`.
+//! A lesson's setting, its words and its run's answer are made where the
+//! engine is (the page's worker; here with the feature `page-engine`) and
+//! arrive as one [`Given`] ([`LessonsState::command`], [`LessonsState::
+//! arrive`]): the page's wasm carries neither the lessons' settings nor
+//! their sentences, only what shows them and checks an answer.
 
-use crate::lessons::{self, Asked, Choice, Decided, Guess, Lesson, LessonId, Setup, Verdict};
+use std::rc::Rc;
+
+use crate::lang::Lang;
+use crate::lessons::{score, Answer, Guess, LessonId, Verdict};
+use crate::scenario::Config;
+use crate::trace::Nanos;
 
 use super::form::{read_in_range, Problem};
 use super::session::{next_id, Command, Reply};
-
 /// The largest estimate read (more is out of range, said at the field).
 pub const MAX_ESTIMATE: u64 = 10_000_000;
 
@@ -130,16 +135,50 @@ pub enum LessonAction {
     Restore(String),
 }
 
-/// The lesson open: its setting and question, and the learner's answer.
+/// A lesson for a seed as the engine's side gives it: its setting, its
+/// words in one language, and its run's answer with the moment that
+/// decides it (made by `i18n::lessons::given`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Given {
+    pub lang: Lang,
+    /// The playground's run it loads; `None`: peak shaving's lab.
+    pub config: Option<Config>,
+    /// Every lesson's title, in order.
+    pub titles: Vec<String>,
+    pub intro: String,
+    pub question: String,
+    /// The choices offered, in words (none for an estimate).
+    pub choices: Vec<String>,
+    pub why: String,
+    pub answer: Answer,
+    pub deciding: Nanos,
+}
+
+impl Given {
+    /// The run's answer in words.
+    pub fn answer_words(&self) -> String {
+        match self.answer {
+            Answer::Choice(i) => self.choices.get(i).cloned().unwrap_or_default(),
+            Answer::Number(n) => n.to_string(),
+        }
+    }
+
+    /// A guess in words.
+    pub fn guess_words(&self, guess: Guess) -> String {
+        match guess {
+            Guess::Choice(i) => self.choices.get(i).cloned().unwrap_or_default(),
+            Guess::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// The lesson open and the learner's answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Open {
     pub id: LessonId,
     pub seed: u64,
-    pub setup: Setup,
-    pub asked: Asked,
-    pub choices: Vec<Choice>,
-    /// What the run decides; `None` while it is being computed away.
-    pub decided: Option<Decided>,
+    /// The lesson as given; `None` until it arrives.
+    pub given: Option<Rc<Given>>,
     /// The choice picked.
     pub pick: Option<usize>,
     /// The estimate as typed.
@@ -147,56 +186,16 @@ pub struct Open {
     pub problem: Option<GuessProblem>,
     /// The answer checked: the run is shown beside it.
     pub checked: Option<Guess>,
-    away: bool,
+    /// The language its words are asked in.
+    lang: Lang,
     asked_id: u64,
 }
 
 impl Open {
-    fn new(id: LessonId, seed: u64, away: bool) -> Open {
-        let setup = lessons::setup(id, seed);
-        let (asked, choices) = lessons::question(id, &setup);
-        #[cfg(feature = "page-engine")]
-        let decided = (!away).then(|| lessons::decide(id, seed));
-        #[cfg(not(feature = "page-engine"))]
-        let decided = None;
-        Open {
-            id,
-            seed,
-            setup,
-            asked,
-            choices,
-            decided,
-            pick: None,
-            estimate: String::new(),
-            problem: None,
-            checked: None,
-            away,
-            asked_id: next_id(),
-        }
-    }
-
-    /// Whether the question is an estimate (a number) rather than a choice.
-    pub fn is_estimate(&self) -> bool {
-        self.choices.is_empty()
-    }
-
-    /// The lesson with its run's answer, once it is known.
-    pub fn lesson(&self) -> Option<Lesson> {
-        let decided = self.decided?;
-        Some(Lesson {
-            id: self.id,
-            seed: self.seed,
-            setup: self.setup.clone(),
-            asked: self.asked,
-            choices: self.choices.clone(),
-            answer: decided.answer,
-            deciding: decided.deciding,
-        })
-    }
-
     /// How the answer checked fared.
     pub fn verdict(&self) -> Option<Verdict> {
-        Some(self.lesson()?.check(self.checked?))
+        let given = self.given.as_ref()?;
+        Some(score(given.answer, given.choices.len(), self.checked?))
     }
 
     /// Shows `answered` as the answer checked, when it is this seed's.
@@ -211,8 +210,8 @@ impl Open {
     }
 
     /// The answer as given, or its problem.
-    fn guess(&self) -> Result<Guess, GuessProblem> {
-        if self.is_estimate() {
+    fn guess(&self, given: &Given) -> Result<Guess, GuessProblem> {
+        if given.choices.is_empty() {
             read_in_range(&self.estimate, 0, MAX_ESTIMATE)
                 .map(Guess::Number)
                 .map_err(GuessProblem::Estimate)
@@ -231,11 +230,29 @@ pub struct LessonsState {
 }
 
 impl LessonsState {
-    /// Opens lesson `id` for `seed` (its run computed away when `away`).
-    pub fn open(&mut self, id: LessonId, seed: u64, away: bool) {
-        let mut open = Open::new(id, seed, away);
+    /// Opens lesson `id` for `seed`, its words asked in `lang`.
+    pub fn open(&mut self, id: LessonId, seed: u64, lang: Lang) {
+        let mut open = Open {
+            id,
+            seed,
+            given: None,
+            pick: None,
+            estimate: String::new(),
+            problem: None,
+            checked: None,
+            lang,
+            asked_id: next_id(),
+        };
         open.restore(self.progress.get(id));
         self.open = Some(open);
+    }
+
+    /// Asks for the open lesson's words in `lang` (its answer stays).
+    pub fn relang(&mut self, lang: Lang) {
+        if let Some(open) = self.open.as_mut().filter(|o| o.lang != lang) {
+            open.lang = lang;
+            open.asked_id = next_id();
+        }
     }
 
     /// The first lesson not yet answered right (the first when all are).
@@ -248,48 +265,36 @@ impl LessonsState {
             .unwrap_or(LessonId::NoQueue)
     }
 
-    /// What to ask of the engine away: the run of the lesson open, until
-    /// its answer arrives.
+    /// What to ask of the engine's side: the lesson open in its language,
+    /// until it arrives.
     pub fn command(&self) -> Option<Command> {
-        let open = self
-            .open
-            .as_ref()
-            .filter(|o| o.away && o.decided.is_none())?;
+        let open = self.open.as_ref()?;
+        if open.given.as_ref().is_some_and(|g| g.lang == open.lang) {
+            return None;
+        }
         Some(Command::Lesson {
             id: open.asked_id,
             lesson: open.id,
             seed: open.seed,
+            lang: open.lang,
         })
     }
 
-    /// Takes the engine's reply; false when it is not the run asked for.
+    /// Takes the engine's reply: the lesson as given, when it is the one
+    /// asked for (false otherwise).
     pub fn arrive(&mut self, reply: Reply) -> bool {
         match (reply, &mut self.open) {
-            (Reply::Lesson(id, decided), Some(open))
-                if id == open.asked_id && open.decided.is_none() =>
-            {
-                open.decided = Some(decided);
+            (Reply::Lesson(id, given), Some(open)) if id == open.asked_id => {
+                open.given = Some(given);
                 true
             }
             _ => false,
         }
     }
 
-    /// Computes here from now on (the engine away is lost).
-    #[cfg(feature = "page-engine")]
-    pub fn come_home(&mut self) {
-        if let Some(open) = &mut self.open {
-            open.away = false;
-            if open.decided.is_none() {
-                open.decided = Some(lessons::decide(open.id, open.seed));
-            }
-        }
-    }
-
     /// Applies an edit of the answer, a check or a restore (opening a
     /// lesson and jumping are the page's: they move its runs); false when
-    /// nothing changed. A check that goes through returns true and leaves
-    /// `checked` set.
+    /// nothing changed. A check that goes through leaves `checked` set.
     pub fn apply(&mut self, action: LessonAction) -> bool {
         if let LessonAction::Restore(text) = action {
             self.progress = Progress::from_text(&text);
@@ -302,7 +307,10 @@ impl LessonsState {
             return false;
         };
         match action {
-            LessonAction::Pick(i) if open.checked.is_none() && i < open.choices.len() => {
+            LessonAction::Pick(i)
+                if open.checked.is_none()
+                    && open.given.as_ref().is_some_and(|g| i < g.choices.len()) =>
+            {
                 open.pick = Some(i);
                 open.problem = None;
             }
@@ -312,12 +320,12 @@ impl LessonsState {
             }
             LessonAction::Retry if open.checked.is_some() => open.checked = None,
             LessonAction::Check if open.checked.is_none() => {
-                let Some(lesson) = open.lesson() else {
+                let Some(given) = open.given.clone() else {
                     return false;
                 };
-                match open.guess() {
+                match open.guess(&given) {
                     Ok(guess) => {
-                        let mark = match lesson.check(guess) {
+                        let mark = match score(given.answer, given.choices.len(), guess) {
                             Verdict::Right => Mark::Right,
                             Verdict::Close { .. } => Mark::Close,
                             Verdict::Wrong { .. } | Verdict::NotAnAnswer => Mark::Wrong,
@@ -340,9 +348,31 @@ impl LessonsState {
     }
 }
 
+/// A lesson as the worker gives it, with placeholder words (this layer has
+/// none): for the tests of the page's state.
+#[cfg(test)]
+pub(crate) fn given_for(id: LessonId, seed: u64, lang: Lang) -> Given {
+    let lesson = crate::lessons::Lesson::new(id, seed);
+    Given {
+        lang,
+        config: match lesson.setup {
+            crate::lessons::Setup::Run(config) => Some(config),
+            crate::lessons::Setup::Peak(_) => None,
+        },
+        titles: vec![String::new(); 10],
+        intro: String::new(),
+        question: String::new(),
+        choices: (0..lesson.choices.len()).map(|i| i.to_string()).collect(),
+        why: String::new(),
+        answer: lesson.answer,
+        deciding: lesson.deciding,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lessons::Lesson;
     use strum::VariantArray;
 
     #[test]
@@ -373,8 +403,22 @@ mod tests {
 
     fn opened(id: LessonId, seed: u64) -> LessonsState {
         let mut state = LessonsState::default();
-        state.open(id, seed, false);
+        state.open(id, seed, Lang::En);
+        arrive(&mut state);
         state
+    }
+
+    /// Answers the state's command as the worker would (without words).
+    fn arrive(state: &mut LessonsState) {
+        if let Some(Command::Lesson {
+            id,
+            lesson,
+            seed,
+            lang,
+        }) = state.command()
+        {
+            assert!(state.arrive(Reply::Lesson(id, Rc::new(given_for(lesson, seed, lang)))));
+        }
     }
 
     #[test]
@@ -429,6 +473,12 @@ mod tests {
             Some(GuessProblem::NoChoice)
         );
         assert!(!state.apply(LessonAction::Pick(2)), "no third choice");
+        // Nothing to check before the lesson arrives.
+        let mut early = LessonsState::default();
+        early.open(LessonId::Daemon, 42, Lang::En);
+        assert!(early.command().is_some());
+        assert!(!early.apply(LessonAction::Pick(0)));
+        assert!(!early.apply(LessonAction::Check));
     }
 
     /// The page marks right exactly the run's answer, for every lesson
@@ -439,13 +489,13 @@ mod tests {
             for seed in [1, 7, 42, 2024] {
                 let lesson = Lesson::new(id, seed);
                 let mut state = opened(id, seed);
-                let open = state.open.as_ref().unwrap();
-                assert_eq!((open.asked, &open.choices), (lesson.asked, &lesson.choices));
-                assert_eq!(open.lesson().as_ref(), Some(&lesson));
-                let guesses: Vec<Guess> = if open.is_estimate() {
+                assert_eq!(state.command(), None, "answered");
+                let given = state.open.as_ref().unwrap().given.clone().unwrap();
+                assert_eq!(given.answer, lesson.answer);
+                let guesses: Vec<Guess> = if given.choices.is_empty() {
                     (0..=30).map(Guess::Number).collect()
                 } else {
-                    (0..open.choices.len()).map(Guess::Choice).collect()
+                    (0..given.choices.len()).map(Guess::Choice).collect()
                 };
                 for guess in guesses {
                     state.apply(LessonAction::Retry);
@@ -474,10 +524,10 @@ mod tests {
         let text = state.progress.to_text();
         let mut later = LessonsState::default();
         later.apply(LessonAction::Restore(text.clone()));
-        later.open(LessonId::Joinable, 42, false);
+        later.open(LessonId::Joinable, 42, Lang::En);
         let open = later.open.as_ref().unwrap();
         assert_eq!((open.checked, open.pick), (Some(Guess::Choice(0)), Some(0)));
-        later.open(LessonId::Joinable, 43, false);
+        later.open(LessonId::Joinable, 43, Lang::En);
         assert_eq!(later.open.as_ref().unwrap().checked, None, "another seed");
         // Restored after the lesson opened, as the page does.
         let mut page = opened(LessonId::Joinable, 42);

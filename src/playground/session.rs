@@ -17,7 +17,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::clock::{Playback, SpeedOutOfRange};
-use crate::lessons::{Decided, LessonId};
+use crate::lang::Lang;
+use crate::lessons::LessonId;
 use crate::lines::{Blocked, Lines};
 use crate::peak::{PeakConfig, PeakReport};
 use crate::run::{Outcome, Run, Stuck};
@@ -26,6 +27,7 @@ use crate::series::{ChartData, Series};
 use crate::stats::Counts;
 use crate::trace::{ActorId, Event, Nanos, Role};
 
+use super::lessons::Given;
 use super::outcomes::Outcomes;
 use super::stage::{Log, Stage};
 
@@ -298,11 +300,12 @@ pub enum Command {
     Lab { id: u64, config: Rc<Config> },
     /// The peak-shaving run of `config` ([`Reply::Peak`]).
     Peak { id: u64, config: Rc<PeakConfig> },
-    /// What the run of a lesson for a seed decides ([`Reply::Lesson`]).
+    /// A lesson for a seed, worded in `lang` ([`Reply::Lesson`]).
     Lesson {
         id: u64,
         lesson: LessonId,
         seed: u64,
+        lang: Lang,
     },
 }
 
@@ -325,8 +328,8 @@ pub enum Reply {
     Lab(u64, Option<Rc<Outcomes>>),
     /// The report of [`Command::Peak`] `id`.
     Peak(u64, Rc<PeakReport>),
-    /// What the run of [`Command::Lesson`] `id` decides.
-    Lesson(u64, Decided),
+    /// The lesson of [`Command::Lesson`] `id`, as given.
+    Lesson(u64, Rc<Given>),
 }
 
 /// A fresh id for a move; ids never repeat within a page, whichever

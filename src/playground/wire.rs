@@ -18,7 +18,7 @@ use strum::VariantArray;
 
 use crate::delay::Delay;
 use crate::lang::Lang;
-use crate::lessons::{Answer, Decided, LessonId};
+use crate::lessons::{Answer, LessonId};
 use crate::lines::Lines;
 use crate::peak::meter::{LatencyReport, LittleCheck, Measured, SeriesReport};
 use crate::peak::{
@@ -35,6 +35,7 @@ use crate::termination::report::{Diagnosis, DuplicateCopies, Fates, Redelivered,
 use crate::theory::TheoryReport;
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Role, WaitingOn};
 
+use super::lessons::Given;
 use super::link;
 use super::outcomes::{ItemFate, Outcomes, Summary};
 use super::peak::PAGE_MAX_REQUESTS;
@@ -1293,6 +1294,71 @@ fn take_peak(r: &mut Reader) -> PeakReport {
     }
 }
 
+fn take_lang(r: &mut Reader) -> Lang {
+    if r.b() {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+fn put_given(w: &mut Writer, g: &Given) {
+    w.b(g.lang == Lang::Zh);
+    match &g.config {
+        None => w.u(0),
+        Some(config) => {
+            w.u(1);
+            put_config(w, config);
+        }
+    }
+    for list in [&g.titles, &g.choices] {
+        w.u(list.len() as u64);
+        for text in list {
+            put_text(w, text);
+        }
+    }
+    for text in [&g.intro, &g.question, &g.why] {
+        put_text(w, text);
+    }
+    match g.answer {
+        Answer::Choice(i) => {
+            w.u(0);
+            w.u(i as u64);
+        }
+        Answer::Number(n) => {
+            w.u(1);
+            w.u(n);
+        }
+    }
+    w.u(g.deciding);
+}
+
+/// A lesson as [`put_given`] wrote it; `None` when its config does not read.
+fn take_given(r: &mut Reader) -> Option<Given> {
+    let lang = take_lang(r);
+    let config = match r.b() {
+        true => Some(take_config(r)?),
+        false => None,
+    };
+    let titles = r.list(take_text);
+    let choices = r.list(take_text);
+    Some(Given {
+        lang,
+        config,
+        titles,
+        choices,
+        intro: take_text(r),
+        question: take_text(r),
+        why: take_text(r),
+        answer: if r.b() {
+            Answer::Number(r.u())
+        } else {
+            Answer::Choice(r.u32() as usize)
+        },
+        deciding: r.u(),
+    })
+}
+
 // ---- the messages ------------------------------------------------------------------------------
 
 /// The bytes of a command.
@@ -1325,11 +1391,17 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
             w.u(*id);
             put_peak_config(&mut w, config);
         }
-        Command::Lesson { id, lesson, seed } => {
+        Command::Lesson {
+            id,
+            lesson,
+            seed,
+            lang,
+        } => {
             w.u(4);
             w.u(*id);
             w.u(lesson.number() as u64);
             w.u(*seed);
+            w.b(*lang == Lang::Zh);
         }
     }
     w.0
@@ -1398,6 +1470,7 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
             id: r.u(),
             lesson: LessonId::nth(r.u32() as usize)?,
             seed: r.u(),
+            lang: take_lang(&mut r),
         },
         _ => return None,
     };
@@ -1432,21 +1505,12 @@ pub fn reply_bytes(reply: &Reply) -> Vec<u8> {
             w.u(*id);
             put_peak(&mut w, report);
         }
-        Reply::Lesson(id, decided) => {
+        Reply::Lesson(id, given) => {
             w.u(4);
             w.u(*id);
-            match decided.answer {
-                Answer::Choice(i) => {
-                    w.u(0);
-                    w.u(i as u64);
-                }
-                Answer::Number(n) => {
-                    w.u(1);
-                    w.u(n);
-                }
-            }
-            w.u(decided.deciding);
+            put_given(&mut w, given);
         }
+
         Reply::Snapshot(s) => {
             w.u(1);
             w.u(s.id);
@@ -1489,17 +1553,7 @@ pub fn read_reply(bytes: &[u8]) -> Option<Reply> {
         })),
         2 => Reply::Lab(r.u(), r.b().then(|| Rc::new(take_outcomes(&mut r)))),
         3 => Reply::Peak(r.u(), Rc::new(take_peak(&mut r))),
-        4 => Reply::Lesson(
-            r.u(),
-            Decided {
-                answer: if r.b() {
-                    Answer::Number(r.u())
-                } else {
-                    Answer::Choice(r.u32() as usize)
-                },
-                deciding: r.u(),
-            },
-        ),
+        4 => Reply::Lesson(r.u(), Rc::new(take_given(&mut r)?)),
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(reply)

@@ -10,7 +10,6 @@ use yew::prelude::*;
 
 use crate::i18n::ui::T;
 use crate::lang::Lang;
-use crate::lessons::Setup;
 use crate::playground::app::{key_action, Action, AppState, KeyTarget, Section};
 use crate::playground::lessons::LessonAction;
 use crate::scraper::browser::BrowserFetcher;
@@ -110,13 +109,31 @@ pub fn app(props: &AppProps) -> Html {
     }
     // And the lab's, peak shaving's and the lesson's results are asked
     // for, each once.
-    use_effect_with(state.commands(), move |commands| {
-        if let Some(worker) = worker.borrow().as_ref() {
-            for command in commands.iter().flatten() {
-                worker.send(command);
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.commands(), move |commands| {
+            if let Some(worker) = worker.borrow().as_ref() {
+                for command in commands.iter().flatten() {
+                    worker.send(command);
+                }
+            } else {
+                // No worker: a lesson is worded here (the engine is here).
+                #[cfg(feature = "page-engine")]
+                if let Some(crate::playground::session::Command::Lesson {
+                    id,
+                    lesson,
+                    seed,
+                    lang,
+                }) = commands[2]
+                {
+                    let given = crate::i18n::lessons::given(lesson, seed, lang);
+                    let reply = crate::playground::session::Reply::Lesson(id, Rc::new(given));
+                    dispatch.dispatch(Action::Engine(reply));
+                }
+                let _ = &dispatch;
             }
-        }
-    });
+        });
+    }
     // The lessons' progress is kept in the browser.
     use_effect_with(state.lessons.progress.to_text(), |text| {
         dom::save_progress(text)
@@ -194,62 +211,47 @@ pub fn app(props: &AppProps) -> Html {
     // The worker is lost and nothing runs here: what waits for it says so.
     let lost = state.engine_lost && cfg!(not(feature = "page-engine"));
 
+    // The playground and a lesson show the run with the same views (each
+    // written once: a view written twice is built twice into the wasm).
+    let open = state
+        .lessons
+        .open
+        .as_ref()
+        .filter(|_| section == Section::Lessons);
+    let playground = section == Section::Playground;
+    let checked = open.is_some_and(|o| o.checked.is_some());
+    let given = open.and_then(|o| o.given.as_ref());
+    let lesson_run = given.is_some_and(|g| g.config.is_some());
+    // A lesson's run shows at its start before the answer, whole after it.
+    let run = playground || lesson_run;
+    let whole = playground || (lesson_run && checked);
+    // Peak shaving's lab: its own part, or the lesson's once answered.
+    let peak = state
+        .peak
+        .as_ref()
+        .filter(|_| section == Section::PeakShaving || (checked && given.is_some() && !lesson_run));
+
     let shown_part = match section {
-        Section::Playground => html! {
+        Section::Playground | Section::Lessons => html! {
             <>
-                <div class="layout">
+                <div class={classes!("layout", (!playground).then_some("lessons"))}>
                     <div class="col col-side">
-                        { scenario_picker(&PickerProps { scenario, lang, dispatch: dispatch.clone() }) }
-                        { settings_form(&FormProps {
-                            form: state.form.clone(),
-                            errors: state.errors.clone(),
-                            lang,
-                            dispatch: dispatch.clone(),
-                        }) }
-                        { share_link(&ShareProps { fragment, lang }) }
+                        if playground {
+                            { scenario_picker(&PickerProps { scenario, lang, dispatch: dispatch.clone() }) }
+                            { settings_form(&FormProps {
+                                form: state.form.clone(),
+                                errors: state.errors.clone(),
+                                lang,
+                                dispatch: dispatch.clone(),
+                            }) }
+                            { share_link(&ShareProps { fragment, lang }) }
+                        } else {
+                            { lesson_list(&state.lessons, lang) }
+                        }
                     </div>
                     <div class="col col-main">
-                        { controls(&ControlsProps {
-                            live: live.clone(),
-                            ready: state.ready(),
-                            lost,
-                            lang,
-                            dispatch: dispatch.clone(),
-                        }) }
-                        { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
-                        { counters(&LiveProps { live: live.clone(), lang }) }
-                        { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
-                    </div>
-                </div>
-                <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
-                { charts_panel(&LiveProps { live: live.clone(), lang }) }
-                <div class="pair">
-                    <PythonPanel config={config} {lang} />
-                    { export_panel(&LiveProps { live, lang }) }
-                </div>
-            </>
-        },
-        Section::PeakShaving => state.peak.as_ref().map_or_else(Html::default, |peak| {
-            peak_lab(&PeakLabProps {
-                state: peak,
-                lost,
-                lang,
-                dispatch: &dispatch,
-            })
-        }),
-        Section::Scraper => scraper_lab(&ScraperLabProps {
-            state: &state.scraper,
-            lang,
-            dispatch: &dispatch,
-        }),
-        Section::Lessons => {
-            let open = state.lessons.open.as_ref();
-            let checked = open.is_some_and(|o| o.checked.is_some());
-            // The run shows at its start before the answer, whole after it.
-            let run = match open.map(|o| &o.setup) {
-                Some(Setup::Run(_)) => html! {
-                    <>
-                        if checked {
+                        { for open.map(|o| lesson_step(o, lost, lang, &dispatch)) }
+                        if whole {
                             { controls(&ControlsProps {
                                 live: live.clone(),
                                 ready: state.ready(),
@@ -258,32 +260,31 @@ pub fn app(props: &AppProps) -> Html {
                                 dispatch: dispatch.clone(),
                             }) }
                         }
-                        { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
-                        { counters(&LiveProps { live: live.clone(), lang }) }
-                        if checked {
-                            { log_view(&LiveProps { live, lang }, &drawn_log) }
+                        if run {
+                            { stage_view(&StageProps { live: live.clone(), lang, drawn }) }
+                            { counters(&LiveProps { live: live.clone(), lang }) }
                         }
-                    </>
-                },
-                _ => Html::default(),
-            };
-            let peak = state
-                .peak
-                .as_ref()
-                .filter(|_| checked && open.is_some_and(|o| matches!(o.setup, Setup::Peak(_))));
-            html! {
-                <>
-                    <div class="layout lessons">
-                        <div class="col col-side">{ lesson_list(&state.lessons, lang) }</div>
-                        <div class="col col-main">
-                            { for open.map(|o| lesson_step(o, lost, lang, &dispatch)) }
-                            { run }
-                        </div>
+                        if whole {
+                            { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
+                        }
                     </div>
-                    { for peak.map(|peak| peak_lab(&PeakLabProps { state: peak, lost, lang, dispatch: &dispatch })) }
-                </>
-            }
-        }
+                </div>
+                if playground {
+                    <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
+                    { charts_panel(&LiveProps { live: live.clone(), lang }) }
+                    <div class="pair">
+                        <PythonPanel config={config} {lang} />
+                        { export_panel(&LiveProps { live, lang }) }
+                    </div>
+                }
+            </>
+        },
+        Section::PeakShaving => Html::default(),
+        Section::Scraper => scraper_lab(&ScraperLabProps {
+            state: &state.scraper,
+            lang,
+            dispatch: &dispatch,
+        }),
     };
     let onselect = {
         let dispatch = dispatch.clone();
@@ -302,6 +303,7 @@ pub fn app(props: &AppProps) -> Html {
             { section_tabs(&SectionTabsProps { current: section, lang, onselect }) }
             { for notice }
             { shown_part }
+            { for peak.map(|peak| peak_lab(&PeakLabProps { state: peak, lost, lang, dispatch: &dispatch })) }
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
         </main>
     }

@@ -5,52 +5,68 @@
 //! prediction beside the run's answer, why, and a button to the moment
 //! that decides it. The state is [`LessonsState`]; this renders it and
 //! dispatches [`LessonAction`]s. Each lesson in the list is a link (the
-//! page opens links as they change).
+//! page opens links as they change). The words arrive with the lesson
+//! ([`crate::playground::lessons::Given`]).
 
-use strum::VariantArray;
 use yew::prelude::*;
 
 use crate::i18n::lessons::{self as words, W};
 use crate::i18n::ui::{problem, T};
 use crate::lang::Lang;
-use crate::lessons::{Choice, LessonId, Setup, Verdict};
+use crate::lessons::{LessonId, Verdict};
 use crate::playground::app::Action;
 use crate::playground::lessons::{GuessProblem, LessonAction, LessonsState, Mark, Open};
 use crate::playground::link::lesson_fragment;
-use crate::scenario::ScenarioKind;
 
 use super::dom;
 use super::field::{text_field, TextField};
-use super::leaf::muted;
 use super::shared::Dispatch;
 
-fn send(dispatch: &Dispatch, action: LessonAction) -> Callback<MouseEvent> {
+/// A button that dispatches a lesson's action.
+fn button(
+    id: &'static str,
+    label: &'static str,
+    action: LessonAction,
+    dispatch: &Dispatch,
+) -> Html {
     let dispatch = dispatch.clone();
-    Callback::from(move |_| dispatch.dispatch(Action::Lesson(action.clone())))
+    let onclick = Callback::from(move |_| dispatch.dispatch(Action::Lesson(action.clone())));
+    html! { <button type="button" {id} {onclick}>{ label }</button> }
+}
+
+/// `<p id=…>text</p>`.
+fn line(id: &'static str, class: &'static str, text: String) -> Html {
+    html! { <p {id} {class}>{ text }</p> }
+}
+
+/// The link to lesson `id` for `seed`.
+fn href(id: LessonId, seed: u64, lang: Lang) -> String {
+    format!("#{}", lesson_fragment(id, seed, lang))
 }
 
 /// The path: every lesson in order, a link to it for the seed open, with
 /// how it was last answered.
 pub fn lesson_list(state: &LessonsState, lang: Lang) -> Html {
-    let open = state.open.as_ref();
-    let seed = open.map_or(0, |o| o.seed);
-    let item = |&id: &LessonId| {
-        let current = open.is_some_and(|o| o.id == id);
+    let Some(open) = &state.open else {
+        return Html::default();
+    };
+    let titles = open.given.as_ref().map_or(&[][..], |g| &g.titles[..]);
+    let item = |(i, title): (usize, &String)| {
+        let id = LessonId::nth(i + 1).unwrap_or(LessonId::NoQueue);
         let mark = state.progress.get(id).map(|a| a.mark);
         let sign = match mark {
             Some(Mark::Right) => "✓",
             Some(Mark::Close) => "≈",
             Some(Mark::Wrong) => "✗",
-            None => "·",
+            None => "",
         };
-        let href = format!("#{}", lesson_fragment(id, seed, lang));
         html! {
             <li>
-                <a {href} aria-current={current.then_some("step")}>
+                <a href={href(id, open.seed, lang)} aria-current={(open.id == id).then_some("step")}>
+                    { title }
                     <span class="mark" aria-hidden="true">{ sign }</span>
-                    { words::title(id, lang) }
                     if let Some(mark) = mark {
-                        <span class="visually-hidden">{ " (" }{ words::mark(mark, lang) }{ ")" }</span>
+                        <span class="visually-hidden">{ words::mark(mark, lang) }</span>
                     }
                 </a>
             </li>
@@ -59,7 +75,7 @@ pub fn lesson_list(state: &LessonsState, lang: Lang) -> Html {
     html! {
         <nav class="panel lesson-list" aria-labelledby="lessons-title">
             <h2 id="lessons-title">{ W::Lessons.get(lang) }</h2>
-            <ol>{ for LessonId::VARIANTS.iter().map(item) }</ol>
+            <ol>{ for titles.iter().enumerate().map(item) }</ol>
         </nav>
     }
 }
@@ -67,21 +83,37 @@ pub fn lesson_list(state: &LessonsState, lang: Lang) -> Html {
 /// The lesson open: its sentences, its question, and once checked, the
 /// prediction beside the run's answer.
 pub fn lesson_step(open: &Open, lost: bool, lang: Lang, dispatch: &Dispatch) -> Html {
-    let scenario = match &open.setup {
-        Setup::Run(config) => config.scenario,
-        Setup::Peak(_) => ScenarioKind::Custom,
-    };
     let checked = open.checked.is_some();
-    let question = words::question(open.asked, lang);
+    let new_seed = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| {
+            dispatch.dispatch(Action::Lesson(LessonAction::NewSeed(dom::random_seed())))
+        })
+    };
+    let head = html! {
+        <div class="buttons lesson-place">
+            <p class="hint">{ words::place(open.id, open.seed, lang) }</p>
+            <button type="button" id="lesson-seed" onclick={new_seed}>{ T::NewSeed.get(lang) }</button>
+        </div>
+    };
+    let Some(given) = &open.given else {
+        let waiting = if lost { T::EngineLost } else { T::Computing };
+        return html! {
+            <article class="panel lesson" id="lesson">
+                { head }
+                <p class="muted">{ waiting.get(lang) }</p>
+            </article>
+        };
+    };
     let error = open.problem.as_ref().map(|p| match p {
         GuessProblem::NoChoice => W::PickOne.get(lang).to_string(),
         GuessProblem::Estimate(p) => problem(p, lang),
     });
-    let asking = if open.is_estimate() {
+    let asking = if given.choices.is_empty() {
         let dispatch = dispatch.clone();
         text_field(TextField {
             id: "lesson-estimate",
-            label: question,
+            label: "",
             value: open.estimate.clone(),
             numeric: true,
             hint: None,
@@ -91,7 +123,7 @@ pub fn lesson_step(open: &Open, lost: bool, lang: Lang, dispatch: &Dispatch) -> 
             }),
         })
     } else {
-        let choice = |(i, &c): (usize, &Choice)| {
+        let choice = |(i, text): (usize, &String)| {
             let onchange = {
                 let dispatch = dispatch.clone();
                 Callback::from(move |_: Event| {
@@ -102,16 +134,16 @@ pub fn lesson_step(open: &Open, lost: bool, lang: Lang, dispatch: &Dispatch) -> 
                 <label class="choice">
                     <input type="radio" name="lesson-choice" checked={open.pick == Some(i)}
                         disabled={checked} {onchange} />
-                    { words::choice(c, scenario, lang) }
+                    { text }
                 </label>
             }
         };
         html! {
-            <fieldset class="field" aria-describedby={error.is_some().then_some("lesson-choice-error")}>
-                <legend>{ question }</legend>
-                { for open.choices.iter().enumerate().map(choice) }
+            <fieldset aria-describedby={error.is_some().then_some("lesson-choice-error")}>
+                <legend>{ &given.question }</legend>
+                { for given.choices.iter().enumerate().map(choice) }
                 if let Some(error) = error {
-                    <p class="field-error" id="lesson-choice-error">{ error }</p>
+                    { line("lesson-choice-error", "field-error", error) }
                 }
             </fieldset>
         }
@@ -123,69 +155,48 @@ pub fn lesson_step(open: &Open, lost: bool, lang: Lang, dispatch: &Dispatch) -> 
             dispatch.dispatch(Action::Lesson(LessonAction::Check));
         })
     };
-    let computing = open.decided.is_none();
-    let new_seed = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_| {
-            dispatch.dispatch(Action::Lesson(LessonAction::NewSeed(dom::random_seed())))
-        })
-    };
-    let result = match (open.checked, open.lesson()) {
-        (Some(guess), Some(lesson)) => {
-            let verdict = lesson.check(guess);
-            let (sign, class) = match verdict {
-                Verdict::Right => ("✓ ", "verdict right"),
-                Verdict::Close { .. } => ("≈ ", "verdict close"),
-                _ => ("✗ ", "verdict wrong"),
+    let result = match (open.checked, open.verdict()) {
+        (Some(guess), Some(verdict)) => {
+            let class = match verdict {
+                Verdict::Right => "verdict right",
+                Verdict::Close { .. } => "verdict close",
+                _ => "verdict wrong",
             };
+            let fared = words::fared(verdict, &given.answer_words(), given.deciding, lang);
             let next = LessonId::nth(open.id.number() + 1).map(|next| {
-                let href = format!("#{}", lesson_fragment(next, open.seed, lang));
-                html! { <a class="button" {href}>{ W::Next.get(lang) }{ " →" }</a> }
+                html! { <a class="button" href={href(next, open.seed, lang)}>{ W::Next.get(lang) }</a> }
             });
             html! {
-                <div class="lesson-result" id="lesson-result" role="status">
-                    <p id="lesson-prediction">{ words::prediction(guess, &open.choices, scenario, lang) }</p>
-                    <p id="lesson-verdict" {class}>
-                        <span aria-hidden="true">{ sign }</span>
-                        { words::verdict(&lesson, verdict, lang) }
-                    </p>
-                    <p id="lesson-why">{ words::why(open.id, lang) }</p>
+                <div class="lesson-result" role="status">
+                    { line("lesson-prediction", "", words::prediction(&given.guess_words(guess), lang)) }
+                    { line("lesson-verdict", class, fared) }
+                    { line("lesson-why", "", given.why.clone()) }
                     <div class="buttons">
-                        if matches!(open.setup, Setup::Run(_)) {
-                            <button type="button" id="lesson-jump" onclick={send(dispatch, LessonAction::Jump)}>
-                                { W::Jump.get(lang) }
-                            </button>
+                        if given.config.is_some() {
+                            { button("lesson-jump", W::Jump.get(lang), LessonAction::Jump, dispatch) }
                         }
-                        <button type="button" id="lesson-again" onclick={send(dispatch, LessonAction::Retry)}>
-                            { W::Again.get(lang) }
-                        </button>
+                        { button("lesson-again", W::Again.get(lang), LessonAction::Retry, dispatch) }
                         { for next }
                     </div>
                 </div>
             }
         }
-        _ => Html::default(),
+        _ => html! {
+            <button type="submit" class="primary" id="lesson-check">{ W::Check.get(lang) }</button>
+        },
     };
     html! {
         <article class="panel lesson" id="lesson" aria-labelledby="lesson-title">
-            <div class="buttons lesson-place">
-                <p class="hint">{ words::place(open.id, open.seed, lang) }</p>
-                <button type="button" id="lesson-seed" onclick={new_seed}>{ T::NewSeed.get(lang) }</button>
-            </div>
-            <h2 id="lesson-title">{ words::title(open.id, lang) }</h2>
-            <p>{ words::intro(open.id, lang) }</p>
-            <form class="lesson-ask" {onsubmit} novalidate=true>
-                { asking }
-                if !checked {
-                    <div class="buttons">
-                        <button type="submit" class="primary" id="lesson-check" disabled={computing}>{ W::Check.get(lang) }</button>
-                    </div>
-                    if computing {
-                        { muted(if lost { T::EngineLost.get(lang) } else { T::Computing.get(lang) }) }
-                    }
+            { head }
+            <h2 id="lesson-title">{ open.given.as_ref().and_then(|g| g.titles.get(open.id.number() - 1)).cloned() }</h2>
+            <p>{ &given.intro }</p>
+            <form {onsubmit} novalidate=true>
+                if given.choices.is_empty() {
+                    <p class="question"><label for="lesson-estimate">{ &given.question }</label></p>
                 }
+                { asking }
+                { result }
             </form>
-            { result }
         </article>
     }
 }
