@@ -11,11 +11,10 @@
 use std::rc::Rc;
 
 use crate::lang::Lang;
-use crate::lessons::{score, Answer, Guess, LessonId, Verdict};
-use crate::scenario::Config;
-use crate::trace::Nanos;
+use crate::lessons::{score, Guess, LessonId, Verdict};
 
 use super::form::{read_in_range, Problem};
+pub use super::outcomes::Given;
 use super::session::{next_id, Command, Reply};
 /// The largest estimate read (more is out of range, said at the field).
 pub const MAX_ESTIMATE: u64 = 10_000_000;
@@ -133,43 +132,6 @@ pub enum LessonAction {
     Jump,
     /// The progress kept in the browser, as [`Progress::to_text`] wrote it.
     Restore(String),
-}
-
-/// A lesson for a seed as the engine's side gives it: its setting, its
-/// words in one language, and its run's answer with the moment that
-/// decides it (made by `i18n::lessons::given`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Given {
-    pub lang: Lang,
-    /// The playground's run it loads; `None`: peak shaving's lab.
-    pub config: Option<Config>,
-    /// Every lesson's title, in order.
-    pub titles: Vec<String>,
-    pub intro: String,
-    pub question: String,
-    /// The choices offered, in words (none for an estimate).
-    pub choices: Vec<String>,
-    pub why: String,
-    pub answer: Answer,
-    pub deciding: Nanos,
-}
-
-impl Given {
-    /// The run's answer in words.
-    pub fn answer_words(&self) -> String {
-        match self.answer {
-            Answer::Choice(i) => self.choices.get(i).cloned().unwrap_or_default(),
-            Answer::Number(n) => n.to_string(),
-        }
-    }
-
-    /// A guess in words.
-    pub fn guess_words(&self, guess: Guess) -> String {
-        match guess {
-            Guess::Choice(i) => self.choices.get(i).cloned().unwrap_or_default(),
-            Guess::Number(n) => n.to_string(),
-        }
-    }
 }
 
 /// The lesson open and the learner's answer.

@@ -27,8 +27,7 @@ use crate::series::{ChartData, Series};
 use crate::stats::Counts;
 use crate::trace::{ActorId, Event, Nanos, Role};
 
-use super::lessons::Given;
-use super::outcomes::Outcomes;
+use super::outcomes::{Given, Outcomes};
 use super::stage::{Log, Stage};
 
 /// How many log lines the page keeps.

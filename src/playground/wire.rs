@@ -35,9 +35,8 @@ use crate::termination::report::{Diagnosis, DuplicateCopies, Fates, Redelivered,
 use crate::theory::TheoryReport;
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Role, WaitingOn};
 
-use super::lessons::Given;
 use super::link;
-use super::outcomes::{ItemFate, Outcomes, Summary};
+use super::outcomes::{Given, ItemFate, Outcomes, Summary};
 use super::peak::PAGE_MAX_REQUESTS;
 use super::session::{Command, Derived, Moment, Position, Progress, Reply, Snapshot};
 use super::stage::{
