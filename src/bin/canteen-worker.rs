@@ -21,6 +21,7 @@ mod worker {
     use canteen::playground::host::Host;
     use canteen::playground::session::{Command, Reply};
     use canteen::playground::wire::{read_command, reply_bytes};
+    use canteen::python::python_code;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, MessagePort};
@@ -75,6 +76,9 @@ mod worker {
                     seed,
                     lang,
                 }) => self.post(&Reply::Lesson(id, Rc::new(given(lesson, seed, lang)))),
+                Some(Command::Python { id, config, lang }) => {
+                    self.post(&Reply::Python(id, python_code(&config, lang).into()))
+                }
                 Some(command) => {
                     if let Some(reply) = self.host.receive(command, now_ms()) {
                         self.post(&reply);

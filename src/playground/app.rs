@@ -136,6 +136,8 @@ pub struct AppState {
     pub scraper: ScraperState,
     /// The lessons: the one open and the progress.
     pub lessons: LessonsState,
+    /// The Python program of the session's settings, written away.
+    pub python: PythonText,
     /// The playground's engine away was lost (its worker failed); with the
     /// `page-engine` feature it runs here since.
     pub engine_lost: bool,
@@ -154,11 +156,12 @@ impl AppState {
             errors: Vec::new(),
             lab: LabForm::new(&config),
             lab_results: None,
-            session: Session::new(config),
+            session: Session::new(config.clone()),
             notice: Vec::new(),
             peak: None,
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
             lessons: LessonsState::default(),
+            python: PythonText::ask(&Rc::new(config.clone()), lang),
             engine_lost: false,
         };
         state.apply(Action::OpenLink(fragment.to_string()));
@@ -181,10 +184,10 @@ impl AppState {
     /// What to ask of the engine away for the lab, peak shaving and the
     /// lesson open: their results, until they arrive (the session's own
     /// moves are [`Session::command`]).
-    pub fn commands(&self) -> [Option<Command>; 3] {
+    pub fn commands(&self) -> [Option<Command>; 4] {
         let lab = self.lab_results.as_ref().and_then(LabResults::command);
         let peak = self.peak.as_ref().and_then(PeakState::command);
-        [lab, peak, self.lessons.command()]
+        [lab, peak, self.lessons.command(), self.python.command()]
     }
 
     /// Whether the settings are valid (so the run may start).
@@ -218,6 +221,12 @@ impl AppState {
     pub fn apply(&mut self, action: Action) -> bool {
         let changed = self.reduce(action);
         self.follow_lab();
+        let config = self.session.config_rc();
+        if !Rc::ptr_eq(&self.python.config, config) && *self.python.config != **config
+            || self.python.lang != self.lang
+        {
+            self.python = PythonText::ask(config, self.lang);
+        }
         changed
     }
 
@@ -340,6 +349,14 @@ impl AppState {
             }
             Action::Engine(reply @ Reply::Peak(..)) => {
                 self.peak.as_mut().is_some_and(|p| p.arrive(reply))
+            }
+            Action::Engine(Reply::Python(id, text)) => {
+                let python = &mut self.python;
+                let new = id == python.id && python.text.is_none();
+                if new {
+                    python.text = Some(text);
+                }
+                new
             }
             Action::Engine(reply @ Reply::Lesson(..)) => {
                 let first = self
@@ -507,6 +524,36 @@ impl AppState {
             self.section = section;
         }
         true
+    }
+}
+
+/// The Python program of a config in a language, written away (in the
+/// page's worker, or here without one): the page's wasm carries no Python.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PythonText {
+    pub config: Rc<Config>,
+    pub lang: Lang,
+    /// `None` until it arrives.
+    pub text: Option<Rc<str>>,
+    id: u64,
+}
+
+impl PythonText {
+    fn ask(config: &Rc<Config>, lang: Lang) -> PythonText {
+        PythonText {
+            config: Rc::clone(config),
+            lang,
+            text: None,
+            id: next_id(),
+        }
+    }
+
+    fn command(&self) -> Option<Command> {
+        self.text.is_none().then(|| Command::Python {
+            id: self.id,
+            config: Rc::clone(&self.config),
+            lang: self.lang,
+        })
     }
 }
 
@@ -944,7 +991,7 @@ mod tests {
     fn answer(state: &mut AppState, host: &mut super::super::host::Host) -> usize {
         use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
         let mut answered = 0;
-        for command in state.commands().into_iter().flatten() {
+        for command in state.commands().into_iter().take(2).flatten() {
             let command = read_command(&command_bytes(&command)).unwrap();
             let reply = host.receive(command, 0.0).unwrap();
             assert!(state.apply(Action::Engine(read_reply(&reply_bytes(&reply)).unwrap())));
@@ -961,7 +1008,7 @@ mod tests {
         let mut host = Host::default();
         let mut state = fresh().away();
         assert_eq!(
-            state.commands(),
+            state.commands()[..3],
             [None, None, None],
             "nothing to ask for the hot dogs"
         );
@@ -979,7 +1026,7 @@ mod tests {
         assert!(!shown.computing());
         let config = state.session.config().clone();
         assert_eq!(*shown.outcomes.unwrap(), outcomes(&config).unwrap());
-        assert_eq!(state.commands(), [None, None, None]);
+        assert_eq!(state.commands()[..3], [None, None, None]);
         // New lab settings: computing again, then their results.
         state.apply(Action::EditLab(LabEdit::Strategy(Strategy::Sentinel)));
         assert!(state.lab_results.as_ref().unwrap().computing());
@@ -993,7 +1040,7 @@ mod tests {
         // Too many items: nothing is asked, the panel says so.
         state.apply(Action::Edit(Field::Items, "4000".into()));
         assert!(state.lab_results.as_ref().unwrap().too_big);
-        assert_eq!(state.commands(), [None, None, None]);
+        assert_eq!(state.commands()[..3], [None, None, None]);
 
         state.apply(Action::ShowSection(Section::PeakShaving));
         let peak = state.peak.clone().unwrap();
@@ -1018,7 +1065,7 @@ mod tests {
         state.apply(Action::EngineLost);
         assert!(!state.lab_results.as_ref().unwrap().computing());
         assert!(state.peak.as_ref().unwrap().report.is_some());
-        assert_eq!(state.commands(), [None, None, None]);
+        assert_eq!(state.commands()[..3], [None, None, None]);
     }
 
     /// Answers the page's lesson command as the worker would, through
@@ -1137,5 +1184,40 @@ mod tests {
         let mut state = fresh();
         state.apply(Action::ShowSection(Section::Lessons));
         assert_eq!(state.lessons.open.as_ref().unwrap().id, LessonId::NoQueue);
+    }
+
+    /// The Python program is written away, once per settings and language.
+    #[test]
+    fn the_python_program_is_asked_once_per_settings_and_language() {
+        use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
+        let mut state = fresh().away();
+        let write = |state: &mut AppState| {
+            let Some(command) = state.commands()[3].clone() else {
+                return false;
+            };
+            let Some(Command::Python { id, config, lang }) = read_command(&command_bytes(&command))
+            else {
+                panic!("a Python command")
+            };
+            assert_eq!(*config, *state.session.config());
+            let text = format!("# {} {}", config.seed, lang.code());
+            let reply = reply_bytes(&Reply::Python(id, text.into()));
+            state.apply(Action::Engine(read_reply(&reply).unwrap()))
+        };
+        assert!(state.python.text.is_none());
+        assert!(write(&mut state));
+        assert_eq!(state.python.text.as_deref(), Some("# 42 en"));
+        assert_eq!(state.commands()[3], None, "asked once");
+        state.apply(Action::TogglePlay);
+        state.apply(Action::Tick(50.0));
+        assert_eq!(state.commands()[3], None, "a run that plays asks nothing");
+        state.apply(Action::SetLang(Lang::Zh));
+        assert!(write(&mut state));
+        assert_eq!(state.python.text.as_deref(), Some("# 42 zh"));
+        state.apply(Action::NewSeed(7));
+        assert!(write(&mut state));
+        assert_eq!(state.python.text.as_deref(), Some("# 7 zh"));
+        // A late answer to an old question changes nothing.
+        assert!(!state.apply(Action::Engine(Reply::Python(0, "old".into()))));
     }
 }

@@ -60,9 +60,9 @@ impl Host {
             // at once, the move being worked on waits meanwhile.
             Command::Lab { id, config } => Some(Reply::Lab(id, lab_outcomes(&config))),
             Command::Peak { id, config } => Some(Reply::Peak(id, Rc::new(peak::run(&config)))),
-            // Worded by the worker itself (`i18n::lessons::given`): this
-            // layer has no words.
-            Command::Lesson { .. } => None,
+            // Worded and written by the worker itself (`i18n::lessons::
+            // given`, `python::python_code`): this layer has no words.
+            Command::Lesson { .. } | Command::Python { .. } => None,
         }
     }
 

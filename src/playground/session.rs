@@ -299,6 +299,12 @@ pub enum Command {
     Lab { id: u64, config: Rc<Config> },
     /// The peak-shaving run of `config` ([`Reply::Peak`]).
     Peak { id: u64, config: Rc<PeakConfig> },
+    /// The Python program of `config` in `lang` ([`Reply::Python`]).
+    Python {
+        id: u64,
+        config: Rc<Config>,
+        lang: Lang,
+    },
     /// A lesson for a seed, worded in `lang` ([`Reply::Lesson`]).
     Lesson {
         id: u64,
@@ -327,6 +333,8 @@ pub enum Reply {
     Lab(u64, Option<Rc<Outcomes>>),
     /// The report of [`Command::Peak`] `id`.
     Peak(u64, Rc<PeakReport>),
+    /// The program of [`Command::Python`] `id`.
+    Python(u64, Rc<str>),
     /// The lesson of [`Command::Lesson`] `id`, as given.
     Lesson(u64, Rc<Given>),
 }

@@ -1390,6 +1390,12 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
             w.u(*id);
             put_peak_config(&mut w, config);
         }
+        Command::Python { id, config, lang } => {
+            w.u(5);
+            w.u(*id);
+            put_config(&mut w, config);
+            w.b(*lang == Lang::Zh);
+        }
         Command::Lesson {
             id,
             lesson,
@@ -1465,6 +1471,15 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
                 config: Rc::new(config),
             }
         }
+        5 => {
+            let id = r.u();
+            let config = take_config(&mut r)?;
+            Command::Python {
+                id,
+                config: Rc::new(config),
+                lang: take_lang(&mut r),
+            }
+        }
         4 => Command::Lesson {
             id: r.u(),
             lesson: LessonId::nth(r.u32() as usize)?,
@@ -1503,6 +1518,11 @@ pub fn reply_bytes(reply: &Reply) -> Vec<u8> {
             w.u(3);
             w.u(*id);
             put_peak(&mut w, report);
+        }
+        Reply::Python(id, text) => {
+            w.u(5);
+            w.u(*id);
+            put_text(&mut w, text);
         }
         Reply::Lesson(id, given) => {
             w.u(4);
@@ -1552,6 +1572,7 @@ pub fn read_reply(bytes: &[u8]) -> Option<Reply> {
         })),
         2 => Reply::Lab(r.u(), r.b().then(|| Rc::new(take_outcomes(&mut r)))),
         3 => Reply::Peak(r.u(), Rc::new(take_peak(&mut r))),
+        5 => Reply::Python(r.u(), take_text(&mut r).into()),
         4 => Reply::Lesson(r.u(), Rc::new(take_given(&mut r)?)),
         _ => return None,
     };

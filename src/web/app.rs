@@ -19,7 +19,7 @@ use super::dom::{self, WindowListener};
 use super::leaf::subtitle;
 use super::lessons::{lesson_list, lesson_step};
 use super::log::{log_view, DrawnLog};
-use super::panels::{charts_panel, export_panel, PythonPanel};
+use super::panels::{charts_panel, export_panel, python_panel, PythonProps};
 use super::panic;
 use super::peak::{peak_lab, PeakLabProps};
 use super::scraper::{scraper_lab, ScraperLabProps};
@@ -117,17 +117,26 @@ pub fn app(props: &AppProps) -> Html {
                     worker.send(command);
                 }
             } else {
-                // No worker: a lesson is worded here (the engine is here).
+                // No worker: a lesson is worded and the program written
+                // here (the engine is here).
                 #[cfg(feature = "page-engine")]
-                if let Some(crate::playground::session::Command::Lesson {
-                    id,
-                    lesson,
-                    seed,
-                    lang,
-                }) = commands[2]
-                {
-                    let given = crate::i18n::lessons::given(lesson, seed, lang);
-                    let reply = crate::playground::session::Reply::Lesson(id, Rc::new(given));
+                for command in commands.iter().flatten() {
+                    use crate::playground::session::{Command, Reply};
+                    let reply = match command {
+                        Command::Lesson {
+                            id,
+                            lesson,
+                            seed,
+                            lang,
+                        } => Reply::Lesson(
+                            *id,
+                            Rc::new(crate::i18n::lessons::given(*lesson, *seed, *lang)),
+                        ),
+                        Command::Python { id, config, lang } => {
+                            Reply::Python(*id, crate::python::python_code(config, *lang).into())
+                        }
+                        _ => continue,
+                    };
                     dispatch.dispatch(Action::Engine(reply));
                 }
                 let _ = &dispatch;
@@ -207,7 +216,6 @@ pub fn app(props: &AppProps) -> Html {
         }
     });
     let scenario = state.form.scenario;
-    let config = state.session.config().clone();
     // The worker is lost and nothing runs here: what waits for it says so.
     let lost = state.engine_lost && cfg!(not(feature = "page-engine"));
 
@@ -273,7 +281,7 @@ pub fn app(props: &AppProps) -> Html {
                     <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
                     { charts_panel(&LiveProps { live: live.clone(), lang }) }
                     <div class="pair">
-                        <PythonPanel config={config} {lang} />
+                        { python_panel(&PythonProps { python: &state.python, lang }) }
                         { export_panel(&LiveProps { live, lang }) }
                     </div>
                 }
