@@ -209,7 +209,7 @@ pub fn why(id: LessonId, lang: Lang) -> &'static str {
             "Everything still queued at an immediate shutdown is dropped, never processed.",
         ),
         LessonId::Dies => (
-            "死掉的消费者没有为手里的数据调用 task_done()，未完成任务数永远不归零，q.join() 永远等。broker 的确认与重新投递才能救回它。",
+            "死掉的消费者没有为手里的数据调用 task_done()，未完成任务数永远不归零，q.join() 永远等。消息代理的确认与重新投递才能救回它。",
             "The dead consumer never marked its item done, so the unfinished count never reaches zero and q.join() waits forever. A broker's acknowledgements and redelivery would save it.",
         ),
         LessonId::PeakShaving => (

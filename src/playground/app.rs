@@ -441,6 +441,15 @@ impl AppState {
                 Some(given) if run && open.checked.is_some() => self.session.jump(given.deciding),
                 _ => return false,
             },
+            LessonAction::Retry => {
+                // Asked again: the run waits at its start until the answer.
+                if !self.lessons.apply(LessonAction::Retry) {
+                    return false;
+                }
+                if run {
+                    self.session.reset();
+                }
+            }
             LessonAction::Check => {
                 if !self.lessons.apply(LessonAction::Check) {
                     return false;
@@ -1162,6 +1171,10 @@ mod tests {
             peak,
             "the queue at its peak"
         );
+        // Asked again: the run waits at its start, paused, until the answer.
+        state.apply(Action::Lesson(LessonAction::Retry));
+        assert_eq!(state.session.moment().now, 0);
+        assert!(!state.session.is_playing());
         state.apply(Action::Lesson(LessonAction::NewSeed(5)));
         give(&mut state);
         let reopened = state.lessons.open.as_ref().unwrap();

@@ -150,9 +150,14 @@ pub fn app(props: &AppProps) -> Html {
     let lang = state.lang;
     panic::set_lang(lang);
     let section = state.section;
-    // The keyboard shortcuts drive the playground only while it is shown.
-    let shown = use_mut_ref(|| Section::Playground);
-    *shown.borrow_mut() = section;
+    // The keyboard shortcuts drive the playground's run only while it is
+    // shown: on its part, or in a lesson once answered (not before).
+    let shown = use_mut_ref(|| true);
+    *shown.borrow_mut() = section == Section::Playground
+        || (section == Section::Lessons
+            && state.lessons.open.as_ref().is_some_and(|o| {
+                o.checked.is_some() && o.given.as_ref().is_some_and(|g| g.config.is_some())
+            }));
 
     // Drive the runs while one plays.
     use_ticker(state.playing(), {
@@ -167,7 +172,7 @@ pub fn app(props: &AppProps) -> Html {
             let keys = {
                 let dispatch = dispatch.clone();
                 WindowListener::new("keydown", move |event| {
-                    if !matches!(*shown.borrow(), Section::Playground | Section::Lessons) {
+                    if !*shown.borrow() {
                         return;
                     }
                     let Ok(event) = event.dyn_into::<KeyboardEvent>() else {
