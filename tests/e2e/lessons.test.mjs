@@ -38,7 +38,7 @@ const WORDS = {
     close: /^Close: the run says 0, 1 off/,
     wrong: /^Not this time: the run says /,
     said: 'Your prediction: ',
-    notWhole: "'abc' is not a whole number",
+    notWhole: "'abc' is not a whole number.",
     pickOne: 'Pick one of the answers first',
     marks: { right: 'answered right', close: 'close', wrong: 'not right' },
     first: 'Two speeds, one place between them',
@@ -48,7 +48,7 @@ const WORDS = {
     close: /^很接近：运行的答案是 0，差 1/,
     wrong: /^不对：运行的答案是 /,
     said: '你的预测：',
-    notWhole: '“abc”不是整数',
+    notWhole: '“abc”不是整数。',
     pickOne: '请先选一个答案',
     marks: { right: '答对了', close: '很接近', wrong: '答错了' },
     first: '快慢不同的两方，中间只有一个位置',
@@ -126,7 +126,13 @@ for (const lang of ['en', 'zh']) {
         const prediction = await page.locator('#lesson-prediction').innerText();
         assert.ok(prediction.startsWith(words.said), prediction);
         if (step.number !== undefined) assert.equal(prediction, `${words.said}${step.number}`);
-        if (step.answer !== undefined) assert.ok(said.includes(String(step.answer)), said);
+        if (step.answer !== undefined) {
+          // The run's answer, as the question words it.
+          const answer = step.number !== undefined
+            ? String(step.answer)
+            : (await page.locator('label.choice').nth(step.answer).innerText()).trim();
+          assert.ok(said.includes(answer), `'${said}' names '${answer}'`);
+        }
         assert.ok((await page.locator('#lesson-why').innerText()).length > 10);
         // Answered: the choices are fixed, the list marks it.
         assert.match(await links.nth(step.n - 1).innerText(), new RegExp(words.marks[step.mark]));
@@ -180,7 +186,10 @@ for (const lang of ['en', 'zh']) {
       await page.waitForFunction(() => !location.hash.startsWith('#seed=42&'));
       await title.waitFor();
       assert.equal(await page.locator('#lesson-verdict').count(), 0, 'another seed: not answered yet');
-      assert.ok(!(await page.locator('.lesson-place .hint').innerText()).includes(' 42'));
+      const seed = await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('seed'));
+      assert.notEqual(seed, '42');
+      const place = await page.locator('.lesson-place .hint').innerText();
+      assert.ok(place.endsWith(` ${seed}`), `${place} names seed ${seed}`);
     });
   });
 }
