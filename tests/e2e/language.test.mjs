@@ -456,7 +456,19 @@ async function walkLessons(w) {
     await page.locator('#lesson-title').waitFor();
     await w.look(`lessons: lesson ${n}`);
     if (await page.locator('#lesson-estimate').count()) {
-      await w.badValues(part, '#lesson-estimate', ['abc', '-1', '99999999999']);
+      // An estimate is read when checked: its message shows then.
+      for (const value of ['abc', '-1', '99999999999']) {
+        w.typed(value);
+        await page.fill('#lesson-estimate', value);
+        await page.locator('#lesson-check').click();
+        const state = `${part}: lesson ${n} estimate = ${JSON.stringify(value)}`;
+        try {
+          await page.locator('#lesson-estimate-error').waitFor({ timeout: 2_000 });
+        } catch {
+          w.missed.push(`${state}: no message at #lesson-estimate-error`);
+        }
+        await w.look(state);
+      }
       await page.fill('#lesson-estimate', '1');
     } else {
       await page.locator('input[name="lesson-choice"]').first().check();
