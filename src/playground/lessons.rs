@@ -497,4 +497,44 @@ mod tests {
         assert_eq!(page.open.as_ref().unwrap().checked, Some(Guess::Choice(0)));
         assert_eq!(page.next_to_learn(), LessonId::NoQueue);
     }
+
+    #[test]
+    fn a_lesson_and_a_program_travel_as_bytes_and_cut_bytes_read_as_nothing() {
+        use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
+        for (id, seed, lang) in [
+            (LessonId::NoQueue, 0, Lang::Zh),
+            (LessonId::PeakShaving, u64::MAX, Lang::En),
+        ] {
+            let reply = Reply::Lesson(7, Rc::new(given_for(id, seed, lang)));
+            let bytes = reply_bytes(&reply);
+            assert_eq!(read_reply(&bytes), Some(reply));
+            for cut in 0..bytes.len() {
+                assert_eq!(read_reply(&bytes[..cut]), None, "cut at {cut}");
+            }
+            let command = Command::Lesson {
+                id: 8,
+                lesson: id,
+                seed,
+                lang,
+            };
+            let bytes = command_bytes(&command);
+            assert_eq!(read_command(&bytes), Some(command));
+            for cut in 0..bytes.len() {
+                assert_eq!(read_command(&bytes[..cut]), None);
+            }
+        }
+        let program = Reply::Python(3, "print('热狗')".into());
+        let bytes = reply_bytes(&program);
+        assert_eq!(read_reply(&bytes), Some(program));
+        assert_eq!(read_reply(&bytes[..bytes.len() - 1]), None);
+        // Lesson 11 is no lesson.
+        let mut eleven = command_bytes(&Command::Lesson {
+            id: 1,
+            lesson: LessonId::Dies,
+            seed: 7,
+            lang: Lang::En,
+        });
+        eleven[2] = 11;
+        assert_eq!(read_command(&eleven), None);
+    }
 }
