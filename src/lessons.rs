@@ -176,6 +176,50 @@ pub enum Verdict {
     NotAnAnswer,
 }
 
+/// What a lesson's run decides: the answer and the moment that decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decided {
+    pub answer: Answer,
+    pub deciding: Nanos,
+}
+
+/// Runs `id`'s setting for `seed` to its end: the run's answer to the
+/// lesson's question and the moment that decides it.
+pub fn decide(id: LessonId, seed: u64) -> Decided {
+    let setup = setup(id, seed);
+    let (_, choices) = question(id, &setup);
+    let (answer, deciding) = match &setup {
+        Setup::Run(config) => ask(id, &Played::new(config.clone()), &choices),
+        Setup::Peak(config) => ask_peak(config),
+    };
+    Decided { answer, deciding }
+}
+
+/// Compares `guess` with `answer`, the run's answer to a question offering
+/// `choices` choices (none for an estimate).
+pub fn score(answer: Answer, choices: usize, guess: Guess) -> Verdict {
+    match (answer, guess) {
+        (Answer::Choice(right), Guess::Choice(g)) if g < choices => {
+            if g == right {
+                Verdict::Right
+            } else {
+                Verdict::Wrong { off_by: 0 }
+            }
+        }
+        (Answer::Number(right), Guess::Number(g)) => {
+            let off_by = right.abs_diff(g);
+            if off_by == 0 {
+                Verdict::Right
+            } else if off_by <= (right / 10).max(1) {
+                Verdict::Close { off_by }
+            } else {
+                Verdict::Wrong { off_by }
+            }
+        }
+        _ => Verdict::NotAnAnswer,
+    }
+}
+
 /// One lesson for one seed: its setting, its question and the run's answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
@@ -194,44 +238,29 @@ impl Lesson {
     /// `id`'s setting for `seed`, run to its end, with the answer and the
     /// moment that decides it.
     pub fn new(id: LessonId, seed: u64) -> Lesson {
+        Lesson::decided(id, seed, decide(id, seed))
+    }
+
+    /// `id`'s setting and question for `seed`, with the answer and deciding
+    /// moment `decided` of its run (made elsewhere: the page's worker runs
+    /// [`decide`], the page words the question without running anything).
+    pub fn decided(id: LessonId, seed: u64, decided: Decided) -> Lesson {
         let setup = setup(id, seed);
-        let (asked, choices, answer, deciding) = match &setup {
-            Setup::Run(config) => ask(id, &Played::new(config.clone())),
-            Setup::Peak(config) => ask_peak(config),
-        };
+        let (asked, choices) = question(id, &setup);
         Lesson {
             id,
             seed,
             setup,
             asked,
             choices,
-            answer,
-            deciding,
+            answer: decided.answer,
+            deciding: decided.deciding,
         }
     }
 
     /// Compares `guess` with the run's answer.
     pub fn check(&self, guess: Guess) -> Verdict {
-        match (self.answer, guess) {
-            (Answer::Choice(right), Guess::Choice(g)) if g < self.choices.len() => {
-                if g == right {
-                    Verdict::Right
-                } else {
-                    Verdict::Wrong { off_by: 0 }
-                }
-            }
-            (Answer::Number(right), Guess::Number(g)) => {
-                let off_by = right.abs_diff(g);
-                if off_by == 0 {
-                    Verdict::Right
-                } else if off_by <= (right / 10).max(1) {
-                    Verdict::Close { off_by }
-                } else {
-                    Verdict::Wrong { off_by }
-                }
-            }
-            _ => Verdict::NotAnAnswer,
-        }
+        score(self.answer, self.choices.len(), guess)
     }
 
     /// Whether the question is an estimate (a number) rather than a choice.
@@ -241,7 +270,7 @@ impl Lesson {
 }
 
 /// Each lesson's setting: the seed's numbers where the seed has them.
-fn setup(id: LessonId, seed: u64) -> Setup {
+pub fn setup(id: LessonId, seed: u64) -> Setup {
     let ms = |n| Duration::from_millis(n);
     let custom = |items, capacity, produce, consume| {
         let mut config = Config::defaults(ScenarioKind::Custom, seed);
@@ -384,24 +413,56 @@ impl Played {
     }
 }
 
-type Asking = (Asked, Vec<Choice>, Answer, Nanos);
+/// The question `id` asks of its setting and the choices it offers (none
+/// for an estimate): known before anything runs.
+pub fn question(id: LessonId, setup: &Setup) -> (Asked, Vec<Choice>) {
+    let producer = Choice::Actor(Role::Producer(0));
+    let consumers = || match setup {
+        Setup::Run(config) => (0..config.consumers)
+            .map(|i| Choice::Actor(Role::Consumer(i)))
+            .collect(),
+        Setup::Peak(_) => Vec::new(),
+    };
+    match id {
+        LessonId::NoQueue => (
+            Asked::WhoWaitsLonger,
+            vec![producer, Choice::Actor(Role::Consumer(0)), Choice::Equally],
+        ),
+        LessonId::Decoupled => (Asked::QueuePeak, Vec::new()),
+        LessonId::Backpressure => (Asked::PutWaits, Vec::new()),
+        LessonId::PlainQueue | LessonId::Sentinels => {
+            let (asked, mut choices) = if id == LessonId::PlainQueue {
+                (Asked::WhoWaitsForever, vec![producer])
+            } else {
+                (Asked::WhichConsumerHangs, Vec::new())
+            };
+            choices.extend(consumers());
+            choices.push(Choice::Nobody);
+            (asked, choices)
+        }
+        LessonId::Joinable => (
+            Asked::WhenJoinReturns,
+            vec![Choice::WhenLastPut, Choice::WhenLastDone, Choice::Never],
+        ),
+        LessonId::Daemon => (Asked::RunEnds, vec![Choice::Yes, Choice::No]),
+        LessonId::Dies => (Asked::JoinReturns, vec![Choice::Yes, Choice::No]),
+        LessonId::Shutdown => (Asked::Dropped, Vec::new()),
+        LessonId::PeakShaving => (Asked::Rejected, Vec::new()),
+    }
+}
 
-/// The question of a playground lesson and the run's answer to it.
-fn ask(id: LessonId, run: &Played) -> Asking {
+/// The run's answer to a playground lesson's question (among `choices`)
+/// and the moment that decides it.
+fn ask(id: LessonId, run: &Played, choices: &[Choice]) -> (Answer, Nanos) {
     let producer = Role::Producer(0);
     let consumer = |i| Role::Consumer(i);
-    let index = |choices: &[Choice], right: Choice| {
-        Answer::Choice(choices.iter().position(|&c| c == right).unwrap_or(0))
-    };
+    let index =
+        |right: Choice| Answer::Choice(choices.iter().position(|&c| c == right).unwrap_or(0));
+    let end = run.events.last().map_or(0, |e| e.time);
     match id {
         LessonId::NoQueue => {
             let put = run.waited(producer, EventKind::PutBlocked, EventKind::Put);
             let get = run.waited(consumer(0), EventKind::GetBlocked, EventKind::Get);
-            let choices = vec![
-                Choice::Actor(producer),
-                Choice::Actor(consumer(0)),
-                Choice::Equally,
-            ];
             let (right, first) = match put.cmp(&get) {
                 std::cmp::Ordering::Greater => (
                     Choice::Actor(producer),
@@ -413,34 +474,14 @@ fn ask(id: LessonId, run: &Played) -> Asking {
                 ),
                 std::cmp::Ordering::Equal => (Choice::Equally, None),
             };
-            let answer = index(&choices, right);
-            (
-                Asked::WhoWaitsLonger,
-                choices,
-                answer,
-                first.map_or(0, |e| e.time),
-            )
+            (index(right), first.map_or(0, |e| e.time))
         }
-        LessonId::Decoupled => (
-            Asked::QueuePeak,
-            Vec::new(),
-            Answer::Number(run.max_queue),
-            run.queue_peak_time(),
-        ),
+        LessonId::Decoupled => (Answer::Number(run.max_queue), run.queue_peak_time()),
         LessonId::Backpressure => (
-            Asked::PutWaits,
-            Vec::new(),
             Answer::Number(run.count(EventKind::PutBlocked)),
             run.first(EventKind::PutBlocked, None).map_or(0, |e| e.time),
         ),
         LessonId::PlainQueue | LessonId::Sentinels => {
-            let (asked, mut choices) = if id == LessonId::PlainQueue {
-                (Asked::WhoWaitsForever, vec![Choice::Actor(producer)])
-            } else {
-                (Asked::WhichConsumerHangs, Vec::new())
-            };
-            choices.extend((0..run.config.consumers).map(|i| Choice::Actor(consumer(i))));
-            choices.push(Choice::Nobody);
             let hung = run
                 .stuck
                 .iter()
@@ -448,37 +489,31 @@ fn ask(id: LessonId, run: &Played) -> Asking {
                 .find(|r| matches!(r, Role::Consumer(_) | Role::Producer(_)));
             let (right, at) = match hung {
                 Some(role) => (Choice::Actor(role), run.last_wait_of(role)),
-                None => (Choice::Nobody, run.events.last().map_or(0, |e| e.time)),
+                None => (Choice::Nobody, end),
             };
-            let answer = index(&choices, right);
-            (asked, choices, answer, at)
+            (index(right), at)
         }
         LessonId::Joinable => {
-            let choices = vec![Choice::WhenLastPut, Choice::WhenLastDone, Choice::Never];
             let joined = run.first(EventKind::JoinDone, None).map(|e| e.time);
             let last_put = run.last(EventKind::Put).map_or(0, |e| e.time);
             let last_done = run.last(EventKind::TaskDone).map_or(0, |e| e.time);
             let (right, at) = match joined {
-                None => (Choice::Never, run.events.last().map_or(0, |e| e.time)),
+                None => (Choice::Never, end),
                 Some(t) if t == last_done => (Choice::WhenLastDone, t),
                 Some(t) if t == last_put => (Choice::WhenLastPut, t),
                 Some(t) => (Choice::WhenLastDone, t),
             };
-            let answer = index(&choices, right);
-            (Asked::WhenJoinReturns, choices, answer, at)
+            (index(right), at)
         }
         LessonId::Daemon | LessonId::Dies => {
-            let choices = vec![Choice::Yes, Choice::No];
-            let (asked, yes, at) = if id == LessonId::Daemon {
-                let end = run.events.last().map_or(0, |e| e.time);
-                (Asked::RunEnds, run.outcome == Outcome::Completed, end)
+            let (yes, at) = if id == LessonId::Daemon {
+                (run.outcome == Outcome::Completed, end)
             } else {
                 let joined = run.first(EventKind::JoinDone, None).is_some();
                 let killed = run.first(EventKind::Killed, None).map_or(0, |e| e.time);
-                (Asked::JoinReturns, joined, killed)
+                (joined, killed)
             };
-            let answer = index(&choices, if yes { Choice::Yes } else { Choice::No });
-            (asked, choices, answer, at)
+            (index(if yes { Choice::Yes } else { Choice::No }), at)
         }
         LessonId::Shutdown => {
             let at = run
@@ -486,7 +521,7 @@ fn ask(id: LessonId, run: &Played) -> Asking {
                 .iter()
                 .find(|e| matches!(e.kind, EventKind::Shutdown { .. }))
                 .map_or(0, |e| e.time);
-            (Asked::Dropped, Vec::new(), Answer::Number(run.dropped), at)
+            (Answer::Number(run.dropped), at)
         }
         // Its setting is peak shaving's, not a playground run.
         LessonId::PeakShaving => ask_peak(&Preset::FlashSale.config(run.config.seed)),
@@ -495,7 +530,7 @@ fn ask(id: LessonId, run: &Played) -> Asking {
 
 /// Peak shaving's question: how many requests the direct service rejects;
 /// decided when the first burst begins.
-fn ask_peak(config: &PeakConfig) -> Asking {
+fn ask_peak(config: &PeakConfig) -> (Answer, Nanos) {
     let mut run = PeakRun::new(config.clone());
     run.run_to_end();
     let rejected = run.meter(Variant::Direct).counts().turned_away;
@@ -503,7 +538,7 @@ fn ask_peak(config: &PeakConfig) -> Asking {
         .bursts
         .first()
         .map_or(0, |b| u64::try_from(b.start.as_nanos()).unwrap_or(u64::MAX));
-    (Asked::Rejected, Vec::new(), Answer::Number(rejected), burst)
+    (Answer::Number(rejected), burst)
 }
 
 #[cfg(test)]

@@ -18,9 +18,11 @@ mod worker {
     use std::cell::RefCell;
     use std::rc::Rc;
 
+    use canteen::i18n::lessons::given;
     use canteen::playground::host::Host;
     use canteen::playground::session::{Command, Reply};
     use canteen::playground::wire::{read_command_after, reply_bytes};
+    use canteen::python::python_code;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, MessagePort};
@@ -79,6 +81,16 @@ mod worker {
                 }) => {
                     let file = canteen::export::file(&config, to, what, lang);
                     self.post(&Reply::Export(id, Rc::new(file)));
+                }
+                // A lesson is worded here, above the host (which has no words).
+                Some(Command::Lesson {
+                    id,
+                    lesson,
+                    seed,
+                    lang,
+                }) => self.post(&Reply::Lesson(id, Rc::new(given(lesson, seed, lang)))),
+                Some(Command::Python { id, config, lang }) => {
+                    self.post(&Reply::Python(id, python_code(&config, lang).into()))
                 }
                 Some(command) => {
                     if let Some(reply) = self.host.receive(command, now_ms()) {

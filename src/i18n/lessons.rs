@@ -5,7 +5,9 @@
 use super::{actor_name, Clock};
 use crate::lang::Lang;
 use crate::lessons::{Answer, Asked, Choice, Lesson, LessonId, Setup, Verdict};
+use crate::playground::lessons::{Given, Mark};
 use crate::scenario::ScenarioKind;
+use crate::trace::Nanos;
 
 /// The lesson's title.
 pub fn title(id: LessonId, lang: Lang) -> &'static str {
@@ -207,7 +209,7 @@ pub fn why(id: LessonId, lang: Lang) -> &'static str {
             "Everything still queued at an immediate shutdown is dropped, never processed.",
         ),
         LessonId::Dies => (
-            "死掉的消费者没有为手里的数据调用 task_done()，未完成任务数永远不归零，q.join() 永远等。broker 的确认与重新投递才能救回它。",
+            "死掉的消费者没有为手里的数据调用 task_done()，未完成任务数永远不归零，q.join() 永远等。消息代理的确认与重新投递才能救回它。",
             "The dead consumer never marked its item done, so the unfinished count never reaches zero and q.join() waits forever. A broker's acknowledgements and redelivery would save it.",
         ),
         LessonId::PeakShaving => (
@@ -220,8 +222,23 @@ pub fn why(id: LessonId, lang: Lang) -> &'static str {
 
 /// How a guess fared, with the run's answer and the moment that decides it.
 pub fn verdict(lesson: &Lesson, verdict: Verdict, lang: Lang) -> String {
-    let answer = answer(lesson, lang);
-    let at = Clock(lesson.deciding);
+    match (verdict, lang) {
+        (Verdict::NotAnAnswer, Lang::Zh) => match lesson.choices.len() {
+            0 => "请回答一个整数".to_string(),
+            n => format!("请回答 1 到 {n} 之间的一个选项"),
+        },
+        (Verdict::NotAnAnswer, Lang::En) => match lesson.choices.len() {
+            0 => "answer with a whole number".to_string(),
+            n => format!("answer with one of the choices 1 to {n}"),
+        },
+        _ => fared(verdict, &answer(lesson, lang), lesson.deciding, lang),
+    }
+}
+
+/// How an answer fared, beside the run's `answer` (in words) and the
+/// moment `at` that decides it.
+pub fn fared(verdict: Verdict, answer: &str, at: Nanos, lang: Lang) -> String {
+    let at = Clock(at);
     match (verdict, lang) {
         (Verdict::Right, Lang::Zh) => format!("答对了：{answer}（决定性的时刻 {at}）"),
         (Verdict::Right, Lang::En) => format!("Right: {answer} (decided at {at})"),
@@ -231,34 +248,140 @@ pub fn verdict(lesson: &Lesson, verdict: Verdict, lang: Lang) -> String {
         (Verdict::Close { off_by }, Lang::En) => {
             format!("Close: the run says {answer}, {off_by} off (decided at {at})")
         }
-        (Verdict::Wrong { .. }, Lang::Zh) => {
-            format!("不对：运行的答案是 {answer}（决定性的时刻 {at}）")
-        }
-        (Verdict::Wrong { .. }, Lang::En) => {
-            format!("Not this time: the run says {answer} (decided at {at})")
-        }
-        (Verdict::NotAnAnswer, Lang::Zh) => match lesson.choices.len() {
-            0 => "请回答一个整数".to_string(),
-            n => format!("请回答 1 到 {n} 之间的一个选项"),
-        },
-        (Verdict::NotAnAnswer, Lang::En) => match lesson.choices.len() {
-            0 => "answer with a whole number".to_string(),
-            n => format!("answer with one of the choices 1 to {n}"),
-        },
+        (_, Lang::Zh) => format!("不对：运行的答案是 {answer}（决定性的时刻 {at}）"),
+        (_, Lang::En) => format!("Not this time: the run says {answer} (decided at {at})"),
     }
+}
+
+/// Lesson `id` for `seed` as the page is given it: its setting, its words
+/// in `lang` and its run's answer (made where the engine is).
+pub fn given(id: LessonId, seed: u64, lang: Lang) -> Given {
+    use strum::VariantArray;
+    let lesson = Lesson::new(id, seed);
+    let scenario = scenario_of(&lesson);
+    Given {
+        lang,
+        config: match &lesson.setup {
+            Setup::Run(config) => Some(config.clone()),
+            Setup::Peak(_) => None,
+        },
+        titles: LessonId::VARIANTS
+            .iter()
+            .map(|&id| title(id, lang).to_string())
+            .collect(),
+        intro: intro(id, lang).to_string(),
+        question: question(lesson.asked, lang).to_string(),
+        choices: lesson
+            .choices
+            .iter()
+            .map(|&c| choice(c, scenario, lang))
+            .collect(),
+        why: why(id, lang).to_string(),
+        answer: lesson.answer,
+        deciding: lesson.deciding,
+    }
+}
+
+/// The page's fixed words for the lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum W {
+    /// The list's heading.
+    Lessons,
+    Check,
+    PickOne,
+    Jump,
+    Again,
+    Next,
+}
+
+impl W {
+    pub fn get(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            W::Lessons => ("课程", "Lessons"),
+            W::Check => ("检查并运行", "Check and run"),
+            W::PickOne => ("请先选一个答案", "Pick one of the answers first"),
+            W::Jump => ("跳到决定性的时刻", "Jump to the deciding moment"),
+            W::Again => ("重新回答", "Answer again"),
+            W::Next => ("下一课", "Next lesson"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+/// Where the learner is: "Lesson 3 of 10 · seed 42".
+pub fn place(id: LessonId, seed: u64, lang: Lang) -> String {
+    let n = id.number();
+    match lang {
+        Lang::Zh => format!("第 {n} 课，共 10 课 · 随机种子 {seed}"),
+        Lang::En => format!("Lesson {n} of 10 · seed {seed}"),
+    }
+}
+
+/// How a lesson was last answered, in words (beside its mark).
+pub fn mark(mark: Mark, lang: Lang) -> &'static str {
+    let (zh, en) = match mark {
+        Mark::Right => ("答对了", "answered right"),
+        Mark::Close => ("很接近", "close"),
+        Mark::Wrong => ("答错了", "not right"),
+    };
+    lang.pick(zh, en)
+}
+
+/// The learner's prediction (in words), to show beside the run's answer.
+pub fn prediction(said: &str, lang: Lang) -> String {
+    lang.pick("你的预测：", "Your prediction: ").to_string() + said
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::words_test;
     use crate::lessons::Guess;
     use strum::VariantArray;
+
+    /// What the worker gives the page is the run's lesson, worded in the
+    /// language asked, for several seeds.
+    #[test]
+    fn the_lesson_given_is_the_runs_in_the_language_asked() {
+        for &id in LessonId::VARIANTS {
+            for seed in [1, 42, 2024] {
+                let lesson = Lesson::new(id, seed);
+                for lang in [Lang::Zh, Lang::En] {
+                    let given = given(id, seed, lang);
+                    assert_eq!(
+                        (given.answer, given.deciding),
+                        (lesson.answer, lesson.deciding)
+                    );
+                    assert_eq!(given.choices.len(), lesson.choices.len());
+                    assert_eq!(given.answer_words(), answer(&lesson, lang));
+                    assert_eq!(given.titles.len(), 10);
+                    assert_eq!(given.titles[id.number() - 1], title(id, lang));
+                    assert_eq!(given.question, question(lesson.asked, lang));
+                    let config = match &lesson.setup {
+                        Setup::Run(config) => Some(config.clone()),
+                        Setup::Peak(_) => None,
+                    };
+                    assert_eq!(given.config, config);
+                    let right = fared(Verdict::Right, &given.answer_words(), given.deciding, lang);
+                    assert_eq!(right, verdict(&lesson, Verdict::Right, lang));
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_lesson_is_worded_in_both_languages() {
         for &id in LessonId::VARIANTS {
             let lesson = Lesson::new(id, 42);
             for lang in [Lang::Zh, Lang::En] {
+                let marks = [Mark::Right, Mark::Close, Mark::Wrong].map(|m| mark(m, lang));
+                let said = prediction(&answer(&lesson, lang), lang);
+                for text in marks
+                    .into_iter()
+                    .chain([said.as_str(), &place(id, 7, lang)])
+                {
+                    assert_eq!(words_test::has_han(text), lang == Lang::Zh, "{text}");
+                }
                 for text in [
                     title(id, lang),
                     intro(id, lang),

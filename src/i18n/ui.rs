@@ -24,6 +24,7 @@ pub enum T {
     SectionPlayground,
     SectionPeak,
     SectionScraper,
+    SectionLessons,
     CopyLink,
     LinkCopied,
     Dismiss,
@@ -207,6 +208,7 @@ impl T {
             T::SectionPlayground => ("生产者与消费者", "Producers and consumers"),
             T::SectionPeak => ("消息队列削峰", "Peak shaving"),
             T::SectionScraper => ("爬虫：Fetch 与正则", "Scraper: fetch and regex"),
+            T::SectionLessons => ("课程：先预测，再运行", "Lessons: predict, then run"),
             T::Footer => (
                 "同样的设置和种子总是得到同样的运行。时间是虚拟的：1× 表示 1 秒虚拟时间用 1 秒真实时间。",
                 "The same settings and seed always give the same run. Time is virtual: at 1×, one virtual second takes one real second.",
@@ -328,10 +330,10 @@ fn link_error(error: &LinkError, lang: Lang) -> String {
         (LinkError::UnknownScenario(name), Lang::Zh) => format!("没有叫“{name}”的场景"),
         (LinkError::UnknownScenario(name), Lang::En) => format!("there is no scenario '{name}'"),
         (LinkError::UnknownTab(name), Lang::Zh) => {
-            format!("没有“{name}”这个部分（peak-shaving 或 scraper）")
+            format!("没有“{name}”这个部分（peak-shaving、scraper 或 lessons）")
         }
         (LinkError::UnknownTab(name), Lang::En) => {
-            format!("there is no part '{name}' (peak-shaving or scraper)")
+            format!("there is no part '{name}' (peak-shaving, scraper or lessons)")
         }
         (LinkError::UnknownLang(code), Lang::Zh) => format!("语言“{code}”不可用（zh 或 en）"),
         (LinkError::UnknownLang(code), Lang::En) => {

@@ -17,11 +17,13 @@ use crate::trace::Nanos;
 
 use super::form::{DelayKind, Field, FieldError, Form};
 use super::lab::{LabForm, Outcomes};
+use super::lessons::{LessonAction, LessonsState};
 use super::link::{self, LinkError};
 use super::peak::{PeakAction, PeakState};
 use super::scraper::{ScraperAction, ScraperForm, ScraperState};
 use super::session::{next_id, Command, Reply, Session};
 use super::stage::Summary;
+use crate::lessons::LessonId;
 
 /// The seed a first visit starts with (and a link without one).
 pub use super::link::DEFAULT_SEED;
@@ -72,6 +74,8 @@ pub enum Action {
     Peak(PeakAction),
     /// An action of the scraper part.
     Scraper(ScraperAction),
+    /// An action of the lessons.
+    Lesson(LessonAction),
     /// A report of the playground's engine away (in the worker).
     Engine(Reply),
     /// Call off the move the engine away is making (a long run to the end).
@@ -140,6 +144,10 @@ pub struct AppState {
     pub peak: Option<PeakState>,
     /// The scraper, its runs and its recording.
     pub scraper: ScraperState,
+    /// The lessons: the one open and the progress.
+    pub lessons: LessonsState,
+    /// The Python program of the session's settings, written away.
+    pub python: PythonText,
     /// The playground's engine away was lost (its worker failed); with the
     /// `page-engine` feature it runs here since.
     pub engine_lost: bool,
@@ -171,10 +179,12 @@ impl AppState {
             errors: Vec::new(),
             lab: LabForm::new(&config),
             lab_results: None,
-            session: Session::new(config),
+            session: Session::new(config.clone()),
             notice: Vec::new(),
             peak: None,
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
+            lessons: LessonsState::default(),
+            python: PythonText::ask(&Rc::new(config.clone()), lang),
             engine_lost: false,
             announced: None,
         };
@@ -195,12 +205,13 @@ impl AppState {
         self
     }
 
-    /// What to ask of the engine away for the lab and peak shaving: their
-    /// results, until they arrive (the session's own moves are
-    /// [`Session::command`]).
-    pub fn commands(&self) -> (Option<Command>, Option<Command>) {
+    /// What to ask of the engine away for the lab, peak shaving and the
+    /// lesson open: their results, until they arrive (the session's own
+    /// moves are [`Session::command`]).
+    pub fn commands(&self) -> [Option<Command>; 4] {
         let lab = self.lab_results.as_ref().and_then(LabResults::command);
-        (lab, self.peak.as_ref().and_then(PeakState::command))
+        let peak = self.peak.as_ref().and_then(PeakState::command);
+        [lab, peak, self.lessons.command(), self.python.command()]
     }
 
     /// Whether the settings are valid (so the run may start).
@@ -221,6 +232,9 @@ impl AppState {
     /// The fragment of the link that reproduces this run, while the
     /// settings are valid.
     pub fn fragment(&self) -> Option<String> {
+        if let (Section::Lessons, Some(open)) = (self.section, &self.lessons.open) {
+            return Some(link::lesson_fragment(open.id, open.seed, self.lang));
+        }
         self.ready().then(|| {
             let run = link::to_fragment(self.session.config(), self.session.speed(), self.lang);
             let peak = self.peak.as_ref().map(|p| (p.preset, &p.form));
@@ -232,6 +246,12 @@ impl AppState {
     pub fn apply(&mut self, action: Action) -> bool {
         let changed = self.reduce(action);
         self.follow_lab();
+        let config = self.session.config_rc();
+        if !Rc::ptr_eq(&self.python.config, config) && *self.python.config != **config
+            || self.python.lang != self.lang
+        {
+            self.python = PythonText::ask(config, self.lang);
+        }
         self.announce() || changed
     }
 
@@ -341,7 +361,10 @@ impl AppState {
                 };
                 next.is_some_and(|&s| session.set_speed(s).is_ok())
             }
-            Action::SetLang(lang) => std::mem::replace(&mut self.lang, lang) != lang,
+            Action::SetLang(lang) => {
+                self.lessons.relang(lang);
+                std::mem::replace(&mut self.lang, lang) != lang
+            }
             Action::ShowSection(section) => self.show(section),
             Action::DismissNotice => !std::mem::take(&mut self.notice).is_empty(),
             Action::OpenLink(fragment) => self.open_link(&fragment),
@@ -394,6 +417,33 @@ impl AppState {
             Action::Engine(reply @ Reply::Peak(..)) => {
                 self.peak.as_mut().is_some_and(|p| p.arrive(reply))
             }
+            Action::Engine(Reply::Python(id, text)) => {
+                let python = &mut self.python;
+                let new = id == python.id && python.text.is_none();
+                if new {
+                    python.text = Some(text);
+                }
+                new
+            }
+            Action::Engine(reply @ Reply::Lesson(..)) => {
+                let first = self
+                    .lessons
+                    .open
+                    .as_ref()
+                    .is_some_and(|o| o.given.is_none());
+                if !self.lessons.arrive(reply) {
+                    return false;
+                }
+                // The first arrival loads the lesson's run.
+                let config = self.lessons.open.as_ref().and_then(|o| o.given.as_ref());
+                if let (true, Some(config)) = (first, config.and_then(|g| g.config.clone())) {
+                    self.form = Form::from_config(&config);
+                    self.errors.clear();
+                    self.session = self.session.renew(config);
+                }
+                true
+            }
+            Action::Lesson(action) => self.lesson(action),
             Action::Engine(reply) => session.arrive(reply),
             Action::Cancel => session.cancel(),
             Action::EngineLost => {
@@ -419,10 +469,72 @@ impl AppState {
                 PeakState::new(DEFAULT_SEED)
             });
         }
-        if self.section == section {
+        let opened = section == Section::Lessons && self.lessons.open.is_none();
+        if opened {
+            let id = self.lessons.next_to_learn();
+            self.open_lesson(id, self.session.config().seed);
+        }
+        if self.section == section && !opened {
             return false;
         }
         self.section = section;
+        true
+    }
+
+    /// Opens lesson `id` for `seed`; its setting loads when it arrives
+    /// (peak shaving's lab, the flash sale for the seed, at once).
+    fn open_lesson(&mut self, id: LessonId, seed: u64) {
+        self.lessons.open(id, seed, self.lang);
+        if id == LessonId::PeakShaving {
+            self.peak = Some(if self.session.is_away() {
+                PeakState::away(seed)
+            } else {
+                PeakState::new(seed)
+            });
+        }
+    }
+
+    /// A lesson's action: opening one loads its setting, a check plays
+    /// its run from the start, a jump shows the moment that decides it.
+    fn lesson(&mut self, action: LessonAction) -> bool {
+        let Some(open) = &self.lessons.open else {
+            return self.lessons.apply(action);
+        };
+        let run = open.given.as_ref().is_some_and(|g| g.config.is_some());
+        let (id, seed) = (open.id, open.seed);
+        match action {
+            LessonAction::Open(next) => self.open_lesson(next, seed),
+            LessonAction::NewSeed(next) => self.open_lesson(id, next),
+            LessonAction::Jump => match &open.given {
+                Some(given) if run && open.checked.is_some() => self.session.jump(given.deciding),
+                _ => return false,
+            },
+            LessonAction::Retry => {
+                // Asked again: the run waits at its start until the answer.
+                if !self.lessons.apply(LessonAction::Retry) {
+                    return false;
+                }
+                if run {
+                    self.session.reset();
+                }
+            }
+            LessonAction::Check => {
+                if !self.lessons.apply(LessonAction::Check) {
+                    return false;
+                }
+                if run
+                    && self
+                        .lessons
+                        .open
+                        .as_ref()
+                        .is_some_and(|o| o.checked.is_some())
+                {
+                    self.session.reset();
+                    self.session.play();
+                }
+            }
+            action => return self.lessons.apply(action),
+        }
         true
     }
 
@@ -458,13 +570,20 @@ impl AppState {
             return false;
         }
         self.notice = ignored;
-        let (config, lang, speed, section) = match link {
-            Some(link) => (link.config, link.lang, link.speed, link.section),
+        let (config, lang, speed, section, lesson) = match link {
+            Some(link) => (
+                link.config,
+                link.lang,
+                link.speed,
+                link.section,
+                link.lesson,
+            ),
             None => (
                 Config::defaults(DEFAULT_SCENARIO, DEFAULT_SEED),
                 None,
                 None,
                 Section::Playground,
+                None,
             ),
         };
         // The tabs' settings: the link's, or their defaults (peak shaving
@@ -473,7 +592,9 @@ impl AppState {
         self.peak = peak.map(|p| PeakState::opened(p.preset, p.form, away));
         self.scraper
             .open(scraper.unwrap_or_else(|| ScraperForm::defaults(DEFAULT_SEED)));
-        self.show(section);
+        if section != Section::Lessons {
+            self.show(section);
+        }
         if let Some(lang) = lang {
             self.lang = lang;
         }
@@ -482,7 +603,42 @@ impl AppState {
         let _ = self.session.set_speed(speed);
         self.form = Form::from_config(&config);
         self.errors.clear();
+        if section == Section::Lessons {
+            let id = lesson.unwrap_or_else(|| self.lessons.next_to_learn());
+            self.open_lesson(id, config.seed);
+            self.section = section;
+        }
         true
+    }
+}
+
+/// The Python program of a config in a language, written away (in the
+/// page's worker, or here without one): the page's wasm carries no Python.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PythonText {
+    pub config: Rc<Config>,
+    pub lang: Lang,
+    /// `None` until it arrives.
+    pub text: Option<Rc<str>>,
+    id: u64,
+}
+
+impl PythonText {
+    fn ask(config: &Rc<Config>, lang: Lang) -> PythonText {
+        PythonText {
+            config: Rc::clone(config),
+            lang,
+            text: None,
+            id: next_id(),
+        }
+    }
+
+    fn command(&self) -> Option<Command> {
+        self.text.is_none().then(|| Command::Python {
+            id: self.id,
+            config: Rc::clone(&self.config),
+            lang: self.lang,
+        })
     }
 }
 
@@ -1033,9 +1189,8 @@ mod tests {
     /// back as actions, through their bytes.
     fn answer(state: &mut AppState, host: &mut super::super::host::Host) -> usize {
         use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
-        let (lab, peak) = state.commands();
         let mut answered = 0;
-        for command in [lab, peak].into_iter().flatten() {
+        for command in state.commands().into_iter().take(2).flatten() {
             let command = read_command(&command_bytes(&command)).unwrap();
             let reply = host.receive(command, 0.0).unwrap();
             assert!(state.apply(Action::Engine(read_reply(&reply_bytes(&reply)).unwrap())));
@@ -1052,15 +1207,15 @@ mod tests {
         let mut host = Host::default();
         let mut state = fresh().away();
         assert_eq!(
-            state.commands(),
-            (None, None),
+            state.commands()[..3],
+            [None, None, None],
             "nothing to ask for the hot dogs"
         );
         state.apply(Action::PickScenario(ScenarioKind::Termination));
         let results = state.lab_results.clone().unwrap();
         assert!(results.computing() && results.outcomes.is_none());
         let asked = state.commands();
-        assert!(matches!(asked.0, Some(Command::Lab { .. })));
+        assert!(matches!(asked[0], Some(Command::Lab { .. })));
         assert_eq!(state.commands(), asked, "asked once, until answered");
         // An answer to another question changes nothing.
         let stale = Reply::Lab(0, None);
@@ -1070,7 +1225,7 @@ mod tests {
         assert!(!shown.computing());
         let config = state.session.config().clone();
         assert_eq!(*shown.outcomes.unwrap(), outcomes(&config).unwrap());
-        assert_eq!(state.commands(), (None, None));
+        assert_eq!(state.commands()[..3], [None, None, None]);
         // New lab settings: computing again, then their results.
         state.apply(Action::EditLab(LabEdit::Strategy(Strategy::Sentinel)));
         assert!(state.lab_results.as_ref().unwrap().computing());
@@ -1084,7 +1239,7 @@ mod tests {
         // Too many items: nothing is asked, the panel says so.
         state.apply(Action::Edit(Field::Items, "4000".into()));
         assert!(state.lab_results.as_ref().unwrap().too_big);
-        assert_eq!(state.commands(), (None, None));
+        assert_eq!(state.commands()[..3], [None, None, None]);
 
         state.apply(Action::ShowSection(Section::PeakShaving));
         let peak = state.peak.clone().unwrap();
@@ -1109,6 +1264,163 @@ mod tests {
         state.apply(Action::EngineLost);
         assert!(!state.lab_results.as_ref().unwrap().computing());
         assert!(state.peak.as_ref().unwrap().report.is_some());
-        assert_eq!(state.commands(), (None, None));
+        assert_eq!(state.commands()[..3], [None, None, None]);
+    }
+
+    /// Answers the page's lesson command as the worker would, through
+    /// its bytes (with placeholder words: this layer has none).
+    fn give(state: &mut AppState) -> bool {
+        use super::super::lessons::given_for;
+        use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
+        let Some(command) = state.commands()[2].clone() else {
+            return false;
+        };
+        let Some(Command::Lesson {
+            id,
+            lesson,
+            seed,
+            lang,
+        }) = read_command(&command_bytes(&command))
+        else {
+            panic!("a lesson command")
+        };
+        let reply = Reply::Lesson(id, Rc::new(given_for(lesson, seed, lang)));
+        state.apply(Action::Engine(read_reply(&reply_bytes(&reply)).unwrap()))
+    }
+
+    /// The lessons' path through the page: a link opens a lesson, its
+    /// setting and answer arrive from the worker (through their bytes) and
+    /// load its run, a check plays the run from its start, a jump shows
+    /// the moment that decides it.
+    #[test]
+    fn a_lesson_opens_from_its_link_and_is_checked_against_the_workers_run() {
+        use super::super::lessons::Mark;
+        use crate::lessons::{Answer, Lesson, Setup};
+        for seed in [3, 42] {
+            let lesson = Lesson::new(LessonId::Sentinels, seed);
+            let mut state = open(&format!("#seed={seed}&tab=lessons&lesson=7&lang=zh")).away();
+            assert_eq!(state.section, Section::Lessons);
+            assert_eq!(state.lang, Lang::Zh);
+            let open = state.lessons.open.clone().unwrap();
+            assert_eq!((open.id, open.seed), (LessonId::Sentinels, seed));
+            assert_eq!(
+                state.fragment().unwrap(),
+                format!("seed={seed}&lang=zh&tab=lessons&lesson=7")
+            );
+            assert!(!state.apply(Action::Lesson(LessonAction::Check)), "not yet");
+            assert!(give(&mut state));
+            assert_eq!(state.commands()[2], None, "asked once");
+            assert_eq!(Setup::Run(state.session.config().clone()), lesson.setup);
+            // Another language asks for its words again; the run stays.
+            let session = state.session.clone();
+            state.apply(Action::SetLang(Lang::En));
+            assert!(give(&mut state));
+            assert!(state.session == session);
+            let Answer::Choice(right) = lesson.answer else {
+                panic!("a choice")
+            };
+            let wrong = (right + 1) % lesson.choices.len();
+            state.apply(Action::Lesson(LessonAction::Pick(wrong)));
+            state.apply(Action::Lesson(LessonAction::Check));
+            let marked = |state: &AppState| {
+                state
+                    .lessons
+                    .progress
+                    .get(LessonId::Sentinels)
+                    .unwrap()
+                    .mark
+            };
+            assert_eq!(marked(&state), Mark::Wrong);
+            assert!(state.session.is_playing(), "the run plays");
+            state.apply(Action::Lesson(LessonAction::Retry));
+            state.apply(Action::Lesson(LessonAction::Pick(right)));
+            state.apply(Action::Lesson(LessonAction::Check));
+            assert_eq!(marked(&state), Mark::Right);
+            assert!(state.apply(Action::Lesson(LessonAction::Jump)));
+            let to = state.session.pending().unwrap().to;
+            assert_eq!(to.at, Some(lesson.deciding));
+        }
+    }
+
+    #[test]
+    fn a_jump_shows_the_deciding_moment_and_a_new_seed_asks_again() {
+        use crate::lessons::{Answer, Lesson};
+        let mut state = open("#tab=lessons&lesson=2");
+        give(&mut state);
+        let lesson = Lesson::new(LessonId::Decoupled, DEFAULT_SEED);
+        state.apply(Action::Lesson(LessonAction::Type("3".into())));
+        state.apply(Action::Lesson(LessonAction::Check));
+        assert!(state.apply(Action::Lesson(LessonAction::Jump)));
+        assert_eq!(state.session.moment().now, lesson.deciding);
+        assert!(!state.session.is_playing());
+        let Answer::Number(peak) = lesson.answer else {
+            panic!("an estimate")
+        };
+        assert_eq!(
+            state.session.moment().in_queue,
+            peak,
+            "the queue at its peak"
+        );
+        // Asked again: the run waits at its start, paused, until the answer.
+        state.apply(Action::Lesson(LessonAction::Retry));
+        assert_eq!(state.session.moment().now, 0);
+        assert!(!state.session.is_playing());
+        state.apply(Action::Lesson(LessonAction::NewSeed(5)));
+        give(&mut state);
+        let reopened = state.lessons.open.as_ref().unwrap();
+        assert_eq!((reopened.seed, reopened.checked), (5, None));
+        assert_eq!(state.session.config().seed, 5);
+        let five = Lesson::new(LessonId::Decoupled, 5);
+        assert_eq!(reopened.given.as_ref().unwrap().answer, five.answer);
+        // Peak shaving's lesson loads the lab's flash sale for the seed.
+        state.apply(Action::Lesson(LessonAction::Open(LessonId::PeakShaving)));
+        let peak = state.peak.as_ref().unwrap();
+        assert_eq!(peak.config, Some(crate::peak::Preset::FlashSale.config(5)));
+        // An out-of-range lesson in a link is left out and named.
+        let bad = open("#tab=lessons&lesson=11&seed=9");
+        assert_eq!(bad.lessons.open.as_ref().unwrap().id, LessonId::NoQueue);
+        assert!(matches!(
+            bad.notice.as_slice(),
+            [LinkError::Setting { key: "lesson", .. }]
+        ));
+        // The tab opens the first lesson not yet answered right.
+        let mut state = fresh();
+        state.apply(Action::ShowSection(Section::Lessons));
+        assert_eq!(state.lessons.open.as_ref().unwrap().id, LessonId::NoQueue);
+    }
+
+    /// The Python program is written away, once per settings and language.
+    #[test]
+    fn the_python_program_is_asked_once_per_settings_and_language() {
+        use super::super::wire::{command_bytes, read_command, read_reply, reply_bytes};
+        let mut state = fresh().away();
+        let write = |state: &mut AppState| {
+            let Some(command) = state.commands()[3].clone() else {
+                return false;
+            };
+            let Some(Command::Python { id, config, lang }) = read_command(&command_bytes(&command))
+            else {
+                panic!("a Python command")
+            };
+            assert_eq!(*config, *state.session.config());
+            let text = format!("# {} {}", config.seed, lang.code());
+            let reply = reply_bytes(&Reply::Python(id, text.into()));
+            state.apply(Action::Engine(read_reply(&reply).unwrap()))
+        };
+        assert!(state.python.text.is_none());
+        assert!(write(&mut state));
+        assert_eq!(state.python.text.as_deref(), Some("# 42 en"));
+        assert_eq!(state.commands()[3], None, "asked once");
+        state.apply(Action::TogglePlay);
+        state.apply(Action::Tick(50.0));
+        assert_eq!(state.commands()[3], None, "a run that plays asks nothing");
+        state.apply(Action::SetLang(Lang::Zh));
+        assert!(write(&mut state));
+        assert_eq!(state.python.text.as_deref(), Some("# 42 zh"));
+        state.apply(Action::NewSeed(7));
+        assert!(write(&mut state));
+        assert_eq!(state.python.text.as_deref(), Some("# 7 zh"));
+        // A late answer to an old question changes nothing.
+        assert!(!state.apply(Action::Engine(Reply::Python(0, "old".into()))));
     }
 }

@@ -64,9 +64,10 @@ impl Host {
             // at once, the move being worked on waits meanwhile.
             Command::Lab { id, config } => Some(Reply::Lab(id, lab_outcomes(&config))),
             Command::Peak { id, config } => Some(Reply::Peak(id, Rc::new(peak::run(&config)))),
-            // Files are written in words, a layer above this one: the
-            // worker answers it (`crate::export::file`).
-            Command::Export { .. } => None,
+            // Written and worded by the worker itself (`export::file`,
+            // `i18n::lessons::given`, `python::python_code`): this layer has
+            // no words.
+            Command::Export { .. } | Command::Lesson { .. } | Command::Python { .. } => None,
         }
     }
 

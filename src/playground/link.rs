@@ -16,10 +16,12 @@ use crate::number::{parse_f64, Shortest};
 use crate::scenario::ending::{Kill, KillWhen, DEFAULT_MAX_DELIVERIES};
 use crate::scenario::{Config, ScenarioKind};
 
+use crate::lessons::LessonId;
 use crate::peak::Preset;
 use crate::scraper::Shape;
+use strum::VariantArray;
 
-use super::form::{read_duration, DelayFields, Field, Form, Problem};
+use super::form::{read_duration, read_in_range, DelayFields, Field, Form, Problem};
 use super::peak::{PeakField, PeakForm};
 use super::scraper::{ScraperField, ScraperForm};
 
@@ -32,6 +34,8 @@ pub struct Link {
     pub speed: Option<f64>,
     /// The part of the page it opens (`tab=`; the playground when left out).
     pub section: Section,
+    /// The lesson it opens (`lesson=`, its place from 1), with the seed's.
+    pub lesson: Option<LessonId>,
 }
 
 /// Peak shaving's settings in a link: the preset, and the form as typed.
@@ -52,6 +56,8 @@ pub enum Section {
     PeakShaving,
     /// The scraper: real fetches and a regex.
     Scraper,
+    /// The lessons: predict, then run.
+    Lessons,
 }
 
 /// A link's part naming the section shown: `&tab=peak-shaving` or
@@ -61,6 +67,16 @@ pub fn section_part(section: Section) -> String {
         Section::Playground => String::new(),
         other => format!("&tab={}", <&str>::from(other)),
     }
+}
+
+/// The fragment (without `#`) of a lesson for a seed:
+/// `seed=42&lang=en&tab=lessons&lesson=3`.
+pub fn lesson_fragment(lesson: LessonId, seed: u64, lang: Lang) -> String {
+    format!(
+        "seed={seed}&lang={}&tab=lessons&lesson={}",
+        lang.code(),
+        lesson.number()
+    )
 }
 
 /// Why a fragment could not be read.
@@ -122,7 +138,7 @@ const SWITCH: [&str; 2] = ["0", "1"];
 
 /// The playground's keys, then the termination lab's ([`lab_part`]), then
 /// the tabs' ([`tabs_part`]).
-const KEYS: [&str; 36] = [
+const KEYS: [&str; 37] = [
     "s",
     "seed",
     "p",
@@ -140,6 +156,7 @@ const KEYS: [&str; 36] = [
     "ack",
     "deliveries",
     "tab",
+    "lesson",
     "pk-preset",
     "pk-seed",
     "pk-rate",
@@ -358,11 +375,23 @@ fn build(values: &[Option<String>; KEYS.len()]) -> Result<Link, LinkError> {
             .map_err(|_| LinkError::UnknownTab(quoted(&name)))?,
         None => Section::Playground,
     };
+    let lesson = value("lesson")
+        .map(|text| {
+            let number = read_in_range(&text, 1, LessonId::VARIANTS.len() as u64);
+            number
+                .map(|n| LessonId::nth(n as usize).unwrap_or(LessonId::NoQueue))
+                .map_err(|problem| LinkError::Setting {
+                    key: "lesson",
+                    problem,
+                })
+        })
+        .transpose()?;
     Ok(Link {
         config,
         lang,
         speed,
         section,
+        lesson,
     })
 }
 

@@ -7,6 +7,7 @@ pub mod app;
 pub mod form;
 pub mod host;
 pub mod lab;
+pub mod lessons;
 pub mod link;
 pub mod outcomes;
 pub mod peak;

@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use crate::clock::{Playback, SpeedOutOfRange};
 use crate::lang::Lang;
+use crate::lessons::LessonId;
 use crate::lines::{Blocked, Lines};
 use crate::peak::{PeakConfig, PeakReport};
 use crate::run::{Outcome, Run, Stuck};
@@ -26,7 +27,7 @@ use crate::series::{ChartData, Series};
 use crate::stats::Counts;
 use crate::trace::{ActorId, Event, Nanos, Role};
 
-use super::outcomes::Outcomes;
+use super::outcomes::{Given, Outcomes};
 use super::stage::{Log, Stage};
 
 /// How many log lines the page keeps.
@@ -307,6 +308,19 @@ pub enum Command {
         what: Download,
         lang: Lang,
     },
+    /// The Python program of `config` in `lang` ([`Reply::Python`]).
+    Python {
+        id: u64,
+        config: Rc<Config>,
+        lang: Lang,
+    },
+    /// A lesson for a seed, worded in `lang` ([`Reply::Lesson`]).
+    Lesson {
+        id: u64,
+        lesson: LessonId,
+        seed: u64,
+        lang: Lang,
+    },
 }
 
 /// Which file of a run to download.
@@ -361,6 +375,10 @@ pub enum Reply {
     Peak(u64, Rc<PeakReport>),
     /// The file of [`Command::Export`] `id`.
     Export(u64, Rc<File>),
+    /// The program of [`Command::Python`] `id`.
+    Python(u64, Rc<str>),
+    /// The lesson of [`Command::Lesson`] `id`, as given.
+    Lesson(u64, Rc<Given>),
 }
 
 /// A fresh run of `config` brought to `at`, and every event it emitted.
@@ -793,6 +811,17 @@ impl Session {
     /// Where the run stands (or will, once the pending move is answered).
     pub fn position(&self) -> Position {
         self.position
+    }
+
+    /// Pauses and shows moment `t`, also beyond the horizon (the run is
+    /// brought there): every event up to and including `t` has happened.
+    pub fn jump(&mut self, t: Nanos) {
+        self.playback.pause();
+        let to = Position {
+            at: Some(t),
+            steps: 0,
+        };
+        self.go(to, 0.0);
     }
 
     /// A fresh run brought to this moment, and every event it emitted (the

@@ -18,6 +18,7 @@ use strum::VariantArray;
 
 use crate::delay::Delay;
 use crate::lang::Lang;
+use crate::lessons::{Answer, LessonId};
 use crate::lines::Lines;
 use crate::peak::meter::{LatencyReport, LittleCheck, Measured, SeriesReport};
 use crate::peak::{
@@ -35,7 +36,7 @@ use crate::theory::TheoryReport;
 use crate::trace::{ActorId, Event, EventKind, Fault, FetchFault, ItemId, Role, WaitingOn};
 
 use super::link;
-use super::outcomes::{ItemFate, Outcomes, Summary};
+use super::outcomes::{Given, ItemFate, Outcomes, Summary};
 use super::peak::PAGE_MAX_REQUESTS;
 use super::session::{
     Command, Derived, Download, File, Moment, Position, Progress, Reply, Snapshot,
@@ -1302,6 +1303,71 @@ fn take_peak(r: &mut Reader) -> PeakReport {
     }
 }
 
+fn take_lang(r: &mut Reader) -> Lang {
+    if r.b() {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+fn put_given(w: &mut Writer, g: &Given) {
+    w.b(g.lang == Lang::Zh);
+    match &g.config {
+        None => w.u(0),
+        Some(config) => {
+            w.u(1);
+            put_config(w, config);
+        }
+    }
+    for list in [&g.titles, &g.choices] {
+        w.u(list.len() as u64);
+        for text in list {
+            put_text(w, text);
+        }
+    }
+    for text in [&g.intro, &g.question, &g.why] {
+        put_text(w, text);
+    }
+    match g.answer {
+        Answer::Choice(i) => {
+            w.u(0);
+            w.u(i as u64);
+        }
+        Answer::Number(n) => {
+            w.u(1);
+            w.u(n);
+        }
+    }
+    w.u(g.deciding);
+}
+
+/// A lesson as [`put_given`] wrote it; `None` when its config does not read.
+fn take_given(r: &mut Reader) -> Option<Given> {
+    let lang = take_lang(r);
+    let config = match r.b() {
+        true => Some(take_config(r)?),
+        false => None,
+    };
+    let titles = r.list(take_text);
+    let choices = r.list(take_text);
+    Some(Given {
+        lang,
+        config,
+        titles,
+        choices,
+        intro: take_text(r),
+        question: take_text(r),
+        why: take_text(r),
+        answer: if r.b() {
+            Answer::Number(r.u())
+        } else {
+            Answer::Choice(r.u32() as usize)
+        },
+        deciding: r.u(),
+    })
+}
+
 // ---- the messages ------------------------------------------------------------------------------
 
 /// The bytes of a command.
@@ -1361,6 +1427,24 @@ pub fn command_bytes_after(command: &Command, told: Option<&Config>) -> Vec<u8> 
             put_position(&mut w, *to);
             put_of(&mut w, &Download::ALL, what);
             put_of(&mut w, &LANGS, lang);
+        }
+        Command::Python { id, config, lang } => {
+            w.u(6);
+            w.u(*id);
+            put_config(&mut w, config);
+            w.b(*lang == Lang::Zh);
+        }
+        Command::Lesson {
+            id,
+            lesson,
+            seed,
+            lang,
+        } => {
+            w.u(7);
+            w.u(*id);
+            w.u(lesson.number() as u64);
+            w.u(*seed);
+            w.b(*lang == Lang::Zh);
         }
     }
     w.0
@@ -1451,6 +1535,21 @@ pub fn read_command_after(bytes: &[u8], told: Option<&Rc<Config>>) -> Option<Com
                 lang: take_of(&mut r, &LANGS),
             }
         }
+        6 => {
+            let id = r.u();
+            let config = take_config(&mut r)?;
+            Command::Python {
+                id,
+                config: Rc::new(config),
+                lang: take_lang(&mut r),
+            }
+        }
+        7 => Command::Lesson {
+            id: r.u(),
+            lesson: LessonId::nth(r.u32() as usize)?,
+            seed: r.u(),
+            lang: take_lang(&mut r),
+        },
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(command)
@@ -1491,6 +1590,17 @@ pub fn reply_bytes(reply: &Reply) -> Vec<u8> {
             put_text(&mut w, &file.name);
             put_text(&mut w, &file.text);
         }
+        Reply::Python(id, text) => {
+            w.u(5);
+            w.u(*id);
+            put_text(&mut w, text);
+        }
+        Reply::Lesson(id, given) => {
+            w.u(6);
+            w.u(*id);
+            put_given(&mut w, given);
+        }
+
         Reply::Snapshot(s) => {
             w.u(1);
             w.u(s.id);
@@ -1541,6 +1651,8 @@ pub fn read_reply(bytes: &[u8]) -> Option<Reply> {
                 text: take_text(&mut r),
             }),
         ),
+        5 => Reply::Python(r.u(), take_text(&mut r).into()),
+        6 => Reply::Lesson(r.u(), Rc::new(take_given(&mut r)?)),
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(reply)

@@ -11,14 +11,16 @@ use yew::prelude::*;
 use crate::i18n::ui::T;
 use crate::lang::Lang;
 use crate::playground::app::{key_action, Action, Announced, AppState, KeyTarget, Section};
+use crate::playground::lessons::LessonAction;
 use crate::playground::session::{next_id, Command, Session};
 use crate::scraper::browser::BrowserFetcher;
 
 use super::controls::{controls, ControlsProps};
 use super::dom::{self, WindowListener};
 use super::leaf::subtitle;
+use super::lessons::{lesson_list, lesson_step};
 use super::log::{log_view, DrawnLog};
-use super::panels::{charts_panel, export_panel, PythonPanel};
+use super::panels::{charts_panel, export_panel, python_panel, PythonProps};
 use super::panic;
 use super::peak::{peak_lab, PeakLabProps};
 use super::scraper::{scraper_lab, ScraperLabProps};
@@ -85,7 +87,8 @@ pub fn app(props: &AppProps) -> Html {
         use_reducer(move || {
             let fragment = fragment.map_or_else(dom::fragment, |f| f.to_string());
             let lang = lang.unwrap_or_else(dom::preferred_lang);
-            let state = AppState::new(lang, &fragment, Rc::new(BrowserFetcher));
+            let mut state = AppState::new(lang, &fragment, Rc::new(BrowserFetcher));
+            state.apply(Action::Lesson(LessonAction::Restore(dom::load_progress())));
             if away {
                 state.away()
             } else {
@@ -119,21 +122,58 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
-    // And the lab's and peak shaving's results are asked for, each once.
-    let asker = worker.clone();
-    use_effect_with(state.commands(), move |(lab, peak)| {
-        if let Some(worker) = asker.borrow().as_ref() {
-            for command in [lab, peak].into_iter().flatten() {
-                worker.send(command);
+    // And the lab's, peak shaving's and the lesson's results are asked
+    // for, each once.
+    {
+        let dispatch = dispatch.clone();
+        let asker = worker.clone();
+        use_effect_with(state.commands(), move |commands| {
+            if let Some(worker) = asker.borrow().as_ref() {
+                for command in commands.iter().flatten() {
+                    worker.send(command);
+                }
+            } else {
+                // No worker: a lesson is worded and the program written
+                // here (the engine is here).
+                #[cfg(feature = "page-engine")]
+                for command in commands.iter().flatten() {
+                    use crate::playground::session::Reply;
+                    let reply = match command {
+                        Command::Lesson {
+                            id,
+                            lesson,
+                            seed,
+                            lang,
+                        } => Reply::Lesson(
+                            *id,
+                            Rc::new(crate::i18n::lessons::given(*lesson, *seed, *lang)),
+                        ),
+                        Command::Python { id, config, lang } => {
+                            Reply::Python(*id, crate::python::python_code(config, *lang).into())
+                        }
+                        _ => continue,
+                    };
+                    dispatch.dispatch(Action::Engine(reply));
+                }
+                let _ = &dispatch;
             }
-        }
+        });
+    }
+    // The lessons' progress is kept in the browser.
+    use_effect_with(state.lessons.progress.to_text(), |text| {
+        dom::save_progress(text)
     });
     let lang = state.lang;
     panic::set_lang(lang);
     let section = state.section;
-    // The keyboard shortcuts drive the playground only while it is shown.
-    let shown = use_mut_ref(|| Section::Playground);
-    *shown.borrow_mut() = section;
+    // The keyboard shortcuts drive the playground's run only while it is
+    // shown: on its part, or in a lesson once answered (not before).
+    let shown = use_mut_ref(|| true);
+    *shown.borrow_mut() = section == Section::Playground
+        || (section == Section::Lessons
+            && state.lessons.open.as_ref().is_some_and(|o| {
+                o.checked.is_some() && o.given.as_ref().is_some_and(|g| g.config.is_some())
+            }));
 
     // Drive the runs while one plays; a run that plays fast takes a new
     // moment every other frame (see FAST_FRAME_MS).
@@ -150,7 +190,7 @@ pub fn app(props: &AppProps) -> Html {
             let keys = {
                 let dispatch = dispatch.clone();
                 WindowListener::new("keydown", move |event| {
-                    if *shown.borrow() != Section::Playground {
+                    if !*shown.borrow() {
                         return;
                     }
                     let Ok(event) = event.dyn_into::<KeyboardEvent>() else {
@@ -214,43 +254,66 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let scenario = state.form.scenario;
-    let config = state.session.config().clone();
     // The worker is lost and nothing runs here: what waits for it says so.
     let lost = state.engine_lost && cfg!(not(feature = "page-engine"));
 
+    // The playground and a lesson show the run with the same views (each
+    // written once: a view written twice is built twice into the wasm).
+    let open = state
+        .lessons
+        .open
+        .as_ref()
+        .filter(|_| section == Section::Lessons);
+    let playground = section == Section::Playground;
+    let checked = open.is_some_and(|o| o.checked.is_some());
+    let given = open.and_then(|o| o.given.as_ref());
+    let lesson_run = given.is_some_and(|g| g.config.is_some());
+    // A lesson's run shows at its start before the answer, whole after it.
+    let run = playground || lesson_run;
+    let whole = playground || (lesson_run && checked);
+    // Peak shaving's lab: its own part, or the lesson's once answered.
+    let peak = state
+        .peak
+        .as_ref()
+        .filter(|_| section == Section::PeakShaving || (checked && given.is_some() && !lesson_run));
+
     let shown_part = match section {
-        Section::Playground => html! {
+        Section::Playground | Section::Lessons => html! {
             <>
-                <div class="layout">
-                    <Side scenario={scenario} form={state.form.clone()} errors={state.errors.clone()}
-                        fragment={fragment} {lang} dispatch={dispatch.clone()} />
+                <div class={classes!("layout", (!playground).then_some("lessons"))}>
+                    if playground {
+                        <Side scenario={scenario} form={state.form.clone()} errors={state.errors.clone()}
+                            fragment={fragment} {lang} dispatch={dispatch.clone()} />
+                    } else {
+                        <div class="col col-side">{ lesson_list(&state.lessons, lang) }</div>
+                    }
                     <div class="col col-main">
-                        { controls(&ControlsProps {
-                            live: live.clone(),
-                            ready: state.ready(),
-                            lost,
-                            lang,
-                            dispatch: dispatch.clone(),
-                        }) }
-                        <Watch live={live.clone()} {lang} announced={state.announced.clone()} />
+                        { for open.map(|o| lesson_step(o, lost, lang, &dispatch)) }
+                        if whole {
+                            { controls(&ControlsProps {
+                                live: live.clone(),
+                                ready: state.ready(),
+                                lost,
+                                lang,
+                                dispatch: dispatch.clone(),
+                            }) }
+                        }
+                        if run {
+                            <Watch live={live.clone()} {lang} announced={state.announced.clone()} log={whole} />
+                        }
                     </div>
                 </div>
-                <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
-                { charts_panel(&LiveProps { live, lang }) }
-                <div class="pair">
-                    <PythonPanel config={config} {lang} />
-                    { export_panel(lang, &save) }
-                </div>
+                if playground {
+                    <TerminationLab live={live.clone()} form={state.lab.clone()} results={state.lab_results.clone()} {lost} {lang} dispatch={dispatch.clone()} />
+                    { charts_panel(&LiveProps { live, lang }) }
+                    <div class="pair">
+                        { python_panel(&PythonProps { python: &state.python, lang }) }
+                        { export_panel(lang, &save) }
+                    </div>
+                }
             </>
         },
-        Section::PeakShaving => state.peak.as_ref().map_or_else(Html::default, |peak| {
-            peak_lab(&PeakLabProps {
-                state: peak,
-                lost,
-                lang,
-                dispatch: &dispatch,
-            })
-        }),
+        Section::PeakShaving => Html::default(),
         Section::Scraper => scraper_lab(&ScraperLabProps {
             state: &state.scraper,
             lang,
@@ -274,6 +337,7 @@ pub fn app(props: &AppProps) -> Html {
             { section_tabs(&SectionTabsProps { current: section, lang, onselect }) }
             { for notice }
             { shown_part }
+            { for peak.map(|peak| peak_lab(&PeakLabProps { state: peak, lost, lang, dispatch: &dispatch })) }
             <footer class="foot"><p>{ T::Footer.get(lang) }</p></footer>
         </main>
     }
@@ -286,6 +350,8 @@ struct WatchProps {
     lang: Lang,
     /// The stage's text equivalent as last announced.
     announced: Option<Announced>,
+    /// Whether the log is shown (a lesson shows it once answered).
+    log: bool,
 }
 
 impl PartialEq for WatchProps {
@@ -300,6 +366,7 @@ impl PartialEq for WatchProps {
             && a.is_playing() == b.is_playing()
             && a.speed() == b.speed()
             && self.announced == other.announced
+            && self.log == other.log
     }
 }
 
@@ -317,7 +384,9 @@ fn watch(props: &WatchProps) -> Html {
         <>
             { stage_view(&StageProps { live: live.clone(), lang, drawn, announced: props.announced.clone() }) }
             { counters(&LiveProps { live: live.clone(), lang }) }
-            { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
+            if props.log {
+                { log_view(&LiveProps { live: live.clone(), lang }, &drawn_log) }
+            }
         </>
     }
 }
@@ -345,6 +414,7 @@ fn section_tabs(props: &SectionTabsProps) -> Html {
             { tab(Section::Playground, "tab-playground", T::SectionPlayground) }
             { tab(Section::PeakShaving, "tab-peak", T::SectionPeak) }
             { tab(Section::Scraper, "tab-scraper", T::SectionScraper) }
+            { tab(Section::Lessons, "tab-lessons", T::SectionLessons) }
         </nav>
     }
 }

@@ -56,6 +56,27 @@ fn fragment_matches(current: &str, fragment: &str) -> bool {
     current.strip_prefix('#').unwrap_or(current) == fragment
 }
 
+/// Where the lessons' progress is kept in `localStorage` (nothing is sent
+/// anywhere).
+const PROGRESS_KEY: &str = "canteen-lessons";
+
+/// The lessons' progress kept in the browser (empty when there is none or
+/// storage is not allowed).
+pub fn load_progress() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+/// Keeps the lessons' progress in the browser (quietly not, where storage
+/// is not allowed).
+pub fn save_progress(text: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(PROGRESS_KEY, text);
+    }
+}
+
 /// The full address of the page with `fragment`.
 pub fn link_to(fragment: &str) -> String {
     let Some(location) = web_sys::window().map(|w| w.location()) else {

@@ -12,11 +12,10 @@ use yew::prelude::*;
 use crate::export;
 use crate::i18n::ui::T;
 use crate::lang::Lang;
+use crate::playground::app::PythonText;
 use crate::playground::session::Download;
 #[cfg(feature = "page-engine")]
 use crate::playground::session::Session;
-use crate::python::python_code;
-use crate::scenario::Config;
 
 use super::charts::Charts;
 use super::copy::CopyButton;
@@ -35,25 +34,28 @@ pub fn charts_panel(props: &LiveProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PythonProps {
-    pub config: Config,
+pub struct PythonProps<'a> {
+    pub python: &'a PythonText,
     pub lang: Lang,
 }
 
-#[function_component(PythonPanel)]
+/// The Python program of the settings (written in the page's worker; until
+/// it arrives, "computing").
 pub fn python_panel(props: &PythonProps) -> Html {
-    // A component, so the program is only written again when its props
-    // (the settings and the language) change.
     let lang = props.lang;
-    let code = AttrValue::from(python_code(&props.config, lang));
+    let config = &props.python.config;
+    let Some(text) = &props.python.text else {
+        return html! {
+            <section class="panel python-panel" aria-labelledby="python-title">
+                <h2 id="python-title">{ T::Python.get(lang) }</h2>
+                <p class="muted">{ T::Computing.get(lang) }</p>
+            </section>
+        };
+    };
+    let code = AttrValue::from(Rc::clone(text));
     let on_download = {
         let code = code.clone();
-        let name = format!(
-            "canteen-{}-{}.py",
-            props.config.scenario.name(),
-            props.config.seed
-        );
+        let name = format!("canteen-{}-{}.py", config.scenario.name(), config.seed);
         Callback::from(move |_| {
             dom::download(&name, "text/x-python;charset=utf-8", &code);
         })

@@ -60,6 +60,14 @@ for (const lang of ['zh', 'en']) {
       await page.click('#scraper-start');
       await page.locator('#scraper-outcome[data-outcome="completed"]').waitFor({ timeout: 30_000 });
       seen.scraper = await scan(page);
+      // The lessons: a question asked, then answered with the run beside it.
+      await page.locator('#tab-lessons').click();
+      await page.locator('#lesson-title').waitFor({ timeout: 30_000 });
+      seen.lesson = await scan(page);
+      await page.locator('input[name="lesson-choice"]').first().check();
+      await page.locator('#lesson-check').click();
+      await page.locator('#lesson-verdict').waitFor();
+      seen.lessonAnswered = await scan(page);
       const found = Object.entries(seen).flatMap(([state, violations]) => violations.map((v) => `${state}: ${v}`));
       assert.deepEqual(found, []);
     } catch (err) {

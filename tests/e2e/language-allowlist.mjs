@@ -27,6 +27,7 @@ export const LATIN_WORDS = new Map([
   ['get', "the queue's method, labelling the queue's output end"],
   ['join', 'the method, as in "task_done + join"'],
   ['terminate', 'the method, as in "join + terminate"'],
+  ['daemon=True', 'the Process argument that makes a daemon, as Python writes it'],
   ['python3', 'the command that runs the program'],
   ['img', 'the seed\'s own log line says 第N个任务获取到N个img'],
   // Units, keys, codes.

@@ -441,6 +441,44 @@ async function walkScraper(w) {
 }
 
 /** Walks the whole page in `lang`; returns the walk. */
+async function walkLessons(w) {
+  const { page } = w;
+  const part = 'lessons';
+  await page.locator('#tab-lessons').click();
+  await page.locator('#lesson-title').waitFor({ timeout: 30_000 });
+  await w.look('lessons: opened');
+  await page.locator('#lesson-check').click();
+  await w.look('lessons: checked with no choice');
+  const links = page.locator('.lesson-list li a');
+  for (let n = 1; n <= 10; n += 1) {
+    await links.nth(n - 1).click();
+    await page.waitForFunction((k) => location.hash.endsWith(`lesson=${k}`), n);
+    await page.locator('#lesson-title').waitFor();
+    await w.look(`lessons: lesson ${n}`);
+    if (await page.locator('#lesson-estimate').count()) {
+      // An estimate is read when checked: its message shows then.
+      for (const value of ['abc', '-1', '99999999999']) {
+        w.typed(value);
+        await page.fill('#lesson-estimate', value);
+        await page.locator('#lesson-check').click();
+        const state = `${part}: lesson ${n} estimate = ${JSON.stringify(value)}`;
+        try {
+          await page.locator('#lesson-estimate-error').waitFor({ timeout: 2_000 });
+        } catch {
+          w.missed.push(`${state}: no message at #lesson-estimate-error`);
+        }
+        await w.look(state);
+      }
+      await page.fill('#lesson-estimate', '1');
+    } else {
+      await page.locator('input[name="lesson-choice"]').first().check();
+    }
+    await page.locator('#lesson-check').click();
+    await page.locator('#lesson-verdict').waitFor();
+    await w.look(`lessons: lesson ${n} answered`);
+  }
+}
+
 async function walkAll(lang) {
   const context = await session.browser.newContext({
     viewport: VIEWPORTS.desktop,
@@ -451,7 +489,7 @@ async function walkAll(lang) {
   try {
     await page.goto(`${session.baseUrl}#s=hotdog&seed=42&lang=${lang}`);
     await page.locator('#status').waitFor({ timeout: 30_000 });
-    for (const part of [walkPlayground, walkSettings, walkLinks, walkLab, walkPeak, walkScraper]) {
+    for (const part of [walkPlayground, walkSettings, walkLinks, walkLab, walkPeak, walkScraper, walkLessons]) {
       await part(walk);
     }
   } catch (err) {
