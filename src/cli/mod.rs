@@ -10,6 +10,7 @@
 pub mod command;
 pub mod errors;
 pub mod lesson;
+pub mod live;
 pub mod peak;
 pub mod run;
 pub mod scraper;
@@ -24,11 +25,12 @@ use clap::error::ErrorKind;
 use clap::FromArgMatches;
 use rand::Rng;
 
-use self::command::{Canteen, Scenario, Top};
+use self::command::{Canteen, LiveScenario, Scenario, Top};
 use crate::i18n;
 use crate::i18n::cli::{self as words, Problem};
 use crate::lang::Lang;
 use crate::python;
+use crate::scenario::ending::{KillWhen, Strategy};
 use crate::scenario::ScenarioKind;
 
 /// What the command line asks for.
@@ -43,6 +45,10 @@ pub enum Command {
     Python(String),
     /// `canteen lesson`: the list, or a lesson's question and answer.
     Lesson(lesson::Request),
+    /// `canteen live SCENARIO`: a run with real processes around Redis.
+    Live(live::Request),
+    /// `canteen worker`: one process of a live run.
+    Worker(live::worker::Request),
 }
 
 /// A scenario to run.
@@ -90,6 +96,13 @@ pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Command, Refusal> {
         Top::Run { scenario } => request(scenario, seed, lang).map(Command::Run),
         Top::Python { scenario } => program(scenario, seed, lang).map(Command::Python),
         Top::Lesson(options) => options.request(seed, lang).map(Command::Lesson),
+        Top::Live { scenario } => live_request(scenario, seed, lang).map(Command::Live),
+        Top::Worker(options) => Ok(Command::Worker(live::worker::Request {
+            role: options.role,
+            redis: options.redis,
+            run: options.run,
+            index: options.index,
+        })),
     }
     .map_err(refuse)
 }
@@ -118,6 +131,55 @@ fn request(scenario: Scenario, seed: u64, lang: Lang) -> Result<Request, Problem
         lang,
         compare: lab.is_some_and(|lab| lab.compare),
     }))
+}
+
+/// The run these options ask for, or the first one without a live
+/// counterpart.
+fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<live::Request, Problem> {
+    let (kind, run, lab, live) = match scenario {
+        LiveScenario::Plain(o) => (ScenarioKind::Plain, o.run, None, o.live),
+        LiveScenario::Hotdog(o) => (ScenarioKind::Hotdog, o.run, None, o.live),
+        LiveScenario::Custom(o) => (ScenarioKind::Custom, o.run, None, o.live),
+        LiveScenario::Termination(o) => (ScenarioKind::Termination, o.run, Some(o.lab), o.live),
+    };
+    let mut config = run.config(kind, seed);
+    if let Some(lab) = &lab {
+        config.termination = lab.settings()?;
+    }
+    config.validate().map_err(Problem::Config)?;
+    let t = &config.termination;
+    let refused = [
+        (run.until.is_some(), "--until".to_string()),
+        (config.capacity > 0, "--capacity".to_string()),
+        (
+            lab.as_ref().is_some_and(|l| l.compare),
+            "--compare".to_string(),
+        ),
+        (
+            matches!(t.strategy, Strategy::Shutdown | Strategy::ShutdownImmediate),
+            format!("--strategy {}", t.strategy.name()),
+        ),
+        (
+            t.forget_task_done.is_some(),
+            "--forget-task-done".to_string(),
+        ),
+        (t.extra_task_done.is_some(), "--extra-task-done".to_string()),
+        (
+            matches!(t.kill.map(|k| k.when), Some(KillWhen::Chance(_))),
+            "--kill-chance".to_string(),
+        ),
+    ];
+    if let Some((_, option)) = refused.into_iter().find(|(given, _)| *given) {
+        return Err(Problem::NotLive(option));
+    }
+    Ok(live::Request {
+        config,
+        json: run.json,
+        events: run.events,
+        lang,
+        redis: live.redis,
+        time_scale: live.time_scale.unwrap_or(1.0),
+    })
 }
 
 /// The Python program the page shows for the settings `scenario` and its
@@ -174,6 +236,8 @@ pub fn main(args: Vec<OsString>, lang: Lang) -> i32 {
         Command::Help(text) => print(&text),
         Command::Python(code) => print(&code),
         Command::Lesson(request) => print(&lesson::text(&request)),
+        Command::Live(request) => live::run(request),
+        Command::Worker(request) => live::work(&request),
         Command::Run(Request::Playground(request)) => run::run(request),
         Command::Run(Request::PeakShaving(request)) => {
             let (text, broken) = peak::run(&request);
