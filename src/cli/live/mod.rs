@@ -446,8 +446,9 @@ pub const MAX_REPLAYED: u64 = 100_000;
 /// in nanoseconds of the scenario.
 fn drawn_delays(events: &[Event]) -> Vec<(String, u64)> {
     let mut since: HashMap<ActorId, u64> = HashMap::new();
-    let mut got: HashMap<ItemId, u64> = HashMap::new();
+    let mut got: HashMap<(ActorId, ItemId), u64> = HashMap::new();
     let mut drawn = Vec::new();
+    let mut consumed: HashSet<ItemId> = HashSet::new();
     for e in events {
         match (e.kind, e.item) {
             (EventKind::Produce, Some(i)) => {
@@ -458,11 +459,14 @@ fn drawn_delays(events: &[Event]) -> Vec<(String, u64)> {
                 since.insert(e.actor, e.time);
             }
             (EventKind::Get, Some(i)) => {
-                got.insert(i, e.time);
+                got.insert((e.actor, i), e.time);
             }
+            // An item's first processing (a redelivered copy draws its own).
             (EventKind::Consume, Some(i)) => {
-                if let Some(at) = got.remove(&i) {
-                    drawn.push((format!("c:{}:{}", i.origin, i.seq), e.time - at));
+                if let Some(at) = got.remove(&(e.actor, i)) {
+                    if consumed.insert(i) {
+                        drawn.push((format!("c:{}:{}", i.origin, i.seq), e.time - at));
+                    }
                 }
             }
             _ => {}
@@ -580,6 +584,7 @@ impl Main<'_> {
                         return Ok(stuck);
                     }
                 }
+                self.settle(link, keys);
                 self.hub.emit(MAIN, EventKind::JoinDone, None);
                 let ending = if strategy == Strategy::Daemon {
                     self.hub.emit(MAIN, EventKind::Finish, None);
@@ -603,6 +608,34 @@ impl Main<'_> {
         }
         self.hub.emit(MAIN, EventKind::Finish, None);
         Ok(Vec::new())
+    }
+
+    /// Waits (at most a second) until the lines of every acknowledgement
+    /// Redis counted have arrived, so that terminating the consumers cuts
+    /// no `task_done()` out of the log.
+    fn settle(&self, link: &mut Link, keys: &Keys) {
+        let counted = link
+            .query::<Option<u64>>(redis::cmd("GET").arg(keys.acked()))
+            .ok()
+            .flatten()
+            .unwrap_or(0)
+            + link
+                .query::<u64>(redis::cmd("XLEN").arg(keys.dead()))
+                .unwrap_or(0);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(1) {
+            let told = self
+                .hub
+                .lock()
+                .events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::TaskDone | EventKind::DeadLetter))
+                .count() as u64;
+            if told >= counted {
+                return;
+            }
+            sleep(Duration::from_millis(1));
+        }
     }
 
     /// `p.join()` for producer `i` (its process's exit).
