@@ -369,3 +369,41 @@ fn a_redis_killed_mid_run_restarts_from_its_append_only_file_and_the_run_ends_ba
     assert_eq!(int(view, &["duplicates"]), 0, "{report}");
     drop(server);
 }
+
+#[test]
+fn options_without_a_live_counterpart_are_refused_at_the_option_in_the_user_s_language() {
+    for (args, line) in [
+        (
+            vec!["live", "hotdog", "--capacity", "3"],
+            "canteen: --capacity: canteen live has no real counterpart for it yet\n",
+        ),
+        (
+            vec!["live", "termination", "--strategy", "shutdown"],
+            "canteen: --strategy shutdown: canteen live has no real counterpart for it yet\n",
+        ),
+        (
+            vec!["live", "plain", "--time-scale", "0"],
+            "canteen: --time-scale: '0' is not a decimal above 0 and up to 100 (0.01 runs 100 times faster)\n",
+        ),
+        (
+            vec!["live", "hotdog", "--redis", "http://127.0.0.1:6379", "--lang", "zh"],
+            "canteen: --redis 需要 redis://主机:端口/库 形式的地址\n",
+        ),
+    ] {
+        let (status, out, err) = finish(start(&args));
+        assert_eq!((status, out.as_str(), err.as_str()), (2, "", line), "{args:?}");
+    }
+}
+
+#[test]
+fn a_server_that_cannot_be_reached_is_one_line() {
+    let port = canteen::cli::live::server::free_port().unwrap().to_string();
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let (status, out, err) = finish(start(&["live", "hotdog", "--redis", &url]));
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        err.starts_with(&format!("canteen: cannot use the Redis server at {url}: ")),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

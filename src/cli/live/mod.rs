@@ -92,6 +92,9 @@ struct Hub {
     roles: Vec<Role>,
     lang: Lang,
     settings: Settings,
+    /// The run's start (nanoseconds since the Unix epoch), once the
+    /// workers are ready.
+    epoch: std::sync::atomic::AtomicU64,
 }
 
 impl Hub {
@@ -133,10 +136,17 @@ impl Hub {
         }
     }
 
+    /// The scenario's time now.
+    fn now(&self) -> u64 {
+        let mut settings = self.settings.clone();
+        settings.epoch_ns = self.epoch.load(std::sync::atomic::Ordering::SeqCst);
+        settings.now()
+    }
+
     /// Main's own event, now.
     fn emit(&self, actor: ActorId, kind: EventKind, item: Option<ItemId>) {
         self.take(Line::Event(Event {
-            time: self.settings.now(),
+            time: self.now(),
             actor,
             kind,
             item,
@@ -204,7 +214,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     let keys = Keys::new(&run_id);
     let mut link = Link::open(&url, "canteen-main").map_err(|e| redis_failure(&url, &e))?;
     let stream = scenario.joinable();
-    let mut settings = Settings {
+    let settings = Settings {
         config: config.clone(),
         time_scale: request.time_scale,
         epoch_ns: 0,
@@ -221,7 +231,6 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         )
         .map_err(|e| redis_failure(&url, &e))?;
     }
-    settings.epoch_ns = worker::wall_ns();
     let mut hset = redis::cmd("HSET");
     hset.arg(keys.config());
     for (field, value) in settings.fields() {
@@ -264,6 +273,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         roles: roles.clone(),
         lang,
         settings: settings.clone(),
+        epoch: std::sync::atomic::AtomicU64::new(0),
     });
     let exe = std::env::current_exe().map_err(|e| LiveFailure::Spawn(e.to_string()))?;
     let mut readers = Vec::new();
@@ -298,6 +308,54 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     for i in 1..=config.consumers {
         workers.consumers.push(Some(spawn("consumer", i)?));
     }
+    // The start gate: once every worker is ready, the clock starts for all.
+    let ready_by = Instant::now() + Duration::from_secs(60);
+    let all = u64::from(config.producers + config.consumers);
+    loop {
+        let ready: Option<u64> = link
+            .query(redis::cmd("GET").arg(keys.ready()))
+            .map_err(|e| redis_failure(&url, &e))?;
+        if ready.unwrap_or(0) >= all {
+            break;
+        }
+        let producers = workers
+            .producers
+            .iter_mut()
+            .enumerate()
+            .map(|(i, c)| ("producer", i, c));
+        let consumers = workers.consumers.iter_mut().enumerate();
+        let consumers = consumers.filter_map(|(i, c)| Some(("consumer", i, c.as_mut()?)));
+        for (role, i, child) in producers.chain(consumers) {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(LiveFailure::Worker {
+                    worker: format!("{role} {}", i + 1),
+                    status: status.to_string(),
+                });
+            }
+        }
+        if Instant::now() > ready_by {
+            return Err(LiveFailure::Spawn(
+                "the workers were not ready within 60 s".into(),
+            ));
+        }
+        sleep(Duration::from_millis(2));
+    }
+    let epoch = worker::wall_ns();
+    hub.epoch.store(epoch, std::sync::atomic::Ordering::SeqCst);
+    link.query::<()>(
+        redis::cmd("HSET")
+            .arg(keys.config())
+            .arg("epoch_ns")
+            .arg(epoch),
+    )
+    .map_err(|e| redis_failure(&url, &e))?;
+    let mut push = redis::cmd("RPUSH");
+    push.arg(keys.start());
+    for _ in 0..all {
+        push.arg(1);
+    }
+    link.query::<()>(&push)
+        .map_err(|e| redis_failure(&url, &e))?;
     let workers = Arc::new(Mutex::new(workers));
     let over = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // A consumer to kill with SIGKILL, during the item it holds at the
@@ -311,7 +369,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         let index = kill.consumer - 1;
         let actor = actors.consumer(index);
         thread::spawn(move || {
-            let due = Duration::from_nanos(hub.settings.epoch_ns).mul_f64(1.0)
+            let due = Duration::from_nanos(hub.epoch.load(std::sync::atomic::Ordering::SeqCst))
                 + at.mul_f64(hub.settings.time_scale);
             let due_ns = due.as_nanos() as u64;
             while worker::wall_ns() < due_ns && !over.load(std::sync::atomic::Ordering::SeqCst) {
@@ -397,6 +455,11 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
             "real_seconds": real_seconds,
             "redis_view": view,
         });
+        if let Some(theory) = crate::theory::for_config(config).map(|queue| queue.report()) {
+            // The M/M/c prediction beside the measured `stats`, as canteen run.
+            value["theory"] =
+                serde_json::to_value(theory).map_err(|e| LiveFailure::Spawn(e.to_string()))?;
+        }
         value["prediction"] =
             serde_json::to_value(&predicted).map_err(|e| LiveFailure::Spawn(e.to_string()))?;
         if request.events {
@@ -524,7 +587,7 @@ impl Main<'_> {
                 let put = store::put_stream();
                 for k in 0..strategy.sentinels(consumers) {
                     let keys = keys.clone();
-                    let now = self.hub.settings.now();
+                    let now = self.hub.now();
                     link.with(|con| {
                         put.key(keys.put())
                             .key(keys.stream())

@@ -90,6 +90,13 @@ impl Keys {
     pub fn reconnects(&self) -> String {
         self.key("reconnects")
     }
+    /// Workers ready to start, and the list that starts them.
+    pub fn ready(&self) -> String {
+        self.key("ready")
+    }
+    pub fn start(&self) -> String {
+        self.key("start")
+    }
     /// The simulation's delays to replay (see `canteen live`).
     pub fn delays(&self) -> String {
         self.key("delays")
@@ -112,6 +119,8 @@ impl Keys {
             "not_put",
             "reconnects",
             "delays",
+            "ready",
+            "start",
         ]
         .iter()
         .map(|name| self.key(name))

@@ -278,6 +278,27 @@ pub fn run(request: &Request) -> i32 {
     let drawn: HashMap<String, u64> = link
         .query(redis::cmd("HGETALL").arg(keys.delays()))
         .unwrap_or_default();
+    // The start gate: every worker of the run starts the clock together
+    // (a worker joining a run already started goes straight to work).
+    let mut settings = settings;
+    if settings.epoch_ns == 0 {
+        let started = link
+            .query::<()>(redis::cmd("INCR").arg(keys.ready()))
+            .and_then(|()| loop {
+                let token: Option<(String, String)> =
+                    link.query(redis::cmd("BLPOP").arg(keys.start()).arg(1))?;
+                if token.is_some() {
+                    break link.query::<Option<u64>>(
+                        redis::cmd("HGET").arg(keys.config()).arg("epoch_ns"),
+                    );
+                }
+            });
+        match started {
+            Ok(Some(epoch)) => settings.epoch_ns = epoch,
+            Ok(None) => return 1,
+            Err(error) => return gone(&name, &error),
+        }
+    }
     let seed = settings.config.seed ^ u64::from(actor.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut worker = Worker {
         link,
