@@ -407,3 +407,44 @@ fn a_server_that_cannot_be_reached_is_one_line() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn peak_shaving_for_real_rejects_in_the_burst_straight_and_serves_everything_through_redis() {
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    // 20/s, and 120/s for 2 s, at a service of 4 workers of 100 ms (40/s).
+    let report = live_json(&[
+        "peak-shaving",
+        "--seed",
+        "3",
+        "--duration",
+        "6s",
+        "--burst",
+        "2s,2s,120",
+        "--time-scale",
+        "0.05",
+        "--redis",
+        &url,
+    ]);
+    let arrivals = int(&report, &["prediction", "direct", "arrivals"]);
+    assert!(arrivals > 100, "{report}");
+    let direct = &report["direct"];
+    assert_eq!(int(direct, &["arrivals"]), arrivals, "{report}");
+    assert_eq!(int(direct, &["failed"]), 0, "{report}");
+    assert!(int(direct, &["turned_away"]) > 0, "{report}");
+    assert_eq!(
+        int(direct, &["served"]) + int(direct, &["turned_away"]),
+        arrivals
+    );
+    let queued = &report["queued"];
+    assert_eq!(int(queued, &["arrivals"]), arrivals, "{report}");
+    assert_eq!(int(queued, &["failed"]), 0, "{report}");
+    assert_eq!(int(queued, &["turned_away"]), 0, "{report}");
+    assert_eq!(int(queued, &["served"]), arrivals, "{report}");
+    // Queueing trades rejections for waiting.
+    assert!(
+        queued["latency"]["p99_ms"].as_f64().unwrap()
+            > direct["latency"]["p99_ms"].as_f64().unwrap(),
+        "{report}"
+    );
+}

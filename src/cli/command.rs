@@ -38,7 +38,7 @@ canteen run peak-shaving [--preset steady|flash-sale|two-bursts] [--seed N] [--b
 canteen run scraper --pages PATH... [--fetchers N] [--counters N] [--capacity N]
                      [--regex R] [--shape plain|joinable] [--timeout D] [--fetch-delay D]
                      [--count-delay D] [--seed N] [--json] [--lang zh|en]
-canteen live plain|hotdog|custom|termination [the options of canteen run SCENARIO]
+canteen live plain|hotdog|custom|termination|peak-shaving [the options of canteen run SCENARIO]
                      [--redis URL] [--time-scale F]
 canteen worker producer|consumer --redis URL --run ID --index N
 canteen python SCENARIO [the options of canteen run SCENARIO]
@@ -201,6 +201,16 @@ pub enum LiveScenario {
     Hotdog(Playground),
     Custom(Playground),
     Termination(Lab),
+    PeakShaving(LivePeak),
+}
+
+/// Peak shaving's options, live.
+#[derive(Debug, Args)]
+pub struct LivePeak {
+    #[command(flatten)]
+    pub peak: peak::Options,
+    #[command(flatten)]
+    pub live: LiveOptions,
 }
 
 /// The options of plain, hotdog and custom, live.

@@ -47,6 +47,8 @@ pub enum Command {
     Lesson(lesson::Request),
     /// `canteen live SCENARIO`: a run with real processes around Redis.
     Live(live::Request),
+    /// `canteen live peak-shaving`: real HTTP requests, straight and through Redis.
+    LivePeak(live::peak::Request),
     /// `canteen worker`: one process of a live run.
     Worker(live::worker::Request),
 }
@@ -96,7 +98,7 @@ pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Command, Refusal> {
         Top::Run { scenario } => request(scenario, seed, lang).map(Command::Run),
         Top::Python { scenario } => program(scenario, seed, lang).map(Command::Python),
         Top::Lesson(options) => options.request(seed, lang).map(Command::Lesson),
-        Top::Live { scenario } => live_request(scenario, seed, lang).map(Command::Live),
+        Top::Live { scenario } => live_request(scenario, seed, lang),
         Top::Worker(options) => Ok(Command::Worker(live::worker::Request {
             role: options.role,
             redis: options.redis,
@@ -135,12 +137,25 @@ fn request(scenario: Scenario, seed: u64, lang: Lang) -> Result<Request, Problem
 
 /// The run these options ask for, or the first one without a live
 /// counterpart.
-fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<live::Request, Problem> {
+fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command, Problem> {
     let (kind, run, lab, live) = match scenario {
         LiveScenario::Plain(o) => (ScenarioKind::Plain, o.run, None, o.live),
         LiveScenario::Hotdog(o) => (ScenarioKind::Hotdog, o.run, None, o.live),
         LiveScenario::Custom(o) => (ScenarioKind::Custom, o.run, None, o.live),
         LiveScenario::Termination(o) => (ScenarioKind::Termination, o.run, Some(o.lab), o.live),
+        LiveScenario::PeakShaving(options) => {
+            let request = options.peak.request(seed, lang)?;
+            if request.config.overload {
+                return Err(Problem::NotLive("--overload".to_string()));
+            }
+            return Ok(Command::LivePeak(live::peak::Request {
+                config: request.config,
+                json: request.json,
+                lang,
+                redis: options.live.redis,
+                time_scale: options.live.time_scale.unwrap_or(1.0),
+            }));
+        }
     };
     let mut config = run.config(kind, seed);
     if let Some(lab) = &lab {
@@ -172,14 +187,14 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<live::R
     if let Some((_, option)) = refused.into_iter().find(|(given, _)| *given) {
         return Err(Problem::NotLive(option));
     }
-    Ok(live::Request {
+    Ok(Command::Live(live::Request {
         config,
         json: run.json,
         events: run.events,
         lang,
         redis: live.redis,
         time_scale: live.time_scale.unwrap_or(1.0),
-    })
+    }))
 }
 
 /// The Python program the page shows for the settings `scenario` and its
@@ -237,6 +252,7 @@ pub fn main(args: Vec<OsString>, lang: Lang) -> i32 {
         Command::Python(code) => print(&code),
         Command::Lesson(request) => print(&lesson::text(&request)),
         Command::Live(request) => live::run(request),
+        Command::LivePeak(request) => live::peak::run(&request),
         Command::Worker(request) => live::work(&request),
         Command::Run(Request::Playground(request)) => run::run(request),
         Command::Run(Request::PeakShaving(request)) => {

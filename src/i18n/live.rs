@@ -254,6 +254,48 @@ pub fn measured_vs_predicted(
     text
 }
 
+/// One variant of peak shaving, for the side-by-side table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeakRow {
+    pub arrivals: u64,
+    pub served: u64,
+    /// Answered 503 (direct: every worker busy; queued: the queue full).
+    pub turned_away: u64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// Peak shaving measured for real beside the simulation's prediction: for
+/// each variant (direct, queued), measured then predicted.
+pub fn peak_table(rows: [(PeakRow, PeakRow); 2], lang: Lang) -> String {
+    let head = match lang {
+        Lang::Zh => "                 到达    已服务  被拒(503)  延迟 p50 ms  p95 ms    p99 ms",
+        Lang::En => "                 arrived served  turned away  latency p50 ms  p95 ms  p99 ms",
+    };
+    let names = [
+        lang.pick("直连 实测", "direct measured"),
+        lang.pick("直连 预测", "direct predicted"),
+        lang.pick("排队 实测", "queued measured"),
+        lang.pick("排队 预测", "queued predicted"),
+    ];
+    let width = |text: &str| {
+        text.chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+    };
+    let mut text = format!("{head}\n");
+    let all = [rows[0].0, rows[0].1, rows[1].0, rows[1].1];
+    for (name, r) in names.iter().zip(all) {
+        let pad = " ".repeat(17usize.saturating_sub(width(name)));
+        text += &format!(
+            "{name}{pad}{:<8}{:<8}{:<13}{:<16.1}{:<8.1}{:.1}\n",
+            r.arrivals, r.served, r.turned_away, r.p50_ms, r.p95_ms, r.p99_ms
+        );
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@
 //! printed beside Redis's own view of the queue and the simulation's
 //! prediction for the same settings.
 
+pub mod peak;
 pub mod server;
 pub mod store;
 pub mod worker;

@@ -121,6 +121,7 @@ impl Keys {
             "delays",
             "ready",
             "start",
+            "waiting",
         ]
         .iter()
         .map(|name| self.key(name))
@@ -181,6 +182,22 @@ pub fn dead_letter() -> Script {
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('XADD', KEYS[4], '*', 'item', ARGV[3], 'deliveries', ARGV[4])
 if redis.call('DECR', KEYS[2]) <= 0 then redis.call('LPUSH', KEYS[3], '1') end
+return 1",
+    )
+}
+
+/// Peak shaving's front: queues a request unless `capacity` (0: no limit)
+/// already wait. KEYS waiting, stream; ARGV capacity, request number.
+/// Answers 1 (queued) or 0 (the queue is full).
+pub fn admit() -> Script {
+    Script::new(
+        r"
+local waiting = redis.call('INCR', KEYS[1])
+if tonumber(ARGV[1]) > 0 and waiting > tonumber(ARGV[1]) then
+  redis.call('DECR', KEYS[1])
+  return 0
+end
+redis.call('XADD', KEYS[2], '*', 'item', ARGV[2], 'put_ns', '0')
 return 1",
     )
 }
