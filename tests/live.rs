@@ -374,8 +374,8 @@ fn a_redis_killed_mid_run_restarts_from_its_append_only_file_and_the_run_ends_ba
 fn options_without_a_live_counterpart_are_refused_at_the_option_in_the_user_s_language() {
     for (args, line) in [
         (
-            vec!["live", "hotdog", "--capacity", "3"],
-            "canteen: --capacity: canteen live has no real counterpart for it yet\n",
+            vec!["live", "hotdog", "--until", "3s"],
+            "canteen: --until: canteen live has no real counterpart for it yet\n",
         ),
         (
             vec!["live", "termination", "--strategy", "shutdown"],
@@ -447,4 +447,28 @@ fn peak_shaving_for_real_rejects_in_the_burst_straight_and_serves_everything_thr
             > direct["latency"]["p99_ms"].as_f64().unwrap(),
         "{report}"
     );
+}
+
+#[test]
+fn a_bounded_queue_makes_producers_wait_in_put() {
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let report = live_json(&[
+        "hotdog",
+        "--seed",
+        "42",
+        "--capacity",
+        "1",
+        "--consume-delay",
+        "const:500ms",
+        "--time-scale",
+        "0.02",
+        "--redis",
+        &url,
+        "--events",
+    ]);
+    assert_balanced(&report, 10);
+    let events = report["events"].as_array().unwrap();
+    let blocked = events.iter().filter(|e| e["kind"] == "put_blocked").count();
+    assert!(blocked >= 1, "{report}");
 }

@@ -165,7 +165,6 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command
     let t = &config.termination;
     let refused = [
         (run.until.is_some(), "--until".to_string()),
-        (config.capacity > 0, "--capacity".to_string()),
         (
             lab.as_ref().is_some_and(|l| l.compare),
             "--compare".to_string(),

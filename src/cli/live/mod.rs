@@ -568,7 +568,9 @@ impl Main<'_> {
             // The seed's plain queue: main starts the processes and ends.
             self.hub.emit(MAIN, EventKind::Finish, None);
             for i in 0..producers {
-                self.wait_producer(i);
+                if let Some(stuck) = self.wait_producer(i) {
+                    return Ok(stuck);
+                }
             }
             loop {
                 if let Some(stuck) = self.stuck() {
@@ -580,7 +582,9 @@ impl Main<'_> {
         for i in 0..producers {
             let actor = self.actors.producer(i);
             self.hub.emit(MAIN, EventKind::TaskJoinStart(actor), None);
-            self.wait_producer(i);
+            if let Some(stuck) = self.wait_producer(i) {
+                return Ok(stuck);
+            }
             self.hub.emit(MAIN, EventKind::TaskJoinDone(actor), None);
         }
         match strategy {
@@ -594,10 +598,12 @@ impl Main<'_> {
                             .key(keys.stream())
                             .key(keys.unfinished())
                             .key(keys.items())
+                            .key(keys.queued())
                             .arg(format!("sentinel:{k}"))
                             .arg("sentinel")
                             .arg(now)
                             .arg("0")
+                            .arg(0)
                             .invoke::<i64>(con)
                     })
                     .map_err(|e| LiveFailure::Redis {
@@ -702,37 +708,47 @@ impl Main<'_> {
         }
     }
 
-    /// `p.join()` for producer `i` (its process's exit).
-    fn wait_producer(&self, i: u32) {
+    /// `p.join()` for producer `i` (its process's exit); the stuck actors
+    /// if it never ends (it waits in `put()` on a full queue nobody takes
+    /// from).
+    fn wait_producer(&self, i: u32) -> Option<Vec<Stuck>> {
         loop {
             if let Ok(Some(_)) = self.workers().producers[i as usize].try_wait() {
-                return;
+                return None;
+            }
+            if let Some(stuck) = self.stuck() {
+                return Some(stuck);
             }
             sleep(Duration::from_millis(5));
         }
     }
 
     /// The actors that wait forever, once nothing can happen any more:
-    /// every producer has exited (main only asks then), every consumer
-    /// still running waits in `get()`, and nothing was told for the grace
-    /// period.
+    /// every worker still running waits (a consumer in `get()`, a producer
+    /// in `put()`), and nothing was told for the grace period.
     fn stuck(&self) -> Option<Vec<Stuck>> {
         let alive: Vec<ActorId> = {
             let mut workers = self.workers();
-            workers
-                .consumers
+            let running = |child: &mut Child| matches!(child.try_wait(), Ok(None));
+            let producers: Vec<ActorId> = workers
+                .producers
                 .iter_mut()
                 .enumerate()
-                .filter_map(|(i, child)| {
-                    let running = matches!(child.as_mut()?.try_wait(), Ok(None));
-                    running.then(|| self.actors.consumer(i as u32))
-                })
-                .collect()
+                .filter_map(|(i, child)| running(child).then(|| self.actors.producer(i as u32)))
+                .collect();
+            let consumers = workers.consumers.iter_mut().enumerate();
+            let consumers = consumers.filter_map(|(i, child)| {
+                running(child.as_mut()?).then(|| self.actors.consumer(i as u32))
+            });
+            producers.into_iter().chain(consumers).collect()
         };
         let told = self.hub.lock();
-        let waiting = alive
-            .iter()
-            .all(|&a| told.waits.waiting_on(a) == Some(WaitingOn::Get));
+        let waiting = alive.iter().all(|&a| {
+            matches!(
+                told.waits.waiting_on(a),
+                Some(WaitingOn::Get | WaitingOn::Put)
+            )
+        });
         if !waiting || told.last.elapsed() < self.grace {
             return None;
         }

@@ -90,6 +90,14 @@ impl Keys {
     pub fn reconnects(&self) -> String {
         self.key("reconnects")
     }
+    /// Parcels in the queue (put, not yet taken), and the list a take
+    /// pushes to, where a producer waiting for a place waits.
+    pub fn queued(&self) -> String {
+        self.key("queued")
+    }
+    pub fn space(&self) -> String {
+        self.key("space")
+    }
     /// Workers ready to start, and the list that starts them.
     pub fn ready(&self) -> String {
         self.key("ready")
@@ -122,6 +130,8 @@ impl Keys {
             "ready",
             "start",
             "waiting",
+            "queued",
+            "space",
         ]
         .iter()
         .map(|name| self.key(name))
@@ -129,27 +139,49 @@ impl Keys {
     }
 }
 
-/// Puts a parcel on the list once: KEYS put-set, list, items; ARGV member,
-/// payload, is-item.
+/// Puts a parcel on the list once, unless `capacity` (0: no limit) items
+/// wait in it: KEYS put-set, list, items, queued; ARGV member, payload,
+/// is-item, capacity. Answers 1 (put), 0 (put before: a retry), 2 (full).
 pub fn put_list() -> Script {
     Script::new(
         r"
-if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+local cap = tonumber(ARGV[4])
+if cap > 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= cap then return 2 end
+redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('LPUSH', KEYS[2], ARGV[2])
+redis.call('INCR', KEYS[4])
 if ARGV[3] == '1' then redis.call('INCR', KEYS[3]) end
 return 1",
     )
 }
 
-/// Adds a parcel to the stream once and counts it unfinished: KEYS
-/// put-set, stream, unfinished, items; ARGV member, item, put time, is-item.
+/// Adds a parcel to the stream once and counts it unfinished, unless
+/// `capacity` (0: no limit) parcels wait undelivered: KEYS put-set, stream,
+/// unfinished, items, queued; ARGV member, item, put time, is-item,
+/// capacity. Answers 1 (put), 0 (put before: a retry), 2 (full).
 pub fn put_stream() -> Script {
     Script::new(
         r"
-if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+local cap = tonumber(ARGV[5])
+if cap > 0 and tonumber(redis.call('GET', KEYS[5]) or '0') >= cap then return 2 end
+redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'item', ARGV[2], 'put_ns', ARGV[3])
 redis.call('INCR', KEYS[3])
+redis.call('INCR', KEYS[5])
 if ARGV[4] == '1' then redis.call('INCR', KEYS[4]) end
+return 1",
+    )
+}
+
+/// A parcel taken out of the queue frees a place: KEYS queued, space.
+pub fn taken() -> Script {
+    Script::new(
+        r"
+redis.call('DECR', KEYS[1])
+redis.call('LPUSH', KEYS[2], '1')
+redis.call('LTRIM', KEYS[2], 0, 15)
 return 1",
     )
 }

@@ -58,6 +58,7 @@ impl Settings {
             ("producers", c.producers.to_string()),
             ("consumers", c.consumers.to_string()),
             ("items", c.items.to_string()),
+            ("capacity", c.capacity.to_string()),
             ("produce_delay", c.produce_delay.to_string()),
             ("consume_delay", c.consume_delay.to_string()),
             ("time_scale", self.time_scale.to_string()),
@@ -81,6 +82,7 @@ impl Settings {
         config.producers = u32::try_from(num("producers")?).ok()?;
         config.consumers = u32::try_from(num("consumers")?).ok()?;
         config.items = u32::try_from(num("items")?).ok()?;
+        config.capacity = usize::try_from(num("capacity")?).ok()?;
         config.produce_delay = get("produce_delay")?.parse::<Delay>().ok()?;
         config.consume_delay = get("consume_delay")?.parse::<Delay>().ok()?;
         config.termination.broker_ack = num("broker")? == 1;
@@ -124,9 +126,10 @@ pub enum Line {
 }
 
 /// The kinds of event a worker makes.
-const KINDS: [EventKind; 12] = [
+const KINDS: [EventKind; 13] = [
     EventKind::Produce,
     EventKind::Put,
+    EventKind::PutBlocked,
     EventKind::Finish,
     EventKind::GetBlocked,
     EventKind::Get,
@@ -325,35 +328,56 @@ fn produce(w: &mut Worker, origin: u32) -> i32 {
         let item = ItemId { origin, seq };
         w.emit(EventKind::Produce, Some(item), None);
         let member = format!("{origin}:{seq}");
-        let put_ns = w.settings.now();
-        let keys = w.keys.clone();
-        let put = if w.settings.stream {
-            w.link.with(|con| {
-                put_stream
-                    .key(keys.put())
-                    .key(keys.stream())
-                    .key(keys.unfinished())
-                    .key(keys.items())
-                    .arg(&member)
-                    .arg(&member)
-                    .arg(put_ns)
-                    .arg("1")
-                    .invoke::<i64>(con)
-            })
-        } else {
-            w.link.with(|con| {
-                put_list
-                    .key(keys.put())
-                    .key(keys.list())
-                    .key(keys.items())
-                    .arg(&member)
-                    .arg(format!("{member} {put_ns}"))
-                    .arg("1")
-                    .invoke::<i64>(con)
-            })
+        let capacity = w.settings.config.capacity;
+        let mut blocked = false;
+        let put = loop {
+            let put_ns = w.settings.now();
+            let keys = w.keys.clone();
+            let put = if w.settings.stream {
+                w.link.with(|con| {
+                    put_stream
+                        .key(keys.put())
+                        .key(keys.stream())
+                        .key(keys.unfinished())
+                        .key(keys.items())
+                        .key(keys.queued())
+                        .arg(&member)
+                        .arg(&member)
+                        .arg(put_ns)
+                        .arg("1")
+                        .arg(capacity)
+                        .invoke::<i64>(con)
+                })
+            } else {
+                w.link.with(|con| {
+                    put_list
+                        .key(keys.put())
+                        .key(keys.list())
+                        .key(keys.items())
+                        .key(keys.queued())
+                        .arg(&member)
+                        .arg(format!("{member} {put_ns}"))
+                        .arg("1")
+                        .arg(capacity)
+                        .invoke::<i64>(con)
+                })
+            };
+            match put {
+                // The queue is full: wait in put() for a place.
+                Ok(2) => {
+                    if !std::mem::replace(&mut blocked, true) {
+                        w.emit(EventKind::PutBlocked, Some(item), None);
+                    }
+                    let _ = w.link.query::<Option<(String, String)>>(
+                        redis::cmd("BLPOP").arg(keys.space()).arg(0.05),
+                    );
+                }
+                other => break other.map(|_| put_ns),
+            }
         };
+        let keys = w.keys.clone();
         match put {
-            Ok(_) => w.emit(EventKind::Put, Some(item), Some(put_ns)),
+            Ok(put_ns) => w.emit(EventKind::Put, Some(item), Some(put_ns)),
             Err(error) => {
                 eprintln!("canteen worker producer {}: {error}", origin + 1);
                 let _ = w
@@ -534,6 +558,7 @@ fn take_list(w: &mut Worker, keys: &Keys, blocked: &mut bool, block_ms: u64) -> 
     let _ = w
         .link
         .query::<()>(redis::cmd("INCR").arg(keys.deliveries()));
+    freed(w, keys);
     let (item, put_ns) = payload.split_once(' ')?;
     Some(Taken {
         entry: Entry {
@@ -543,6 +568,17 @@ fn take_list(w: &mut Worker, keys: &Keys, blocked: &mut bool, block_ms: u64) -> 
         },
         redelivered: false,
     })
+}
+
+/// A parcel taken out of the queue: a place for a waiting producer.
+fn freed(w: &mut Worker, keys: &Keys) {
+    let taken = store::taken();
+    let _ = w.link.with(|con| {
+        taken
+            .key(keys.queued())
+            .key(keys.space())
+            .invoke::<i64>(con)
+    });
 }
 
 /// An entry from the stream: one whose delivery expired (broker
@@ -645,6 +681,7 @@ fn take_stream(
     let _ = w
         .link
         .query::<()>(redis::cmd("INCR").arg(keys.deliveries()));
+    freed(w, keys);
     Some(Taken {
         entry: new.remove(0),
         redelivered: false,
