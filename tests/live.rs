@@ -374,8 +374,12 @@ fn a_redis_killed_mid_run_restarts_from_its_append_only_file_and_the_run_ends_ba
 fn options_without_a_live_counterpart_are_refused_at_the_option_in_the_user_s_language() {
     for (args, line) in [
         (
-            vec!["live", "hotdog", "--until", "3s"],
-            "canteen: --until: canteen live has no real counterpart for it yet\n",
+            vec!["live", "termination", "--compare"],
+            "canteen: --compare: canteen live has no real counterpart for it yet\n",
+        ),
+        (
+            vec!["live", "termination", "--kill-consumer", "1", "--kill-chance", "0.5"],
+            "canteen: --kill-chance: canteen live has no real counterpart for it yet\n",
         ),
         (
             vec!["live", "termination", "--strategy", "shutdown"],
@@ -471,4 +475,26 @@ fn a_bounded_queue_makes_producers_wait_in_put() {
     let events = report["events"].as_array().unwrap();
     let blocked = events.iter().filter(|e| e["kind"] == "put_blocked").count();
     assert!(blocked >= 1, "{report}");
+}
+
+#[test]
+fn until_stops_the_processes_at_the_time_limit() {
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let report = live_json(&[
+        "hotdog",
+        "--seed",
+        "42",
+        "--until",
+        "2s",
+        "--time-scale",
+        "0.02",
+        "--redis",
+        &url,
+    ]);
+    assert_eq!(report["outcome"], "time_limit", "{report}");
+    assert_eq!(report["prediction"]["outcome"], "time_limit");
+    assert_eq!(report["end_time_ms"], 2000.0);
+    assert_eq!(report["conserved"], true, "{report}");
+    assert!(int(&report, &["task_done"]) < 10, "{report}");
 }

@@ -164,7 +164,6 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command
     config.validate().map_err(Problem::Config)?;
     let t = &config.termination;
     let refused = [
-        (run.until.is_some(), "--until".to_string()),
         (
             lab.as_ref().is_some_and(|l| l.compare),
             "--compare".to_string(),

@@ -405,9 +405,10 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         workers: &workers,
         actors,
         grace,
+        until: config.until.map(|until| until.as_nanos() as u64),
     };
     let started = Instant::now();
-    let stuck = main.program(strategy, &mut link, &keys)?;
+    let end = main.program(strategy, &mut link, &keys)?;
     let real_seconds = started.elapsed().as_secs_f64();
     over.store(true, std::sync::atomic::Ordering::SeqCst);
     if let Some(killer) = killer {
@@ -422,10 +423,10 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     for reader in readers {
         let _ = reader.join();
     }
-    let outcome = if stuck.is_empty() {
-        Outcome::Completed
-    } else {
-        Outcome::Stuck
+    let (outcome, stuck) = match end {
+        End::Completed => (Outcome::Completed, Vec::new()),
+        End::Stuck(stuck) => (Outcome::Stuck, stuck),
+        End::TimeLimit => (Outcome::TimeLimit, Vec::new()),
     };
     let told = hub.lock();
     let mut view =
@@ -434,6 +435,11 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     let mut events = told.events.clone();
     drop(told);
     events.sort_by_key(|e| e.time);
+    if let (Outcome::TimeLimit, Some(until)) = (outcome, config.until) {
+        // What happened while the processes were being stopped is past it.
+        let until = until.as_nanos() as u64;
+        events.retain(|e| e.time <= until);
+    }
     let report = measured(config, &events, outcome, &stuck, &view)
         .map_stuck(|s| i18n::stuck_actor(scenario, s, &roles, lang));
     if outcome == Outcome::Completed && stream {
@@ -545,6 +551,17 @@ struct Main<'a> {
     workers: &'a Mutex<Workers>,
     actors: crate::run::Actors,
     grace: Duration,
+    /// `--until`, in the scenario's nanoseconds.
+    until: Option<u64>,
+}
+
+/// How main's part ended.
+enum End {
+    Completed,
+    /// These actors wait forever.
+    Stuck(Vec<Stuck>),
+    /// `--until` came first.
+    TimeLimit,
 }
 
 const MAIN: ActorId = ActorId(0);
@@ -561,20 +578,20 @@ impl Main<'_> {
         strategy: Strategy,
         link: &mut Link,
         keys: &Keys,
-    ) -> Result<Vec<Stuck>, LiveFailure> {
+    ) -> Result<End, LiveFailure> {
         let producers = self.workers().producers.len() as u32;
         let consumers = self.workers().consumers.len() as u32;
         if strategy == Strategy::None {
             // The seed's plain queue: main starts the processes and ends.
             self.hub.emit(MAIN, EventKind::Finish, None);
             for i in 0..producers {
-                if let Some(stuck) = self.wait_producer(i) {
-                    return Ok(stuck);
+                if let Some(end) = self.wait_producer(i) {
+                    return Ok(end);
                 }
             }
             loop {
-                if let Some(stuck) = self.stuck() {
-                    return Ok(stuck);
+                if let Some(end) = self.over() {
+                    return Ok(end);
                 }
                 sleep(Duration::from_millis(10));
             }
@@ -582,8 +599,8 @@ impl Main<'_> {
         for i in 0..producers {
             let actor = self.actors.producer(i);
             self.hub.emit(MAIN, EventKind::TaskJoinStart(actor), None);
-            if let Some(stuck) = self.wait_producer(i) {
-                return Ok(stuck);
+            if let Some(end) = self.wait_producer(i) {
+                return Ok(end);
             }
             self.hub.emit(MAIN, EventKind::TaskJoinDone(actor), None);
         }
@@ -623,8 +640,8 @@ impl Main<'_> {
                         if done {
                             break;
                         }
-                        if let Some(stuck) = self.stuck() {
-                            return Ok(stuck);
+                        if let Some(end) = self.over() {
+                            return Ok(end);
                         }
                         sleep(Duration::from_millis(5));
                     }
@@ -645,13 +662,13 @@ impl Main<'_> {
                         break;
                     }
                     let _: Option<(String, String)> = link
-                        .query(redis::cmd("BLPOP").arg(keys.joined()).arg(0.2))
+                        .query(redis::cmd("BLPOP").arg(keys.joined()).arg(0.05))
                         .map_err(|e| LiveFailure::Redis {
                             url: String::new(),
                             detail: e.to_string(),
                         })?;
-                    if let Some(stuck) = self.stuck() {
-                        return Ok(stuck);
+                    if let Some(end) = self.over() {
+                        return Ok(end);
                     }
                 }
                 self.settle(link, keys);
@@ -672,12 +689,12 @@ impl Main<'_> {
                     }
                 }
                 if strategy == Strategy::Daemon {
-                    return Ok(Vec::new());
+                    return Ok(End::Completed);
                 }
             }
         }
         self.hub.emit(MAIN, EventKind::Finish, None);
-        Ok(Vec::new())
+        Ok(End::Completed)
     }
 
     /// Waits (at most a second) until the lines of every acknowledgement
@@ -711,16 +728,25 @@ impl Main<'_> {
     /// `p.join()` for producer `i` (its process's exit); the stuck actors
     /// if it never ends (it waits in `put()` on a full queue nobody takes
     /// from).
-    fn wait_producer(&self, i: u32) -> Option<Vec<Stuck>> {
+    fn wait_producer(&self, i: u32) -> Option<End> {
         loop {
             if let Ok(Some(_)) = self.workers().producers[i as usize].try_wait() {
                 return None;
             }
-            if let Some(stuck) = self.stuck() {
-                return Some(stuck);
+            if let Some(end) = self.over() {
+                return Some(end);
             }
             sleep(Duration::from_millis(5));
         }
+    }
+
+    /// The run's end if it is over while main waits: past `--until`, or
+    /// stuck.
+    fn over(&self) -> Option<End> {
+        if self.until.is_some_and(|until| self.hub.now() >= until) {
+            return Some(End::TimeLimit);
+        }
+        self.stuck().map(End::Stuck)
     }
 
     /// The actors that wait forever, once nothing can happen any more:
@@ -780,8 +806,17 @@ fn measured(
     for event in events {
         stats.record(event);
     }
-    let end = events.last().map_or(0, |e| e.time);
-    let in_queue = view.undelivered_or_length();
+    let end = match (outcome, config.until) {
+        (Outcome::TimeLimit, Some(until)) => until.as_nanos() as u64,
+        _ => events.last().map_or(0, |e| e.time),
+    };
+    // Stopped at --until, the processes were ended wherever they were: the
+    // events' own count of the queue is the one that matches them.
+    let in_queue = if outcome == Outcome::TimeLimit {
+        stats.queue_len()
+    } else {
+        view.undelivered_or_length()
+    };
     let counts = stats.counts;
     Report {
         scenario: config.scenario.name().to_string(),
