@@ -498,3 +498,47 @@ fn until_stops_the_processes_at_the_time_limit() {
     assert_eq!(report["conserved"], true, "{report}");
     assert!(int(&report, &["task_done"]) < 10, "{report}");
 }
+
+#[test]
+fn a_forgotten_task_done_leaves_main_in_join_forever_and_an_extra_one_raises() {
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let forgot = live_json(&[
+        "termination",
+        "--seed",
+        "4",
+        "--forget-task-done",
+        "3",
+        "--time-scale",
+        "0.01",
+        "--redis",
+        &url,
+    ]);
+    assert_eq!(forgot["outcome"], "stuck", "{forgot}");
+    assert_eq!(
+        forgot["stuck"][0], forgot["prediction"]["stuck"][0],
+        "{forgot}"
+    );
+    assert_eq!(forgot["stuck"][0]["waiting_on"], "q.join()", "{forgot}");
+    assert_eq!(int(&forgot, &["task_done"]), 9);
+    assert_eq!(int(&forgot, &["live", "redis_view", "unfinished"]), 1);
+    assert_eq!(int(&forgot, &["live", "redis_view", "pending"]), 1);
+    assert_eq!(forgot["live"]["redis_view"]["balanced"], true);
+    // The last item's task_done() called twice: Python's ValueError.
+    let extra = live_json(&[
+        "termination",
+        "--seed",
+        "4",
+        "--consumers",
+        "1",
+        "--extra-task-done",
+        "10",
+        "--time-scale",
+        "0.01",
+        "--redis",
+        &url,
+    ]);
+    assert_balanced(&extra, 10);
+    assert_eq!(int(&extra, &["errors"]), 1, "{extra}");
+    assert_eq!(int(&extra, &["prediction", "errors"]), 1, "{extra}");
+}

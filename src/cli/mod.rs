@@ -173,11 +173,6 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command
             format!("--strategy {}", t.strategy.name()),
         ),
         (
-            t.forget_task_done.is_some(),
-            "--forget-task-done".to_string(),
-        ),
-        (t.extra_task_done.is_some(), "--extra-task-done".to_string()),
-        (
             matches!(t.kill.map(|k| k.when), Some(KillWhen::Chance(_))),
             "--kill-chance".to_string(),
         ),

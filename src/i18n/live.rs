@@ -39,6 +39,10 @@ pub struct RedisView {
     pub pending: u64,
     /// Entries not yet delivered to any consumer (stream only).
     pub undelivered: u64,
+    /// Pending entries whose consumer was ended before it told that it got
+    /// them (still in the queue as far as the events know).
+    #[serde(skip)]
+    pub pending_untold: u64,
     /// Deliveries: reads and claims of entries by consumers.
     pub deliveries: u64,
     /// Acknowledgements that counted (`XACK` answering 1).

@@ -442,9 +442,6 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     }
     let report = measured(config, &events, outcome, &stuck, &view)
         .map_stuck(|s| i18n::stuck_actor(scenario, s, &roles, lang));
-    if outcome == Outcome::Completed && stream {
-        view.balanced &= view.unfinished == 0 && view.pending == 0;
-    }
     if request.redis.is_some() {
         let _ = link.query::<()>(redis::cmd("DEL").arg(keys.all()));
     }
@@ -847,7 +844,7 @@ impl InQueue for RedisView {
         if self.structure == "list" {
             self.length
         } else {
-            self.undelivered
+            self.undelivered + self.pending_untold
         }
     }
 }
@@ -981,12 +978,24 @@ fn redis_view(
     }
     let balanced =
         put.len() as u64 == items_put && put.iter().all(|m| fates.contains_key(m.as_str()));
+    let told_got: HashSet<String> = told
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Get)
+        .filter_map(|e| e.item)
+        .map(|i| format!("{}:{}", i.origin, i.seq))
+        .collect();
+    let pending_untold = all
+        .iter()
+        .filter(|e| pending.contains(&e.id) && e.item != "sentinel" && !told_got.contains(&e.item))
+        .count() as u64;
     Ok(RedisView {
         structure: "stream",
         items_put,
         length,
         pending: pending.len() as u64,
         undelivered,
+        pending_untold,
         deliveries,
         acknowledged,
         dead_letters,

@@ -132,6 +132,7 @@ impl Keys {
             "waiting",
             "queued",
             "space",
+            "nth",
         ]
         .iter()
         .map(|name| self.key(name))
@@ -203,6 +204,19 @@ if n == 1 then
   if redis.call('DECR', KEYS[2]) <= 0 then redis.call('LPUSH', KEYS[3], '1') end
 end
 return n",
+    )
+}
+
+/// `task_done()` called once more than the items: Python's `ValueError`
+/// (-1) when none is left unfinished, else one task counted done (and
+/// `join()` woken when it was the last). KEYS unfinished, joined.
+pub fn extra_task_done() -> Script {
+    Script::new(
+        r"
+if tonumber(redis.call('GET', KEYS[1]) or '0') <= 0 then return -1 end
+local left = redis.call('DECR', KEYS[1])
+if left <= 0 then redis.call('LPUSH', KEYS[2], '1') end
+return left",
     )
 }
 

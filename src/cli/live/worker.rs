@@ -70,6 +70,14 @@ impl Settings {
                 t.visibility_timeout.as_millis().to_string(),
             ),
             ("max_deliveries", t.max_deliveries.to_string()),
+            (
+                "forget_task_done",
+                t.forget_task_done.unwrap_or(0).to_string(),
+            ),
+            (
+                "extra_task_done",
+                t.extra_task_done.unwrap_or(0).to_string(),
+            ),
         ]
     }
 
@@ -88,6 +96,8 @@ impl Settings {
         config.termination.broker_ack = num("broker")? == 1;
         config.termination.visibility_timeout = Duration::from_millis(num("visibility_ms")?);
         config.termination.max_deliveries = u32::try_from(num("max_deliveries")?).ok()?;
+        config.termination.forget_task_done = Some(num("forget_task_done")?).filter(|&n| n > 0);
+        config.termination.extra_task_done = Some(num("extra_task_done")?).filter(|&n| n > 0);
         Some(Settings {
             config,
             time_scale: get("time_scale")?.parse().ok()?,
@@ -126,7 +136,7 @@ pub enum Line {
 }
 
 /// The kinds of event a worker makes.
-const KINDS: [EventKind; 13] = [
+const KINDS: [EventKind; 14] = [
     EventKind::Produce,
     EventKind::Put,
     EventKind::PutBlocked,
@@ -140,6 +150,7 @@ const KINDS: [EventKind; 13] = [
     EventKind::DeadLetter,
     EventKind::SentinelGet,
     EventKind::Error(Fault::StaleAck),
+    EventKind::Error(Fault::TaskDoneTooMany),
 ];
 
 impl Line {
@@ -485,6 +496,19 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
             continue;
         }
         processings += 1;
+        // The lab's failures: the n-th item processed (across consumers).
+        let nth = if t.forget_task_done.is_some() || t.extra_task_done.is_some() {
+            let counted = w.link.query::<u64>(redis::cmd("INCR").arg(keys.key("nth")));
+            match counted {
+                Ok(n) => Some(n),
+                Err(error) => return gone(name, &error),
+            }
+        } else {
+            None
+        };
+        if nth.is_some() && nth == t.forget_task_done {
+            continue; // task_done() forgotten: the entry stays pending.
+        }
         match invoke_ack(w, &ack, &keys, &entry, &format!("{name}:{processings}")) {
             Ok(0) => w.emit(EventKind::Error(Fault::StaleAck), Some(item), None),
             Ok(_) => {
@@ -494,6 +518,22 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
                 w.emit(EventKind::TaskDone, Some(item), None);
             }
             Err(error) => return gone(name, &error),
+        }
+        if nth.is_some() && nth == t.extra_task_done {
+            // task_done() once more: Python's ValueError when none is left
+            // unfinished, else one task counted done too early.
+            let extra = store::extra_task_done();
+            let left = w.link.with(|con| {
+                extra
+                    .key(keys.unfinished())
+                    .key(keys.joined())
+                    .invoke::<i64>(con)
+            });
+            match left {
+                Ok(-1) => w.emit(EventKind::Error(Fault::TaskDoneTooMany), Some(item), None),
+                Ok(_) => w.emit(EventKind::TaskDone, Some(item), None),
+                Err(error) => return gone(name, &error),
+            }
         }
     }
 }
