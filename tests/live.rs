@@ -537,8 +537,16 @@ fn a_forgotten_task_done_leaves_main_in_join_forever_and_an_extra_one_raises() {
         "0.01",
         "--redis",
         &url,
+        "--events",
     ]);
     assert_balanced(&extra, 10);
     assert_eq!(int(&extra, &["errors"]), 1, "{extra}");
+    let raised = extra["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "error")
+        .count();
+    assert_eq!(raised, 1, "{extra}");
     assert_eq!(int(&extra, &["prediction", "errors"]), 1, "{extra}");
 }

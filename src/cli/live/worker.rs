@@ -160,7 +160,7 @@ impl Line {
                 let item = e
                     .item
                     .map_or("-".to_string(), |i| format!("{}:{}", i.origin, i.seq));
-                format!("ev {} {} {} {item}", e.time, e.actor.0, e.kind.name())
+                format!("ev {} {} {} {item}", e.time, e.actor.0, kind_token(e.kind))
             }
             Line::NotPut(i) => format!("not_put {}:{}", i.origin, i.seq),
             Line::Reconnected => "reconnected".to_string(),
@@ -173,7 +173,7 @@ impl Line {
             ["ev", time, actor, kind, item] => Some(Line::Event(Event {
                 time: time.parse().ok()?,
                 actor: ActorId(actor.parse().ok()?),
-                kind: *KINDS.iter().find(|k| k.name() == *kind)?,
+                kind: *KINDS.iter().find(|&&k| kind_token(k) == *kind)?,
                 item: match *item {
                     "-" => None,
                     item => Some(item_id(item)?),
@@ -183,6 +183,15 @@ impl Line {
             ["reconnected"] => Some(Line::Reconnected),
             _ => None,
         }
+    }
+}
+
+/// A kind as one word: its name, and a fault's after it (`error:stale_ack`).
+fn kind_token(kind: EventKind) -> String {
+    match kind {
+        EventKind::Error(Fault::StaleAck) => "error:stale_ack".to_string(),
+        EventKind::Error(Fault::TaskDoneTooMany) => "error:task_done_too_many".to_string(),
+        other => other.name().to_string(),
     }
 }
 
