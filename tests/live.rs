@@ -382,8 +382,8 @@ fn options_without_a_live_counterpart_are_refused_at_the_option_in_the_user_s_la
             "canteen: --kill-chance: canteen live has no real counterpart for it yet\n",
         ),
         (
-            vec!["live", "termination", "--strategy", "shutdown"],
-            "canteen: --strategy shutdown: canteen live has no real counterpart for it yet\n",
+            vec!["live", "peak-shaving", "--overload"],
+            "canteen: --overload: canteen live has no real counterpart for it yet\n",
         ),
         (
             vec!["live", "plain", "--time-scale", "0"],
@@ -549,4 +549,47 @@ fn a_forgotten_task_done_leaves_main_in_join_forever_and_an_extra_one_raises() {
         .count();
     assert_eq!(raised, 1, "{extra}");
     assert_eq!(int(&extra, &["prediction", "errors"]), 1, "{extra}");
+}
+
+#[test]
+fn shutdown_drains_the_stream_and_shutdown_immediate_deletes_what_waits() {
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let slow = [
+        "--seed",
+        "4",
+        "--consumers",
+        "1",
+        "--consume-delay",
+        "const:500ms",
+        "--produce-delay",
+        "const:100ms",
+        "--time-scale",
+        "0.02",
+        "--redis",
+        &url,
+        "--events",
+    ];
+    let count = |report: &serde_json::Value, kind: &str| {
+        let events = report["events"].as_array().unwrap();
+        events.iter().filter(|e| e["kind"] == kind).count() as i64
+    };
+    let mut args = vec!["termination", "--strategy", "shutdown"];
+    args.extend_from_slice(&slow);
+    let drained = live_json(&args);
+    assert_balanced(&drained, 10);
+    assert_eq!(count(&drained, "get_shut_down"), 1, "{drained}");
+    let mut args = vec!["termination", "--strategy", "shutdown-immediate"];
+    args.extend_from_slice(&slow);
+    let cut = live_json(&args);
+    assert_eq!(cut["outcome"], "completed", "{cut}");
+    assert_eq!(cut["conserved"], true, "{cut}");
+    let view = &cut["live"]["redis_view"];
+    assert_eq!(view["balanced"], true, "{cut}");
+    let dropped = int(&cut, &["dropped"]);
+    assert!(dropped >= 1, "{cut}");
+    assert_eq!(int(view, &["dropped"]), dropped, "{cut}");
+    assert_eq!(int(view, &["processed_items"]) + dropped, 10, "{cut}");
+    assert_eq!(int(view, &["unfinished"]), 0, "{cut}");
+    assert_eq!(count(&cut, "drop"), dropped, "{cut}");
 }

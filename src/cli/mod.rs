@@ -30,7 +30,7 @@ use crate::i18n;
 use crate::i18n::cli::{self as words, Problem};
 use crate::lang::Lang;
 use crate::python;
-use crate::scenario::ending::{KillWhen, Strategy};
+use crate::scenario::ending::KillWhen;
 use crate::scenario::ScenarioKind;
 
 /// What the command line asks for.
@@ -167,10 +167,6 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command
         (
             lab.as_ref().is_some_and(|l| l.compare),
             "--compare".to_string(),
-        ),
-        (
-            matches!(t.strategy, Strategy::Shutdown | Strategy::ShutdownImmediate),
-            format!("--strategy {}", t.strategy.name()),
         ),
         (
             matches!(t.kill.map(|k| k.when), Some(KillWhen::Chance(_))),

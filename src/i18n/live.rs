@@ -49,6 +49,8 @@ pub struct RedisView {
     pub acknowledged: u64,
     /// Entries moved to the dead-letter stream.
     pub dead_letters: u64,
+    /// Entries deleted undelivered by `shutdown(immediate=True)`.
+    pub dropped: u64,
     /// Items processed at least once, and processings after an item's first.
     pub processed_items: u64,
     pub duplicates: u64,

@@ -626,23 +626,43 @@ impl Main<'_> {
                     })?;
                     self.hub.emit(MAIN, EventKind::SentinelPut, None);
                 }
-                for i in 0..consumers {
-                    let actor = self.actors.consumer(i);
-                    self.hub.emit(MAIN, EventKind::TaskJoinStart(actor), None);
-                    loop {
-                        let done = match self.workers().consumers[i as usize].as_mut() {
-                            Some(child) => matches!(child.try_wait(), Ok(Some(_))),
-                            None => true,
-                        };
-                        if done {
-                            break;
-                        }
-                        if let Some(end) = self.over() {
-                            return Ok(end);
-                        }
-                        sleep(Duration::from_millis(5));
-                    }
-                    self.hub.emit(MAIN, EventKind::TaskJoinDone(actor), None);
+                if let Some(end) = self.join_consumers(consumers) {
+                    return Ok(end);
+                }
+            }
+            Strategy::Shutdown | Strategy::ShutdownImmediate => {
+                let immediate = strategy == Strategy::ShutdownImmediate;
+                let failed = |e: redis::RedisError| LiveFailure::Redis {
+                    url: String::new(),
+                    detail: e.to_string(),
+                };
+                // q.shutdown(): a key the consumers read when the stream
+                // has nothing for them; immediate: the entries not yet
+                // delivered are deleted at once, their tasks counted done.
+                let dropped: Vec<String> = if immediate {
+                    let script = store::shutdown_immediate();
+                    link.with(|con| {
+                        script
+                            .key(keys.stream())
+                            .key(keys.unfinished())
+                            .key(keys.joined())
+                            .key(keys.shutdown())
+                            .key(keys.dropped())
+                            .arg(GROUP)
+                            .invoke(con)
+                    })
+                    .map_err(failed)?
+                } else {
+                    link.query::<()>(redis::cmd("SET").arg(keys.shutdown()).arg("1"))
+                        .map_err(failed)?;
+                    Vec::new()
+                };
+                self.hub.emit(MAIN, EventKind::Shutdown { immediate }, None);
+                for item in dropped.iter().filter_map(|i| worker::item_id(i)) {
+                    self.hub.emit(MAIN, EventKind::Drop, Some(item));
+                }
+                if let Some(end) = self.join_consumers(consumers) {
+                    return Ok(end);
                 }
             }
             _ => {
@@ -720,6 +740,30 @@ impl Main<'_> {
             }
             sleep(Duration::from_millis(1));
         }
+    }
+
+    /// `c.join()` for every consumer in turn; how the run ended if one
+    /// never ends.
+    fn join_consumers(&self, consumers: u32) -> Option<End> {
+        for i in 0..consumers {
+            let actor = self.actors.consumer(i);
+            self.hub.emit(MAIN, EventKind::TaskJoinStart(actor), None);
+            loop {
+                let done = match self.workers().consumers[i as usize].as_mut() {
+                    Some(child) => matches!(child.try_wait(), Ok(Some(_))),
+                    None => true,
+                };
+                if done {
+                    break;
+                }
+                if let Some(end) = self.over() {
+                    return Some(end);
+                }
+                sleep(Duration::from_millis(5));
+            }
+            self.hub.emit(MAIN, EventKind::TaskJoinDone(actor), None);
+        }
+        None
     }
 
     /// `p.join()` for producer `i` (its process's exit); the stuck actors
@@ -959,7 +1003,11 @@ fn redis_view(
                 .and_then(|kv| kv.get(1).cloned())
         })
         .collect();
+    let dropped: HashSet<String> = link.query(redis::cmd("SMEMBERS").arg(keys.dropped()))?;
     let mut fates: BTreeMap<&str, &str> = BTreeMap::new();
+    for item in &dropped {
+        fates.insert(item, "dropped");
+    }
     let mut undelivered = 0;
     for entry in &all {
         let queued = id_order(&entry.id) > id_order(&last_delivered);
@@ -996,6 +1044,7 @@ fn redis_view(
         pending: pending.len() as u64,
         undelivered,
         pending_untold,
+        dropped: dropped.len() as u64,
         deliveries,
         acknowledged,
         dead_letters,

@@ -98,6 +98,13 @@ impl Keys {
     pub fn space(&self) -> String {
         self.key("space")
     }
+    /// `q.shutdown()`: `1`, or `immediate`; and the items it deleted.
+    pub fn shutdown(&self) -> String {
+        self.key("shutdown")
+    }
+    pub fn dropped(&self) -> String {
+        self.key("dropped")
+    }
     /// Workers ready to start, and the list that starts them.
     pub fn ready(&self) -> String {
         self.key("ready")
@@ -133,6 +140,8 @@ impl Keys {
             "queued",
             "space",
             "nth",
+            "shutdown",
+            "dropped",
         ]
         .iter()
         .map(|name| self.key(name))
@@ -217,6 +226,39 @@ if tonumber(redis.call('GET', KEYS[1]) or '0') <= 0 then return -1 end
 local left = redis.call('DECR', KEYS[1])
 if left <= 0 then redis.call('LPUSH', KEYS[2], '1') end
 return left",
+    )
+}
+
+/// `q.shutdown(immediate=True)`: deletes the entries not yet delivered to
+/// the group, counts their tasks done (waking `join()` when none is left)
+/// and marks the queue shut down. KEYS stream, unfinished, joined,
+/// shutdown, dropped-set; ARGV group. Answers the items deleted.
+pub fn shutdown_immediate() -> Script {
+    Script::new(
+        r"
+local last = '0-0'
+for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local name, id
+  for i = 1, #group, 2 do
+    if group[i] == 'name' then name = group[i + 1] end
+    if group[i] == 'last-delivered-id' then id = group[i + 1] end
+  end
+  if name == ARGV[1] then last = id end
+end
+local items = {}
+for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '(' .. last, '+')) do
+  redis.call('XDEL', KEYS[1], entry[1])
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'item' and fields[i + 1] ~= 'sentinel' then
+      table.insert(items, fields[i + 1])
+      redis.call('SADD', KEYS[5], fields[i + 1])
+    end
+  end
+  if redis.call('DECR', KEYS[2]) <= 0 then redis.call('LPUSH', KEYS[3], '1') end
+end
+redis.call('SET', KEYS[4], 'immediate')
+return items",
     )
 }
 

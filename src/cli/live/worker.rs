@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::store::{self, Entry, Keys, Link, GROUP};
 use crate::delay::Delay;
+use crate::scenario::ending::Strategy;
 use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{ActorId, Event, EventKind, Fault, ItemId};
 
@@ -70,6 +71,7 @@ impl Settings {
                 t.visibility_timeout.as_millis().to_string(),
             ),
             ("max_deliveries", t.max_deliveries.to_string()),
+            ("strategy", t.strategy.name().to_string()),
             (
                 "forget_task_done",
                 t.forget_task_done.unwrap_or(0).to_string(),
@@ -96,6 +98,7 @@ impl Settings {
         config.termination.broker_ack = num("broker")? == 1;
         config.termination.visibility_timeout = Duration::from_millis(num("visibility_ms")?);
         config.termination.max_deliveries = u32::try_from(num("max_deliveries")?).ok()?;
+        config.termination.strategy = get("strategy")?.parse().ok()?;
         config.termination.forget_task_done = Some(num("forget_task_done")?).filter(|&n| n > 0);
         config.termination.extra_task_done = Some(num("extra_task_done")?).filter(|&n| n > 0);
         Some(Settings {
@@ -136,7 +139,7 @@ pub enum Line {
 }
 
 /// The kinds of event a worker makes.
-const KINDS: [EventKind; 14] = [
+const KINDS: [EventKind; 15] = [
     EventKind::Produce,
     EventKind::Put,
     EventKind::PutBlocked,
@@ -149,6 +152,7 @@ const KINDS: [EventKind; 14] = [
     EventKind::Redeliver,
     EventKind::DeadLetter,
     EventKind::SentinelGet,
+    EventKind::GetShutDown,
     EventKind::Error(Fault::StaleAck),
     EventKind::Error(Fault::TaskDoneTooMany),
 ];
@@ -427,8 +431,11 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
     let t = w.settings.config.termination;
     let visibility = t.visibility_timeout.mul_f64(scale);
     // Blocking reads wake now and then to claim what a dead consumer left.
+    let shutdown = matches!(t.strategy, Strategy::Shutdown | Strategy::ShutdownImmediate);
     let block_ms = if t.broker_ack {
         (visibility.as_millis() / 2).clamp(5, 500) as u64
+    } else if shutdown {
+        20 // the shutdown key is read between blocking reads
     } else {
         500
     };
@@ -445,6 +452,25 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
             recover = true;
         }
         let keys = w.keys.clone();
+        // q.shutdown(): get() raises ShutDown once the queue has nothing
+        // for this consumer (it does not wait); shutdown(immediate=True)
+        // at once.
+        let shut_down: Option<String> = if shutdown {
+            match w.link.query(redis::cmd("GET").arg(keys.shutdown())) {
+                Ok(state) => state,
+                Err(error) => return gone(name, &error),
+            }
+        } else {
+            None
+        };
+        if shut_down.as_deref() == Some("immediate") {
+            w.emit(EventKind::GetShutDown, None, None);
+            w.emit(EventKind::Finish, None, None);
+            return 0;
+        }
+        if shut_down.is_some() {
+            blocked = true; // no wait told: an empty queue raises instead
+        }
         let taken = if !w.settings.stream {
             take_list(w, &keys, &mut blocked, block_ms)
         } else if recover {
@@ -474,6 +500,11 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
         } else {
             take_stream(w, &keys, name, &mut blocked, block_ms, &dead_letter)
         };
+        if shut_down.is_some() && taken.is_none() {
+            w.emit(EventKind::GetShutDown, None, None);
+            w.emit(EventKind::Finish, None, None);
+            return 0;
+        }
         let Some(Taken { entry, redelivered }) = taken else {
             continue;
         };
