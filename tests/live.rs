@@ -377,10 +377,7 @@ fn options_without_a_live_counterpart_are_refused_at_the_option_in_the_user_s_la
             vec!["live", "termination", "--compare"],
             "canteen: --compare: canteen live has no real counterpart for it yet\n",
         ),
-        (
-            vec!["live", "termination", "--kill-consumer", "1", "--kill-chance", "0.5"],
-            "canteen: --kill-chance: canteen live has no real counterpart for it yet\n",
-        ),
+
         (
             vec!["live", "peak-shaving", "--overload"],
             "canteen: --overload: canteen live has no real counterpart for it yet\n",
@@ -592,4 +589,39 @@ fn shutdown_drains_the_stream_and_shutdown_immediate_deletes_what_waits() {
     assert_eq!(int(view, &["processed_items"]) + dropped, 10, "{cut}");
     assert_eq!(int(view, &["unfinished"]), 0, "{cut}");
     assert_eq!(count(&cut, "drop"), dropped, "{cut}");
+}
+
+#[test]
+fn kill_chance_one_kills_the_consumer_at_its_first_item() {
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let report = live_json(&[
+        "termination",
+        "--seed",
+        "6",
+        "--kill-consumer",
+        "2",
+        "--kill-chance",
+        "1",
+        "--broker-ack",
+        "--visibility-timeout",
+        "300ms",
+        "--time-scale",
+        "0.02",
+        "--redis",
+        &url,
+        "--events",
+    ]);
+    assert_balanced(&report, 10);
+    let events = report["events"].as_array().unwrap();
+    let of_consumer_2: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["actor"] == "consumer 2" && (e["kind"] == "get" || e["kind"] == "killed"))
+        .collect();
+    assert_eq!(of_consumer_2.len(), 2, "{report}");
+    assert_eq!(of_consumer_2[1]["kind"], "killed", "{report}");
+    assert_eq!(
+        of_consumer_2[0]["item"], of_consumer_2[1]["item"],
+        "{report}"
+    );
 }

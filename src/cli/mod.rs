@@ -30,7 +30,6 @@ use crate::i18n;
 use crate::i18n::cli::{self as words, Problem};
 use crate::lang::Lang;
 use crate::python;
-use crate::scenario::ending::KillWhen;
 use crate::scenario::ScenarioKind;
 
 /// What the command line asks for.
@@ -162,19 +161,9 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command
         config.termination = lab.settings()?;
     }
     config.validate().map_err(Problem::Config)?;
-    let t = &config.termination;
-    let refused = [
-        (
-            lab.as_ref().is_some_and(|l| l.compare),
-            "--compare".to_string(),
-        ),
-        (
-            matches!(t.kill.map(|k| k.when), Some(KillWhen::Chance(_))),
-            "--kill-chance".to_string(),
-        ),
-    ];
-    if let Some((_, option)) = refused.into_iter().find(|(given, _)| *given) {
-        return Err(Problem::NotLive(option));
+    // --compare runs every strategy side by side: not one live run.
+    if lab.as_ref().is_some_and(|l| l.compare) {
+        return Err(Problem::NotLive("--compare".to_string()));
     }
     Ok(Command::Live(live::Request {
         config,

@@ -369,6 +369,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         };
         let index = kill.consumer - 1;
         let actor = actors.consumer(index);
+        let seed = config.seed;
         thread::spawn(move || {
             let due = Duration::from_nanos(hub.epoch.load(std::sync::atomic::Ordering::SeqCst))
                 + at.mul_f64(hub.settings.time_scale);
@@ -376,9 +377,23 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
             while worker::wall_ns() < due_ns && !over.load(std::sync::atomic::Ordering::SeqCst) {
                 sleep(Duration::from_millis(1));
             }
+            // --kill-chance: a draw for each item the consumer starts.
+            let mut rng =
+                <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(seed ^ 0x6b69_6c6c);
+            let mut seen: Option<ItemId> = None;
             while !over.load(std::sync::atomic::Ordering::SeqCst) {
                 let item = hub.lock().busy.get(&actor).copied();
-                if let Some(item) = item {
+                let chosen = match (kill.when, item) {
+                    (_, None) => false,
+                    (KillWhen::At(_), Some(_)) => true,
+                    (KillWhen::Chance(p), Some(item)) if seen != Some(item) => {
+                        let u = (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+                        u < p
+                    }
+                    (KillWhen::Chance(_), Some(_)) => false,
+                };
+                seen = item;
+                if let (true, Some(item)) = (chosen, item) {
                     let mut workers = workers.lock().unwrap_or_else(|e| e.into_inner());
                     if let Some(mut child) = workers.consumers[index as usize].take() {
                         let _ = child.kill();
