@@ -421,6 +421,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         actors,
         grace,
         until: config.until.map(|until| until.as_nanos() as u64),
+        url: &url,
     };
     let started = Instant::now();
     let end = main.program(strategy, &mut link, &keys)?;
@@ -565,6 +566,8 @@ struct Main<'a> {
     grace: Duration,
     /// `--until`, in the scenario's nanoseconds.
     until: Option<u64>,
+    /// The server's URL, for the failures.
+    url: &'a str,
 }
 
 /// How main's part ended.
@@ -635,10 +638,7 @@ impl Main<'_> {
                             .arg(0)
                             .invoke::<i64>(con)
                     })
-                    .map_err(|e| LiveFailure::Redis {
-                        url: String::new(),
-                        detail: e.to_string(),
-                    })?;
+                    .map_err(|e| self.failed(&e))?;
                     self.hub.emit(MAIN, EventKind::SentinelPut, None);
                 }
                 if let Some(end) = self.join_consumers(consumers) {
@@ -647,10 +647,7 @@ impl Main<'_> {
             }
             Strategy::Shutdown | Strategy::ShutdownImmediate => {
                 let immediate = strategy == Strategy::ShutdownImmediate;
-                let failed = |e: redis::RedisError| LiveFailure::Redis {
-                    url: String::new(),
-                    detail: e.to_string(),
-                };
+                let failed = |e: redis::RedisError| self.failed(&e);
                 // q.shutdown(): a key the consumers read when the stream
                 // has nothing for them; immediate: the entries not yet
                 // delivered are deleted at once, their tasks counted done.
@@ -686,19 +683,13 @@ impl Main<'_> {
                 loop {
                     let unfinished: Option<i64> = link
                         .query(redis::cmd("GET").arg(keys.unfinished()))
-                        .map_err(|e| LiveFailure::Redis {
-                            url: String::new(),
-                            detail: e.to_string(),
-                        })?;
+                        .map_err(|e| self.failed(&e))?;
                     if unfinished.unwrap_or(0) <= 0 {
                         break;
                     }
                     let _: Option<(String, String)> = link
                         .query(redis::cmd("BLPOP").arg(keys.joined()).arg(0.05))
-                        .map_err(|e| LiveFailure::Redis {
-                            url: String::new(),
-                            detail: e.to_string(),
-                        })?;
+                        .map_err(|e| self.failed(&e))?;
                     if let Some(end) = self.over() {
                         return Ok(end);
                     }
@@ -755,6 +746,10 @@ impl Main<'_> {
             }
             sleep(Duration::from_millis(1));
         }
+    }
+
+    fn failed(&self, error: &redis::RedisError) -> LiveFailure {
+        redis_failure(self.url, error)
     }
 
     /// `c.join()` for every consumer in turn; how the run ended if one
