@@ -625,3 +625,16 @@ fn kill_chance_one_kills_the_consumer_at_its_first_item() {
         "{report}"
     );
 }
+
+#[test]
+fn a_worker_for_a_run_the_server_does_not_have_says_so() {
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let (status, out, err) = finish(start(&[
+        "worker", "consumer", "--redis", &url, "--run", "nope", "--index", "1",
+    ]));
+    assert_eq!(
+        (status, out.as_str(), err.as_str()),
+        (1, "", "canteen: no run nope on this Redis server\n")
+    );
+}

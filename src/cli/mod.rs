@@ -103,6 +103,7 @@ pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Command, Refusal> {
             redis: options.redis,
             run: options.run,
             index: options.index,
+            lang,
         })),
     }
     .map_err(refuse)

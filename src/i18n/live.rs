@@ -23,6 +23,12 @@ pub enum LiveFailure {
     Spawn(String),
     /// A worker process ended with a failure (its role and status).
     Worker { worker: String, status: String },
+    /// `canteen worker` for a run the server does not have.
+    NoRun(String),
+    /// `canteen worker` for a producer or consumer the run does not have.
+    NoSuchWorker { worker: String, count: u32 },
+    /// An item a producer could not put: the server stayed away.
+    NotPut { item: String, detail: String },
 }
 
 /// Redis's own view of a live run's queue, read from the server at the end.
@@ -103,6 +109,23 @@ pub fn failure(failure: &LiveFailure, lang: Lang) -> String {
         }
         (LiveFailure::Worker { worker, status }, Lang::En) => {
             format!("worker process {worker} ended with a failure: {status}")
+        }
+        (LiveFailure::NoRun(run), Lang::Zh) => format!("这个 Redis 服务器上没有运行 {run}"),
+        (LiveFailure::NoRun(run), Lang::En) => format!("no run {run} on this Redis server"),
+        (LiveFailure::NoSuchWorker { worker, count }, Lang::Zh) => {
+            format!("{worker}：这次运行只有 {count} 个")
+        }
+        (LiveFailure::NoSuchWorker { worker, count }, Lang::En) => {
+            format!("{worker}: the run has {count} of them")
+        }
+        (LiveFailure::NotPut { item, detail }, Lang::Zh) => {
+            format!("没能放入 {item}（已记入 not_put）：{}", one_line(detail))
+        }
+        (LiveFailure::NotPut { item, detail }, Lang::En) => {
+            format!(
+                "could not put {item} (counted in not_put): {}",
+                one_line(detail)
+            )
         }
     }
 }
@@ -320,6 +343,15 @@ mod tests {
             LiveFailure::Worker {
                 worker: "consumer 1".into(),
                 status: "exit status: 3".into(),
+            },
+            LiveFailure::NoRun("0123".into()),
+            LiveFailure::NoSuchWorker {
+                worker: "consumer 3".into(),
+                count: 2,
+            },
+            LiveFailure::NotPut {
+                item: "0:1".into(),
+                detail: "broken pipe".into(),
             },
         ] {
             assert_both_languages(|lang| failure(&f, lang), &[]);

@@ -282,6 +282,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         let mut child = Command::new(&exe)
             .args(["worker", role, "--redis", &url, "--run", &run_id, "--index"])
             .arg(index.to_string())
+            .args(["--lang", lang.code()])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()

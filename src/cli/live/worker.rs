@@ -16,6 +16,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::store::{self, Entry, Keys, Link, GROUP};
 use crate::delay::Delay;
+use crate::i18n::live::{failure, LiveFailure};
+use crate::lang::Lang;
 use crate::scenario::ending::Strategy;
 use crate::scenario::{Config, ScenarioKind};
 use crate::trace::{ActorId, Event, EventKind, Fault, ItemId};
@@ -35,6 +37,8 @@ pub struct Request {
     pub run: String,
     /// From 1.
     pub index: u32,
+    /// The language of its messages.
+    pub lang: Lang,
 }
 
 /// The settings a live run keeps in Redis for its workers.
@@ -227,6 +231,8 @@ struct Worker {
     actor: ActorId,
     rng: ChaCha8Rng,
     reconnects: u64,
+    url: String,
+    lang: Lang,
     /// The simulation's delays for the same seed, to replay.
     drawn: HashMap<String, u64>,
 }
@@ -278,19 +284,21 @@ pub fn run(request: &Request) -> i32 {
             link.query(redis::cmd("HGETALL").arg(keys.config()))?;
         Ok((link, fields))
     });
+    let say = |what: LiveFailure| {
+        eprintln!("canteen: {}", failure(&what, request.lang));
+        1
+    };
     let (mut link, fields) = match start {
         Ok(started) => started,
         Err(error) => {
-            eprintln!("canteen worker {name}: {error}");
-            return 1;
+            return say(LiveFailure::Redis {
+                url: request.redis.clone(),
+                detail: error.to_string(),
+            })
         }
     };
     let Some(settings) = Settings::from_fields(&fields) else {
-        eprintln!(
-            "canteen worker {name}: no run {} on this server",
-            request.run
-        );
-        return 1;
+        return say(LiveFailure::NoRun(request.run.clone()));
     };
     let actors = crate::run::Program::actors(&settings.config);
     let i = request.index.saturating_sub(1);
@@ -299,8 +307,10 @@ pub fn run(request: &Request) -> i32 {
         Role::Consumer => (actors.consumer(i), settings.config.consumers),
     };
     if request.index == 0 || request.index > count {
-        eprintln!("canteen worker {name}: the run has {count} {role}s");
-        return 1;
+        return say(LiveFailure::NoSuchWorker {
+            worker: format!("{role} {}", request.index),
+            count,
+        });
     }
     let drawn: HashMap<String, u64> = link
         .query(redis::cmd("HGETALL").arg(keys.delays()))
@@ -322,8 +332,13 @@ pub fn run(request: &Request) -> i32 {
             });
         match started {
             Ok(Some(epoch)) => settings.epoch_ns = epoch,
-            Ok(None) => return 1,
-            Err(error) => return gone(&name, &error),
+            Ok(None) => return say(LiveFailure::NoRun(request.run.clone())),
+            Err(error) => {
+                return say(LiveFailure::Redis {
+                    url: request.redis.clone(),
+                    detail: error.to_string(),
+                })
+            }
         }
     }
     let seed = settings.config.seed ^ u64::from(actor.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -334,6 +349,8 @@ pub fn run(request: &Request) -> i32 {
         actor,
         rng: ChaCha8Rng::seed_from_u64(seed),
         reconnects: 0,
+        url: request.redis.clone(),
+        lang: request.lang,
         drawn,
     };
     match request.role {
@@ -403,7 +420,11 @@ fn produce(w: &mut Worker, origin: u32) -> i32 {
         match put {
             Ok(put_ns) => w.emit(EventKind::Put, Some(item), Some(put_ns)),
             Err(error) => {
-                eprintln!("canteen worker producer {}: {error}", origin + 1);
+                let what = LiveFailure::NotPut {
+                    item: member.clone(),
+                    detail: error.to_string(),
+                };
+                eprintln!("canteen: {}", failure(&what, w.lang));
                 let _ = w
                     .link
                     .query::<()>(redis::cmd("RPUSH").arg(keys.not_put()).arg(&member));
@@ -458,7 +479,7 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
         let shut_down: Option<String> = if shutdown {
             match w.link.query(redis::cmd("GET").arg(keys.shutdown())) {
                 Ok(state) => state,
-                Err(error) => return gone(name, &error),
+                Err(error) => return gone(w, &error),
             }
         } else {
             None
@@ -486,7 +507,7 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
                     .arg("0"),
             ) {
                 Ok(reply) => reply,
-                Err(error) => return gone(name, &error),
+                Err(error) => return gone(w, &error),
             };
             let mut own = store::read_reply(&own);
             if own.is_empty() {
@@ -541,7 +562,7 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
             let counted = w.link.query::<u64>(redis::cmd("INCR").arg(keys.key("nth")));
             match counted {
                 Ok(n) => Some(n),
-                Err(error) => return gone(name, &error),
+                Err(error) => return gone(w, &error),
             }
         } else {
             None
@@ -557,7 +578,7 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
                 }
                 w.emit(EventKind::TaskDone, Some(item), None);
             }
-            Err(error) => return gone(name, &error),
+            Err(error) => return gone(w, &error),
         }
         if nth.is_some() && nth == t.extra_task_done {
             // task_done() once more: Python's ValueError when none is left
@@ -572,7 +593,7 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
             match left {
                 Ok(-1) => w.emit(EventKind::Error(Fault::TaskDoneTooMany), Some(item), None),
                 Ok(_) => w.emit(EventKind::TaskDone, Some(item), None),
-                Err(error) => return gone(name, &error),
+                Err(error) => return gone(w, &error),
             }
         }
     }
@@ -584,8 +605,12 @@ fn store_item(entry: &Entry) -> Option<ItemId> {
 }
 
 /// A worker whose server stayed away past the retries.
-fn gone(name: &str, error: &redis::RedisError) -> i32 {
-    eprintln!("canteen worker {name}: {error}");
+fn gone(w: &Worker, error: &redis::RedisError) -> i32 {
+    let what = LiveFailure::Redis {
+        url: w.url.clone(),
+        detail: error.to_string(),
+    };
+    eprintln!("canteen: {}", failure(&what, w.lang));
     1
 }
 
