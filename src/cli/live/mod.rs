@@ -721,7 +721,7 @@ impl Main<'_> {
         Ok(End::Completed)
     }
 
-    /// Waits (at most a second) until the lines of every acknowledgement
+    /// Waits (at most 5 s) until the lines of every acknowledgement
     /// Redis counted have arrived, so that terminating the consumers cuts
     /// no `task_done()` out of the log.
     fn settle(&self, link: &mut Link, keys: &Keys) {
@@ -734,7 +734,7 @@ impl Main<'_> {
                 .query::<u64>(redis::cmd("XLEN").arg(keys.dead()))
                 .unwrap_or(0);
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(1) {
+        while start.elapsed() < Duration::from_secs(5) {
             let told = self
                 .hub
                 .lock()
@@ -855,7 +855,25 @@ fn measured(
     view: &RedisView,
 ) -> Report {
     let mut stats = Stats::default();
+    // A consumer killed between reading an entry and telling it got it
+    // leaves it pending, untold; its claim by another consumer is then no
+    // return to the queue as far as the events know: that redelivery is
+    // left out.
+    let mut queued: HashSet<ItemId> = HashSet::new();
     for event in events {
+        match (event.kind, event.item) {
+            (EventKind::Put, Some(item)) => {
+                queued.insert(item);
+            }
+            (EventKind::Get | EventKind::Drop, Some(item)) => {
+                queued.remove(&item);
+            }
+            (EventKind::Redeliver, Some(item)) if queued.contains(&item) => continue,
+            (EventKind::Redeliver, Some(item)) => {
+                queued.insert(item);
+            }
+            _ => {}
+        }
         stats.record(event);
     }
     let end = match (outcome, config.until) {

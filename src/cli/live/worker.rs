@@ -214,8 +214,15 @@ pub fn item_id(text: &str) -> Option<ItemId> {
 
 /// Writes a line for `canteen live`; a worker whose reader is gone stops.
 fn tell(line: Line) {
+    tell_all(&[line]);
+}
+
+/// Writes lines for `canteen live` in one write.
+fn tell_all(lines: &[Line]) {
+    let text: String = lines.iter().map(|l| l.text() + "\n").collect();
     let mut out = io::stdout().lock();
-    if writeln!(out, "{}", line.text())
+    if out
+        .write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .is_err()
     {
@@ -246,6 +253,24 @@ impl Worker {
             kind,
             item,
         }));
+    }
+
+    /// Several events about `item`, now, told in one write.
+    fn emit_all(&mut self, kinds: &[EventKind], item: Option<ItemId>) {
+        self.note_reconnects();
+        let time = self.settings.now();
+        let lines: Vec<Line> = kinds
+            .iter()
+            .map(|&kind| {
+                Line::Event(Event {
+                    time,
+                    actor: self.actor,
+                    kind,
+                    item,
+                })
+            })
+            .collect();
+        tell_all(&lines);
     }
 
     fn note_reconnects(&mut self) {
@@ -570,13 +595,17 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
         if nth.is_some() && nth == t.forget_task_done {
             continue; // task_done() forgotten: the entry stays pending.
         }
+        // What the acknowledgement (and an extra task_done()) tell is
+        // written at once, so that a consumer terminated right after the
+        // last ack has told all of it.
+        let mut told = Vec::new();
         match invoke_ack(w, &ack, &keys, &entry, &format!("{name}:{processings}")) {
-            Ok(0) => w.emit(EventKind::Error(Fault::StaleAck), Some(item), None),
+            Ok(0) => told.push(EventKind::Error(Fault::StaleAck)),
             Ok(_) => {
                 if t.broker_ack {
-                    w.emit(EventKind::Ack, Some(item), None);
+                    told.push(EventKind::Ack);
                 }
-                w.emit(EventKind::TaskDone, Some(item), None);
+                told.push(EventKind::TaskDone);
             }
             Err(error) => return gone(w, &error),
         }
@@ -591,11 +620,12 @@ fn consume(w: &mut Worker, name: &str) -> i32 {
                     .invoke::<i64>(con)
             });
             match left {
-                Ok(-1) => w.emit(EventKind::Error(Fault::TaskDoneTooMany), Some(item), None),
-                Ok(_) => w.emit(EventKind::TaskDone, Some(item), None),
+                Ok(-1) => told.push(EventKind::Error(Fault::TaskDoneTooMany)),
+                Ok(_) => told.push(EventKind::TaskDone),
                 Err(error) => return gone(w, &error),
             }
         }
+        w.emit_all(&told, Some(item));
     }
 }
 
