@@ -586,7 +586,7 @@ fn shutdown_drains_the_stream_and_shutdown_immediate_deletes_what_waits() {
 }
 
 #[test]
-fn kill_chance_one_kills_the_consumer_at_its_first_item() {
+fn kill_chance_one_kills_the_consumer_during_an_item_it_holds() {
     let (server, _dir) = server(&[]);
     let url = server.url();
     let report = live_json(&[
