@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Canteen: install whatever the build and the tests need and is missing.
 #
-#   scripts/setup.sh [GROUP...]     GROUP: rust web test browser node all (default: all)
+#   scripts/setup.sh [GROUP...]     GROUP: rust web test browser node redis all (default: all)
 #
 #   rust     rustfmt, clippy and the wasm32-unknown-unknown target
 #   web      rust + wasm-bindgen-cli (= the lockfile's wasm-bindgen) + trunk + node  (make serve, make size)
 #   node     the npm devDependencies (binaryen's wasm-opt, playwright-core, axe-core) via npm ci
 #   browser  Debian's chromium and chromium-driver, and fonts-noto-cjk (the 中文 page's glyphs in
 #            headless screenshots)
-#   test     everything make test needs: web + wasm-pack + browser
+#   redis    Debian's redis-server and redis-tools (canteen live's embedded server, the live tests,
+#            redis-benchmark)
+#   test     everything make test needs: web + wasm-pack + browser + redis
 #
 # Idempotent: it checks each tool (and its version) and installs only what is missing,
 # saying what it does; when everything is present it prints nothing.
@@ -151,22 +153,33 @@ setup_browser() {
     fi
 }
 
+setup_redis() {
+    local missing=()
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        apt_install "${missing[@]}"
+    fi
+}
+
 [ "$#" -gt 0 ] || set -- all
-want_rust="" want_web="" want_node="" want_browser="" want_wasm_pack=""
+want_rust="" want_web="" want_node="" want_browser="" want_wasm_pack="" want_redis=""
 for group in "$@"; do
     case "$group" in
         rust) want_rust=1 ;;
         node) want_node=1 ;;
         browser) want_browser=1 ;;
+        redis) want_redis=1 ;;
         web) want_rust=1 want_web=1 want_node=1 ;;
-        test | all) want_rust=1 want_web=1 want_node=1 want_browser=1 want_wasm_pack=1 ;;
-        *) die "unknown group '$group' (rust web node browser test all)" ;;
+        test | all) want_rust=1 want_web=1 want_node=1 want_browser=1 want_wasm_pack=1 want_redis=1 ;;
+        *) die "unknown group '$group' (rust web node browser redis test all)" ;;
     esac
 done
 
 # Cheap checks and apt first; the long cargo installs last.
 [ -z "$want_rust" ] || setup_rust
 [ -z "$want_browser" ] || setup_browser
+[ -z "$want_redis" ] || setup_redis
 [ -z "$want_node" ] || setup_node
 [ -z "$want_web" ] || setup_wasm_bindgen
 [ -z "$want_wasm_pack" ] || setup_wasm_pack

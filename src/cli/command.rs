@@ -38,6 +38,9 @@ canteen run peak-shaving [--preset steady|flash-sale|two-bursts] [--seed N] [--b
 canteen run scraper --pages PATH... [--fetchers N] [--counters N] [--capacity N]
                      [--regex R] [--shape plain|joinable] [--timeout D] [--fetch-delay D]
                      [--count-delay D] [--seed N] [--json] [--lang zh|en]
+canteen live plain|hotdog|custom|termination|peak-shaving [the options of canteen run SCENARIO]
+                     [--redis URL] [--time-scale F]
+canteen worker producer|consumer --redis URL --run ID --index N
 canteen python SCENARIO [the options of canteen run SCENARIO]
 canteen lesson [LESSON [--seed N] [--answer A]] [--lang zh|en]
 canteen help [COMMAND...]";
@@ -76,6 +79,16 @@ pub enum Top {
         #[command(subcommand)]
         scenario: Scenario,
     },
+    /// Run a scenario for real: producer and consumer processes around
+    /// Redis, real delays (times --time-scale); the report beside the
+    /// simulation's prediction
+    Live {
+        #[command(subcommand)]
+        scenario: LiveScenario,
+    },
+    /// One producer or consumer process of a live run (canteen live starts
+    /// them; one started by hand joins the run)
+    Worker(WorkerOptions),
     /// Print the Python program the page shows for the same settings
     Python {
         #[command(subcommand)]
@@ -167,6 +180,77 @@ pub struct LabOptions {
     pub lab: termination::Options,
 }
 
+/// The options of a live run besides the scenario's.
+#[derive(Debug, Args)]
+pub struct LiveOptions {
+    /// An existing Redis server, redis://HOST:PORT/DB; the run's keys are
+    /// named canteen:RUN:… [default: an embedded redis-server on a free
+    /// 127.0.0.1 port]
+    #[arg(long, value_name = "URL", value_parser = values::redis_url, allow_hyphen_values = true)]
+    pub redis: Option<String>,
+    /// Real seconds per second of the scenario: 0.01 runs it 100 times
+    /// faster [default: 1]
+    #[arg(long, value_name = "F", value_parser = values::time_scale, allow_hyphen_values = true)]
+    pub time_scale: Option<f64>,
+}
+
+/// `canteen live`'s scenarios.
+#[derive(Debug, Subcommand)]
+pub enum LiveScenario {
+    Plain(Playground),
+    Hotdog(Playground),
+    Custom(Playground),
+    Termination(Lab),
+    PeakShaving(LivePeak),
+}
+
+/// Peak shaving's options, live.
+#[derive(Debug, Args)]
+pub struct LivePeak {
+    #[command(flatten)]
+    pub peak: peak::Options,
+    #[command(flatten)]
+    pub live: LiveOptions,
+}
+
+/// The options of plain, hotdog and custom, live.
+#[derive(Debug, Args)]
+pub struct Playground {
+    #[command(flatten)]
+    pub run: RunOptions,
+    #[command(flatten)]
+    pub live: LiveOptions,
+}
+
+/// The termination lab's options, live.
+#[derive(Debug, Args)]
+pub struct Lab {
+    #[command(flatten)]
+    pub run: RunOptions,
+    #[command(flatten)]
+    pub lab: termination::Options,
+    #[command(flatten)]
+    pub live: LiveOptions,
+}
+
+/// `canteen worker`'s options.
+#[derive(Debug, Args)]
+pub struct WorkerOptions {
+    /// producer or consumer
+    #[arg(value_enum)]
+    pub role: super::live::worker::Role,
+    /// The run's Redis server
+    #[arg(long, value_name = "URL", value_parser = values::redis_url, allow_hyphen_values = true)]
+    pub redis: String,
+    /// The run's id (canteen live prints it)
+    #[arg(long, value_name = "ID")]
+    pub run: String,
+    /// Which producer or consumer, from 1
+    #[arg(long, value_name = "N", allow_hyphen_values = true,
+          value_parser = whole::<u32>(Accepted::FromOne, 1, MAX_ACTORS.into()))]
+    pub index: u32,
+}
+
 impl RunOptions {
     /// `kind`'s settings with these options; `seed` when `--seed` is not
     /// given.
@@ -209,7 +293,15 @@ pub fn command() -> Command {
             .after_help(AFTER_HELP)
             .override_usage(SYNOPSIS.replace('\n', "\n       "))
             .mut_subcommand("run", scenarios)
-            .mut_subcommand("python", scenarios),
+            .mut_subcommand("python", scenarios)
+            .mut_subcommand("live", |command| {
+                ScenarioKind::VARIANTS
+                    .iter()
+                    .copied()
+                    .fold(command, |command, kind| {
+                        command.mut_subcommand(kind.name(), |sub| playground(sub, kind))
+                    })
+            }),
     )
 }
 

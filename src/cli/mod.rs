@@ -10,6 +10,7 @@
 pub mod command;
 pub mod errors;
 pub mod lesson;
+pub mod live;
 pub mod peak;
 pub mod run;
 pub mod scraper;
@@ -24,7 +25,7 @@ use clap::error::ErrorKind;
 use clap::FromArgMatches;
 use rand::Rng;
 
-use self::command::{Canteen, Scenario, Top};
+use self::command::{Canteen, LiveScenario, Scenario, Top};
 use crate::i18n;
 use crate::i18n::cli::{self as words, Problem};
 use crate::lang::Lang;
@@ -43,6 +44,12 @@ pub enum Command {
     Python(String),
     /// `canteen lesson`: the list, or a lesson's question and answer.
     Lesson(lesson::Request),
+    /// `canteen live SCENARIO`: a run with real processes around Redis.
+    Live(live::Request),
+    /// `canteen live peak-shaving`: real HTTP requests, straight and through Redis.
+    LivePeak(live::peak::Request),
+    /// `canteen worker`: one process of a live run.
+    Worker(live::worker::Request),
 }
 
 /// A scenario to run.
@@ -90,6 +97,14 @@ pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Command, Refusal> {
         Top::Run { scenario } => request(scenario, seed, lang).map(Command::Run),
         Top::Python { scenario } => program(scenario, seed, lang).map(Command::Python),
         Top::Lesson(options) => options.request(seed, lang).map(Command::Lesson),
+        Top::Live { scenario } => live_request(scenario, seed, lang),
+        Top::Worker(options) => Ok(Command::Worker(live::worker::Request {
+            role: options.role,
+            redis: options.redis,
+            run: options.run,
+            index: options.index,
+            lang,
+        })),
     }
     .map_err(refuse)
 }
@@ -117,6 +132,47 @@ fn request(scenario: Scenario, seed: u64, lang: Lang) -> Result<Request, Problem
         events: options.events,
         lang,
         compare: lab.is_some_and(|lab| lab.compare),
+    }))
+}
+
+/// The run these options ask for, or the first one without a live
+/// counterpart.
+fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command, Problem> {
+    let (kind, run, lab, live) = match scenario {
+        LiveScenario::Plain(o) => (ScenarioKind::Plain, o.run, None, o.live),
+        LiveScenario::Hotdog(o) => (ScenarioKind::Hotdog, o.run, None, o.live),
+        LiveScenario::Custom(o) => (ScenarioKind::Custom, o.run, None, o.live),
+        LiveScenario::Termination(o) => (ScenarioKind::Termination, o.run, Some(o.lab), o.live),
+        LiveScenario::PeakShaving(options) => {
+            let request = options.peak.request(seed, lang)?;
+            if request.config.overload {
+                return Err(Problem::NotLive("--overload".to_string()));
+            }
+            return Ok(Command::LivePeak(live::peak::Request {
+                config: request.config,
+                json: request.json,
+                lang,
+                redis: options.live.redis,
+                time_scale: options.live.time_scale.unwrap_or(1.0),
+            }));
+        }
+    };
+    let mut config = run.config(kind, seed);
+    if let Some(lab) = &lab {
+        config.termination = lab.settings()?;
+    }
+    config.validate().map_err(Problem::Config)?;
+    // --compare runs every strategy side by side: not one live run.
+    if lab.as_ref().is_some_and(|l| l.compare) {
+        return Err(Problem::NotLive("--compare".to_string()));
+    }
+    Ok(Command::Live(live::Request {
+        config,
+        json: run.json,
+        events: run.events,
+        lang,
+        redis: live.redis,
+        time_scale: live.time_scale.unwrap_or(1.0),
     }))
 }
 
@@ -174,6 +230,9 @@ pub fn main(args: Vec<OsString>, lang: Lang) -> i32 {
         Command::Help(text) => print(&text),
         Command::Python(code) => print(&code),
         Command::Lesson(request) => print(&lesson::text(&request)),
+        Command::Live(request) => live::run(request),
+        Command::LivePeak(request) => live::peak::run(&request),
+        Command::Worker(request) => live::work(&request),
         Command::Run(Request::Playground(request)) => run::run(request),
         Command::Run(Request::PeakShaving(request)) => {
             let (text, broken) = peak::run(&request);

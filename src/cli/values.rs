@@ -138,6 +138,30 @@ pub fn shape(text: &str) -> Result<Shape, Refused> {
 /// `args` (`--lang zh` or `--lang=zh`), wherever it stands, so that a
 /// problem with an option before it is reported in it; else `default`
 /// (from the locale).
+/// `--redis`: a URL the redis client reads.
+pub fn redis_url(text: &str) -> Result<String, Refused> {
+    let refused = || Refused {
+        text: text.to_string(),
+        why: Invalid::RedisUrl,
+    };
+    if !text.starts_with("redis://") {
+        return Err(refused());
+    }
+    redis::Client::open(text).map_err(|_| refused())?;
+    Ok(text.to_string())
+}
+
+/// `--time-scale`: above 0, up to 100.
+pub fn time_scale(text: &str) -> Result<f64, Refused> {
+    match text.trim().parse::<f64>() {
+        Ok(scale) if scale > 0.0 && scale <= 100.0 => Ok(scale),
+        _ => Err(Refused {
+            text: text.to_string(),
+            why: Invalid::Number(Accepted::TimeScale),
+        }),
+    }
+}
+
 pub fn lang(args: &[OsString], default: Lang) -> Lang {
     let texts: Vec<Option<&str>> = args.iter().map(|arg| arg.to_str()).collect();
     let mut found = None;

@@ -39,6 +39,8 @@ pub enum Accepted {
     Consumer,
     /// A probability, 0 to 1.
     Probability,
+    /// A time scale: a decimal above 0, up to 100.
+    TimeScale,
 }
 
 /// Why a value was refused; the option and the text typed are beside it
@@ -67,6 +69,8 @@ pub enum Invalid {
     Burst(BurstProblem),
     /// Neither a lesson's number nor its name.
     Lesson,
+    /// Not a Redis URL (`redis://HOST:PORT/DB`).
+    RedisUrl,
 }
 
 /// What is wrong with the command line (exit status 2).
@@ -129,6 +133,8 @@ pub enum Problem {
     NotForPython(String),
     /// `canteen python` for a scenario without a Python program.
     NoProgram(String),
+    /// An option or setting `canteen live` has no real counterpart for.
+    NotLive(String),
     /// A command line the parser could not read otherwise.
     Unreadable,
 }
@@ -141,6 +147,10 @@ fn accepted(accepted: Accepted, lang: Lang) -> &'static str {
         Accepted::FromOne => lang.pick("整数（从 1 起）", "a whole number from 1"),
         Accepted::Consumer => lang.pick("消费者编号（从 1 起）", "a consumer number from 1"),
         Accepted::Probability => lang.pick("概率（0 到 1）", "a probability from 0 to 1"),
+        Accepted::TimeScale => lang.pick(
+            "大于 0、至多 100 的小数（0.01 即快 100 倍）",
+            "a decimal above 0 and up to 100 (0.01 runs 100 times faster)",
+        ),
     }
 }
 
@@ -207,6 +217,8 @@ fn invalid(option: &str, text: &str, why: &Invalid, lang: Lang) -> String {
         ),
         (Invalid::Lang, Lang::Zh) => format!("{option} 只接受 zh 或 en"),
         (Invalid::Lang, Lang::En) => format!("{option} accepts zh or en"),
+        (Invalid::RedisUrl, Lang::Zh) => format!("{option} 需要 redis://主机:端口/库 形式的地址"),
+        (Invalid::RedisUrl, Lang::En) => format!("{option} takes a URL redis://HOST:PORT/DB"),
         (Invalid::Shape, Lang::Zh) => format!("{option} 只接受 plain 或 joinable"),
         (Invalid::Shape, Lang::En) => format!("{option} accepts plain or joinable"),
         (Invalid::Strategy, _) => at(
@@ -272,6 +284,12 @@ fn words(problem: &Problem, lang: Lang) -> String {
         }
         (Problem::NotForPython(name), Lang::En) => {
             format!("{name}: canteen python prints a program; the program always runs to its end")
+        }
+        (Problem::NotLive(name), Lang::Zh) => {
+            format!("{name}：canteen live 还没有真实的对应做法")
+        }
+        (Problem::NotLive(name), Lang::En) => {
+            format!("{name}: canteen live has no real counterpart for it yet")
         }
         (Problem::NoProgram(name), Lang::Zh) => format!("{name} 没有 Python 程序"),
         (Problem::NoProgram(name), Lang::En) => format!("{name} has no Python program"),
@@ -552,6 +570,7 @@ mod tests {
             )),
             Problem::NotForPython(option()),
             Problem::NoProgram(text()),
+            Problem::NotLive(option()),
             Problem::Unreadable,
         ];
         all.extend(
@@ -566,6 +585,7 @@ mod tests {
                 Invalid::Lesson,
                 Invalid::Rate,
                 Invalid::Burst(BurstProblem::NotABurst),
+                Invalid::RedisUrl,
             ]
             .map(value),
         );
@@ -577,6 +597,7 @@ mod tests {
                 Accepted::FromOne,
                 Accepted::Consumer,
                 Accepted::Probability,
+                Accepted::TimeScale,
             ]
             .map(|accepted| value(Invalid::Number(accepted))),
         );

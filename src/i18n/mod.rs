@@ -7,6 +7,8 @@
 pub mod charts;
 pub mod cli;
 pub mod lessons;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod live;
 pub mod peak;
 pub mod problems;
 pub mod python;
