@@ -50,6 +50,10 @@ pub fn log_line(kind: EventKind, item: &str, lang: Lang) -> Option<String> {
         (EventKind::GetShutDown, Lang::En) => {
             "q.get() raised ShutDown: the queue is shut down and empty; stop".into()
         }
+        // Killed holding nothing: a live run's SIGKILL landed while the
+        // process waited in get().
+        (EventKind::Killed, Lang::Zh) if item.is_empty() => "等待取数据时进程意外死亡".into(),
+        (EventKind::Killed, Lang::En) if item.is_empty() => "died while waiting in get()".into(),
         (EventKind::Killed, Lang::Zh) => format!("处理 {item} 时进程意外死亡"),
         (EventKind::Killed, Lang::En) => format!("died while working on {item}"),
         (EventKind::DaemonExit, Lang::Zh) => "守护进程：随主进程一起结束".into(),

@@ -20,7 +20,7 @@ pub mod worker;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::thread::{self, sleep};
 use std::time::{Duration, Instant};
 
@@ -159,6 +159,9 @@ impl Hub {
 struct Workers {
     producers: Vec<Child>,
     consumers: Vec<Option<Child>>,
+    /// For each consumer, word that every line it wrote has been read
+    /// (its output closed): what it held when killed is known then.
+    consumers_read: Vec<Option<mpsc::Receiver<()>>>,
 }
 
 impl Drop for Workers {
@@ -278,7 +281,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     });
     let exe = std::env::current_exe().map_err(|e| LiveFailure::Spawn(e.to_string()))?;
     let mut readers = Vec::new();
-    let mut spawn = |role: &str, index: u32| -> Result<Child, LiveFailure> {
+    let mut spawn = |role: &str, index: u32| -> Result<(Child, mpsc::Receiver<()>), LiveFailure> {
         let mut child = Command::new(&exe)
             .args(["worker", role, "--redis", &url, "--run", &run_id, "--index"])
             .arg(index.to_string())
@@ -287,6 +290,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| LiveFailure::Spawn(e.to_string()))?;
+        let (read, all_read) = mpsc::channel();
         if let Some(out) = child.stdout.take() {
             let hub = Arc::clone(&hub);
             readers.push(thread::spawn(move || {
@@ -296,19 +300,23 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
                         hub.take(line);
                     }
                 }
+                let _ = read.send(());
             }));
         }
-        Ok(child)
+        Ok((child, all_read))
     };
     let mut workers = Workers {
         producers: Vec::new(),
         consumers: Vec::new(),
+        consumers_read: Vec::new(),
     };
     for i in 1..=config.producers {
-        workers.producers.push(spawn("producer", i)?);
+        workers.producers.push(spawn("producer", i)?.0);
     }
     for i in 1..=config.consumers {
-        workers.consumers.push(Some(spawn("consumer", i)?));
+        let (child, all_read) = spawn("consumer", i)?;
+        workers.consumers.push(Some(child));
+        workers.consumers_read.push(Some(all_read));
     }
     // The start gate: once every worker is ready, the clock starts for all.
     let ready_by = Instant::now() + Duration::from_secs(60);
@@ -394,12 +402,19 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
                     (KillWhen::Chance(_), Some(_)) => false,
                 };
                 seen = item;
-                if let (true, Some(item)) = (chosen, item) {
+                if chosen {
                     let mut workers = workers.lock().unwrap_or_else(|e| e.into_inner());
                     if let Some(mut child) = workers.consumers[index as usize].take() {
                         let _ = child.kill();
                         let _ = child.wait();
-                        hub.emit(actor, EventKind::Killed, Some(item));
+                        // The lines seen when choosing may lag behind the
+                        // process: once all it wrote is read, what it held
+                        // is known (nothing, if it was waiting in get()).
+                        if let Some(all_read) = workers.consumers_read[index as usize].take() {
+                            let _ = all_read.recv_timeout(Duration::from_secs(5));
+                        }
+                        let held = hub.lock().busy.get(&actor).copied();
+                        hub.emit(actor, EventKind::Killed, held);
                     }
                     return;
                 }
