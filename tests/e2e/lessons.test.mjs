@@ -75,8 +75,14 @@ for (const lang of ['en', 'zh']) {
       assert.equal(await title.innerText(), words.first);
 
       for (const step of WALK) {
-        await page.waitForFunction((n) => location.hash.endsWith(`lesson=${n}`), step.n);
-        await title.waitFor();
+        // "Next" is a link: the address changes before the page shows the lesson it names,
+        // so wait for the page to show it (its title, as the list's current link names it).
+        await page.waitForFunction((n) => {
+          const current = document.querySelectorAll('.lesson-list li a')[n - 1];
+          const shown = document.querySelector('#lesson-title');
+          return location.hash.endsWith(`lesson=${n}`) && current?.getAttribute('aria-current') === 'step'
+            && shown !== null && current.innerText.startsWith(shown.innerText);
+        }, step.n);
         // The lesson shows its place, its title (the list's current link) and its question,
         // and nothing of the run's answer yet.
         const heading = await title.innerText();
