@@ -363,12 +363,35 @@ struct State<T> {
     /// Wakers of the waiters woken by the current change, called once the
     /// state is released (see [`JoinableQueue::change`]); empty in between.
     woken: Vec<Waker>,
+    /// Waiters of gets that were granted and ran, for the next gets that
+    /// wait: a blocked get allocates nothing once the run is under way.
+    spare: Vec<Rc<Waiter>>,
 }
 
 impl<T> State<T> {
     /// Items a newly arriving getter may take now.
     fn available_items(&self) -> usize {
         self.items.len() - self.granted_items
+    }
+
+    /// A waiter in line with `waker`, a spare one if there is.
+    fn waiter(&mut self, waker: &Waker) -> Rc<Waiter> {
+        match self.spare.pop() {
+            Some(waiter) => {
+                waiter.turn.set(Turn::Waiting);
+                waiter.waker.set(Some(waker.clone()));
+                waiter
+            }
+            None => Waiter::new(waker),
+        }
+    }
+
+    /// Keeps a done get's waiter for the next, unless a line still holds
+    /// it (a closed getter's, see `closed_getters`).
+    fn recycle(&mut self, waiter: Option<Rc<Waiter>>) {
+        if let Some(waiter) = waiter.filter(|w| Rc::strong_count(w) == 1) {
+            self.spare.push(waiter);
+        }
     }
 
     /// Whether a newly arriving putter may put now.
@@ -468,6 +491,7 @@ impl<T> JoinableQueue<T> {
                 joiners: Line::default(),
                 closed_getters: Line::default(),
                 woken: Vec::new(),
+                spare: Vec::new(),
             })),
         }
     }
@@ -960,7 +984,7 @@ impl<T> Future for Get<'_, T> {
                 Poll::Pending
             }
             Some(Turn::Granted) => {
-                *waiter = None;
+                s.recycle(waiter.take());
                 // An immediate shutdown may have removed the granted item.
                 if s.items.is_empty() {
                     return Poll::Ready(Err(ShutDown(())));
@@ -977,7 +1001,7 @@ impl<T> Future for Get<'_, T> {
             }
             None if s.shut_down => Poll::Ready(Err(ShutDown(()))),
             None => {
-                let new = Waiter::new(cx.waker());
+                let new = s.waiter(cx.waker());
                 s.getters.0.push_back(Rc::clone(&new));
                 *waiter = Some(new);
                 Poll::Pending

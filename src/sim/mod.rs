@@ -23,22 +23,21 @@
 //! when the last other task has ended.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod timers;
+mod wake;
 
 use timers::Timers;
+use wake::{Ready, WakerId};
 
 use crate::trace::{duration_to_nanos, ActorId, Event, EventKind, ItemId, Nanos};
 
@@ -67,59 +66,6 @@ impl TaskKey {
 
     fn generation(self) -> u32 {
         (self.0.get() >> 32) as u32
-    }
-}
-
-/// The tasks woken through their [`Waker`]s (by the queue, a join, the
-/// outside world), in the order they were woken, until the executor moves
-/// them to its own ready queue.
-///
-/// A `Waker` must be `Send` and `Sync`, so this is behind a lock; but the
-/// executor itself wakes the tasks whose timers fire, and polls, without
-/// touching it: `pending` (a plain load) tells it whether there is anything
-/// to move, so a run whose tasks only sleep takes no lock at all.
-#[derive(Default)]
-struct Woken {
-    keys: Mutex<VecDeque<TaskKey>>,
-    pending: AtomicBool,
-}
-
-/// Wakes a task by putting its key on the woken list (once until polled).
-struct TaskWaker {
-    key: TaskKey,
-    queued: AtomicBool,
-    woken: Arc<Woken>,
-}
-
-impl TaskWaker {
-    /// Marks the task queued; false if it already was.
-    fn mark_queued(&self) -> bool {
-        // Load, then store: no read-modify-write (a locked instruction) on
-        // the executor's own path. Wakes from other threads would at worst
-        // queue a task twice, and a spurious poll is harmless.
-        if self.queued.load(Relaxed) {
-            return false;
-        }
-        self.queued.store(true, Relaxed);
-        true
-    }
-}
-
-impl Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        if self.mark_queued() {
-            let mut keys = self
-                .woken
-                .keys
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            keys.push_back(self.key);
-            self.woken.pending.store(true, Relaxed);
-        }
     }
 }
 
@@ -152,8 +98,8 @@ struct TaskCell {
 struct Task {
     generation: u32,
     cell: Rc<TaskCell>,
-    /// Its waker's state, for the executor's own wakes.
-    wake: Arc<TaskWaker>,
+    /// Its wakers' entry: freed with the task, so that they do nothing then.
+    _waker_id: WakerId,
     actor: Option<ActorId>,
     daemon: bool,
     completion: Rc<Completion>,
@@ -164,10 +110,9 @@ struct Core {
     slots: RefCell<Vec<Option<Task>>>,
     free_slots: RefCell<Vec<usize>>,
     generations: RefCell<Vec<u32>>,
-    /// Tasks ready to run, in the order they were woken. Every key here
-    /// was woken before every key still in `woken` (see [`Core::wake`]).
-    ready: RefCell<VecDeque<TaskKey>>,
-    woken: Arc<Woken>,
+    /// Tasks ready to run, in the order they were woken, whether by the
+    /// executor or by their wakers (see [`wake`]).
+    ready: Rc<Ready>,
     timers: RefCell<Timers<TaskKey>>,
     timer_seq: Cell<u64>,
     /// [`Ctx::external`] futures created and neither finished nor dropped.
@@ -214,8 +159,7 @@ impl Sim {
                 slots: RefCell::new(Vec::new()),
                 free_slots: RefCell::new(Vec::new()),
                 generations: RefCell::new(Vec::new()),
-                ready: RefCell::new(VecDeque::new()),
-                woken: Arc::default(),
+                ready: Rc::default(),
                 timers: RefCell::default(),
                 timer_seq: Cell::new(0),
                 external: Cell::new(0),
@@ -368,41 +312,9 @@ impl Core {
         }
     }
 
-    /// Moves the tasks woken through their wakers to the ready queue,
-    /// behind those already there (woken earlier).
-    #[inline]
-    fn take_woken(&self) {
-        if self.woken.pending.load(Relaxed) {
-            self.take_woken_now();
-        }
-    }
-
-    #[inline(never)]
-    fn take_woken_now(&self) {
-        let mut keys = self
-            .woken
-            .keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        self.ready.borrow_mut().extend(keys.drain(..));
-        self.woken.pending.store(false, Relaxed);
-    }
-
-    /// The executor's own wake (a timer fired, a task was spawned): the
-    /// task joins the ready queue behind every task woken before, by its
-    /// waker or not.
-    #[inline]
-    fn wake(&self, task: &TaskWaker) {
-        if task.mark_queued() {
-            self.take_woken();
-            self.ready.borrow_mut().push_back(task.key);
-        }
-    }
-
     #[inline]
     fn pop_ready(&self) -> Option<TaskKey> {
-        self.take_woken();
-        self.ready.borrow_mut().pop_front()
+        self.ready.pop()
     }
 
     fn run_ready(&self) {
@@ -418,7 +330,7 @@ impl Core {
             let slots = self.slots.borrow();
             match slots.get(key.index()).and_then(Option::as_ref) {
                 Some(task) if task.generation == key.generation() => {
-                    task.wake.queued.store(false, Relaxed);
+                    self.ready.polled(key);
                     Rc::clone(&task.cell)
                 }
                 _ => return true,
@@ -491,20 +403,17 @@ impl Core {
         });
         let generation = self.generations.borrow()[index];
         let key = TaskKey::new(index, generation);
-        let wake = Arc::new(TaskWaker {
-            key,
-            queued: AtomicBool::new(false),
-            woken: Arc::clone(&self.woken),
-        });
+        let waker_id = WakerId::new(&self.ready, key);
         let completion = Rc::new(Completion::default());
-        self.wake(&wake);
+        self.ready.reset(index);
+        self.ready.wake(key);
         self.slots.borrow_mut()[index] = Some(Task {
             generation,
             cell: Rc::new(TaskCell {
                 future: RefCell::new(Some(future)),
-                waker: Waker::from(Arc::clone(&wake)),
+                waker: waker_id.waker(),
             }),
-            wake,
+            _waker_id: waker_id,
             actor,
             daemon,
             completion: Rc::clone(&completion),
