@@ -1303,16 +1303,17 @@ fn take_peak(r: &mut Reader) -> PeakReport {
     }
 }
 
+/// A language, by its place in [`LANGS`].
 fn take_lang(r: &mut Reader) -> Lang {
-    if r.b() {
-        Lang::Zh
-    } else {
-        Lang::En
-    }
+    take_of(r, &LANGS)
+}
+
+fn put_lang(w: &mut Writer, lang: Lang) {
+    put_of(w, &LANGS, &lang);
 }
 
 fn put_given(w: &mut Writer, g: &Given) {
-    w.b(g.lang == Lang::Zh);
+    put_lang(w, g.lang);
     match &g.config {
         None => w.u(0),
         Some(config) => {
@@ -1426,13 +1427,13 @@ pub fn command_bytes_after(command: &Command, told: Option<&Config>) -> Vec<u8> 
             put_config(&mut w, config);
             put_position(&mut w, *to);
             put_of(&mut w, &Download::ALL, what);
-            put_of(&mut w, &LANGS, lang);
+            put_lang(&mut w, *lang);
         }
         Command::Python { id, config, lang } => {
             w.u(6);
             w.u(*id);
             put_config(&mut w, config);
-            w.b(*lang == Lang::Zh);
+            put_lang(&mut w, *lang);
         }
         Command::Lesson {
             id,
@@ -1444,7 +1445,7 @@ pub fn command_bytes_after(command: &Command, told: Option<&Config>) -> Vec<u8> 
             w.u(*id);
             w.u(lesson.number() as u64);
             w.u(*seed);
-            w.b(*lang == Lang::Zh);
+            put_lang(&mut w, *lang);
         }
     }
     w.0
@@ -1532,7 +1533,7 @@ pub fn read_command_after(bytes: &[u8], told: Option<&Rc<Config>>) -> Option<Com
                 config: Rc::new(config),
                 to: take_position(&mut r),
                 what: take_of(&mut r, &Download::ALL),
-                lang: take_of(&mut r, &LANGS),
+                lang: take_lang(&mut r),
             }
         }
         6 => {

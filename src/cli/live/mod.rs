@@ -225,15 +225,8 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         stream,
     };
     if stream {
-        link.query::<()>(
-            redis::cmd("XGROUP")
-                .arg("CREATE")
-                .arg(keys.stream())
-                .arg(GROUP)
-                .arg("$")
-                .arg("MKSTREAM"),
-        )
-        .map_err(|e| redis_failure(&url, &e))?;
+        link.create_group(&keys)
+            .map_err(|e| redis_failure(&url, &e))?;
     }
     let mut hset = redis::cmd("HSET");
     hset.arg(keys.config());

@@ -136,15 +136,8 @@ fn live(request: &Request) -> Result<(), LiveFailure> {
     let run_id = format!("{:016x}", rand::rng().next_u64());
     let keys = Keys::new(&run_id);
     let mut link = Link::open(&url, "canteen-peak").map_err(|e| redis_failure(&url, &e))?;
-    link.query::<()>(
-        redis::cmd("XGROUP")
-            .arg("CREATE")
-            .arg(keys.stream())
-            .arg(GROUP)
-            .arg("$")
-            .arg("MKSTREAM"),
-    )
-    .map_err(|e| redis_failure(&url, &e))?;
+    link.create_group(&keys)
+        .map_err(|e| redis_failure(&url, &e))?;
     let direct = variant(request, &arrivals, &services, None)?;
     let queued = variant(request, &arrivals, &services, Some((&url, &keys, link)))?;
     if request.redis.is_some() {

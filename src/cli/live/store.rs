@@ -373,6 +373,19 @@ impl Link {
     pub fn query<T: redis::FromRedisValue>(&mut self, cmd: &redis::Cmd) -> RedisResult<T> {
         self.with(|con| cmd.query(con))
     }
+
+    /// Makes the run's stream and its consumer group (`XGROUP CREATE …
+    /// MKSTREAM`), reading from entries added after now.
+    pub fn create_group(&mut self, keys: &Keys) -> RedisResult<()> {
+        self.query(
+            redis::cmd("XGROUP")
+                .arg("CREATE")
+                .arg(keys.stream())
+                .arg(GROUP)
+                .arg("$")
+                .arg("MKSTREAM"),
+        )
+    }
 }
 
 /// A text of a reply (a bulk or simple string, or a number).

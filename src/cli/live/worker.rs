@@ -666,6 +666,25 @@ fn invoke_ack(
     })
 }
 
+/// After a read from the queue: finding nothing leaves the consumer
+/// waiting in `get()` (said once); finding an item counts a delivery and
+/// frees a place for a producer waiting in `put()`. Whether it found one.
+fn after_read(w: &mut Worker, keys: &Keys, blocked: &mut bool, found: bool) -> bool {
+    if !found {
+        if !*blocked {
+            *blocked = true;
+            w.emit(EventKind::GetBlocked, None, None);
+        }
+        return false;
+    }
+    *blocked = false;
+    let _ = w
+        .link
+        .query::<()>(redis::cmd("INCR").arg(keys.deliveries()));
+    freed(w, keys);
+    true
+}
+
 /// A parcel from the list: at once if one is there, else after telling
 /// that the consumer waits in `get()`.
 fn take_list(w: &mut Worker, keys: &Keys, blocked: &mut bool, block_ms: u64) -> Option<Taken> {
@@ -682,18 +701,10 @@ fn take_list(w: &mut Worker, keys: &Keys, blocked: &mut bool, block_ms: u64) -> 
     } else {
         w.link.query(redis::cmd("RPOP").arg(keys.list())).ok()?
     };
-    let Some(payload) = payload else {
-        if !*blocked {
-            *blocked = true;
-            w.emit(EventKind::GetBlocked, None, None);
-        }
+    if !after_read(w, keys, blocked, payload.is_some()) {
         return None;
-    };
-    *blocked = false;
-    let _ = w
-        .link
-        .query::<()>(redis::cmd("INCR").arg(keys.deliveries()));
-    freed(w, keys);
+    }
+    let payload = payload?;
     let (item, put_ns) = payload.split_once(' ')?;
     Some(Taken {
         entry: Entry {
@@ -805,18 +816,9 @@ fn take_stream(
     read.arg("STREAMS").arg(keys.stream()).arg(">");
     let reply: redis::Value = w.link.query(&read).ok()?;
     let mut new = store::read_reply(&reply);
-    if new.is_empty() {
-        if !*blocked {
-            *blocked = true;
-            w.emit(EventKind::GetBlocked, None, None);
-        }
+    if !after_read(w, keys, blocked, !new.is_empty()) {
         return None;
     }
-    *blocked = false;
-    let _ = w
-        .link
-        .query::<()>(redis::cmd("INCR").arg(keys.deliveries()));
-    freed(w, keys);
     Some(Taken {
         entry: new.remove(0),
         redelivered: false,
