@@ -19,6 +19,10 @@ pub enum T {
     Title,
     DocumentTitle,
     Subtitle,
+    /// The badge of a page watching a live run (`canteen live --serve`).
+    Live,
+    /// Its explanation (a tooltip).
+    LiveHint,
     Language,
     Sections,
     SectionPlayground,
@@ -110,6 +114,11 @@ impl T {
         let (zh, en) = match self {
             T::Title => ("食堂 Canteen", "Canteen"),
             T::DocumentTitle => ("食堂 Canteen · 生产者–消费者演练场", "Canteen · a producer–consumer playground"),
+            T::Live => ("实况", "Live"),
+            T::LiveHint => (
+                "这是 canteen live 在本机真实运行的进程和 Redis；模拟的预测见命令行报告",
+                "Real processes around Redis, run by canteen live on this machine; the command line's report puts the simulation's prediction beside them",
+            ),
             T::Subtitle => (
                 "生产者–消费者演练场：看队列如何让快慢不同的双方各干各的",
                 "A producer–consumer playground: watch a queue let a fast side and a slow side each work at its own pace",

@@ -75,6 +75,9 @@ pub enum Action {
     Cancel,
     /// The engine away is lost (the worker failed): run here from now on.
     EngineLost,
+    /// The page watches live run `id` of the session's settings
+    /// (`canteen live --serve`): the engine away answers its lines.
+    Live(u64),
 }
 
 /// What a key press landed on, for [`key_action`].
@@ -133,6 +136,8 @@ pub struct AppState {
     /// The playground's engine away was lost (its worker failed); with the
     /// `page-engine` feature it runs here since.
     pub engine_lost: bool,
+    /// The live run watched (`canteen live --serve`): its id and settings.
+    pub live: Option<(u64, Rc<Config>)>,
 }
 
 impl AppState {
@@ -153,6 +158,7 @@ impl AppState {
             peak: None,
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
             engine_lost: false,
+            live: None,
         };
         state.apply(Action::OpenLink(fragment.to_string()));
         state
@@ -327,7 +333,20 @@ impl AppState {
             Action::Engine(reply @ Reply::Peak(..)) => {
                 self.peak.as_mut().is_some_and(|p| p.arrive(reply))
             }
+            Action::Engine(Reply::Snapshot(snapshot))
+                if self.live.as_ref().is_some_and(|(id, config)| {
+                    *id == snapshot.id && config == session.config_rc()
+                }) =>
+            {
+                session.show_live(*snapshot);
+                true
+            }
             Action::Engine(reply) => session.arrive(reply),
+            Action::Live(id) => {
+                self.live = Some((id, Rc::clone(session.config_rc())));
+                session.pause();
+                true
+            }
             Action::Cancel => session.cancel(),
             Action::EngineLost => {
                 #[cfg(feature = "page-engine")]

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use crate::scenario::{Config, ScenarioKind};
 
+use super::live::Watch;
 use super::outcomes::Outcomes;
 use super::session::{Command, Engine, Progress, Reply, Snapshot};
 use super::{lab, peak};
@@ -27,6 +28,8 @@ struct Job {
 pub struct Host {
     engine: Option<Engine>,
     job: Option<Job>,
+    /// The live run being watched, and its id.
+    watch: Option<(u64, Watch)>,
 }
 
 impl Host {
@@ -60,6 +63,18 @@ impl Host {
             // at once, the move being worked on waits meanwhile.
             Command::Lab { id, config } => Some(Reply::Lab(id, lab_outcomes(&config))),
             Command::Peak { id, config } => Some(Reply::Peak(id, Rc::new(peak::run(&config)))),
+            Command::Live { id, config, lines } => {
+                if self
+                    .watch
+                    .as_ref()
+                    .is_none_or(|(at, w)| *at != id || w.config() != &*config)
+                {
+                    self.watch = Some((id, Watch::new(config.as_ref().clone())));
+                }
+                let (_, watch) = self.watch.as_mut()?;
+                watch.take(&lines);
+                Some(Reply::Snapshot(Box::new(watch.snapshot(id))))
+            }
         }
     }
 

@@ -8,6 +8,7 @@ pub mod form;
 pub mod host;
 pub mod lab;
 pub mod link;
+pub mod live;
 pub mod outcomes;
 pub mod peak;
 pub mod scraper;

@@ -1324,6 +1324,12 @@ pub fn command_bytes(command: &Command) -> Vec<u8> {
             w.u(*id);
             put_peak_config(&mut w, config);
         }
+        Command::Live { id, config, lines } => {
+            w.u(4);
+            w.u(*id);
+            put_config(&mut w, config);
+            put_text(&mut w, lines);
+        }
     }
     w.0
 }
@@ -1385,6 +1391,15 @@ pub fn read_command(bytes: &[u8]) -> Option<Command> {
             Command::Peak {
                 id,
                 config: Rc::new(config),
+            }
+        }
+        4 => {
+            let id = r.u();
+            let config = take_config(&mut r)?;
+            Command::Live {
+                id,
+                config: Rc::new(config),
+                lines: take_text(&mut r).into(),
             }
         }
         _ => return None,

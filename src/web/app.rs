@@ -104,6 +104,16 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
+    // A page served by `canteen live --serve` watches its run.
+    {
+        let worker = worker.clone();
+        let dispatch = dispatch.clone();
+        let config = Rc::clone(state.session.config_rc());
+        use_effect_with((), move |_| {
+            let source = super::live::watch(worker, config, &dispatch);
+            move || drop(source)
+        });
+    }
     // And the lab's and peak shaving's results are asked for, each once.
     use_effect_with(state.commands(), move |(lab, peak)| {
         if let Some(worker) = worker.borrow().as_ref() {
@@ -243,7 +253,9 @@ pub fn app(props: &AppProps) -> Html {
         <main id="app-root" lang={lang.pick("zh-CN", "en")}>
             <header class="top">
                 <div class="brand">
-                    <h1>{ T::Title.get(lang) }</h1>
+                    <h1>{ T::Title.get(lang) }{ for state.live.is_some().then(|| html! {
+                        <span class="live-badge" title={T::LiveHint.get(lang)}>{ T::Live.get(lang) }</span>
+                    }) }</h1>
                     { subtitle(T::Subtitle.get(lang)) }
                 </div>
                 { lang_switch(&LangSwitchProps { lang, dispatch: dispatch.clone() }) }

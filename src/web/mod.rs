@@ -10,6 +10,7 @@ mod copy;
 mod dom;
 mod field;
 mod leaf;
+mod live;
 mod log;
 mod panels;
 mod panic;

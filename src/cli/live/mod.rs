@@ -128,7 +128,7 @@ impl Hub {
                 }
                 told.events.push(event);
                 if let Some(feed) = &self.feed {
-                    feed.push(Line::Event(event).text());
+                    feed.push(crate::playground::live::event_line(&event));
                 }
                 if self.print {
                     let actor = i18n::actor_name(
