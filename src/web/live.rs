@@ -52,7 +52,6 @@ pub fn watch(
     let id = next_id();
     dispatch.dispatch(Action::Live(id));
     let on_message = {
-        let source = source.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
                 return;
@@ -64,12 +63,10 @@ pub fn watch(
                     lines: text.as_str().into(),
                 });
             }
-            if text.lines().any(|line| line.starts_with("end ")) {
-                source.close();
-            }
         })
     };
-    // A stream that breaks is not opened again (it would start over).
+    // The server ends the stream after the run's end; a stream that ends
+    // or breaks is not opened again (it would start over).
     let on_error = {
         let source = source.clone();
         Closure::<dyn FnMut()>::new(move || source.close())
