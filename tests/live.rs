@@ -751,4 +751,8 @@ fn serve_serves_the_page_on_loopback_and_streams_the_run_s_events() {
         lines.iter().any(|l| l.starts_with("end completed")),
         "{lines:?}"
     );
+    // First the simulation's prediction: its end and the 10 items consumed.
+    let predicted: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(predicted[0], "predicted", "{lines:?}");
+    assert_eq!(predicted[2..], ["10", "completed"], "{lines:?}");
 }

@@ -78,6 +78,8 @@ pub enum Action {
     /// The page watches live run `id` of the session's settings
     /// (`canteen live --serve`): the engine away answers its lines.
     Live(u64),
+    /// The simulation's prediction for the live run watched.
+    LivePrediction(super::live::Prediction),
 }
 
 /// What a key press landed on, for [`key_action`].
@@ -138,6 +140,8 @@ pub struct AppState {
     pub engine_lost: bool,
     /// The live run watched (`canteen live --serve`): its id and settings.
     pub live: Option<(u64, Rc<Config>)>,
+    /// The simulation's prediction for it, once told.
+    pub live_prediction: Option<super::live::Prediction>,
 }
 
 impl AppState {
@@ -159,6 +163,7 @@ impl AppState {
             scraper: ScraperState::new(fetcher, DEFAULT_SEED),
             engine_lost: false,
             live: None,
+            live_prediction: None,
         };
         state.apply(Action::OpenLink(fragment.to_string()));
         state
@@ -342,6 +347,7 @@ impl AppState {
                 true
             }
             Action::Engine(reply) => session.arrive(reply),
+            Action::LivePrediction(p) => self.live_prediction.replace(p) != Some(p),
             Action::Live(id) => {
                 self.live = Some((id, Rc::clone(session.config_rc())));
                 session.pause();

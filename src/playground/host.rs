@@ -471,4 +471,33 @@ mod tests {
         });
         assert_eq!(read_command(&bytes), None);
     }
+
+    #[test]
+    fn the_engine_away_answers_each_batch_with_everything_told_so_far() {
+        let config = Rc::new(Config::defaults(ScenarioKind::Hotdog, 7));
+        let mut host = Host::default();
+        let mut send = |lines: &str| {
+            let command = Command::Live {
+                id: 3,
+                config: Rc::clone(&config),
+                lines: lines.into(),
+            };
+            let command = read_command(&command_bytes(&command)).expect("reads back");
+            match host.receive(command, 0.0) {
+                Some(Reply::Snapshot(snapshot)) => snapshot,
+                other => panic!("{other:?}"),
+            }
+        };
+        let first = send("ev 5 1 produce 0:1\n");
+        assert_eq!((first.id, first.moment.counts.produced), (3, 1));
+        let second = send("ev 7 1 put 0:1\n<script>\nev 8 99 produce 0:2\n");
+        assert_eq!(second.moment.event_count, 2);
+        assert_eq!((second.moment.counts.put, second.moment.in_queue), (1, 1));
+        assert_eq!(second.moment.now, 7);
+        // An event told late counts at the latest time.
+        let third = send("ev 6 3 get 0:1\n");
+        assert_eq!((third.moment.now, third.moment.counts.got), (7, 1));
+        assert_eq!(third.moment.derived.log.entries().last().unwrap().1.time, 7);
+        assert_eq!(second.moment.outcome, Outcome::Running);
+    }
 }

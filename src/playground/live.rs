@@ -23,6 +23,26 @@ pub enum Line {
     Event(Event),
     /// The run is over.
     End(Outcome),
+    /// The simulation's prediction for the same settings (the stream's
+    /// first line).
+    Predicted(Prediction),
+}
+
+/// What the simulation predicts of a run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Prediction {
+    pub end: Nanos,
+    pub consumed: u64,
+    pub outcome: Outcome,
+}
+
+/// The prediction as its line: `predicted END CONSUMED OUTCOME`.
+pub fn prediction_line(p: &Prediction) -> String {
+    let outcome = OUTCOMES
+        .iter()
+        .find(|(_, o)| *o == p.outcome)
+        .map_or("running", |(name, _)| name);
+    format!("predicted {} {} {outcome}", p.end, p.consumed)
 }
 
 /// An event as one line: `ev TIME ACTOR KIND ITEM` (`ITEM`: `ORIGIN:SEQ`,
@@ -108,12 +128,31 @@ pub fn read_line(text: &str) -> Option<Line> {
                 }
             },
         })),
-        ["end", outcome] => OUTCOMES
-            .iter()
-            .find(|(name, _)| *name == outcome)
-            .map(|&(_, o)| Line::End(o)),
+        ["end", outcome] => read_outcome(outcome).map(Line::End),
+        ["predicted", ..] => read_prediction(text).map(Line::Predicted),
         _ => None,
     }
+}
+
+/// A prediction's line read (the page reads only this line itself).
+pub fn read_prediction(text: &str) -> Option<Prediction> {
+    let mut words = text.split_whitespace();
+    if words.next()? != "predicted" {
+        return None;
+    }
+    let prediction = Prediction {
+        end: words.next()?.parse().ok()?,
+        consumed: words.next()?.parse().ok()?,
+        outcome: read_outcome(words.next()?)?,
+    };
+    words.next().is_none().then_some(prediction)
+}
+
+fn read_outcome(text: &str) -> Option<Outcome> {
+    OUTCOMES
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|&(_, o)| o)
 }
 
 fn read_kind(text: &str) -> Option<EventKind> {
@@ -185,6 +224,7 @@ impl Watch {
                     self.events += 1;
                 }
                 Line::End(outcome) => self.outcome = outcome,
+                Line::Predicted(_) => {}
             }
         }
     }
@@ -281,37 +321,5 @@ mod tests {
         };
         while !engine.go_within(end, 1_000) {}
         assert_eq!(*snapshot.moment.derived, *engine.moment().derived);
-    }
-
-    #[test]
-    fn the_engine_away_answers_each_batch_with_everything_told_so_far() {
-        use super::super::host::Host;
-        use super::super::session::{Command, Reply};
-        use super::super::wire::{command_bytes, read_command};
-        let config = Rc::new(Config::defaults(ScenarioKind::Hotdog, 7));
-        let mut host = Host::default();
-        let mut send = |lines: &str| {
-            let command = Command::Live {
-                id: 3,
-                config: Rc::clone(&config),
-                lines: lines.into(),
-            };
-            let command = read_command(&command_bytes(&command)).expect("reads back");
-            match host.receive(command, 0.0) {
-                Some(Reply::Snapshot(snapshot)) => snapshot,
-                other => panic!("{other:?}"),
-            }
-        };
-        let first = send("ev 5 1 produce 0:1\n");
-        assert_eq!((first.id, first.moment.counts.produced), (3, 1));
-        let second = send("ev 7 1 put 0:1\n<script>\nev 8 99 produce 0:2\n");
-        assert_eq!(second.moment.event_count, 2);
-        assert_eq!((second.moment.counts.put, second.moment.in_queue), (1, 1));
-        assert_eq!(second.moment.now, 7);
-        // An event told late counts at the latest time.
-        let third = send("ev 6 3 get 0:1\n");
-        assert_eq!((third.moment.now, third.moment.counts.got), (7, 1));
-        assert_eq!(third.moment.derived.log.entries().last().unwrap().1.time, 7);
-        assert_eq!(second.moment.outcome, Outcome::Running);
     }
 }

@@ -257,6 +257,9 @@ pub fn app(props: &AppProps) -> Html {
                         <span class="live-badge" title={T::LiveHint.get(lang)}>{ T::Live.get(lang) }</span>
                     }) }</h1>
                     { subtitle(T::Subtitle.get(lang)) }
+                    { for state.live_prediction.map(|p| html! {
+                        <p class="live-prediction">{ crate::i18n::ui::live_prediction(&p, lang) }</p>
+                    }) }
                 </div>
                 { lang_switch(&LangSwitchProps { lang, dispatch: dispatch.clone() }) }
             </header>

@@ -2,7 +2,8 @@
 //! watches that run: it reads the run's Server-Sent Events
 //! (`/live/events`) and hands their lines, as text, to the engine in the
 //! worker ([`Command::Live`]), which answers with the stage, log, counters
-//! and charts of the run so far. On a static site (no `?live`) nothing of
+//! and charts of the run so far; the simulation's prediction (the first
+//! line) is shown beside it. On a static site (no `?live`) nothing of
 //! this happens; the lines are never shown as markup.
 
 use std::cell::RefCell;
@@ -13,6 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::playground::app::Action;
+use crate::playground::live::read_prediction;
 use crate::playground::session::{next_id, Command};
 use crate::scenario::Config;
 
@@ -52,10 +54,14 @@ pub fn watch(
     let id = next_id();
     dispatch.dispatch(Action::Live(id));
     let on_message = {
+        let dispatch = dispatch.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
                 return;
             };
+            if let Some(p) = text.lines().find_map(read_prediction) {
+                dispatch.dispatch(Action::LivePrediction(p));
+            }
             if let Some(worker) = worker.borrow().as_ref() {
                 worker.send(&Command::Live {
                     id,

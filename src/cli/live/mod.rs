@@ -566,6 +566,13 @@ fn serve_page(
         "prediction": predicted,
     });
     let feed = Arc::new(serve::Feed::default());
+    feed.push(crate::playground::live::prediction_line(
+        &crate::playground::live::Prediction {
+            end: (predicted.end_time_ms * 1e6).round() as u64,
+            consumed: predicted.consumed,
+            outcome: predicted.outcome,
+        },
+    ));
     let address = serve::start(port, dist, info.to_string(), Arc::clone(&feed))
         .map_err(|e| LiveFailure::Serve(e.to_string()))?;
     let url = format!("http://{address}/?live#{fragment}");

@@ -4,7 +4,8 @@
 //! beside the live run.
 //!
 //! - `GET /live/events`: `text/event-stream`; every message is one or more
-//!   lines, `ev TIME ACTOR KIND ITEM` (an event:
+//!   lines: first `predicted END CONSUMED OUTCOME` (the simulation's
+//!   prediction), then `ev TIME ACTOR KIND ITEM` (an event:
 //!   [`crate::playground::live::event_line`]) and at the end `end OUTCOME`.
 //!   Every client gets the run from its first event.
 //! - `GET /live/info`: the run's id, its settings as the page's link
