@@ -74,6 +74,11 @@ test('the page served by canteen live --serve shows the Live badge and the run t
     assert.equal(await count('produced'), '10');
     assert.equal(await count('consumed'), '10');
     assert.equal(await count('in-queue'), '0');
+    // The simulation's prediction for the same settings, beside the real run.
+    assert.match(
+      await page.locator('.live-prediction').innerText(),
+      /^The simulation predicts: ends at \S+ \(completed\), 10 consumed$/,
+    );
     // The log shows the real run's lines.
     assert.ok((await page.locator('.log li, .log tr, .log p').count()) > 0, 'log lines');
     await page.screenshot({ path: outPath('live-end.png') });
