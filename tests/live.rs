@@ -756,3 +756,58 @@ fn serve_serves_the_page_on_loopback_and_streams_the_run_s_events() {
     assert_eq!(predicted[0], "predicted", "{lines:?}");
     assert_eq!(predicted[2..], ["10", "completed"], "{lines:?}");
 }
+
+#[test]
+fn serve_with_json_keeps_the_address_off_the_report() {
+    use std::io::{BufRead, BufReader};
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let page = tempfile::tempdir().unwrap();
+    std::fs::create_dir(page.path().join("dist")).unwrap();
+    std::fs::write(page.path().join("dist/index.html"), "<p>page</p>").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args(["live", "hotdog", "--seed", "42", "--time-scale", "0.01"])
+        .args(["--redis", &url, "--serve", "--json", "--lang", "en"])
+        .current_dir(page.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut address = String::new();
+    err.read_line(&mut address).unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut report = String::new();
+    out.read_line(&mut report).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(address.contains("http://127.0.0.1:"), "{address}");
+    let report: serde_json::Value = serde_json::from_str(&report).expect("stdout is the report");
+    assert_eq!(int(&report, &["consumed"]), 10);
+}
+
+#[test]
+fn serve_without_a_built_page_says_so_in_one_line() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args([
+            "live",
+            "hotdog",
+            "--time-scale",
+            "0.01",
+            "--serve",
+            "--lang",
+            "en",
+        ])
+        .current_dir(empty.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "canteen: --serve: no built page at dist/index.html here (run make dist first)"
+    );
+}

@@ -197,6 +197,10 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     let roles = config.roles();
     let actors = config.actors();
     let strategy = config.strategy();
+    // --serve without a built page: said before anything starts.
+    if request.serve.is_some() && !std::path::Path::new(PAGE_DIR).join("index.html").is_file() {
+        return Err(LiveFailure::NoPage(PAGE_DIR.to_string()));
+    }
     // The simulation's prediction for the same settings.
     let (predicted, drawn) = {
         let events = Arc::new(Mutex::new(Vec::new()));
@@ -556,9 +560,6 @@ fn serve_page(
     predicted: &Report<i18n::StuckActor>,
 ) -> Result<Arc<serve::Feed>, LiveFailure> {
     let dist = std::path::PathBuf::from(PAGE_DIR);
-    if !dist.join("index.html").is_file() {
-        return Err(LiveFailure::NoPage(PAGE_DIR.to_string()));
-    }
     let fragment = crate::playground::link::to_fragment(&request.config, 1.0, request.lang);
     let info = serde_json::json!({
         "run": run_id,
@@ -576,9 +577,15 @@ fn serve_page(
     let address = serve::start(port, dist, info.to_string(), Arc::clone(&feed))
         .map_err(|e| LiveFailure::Serve(e.to_string()))?;
     let url = format!("http://{address}/?live#{fragment}");
-    let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{}", live_words::serving(&url, request.lang));
-    let _ = out.flush();
+    let line = live_words::serving(&url, request.lang);
+    if request.json {
+        // Standard output holds the report's JSON only.
+        eprintln!("{line}");
+    } else {
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
     Ok(feed)
 }
 
