@@ -173,8 +173,9 @@ pub fn heading(
 /// `--serve`: where to open the page that watches the run.
 pub fn serving(url: &str, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("在浏览器中观看这次运行：{url}（仅限本机）"),
-        Lang::En => format!("watch this run in a browser: {url} (this machine only)"),
+        // The address last on its line: nothing sticks to it when copied.
+        Lang::Zh => format!("在浏览器中观看这次运行（仅限本机）：{url}"),
+        Lang::En => format!("watch this run in a browser (this machine only): {url}"),
     }
 }
 
