@@ -190,6 +190,14 @@ impl AppState {
         (lab, self.peak.as_ref().and_then(PeakState::command))
     }
 
+    /// Whether the run shown is the live run watched (`canteen live
+    /// --serve`, with its settings): the controls do not move it.
+    pub fn watching(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|(_, config)| config == self.session.config_rc())
+    }
+
     /// Whether the settings are valid (so the run may start).
     pub fn ready(&self) -> bool {
         self.errors.is_empty()
@@ -237,6 +245,20 @@ impl AppState {
     }
 
     fn reduce(&mut self, action: Action) -> bool {
+        // A live run watched is the run shown: no moves of the simulation.
+        if self.watching()
+            && matches!(
+                action,
+                Action::TogglePlay
+                    | Action::Step
+                    | Action::StepBack
+                    | Action::RunToEnd
+                    | Action::Reset
+                    | Action::Seek(_)
+            )
+        {
+            return false;
+        }
         let ready = self.ready();
         let session = &mut self.session;
         match action {
@@ -946,5 +968,36 @@ mod tests {
         assert!(!state.lab_results.as_ref().unwrap().computing());
         assert!(state.peak.as_ref().unwrap().report.is_some());
         assert_eq!(state.commands(), (None, None));
+    }
+
+    #[test]
+    fn a_live_run_watched_is_not_moved_by_the_controls_until_the_settings_change() {
+        use super::super::live::Watch;
+        let mut state = open("s=hotdog&seed=7").away();
+        assert!(!state.watching());
+        assert!(state.apply(Action::Live(77)));
+        assert!(state.watching());
+        let mut watch = Watch::new(state.session.config().clone());
+        watch.take("ev 5 1 produce 0:1\n");
+        assert!(state.apply(Action::Engine(Reply::Snapshot(Box::new(
+            watch.snapshot(77)
+        )))));
+        assert_eq!(state.session.moment().counts.produced, 1);
+        for action in [
+            Action::TogglePlay,
+            Action::Step,
+            Action::RunToEnd,
+            Action::Reset,
+        ] {
+            assert!(!state.apply(action.clone()), "{action:?}");
+        }
+        assert!(!state.session.is_playing());
+        assert_eq!(state.session.moment().counts.produced, 1);
+        // Other settings: their own simulated run, which the live lines leave alone.
+        assert!(state.apply(Action::Edit(Field::Items, "3".to_string())));
+        assert!(!state.watching());
+        assert!(!state.apply(Action::Engine(Reply::Snapshot(Box::new(
+            watch.snapshot(77)
+        )))));
     }
 }

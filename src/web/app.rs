@@ -214,6 +214,7 @@ pub fn app(props: &AppProps) -> Html {
                             live: live.clone(),
                             ready: state.ready(),
                             lost,
+                            watching: state.watching(),
                             lang,
                             dispatch: dispatch.clone(),
                         }) }

@@ -79,6 +79,12 @@ test('the page served by canteen live --serve shows the Live badge and the run t
       await page.locator('.live-prediction').innerText(),
       /^The simulation predicts: ends at \S+ \(completed\), 10 consumed$/,
     );
+    // The controls do not move the real run shown.
+    assert.ok(await page.locator('#play').isDisabled(), 'play is disabled');
+    assert.ok(await page.locator('#run-to-end').isDisabled(), 'run to the end is disabled');
+    assert.ok(await page.locator('#reset').isDisabled(), 'reset is disabled');
+    await page.keyboard.press('r');
+    assert.equal(await count('task-done'), '10');
     // The log shows the real run's lines.
     assert.ok((await page.locator('.log li, .log tr, .log p').count()) > 0, 'log lines');
     await page.screenshot({ path: outPath('live-end.png') });
