@@ -494,10 +494,21 @@ mod tests {
         assert_eq!(second.moment.event_count, 2);
         assert_eq!((second.moment.counts.put, second.moment.in_queue), (1, 1));
         assert_eq!(second.moment.now, 7);
-        // An event told late counts at the latest time.
-        let third = send("ev 6 3 get 0:1\n");
-        assert_eq!((third.moment.now, third.moment.counts.got), (7, 1));
-        assert_eq!(third.moment.derived.log.entries().last().unwrap().1.time, 7);
+        // A consumer's get told before the producer's put of the same
+        // item: put back in time order, the item is out of the queue.
+        let got = send("ev 9 3 get 0:2\n");
+        assert_eq!((got.moment.now, got.moment.counts.got), (9, 1));
+        let third = send("ev 8 2 put 0:2\nev 6 2 produce 0:2\n");
+        assert_eq!((third.moment.now, third.moment.event_count), (9, 5));
+        assert_eq!((third.moment.counts.put, third.moment.in_queue), (2, 1));
+        let times: Vec<u64> = third
+            .moment
+            .derived
+            .log
+            .entries()
+            .map(|(_, e)| e.time)
+            .collect();
+        assert_eq!(times, [5, 6, 7, 8, 9]);
         assert_eq!(second.moment.outcome, Outcome::Running);
     }
 }

@@ -174,6 +174,8 @@ fn read_kind(text: &str) -> Option<EventKind> {
 /// A live run's events so far, and what the page shows of them.
 pub struct Watch {
     config: Config,
+    /// Every event told, in time order.
+    told: Vec<Event>,
     stage: Stage,
     log: Log,
     series: Series,
@@ -187,6 +189,7 @@ pub struct Watch {
 impl Watch {
     pub fn new(config: Config) -> Watch {
         Watch {
+            told: Vec::new(),
             stage: Stage::new(&config),
             log: Log::new(LOG_LINES),
             series: Series::default(),
@@ -204,29 +207,56 @@ impl Watch {
     }
 
     /// Takes the stream's lines (one a line; others, and events of actors
-    /// the run does not have, are left out). The processes' events arrive
-    /// a little out of order: one earlier than the latest counts at the
-    /// latest's time, so the recorders see time go forward only.
+    /// the run does not have, are left out). The processes' lines arrive a
+    /// little out of order (a consumer's get before the producer's put of
+    /// the same item): an event earlier than the latest is put in its
+    /// place by time and everything is derived again from the start, so
+    /// the recorders see the events in time order, as the command line's
+    /// report does.
     pub fn take(&mut self, text: &str) {
+        let mut late = false;
         for line in text.lines().filter_map(read_line) {
             match line {
-                Line::Event(mut event) => {
+                Line::Event(event) => {
                     if event.actor.0 as usize >= self.stage.roles().len() {
                         continue;
                     }
-                    event.time = event.time.max(self.now);
-                    self.stage.record(&event);
-                    self.log.push(event);
-                    self.series.record(&event);
-                    self.stats.record(&event);
-                    self.waits.record(&event);
+                    if event.time < self.now {
+                        let at = self.told.partition_point(|e| e.time <= event.time);
+                        self.told.insert(at, event);
+                        late = true;
+                    } else {
+                        self.told.push(event);
+                        if !late {
+                            self.record(&event);
+                        }
+                    }
                     self.now = self.now.max(event.time);
-                    self.events += 1;
                 }
                 Line::End(outcome) => self.outcome = outcome,
                 Line::Predicted(_) => {}
             }
         }
+        if late {
+            let told = std::mem::take(&mut self.told);
+            let outcome = self.outcome;
+            *self = Watch::new(self.config.clone());
+            for event in &told {
+                self.record(event);
+            }
+            self.told = told;
+            self.outcome = outcome;
+        }
+    }
+
+    fn record(&mut self, event: &Event) {
+        self.stage.record(event);
+        self.log.push(*event);
+        self.series.record(event);
+        self.stats.record(event);
+        self.waits.record(event);
+        self.now = self.now.max(event.time);
+        self.events += 1;
     }
 
     /// What the page shows now, as the answer to move `id`.

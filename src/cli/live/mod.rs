@@ -528,11 +528,20 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     if written.is_err() {
         return Ok(0);
     }
+    let status = if !report.conserved {
+        eprintln!("canteen: {}", words::broken(&Broken::Conservation, lang));
+        1
+    } else if !view.balanced {
+        eprintln!("canteen: {}", words::broken(&Broken::Books, lang));
+        1
+    } else {
+        0
+    };
     if let Some(feed) = &feed {
         let outcome = serde_json::to_value(outcome).unwrap_or_default();
         feed.end(outcome.as_str().unwrap_or_default());
-        // The page may still be watching (or replay the run): served until
-        // the process is interrupted.
+        // The page may still be watching: served until the process is
+        // interrupted (what went wrong is said above).
         if !request.json {
             let _ = writeln!(io::stdout().lock(), "{}", live_words::still_serving(lang));
         }
@@ -540,15 +549,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
             thread::park();
         }
     }
-    if !report.conserved {
-        eprintln!("canteen: {}", words::broken(&Broken::Conservation, lang));
-        return Ok(1);
-    }
-    if !view.balanced {
-        eprintln!("canteen: {}", words::broken(&Broken::Books, lang));
-        return Ok(1);
-    }
-    Ok(0)
+    Ok(status)
 }
 
 /// Serves the page and the run's stream (`--serve`): prints the page's
