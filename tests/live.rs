@@ -643,3 +643,174 @@ fn a_worker_for_a_run_the_server_does_not_have_says_so() {
         (1, "", "canteen: no run nope on this Redis server\n")
     );
 }
+
+/// A raw HTTP/1.1 GET of `path` on 127.0.0.1:`port`: the status line, the
+/// headers and the body read until the server closes (or `until` is in it).
+fn http_get(port: u16, path: &str, until: Option<&str>) -> (String, String) {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the page's server");
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buffer).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buffer[..n]);
+        if until.is_some_and(|u| String::from_utf8_lossy(&bytes).contains(u)) {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a response");
+    (head.to_string(), body.to_string())
+}
+
+#[test]
+fn serve_serves_the_page_on_loopback_and_streams_the_run_s_events() {
+    use std::io::{BufRead, BufReader};
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    // A page directory of the test's own: what --serve serves is dist/ here.
+    let page = tempfile::tempdir().unwrap();
+    std::fs::create_dir(page.path().join("dist")).unwrap();
+    std::fs::write(page.path().join("dist/index.html"), "<p>canteen page</p>").unwrap();
+    std::fs::write(page.path().join("dist/a.wasm"), b"\0asm").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args(["live", "hotdog", "--seed", "42", "--time-scale", "0.01"])
+        .args(["--redis", &url, "--serve", "--lang", "en"])
+        .current_dir(page.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    // The address it prints: loopback, a free port, ?live and the settings.
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "no address printed");
+        if let Some(at) = line.find("http://") {
+            break line[at..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let rest = address.strip_prefix("http://127.0.0.1:").expect(&address);
+    let (port, path) = rest.split_once('/').unwrap();
+    let port: u16 = port.parse().unwrap();
+    assert!(path.starts_with("?live#s=hotdog&seed=42&"), "{path}");
+    let (head, body) = http_get(port, "/", None);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.to_lowercase().contains("content-type: text/html"),
+        "{head}"
+    );
+    assert_eq!(body, "<p>canteen page</p>");
+    let (head, _) = http_get(port, "/a.wasm", None);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: application/wasm"),
+        "{head}"
+    );
+    let (head, _) = http_get(port, "/../Cargo.toml", None);
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    let (head, info) = http_get(port, "/live/info", None);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let info: serde_json::Value = serde_json::from_str(&info).unwrap();
+    assert_eq!(info["prediction"]["outcome"], "completed");
+    assert!(info["link"]
+        .as_str()
+        .unwrap()
+        .starts_with("s=hotdog&seed=42"));
+    // The stream: every event of the run from the first, then its end.
+    let (head, stream) = http_get(port, "/live/events", Some("data: end "));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/event-stream"),
+        "{head}"
+    );
+    let lines: Vec<&str> = stream
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .collect();
+    let count = |kind: &str| {
+        lines
+            .iter()
+            .filter(|l| l.split_whitespace().nth(3) == Some(kind))
+            .count()
+    };
+    assert_eq!(count("produce"), 10, "{lines:?}");
+    assert_eq!(count("consume"), 10, "{lines:?}");
+    assert_eq!(count("task_done"), 10, "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("end completed")),
+        "{lines:?}"
+    );
+    // First the simulation's prediction: its end and the 10 items consumed.
+    let predicted: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(predicted[0], "predicted", "{lines:?}");
+    assert_eq!(predicted[2..], ["10", "completed"], "{lines:?}");
+}
+
+#[test]
+fn serve_with_json_keeps_the_address_off_the_report() {
+    use std::io::{BufRead, BufReader};
+    let (server, _dir) = server(&[]);
+    let url = server.url();
+    let page = tempfile::tempdir().unwrap();
+    std::fs::create_dir(page.path().join("dist")).unwrap();
+    std::fs::write(page.path().join("dist/index.html"), "<p>page</p>").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args(["live", "hotdog", "--seed", "42", "--time-scale", "0.01"])
+        .args(["--redis", &url, "--serve", "--json", "--lang", "en"])
+        .current_dir(page.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut address = String::new();
+    err.read_line(&mut address).unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut report = String::new();
+    out.read_line(&mut report).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(address.contains("http://127.0.0.1:"), "{address}");
+    let report: serde_json::Value = serde_json::from_str(&report).expect("stdout is the report");
+    assert_eq!(int(&report, &["consumed"]), 10);
+}
+
+#[test]
+fn serve_without_a_built_page_says_so_in_one_line() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args([
+            "live",
+            "hotdog",
+            "--time-scale",
+            "0.01",
+            "--serve",
+            "--lang",
+            "en",
+        ])
+        .current_dir(empty.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "canteen: --serve: no built page at dist/index.html here (run make dist first)"
+    );
+}

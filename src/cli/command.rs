@@ -192,6 +192,10 @@ pub struct LiveOptions {
     /// faster [default: 1]
     #[arg(long, value_name = "F", value_parser = values::time_scale, allow_hyphen_values = true)]
     pub time_scale: Option<f64>,
+    /// Also serve the built page (dist/, make dist) on 127.0.0.1:PORT and
+    /// stream the run to it [PORT default: a free port]
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "0")]
+    pub serve: Option<u16>,
 }
 
 /// `canteen live`'s scenarios.

@@ -145,6 +145,9 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command
         LiveScenario::Termination(o) => (ScenarioKind::Termination, o.run, Some(o.lab), o.live),
         LiveScenario::PeakShaving(options) => {
             let request = options.peak.request(seed, lang)?;
+            if options.live.serve.is_some() {
+                return Err(Problem::NotLive("--serve".to_string()));
+            }
             if request.config.overload {
                 return Err(Problem::NotLive("--overload".to_string()));
             }
@@ -173,6 +176,7 @@ fn live_request(scenario: LiveScenario, seed: u64, lang: Lang) -> Result<Command
         lang,
         redis: live.redis,
         time_scale: live.time_scale.unwrap_or(1.0),
+        serve: live.serve,
     }))
 }
 

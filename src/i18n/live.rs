@@ -29,6 +29,10 @@ pub enum LiveFailure {
     NoSuchWorker { worker: String, count: u32 },
     /// An item a producer could not put: the server stayed away.
     NotPut { item: String, detail: String },
+    /// `--serve`: no built page in this directory (`make dist`).
+    NoPage(String),
+    /// `--serve`: the page's server could not start (the error).
+    Serve(String),
 }
 
 /// Redis's own view of a live run's queue, read from the server at the end.
@@ -110,6 +114,21 @@ pub fn failure(failure: &LiveFailure, lang: Lang) -> String {
         (LiveFailure::Worker { worker, status }, Lang::En) => {
             format!("worker process {worker} ended with a failure: {status}")
         }
+        (LiveFailure::NoPage(dir), Lang::Zh) => {
+            format!("--serve：当前目录下没有构建好的页面 {dir}/index.html（先运行 make dist）")
+        }
+        (LiveFailure::NoPage(dir), Lang::En) => {
+            format!("--serve: no built page at {dir}/index.html here (run make dist first)")
+        }
+        (LiveFailure::Serve(detail), Lang::Zh) => {
+            format!("--serve：页面服务器没有启动：{}", one_line(detail))
+        }
+        (LiveFailure::Serve(detail), Lang::En) => {
+            format!(
+                "--serve: the page's server did not start: {}",
+                one_line(detail)
+            )
+        }
         (LiveFailure::NoRun(run), Lang::Zh) => format!("这个 Redis 服务器上没有运行 {run}"),
         (LiveFailure::NoRun(run), Lang::En) => format!("no run {run} on this Redis server"),
         (LiveFailure::NoSuchWorker { worker, count }, Lang::Zh) => {
@@ -148,6 +167,23 @@ pub fn heading(
             "live run {run} on Redis {server}: {producers} producer processes, {consumers} \
              consumer processes, time scale {time_scale} (times in the log are the scenario's)"
         ),
+    }
+}
+
+/// `--serve`: where to open the page that watches the run.
+pub fn serving(url: &str, lang: Lang) -> String {
+    match lang {
+        // The address last on its line: nothing sticks to it when copied.
+        Lang::Zh => format!("在浏览器中观看这次运行（仅限本机）：{url}"),
+        Lang::En => format!("watch this run in a browser (this machine only): {url}"),
+    }
+}
+
+/// `--serve`: the run is over, the page is still served.
+pub fn still_serving(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "页面仍在提供中；按 Ctrl-C 结束".to_string(),
+        Lang::En => "the page is still served; press Ctrl-C to stop".to_string(),
     }
 }
 

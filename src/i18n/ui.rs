@@ -19,6 +19,10 @@ pub enum T {
     Title,
     DocumentTitle,
     Subtitle,
+    /// The badge of a page watching a live run (`canteen live --serve`).
+    Live,
+    /// Its explanation (a tooltip).
+    LiveHint,
     Language,
     Sections,
     SectionPlayground,
@@ -111,6 +115,11 @@ impl T {
         let (zh, en) = match self {
             T::Title => ("食堂 Canteen", "Canteen"),
             T::DocumentTitle => ("食堂 Canteen · 生产者–消费者演练场", "Canteen · a producer–consumer playground"),
+            T::Live => ("实况", "Live"),
+            T::LiveHint => (
+                "这是 canteen live 在本机真实运行的进程和 Redis",
+                "Real processes around Redis, run by canteen live on this machine",
+            ),
             T::Subtitle => (
                 "生产者–消费者演练场：看队列如何让快慢不同的双方各干各的",
                 "A producer–consumer playground: watch a queue let a fast side and a slow side each work at its own pace",
@@ -365,6 +374,26 @@ fn link_error(error: &LinkError, lang: Lang) -> String {
 
 /// Most characters said of one part of a link left out.
 const LINK_WORDS_CHARS: usize = 160;
+
+/// The simulation's prediction beside a live run watched.
+pub fn live_prediction(p: &crate::playground::live::Prediction, lang: Lang) -> String {
+    let end = crate::i18n::Clock(p.end);
+    let consumed = p.consumed;
+    let how = match (p.outcome, lang) {
+        (Outcome::Completed, Lang::Zh) => "完成",
+        (Outcome::Completed, Lang::En) => "completed",
+        (Outcome::Stuck, Lang::Zh) => "卡住",
+        (Outcome::Stuck, Lang::En) => "stuck",
+        (Outcome::TimeLimit, Lang::Zh) => "到达时限",
+        (Outcome::TimeLimit, Lang::En) => "time limit",
+        (Outcome::Running, Lang::Zh) => "运行中",
+        (Outcome::Running, Lang::En) => "running",
+    };
+    match lang {
+        Lang::Zh => format!("模拟的预测：{end} 结束（{how}），消费 {consumed} 件"),
+        Lang::En => format!("The simulation predicts: ends at {end} ({how}), {consumed} consumed"),
+    }
+}
 
 /// A run's state, for the status badge.
 pub fn outcome(outcome: Outcome, playing: bool, lang: Lang) -> &'static str {

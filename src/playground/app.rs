@@ -82,6 +82,11 @@ pub enum Action {
     Cancel,
     /// The engine away is lost (the worker failed): run here from now on.
     EngineLost,
+    /// The page watches live run `id` of the session's settings
+    /// (`canteen live --serve`): the engine away answers its lines.
+    Live(u64),
+    /// The simulation's prediction for the live run watched.
+    LivePrediction(super::live::Prediction),
 }
 
 /// What a key press landed on, for [`key_action`].
@@ -153,6 +158,10 @@ pub struct AppState {
     pub engine_lost: bool,
     /// The stage's text equivalent as last announced ([`AppState::announce`]).
     pub announced: Option<Announced>,
+    /// The live run watched (`canteen live --serve`): its id and settings.
+    pub live: Option<(u64, Rc<Config>)>,
+    /// The simulation's prediction for it, once told.
+    pub live_prediction: Option<super::live::Prediction>,
 }
 
 /// The stage's summary as announced, and the moment (virtual time) it is of.
@@ -187,6 +196,8 @@ impl AppState {
             python: PythonText::ask(&Rc::new(config.clone()), lang),
             engine_lost: false,
             announced: None,
+            live: None,
+            live_prediction: None,
         };
         state.apply(Action::OpenLink(fragment.to_string()));
         state
@@ -212,6 +223,14 @@ impl AppState {
         let lab = self.lab_results.as_ref().and_then(LabResults::command);
         let peak = self.peak.as_ref().and_then(PeakState::command);
         [lab, peak, self.lessons.command(), self.python.command()]
+    }
+
+    /// Whether the run shown is the live run watched (`canteen live
+    /// --serve`, with its settings): the controls do not move it.
+    pub fn watching(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|(_, config)| config == self.session.config_rc())
     }
 
     /// Whether the settings are valid (so the run may start).
@@ -304,6 +323,20 @@ impl AppState {
     }
 
     fn reduce(&mut self, action: Action) -> bool {
+        // A live run watched is the run shown: no moves of the simulation.
+        if self.watching()
+            && matches!(
+                action,
+                Action::TogglePlay
+                    | Action::Step
+                    | Action::StepBack
+                    | Action::RunToEnd
+                    | Action::Reset
+                    | Action::Seek(_)
+            )
+        {
+            return false;
+        }
         let ready = self.ready();
         let session = &mut self.session;
         match action {
@@ -444,7 +477,21 @@ impl AppState {
                 true
             }
             Action::Lesson(action) => self.lesson(action),
+            Action::Engine(Reply::Snapshot(snapshot))
+                if self.live.as_ref().is_some_and(|(id, config)| {
+                    *id == snapshot.id && config == session.config_rc()
+                }) =>
+            {
+                session.show_live(*snapshot);
+                true
+            }
             Action::Engine(reply) => session.arrive(reply),
+            Action::LivePrediction(p) => self.live_prediction.replace(p) != Some(p),
+            Action::Live(id) => {
+                self.live = Some((id, Rc::clone(session.config_rc())));
+                session.pause();
+                true
+            }
             Action::Cancel => session.cancel(),
             Action::EngineLost => {
                 #[cfg(feature = "page-engine")]
@@ -1422,5 +1469,36 @@ mod tests {
         assert_eq!(state.python.text.as_deref(), Some("# 7 zh"));
         // A late answer to an old question changes nothing.
         assert!(!state.apply(Action::Engine(Reply::Python(0, "old".into()))));
+    }
+
+    #[test]
+    fn a_live_run_watched_is_not_moved_by_the_controls_until_the_settings_change() {
+        use super::super::live::Watch;
+        let mut state = open("s=hotdog&seed=7").away();
+        assert!(!state.watching());
+        assert!(state.apply(Action::Live(77)));
+        assert!(state.watching());
+        let mut watch = Watch::new(state.session.config().clone());
+        watch.take("ev 5 1 produce 0:1\n");
+        assert!(state.apply(Action::Engine(Reply::Snapshot(Box::new(
+            watch.snapshot(77)
+        )))));
+        assert_eq!(state.session.moment().counts.produced, 1);
+        for action in [
+            Action::TogglePlay,
+            Action::Step,
+            Action::RunToEnd,
+            Action::Reset,
+        ] {
+            assert!(!state.apply(action.clone()), "{action:?}");
+        }
+        assert!(!state.session.is_playing());
+        assert_eq!(state.session.moment().counts.produced, 1);
+        // Other settings: their own simulated run, which the live lines leave alone.
+        assert!(state.apply(Action::Edit(Field::Items, "3".to_string())));
+        assert!(!state.watching());
+        assert!(!state.apply(Action::Engine(Reply::Snapshot(Box::new(
+            watch.snapshot(77)
+        )))));
     }
 }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use crate::scenario::{Config, ScenarioKind};
 
+use super::live::Watch;
 use super::outcomes::Outcomes;
 use super::session::{Command, Engine, Progress, Reply, Snapshot};
 use super::{lab, peak};
@@ -30,6 +31,8 @@ pub struct Host {
     /// config out is of (see [`super::wire::read_command_after`]).
     told: Option<Rc<Config>>,
     job: Option<Job>,
+    /// The live run being watched, and its id.
+    watch: Option<(u64, Watch)>,
 }
 
 impl Host {
@@ -68,6 +71,18 @@ impl Host {
             // `i18n::lessons::given`, `python::python_code`): this layer has
             // no words.
             Command::Export { .. } | Command::Lesson { .. } | Command::Python { .. } => None,
+            Command::Live { id, config, lines } => {
+                if self
+                    .watch
+                    .as_ref()
+                    .is_none_or(|(at, w)| *at != id || w.config() != &*config)
+                {
+                    self.watch = Some((id, Watch::new(config.as_ref().clone())));
+                }
+                let (_, watch) = self.watch.as_mut()?;
+                watch.take(&lines);
+                Some(Reply::Snapshot(Box::new(watch.snapshot(id))))
+            }
         }
     }
 
@@ -545,5 +560,45 @@ mod tests {
             config: std::rc::Rc::new(huge),
         });
         assert_eq!(read_command(&bytes), None);
+    }
+
+    #[test]
+    fn the_engine_away_answers_each_batch_with_everything_told_so_far() {
+        let config = Rc::new(Config::defaults(ScenarioKind::Hotdog, 7));
+        let mut host = Host::default();
+        let mut send = |lines: &str| {
+            let command = Command::Live {
+                id: 3,
+                config: Rc::clone(&config),
+                lines: lines.into(),
+            };
+            let command = read_command(&command_bytes(&command)).expect("reads back");
+            match host.receive(command, 0.0) {
+                Some(Reply::Snapshot(snapshot)) => snapshot,
+                other => panic!("{other:?}"),
+            }
+        };
+        let first = send("ev 5 1 produce 0:1\n");
+        assert_eq!((first.id, first.moment.counts.produced), (3, 1));
+        let second = send("ev 7 1 put 0:1\n<script>\nev 8 99 produce 0:2\n");
+        assert_eq!(second.moment.event_count, 2);
+        assert_eq!((second.moment.counts.put, second.moment.in_queue), (1, 1));
+        assert_eq!(second.moment.now, 7);
+        // A consumer's get told before the producer's put of the same
+        // item: put back in time order, the item is out of the queue.
+        let got = send("ev 9 3 get 0:2\n");
+        assert_eq!((got.moment.now, got.moment.counts.got), (9, 1));
+        let third = send("ev 8 2 put 0:2\nev 6 2 produce 0:2\n");
+        assert_eq!((third.moment.now, third.moment.event_count), (9, 5));
+        assert_eq!((third.moment.counts.put, third.moment.in_queue), (2, 1));
+        let times: Vec<u64> = third
+            .moment
+            .derived
+            .log
+            .entries()
+            .map(|(_, e)| e.time)
+            .collect();
+        assert_eq!(times, [5, 6, 7, 8, 9]);
+        assert_eq!(second.moment.outcome, Outcome::Running);
     }
 }

@@ -9,6 +9,7 @@ pub mod host;
 pub mod lab;
 pub mod lessons;
 pub mod link;
+pub mod live;
 pub mod outcomes;
 pub mod peak;
 pub mod scraper;

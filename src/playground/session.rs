@@ -321,6 +321,13 @@ pub enum Command {
         seed: u64,
         lang: Lang,
     },
+    /// More lines of live run `id` of `config` (`canteen live --serve`):
+    /// answered with a [`Snapshot`] of everything it told so far.
+    Live {
+        id: u64,
+        config: Rc<Config>,
+        lines: Rc<str>,
+    },
 }
 
 /// Which file of a run to download.
@@ -636,6 +643,22 @@ impl Session {
             }
             _ => false,
         }
+    }
+
+    /// Shows a live run's snapshot (`canteen live --serve`): paused, at
+    /// the run's latest moment; a pending move is dropped.
+    pub fn show_live(&mut self, snapshot: Snapshot) {
+        self.pending = None;
+        self.playback.pause();
+        self.position = snapshot.position;
+        self.moment = Rc::new(snapshot.moment);
+        self.horizon = self.horizon.max(self.moment.now);
+        if let Some(chart) = snapshot.chart {
+            self.chart = Rc::new(chart);
+            self.charted = (snapshot.position, 0.0);
+        }
+        self.relog();
+        self.logged = (Rc::clone(&self.moment.derived), 0.0);
     }
 
     pub fn config(&self) -> &Config {

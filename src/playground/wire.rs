@@ -1447,6 +1447,12 @@ pub fn command_bytes_after(command: &Command, told: Option<&Config>) -> Vec<u8> 
             w.u(*seed);
             put_lang(&mut w, *lang);
         }
+        Command::Live { id, config, lines } => {
+            w.u(8);
+            w.u(*id);
+            put_config(&mut w, config);
+            put_text(&mut w, lines);
+        }
     }
     w.0
 }
@@ -1551,6 +1557,15 @@ pub fn read_command_after(bytes: &[u8], told: Option<&Rc<Config>>) -> Option<Com
             seed: r.u(),
             lang: take_lang(&mut r),
         },
+        8 => {
+            let id = r.u();
+            let config = take_config(&mut r)?;
+            Command::Live {
+                id,
+                config: Rc::new(config),
+                lines: take_text(&mut r).into(),
+            }
+        }
         _ => return None,
     };
     (!r.bad && r.at == bytes.len()).then_some(command)

@@ -122,6 +122,16 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
+    // A page served by `canteen live --serve` watches its run.
+    {
+        let worker = worker.clone();
+        let dispatch = dispatch.clone();
+        let config = Rc::clone(state.session.config_rc());
+        use_effect_with((), move |_| {
+            let source = super::live::watch(worker, config, &dispatch);
+            move || drop(source)
+        });
+    }
     // And the lab's, peak shaving's and the lesson's results are asked
     // for, each once.
     {
@@ -294,6 +304,7 @@ pub fn app(props: &AppProps) -> Html {
                                 live: live.clone(),
                                 ready: state.ready(),
                                 lost,
+                                watching: state.watching(),
                                 lang,
                                 dispatch: dispatch.clone(),
                             }) }
@@ -329,8 +340,13 @@ pub fn app(props: &AppProps) -> Html {
         <main id="app-root" lang={lang.pick("zh-CN", "en")}>
             <header class="top">
                 <div class="brand">
-                    <h1>{ T::Title.get(lang) }</h1>
+                    <h1>{ T::Title.get(lang) }{ for state.live.is_some().then(|| html! {
+                        <span class="live-badge" title={T::LiveHint.get(lang)}>{ T::Live.get(lang) }</span>
+                    }) }</h1>
                     { subtitle(T::Subtitle.get(lang)) }
+                    { for state.live_prediction.map(|p| html! {
+                        <p class="live-prediction">{ crate::i18n::ui::live_prediction(&p, lang) }</p>
+                    }) }
                 </div>
                 { lang_switch(&LangSwitchProps { lang, dispatch: dispatch.clone() }) }
             </header>

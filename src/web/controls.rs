@@ -27,6 +27,8 @@ pub struct ControlsProps {
     pub ready: bool,
     /// Whether the engine's worker was lost, with no engine on the page.
     pub lost: bool,
+    /// Whether the run shown is a live run watched (no moves of it).
+    pub watching: bool,
     pub lang: Lang,
     pub dispatch: Dispatch,
 }
@@ -82,7 +84,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let outcome = session.moment().outcome;
     let playing = session.is_playing();
     let speed = session.speed();
-    let disabled = !props.ready;
+    let disabled = !props.ready || props.watching;
     let over = outcome.is_over();
 
     let play_label = if playing {
@@ -168,7 +170,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     { icon(TO_END) }
                     { T::RunToEnd.get(lang) }
                 </button>
-                <button type="button" id="reset" onclick={send(&props.dispatch, Action::Reset)}>
+                <button type="button" id="reset" disabled={props.watching} onclick={send(&props.dispatch, Action::Reset)}>
                     { icon(RESET) }
                     { T::Reset.get(lang) }
                 </button>
@@ -182,10 +184,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </label>
                 { strategy_picker(session, &props.dispatch, lang) }
                 <span class={status_class} id="status" role="status">
-                    { ui::outcome(outcome, playing, lang) }
+                    { ui::outcome(outcome, playing || props.watching, lang) }
                 </span>
             </div>
-            if disabled {
+            if !props.ready {
                 <p class="field-error" id="settings-blocked">{ T::FixSettings.get(lang) }</p>
             }
             { progress(session, &props.dispatch, lang) }

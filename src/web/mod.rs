@@ -11,6 +11,7 @@ mod dom;
 mod field;
 mod leaf;
 mod lessons;
+mod live;
 mod log;
 mod panels;
 mod panic;

@@ -13,6 +13,7 @@
 //! prediction for the same settings.
 
 pub mod peak;
+pub mod serve;
 pub mod server;
 pub mod store;
 pub mod worker;
@@ -53,6 +54,9 @@ pub struct Request {
     pub lang: Lang,
     pub redis: Option<String>,
     pub time_scale: f64,
+    /// `--serve [PORT]`: serve the page and stream the run to it (0: a
+    /// free port).
+    pub serve: Option<u16>,
 }
 
 /// Carries out a live run; its exit status (1: a failure around the run, or
@@ -96,6 +100,8 @@ struct Hub {
     /// The run's start (nanoseconds since the Unix epoch), once the
     /// workers are ready.
     epoch: std::sync::atomic::AtomicU64,
+    /// The page's stream (`--serve`).
+    feed: Option<Arc<serve::Feed>>,
 }
 
 impl Hub {
@@ -121,6 +127,9 @@ impl Hub {
                     _ => {}
                 }
                 told.events.push(event);
+                if let Some(feed) = &self.feed {
+                    feed.push(crate::playground::live::event_line(&event));
+                }
                 if self.print {
                     let actor = i18n::actor_name(
                         self.scenario,
@@ -191,6 +200,10 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     let roles = config.roles();
     let actors = config.actors();
     let strategy = config.strategy();
+    // --serve without a built page: said before anything starts.
+    if request.serve.is_some() && !std::path::Path::new(PAGE_DIR).join("index.html").is_file() {
+        return Err(LiveFailure::NoPage(PAGE_DIR.to_string()));
+    }
     // The simulation's prediction for the same settings.
     let (predicted, drawn) = {
         let events = Arc::new(Mutex::new(Vec::new()));
@@ -256,6 +269,10 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         );
         let _ = writeln!(io::stdout().lock(), "{heading}");
     }
+    let feed = match request.serve {
+        Some(port) => Some(serve_page(request, port, &run_id, &predicted)?),
+        None => None,
+    };
     let hub = Arc::new(Hub {
         told: Mutex::new(Told {
             events: Vec::new(),
@@ -271,6 +288,7 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         lang,
         settings: settings.clone(),
         epoch: std::sync::atomic::AtomicU64::new(0),
+        feed: feed.clone(),
     });
     let exe = std::env::current_exe().map_err(|e| LiveFailure::Spawn(e.to_string()))?;
     let mut readers = Vec::new();
@@ -518,16 +536,70 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
     if written.is_err() {
         return Ok(0);
     }
-    if !report.conserved {
+    let status = if !report.conserved {
         eprintln!("canteen: {}", words::broken(&Broken::Conservation, lang));
-        return Ok(1);
-    }
-    if !view.balanced {
+        1
+    } else if !view.balanced {
         eprintln!("canteen: {}", words::broken(&Broken::Books, lang));
-        return Ok(1);
+        1
+    } else {
+        0
+    };
+    if let Some(feed) = &feed {
+        let outcome = serde_json::to_value(outcome).unwrap_or_default();
+        feed.end(outcome.as_str().unwrap_or_default());
+        // The page may still be watching: served until the process is
+        // interrupted (what went wrong is said above).
+        if !request.json {
+            let _ = writeln!(io::stdout().lock(), "{}", live_words::still_serving(lang));
+        }
+        loop {
+            thread::park();
+        }
     }
-    Ok(0)
+    Ok(status)
 }
+
+/// Serves the page and the run's stream (`--serve`): prints the page's
+/// address (with `?live` and the run's settings in the link fragment).
+fn serve_page(
+    request: &Request,
+    port: u16,
+    run_id: &str,
+    predicted: &Report<i18n::StuckActor>,
+) -> Result<Arc<serve::Feed>, LiveFailure> {
+    let dist = std::path::PathBuf::from(PAGE_DIR);
+    let fragment = crate::playground::link::to_fragment(&request.config, 1.0, request.lang);
+    let info = serde_json::json!({
+        "run": run_id,
+        "link": fragment,
+        "prediction": predicted,
+    });
+    let feed = Arc::new(serve::Feed::default());
+    feed.push(crate::playground::live::prediction_line(
+        &crate::playground::live::Prediction {
+            end: (predicted.end_time_ms * 1e6).round() as u64,
+            consumed: predicted.consumed,
+            outcome: predicted.outcome,
+        },
+    ));
+    let address = serve::start(port, dist, info.to_string(), Arc::clone(&feed))
+        .map_err(|e| LiveFailure::Serve(e.to_string()))?;
+    let url = format!("http://{address}/?live#{fragment}");
+    let line = live_words::serving(&url, request.lang);
+    if request.json {
+        // Standard output holds the report's JSON only.
+        eprintln!("{line}");
+    } else {
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+    Ok(feed)
+}
+
+/// The built page `--serve` serves (`make dist`), from the current directory.
+pub const PAGE_DIR: &str = "dist";
 
 /// Runs with at most this many items replay the simulation's delays.
 pub const MAX_REPLAYED: u64 = 100_000;
