@@ -672,25 +672,40 @@ fn http_get(port: u16, path: &str, until: Option<&str>) -> (String, String) {
     (head.to_string(), body.to_string())
 }
 
+/// A directory holding a built page of `files` (names under `dist/`).
+fn built_page(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let page = tempfile::tempdir().unwrap();
+    std::fs::create_dir(page.path().join("dist")).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(page.path().join("dist").join(name), bytes).unwrap();
+    }
+    page
+}
+
+/// `canteen live hotdog … --serve EXTRA` on `url`, serving `page`'s dist/;
+/// its standard output piped.
+fn serve(page: &tempfile::TempDir, url: &str, extra: &[&str], stderr: Stdio) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_canteen"))
+        .args(["live", "hotdog", "--seed", "42", "--time-scale", "0.01"])
+        .args(["--redis", url, "--serve"])
+        .args(extra)
+        .args(["--lang", "en"])
+        .current_dir(page.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn serve_serves_the_page_on_loopback_and_streams_the_run_s_events() {
     use std::io::{BufRead, BufReader};
     let (server, _dir) = server(&[]);
     let url = server.url();
     // A page directory of the test's own: what --serve serves is dist/ here.
-    let page = tempfile::tempdir().unwrap();
-    std::fs::create_dir(page.path().join("dist")).unwrap();
-    std::fs::write(page.path().join("dist/index.html"), "<p>canteen page</p>").unwrap();
-    std::fs::write(page.path().join("dist/a.wasm"), b"\0asm").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_canteen"))
-        .args(["live", "hotdog", "--seed", "42", "--time-scale", "0.01"])
-        .args(["--redis", &url, "--serve", "--lang", "en"])
-        .current_dir(page.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let page = built_page(&[("index.html", b"<p>canteen page</p>"), ("a.wasm", b"\0asm")]);
+    let mut child = serve(&page, &url, &[], Stdio::null());
     let mut out = BufReader::new(child.stdout.take().unwrap());
     // The address it prints: loopback, a free port, ?live and the settings.
     let mut line = String::new();
@@ -765,18 +780,8 @@ fn serve_with_json_keeps_the_address_off_the_report() {
     use std::io::{BufRead, BufReader};
     let (server, _dir) = server(&[]);
     let url = server.url();
-    let page = tempfile::tempdir().unwrap();
-    std::fs::create_dir(page.path().join("dist")).unwrap();
-    std::fs::write(page.path().join("dist/index.html"), "<p>page</p>").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_canteen"))
-        .args(["live", "hotdog", "--seed", "42", "--time-scale", "0.01"])
-        .args(["--redis", &url, "--serve", "--json", "--lang", "en"])
-        .current_dir(page.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let page = built_page(&[("index.html", b"<p>page</p>")]);
+    let mut child = serve(&page, &url, &["--json"], Stdio::piped());
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut address = String::new();
     err.read_line(&mut address).unwrap();

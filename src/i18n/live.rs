@@ -189,8 +189,24 @@ pub fn still_serving(lang: Lang) -> String {
 
 /// Redis's view, in one or two lines.
 pub fn redis_view(view: &RedisView, lang: Lang) -> String {
-    let v = view;
-    let books = match (v.balanced, lang) {
+    let RedisView {
+        structure,
+        items_put,
+        length,
+        pending,
+        undelivered,
+        deliveries,
+        acknowledged,
+        dead_letters,
+        processed_items,
+        duplicates,
+        unfinished,
+        not_put,
+        reconnects,
+        balanced,
+        ..
+    } = view;
+    let books = match (balanced, lang) {
         (true, Lang::Zh) => "账目平衡",
         (true, Lang::En) => "the books balance",
         (false, Lang::Zh) => "账目不平衡",
@@ -198,39 +214,17 @@ pub fn redis_view(view: &RedisView, lang: Lang) -> String {
     };
     match lang {
         Lang::Zh => format!(
-            "Redis（{}）：放入 {} 项，长度 {}，待确认 {}，未投递 {}，投递 {} 次，确认 {}，死信 {}，\
-             处理过 {} 项，重复处理 {}，未完成任务 {}，未能放入 {}，重连 {} 次；{books}",
-            v.structure,
-            v.items_put,
-            v.length,
-            v.pending,
-            v.undelivered,
-            v.deliveries,
-            v.acknowledged,
-            v.dead_letters,
-            v.processed_items,
-            v.duplicates,
-            v.unfinished,
-            v.not_put,
-            v.reconnects
+            "Redis（{structure}）：放入 {items_put} 项，长度 {length}，待确认 {pending}，\
+             未投递 {undelivered}，投递 {deliveries} 次，确认 {acknowledged}，死信 {dead_letters}，\
+             处理过 {processed_items} 项，重复处理 {duplicates}，未完成任务 {unfinished}，\
+             未能放入 {not_put}，重连 {reconnects} 次；{books}"
         ),
         Lang::En => format!(
-            "Redis ({}): {} items put, length {}, pending {}, undelivered {}, {} deliveries, \
-             {} acknowledged, {} dead letters, {} items processed, {} duplicates, unfinished {}, \
-             {} not put, {} reconnects; {books}",
-            v.structure,
-            v.items_put,
-            v.length,
-            v.pending,
-            v.undelivered,
-            v.deliveries,
-            v.acknowledged,
-            v.dead_letters,
-            v.processed_items,
-            v.duplicates,
-            v.unfinished,
-            v.not_put,
-            v.reconnects
+            "Redis ({structure}): {items_put} items put, length {length}, pending {pending}, \
+             undelivered {undelivered}, {deliveries} deliveries, {acknowledged} acknowledged, \
+             {dead_letters} dead letters, {processed_items} items processed, \
+             {duplicates} duplicates, unfinished {unfinished}, {not_put} not put, \
+             {reconnects} reconnects; {books}"
         ),
     }
 }

@@ -623,16 +623,7 @@ impl Session {
                 true
             }
             Reply::Snapshot(snapshot) if snapshot.id == pending.id => {
-                let snapshot = *snapshot;
-                self.pending = None;
-                self.position = snapshot.position;
-                self.moment = Rc::new(snapshot.moment);
-                self.horizon = self.horizon.max(self.moment.now);
-                if let Some(chart) = snapshot.chart {
-                    self.chart = Rc::new(chart);
-                    self.charted = (snapshot.position, 0.0);
-                }
-                self.relog();
+                self.show(*snapshot);
                 // Time played while the move was pending plays on now; a
                 // run that is over pauses (and draws its charts).
                 let owed = std::mem::take(&mut self.owed_ms);
@@ -648,8 +639,15 @@ impl Session {
     /// Shows a live run's snapshot (`canteen live --serve`): paused, at
     /// the run's latest moment; a pending move is dropped.
     pub fn show_live(&mut self, snapshot: Snapshot) {
-        self.pending = None;
         self.playback.pause();
+        self.show(snapshot);
+        self.logged = (Rc::clone(&self.moment.derived), 0.0);
+    }
+
+    /// Shows what a snapshot says (the move it answers is no longer
+    /// pending): its position, moment, charts and log.
+    fn show(&mut self, snapshot: Snapshot) {
+        self.pending = None;
         self.position = snapshot.position;
         self.moment = Rc::new(snapshot.moment);
         self.horizon = self.horizon.max(self.moment.now);
@@ -658,7 +656,6 @@ impl Session {
             self.charted = (snapshot.position, 0.0);
         }
         self.relog();
-        self.logged = (Rc::clone(&self.moment.derived), 0.0);
     }
 
     pub fn config(&self) -> &Config {

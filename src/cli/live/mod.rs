@@ -193,6 +193,40 @@ fn redis_failure(url: &str, error: &redis::RedisError) -> LiveFailure {
     }
 }
 
+/// A run's place on a Redis server: the embedded server (started when no
+/// `--redis` was given, stopped when dropped), the server's URL, the
+/// run's id and keys, and main's own connection.
+struct Opened {
+    embedded: Option<server::Server>,
+    url: String,
+    run_id: String,
+    keys: Keys,
+    link: Link,
+}
+
+/// Opens a run on the server at `redis`, or on an embedded one; `client`
+/// names main's connection (`CLIENT LIST` shows it).
+fn open_run(redis: Option<&str>, client: &str) -> Result<Opened, LiveFailure> {
+    let (embedded, url) = match redis {
+        Some(url) => (None, url.to_string()),
+        None => {
+            let server = server::Server::start()?;
+            let url = server.url();
+            (Some(server), url)
+        }
+    };
+    let run_id = format!("{:016x}", rand::rng().next_u64());
+    let keys = Keys::new(&run_id);
+    let link = Link::open(&url, client).map_err(|e| redis_failure(&url, &e))?;
+    Ok(Opened {
+        embedded,
+        url,
+        run_id,
+        keys,
+        link,
+    })
+}
+
 fn live(request: &Request) -> Result<i32, LiveFailure> {
     let config = &request.config;
     let lang = request.lang;
@@ -218,18 +252,13 @@ fn live(request: &Request) -> Result<i32, LiveFailure> {
         let events = events.lock().unwrap_or_else(|e| e.into_inner());
         (i18n::run_report(&sim, lang), drawn_delays(&events))
     };
-    let mut embedded = match &request.redis {
-        Some(_) => None,
-        None => Some(server::Server::start()?),
-    };
-    let url = match (&request.redis, &embedded) {
-        (Some(url), _) => url.clone(),
-        (None, Some(server)) => server.url(),
-        (None, None) => unreachable!("started above"),
-    };
-    let run_id = format!("{:016x}", rand::rng().next_u64());
-    let keys = Keys::new(&run_id);
-    let mut link = Link::open(&url, "canteen-main").map_err(|e| redis_failure(&url, &e))?;
+    let Opened {
+        mut embedded,
+        url,
+        run_id,
+        keys,
+        mut link,
+    } = open_run(request.redis.as_deref(), "canteen-main")?;
     let stream = scenario.joinable();
     let settings = Settings {
         config: config.clone(),

@@ -27,9 +27,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::server::Server;
 use super::store::{self, Keys, Link, GROUP};
 use super::worker::wall_ns;
+use super::{open_run, redis_failure, Opened};
 use crate::i18n::live::{self as words, LiveFailure};
 use crate::lang::Lang;
 use crate::peak::arrivals::Arrivals;
@@ -97,13 +97,6 @@ pub fn run(request: &Request) -> i32 {
     }
 }
 
-fn redis_failure(url: &str, error: &redis::RedisError) -> LiveFailure {
-    LiveFailure::Redis {
-        url: url.to_string(),
-        detail: error.to_string(),
-    }
-}
-
 fn live(request: &Request) -> Result<(), LiveFailure> {
     let config = &request.config;
     let predicted = {
@@ -124,18 +117,13 @@ fn live(request: &Request) -> Result<(), LiveFailure> {
         })
         .collect();
     let services = Arc::new(services);
-    let mut embedded = match &request.redis {
-        Some(_) => None,
-        None => Some(Server::start()?),
-    };
-    let url = match (&request.redis, &embedded) {
-        (Some(url), _) => url.clone(),
-        (None, Some(server)) => server.url(),
-        (None, None) => unreachable!("started above"),
-    };
-    let run_id = format!("{:016x}", rand::rng().next_u64());
-    let keys = Keys::new(&run_id);
-    let mut link = Link::open(&url, "canteen-peak").map_err(|e| redis_failure(&url, &e))?;
+    let Opened {
+        mut embedded,
+        url,
+        keys,
+        mut link,
+        ..
+    } = open_run(request.redis.as_deref(), "canteen-peak")?;
     link.create_group(&keys)
         .map_err(|e| redis_failure(&url, &e))?;
     let direct = variant(request, &arrivals, &services, None)?;
