@@ -187,6 +187,7 @@ struct Recorder {
 }
 
 impl Recorder {
+    #[inline]
     fn record(&mut self, event: &Event) {
         self.stats.record(event);
         self.waits.record(event);

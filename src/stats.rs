@@ -88,7 +88,9 @@ impl Queued {
 pub struct Histogram {
     counts: Vec<u64>,
     total: u64,
-    sum: f64,
+    /// The exact sum of the values (a float sum would round at each add,
+    /// and cost a conversion per value).
+    sum: u128,
 }
 
 /// Values below this are counted exactly.
@@ -101,7 +103,7 @@ impl Default for Histogram {
         Self {
             counts: vec![0; Self::bucket(u64::MAX) + 1],
             total: 0,
-            sum: 0.0,
+            sum: 0,
         }
     }
 }
@@ -134,7 +136,7 @@ impl Histogram {
     pub fn record(&mut self, value: u64) {
         self.counts[Self::bucket(value)] += 1;
         self.total += 1;
-        self.sum += value as f64;
+        self.sum += u128::from(value);
     }
 
     /// How many values were recorded.
@@ -152,7 +154,7 @@ impl Histogram {
         if self.total == 0 {
             0.0
         } else {
-            self.sum / self.total as f64
+            self.sum as f64 / self.total as f64
         }
     }
 
@@ -207,7 +209,8 @@ pub struct Stats {
     pub counts: Counts,
     queue_len: u64,
     max_queue_len: u64,
-    queue_area: f64,
+    /// The queue length integrated over time (items × ns), exactly.
+    queue_area: u128,
     last_change: Nanos,
     /// Put time of every item now in the queue; also the conservation ledger.
     queued_since: Queued,
@@ -224,6 +227,7 @@ impl Stats {
     ///
     /// Most events only count; those that move an item in or out of the
     /// queue do their work out of line, so that the counting stays cheap.
+    #[inline]
     pub fn record(&mut self, event: &Event) {
         let c = &mut self.counts;
         match event.kind {
@@ -289,7 +293,7 @@ impl Stats {
     }
 
     fn set_queue_len(&mut self, now: Nanos, len: u64) {
-        self.queue_area += self.queue_len as f64 * (now - self.last_change) as f64;
+        self.queue_area += u128::from(self.queue_len) * u128::from(now - self.last_change);
         self.last_change = now;
         self.queue_len = len;
         self.max_queue_len = self.max_queue_len.max(len);
@@ -339,7 +343,9 @@ impl Stats {
         let secs = end as f64 / 1e9;
         let open_busy: Nanos = self.busy_since.iter().flatten().map(|&t| end - t).sum();
         let busy = (self.busy_total + open_busy) as f64;
-        let queue_area = self.queue_area + self.queue_len as f64 * (end - self.last_change) as f64;
+        let queue_area = (self.queue_area
+            + u128::from(self.queue_len) * u128::from(end - self.last_change))
+            as f64;
         let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
         let ms = |nanos: f64| nanos_to_ms(nanos.round() as u64);
         StatsReport {
