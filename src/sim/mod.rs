@@ -36,7 +36,7 @@ use rand_chacha::ChaCha8Rng;
 mod timers;
 mod wake;
 
-use timers::Timers;
+use timers::{Timer, Timers, MAX_SEQ, MAX_SLOTS};
 use wake::{Ready, WakerId};
 
 use crate::trace::{duration_to_nanos, ActorId, Event, EventKind, ItemId, Nanos};
@@ -97,6 +97,10 @@ struct TaskCell {
 
 struct Task {
     generation: u32,
+    /// The sequence number the next timer set had when the task was
+    /// spawned: a timer of its slot with a lower one was set by a task
+    /// that held the slot before, and wakes nobody.
+    born: u64,
     cell: Rc<TaskCell>,
     /// Its wakers' entry: freed with the task, so that they do nothing then.
     _waker_id: WakerId,
@@ -113,7 +117,7 @@ struct Core {
     /// Tasks ready to run, in the order they were woken, whether by the
     /// executor or by their wakers (see [`wake`]).
     ready: Rc<Ready>,
-    timers: RefCell<Timers<TaskKey>>,
+    timers: RefCell<Timers>,
     timer_seq: Cell<u64>,
     /// [`Ctx::external`] futures created and neither finished nor dropped.
     external: Cell<usize>,
@@ -292,12 +296,19 @@ impl Core {
     /// later than a run driven in one go.
     fn has_timers(&self) -> bool {
         let slots = self.slots.borrow();
-        self.timers.borrow().values().any(|key| {
-            slots
-                .get(key.index())
-                .and_then(Option::as_ref)
-                .is_some_and(|task| task.generation == key.generation())
-        })
+        self.timers
+            .borrow()
+            .iter()
+            .any(|timer| Self::sleeper(&slots, timer).is_some())
+    }
+
+    /// The live task a timer wakes: none if its task has ended (it was
+    /// terminated while it slept).
+    fn sleeper(slots: &[Option<Task>], timer: Timer) -> Option<&Task> {
+        slots
+            .get(timer.slot)?
+            .as_ref()
+            .filter(|task| task.born <= timer.seq)
     }
 
     fn live_non_daemons(&self) -> usize {
@@ -367,17 +378,20 @@ impl Core {
     /// only, ready task.
     fn fire_next_timer(&self, limit: Nanos) -> Option<()> {
         loop {
-            let (deadline, key) = self.timers.borrow_mut().pop_until(limit)?;
-            let cell = {
+            let timer = self.timers.borrow_mut().pop_until(limit)?;
+            let (key, cell) = {
                 let slots = self.slots.borrow();
-                match slots.get(key.index()).and_then(Option::as_ref) {
-                    Some(task) if task.generation == key.generation() => Rc::clone(&task.cell),
+                match Self::sleeper(&slots, timer) {
+                    Some(task) => (
+                        TaskKey::new(timer.slot, task.generation),
+                        Rc::clone(&task.cell),
+                    ),
                     // The sleeper was terminated: its timer is void and
                     // time does not move for it.
-                    _ => continue,
+                    None => continue,
                 }
             };
-            self.now.set(self.now.get().max(deadline));
+            self.now.set(self.now.get().max(timer.deadline));
             self.poll_task(key, cell);
             return Some(());
         }
@@ -390,8 +404,13 @@ impl Core {
             .get()
             .expect("Ctx::sleep is awaited inside a task of its Sim");
         let seq = self.timer_seq.get();
+        debug_assert!(seq < MAX_SEQ, "days of timers at full speed");
         self.timer_seq.set(seq + 1);
-        self.timers.borrow_mut().push(deadline, seq, task);
+        self.timers.borrow_mut().push(Timer {
+            deadline,
+            seq,
+            slot: task.index(),
+        });
     }
 
     fn spawn(&self, actor: Option<ActorId>, daemon: bool, future: BoxedTask) -> TaskHandle {
@@ -401,6 +420,12 @@ impl Core {
             self.generations.borrow_mut().push(0);
             slots.len() - 1
         });
+        // Unreachable with valid settings: every program's caps keep its
+        // tasks at once below it.
+        assert!(
+            index < MAX_SLOTS,
+            "more tasks at once than a timer can name"
+        );
         let generation = self.generations.borrow()[index];
         let key = TaskKey::new(index, generation);
         let waker_id = WakerId::new(&self.ready, key);
@@ -409,6 +434,7 @@ impl Core {
         self.ready.wake(key);
         self.slots.borrow_mut()[index] = Some(Task {
             generation,
+            born: self.timer_seq.get(),
             cell: Rc::new(TaskCell {
                 future: RefCell::new(Some(future)),
                 waker: waker_id.waker(),
@@ -494,15 +520,15 @@ impl Ctx {
     }
 
     /// Waits `duration` of virtual time.
-    pub fn sleep(&self, duration: Duration) -> Sleep {
+    pub fn sleep(&self, duration: Duration) -> Sleep<'_> {
         self.sleep_nanos(duration_to_nanos(duration))
     }
 
     /// Waits `nanos` of virtual time ([`sleep`](Ctx::sleep) without the
     /// `Duration`).
-    pub fn sleep_nanos(&self, nanos: Nanos) -> Sleep {
+    pub fn sleep_nanos(&self, nanos: Nanos) -> Sleep<'_> {
         Sleep {
-            core: Rc::clone(&self.core),
+            core: &self.core,
             deadline: self.now().saturating_add(nanos),
             armed: false,
         }
@@ -563,13 +589,14 @@ impl Ctx {
 
 /// Future of [`Ctx::sleep`].
 #[must_use = "futures do nothing unless awaited"]
-pub struct Sleep {
-    core: Rc<Core>,
+pub struct Sleep<'a> {
+    /// Borrowed from the [`Ctx`]: a sleep costs no reference count.
+    core: &'a Core,
     deadline: Nanos,
     armed: bool,
 }
 
-impl Future for Sleep {
+impl Future for Sleep<'_> {
     type Output = ();
 
     #[inline]
@@ -584,7 +611,7 @@ impl Future for Sleep {
     }
 }
 
-impl Sleep {
+impl Sleep<'_> {
     /// Sets its timer (out of line: the poll that finds the time come,
     /// half of them, stays a compare).
     #[inline(never)]

@@ -1,76 +1,84 @@
 //! The executor's pending timers: a min-heap on (deadline, seq).
 //!
-//! Each timer's key is its deadline and its sequence number in one `u128`,
-//! compared whole, beside its value (the task to wake): entries of whole,
-//! aligned words. The heap moves an entry through a copy on the stack; an
-//! entry of mixed parts (the 24-byte (deadline, seq, task) it was) is
-//! stored in parts and read back whole at once, which stalls the processor
-//! on every level of every push and pop.
+//! A timer is one `u128`: its deadline in the high half, then its
+//! sequence number, then the slot of the task to wake, compared whole. So
+//! it sorts by deadline, then by sequence number (unique), and an entry is
+//! 16 bytes: 2000 sleepers (1000 producers, 1000 consumers) fit in 32 KB,
+//! a first-level cache, where the 32-byte entries of a key and a separate
+//! task key did not. Which task held the slot when the timer was set is
+//! for the executor to tell ([`Timer::seq`] against the task's birth).
+//!
+//! Whole words only: an entry of mixed parts (the 24-byte (deadline, seq,
+//! task) it once was) is stored in parts and read back whole, which stalls
+//! the processor on every level of every push and pop.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::trace::Nanos;
 
-/// Timers with values of type `T`, earliest first. Sequence numbers are
-/// unique, so timers fire in one exact order: by deadline, then by
-/// sequence number.
-pub(super) struct Timers<T>(BinaryHeap<Reverse<Entry<T>>>);
+/// Bits of a timer's slot number.
+const SLOT_BITS: u32 = 21;
 
-/// A timer: `deadline << 64 | seq`, and its value. Ordered by key alone.
-struct Entry<T> {
-    key: u128,
-    value: T,
+/// Task slots a timer can name: more than the largest run has tasks at
+/// once (the direct service of peak shaving: 1000 workers' worth plus a
+/// 1,000,000-request line, one task each).
+pub(super) const MAX_SLOTS: usize = 1 << SLOT_BITS;
+
+/// Sequence numbers a timer can carry: 2⁴³, days of timers at full speed
+/// (a run of the largest settings sets a few times 10⁷).
+pub(super) const MAX_SEQ: u64 = 1 << (64 - SLOT_BITS);
+
+/// A pending timer, taken apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Timer {
+    pub deadline: Nanos,
+    /// Its place among timers set: unique, and increasing.
+    pub seq: u64,
+    /// The slot of the task it wakes.
+    pub slot: usize,
 }
 
-impl<T> PartialEq for Entry<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+impl Timer {
+    fn key(self) -> u128 {
+        debug_assert!(self.seq < MAX_SEQ && self.slot < MAX_SLOTS);
+        u128::from(self.deadline) << 64 | u128::from(self.seq << SLOT_BITS | self.slot as u64)
+    }
+
+    fn of(key: u128) -> Timer {
+        let low = key as u64;
+        Timer {
+            deadline: (key >> 64) as Nanos,
+            seq: low >> SLOT_BITS,
+            slot: (low & (MAX_SLOTS as u64 - 1)) as usize,
+        }
     }
 }
 
-impl<T> Eq for Entry<T> {}
+/// Timers, earliest first: by deadline, then by sequence number.
+#[derive(Default)]
+pub(super) struct Timers(BinaryHeap<Reverse<u128>>);
 
-impl<T> PartialOrd for Entry<T> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<T> Ord for Entry<T> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key)
-    }
-}
-
-impl<T> Default for Timers<T> {
-    fn default() -> Self {
-        Self(BinaryHeap::new())
-    }
-}
-
-impl<T: Copy> Timers<T> {
-    /// Adds a timer firing at `deadline`; `seq` orders equal deadlines and
-    /// must differ from every other timer's.
-    pub(super) fn push(&mut self, deadline: Nanos, seq: u64, value: T) {
-        let key = u128::from(deadline) << 64 | u128::from(seq);
-        self.0.push(Reverse(Entry { key, value }));
+impl Timers {
+    /// Adds a timer (its sequence number below [`MAX_SEQ`] and unlike
+    /// every other's, its slot below [`MAX_SLOTS`]).
+    pub(super) fn push(&mut self, timer: Timer) {
+        self.0.push(Reverse(timer.key()));
     }
 
-    /// The earliest timer's deadline and value, taken out, if it fires at
-    /// or before `limit`.
-    pub(super) fn pop_until(&mut self, limit: Nanos) -> Option<(Nanos, T)> {
-        let deadline = (self.0.peek()?.0.key >> 64) as Nanos;
-        if deadline > limit {
+    /// The earliest timer, taken out, if it fires at or before `limit`.
+    pub(super) fn pop_until(&mut self, limit: Nanos) -> Option<Timer> {
+        let &Reverse(key) = self.0.peek()?;
+        if (key >> 64) as Nanos > limit {
             return None;
         }
-        let Reverse(entry) = self.0.pop()?;
-        Some((deadline, entry.value))
+        self.0.pop();
+        Some(Timer::of(key))
     }
 
-    /// The values of every pending timer, in no particular order.
-    pub(super) fn values(&self) -> impl Iterator<Item = T> + '_ {
-        self.0.iter().map(|Reverse(entry)| entry.value)
+    /// Every pending timer, in no particular order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = Timer> + '_ {
+        self.0.iter().map(|&Reverse(key)| Timer::of(key))
     }
 
     pub(super) fn clear(&mut self) {
@@ -80,20 +88,29 @@ impl<T: Copy> Timers<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::Timers;
+    use super::{Timer, Timers, MAX_SEQ, MAX_SLOTS};
+
+    fn timer(deadline: u64, seq: u64, slot: usize) -> Timer {
+        Timer {
+            deadline,
+            seq,
+            slot,
+        }
+    }
 
     #[test]
     fn timers_fire_by_deadline_then_by_sequence() {
         let mut timers = Timers::default();
         let deadlines = [50, 10, 30, 10, 70, 30, 10, 0, 90, 30];
         for (seq, &deadline) in deadlines.iter().enumerate() {
-            timers.push(deadline, seq as u64, seq);
+            // Slots in the opposite order: they must not sort anything.
+            timers.push(timer(deadline, seq as u64, 9 - seq));
         }
-        assert_eq!(timers.pop_until(5), Some((0, 7)));
+        assert_eq!(timers.pop_until(5), Some(timer(0, 7, 2)));
         assert_eq!(timers.pop_until(5), None, "the next fires at 10");
         let mut fired = Vec::new();
-        while let Some(timer) = timers.pop_until(80) {
-            fired.push(timer);
+        while let Some(t) = timers.pop_until(80) {
+            fired.push((t.deadline, t.seq));
         }
         assert_eq!(
             fired,
@@ -108,9 +125,24 @@ mod tests {
                 (70, 4)
             ]
         );
-        assert!(timers.values().eq([8]));
+        assert!(timers.iter().eq([timer(90, 8, 1)]));
         timers.clear();
         assert_eq!(timers.pop_until(u64::MAX), None);
+    }
+
+    #[test]
+    fn the_largest_parts_come_back_whole() {
+        let mut timers = Timers::default();
+        let last = timer(u64::MAX, MAX_SEQ - 1, MAX_SLOTS - 1);
+        timers.push(last);
+        timers.push(timer(u64::MAX, 0, MAX_SLOTS - 1));
+        timers.push(timer(0, MAX_SEQ - 2, 0));
+        assert_eq!(timers.pop_until(0), Some(timer(0, MAX_SEQ - 2, 0)));
+        assert_eq!(
+            timers.pop_until(u64::MAX),
+            Some(timer(u64::MAX, 0, MAX_SLOTS - 1))
+        );
+        assert_eq!(timers.pop_until(u64::MAX), Some(last));
     }
 
     #[test]
@@ -124,17 +156,21 @@ mod tests {
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1);
             let deadline = 1_000 + (state >> 40) % 500;
-            timers.push(deadline, seq, seq);
-            model.insert((deadline, seq));
+            let slot = (state >> 8) as usize % MAX_SLOTS;
+            timers.push(timer(deadline, seq, slot));
+            model.insert((deadline, seq, slot));
             if seq % 3 == 0 {
                 let limit = 1_000 + (state >> 20) % 500;
-                let earliest = model.first().copied().filter(|&(d, _)| d <= limit);
-                assert_eq!(timers.pop_until(limit), earliest);
+                let earliest = model.first().copied().filter(|&(d, ..)| d <= limit);
+                assert_eq!(
+                    timers.pop_until(limit).map(|t| (t.deadline, t.seq, t.slot)),
+                    earliest
+                );
                 model.retain(|&t| Some(t) != earliest);
             }
         }
-        while let Some(timer) = timers.pop_until(u64::MAX) {
-            assert_eq!(Some(timer), model.pop_first());
+        while let Some(t) = timers.pop_until(u64::MAX) {
+            assert_eq!(Some((t.deadline, t.seq, t.slot)), model.pop_first());
         }
         assert!(model.is_empty());
     }
