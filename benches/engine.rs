@@ -1,9 +1,19 @@
 //! Engine benchmarks: whole runs of the `custom` scenario in virtual time.
 //! Plain `std::time::Instant`, median of several runs; `cargo bench --bench engine`.
+//!
+//! `page_engine_mm1_1M` is the page's run to the end of the 1M-item M/M/1
+//! run (seed 7) as its Web Worker makes it (the playground's host, in
+//! slices of events, with the stage, log and charts it records), here
+//! natively: the native side of `scripts/measure-worker.mjs`'s wasm/native
+//! ratio for the same work.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use std::rc::Rc;
+
+use canteen::playground::host::Host;
+use canteen::playground::session::{Command, Position, Reply};
 use canteen::run::Run;
 use canteen::scenario::{Config, ScenarioKind};
 
@@ -33,6 +43,37 @@ fn bench(name: &str, config: Config) {
     );
 }
 
+/// The page's run of `config` to its end, through the host the worker
+/// drives (budgets of 200,000 events, about its slices).
+fn bench_page_engine(name: &str, config: Config) {
+    let items = config.total_items();
+    let config = Rc::new(config);
+    let time = median_time(5, || {
+        let mut host = Host::default();
+        let go = Command::Go {
+            id: 1,
+            config: Rc::clone(&config),
+            to: Position {
+                at: Some(u64::MAX),
+                steps: 0,
+            },
+            chart: true,
+        };
+        black_box(host.receive(go, 0.0));
+        while let Some(reply) = host.work(200_000, 0.0) {
+            if matches!(reply, Reply::Snapshot(_)) {
+                black_box(reply);
+                break;
+            }
+        }
+    });
+    println!(
+        "engine/{name}: {:.1} ms per run, {:.2} M items/s (median of 5)",
+        time.as_secs_f64() * 1e3,
+        items as f64 / time.as_secs_f64() / 1e6
+    );
+}
+
 fn main() {
     let custom = |producers, consumers, items, capacity, pd: &str, cd: &str| Config {
         producers,
@@ -52,4 +93,11 @@ fn main() {
         custom(20, 20, 10_000, 10, "exp:10ms", "exp:12ms"),
     );
     bench("hotdog", Config::defaults(ScenarioKind::Hotdog, 1));
+    bench_page_engine(
+        "page_engine_mm1_1M",
+        Config {
+            seed: 7,
+            ..custom(1, 1, 1_000_000, 0, "exp:10ms", "exp:9ms")
+        },
+    );
 }
