@@ -459,11 +459,19 @@ impl<T> State<T> {
     /// Releases every pending join once nothing is unfinished. A released
     /// join completes even if a new item arrives before it runs (as asyncio's
     /// `join()`, which waits for an event that was set).
+    #[inline]
     fn wake_joiners_if_done(&mut self) {
         if self.unfinished == 0 && !self.joiners.0.is_empty() {
-            for joiner in self.joiners.0.drain(..) {
-                joiner.wake(Turn::Granted, &mut self.woken);
-            }
+            self.wake_joiners();
+        }
+    }
+
+    /// Wakes every pending join (out of line: most items leave work
+    /// unfinished behind them, and nobody joins meanwhile).
+    #[inline(never)]
+    fn wake_joiners(&mut self) {
+        for joiner in self.joiners.0.drain(..) {
+            joiner.wake(Turn::Granted, &mut self.woken);
         }
     }
 }

@@ -227,7 +227,7 @@ impl Stats {
     ///
     /// Most events only count; those that move an item in or out of the
     /// queue do their work out of line, so that the counting stays cheap.
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, event: &Event) {
         let c = &mut self.counts;
         match event.kind {
