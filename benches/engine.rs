@@ -32,7 +32,7 @@ fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
 fn bench(name: &str, config: Config) {
     let items = config.total_items();
     let time = median_time(5, || {
-        let mut run = Run::new(config.clone(), |_| {});
+        let mut run = Run::unobserved(config.clone());
         black_box(run.run_to_end());
         black_box(run.report());
     });

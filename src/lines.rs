@@ -39,7 +39,7 @@ impl Waits {
     /// Most events neither start a wait nor end one: those write nothing.
     /// (Writing the unchanged slot anyway cost more than all the rest: the
     /// value, built in parts, stalled the store that wrote it whole.)
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, event: &Event) {
         let wait = WaitingOn::started_by(event.kind).map(|wait| {
             self.started += 1;

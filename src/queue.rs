@@ -524,7 +524,7 @@ impl<T> JoinableQueue<T> {
     /// use canteen::JoinableQueue;
     /// use std::time::Duration;
     ///
-    /// let sim = Sim::new(0, Box::new(|_| {}));
+    /// let sim = Sim::new(0, None);
     /// let q = JoinableQueue::new(1);
     /// let (producer, ctx) = (q.clone(), sim.ctx());
     /// sim.ctx().spawn(ActorId(1), async move {
@@ -696,7 +696,7 @@ impl<T> JoinableQueue<T> {
     /// use canteen::JoinableQueue;
     /// use std::{cell::Cell, rc::Rc};
     ///
-    /// let sim = Sim::new(0, Box::new(|_| {}));
+    /// let sim = Sim::new(0, None);
     /// let q = JoinableQueue::new(0);
     /// let eaten = Rc::new(Cell::new(0));
     /// let (consumer, count) = (q.clone(), Rc::clone(&eaten));

@@ -1,22 +1,23 @@
 //! One run of a [`Program`] (a seed's case, the scraper), whatever travels
 //! through its queue: builds the simulation from the program's settings and
-//! starts its tasks, records statistics and who waits where from its
-//! events, and drives it (to the end, to a time, or one event at a time).
+//! starts its tasks, hands its events to whoever watches them (the
+//! executor's [`Recorder`] keeps the statistics and who waits where), and
+//! drives it (to the end, to a time, or one event at a time).
 //! A run of [`Parcel`]s (the seed's cases) is summarised in a [`Report`];
 //! the scraper has its own.
 
-use std::cell::{Ref, RefCell};
+use std::cell::Ref;
 use std::rc::Rc;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::lines::{Blocked, Lines, Waits};
+use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
-use crate::sim::{Ctx, Progress, Sim};
-use crate::stats::{Counts, Stats, StatsReport};
+use crate::sim::{Ctx, Observer, Progress, Sim};
+use crate::stats::{Counts, Recorder, Stats, StatsReport};
 use crate::trace::{
-    duration_to_nanos, nanos_to_ms, ActorId, Event, EventKind, Nanos, Parcel, Role, WaitingOn,
+    duration_to_nanos, nanos_to_ms, ActorId, Event, Nanos, Parcel, Role, WaitingOn,
 };
 
 /// What a run needs from the program it runs: what travels through its
@@ -39,6 +40,10 @@ pub trait Program: 'static {
 
     /// How many produce and how many consume.
     fn actors(&self) -> Actors;
+
+    /// Whether [`record`](Program::record) keeps something: then even a
+    /// run nobody watches hands the program its events.
+    const KEEPS_EVENTS: bool = false;
 
     /// Takes in one event, after the run's statistics and before the
     /// run's sink, for what the program keeps of them itself (the
@@ -175,30 +180,6 @@ impl Driver {
     }
 }
 
-/// What the run derives from each event, besides handing it on.
-#[derive(Default)]
-struct Recorder {
-    stats: Stats,
-    /// Who waits on what, and since when.
-    waits: Waits,
-    /// Sentinels in the queue (they are not items: the statistics and the
-    /// conservation law leave them out).
-    sentinels_queued: u64,
-}
-
-impl Recorder {
-    #[inline]
-    fn record(&mut self, event: &Event) {
-        self.stats.record(event);
-        self.waits.record(event);
-        match event.kind {
-            EventKind::SentinelPut => self.sentinels_queued += 1,
-            EventKind::SentinelGet => self.sentinels_queued -= 1,
-            _ => {}
-        }
-    }
-}
-
 /// An actor that waits forever: who it is and what it waits on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stuck {
@@ -259,7 +240,6 @@ pub struct Run<P: Program> {
     roles: Vec<Role>,
     driver: Driver,
     queue: JoinableQueue<P::Item>,
-    recorder: Rc<RefCell<Recorder>>,
 }
 
 impl<P: Program> Run<P> {
@@ -268,16 +248,28 @@ impl<P: Program> Run<P> {
     /// (e.g. `Config::validate`).
     pub fn new(program: P, mut sink: impl FnMut(&Event) + 'static) -> Run<P> {
         let program = Rc::new(program);
-        let recorder = Rc::new(RefCell::new(Recorder::default()));
-        let observer = {
-            let recorder = Rc::clone(&recorder);
-            let program = Rc::clone(&program);
-            Box::new(move |event: &Event| {
-                recorder.borrow_mut().record(event);
-                program.record(event);
-                sink(event);
-            })
-        };
+        let watcher = Rc::clone(&program);
+        let observer: Observer = Box::new(move |event: &Event| {
+            watcher.record(event);
+            sink(event);
+        });
+        Run::with_observer(program, Some(observer))
+    }
+
+    /// Sets up a run whose events nobody watches but its own statistics
+    /// (and the program, if it [keeps them](Program::KEEPS_EVENTS)): the
+    /// command line's report, a benchmark. It costs less per event than
+    /// [`new`](Run::new) with a sink that does nothing.
+    pub fn unobserved(program: P) -> Run<P> {
+        let program = Rc::new(program);
+        let observer = P::KEEPS_EVENTS.then(|| {
+            let watcher = Rc::clone(&program);
+            Box::new(move |event: &Event| watcher.record(event)) as Observer
+        });
+        Run::with_observer(program, observer)
+    }
+
+    fn with_observer(program: Rc<P>, observer: Option<Observer>) -> Run<P> {
         let sim = Sim::new(program.seed(), observer);
         let queue = JoinableQueue::new(program.capacity());
         Rc::clone(&program).start(&sim.ctx(), &queue);
@@ -287,7 +279,6 @@ impl<P: Program> Run<P> {
             program,
             driver: Driver::new(sim, limit),
             queue,
-            recorder,
         }
     }
 
@@ -340,17 +331,22 @@ impl<P: Program> Run<P> {
 
     /// Items in the queue now, sentinels left out.
     pub fn items_in_queue(&self) -> u64 {
-        self.queue.len() as u64 - self.recorder.borrow().sentinels_queued
+        self.queue.len() as u64 - self.recorder().sentinels_queued()
     }
 
     /// Counters so far.
     pub fn counts(&self) -> Counts {
-        self.recorder.borrow().stats.counts
+        self.recorder().stats().counts
     }
 
     /// The statistics so far.
     pub fn stats(&self) -> Ref<'_, Stats> {
-        Ref::map(self.recorder.borrow(), |r| &r.stats)
+        Ref::map(self.recorder(), Recorder::stats)
+    }
+
+    /// What the run has derived from its events so far.
+    fn recorder(&self) -> Ref<'_, Recorder> {
+        self.driver.sim().recorder()
     }
 
     /// The executor, for what the program's own accessors read of it (the
@@ -361,7 +357,7 @@ impl<P: Program> Run<P> {
 
     /// What an actor waits on now, if it waits.
     pub fn waiting_on(&self, actor: ActorId) -> Option<WaitingOn> {
-        self.recorder.borrow().waits.waiting_on(actor)
+        self.recorder().waits().waiting_on(actor)
     }
 
     /// What an actor waits on now and its place in that first-come
@@ -373,7 +369,7 @@ impl<P: Program> Run<P> {
 
     /// Who waits on what now, and where in its line, as a copy to keep.
     pub fn lines(&self) -> Lines {
-        self.recorder.borrow().waits.lines()
+        self.recorder().waits().lines()
     }
 
     /// The actors that will wait forever (empty unless the run is stuck).
@@ -381,7 +377,7 @@ impl<P: Program> Run<P> {
         if self.driver.outcome() != Outcome::Stuck {
             return Vec::new();
         }
-        let recorder = self.recorder.borrow();
+        let recorder = self.recorder();
         self.driver
             .sim()
             .live_actors()
@@ -390,7 +386,7 @@ impl<P: Program> Run<P> {
                 Some(Stuck {
                     actor,
                     role: *self.roles.get(actor.0 as usize)?,
-                    waiting_on: recorder.waits.waiting_on(actor)?,
+                    waiting_on: recorder.waits().waiting_on(actor)?,
                 })
             })
             .collect()
@@ -402,8 +398,9 @@ impl<P: Program<Item = Parcel>> Run<P> {
     pub fn report(&self) -> Report {
         let stuck = self.stuck();
         let in_queue = self.items_in_queue();
-        let recorder = self.recorder.borrow();
-        let counts = recorder.stats.counts;
+        let recorder = self.recorder();
+        let stats = recorder.stats();
+        let counts = stats.counts;
         let end = self.driver.sim().now();
         Report {
             scenario: self.program.name().to_string(),
@@ -418,8 +415,8 @@ impl<P: Program<Item = Parcel>> Run<P> {
             dropped: counts.dropped,
             errors: counts.errors,
             stuck,
-            conserved: recorder.stats.conserved(in_queue),
-            stats: recorder.stats.report(end, self.program.actors().consumers),
+            conserved: stats.conserved(in_queue),
+            stats: stats.report(end, self.program.actors().consumers),
         }
     }
 }

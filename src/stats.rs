@@ -1,12 +1,15 @@
 //! Statistics derived from the event stream, in bounded memory: counters,
 //! the time-weighted queue length, waiting times (put → get) in a
 //! log-linear histogram, consumer utilisation, and the conservation check
-//! (every item put is got exactly once, still queued, or reported dropped).
+//! (every item put is got exactly once, still queued, or reported dropped);
+//! and the [`Recorder`] every run keeps: these statistics, who waits where,
+//! and the sentinels queued.
 
 use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use crate::lines::Waits;
 use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, ItemId, Nanos};
 
 /// The items in the queue, in the order they went in, with the time each
@@ -358,6 +361,49 @@ impl Stats {
             max_queue_len: self.max_queue_len,
             utilization: ratio(busy, f64::from(consumers) * end as f64),
         }
+    }
+}
+
+/// What every run derives from its events, whoever else watches them: the
+/// statistics, who waits on what ([`Waits`]), and the sentinels in the
+/// queue. The executor owns one and feeds it each event as it is emitted,
+/// with the event's kind known where it is emitted, so that each emit does
+/// only its own kind's work (a sleep's event, say, only counts).
+#[derive(Default)]
+pub struct Recorder {
+    stats: Stats,
+    waits: Waits,
+    /// Sentinels in the queue (they are not items: the statistics and the
+    /// conservation law leave them out).
+    sentinels_queued: u64,
+}
+
+impl Recorder {
+    /// Takes one event into account.
+    #[inline(always)]
+    pub fn record(&mut self, event: &Event) {
+        self.stats.record(event);
+        self.waits.record(event);
+        match event.kind {
+            EventKind::SentinelPut => self.sentinels_queued += 1,
+            EventKind::SentinelGet => self.sentinels_queued -= 1,
+            _ => {}
+        }
+    }
+
+    /// The statistics so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Who waits on what now, and since when.
+    pub fn waits(&self) -> &Waits {
+        &self.waits
+    }
+
+    /// Sentinels in the queue now.
+    pub fn sentinels_queued(&self) -> u64 {
+        self.sentinels_queued
     }
 }
 

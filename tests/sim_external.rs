@@ -50,7 +50,10 @@ impl Future for GateWait {
 fn recorded_sim() -> (Sim, Rc<RefCell<Vec<Event>>>) {
     let events: Rc<RefCell<Vec<Event>>> = Rc::default();
     let sink = Rc::clone(&events);
-    let sim = Sim::new(1, Box::new(move |e: &Event| sink.borrow_mut().push(*e)));
+    let sim = Sim::new(
+        1,
+        Some(Box::new(move |e: &Event| sink.borrow_mut().push(*e))),
+    );
     (sim, events)
 }
 

@@ -10,7 +10,7 @@ use canteen::trace::ActorId;
 
 #[test]
 fn the_timer_of_a_terminated_sleeper_wakes_nobody_in_its_slot() {
-    let sim = Sim::new(1, Box::new(|_| {}));
+    let sim = Sim::new(1, None);
     let ctx = sim.ctx();
     let polls_of_heir = Rc::new(Cell::new(0u32));
     let main = {
@@ -51,7 +51,7 @@ fn the_timer_of_a_terminated_sleeper_wakes_nobody_in_its_slot() {
 
 #[test]
 fn a_task_in_a_reused_slot_sleeps_on_its_own_timers() {
-    let sim = Sim::new(1, Box::new(|_| {}));
+    let sim = Sim::new(1, None);
     let ctx = sim.ctx();
     let woke = Rc::new(Cell::new(None));
     let main = {

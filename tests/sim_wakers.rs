@@ -43,7 +43,7 @@ impl Future for Park {
 }
 
 fn sim() -> Sim {
-    Sim::new(1, Box::new(|_| {}))
+    Sim::new(1, None)
 }
 
 fn park(ctx: &Ctx, actor: u32) -> Rc<Probe> {

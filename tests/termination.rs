@@ -145,7 +145,10 @@ fn the_queue_reports_how_many_wait_in_each_line() {
 fn daemon_tasks_end_with_the_last_other_task_and_say_so() {
     let events: Rc<RefCell<Vec<Event>>> = Rc::default();
     let sink = Rc::clone(&events);
-    let sim = Sim::new(1, Box::new(move |e: &Event| sink.borrow_mut().push(*e)));
+    let sim = Sim::new(
+        1,
+        Some(Box::new(move |e: &Event| sink.borrow_mut().push(*e))),
+    );
     let ctx = sim.ctx();
     let q: JoinableQueue<u32> = JoinableQueue::new(0);
     let worker = {
@@ -194,7 +197,7 @@ fn daemon_tasks_end_with_the_last_other_task_and_say_so() {
 
 #[test]
 fn a_daemon_does_not_hide_a_stuck_run() {
-    let sim = Sim::new(1, Box::new(|_: &Event| {}));
+    let sim = Sim::new(1, None);
     let ctx = sim.ctx();
     let q: JoinableQueue<u32> = JoinableQueue::new(0);
     let (q1, q2) = (q.clone(), q.clone());

@@ -101,10 +101,10 @@ pub fn run(request: Request) -> i32 {
             }
         }
     };
-    // A JSON summary alone hands no event out: its sink then does nothing
-    // and is compiled away, so a long run pays nothing for it.
+    // A JSON summary alone hands no event out: nobody watches the run's
+    // events, so a long run pays nothing for them.
     let mut runner = if json && !stream {
-        Runner::start(config, |_: &Event| {})
+        Runner::unobserved(config)
     } else {
         Runner::start(config, sink)
     };
@@ -263,6 +263,15 @@ impl Runner {
             Runner::Lab(Lab::new(config, sink))
         } else {
             Runner::Plain(Run::new(config, sink))
+        }
+    }
+
+    /// Sets up a run of `config` whose events nobody else watches.
+    fn unobserved(config: Config) -> Runner {
+        if config.scenario == ScenarioKind::Termination {
+            Runner::Lab(Lab::new(config, |_: &Event| {}))
+        } else {
+            Runner::Plain(Run::unobserved(config))
         }
     }
 

@@ -98,7 +98,7 @@ impl PeakRun {
     pub fn new(config: PeakConfig) -> PeakRun {
         let span = duration_to_nanos(config.duration);
         let side = |queue| Side {
-            driver: Driver::new(Sim::new(config.seed, Box::new(|_| {})), Nanos::MAX),
+            driver: Driver::new(Sim::new(config.seed, None), Nanos::MAX),
             meter: Rc::new(RefCell::new(Meter::new(config.workers, span))),
             queue,
         };

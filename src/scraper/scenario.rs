@@ -268,6 +268,10 @@ impl Program for ScraperProgram {
         }
     }
 
+    /// The scraper's log keeps every event (the page's and the command
+    /// line's report read them).
+    const KEEPS_EVENTS: bool = true;
+
     fn record(&self, event: &Event) {
         self.log.borrow_mut().record(event);
     }

@@ -22,7 +22,7 @@
 //! keep the run going, and ends, with a [`EventKind::DaemonExit`] event,
 //! when the last other task has ended.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::pin::Pin;
@@ -39,11 +39,14 @@ mod wake;
 use timers::{Timer, Timers, MAX_SEQ, MAX_SLOTS};
 use wake::{Ready, WakerId};
 
+use crate::stats::Recorder;
 use crate::trace::{duration_to_nanos, ActorId, Event, EventKind, ItemId, Nanos};
 
 type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
 
-/// Receives every event a run emits, in order.
+/// Receives every event a run emits, in order, after the run's
+/// [`Recorder`] (only where someone asked to watch the events: the page's
+/// views, a trace kept, a program's own log).
 pub type Observer = Box<dyn FnMut(&Event)>;
 
 /// A task's slot index and generation (the generation tells a reused slot
@@ -123,7 +126,11 @@ struct Core {
     external: Cell<usize>,
     current: Cell<Option<TaskKey>>,
     rng: RefCell<ChaCha8Rng>,
-    observer: RefCell<Observer>,
+    /// What every run derives from its events.
+    recorder: RefCell<Recorder>,
+    /// Who else sees the events, if anyone: a run nobody watches pays
+    /// nothing for it.
+    observer: Option<RefCell<Observer>>,
     events: Cell<u64>,
     live_tasks: Cell<usize>,
     /// Live daemon tasks (counted in `live_tasks` too).
@@ -154,9 +161,9 @@ pub struct Ctx {
 }
 
 impl Sim {
-    /// An empty simulation at time 0 whose RNG is seeded with `seed` and whose
-    /// events go to `observer`.
-    pub fn new(seed: u64, observer: Observer) -> Self {
+    /// An empty simulation at time 0 whose RNG is seeded with `seed`; its
+    /// events go to its [`Recorder`], then to `observer` if there is one.
+    pub fn new(seed: u64, observer: Option<Observer>) -> Self {
         Self {
             core: Rc::new(Core {
                 now: Cell::new(0),
@@ -169,7 +176,8 @@ impl Sim {
                 external: Cell::new(0),
                 current: Cell::new(None),
                 rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
-                observer: RefCell::new(observer),
+                recorder: RefCell::default(),
+                observer: observer.map(RefCell::new),
                 events: Cell::new(0),
                 live_tasks: Cell::new(0),
                 live_daemons: Cell::new(0),
@@ -192,6 +200,11 @@ impl Sim {
     /// Events emitted so far.
     pub fn event_count(&self) -> u64 {
         self.core.events.get()
+    }
+
+    /// What the run has derived from its events so far.
+    pub fn recorder(&self) -> Ref<'_, Recorder> {
+        self.core.recorder.borrow()
     }
 
     /// How many [`Ctx::external`] futures are in flight.
@@ -500,7 +513,9 @@ impl Core {
         }
     }
 
-    #[inline]
+    /// Always inlined: the event's kind is then known where it is emitted,
+    /// and the recorder's work for the other kinds drops out.
+    #[inline(always)]
     fn emit(&self, actor: ActorId, kind: EventKind, item: Option<ItemId>) {
         let event = Event {
             time: self.now.get(),
@@ -509,7 +524,10 @@ impl Core {
             item,
         };
         self.events.set(self.events.get() + 1);
-        (self.observer.borrow_mut())(&event);
+        self.recorder.borrow_mut().record(&event);
+        if let Some(observer) = &self.observer {
+            (observer.borrow_mut())(&event);
+        }
     }
 }
 
@@ -582,6 +600,7 @@ impl Ctx {
     }
 
     /// Appends an event, stamped with the current time, to the trace.
+    #[inline(always)]
     pub fn emit(&self, actor: ActorId, kind: EventKind, item: Option<ItemId>) {
         self.core.emit(actor, kind, item);
     }
