@@ -450,9 +450,16 @@ impl<T> State<T> {
         self.grant();
     }
 
+    /// Takes the oldest item out. That frees a slot for a waiting putter,
+    /// but gives no waiting getter an item: items a getter may take did
+    /// not grow (a granted getter's item was reserved already), and none
+    /// waits while there are some.
     fn pop(&mut self) -> Option<T> {
         let item = self.items.pop_front()?;
-        self.grant();
+        debug_assert!(self.getters.0.is_empty() || self.available_items() == 0);
+        if !self.putters.0.is_empty() {
+            self.grant_to_waiters();
+        }
         Some(item)
     }
 
