@@ -5,8 +5,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use canteen::sim::{Progress, Sim};
-use canteen::trace::ActorId;
+use canteen::sim::{Ctx, Progress, Sim, TaskHandle};
+use canteen::trace::{ActorId, Nanos};
+
+/// Spawns a task for `actor` that sleeps `nanos` and ends.
+fn spawn_sleeper(ctx: &Ctx, actor: ActorId, nanos: Nanos) -> TaskHandle {
+    let sleeper = ctx.clone();
+    ctx.spawn(actor, async move { sleeper.sleep_nanos(nanos).await })
+}
 
 #[test]
 fn the_timer_of_a_terminated_sleeper_wakes_nobody_in_its_slot() {
@@ -17,10 +23,7 @@ fn the_timer_of_a_terminated_sleeper_wakes_nobody_in_its_slot() {
         let ctx = ctx.clone();
         let polls_of_heir = Rc::clone(&polls_of_heir);
         async move {
-            let sleeper = {
-                let ctx2 = ctx.clone();
-                ctx.spawn(ActorId(1), async move { ctx2.sleep_nanos(100).await })
-            };
+            let sleeper = spawn_sleeper(&ctx, ActorId(1), 100);
             ctx.sleep_nanos(10).await;
             assert!(ctx.terminate(&sleeper), "asleep until 100");
             // The heir takes the freed slot and waits for what never comes,
@@ -58,10 +61,7 @@ fn a_task_in_a_reused_slot_sleeps_on_its_own_timers() {
         let ctx = ctx.clone();
         let woke = Rc::clone(&woke);
         async move {
-            let first = {
-                let ctx2 = ctx.clone();
-                ctx.spawn(ActorId(1), async move { ctx2.sleep_nanos(50).await })
-            };
+            let first = spawn_sleeper(&ctx, ActorId(1), 50);
             ctx.sleep_nanos(10).await;
             ctx.terminate(&first);
             let ctx2 = ctx.clone();
