@@ -38,11 +38,11 @@ export function outPath(name) {
 }
 
 /**
- * Start the static server over dist/ and launch Chromium.
+ * Start the static server over dist/ (or the folder given) and launch Chromium.
  * Resolves to { server, browser, baseUrl, close() }; call close() in an after() hook.
  */
-export async function startSession() {
-  const server = await startServer({ root: DIST });
+export async function startSession(root = DIST) {
+  const server = await startServer({ root });
   let browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
