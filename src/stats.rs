@@ -326,6 +326,12 @@ impl Stats {
         self.queue_len
     }
 
+    /// The items in the queue according to the events, next out first (the
+    /// conservation ledger, which keeps them in queue order).
+    pub fn queued_items(&self) -> impl ExactSizeIterator<Item = ItemId> + '_ {
+        self.queued_since.items.iter().map(|&(item, _)| item)
+    }
+
     /// Waiting times recorded so far.
     pub fn waits(&self) -> &Histogram {
         &self.waits

@@ -386,8 +386,13 @@ mod tests {
         let horizon = here.horizon();
         here.seek(horizon / 3);
         let stage = &here.derived().stage;
-        let long = stage.queue().len();
+        let long = stage.queue_len();
         assert!(long > 10 * QUEUE_SHOWN, "{long} queued");
+        assert_eq!(
+            stage.queue().len(),
+            QUEUE_SHOWN,
+            "a moment copies the front only"
+        );
         let mut away = Session::away(config);
         let mut host = Host::default();
         settle(&mut away, &mut host, 1000);

@@ -262,8 +262,11 @@ impl Watch {
     /// What the page shows now, as the answer to move `id`.
     pub fn snapshot(&self, id: u64) -> Snapshot {
         let counts = self.stats.counts;
+        let mut stage = self.stage.clone();
+        stage.show_queue(self.stats.queued_items());
+        let in_queue = stage.queue_len() as u64;
         let derived = Derived {
-            stage: self.stage.clone(),
+            stage,
             log: self.log.clone(),
         };
         Snapshot {
@@ -277,7 +280,7 @@ impl Watch {
                 now: self.now,
                 event_count: self.events,
                 counts,
-                in_queue: self.stage.queue().len() as u64,
+                in_queue,
                 unfinished: counts.put.saturating_sub(counts.task_done),
                 lines: self.waits.lines(),
                 stuck: Vec::new(),

@@ -227,11 +227,13 @@ impl Engine {
     }
 
     /// What the run shows now; the derived views are copied only when an
-    /// event changed them since the last copy.
+    /// event changed them since the last copy, with the front of the queue
+    /// (the rest is counted, however long the backlog).
     pub(super) fn moment(&mut self) -> Moment {
         let run = &self.run;
         if self.shown.0 != run.event_count() {
-            let derived = self.recorded.borrow().derived.clone();
+            let mut derived = self.recorded.borrow().derived.clone();
+            derived.stage.show_queue(run.stats().queued_items());
             self.shown = (run.event_count(), Rc::new(derived));
         }
         Moment {
@@ -926,8 +928,8 @@ mod tests {
     fn straight_to(config: &Config, t: Nanos) -> Derived {
         let mut engine = Engine::new(config.clone());
         engine.run.advance_to(t);
-        let derived = engine.recorded.borrow().derived.clone();
-        derived
+        let derived = engine.moment().derived;
+        (*derived).clone()
     }
 
     #[test]

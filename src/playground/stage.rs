@@ -2,6 +2,11 @@
 //! consumer's state, the queue's contents, the main program's progress — and
 //! the bounded log, all derived from the event stream alone (so a live run,
 //! a stepped run and a run rebuilt for the timeline look the same).
+//!
+//! The queue's contents are not kept here but in the run's statistics
+//! (their ledger holds the queued items in order): a moment copies only
+//! the front of the queue into its stage ([`Stage::show_queue`]), so a
+//! backlog of millions costs a moment no more than a short queue.
 
 use std::collections::VecDeque;
 
@@ -87,12 +92,10 @@ pub struct Stage {
     pub(super) roles: Vec<Role>,
     pub(super) producers: Vec<ProducerLane>,
     pub(super) consumers: Vec<ConsumerLane>,
-    /// The items in the queue, oldest (next to be got) first; a stage
-    /// read from a snapshot of the engine away holds the first
-    /// [`QUEUE_SHOWN`] only.
+    /// The first [`QUEUE_SHOWN`] items in the queue as last shown, oldest
+    /// (next to be got) first.
     pub(super) queue: VecDeque<ItemId>,
-    /// Items in the queue after those held in `queue` (0 unless the stage
-    /// came from a snapshot).
+    /// Items in the queue after those held in `queue`.
     pub(super) hidden: usize,
     pub(super) capacity: usize,
     pub(super) steps: Vec<MainStep>,
@@ -164,20 +167,20 @@ impl Stage {
             Some(Role::Main) => self.record_main(event),
             None => {}
         }
-        // The queue itself (and the broker's dead-letter list beside it),
-        // whoever acted on it.
-        match (event.kind, event.item) {
-            (EventKind::Put | EventKind::Redeliver, Some(item)) => self.queue.push_back(item),
-            (EventKind::DeadLetter, Some(_)) => self.dead_letters += 1,
-            (EventKind::Get | EventKind::Drop, Some(item)) => {
-                if self.queue.front() == Some(&item) {
-                    self.queue.pop_front();
-                } else if let Some(at) = self.queue.iter().position(|&i| i == item) {
-                    self.queue.remove(at);
-                }
-            }
-            _ => {}
+        // The broker's dead-letter list beside the queue, whoever acted on
+        // it. (The queue's items are the statistics': see `show_queue`.)
+        if let (EventKind::DeadLetter, Some(_)) = (event.kind, event.item) {
+            self.dead_letters += 1;
         }
+    }
+
+    /// Shows the queue holding `items`, next out first (a run's
+    /// [`Stats::queued_items`](crate::stats::Stats::queued_items)): the
+    /// first [`QUEUE_SHOWN`] by name, the rest counted.
+    pub fn show_queue(&mut self, items: impl ExactSizeIterator<Item = ItemId>) {
+        let len = items.len();
+        self.queue = items.take(QUEUE_SHOWN).collect();
+        self.hidden = len - self.queue.len();
     }
 
     fn record_producer(&mut self, index: usize, event: &Event) {
@@ -277,8 +280,8 @@ impl Stage {
         self.dead_letters
     }
 
-    /// The queued items, oldest first (of a stage from a snapshot, the
-    /// first [`QUEUE_SHOWN`]: see [`Stage::queue_len`]).
+    /// The first [`QUEUE_SHOWN`] queued items, oldest first (see
+    /// [`Stage::queue_len`] for them all).
     pub fn queue(&self) -> &VecDeque<ItemId> {
         &self.queue
     }
@@ -434,7 +437,8 @@ mod tests {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    /// Runs `config` to the end, feeding a stage, and returns both.
+    /// Runs `config` to the end, feeding a stage, and returns both (the
+    /// stage showing the run's queue).
     fn staged(config: Config) -> (Run<Config>, Stage) {
         let stage = Rc::new(RefCell::new(Stage::new(&config)));
         let mut run = {
@@ -442,7 +446,8 @@ mod tests {
             Run::new(config, move |e| stage.borrow_mut().record(e))
         };
         run.run_to_end();
-        let stage = stage.borrow().clone();
+        let mut stage = stage.borrow().clone();
+        stage.show_queue(run.stats().queued_items());
         (run, stage)
     }
 
@@ -505,7 +510,9 @@ mod tests {
         };
         let mut saw_blocked = false;
         while !run.step().is_over() {
-            let stage = stage.borrow();
+            let mut stage = stage.borrow().clone();
+            stage.show_queue(run.stats().queued_items());
+            assert_eq!(stage.queue_len(), run.queue().len());
             assert_eq!(stage.queue().len(), run.queue().len());
             assert!(stage.queue().len() <= 2);
             saw_blocked |= stage
@@ -517,6 +524,19 @@ mod tests {
             assert_eq!(working, counts.got - counts.consumed);
         }
         assert!(saw_blocked, "fast producers must hit the capacity of 2");
+    }
+
+    #[test]
+    fn a_long_queue_is_shown_by_its_front_and_counted() {
+        let mut stage = Stage::new(&Config::defaults(ScenarioKind::Custom, 1));
+        let items: Vec<ItemId> = (1..=100).map(|seq| ItemId { origin: 0, seq }).collect();
+        stage.show_queue(items.iter().copied());
+        assert_eq!(stage.queue_len(), 100);
+        assert!(stage.queue().iter().eq(&items[..QUEUE_SHOWN]));
+        stage.show_queue(items[..3].iter().copied());
+        assert_eq!((stage.queue_len(), stage.queue().len()), (3, 3));
+        stage.show_queue(std::iter::empty());
+        assert_eq!(stage.queue_len(), 0);
     }
 
     #[test]
