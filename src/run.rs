@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::lines::{Blocked, Lines};
 use crate::queue::JoinableQueue;
+use crate::series::Series;
 use crate::sim::{Ctx, Observer, Progress, Sim};
 use crate::stats::{Counts, Recorder, Stats, StatsReport};
 use crate::trace::{
@@ -246,14 +247,24 @@ impl<P: Program> Run<P> {
     /// Sets up the run; `sink` sees every event after the run's own
     /// statistics have taken it. The program's settings must be valid
     /// (e.g. `Config::validate`).
-    pub fn new(program: P, mut sink: impl FnMut(&Event) + 'static) -> Run<P> {
+    pub fn new(program: P, sink: impl FnMut(&Event) + 'static) -> Run<P> {
+        Run::watched(program, sink, false)
+    }
+
+    /// Sets up the run as [`new`](Run::new) does, and has it keep the
+    /// charts' series ([`Run::charts`]) too: the page's.
+    pub fn charted(program: P, sink: impl FnMut(&Event) + 'static) -> Run<P> {
+        Run::watched(program, sink, true)
+    }
+
+    fn watched(program: P, mut sink: impl FnMut(&Event) + 'static, charts: bool) -> Run<P> {
         let program = Rc::new(program);
         let watcher = Rc::clone(&program);
         let observer: Observer = Box::new(move |event: &Event| {
             watcher.record(event);
             sink(event);
         });
-        Run::with_observer(program, Some(observer))
+        Run::with_observer(program, Some(observer), charts)
     }
 
     /// Sets up a run whose events nobody watches but its own statistics
@@ -266,11 +277,14 @@ impl<P: Program> Run<P> {
             let watcher = Rc::clone(&program);
             Box::new(move |event: &Event| watcher.record(event)) as Observer
         });
-        Run::with_observer(program, observer)
+        Run::with_observer(program, observer, false)
     }
 
-    fn with_observer(program: Rc<P>, observer: Option<Observer>) -> Run<P> {
+    fn with_observer(program: Rc<P>, observer: Option<Observer>, charts: bool) -> Run<P> {
         let sim = Sim::new(program.seed(), observer);
+        if charts {
+            sim.keep_charts();
+        }
         let queue = JoinableQueue::new(program.capacity());
         Rc::clone(&program).start(&sim.ctx(), &queue);
         let limit = program.until().map_or(Nanos::MAX, duration_to_nanos);
@@ -342,6 +356,11 @@ impl<P: Program> Run<P> {
     /// The statistics so far.
     pub fn stats(&self) -> Ref<'_, Stats> {
         Ref::map(self.recorder(), Recorder::stats)
+    }
+
+    /// The charts' series so far, of a run [set up to keep them](Run::charted).
+    pub fn charts(&self) -> Option<Ref<'_, Series>> {
+        Ref::filter_map(self.recorder(), Recorder::charts).ok()
     }
 
     /// What the run has derived from its events so far.

@@ -15,10 +15,8 @@
 //! stays drawn at its true height). A chart is about 300 units wide; more
 //! vertices than that only cost the wire, the SVG and its paint.
 
-use std::collections::VecDeque;
-
 use crate::number::fixed;
-use crate::trace::{Event, EventKind, ItemId, Nanos};
+use crate::trace::{Event, EventKind, Nanos};
 
 /// Most buckets kept; merging halves them.
 pub const MAX_POINTS: usize = 2000;
@@ -70,8 +68,6 @@ pub struct Series {
     queue: u64,
     produced: u64,
     consumed: u64,
-    /// Items in the queue with their put times, oldest first.
-    queued: VecDeque<(ItemId, Nanos)>,
     waits: [u64; WAIT_BINS],
     bin_width: Nanos,
     wait_count: u64,
@@ -86,7 +82,6 @@ impl Default for Series {
             queue: 0,
             produced: 0,
             consumed: 0,
-            queued: VecDeque::new(),
             waits: [0; WAIT_BINS],
             bin_width: FIRST_BIN_WIDTH,
             wait_count: 0,
@@ -95,44 +90,31 @@ impl Default for Series {
 }
 
 impl Series {
-    /// Takes one event into account. Events come in time order (an earlier
-    /// one is counted at the latest time seen).
-    pub fn record(&mut self, event: &Event) {
+    /// Takes one event into account, with, for a get, how long its item
+    /// waited as the run's statistics measured it ([`Stats::record`]'s
+    /// answer; the series keeps no ledger of its own). Events come in time
+    /// order (an earlier one is counted at the latest time seen).
+    ///
+    /// [`Stats::record`]: crate::stats::Stats::record
+    pub fn record(&mut self, event: &Event, wait: Option<Nanos>) {
         let t = event.time.max(self.last_time);
         match event.kind {
             EventKind::Produce => self.produced += 1,
             EventKind::Consume => self.consumed += 1,
             // A redelivered item is back in the queue, waiting again (as
             // `Stats` counts it).
-            EventKind::Put | EventKind::Redeliver => {
-                self.queue += 1;
-                if let Some(item) = event.item {
-                    self.queued.push_back((item, t));
-                }
-            }
+            EventKind::Put | EventKind::Redeliver => self.queue += 1,
             EventKind::Get => {
                 self.queue = self.queue.saturating_sub(1);
-                if let Some(put_at) = event.item.and_then(|item| self.take_queued(item)) {
-                    self.record_wait(t - put_at);
+                if let Some(wait) = wait {
+                    self.record_wait(wait);
                 }
             }
-            EventKind::Drop => {
-                self.queue = self.queue.saturating_sub(1);
-                if let Some(item) = event.item {
-                    self.take_queued(item);
-                }
-            }
+            EventKind::Drop => self.queue = self.queue.saturating_sub(1),
             _ => return,
         }
         self.last_time = t;
         self.update_bucket(t);
-    }
-
-    /// Removes `item` from the put ledger (FIFO: it is nearly always the
-    /// oldest) and returns its put time.
-    fn take_queued(&mut self, item: ItemId) -> Option<Nanos> {
-        let at = self.queued.iter().position(|&(i, _)| i == item)?;
-        self.queued.remove(at).map(|(_, t)| t)
     }
 
     fn update_bucket(&mut self, t: Nanos) {
@@ -481,6 +463,41 @@ impl Axis {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::ItemId;
+    use std::collections::HashMap;
+
+    /// A series fed as a run's recorder feeds it, with each get's wait
+    /// measured from its item's put (or redelivery), as the statistics do.
+    #[derive(Default)]
+    struct Fed {
+        series: Series,
+        queued_at: HashMap<ItemId, Nanos>,
+    }
+
+    impl Fed {
+        fn record(&mut self, event: &Event) {
+            let wait = match (event.kind, event.item) {
+                (EventKind::Put | EventKind::Redeliver, Some(item)) => {
+                    self.queued_at.insert(item, event.time);
+                    None
+                }
+                (EventKind::Get, Some(item)) => {
+                    self.queued_at.remove(&item).map(|at| event.time - at)
+                }
+                (EventKind::Drop, Some(item)) => self.queued_at.remove(&item).and(None),
+                _ => None,
+            };
+            self.series.record(event, wait);
+        }
+    }
+
+    impl std::ops::Deref for Fed {
+        type Target = Series;
+
+        fn deref(&self) -> &Series {
+            &self.series
+        }
+    }
 
     #[test]
     fn decade_is_floor_log10_and_its_power() {
@@ -502,7 +519,7 @@ mod tests {
 
     #[test]
     fn a_short_run_is_kept_exactly() {
-        let mut s = Series::default();
+        let mut s = Fed::default();
         for e in [
             ev(10 * MS, 1, EventKind::Produce, Some(1)),
             ev(10 * MS, 1, EventKind::Put, Some(1)),
@@ -547,7 +564,7 @@ mod tests {
 
     #[test]
     fn steps_are_cut_at_the_end_time() {
-        let mut s = Series::default();
+        let mut s = Fed::default();
         s.record(&ev(10 * MS, 1, EventKind::Put, Some(1)));
         s.record(&ev(30 * MS, 1, EventKind::Put, Some(2)));
         assert_eq!(
@@ -560,9 +577,9 @@ mod tests {
     /// A long run: the queue climbs in saw teeth with one tall spike.
     #[test]
     fn a_long_run_stays_bounded_and_keeps_its_peak() {
-        let mut s = Series::default();
+        let mut s = Fed::default();
         let mut seq = 0;
-        let mut put = |s: &mut Series, t: Nanos, n: u32| {
+        let mut put = |s: &mut Fed, t: Nanos, n: u32| {
             for _ in 0..n {
                 seq += 1;
                 s.record(&ev(t, 1, EventKind::Produce, Some(seq)));
@@ -570,7 +587,7 @@ mod tests {
             }
         };
         let mut got = 0;
-        let mut take = |s: &mut Series, t: Nanos, n: u32| {
+        let mut take = |s: &mut Fed, t: Nanos, n: u32| {
             for _ in 0..n {
                 got += 1;
                 s.record(&ev(t, 1, EventKind::Get, Some(got)));
@@ -626,13 +643,13 @@ mod tests {
         assert_eq!(s.wait_count(), total);
         let binned: u64 = s.wait_bins().iter().map(|b| b.count).sum();
         assert_eq!(binned, total);
-        // The ledger of queued items is empty again.
-        assert!(s.queued.is_empty());
+        // Every item went in and came out again.
+        assert!(s.queued_at.is_empty());
     }
 
     #[test]
     fn histogram_bins_double_without_losing_counts() {
-        let mut s = Series::default();
+        let mut s = Fed::default();
         let waits = [0, 5, 39_999, 40_000, 1_000_000, 7 * MS];
         for seq in (1..).take(waits.len()) {
             s.record(&ev(0, 1, EventKind::Put, Some(seq)));
@@ -656,7 +673,7 @@ mod tests {
 
     #[test]
     fn a_drop_leaves_the_queue_without_a_wait() {
-        let mut s = Series::default();
+        let mut s = Fed::default();
         s.record(&ev(0, 1, EventKind::Put, Some(1)));
         s.record(&ev(0, 1, EventKind::Put, Some(2)));
         s.record(&ev(MS, 1, EventKind::Drop, Some(1)));
@@ -667,7 +684,7 @@ mod tests {
 
     #[test]
     fn a_redelivered_item_queues_and_waits_again() {
-        let mut s = Series::default();
+        let mut s = Fed::default();
         s.record(&ev(0, 1, EventKind::Put, Some(1)));
         s.record(&ev(MS, 1, EventKind::Get, Some(1)));
         s.record(&ev(5 * MS, 1, EventKind::Redeliver, Some(1)));
@@ -682,7 +699,7 @@ mod tests {
 
     #[test]
     fn chart_data_is_the_series_at_one_moment() {
-        let mut s = Series::default();
+        let mut s = Fed::default();
         s.record(&ev(MS, 1, EventKind::Produce, Some(1)));
         s.record(&ev(MS, 1, EventKind::Put, Some(1)));
         s.record(&ev(3 * MS, 1, EventKind::Get, Some(1)));

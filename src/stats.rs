@@ -3,13 +3,14 @@
 //! log-linear histogram, consumer utilisation, and the conservation check
 //! (every item put is got exactly once, still queued, or reported dropped);
 //! and the [`Recorder`] every run keeps: these statistics, who waits where,
-//! and the sentinels queued.
+//! the sentinels queued, and the charts' series if asked for.
 
 use std::collections::VecDeque;
 
 use serde::Serialize;
 
 use crate::lines::Waits;
+use crate::series::Series;
 use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, ItemId, Nanos};
 
 /// The items in the queue, in the order they went in, with the time each
@@ -226,18 +227,19 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Takes one event into account.
+    /// Takes one event into account; of a get, returns how long its item
+    /// waited (since its put, or its redelivery), if it was in the queue.
     ///
     /// Most events only count; those that move an item in or out of the
     /// queue do their work out of line, so that the counting stays cheap.
     #[inline(always)]
-    pub fn record(&mut self, event: &Event) {
+    pub fn record(&mut self, event: &Event) -> Option<Nanos> {
         let c = &mut self.counts;
         match event.kind {
             EventKind::Produce => c.produced += 1,
             EventKind::Put => self.went_in(event, false),
             EventKind::Redeliver => self.went_in(event, true),
-            EventKind::Get => self.got(event),
+            EventKind::Get => return self.got(event),
             EventKind::Drop => self.dropped(event),
             EventKind::Consume => {
                 c.consumed += 1;
@@ -250,6 +252,7 @@ impl Stats {
             EventKind::Error(_) => c.errors += 1,
             _ => {}
         }
+        None
     }
 
     /// A put, or a broker's redelivery.
@@ -268,18 +271,24 @@ impl Stats {
         }
     }
 
+    /// A get; how long its item waited, if it was in the queue.
     #[inline(never)]
-    fn got(&mut self, event: &Event) {
+    fn got(&mut self, event: &Event) -> Option<Nanos> {
         self.counts.got += 1;
         self.set_queue_len(event.time, self.queue_len.saturating_sub(1));
-        match event.item.and_then(|item| self.queued_since.remove(item)) {
-            Some(put_at) => self.waits.record(event.time - put_at),
+        let wait = event
+            .item
+            .and_then(|item| self.queued_since.remove(item))
+            .map(|put_at| event.time - put_at);
+        match wait {
+            Some(wait) => self.waits.record(wait),
             None => self.violations += 1,
         }
         match self.busy_since.get_mut(event.actor.0 as usize) {
             Some(since) => *since = Some(event.time),
             None => self.busy_from(event.actor, event.time),
         }
+        wait
     }
 
     #[inline(never)]
@@ -371,10 +380,12 @@ impl Stats {
 }
 
 /// What every run derives from its events, whoever else watches them: the
-/// statistics, who waits on what ([`Waits`]), and the sentinels in the
-/// queue. The executor owns one and feeds it each event as it is emitted,
-/// with the event's kind known where it is emitted, so that each emit does
-/// only its own kind's work (a sleep's event, say, only counts).
+/// statistics, who waits on what ([`Waits`]), the sentinels in the queue,
+/// and, for a run that asked for them ([`Recorder::keep_charts`]), the
+/// charts' series, which take each item's wait from the statistics. The
+/// executor owns one and feeds it each event as it is emitted, with the
+/// event's kind known where it is emitted, so that each emit does only its
+/// own kind's work (a sleep's event, say, only counts).
 #[derive(Default)]
 pub struct Recorder {
     stats: Stats,
@@ -382,19 +393,34 @@ pub struct Recorder {
     /// Sentinels in the queue (they are not items: the statistics and the
     /// conservation law leave them out).
     sentinels_queued: u64,
+    charts: Option<Series>,
 }
 
 impl Recorder {
     /// Takes one event into account.
     #[inline(always)]
     pub fn record(&mut self, event: &Event) {
-        self.stats.record(event);
+        let wait = self.stats.record(event);
         self.waits.record(event);
         match event.kind {
             EventKind::SentinelPut => self.sentinels_queued += 1,
             EventKind::SentinelGet => self.sentinels_queued -= 1,
             _ => {}
         }
+        if let Some(charts) = &mut self.charts {
+            charts.record(event, wait);
+        }
+    }
+
+    /// Keeps the charts' series from the next event on (a run asks before
+    /// its first event).
+    pub fn keep_charts(&mut self) {
+        self.charts.get_or_insert_with(Series::default);
+    }
+
+    /// The charts' series, if kept.
+    pub fn charts(&self) -> Option<&Series> {
+        self.charts.as_ref()
     }
 
     /// The statistics so far.

@@ -4,14 +4,12 @@
 //! for screen readers; an empty run draws the "nothing yet" message.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use canteen::lang::Lang;
 use canteen::run::Run;
 use canteen::scenario::{Config, ScenarioKind};
 use canteen::series::{ChartData, Series};
-use canteen::trace::Event;
 use canteen::web::charts::{ChartProps, Charts};
 use wasm_bindgen_test::*;
 
@@ -19,16 +17,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The chart data of `scenario` run to the end.
 fn finished(scenario: ScenarioKind) -> ChartData {
-    let series: Rc<RefCell<Series>> = Rc::default();
-    let sink = Rc::clone(&series);
     let config = Config::defaults(scenario, 42);
     let capacity = config.capacity;
-    let mut run = Run::new(config, move |e: &Event| sink.borrow_mut().record(e));
+    let mut run = Run::charted(config, |_| {});
     run.run_to_end();
-    let end = run.now();
-    drop(run);
-    let data = series.borrow().chart_data(end, capacity);
-    data
+    let charts = run.charts().expect("a charted run keeps charts");
+    charts.chart_data(run.now(), capacity)
 }
 
 /// Renders the charts into a fresh element and returns its HTML.

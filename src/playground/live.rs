@@ -252,8 +252,8 @@ impl Watch {
     fn record(&mut self, event: &Event) {
         self.stage.record(event);
         self.log.push(*event);
-        self.series.record(event);
-        self.stats.record(event);
+        let wait = self.stats.record(event);
+        self.series.record(event, wait);
         self.waits.record(event);
         self.now = self.now.max(event.time);
         self.events += 1;

@@ -23,7 +23,7 @@ use crate::lines::{Blocked, Lines};
 use crate::peak::{PeakConfig, PeakReport};
 use crate::run::{Outcome, Run, Stuck};
 use crate::scenario::Config;
-use crate::series::{ChartData, Series};
+use crate::series::ChartData;
 use crate::stats::Counts;
 use crate::trace::{ActorId, Event, Nanos, Role};
 
@@ -53,18 +53,17 @@ pub struct Derived {
     pub log: Log,
 }
 
-/// What the engine derives from the events: the stage and log, and the
-/// chart series.
+/// What the engine derives from the events besides the run's own
+/// recorder (whose statistics, lines and charts it reads): the stage and
+/// the log.
 struct Recorded {
     derived: Derived,
-    series: Series,
 }
 
 impl Recorded {
     fn record(&mut self, event: &Event) {
         self.derived.stage.record(event);
         self.derived.log.push(*event);
-        self.series.record(event);
     }
 }
 
@@ -124,12 +123,9 @@ impl Engine {
             log: Log::new(LOG_LINES),
         };
         let shown = (0, Rc::new(derived.clone()));
-        let recorded = Rc::new(RefCell::new(Recorded {
-            derived,
-            series: Series::default(),
-        }));
+        let recorded = Rc::new(RefCell::new(Recorded { derived }));
         let sink = Rc::clone(&recorded);
-        let run = Run::new(config, move |event| sink.borrow_mut().record(event));
+        let run = Run::charted(config, move |event| sink.borrow_mut().record(event));
         Engine {
             run,
             recorded,
@@ -252,8 +248,8 @@ impl Engine {
     /// The charts' data now.
     pub(super) fn chart(&self) -> ChartData {
         let capacity = self.run.config().capacity;
-        let recorded = self.recorded.borrow();
-        recorded.series.chart_data(self.run.now(), capacity)
+        let charts = self.run.charts().expect("the page's runs keep charts");
+        charts.chart_data(self.run.now(), capacity)
     }
 }
 

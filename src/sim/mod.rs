@@ -207,6 +207,12 @@ impl Sim {
         self.core.recorder.borrow()
     }
 
+    /// Has the recorder keep the charts' series from the next event on
+    /// ([`Recorder::keep_charts`]).
+    pub fn keep_charts(&self) {
+        self.core.recorder.borrow_mut().keep_charts();
+    }
+
     /// How many [`Ctx::external`] futures are in flight.
     pub fn external_in_flight(&self) -> usize {
         self.core.external.get()
