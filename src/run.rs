@@ -6,7 +6,7 @@
 //! A run of [`Parcel`]s (the seed's cases) is summarised in a [`Report`];
 //! the scraper has its own.
 
-use std::cell::Ref;
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -241,6 +241,8 @@ pub struct Run<P: Program> {
     roles: Vec<Role>,
     driver: Driver,
     queue: JoinableQueue<P::Item>,
+    /// The charts' series, fed by the run's observer, if it keeps them.
+    charts: Option<Rc<RefCell<Series>>>,
 }
 
 impl<P: Program> Run<P> {
@@ -260,8 +262,13 @@ impl<P: Program> Run<P> {
     fn watched(program: P, mut sink: impl FnMut(&Event) + 'static, charts: bool) -> Run<P> {
         let program = Rc::new(program);
         let watcher = Rc::clone(&program);
-        let observer: Observer = Box::new(move |event: &Event| {
+        let charts = charts.then(Rc::<RefCell<Series>>::default);
+        let series = charts.clone();
+        let observer: Observer = Box::new(move |event: &Event, wait| {
             watcher.record(event);
+            if let Some(series) = &series {
+                series.borrow_mut().record(event, wait);
+            }
             sink(event);
         });
         Run::with_observer(program, Some(observer), charts)
@@ -275,16 +282,17 @@ impl<P: Program> Run<P> {
         let program = Rc::new(program);
         let observer = P::KEEPS_EVENTS.then(|| {
             let watcher = Rc::clone(&program);
-            Box::new(move |event: &Event| watcher.record(event)) as Observer
+            Box::new(move |event: &Event, _| watcher.record(event)) as Observer
         });
-        Run::with_observer(program, observer, false)
+        Run::with_observer(program, observer, None)
     }
 
-    fn with_observer(program: Rc<P>, observer: Option<Observer>, charts: bool) -> Run<P> {
+    fn with_observer(
+        program: Rc<P>,
+        observer: Option<Observer>,
+        charts: Option<Rc<RefCell<Series>>>,
+    ) -> Run<P> {
         let sim = Sim::new(program.seed(), observer);
-        if charts {
-            sim.keep_charts();
-        }
         let queue = JoinableQueue::new(program.capacity());
         Rc::clone(&program).start(&sim.ctx(), &queue);
         let limit = program.until().map_or(Nanos::MAX, duration_to_nanos);
@@ -293,6 +301,7 @@ impl<P: Program> Run<P> {
             program,
             driver: Driver::new(sim, limit),
             queue,
+            charts,
         }
     }
 
@@ -360,7 +369,7 @@ impl<P: Program> Run<P> {
 
     /// The charts' series so far, of a run [set up to keep them](Run::charted).
     pub fn charts(&self) -> Option<Ref<'_, Series>> {
-        Ref::filter_map(self.recorder(), Recorder::charts).ok()
+        self.charts.as_ref().map(|charts| charts.borrow())
     }
 
     /// What the run has derived from its events so far.

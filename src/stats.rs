@@ -3,14 +3,13 @@
 //! log-linear histogram, consumer utilisation, and the conservation check
 //! (every item put is got exactly once, still queued, or reported dropped);
 //! and the [`Recorder`] every run keeps: these statistics, who waits where,
-//! the sentinels queued, and the charts' series if asked for.
+//! and the sentinels queued.
 
 use std::collections::VecDeque;
 
 use serde::Serialize;
 
 use crate::lines::Waits;
-use crate::series::Series;
 use crate::trace::{nanos_to_ms, ActorId, Event, EventKind, ItemId, Nanos};
 
 /// The items in the queue, in the order they went in, with the time each
@@ -380,12 +379,10 @@ impl Stats {
 }
 
 /// What every run derives from its events, whoever else watches them: the
-/// statistics, who waits on what ([`Waits`]), the sentinels in the queue,
-/// and, for a run that asked for them ([`Recorder::keep_charts`]), the
-/// charts' series, which take each item's wait from the statistics. The
-/// executor owns one and feeds it each event as it is emitted, with the
-/// event's kind known where it is emitted, so that each emit does only its
-/// own kind's work (a sleep's event, say, only counts).
+/// statistics, who waits on what ([`Waits`]), and the sentinels in the
+/// queue. The executor owns one and feeds it each event as it is emitted,
+/// with the event's kind known where it is emitted, so that each emit does
+/// only its own kind's work (a sleep's event, say, only counts).
 #[derive(Default)]
 pub struct Recorder {
     stats: Stats,
@@ -393,13 +390,13 @@ pub struct Recorder {
     /// Sentinels in the queue (they are not items: the statistics and the
     /// conservation law leave them out).
     sentinels_queued: u64,
-    charts: Option<Series>,
 }
 
 impl Recorder {
-    /// Takes one event into account.
+    /// Takes one event into account; of a get, returns how long its item
+    /// waited (see [`Stats::record`]).
     #[inline(always)]
-    pub fn record(&mut self, event: &Event) {
+    pub fn record(&mut self, event: &Event) -> Option<Nanos> {
         let wait = self.stats.record(event);
         self.waits.record(event);
         match event.kind {
@@ -407,20 +404,7 @@ impl Recorder {
             EventKind::SentinelGet => self.sentinels_queued -= 1,
             _ => {}
         }
-        if let Some(charts) = &mut self.charts {
-            charts.record(event, wait);
-        }
-    }
-
-    /// Keeps the charts' series from the next event on (a run asks before
-    /// its first event).
-    pub fn keep_charts(&mut self) {
-        self.charts.get_or_insert_with(Series::default);
-    }
-
-    /// The charts' series, if kept.
-    pub fn charts(&self) -> Option<&Series> {
-        self.charts.as_ref()
+        wait
     }
 
     /// The statistics so far.

@@ -52,7 +52,7 @@ fn recorded_sim() -> (Sim, Rc<RefCell<Vec<Event>>>) {
     let sink = Rc::clone(&events);
     let sim = Sim::new(
         1,
-        Some(Box::new(move |e: &Event| sink.borrow_mut().push(*e))),
+        Some(Box::new(move |e: &Event, _| sink.borrow_mut().push(*e))),
     );
     (sim, events)
 }

@@ -147,7 +147,7 @@ fn daemon_tasks_end_with_the_last_other_task_and_say_so() {
     let sink = Rc::clone(&events);
     let sim = Sim::new(
         1,
-        Some(Box::new(move |e: &Event| sink.borrow_mut().push(*e))),
+        Some(Box::new(move |e: &Event, _| sink.borrow_mut().push(*e))),
     );
     let ctx = sim.ctx();
     let q: JoinableQueue<u32> = JoinableQueue::new(0);

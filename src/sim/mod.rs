@@ -46,8 +46,9 @@ type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
 
 /// Receives every event a run emits, in order, after the run's
 /// [`Recorder`] (only where someone asked to watch the events: the page's
-/// views, a trace kept, a program's own log).
-pub type Observer = Box<dyn FnMut(&Event)>;
+/// views and charts, a trace kept, a program's own log), with what the
+/// recorder measured of it: of a get, how long its item waited.
+pub type Observer = Box<dyn FnMut(&Event, Option<Nanos>)>;
 
 /// A task's slot index and generation (the generation tells a reused slot
 /// from the task that held it before) in one word, the generation in its
@@ -205,12 +206,6 @@ impl Sim {
     /// What the run has derived from its events so far.
     pub fn recorder(&self) -> Ref<'_, Recorder> {
         self.core.recorder.borrow()
-    }
-
-    /// Has the recorder keep the charts' series from the next event on
-    /// ([`Recorder::keep_charts`]).
-    pub fn keep_charts(&self) {
-        self.core.recorder.borrow_mut().keep_charts();
     }
 
     /// How many [`Ctx::external`] futures are in flight.
@@ -530,9 +525,9 @@ impl Core {
             item,
         };
         self.events.set(self.events.get() + 1);
-        self.recorder.borrow_mut().record(&event);
+        let wait = self.recorder.borrow_mut().record(&event);
         if let Some(observer) = &self.observer {
-            (observer.borrow_mut())(&event);
+            (observer.borrow_mut())(&event, wait);
         }
     }
 }
