@@ -601,12 +601,16 @@ impl Ran {
     }
 }
 
-/// Runs `code` (with the tiny time scale) as `file`, unbuffered as on
+/// Runs `code` (with the tiny time scale) as `file` (behind this process's id), unbuffered as on
 /// these machines, so one write per line is what keeps lines whole.
 fn run_python(python: &Python, code: &str, file: &str) -> Ran {
     assert!(code.contains(TIME_SCALE_LINE), "{file}");
     let code = code.replacen(TIME_SCALE_LINE, FAST, 1);
-    let path: PathBuf = [env!("CARGO_TARGET_TMPDIR"), file].iter().collect();
+    // Named after this process too: two test runs at once (two checkouts'
+    // `cargo test`, or one started while another runs) must not run each
+    // other's programs, or one half-written.
+    let file = format!("{}-{file}", std::process::id());
+    let path: PathBuf = [env!("CARGO_TARGET_TMPDIR"), &file].iter().collect();
     std::fs::write(&path, code).unwrap();
     let mut child = Command::new(&python.exe)
         .arg(&path)
@@ -631,6 +635,7 @@ fn run_python(python: &Python, code: &str, file: &str) -> Ran {
         .read_to_string(&mut stderr)
         .unwrap();
     let out = reader.join().unwrap().unwrap();
+    std::fs::remove_file(&path).ok();
     Ran {
         status,
         lines: out.lines().map(str::to_string).collect(),
