@@ -73,7 +73,13 @@ export async function newPage(browser, viewport = VIEWPORTS.desktop) {
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
   });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText;
+    // A reload or a navigation aborts what is still in flight (the favicon, say): the page
+    // did not fail, it was left.
+    if (error === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${req.url()} (${error})`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
