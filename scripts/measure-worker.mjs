@@ -13,11 +13,10 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
-import { ROOT, newPage, startSession } from '../tests/e2e/browser.mjs';
+import { ROOT, mm1Fragment as mm1, newPage, settled, startSession } from '../tests/e2e/browser.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 const CANTEEN = process.env.CANTEEN_BIN ?? path.join(ROOT, 'target', 'release', 'canteen');
-const mm1 = (n) => `#s=custom&seed=7&p=1&c=1&n=${n}&cap=0&pd=exp:10ms&cd=exp:9ms&lang=en`;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -43,7 +42,7 @@ async function inWorker(browser, baseUrl, items, probe = false) {
   await page.goto(baseUrl + mm1(items));
   await page.locator('#status').waitFor();
   // The worker has started (its wasm compiled) once it answered the first move.
-  await page.locator('.controls[aria-busy="false"]').waitFor();
+  await settled(page);
   await page.waitForTimeout(200);
   const result = await page.evaluate(async ({ probe }) => {
     const longTasks = [];

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, newPage, startSession } from '../tests/e2e/browser.mjs';
+import { ROOT, mm1Fragment, openApp, settled, startSession } from '../tests/e2e/browser.mjs';
 
 const items = Number(process.argv[2] ?? 1_000_000);
 const TOP = 25;
@@ -61,9 +61,8 @@ function selfTimes(events) {
 const dist = process.env.PROFILE_DIST ? path.resolve(process.env.PROFILE_DIST) : buildWithNames();
 const session = await startSession(dist);
 try {
-  const { page, context } = await newPage(session.browser);
-  await page.goto(`${session.baseUrl}#s=custom&seed=7&p=1&c=1&n=${items}&cap=0&pd=exp:10ms&cd=exp:9ms&lang=en`);
-  await page.locator('.controls[aria-busy="false"]').waitFor();
+  const { page, context } = await openApp(session.browser, session.baseUrl, mm1Fragment(items));
+  await settled(page);
   await page.waitForTimeout(300);
   const cdp = await context.newCDPSession(page);
   const events = [];

@@ -401,7 +401,10 @@ impl Recorder {
         self.waits.record(event);
         match event.kind {
             EventKind::SentinelPut => self.sentinels_queued += 1,
-            EventKind::SentinelGet => self.sentinels_queued -= 1,
+            // Saturating: a live run's stream may tell a get before its put.
+            EventKind::SentinelGet => {
+                self.sentinels_queued = self.sentinels_queued.saturating_sub(1)
+            }
             _ => {}
         }
         wait

@@ -7,11 +7,10 @@
 
 use std::rc::Rc;
 
-use crate::lines::Waits;
 use crate::run::Outcome;
 use crate::scenario::Config;
 use crate::series::Series;
-use crate::stats::Stats;
+use crate::stats::Recorder;
 use crate::trace::{ActorId, Event, EventKind, Fault, ItemId, Nanos};
 
 use super::session::{Derived, Moment, Position, Snapshot, LOG_LINES};
@@ -179,8 +178,8 @@ pub struct Watch {
     stage: Stage,
     log: Log,
     series: Series,
-    stats: Stats,
-    waits: Waits,
+    /// The statistics and who waits where, as a simulated run keeps them.
+    recorder: Recorder,
     now: Nanos,
     events: u64,
     outcome: Outcome,
@@ -193,8 +192,7 @@ impl Watch {
             stage: Stage::new(&config),
             log: Log::new(LOG_LINES),
             series: Series::default(),
-            stats: Stats::default(),
-            waits: Waits::default(),
+            recorder: Recorder::default(),
             now: 0,
             events: 0,
             outcome: Outcome::Running,
@@ -252,18 +250,17 @@ impl Watch {
     fn record(&mut self, event: &Event) {
         self.stage.record(event);
         self.log.push(*event);
-        let wait = self.stats.record(event);
+        let wait = self.recorder.record(event);
         self.series.record(event, wait);
-        self.waits.record(event);
         self.now = self.now.max(event.time);
         self.events += 1;
     }
 
     /// What the page shows now, as the answer to move `id`.
     pub fn snapshot(&self, id: u64) -> Snapshot {
-        let counts = self.stats.counts;
+        let counts = self.recorder.stats().counts;
         let mut stage = self.stage.clone();
-        stage.show_queue(self.stats.queued_items());
+        stage.show_queue(self.recorder.stats().queued_items());
         let in_queue = stage.queue_len() as u64;
         let derived = Derived {
             stage,
@@ -282,7 +279,7 @@ impl Watch {
                 counts,
                 in_queue,
                 unfinished: counts.put.saturating_sub(counts.task_done),
-                lines: self.waits.lines(),
+                lines: self.recorder.waits().lines(),
                 stuck: Vec::new(),
                 derived: Rc::new(derived),
             },

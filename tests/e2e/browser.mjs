@@ -107,6 +107,13 @@ export async function guarded(opened, name, body, { cleanConsole = true } = {}) 
   }
 }
 
+/**
+ * The link of issue 12's M/M/1 run with `n` items: one producer (exp:10ms), one consumer
+ * (exp:9ms), unbounded, seed 7 (as `canteen run custom --seed 7 …` runs it natively).
+ */
+export const mm1Fragment = (n, lang = 'en') =>
+  `#s=custom&seed=7&p=1&c=1&n=${n}&cap=0&pd=exp:10ms&cd=exp:9ms&lang=${lang}`;
+
 /** Waits until the engine (in the page's worker) has answered the last move of the controls. */
 export const settled = (page) => page.locator('.controls[aria-busy="false"]').waitFor();
 

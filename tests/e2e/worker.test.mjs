@@ -4,7 +4,7 @@
 // that progress advances and that a click is handled before the run ends.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guarded, openApp, outPath, startSession } from './browser.mjs';
+import { guarded, mm1Fragment as mm1, openApp, outPath, startSession } from './browser.mjs';
 
 let session;
 
@@ -16,9 +16,6 @@ after(async () => {
   await session?.close();
 });
 
-/** M/M/1 with `n` items: one producer (exp:10ms), one consumer (exp:9ms), unbounded. */
-const mm1 = (n, lang = 'en') =>
-  `#s=custom&seed=7&p=1&c=1&n=${n}&cap=0&pd=exp:10ms&cd=exp:9ms&lang=${lang}`;
 
 /** The page at `fragment`, once the app is drawn. */
 const open = (fragment, viewport) => openApp(session.browser, session.baseUrl, fragment, viewport);
