@@ -463,30 +463,19 @@ impl Axis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::ItemId;
-    use std::collections::HashMap;
+    use crate::stats::Stats;
 
-    /// A series fed as a run's recorder feeds it, with each get's wait
-    /// measured from its item's put (or redelivery), as the statistics do.
+    /// A series fed as a run feeds it: each event through the statistics
+    /// first, which measure each get's wait.
     #[derive(Default)]
     struct Fed {
         series: Series,
-        queued_at: HashMap<ItemId, Nanos>,
+        stats: Stats,
     }
 
     impl Fed {
         fn record(&mut self, event: &Event) {
-            let wait = match (event.kind, event.item) {
-                (EventKind::Put | EventKind::Redeliver, Some(item)) => {
-                    self.queued_at.insert(item, event.time);
-                    None
-                }
-                (EventKind::Get, Some(item)) => {
-                    self.queued_at.remove(&item).map(|at| event.time - at)
-                }
-                (EventKind::Drop, Some(item)) => self.queued_at.remove(&item).and(None),
-                _ => None,
-            };
+            let wait = self.stats.record(event);
             self.series.record(event, wait);
         }
     }
@@ -644,7 +633,7 @@ mod tests {
         let binned: u64 = s.wait_bins().iter().map(|b| b.count).sum();
         assert_eq!(binned, total);
         // Every item went in and came out again.
-        assert!(s.queued_at.is_empty());
+        assert!(s.stats.conserved(0));
     }
 
     #[test]
