@@ -365,9 +365,11 @@ impl Core {
         true
     }
 
-    /// Polls a live task. If it ended meanwhile (it returned, or it was
+    /// Polls a live task (always inlined: it is the executor's inner loop,
+    /// at both its callers). If it ended meanwhile (it returned, or it was
     /// terminated while it ran), its future is dropped here, outside
     /// every borrow.
+    #[inline(always)]
     fn poll_task(&self, key: TaskKey, cell: Rc<TaskCell>) {
         self.current.set(Some(key));
         let poll = match cell.future.borrow_mut().as_mut() {
@@ -411,7 +413,9 @@ impl Core {
         }
     }
 
-    /// Wakes the running task at `deadline`.
+    /// Wakes the running task at `deadline` (out of line: inlined into
+    /// every task's sleep, it made a 1×1 run 5% more instructions).
+    #[inline(never)]
     fn set_timer(&self, deadline: Nanos) {
         let task = self
             .current
@@ -632,9 +636,11 @@ impl Future for Sleep<'_> {
 }
 
 impl Sleep<'_> {
-    /// Sets its timer (out of line: the poll that finds the time come,
-    /// half of them, stays a compare).
-    #[inline(never)]
+    /// Sets its timer. The timer heap's push stays out of line
+    /// ([`Core::set_timer`]), so the poll that finds the time come (half of
+    /// them) stays a compare; the call itself is inlined, which saves its
+    /// frame (2% of a 1×1 run's instructions).
+    #[inline]
     fn arm(&mut self) {
         self.core.set_timer(self.deadline);
         self.armed = true;
