@@ -64,12 +64,17 @@ pub struct Series {
     /// Bucket width: a point covers `[k·width, (k+1)·width)` where
     /// `k = t / width`.
     width: Nanos,
+    /// Where the last point's bucket ends (`(k + 1)·width`, saturating), so
+    /// that an event tells its bucket by a compare, not a division.
+    bucket_end: Nanos,
     last_time: Nanos,
     queue: u64,
     produced: u64,
     consumed: u64,
     waits: [u64; WAIT_BINS],
     bin_width: Nanos,
+    /// The longest wait the bins hold, plus one: `WAIT_BINS · bin_width`.
+    bins_end: Nanos,
     wait_count: u64,
 }
 
@@ -78,12 +83,14 @@ impl Default for Series {
         Series {
             points: Vec::new(),
             width: FIRST_WIDTH,
+            bucket_end: 0,
             last_time: 0,
             queue: 0,
             produced: 0,
             consumed: 0,
             waits: [0; WAIT_BINS],
             bin_width: FIRST_BIN_WIDTH,
+            bins_end: FIRST_BIN_WIDTH * WAIT_BINS as u64,
             wait_count: 0,
         }
     }
@@ -118,10 +125,11 @@ impl Series {
     }
 
     fn update_bucket(&mut self, t: Nanos) {
-        let width = self.width;
         let (queue, produced, consumed) = (self.queue, self.produced, self.consumed);
+        // Events come in time order: the last bucket's, or a later one's.
+        let in_last = t < self.bucket_end || self.bucket_end == Nanos::MAX;
         match self.points.last_mut() {
-            Some(p) if p.t / width == t / width => {
+            Some(p) if in_last => {
                 p.queue_min = p.queue_min.min(queue);
                 p.queue_max = p.queue_max.max(queue);
                 p.queue_last = queue;
@@ -141,8 +149,19 @@ impl Series {
                 if self.points.len() > MAX_POINTS {
                     self.compact();
                 }
+                self.bucket_end = self.end_of_last_bucket();
             }
         }
+    }
+
+    /// Where the last point's bucket ends: `(k + 1)·width` for its
+    /// `k = t / width`, saturating (0 with no points).
+    fn end_of_last_bucket(&self) -> Nanos {
+        self.points.last().map_or(0, |p| {
+            (p.t / self.width)
+                .saturating_add(1)
+                .saturating_mul(self.width)
+        })
     }
 
     /// Doubles the bucket width, merging neighbours, until at most
@@ -177,7 +196,9 @@ impl Series {
     }
 
     fn record_wait(&mut self, wait: Nanos) {
-        while wait / self.bin_width >= WAIT_BINS as u64 {
+        // `bins_end` saturated holds every wait (`wait / bin_width` stays
+        // below `WAIT_BINS`, as `WAIT_BINS · bin_width` is past the largest).
+        while wait >= self.bins_end && self.bins_end < Nanos::MAX {
             for i in 0..WAIT_BINS {
                 self.waits[i] = if i < WAIT_BINS / 2 {
                     self.waits[2 * i] + self.waits[2 * i + 1]
@@ -186,6 +207,10 @@ impl Series {
                 };
             }
             self.bin_width = self.bin_width.saturating_mul(2);
+            self.bins_end = self
+                .bin_width
+                .checked_mul(WAIT_BINS as u64)
+                .unwrap_or(Nanos::MAX);
         }
         self.waits[(wait / self.bin_width) as usize] += 1;
         self.wait_count += 1;
@@ -637,9 +662,45 @@ mod tests {
     }
 
     #[test]
+    fn each_bucket_holds_exactly_the_events_of_its_time_span() {
+        // Every 3 µs to 5 ms apart, with a jump to near the end of time and
+        // the last event at its very end, so that buckets merge many times
+        // and the last bucket's end saturates. After every event, the newest bucket starts at the
+        // first event of its time span, its neighbour lies in an earlier
+        // span, and every item made so far is counted.
+        let mut s = Fed::default();
+        let mut times = Vec::new();
+        let mut state: u64 = 7;
+        let mut t: Nanos = 0;
+        for seq in 1..=30_000u32 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            t = match seq {
+                29_000 => Nanos::MAX - 10_000 * MS,
+                // The last two at the very end of time.
+                29_999.. => Nanos::MAX - Nanos::from(30_000 - seq),
+                _ => t + 3_000 + (state >> 33) % (5 * MS),
+            };
+            times.push(t);
+            s.record(&ev(t, 1, EventKind::Produce, Some(seq)));
+            let width = s.width;
+            let [.., before, last] = s.points() else {
+                continue;
+            };
+            let start = last.t / width * width;
+            let first = times[times.partition_point(|&t| t < start)];
+            assert_eq!(first, last.t, "event {seq}");
+            assert!(before.t / width < last.t / width, "event {seq}");
+            assert_eq!(last.produced, u64::from(seq));
+        }
+        assert!(s.width > FIRST_WIDTH, "buckets merged");
+    }
+
+    #[test]
     fn histogram_bins_double_without_losing_counts() {
         let mut s = Fed::default();
-        let waits = [0, 5, 39_999, 40_000, 1_000_000, 7 * MS];
+        let waits = [0, 5, 39_999, 40_000, 1_000_000, 7 * MS, Nanos::MAX - 1];
         for seq in (1..).take(waits.len()) {
             s.record(&ev(0, 1, EventKind::Put, Some(seq)));
         }
@@ -657,6 +718,12 @@ mod tests {
         }
         assert_eq!(bins[0].from, 0);
         assert!(bins.windows(2).all(|b| b[0].to == b[1].from));
+        assert!(bins.len() <= WAIT_BINS);
+        // The longest wait there is fits the last bin.
+        let mut longest = Series::default();
+        longest.record_wait(Nanos::MAX);
+        let bins = longest.wait_bins();
+        assert_eq!(bins.last().map(|b| b.count), Some(1));
         assert!(bins.len() <= WAIT_BINS);
     }
 
