@@ -386,9 +386,15 @@ impl Stage {
 /// The newest events of a run, at most `capacity`, and how many older ones
 /// were left out. Entries keep the event, not its text, so the log follows a
 /// change of language.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// A ring: once full, a new event takes the oldest one's place (every event
+/// of a run passes through here, a run to the end of millions of them too).
+#[derive(Clone, Debug)]
 pub struct Log {
-    pub(super) entries: VecDeque<(u64, Event)>,
+    /// The kept events, each with its index in the run; the oldest at
+    /// `oldest`, the rest after it, wrapping around.
+    ring: Vec<(u64, Event)>,
+    oldest: usize,
     pub(super) capacity: usize,
     pub(super) total: u64,
 }
@@ -398,23 +404,46 @@ impl Log {
     pub fn new(capacity: usize) -> Log {
         let capacity = capacity.max(1);
         Log {
-            entries: VecDeque::with_capacity(capacity),
+            ring: Vec::with_capacity(capacity),
+            oldest: 0,
             capacity,
             total: 0,
         }
     }
 
-    pub fn push(&mut self, event: Event) {
-        if self.entries.len() == self.capacity {
-            self.entries.pop_front();
+    /// A log of `total` events whose newest are `entries`, oldest first
+    /// (at most `capacity` of them).
+    pub(super) fn with_entries(capacity: usize, total: u64, entries: Vec<(u64, Event)>) -> Log {
+        debug_assert!(entries.len() <= capacity);
+        Log {
+            ring: entries,
+            oldest: 0,
+            capacity,
+            total,
         }
-        self.entries.push_back((self.total, event));
+    }
+
+    pub fn push(&mut self, event: Event) {
+        let entry = (self.total, event);
+        if self.ring.len() < self.capacity {
+            self.ring.push(entry);
+        } else {
+            self.ring[self.oldest] = entry;
+            self.oldest += 1;
+            if self.oldest == self.ring.len() {
+                self.oldest = 0;
+            }
+        }
         self.total += 1;
     }
 
     /// The kept events, oldest first, each with its index in the run.
-    pub fn entries(&self) -> impl ExactSizeIterator<Item = &(u64, Event)> {
-        self.entries.iter()
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = &(u64, Event)> + DoubleEndedIterator {
+        let (ring, oldest) = (&self.ring, self.oldest);
+        (0..ring.len()).map(move |i| {
+            let at = oldest + i;
+            &ring[if at < ring.len() { at } else { at - ring.len() }]
+        })
     }
 
     /// Events seen in all.
@@ -424,7 +453,17 @@ impl Log {
 
     /// Events left out (older than the kept ones).
     pub fn omitted(&self) -> u64 {
-        self.total - self.entries.len() as u64
+        self.total - self.ring.len() as u64
+    }
+}
+
+/// Two logs are equal when they keep the same events (wherever their rings
+/// start) of as many in all.
+impl PartialEq for Log {
+    fn eq(&self, other: &Log) -> bool {
+        self.capacity == other.capacity
+            && self.total == other.total
+            && self.entries().eq(other.entries())
     }
 }
 
@@ -570,5 +609,28 @@ mod tests {
         assert_eq!(log.omitted(), 2);
         let kept: Vec<u64> = log.entries().map(|(i, e)| i * 100 + e.time).collect();
         assert_eq!(kept, [202, 303, 404]);
+        assert_eq!(log.entries().len(), 3);
+        assert_eq!(log.entries().next_back().map(|(i, _)| *i), Some(4));
+    }
+
+    #[test]
+    fn a_log_is_its_events_wherever_its_ring_starts() {
+        // Pushed one at a time, the ring goes round: at every count, the
+        // same log as the newest events laid out from the start.
+        let mut log = Log::new(4);
+        let mut all = Vec::new();
+        for t in 0..11 {
+            let event = ev(t, 1, EventKind::Produce, Some(t as u32));
+            log.push(event);
+            all.push((t, event));
+            let newest = all[all.len().saturating_sub(4)..].to_vec();
+            let laid_out = Log::with_entries(4, t + 1, newest.clone());
+            assert_eq!(log, laid_out, "after {} events", t + 1);
+            assert!(log.entries().eq(newest.iter()));
+            assert_eq!(log.omitted(), (t + 1).saturating_sub(4));
+        }
+        let mut other = log.clone();
+        other.push(ev(99, 1, EventKind::Finish, None));
+        assert_ne!(log, other);
     }
 }

@@ -516,8 +516,8 @@ fn take_stage(r: &mut Reader) -> Stage {
 fn put_log(w: &mut Writer, log: &Log) {
     w.u(log.capacity as u64);
     w.u(log.total);
-    w.u(log.entries.len() as u64);
-    for (index, event) in &log.entries {
+    w.u(log.entries().len() as u64);
+    for (index, event) in log.entries() {
         w.u(*index);
         put_event(w, event);
     }
@@ -526,15 +526,12 @@ fn put_log(w: &mut Writer, log: &Log) {
 fn take_log(r: &mut Reader) -> Log {
     let capacity = r.u() as usize;
     let total = r.u();
-    let entries: VecDeque<(u64, Event)> = r.list(|r| (r.u(), take_event(r))).into();
-    if entries.len() > capacity {
+    let entries: Vec<(u64, Event)> = r.list(|r| (r.u(), take_event(r)));
+    if capacity == 0 || entries.len() > capacity {
         r.bad = true;
+        return Log::new(1);
     }
-    Log {
-        entries,
-        capacity,
-        total,
-    }
+    Log::with_entries(capacity, total, entries)
 }
 
 const OUTCOMES: [Outcome; 4] = [
