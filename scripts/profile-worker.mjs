@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, mm1Fragment, openApp, settled, startSession } from '../tests/e2e/browser.mjs';
+import { ROOT, mm1Fragment, openApp, settled, startSession, traced } from '../tests/e2e/browser.mjs';
 
 const items = Number(process.argv[2] ?? 1_000_000);
 const TOP = 25;
@@ -64,24 +64,17 @@ try {
   const { page, context } = await openApp(session.browser, session.baseUrl, mm1Fragment(items));
   await settled(page);
   await page.waitForTimeout(300);
-  const cdp = await context.newCDPSession(page);
-  const events = [];
-  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
-  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['disabled-by-default-v8.cpu_profiler', 'v8', '__metadata'] },
-    transferMode: 'ReportEvents',
-  });
-  const ms = await page.evaluate(async () => {
-    const start = performance.now();
-    document.querySelector('#run-to-end').click();
-    while (!document.querySelector('#status').classList.contains('completed')) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return performance.now() - start;
-  });
-  await cdp.send('Tracing.end');
-  await complete;
+  const categories = ['disabled-by-default-v8.cpu_profiler', 'v8', '__metadata'];
+  const { events, result: ms } = await traced(page, categories, () =>
+    page.evaluate(async () => {
+      const start = performance.now();
+      document.querySelector('#run-to-end').click();
+      while (!document.querySelector('#status').classList.contains('completed')) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return performance.now() - start;
+    }),
+  );
   console.log(`${items} items (1 x 1, exp:10ms / exp:9ms, seed 7) to the end in ${ms.toFixed(0)} ms`);
   for (const [thread, times] of selfTimes(events)) {
     const busy = [...times].filter(([name]) => name !== '(idle)').reduce((sum, [, t]) => sum + t, 0);

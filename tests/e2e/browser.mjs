@@ -126,3 +126,63 @@ export async function openApp(browser, baseUrl, fragment, viewport = VIEWPORTS.d
   await opened.page.locator('#app-root #status').waitFor({ timeout: 30_000 });
   return opened;
 }
+
+/**
+ * Chromium trace events (CDP Tracing) of `page`'s browser in the given categories while
+ * `during()` runs. Resolves to { events, result } (`result`: what `during` resolved to).
+ */
+export async function traced(page, categories, during) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: categories, excludedCategories: ['*'] },
+  });
+  const result = await during();
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  return { events, result };
+}
+
+/** Top-level tasks of one thread: complete events not nested in another. */
+export function topLevel(tasks) {
+  tasks.sort((a, b) => a.ts - b.ts);
+  const out = [];
+  let end = -Infinity;
+  for (const t of tasks) {
+    if (t.ts >= end) {
+      out.push(t);
+      end = t.ts + t.dur;
+    }
+  }
+  return out;
+}
+
+/** Trace categories enough for each thread's tasks and their CPU time ([`threadTasks`]). */
+export const TASK_CATEGORIES = ['toplevel', '__metadata'];
+
+/**
+ * The top-level tasks (ThreadControllerImpl::RunTask) of each thread named `name` in a trace,
+ * keyed by "pid:tid". A task's CPU time is its `tdur` (thread clock, µs), else its `dur`.
+ */
+export function threadTasks(events, name) {
+  const named = new Set();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === name) named.add(`${e.pid}:${e.tid}`);
+  }
+  const byThread = new Map();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (!named.has(key) || e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask') continue;
+    if (!byThread.has(key)) byThread.set(key, []);
+    byThread.get(key).push(e);
+  }
+  for (const [key, list] of byThread) byThread.set(key, topLevel(list));
+  return byThread;
+}
+
+/** CPU time (µs) of tasks: their thread-clock durations. */
+export const cpuOf = (tasks) => tasks.reduce((sum, t) => sum + (t.tdur ?? t.dur), 0);

@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, DIST, VIEWPORTS } from './browser.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, DIST, VIEWPORTS, cpuOf, threadTasks, topLevel, traced } from './browser.mjs';
 import { startServer } from './serve.mjs';
 
 function option(name, fallback) {
@@ -71,55 +71,13 @@ const KINDS = {
   UpdateLayer: 'paint',
 };
 
-/** Trace events of `page` while `during()` runs. */
-async function trace(page, during) {
-  const cdp = await page.context().newCDPSession(page);
-  const events = [];
-  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
-  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: { includedCategories: CATEGORIES, excludedCategories: ['*'] },
-  });
-  await during();
-  await cdp.send('Tracing.end');
-  await done;
-  await cdp.detach();
-  return events;
-}
-
-/** Top-level tasks of one thread: complete events not nested in another. */
-function topLevel(tasks) {
-  tasks.sort((a, b) => a.ts - b.ts);
-  const out = [];
-  let end = -Infinity;
-  for (const t of tasks) {
-    if (t.ts >= end) {
-      out.push(t);
-      end = t.ts + t.dur;
-    }
-  }
-  return out;
-}
-
 /** The renderer main thread's figures over the traced window. */
 function analyse(events, windowMs) {
-  const mains = new Set();
-  for (const e of events) {
-    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
-  }
   // The page's main thread: the renderer main thread that worked the most.
-  const byThread = new Map();
-  for (const e of events) {
-    const key = `${e.pid}:${e.tid}`;
-    if (!mains.has(key)) continue;
-    if (!byThread.has(key)) byThread.set(key, []);
-    byThread.get(key).push(e);
-  }
   let best = null;
-  for (const [key, list] of byThread) {
-    const tasks = topLevel(list.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask'));
-    const cpu = tasks.reduce((s, t) => s + (t.tdur ?? t.dur), 0);
+  for (const [key, tasks] of threadTasks(events, 'CrRendererMain')) {
+    const cpu = cpuOf(tasks);
+    const list = events.filter((e) => `${e.pid}:${e.tid}` === key);
     if (!best || cpu > best.cpu) best = { key, list, tasks, cpu };
   }
   if (!best) throw new Error('no CrRendererMain thread with tasks in the trace');
@@ -134,7 +92,7 @@ function analyse(events, windowMs) {
     (byKind[kind] ??= []).push(e);
   }
   for (const [kind, list] of Object.entries(byKind)) {
-    kinds[kind] = topLevel(list).reduce((s, t) => s + (t.tdur ?? t.dur), 0);
+    kinds[kind] = cpuOf(topLevel(list));
   }
   const commits = best.list.filter((e) => e.name === 'Commit' && e.ph === 'X').length;
   const ms = (us) => us / 1000;
@@ -168,7 +126,7 @@ async function measure(browser, baseUrl, fragment, saveAs) {
   let frames = 0;
   let windowMs = 0;
   let virtualBefore = '';
-  const events = await trace(page, async () => {
+  const { events } = await traced(page, CATEGORIES, async () => {
     virtualBefore = await page.locator('#count-time dd').innerText();
     const f0 = await page.evaluate(() => [window.__frames, performance.now()]);
     await page.waitForTimeout(SECONDS * 1000);
