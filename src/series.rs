@@ -103,6 +103,10 @@ impl Series {
     /// order (an earlier one is counted at the latest time seen).
     ///
     /// [`Stats::record`]: crate::stats::Stats::record
+    ///
+    /// Always inlined (it takes most events of a page's run): what is rare, a new
+    /// bucket or wider histogram bins, is out of line.
+    #[inline(always)]
     pub fn record(&mut self, event: &Event, wait: Option<Nanos>) {
         let t = event.time.max(self.last_time);
         match event.kind {
@@ -124,34 +128,39 @@ impl Series {
         self.update_bucket(t);
     }
 
+    #[inline]
     fn update_bucket(&mut self, t: Nanos) {
-        let (queue, produced, consumed) = (self.queue, self.produced, self.consumed);
         // Events come in time order: the last bucket's, or a later one's.
         let in_last = t < self.bucket_end || self.bucket_end == Nanos::MAX;
         match self.points.last_mut() {
             Some(p) if in_last => {
-                p.queue_min = p.queue_min.min(queue);
-                p.queue_max = p.queue_max.max(queue);
-                p.queue_last = queue;
-                p.produced = produced;
-                p.consumed = consumed;
+                p.queue_min = p.queue_min.min(self.queue);
+                p.queue_max = p.queue_max.max(self.queue);
+                p.queue_last = self.queue;
+                p.produced = self.produced;
+                p.consumed = self.consumed;
             }
-            last => {
-                let before = last.map_or(0, |p| p.queue_last);
-                self.points.push(Point {
-                    t,
-                    queue_min: before.min(queue),
-                    queue_max: before.max(queue),
-                    queue_last: queue,
-                    produced,
-                    consumed,
-                });
-                if self.points.len() > MAX_POINTS {
-                    self.compact();
-                }
-                self.bucket_end = self.end_of_last_bucket();
-            }
+            _ => self.new_bucket(t),
         }
+    }
+
+    /// Starts a bucket at `t`, merging buckets when there are too many.
+    #[inline(never)]
+    fn new_bucket(&mut self, t: Nanos) {
+        let before = self.points.last().map_or(0, |p| p.queue_last);
+        let queue = self.queue;
+        self.points.push(Point {
+            t,
+            queue_min: before.min(queue),
+            queue_max: before.max(queue),
+            queue_last: queue,
+            produced: self.produced,
+            consumed: self.consumed,
+        });
+        if self.points.len() > MAX_POINTS {
+            self.compact();
+        }
+        self.bucket_end = self.end_of_last_bucket();
     }
 
     /// Where the last point's bucket ends: `(k + 1)·width` for its
@@ -195,9 +204,20 @@ impl Series {
         merged
     }
 
+    #[inline]
     fn record_wait(&mut self, wait: Nanos) {
         // `bins_end` saturated holds every wait (`wait / bin_width` stays
         // below `WAIT_BINS`, as `WAIT_BINS · bin_width` is past the largest).
+        if wait >= self.bins_end && self.bins_end < Nanos::MAX {
+            self.widen_bins(wait);
+        }
+        self.waits[(wait / self.bin_width) as usize] += 1;
+        self.wait_count += 1;
+    }
+
+    /// Doubles the bins' width, merging neighbours, until `wait` fits.
+    #[inline(never)]
+    fn widen_bins(&mut self, wait: Nanos) {
         while wait >= self.bins_end && self.bins_end < Nanos::MAX {
             for i in 0..WAIT_BINS {
                 self.waits[i] = if i < WAIT_BINS / 2 {
@@ -212,8 +232,6 @@ impl Series {
                 .checked_mul(WAIT_BINS as u64)
                 .unwrap_or(Nanos::MAX);
         }
-        self.waits[(wait / self.bin_width) as usize] += 1;
-        self.wait_count += 1;
     }
 
     /// The buckets, in time order.

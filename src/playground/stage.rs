@@ -159,7 +159,9 @@ impl Stage {
         }
     }
 
-    /// Takes one event into account.
+    /// Takes one event into account (always inlined: it takes every event of a
+    /// page's run; main's few are out of line).
+    #[inline(always)]
     pub fn record(&mut self, event: &Event) {
         match self.roles.get(event.actor.0 as usize) {
             Some(Role::Producer(i)) => self.record_producer(*i as usize, event),
@@ -231,6 +233,7 @@ impl Stage {
         }
     }
 
+    #[inline(never)]
     fn record_main(&mut self, event: &Event) {
         let position = |step: MainStep| self.steps.iter().position(|s| *s == step);
         match event.kind {
