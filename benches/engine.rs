@@ -1,5 +1,6 @@
 //! Engine benchmarks: whole runs of the `custom` scenario in virtual time.
-//! Plain `std::time::Instant`, median of several runs; `cargo bench --bench engine`.
+//! Plain `std::time::Instant`, median of several runs; `cargo bench --bench engine`, or
+//! `cargo bench --bench engine -- NAME` for the benchmarks whose name contains NAME.
 //!
 //! `page_engine_mm1_1M` is the page's run to the end of the 1M-item M/M/1
 //! run (seed 7) as its Web Worker makes it (the playground's host, in
@@ -29,7 +30,20 @@ fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
     times[runs / 2]
 }
 
+/// Whether the benchmark `name` was asked for (every one, unless a name to
+/// match is given; cargo passes `--bench` too).
+fn wanted(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+}
+
 fn bench(name: &str, config: Config) {
+    if !wanted(name) {
+        return;
+    }
     let items = config.total_items();
     let time = median_time(5, || {
         let mut run = Run::unobserved(config.clone());
@@ -46,6 +60,9 @@ fn bench(name: &str, config: Config) {
 /// The page's run of `config` to its end, through the host the worker
 /// drives (budgets of 200,000 events, about its slices).
 fn bench_page_engine(name: &str, config: Config) {
+    if !wanted(name) {
+        return;
+    }
     let items = config.total_items();
     let config = Rc::new(config);
     let time = median_time(5, || {
