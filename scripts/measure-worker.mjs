@@ -9,7 +9,9 @@
 //    status saying Completed, against the process's user + system time) and of wall time (in
 //    the page from the click to Completed, against the process's). CPU time is the figure to
 //    trust on a shared machine; the wall time adds what the page does around the run (its
-//    renders of the progress and of the end).
+//    renders of the progress and of the end). Also against the same work natively: the page's
+//    engine with its stage, log and charts (`cargo bench --bench engine -- page_engine`, the
+//    median of 5 runs in one process, each round).
 // 2. run to the end of 10M items in the worker, and the page's responsiveness meanwhile: a
 //    click on the language switch every 250 ms, timed from the click to the page showing the
 //    other language (and the same clicks once the run is over, for comparison); the longest
@@ -47,6 +49,17 @@ function native(items) {
   const report = JSON.parse(run.output[3]);
   if (report.consumed !== items) throw new Error(`native consumed ${report.consumed}`);
   return { wall, cpu: (user + system) * 1000 };
+}
+
+/** The page's engine natively, the same 1M run with its stage, log and charts (ms, median of 5). */
+function pageEngine() {
+  const run = spawnSync('cargo', ['bench', '--quiet', '--bench', 'engine', '--', 'page_engine'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const found = /page_engine_mm1_1M: ([\d.]+) ms per run/.exec(run.stdout.toString());
+  if (run.status !== 0 || !found) throw new Error(`the page engine's benchmark failed: ${run.status}`);
+  return Number(found[1]);
 }
 
 /**
@@ -131,10 +144,15 @@ async function inWorker(browser, baseUrl, items, probe = false) {
 const session = await startSession();
 try {
   const { browser, baseUrl } = session;
-  const figures = { cpu: [], wall: [], nativeCpu: [], nativeWall: [], workerCpu: [], workerWall: [] };
+  const figures = {
+    cpu: [], wall: [], same: [], nativeCpu: [], nativeWall: [], workerCpu: [], workerWall: [], page: [],
+  };
   for (let i = 0; i < rounds; i += 1) {
     const n = native(1_000_000);
+    const page = pageEngine();
     const w = await inWorker(browser, baseUrl, 1_000_000);
+    figures.page.push(page);
+    figures.same.push(w.cpu / page);
     figures.nativeCpu.push(n.cpu);
     figures.nativeWall.push(n.wall);
     figures.workerCpu.push(w.cpu);
@@ -143,12 +161,15 @@ try {
     figures.wall.push(w.ms / n.wall);
     console.log(`round ${i + 1}: CPU native ${n.cpu.toFixed(0)} ms, worker ${w.cpu.toFixed(0)} ms, ` +
       `ratio ${(w.cpu / n.cpu).toFixed(2)}; wall native ${n.wall.toFixed(0)} ms, worker ${w.ms.toFixed(0)} ms, ` +
-      `ratio ${(w.ms / n.wall).toFixed(2)}`);
+      `ratio ${(w.ms / n.wall).toFixed(2)}; the page's engine natively ${page.toFixed(0)} ms, worker CPU ` +
+      `against it ${(w.cpu / page).toFixed(2)}`);
   }
   const m = (xs) => median(xs).toFixed(0);
   console.log(`1M M/M/1 to the end, medians: CPU native ${m(figures.nativeCpu)} ms, worker ` +
     `${m(figures.workerCpu)} ms, ratio worker/native ${median(figures.cpu).toFixed(2)}; wall native ` +
     `${m(figures.nativeWall)} ms, worker ${m(figures.workerWall)} ms, ratio ${median(figures.wall).toFixed(2)}`);
+  console.log(`the same work natively (the page's engine, with its stage, log and charts): ${m(figures.page)} ` +
+    `ms; worker CPU against it: ${median(figures.same).toFixed(2)}`);
 
   const big = await inWorker(browser, baseUrl, 10_000_000, true);
   const slowest = big.clicks.length ? Math.max(...big.clicks) : NaN;
