@@ -49,6 +49,19 @@ pub struct Point {
     pub consumed: u64,
 }
 
+impl Point {
+    /// Takes in a later bucket (or event) of the same time span: the
+    /// extremes of both, the later one's last values.
+    #[inline(always)]
+    fn absorb(&mut self, later: &Point) {
+        self.queue_min = self.queue_min.min(later.queue_min);
+        self.queue_max = self.queue_max.max(later.queue_max);
+        self.queue_last = later.queue_last;
+        self.produced = later.produced;
+        self.consumed = later.consumed;
+    }
+}
+
 /// One bin of the waiting-time histogram: waits in `[from, to)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WaitBin {
@@ -132,31 +145,35 @@ impl Series {
     fn update_bucket(&mut self, t: Nanos) {
         // Events come in time order: the last bucket's, or a later one's.
         let in_last = t < self.bucket_end || self.bucket_end == Nanos::MAX;
+        let now = self.point_at(t);
         match self.points.last_mut() {
-            Some(p) if in_last => {
-                p.queue_min = p.queue_min.min(self.queue);
-                p.queue_max = p.queue_max.max(self.queue);
-                p.queue_last = self.queue;
-                p.produced = self.produced;
-                p.consumed = self.consumed;
-            }
+            Some(p) if in_last => p.absorb(&now),
             _ => self.new_bucket(t),
         }
     }
 
-    /// Starts a bucket at `t`, merging buckets when there are too many.
+    /// The series at `t` as a bucket of one event.
+    #[inline(always)]
+    fn point_at(&self, t: Nanos) -> Point {
+        Point {
+            t,
+            queue_min: self.queue,
+            queue_max: self.queue,
+            queue_last: self.queue,
+            produced: self.produced,
+            consumed: self.consumed,
+        }
+    }
+
+    /// Starts a bucket at `t` (the queue's extremes include the length it
+    /// started with), merging buckets when there are too many.
     #[inline(never)]
     fn new_bucket(&mut self, t: Nanos) {
         let before = self.points.last().map_or(0, |p| p.queue_last);
-        let queue = self.queue;
-        self.points.push(Point {
-            t,
-            queue_min: before.min(queue),
-            queue_max: before.max(queue),
-            queue_last: queue,
-            produced: self.produced,
-            consumed: self.consumed,
-        });
+        let mut first = self.point_at(t);
+        first.queue_min = first.queue_min.min(before);
+        first.queue_max = first.queue_max.max(before);
+        self.points.push(first);
         if self.points.len() > MAX_POINTS {
             self.compact();
         }
@@ -345,13 +362,7 @@ impl ChartData {
 /// appends it.
 fn merge_into(merged: &mut Vec<Point>, p: Point, width: Nanos) {
     match merged.last_mut() {
-        Some(q) if q.t / width == p.t / width => {
-            q.queue_min = q.queue_min.min(p.queue_min);
-            q.queue_max = q.queue_max.max(p.queue_max);
-            q.queue_last = p.queue_last;
-            q.produced = p.produced;
-            q.consumed = p.consumed;
-        }
+        Some(q) if q.t / width == p.t / width => q.absorb(&p),
         _ => merged.push(p),
     }
 }
