@@ -177,6 +177,8 @@ try {
   console.log(`  ${big.clicks.length} clicks meanwhile: median ${median(big.clicks).toFixed(1)} ms, ` +
     `slowest ${slowest.toFixed(1)} ms from the click to the page in the other language ` +
     `(idle afterwards: median ${median(big.idle).toFixed(1)} ms, slowest ${Math.max(...big.idle).toFixed(1)} ms)`);
+  // In order: the first is the page's first switch to Chinese (its first CJK layout).
+  console.log(`  the clicks in order (ms): ${big.clicks.map((ms) => ms.toFixed(0)).join(' ')}`);
   console.log(`  longest gap between animation frames ${big.maxGap.toFixed(1)} ms; ` +
     `long tasks (> 50 ms): ${big.longTasks.length}` +
     (big.longTasks.length ? `, longest ${Math.max(...big.longTasks).toFixed(1)} ms` : ''));
