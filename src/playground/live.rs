@@ -13,8 +13,7 @@ use crate::series::Series;
 use crate::stats::Recorder;
 use crate::trace::{ActorId, Event, EventKind, Fault, ItemId, Nanos};
 
-use super::session::{Derived, Moment, Position, Snapshot, LOG_LINES};
-use super::stage::{Log, Stage};
+use super::session::{Derived, Moment, Position, Snapshot};
 
 /// A line of the stream.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -175,8 +174,8 @@ pub struct Watch {
     config: Config,
     /// Every event told, in time order.
     told: Vec<Event>,
-    stage: Stage,
-    log: Log,
+    /// The stage and the log, as a simulated run's page derives them.
+    derived: Derived,
     series: Series,
     /// The statistics and who waits where, as a simulated run keeps them.
     recorder: Recorder,
@@ -189,8 +188,7 @@ impl Watch {
     pub fn new(config: Config) -> Watch {
         Watch {
             told: Vec::new(),
-            stage: Stage::new(&config),
-            log: Log::new(LOG_LINES),
+            derived: Derived::new(&config),
             series: Series::default(),
             recorder: Recorder::default(),
             now: 0,
@@ -216,7 +214,7 @@ impl Watch {
         for line in text.lines().filter_map(read_line) {
             match line {
                 Line::Event(event) => {
-                    if event.actor.0 as usize >= self.stage.roles().len() {
+                    if event.actor.0 as usize >= self.derived.stage.roles().len() {
                         continue;
                     }
                     if event.time < self.now {
@@ -248,8 +246,7 @@ impl Watch {
     }
 
     fn record(&mut self, event: &Event) {
-        self.stage.record(event);
-        self.log.push(*event);
+        self.derived.record(event);
         let wait = self.recorder.record(event);
         self.series.record(event, wait);
         self.now = self.now.max(event.time);
@@ -259,13 +256,8 @@ impl Watch {
     /// What the page shows now, as the answer to move `id`.
     pub fn snapshot(&self, id: u64) -> Snapshot {
         let counts = self.recorder.stats().counts;
-        let mut stage = self.stage.clone();
-        stage.show_queue(self.recorder.stats().queued_items());
-        let in_queue = stage.queue_len() as u64;
-        let derived = Derived {
-            stage,
-            log: self.log.clone(),
-        };
+        let derived = self.derived.shown(self.recorder.stats().queued_items());
+        let in_queue = derived.stage.queue_len() as u64;
         Snapshot {
             id,
             position: Position {

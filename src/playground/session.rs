@@ -25,7 +25,7 @@ use crate::run::{Outcome, Run, Stuck};
 use crate::scenario::Config;
 use crate::series::ChartData;
 use crate::stats::Counts;
-use crate::trace::{ActorId, Event, Nanos, Role};
+use crate::trace::{ActorId, Event, ItemId, Nanos, Role};
 
 use super::outcomes::{Given, Outcomes};
 use super::stage::{Log, Stage};
@@ -53,17 +53,30 @@ pub struct Derived {
     pub log: Log,
 }
 
-/// What the engine derives from the events besides the run's own
-/// recorder (whose statistics, lines and charts it reads): the stage and
-/// the log.
-struct Recorded {
-    derived: Derived,
-}
+impl Derived {
+    /// Nothing derived yet, for a run of `config`.
+    pub fn new(config: &Config) -> Derived {
+        Derived {
+            stage: Stage::new(config),
+            log: Log::new(LOG_LINES),
+        }
+    }
 
-impl Recorded {
-    fn record(&mut self, event: &Event) {
-        self.derived.stage.record(event);
-        self.derived.log.push(*event);
+    /// Takes one event into account: what the page derives from a run's
+    /// events besides the run's own recorder (whose statistics, lines and
+    /// charts it reads).
+    pub fn record(&mut self, event: &Event) {
+        self.stage.record(event);
+        self.log.push(*event);
+    }
+
+    /// A copy to show, its stage holding the front of `queued`, the items in
+    /// the queue, next out first (a run's
+    /// [`Stats::queued_items`](crate::stats::Stats::queued_items)).
+    pub fn shown(&self, queued: impl ExactSizeIterator<Item = ItemId>) -> Derived {
+        let mut shown = self.clone();
+        shown.stage.show_queue(queued);
+        shown
     }
 }
 
@@ -109,7 +122,7 @@ pub struct Position {
 pub(super) struct Engine {
     run: Run<Config>,
     /// What the events derived so far.
-    recorded: Rc<RefCell<Recorded>>,
+    recorded: Rc<RefCell<Derived>>,
     /// A copy of the stage and log handed out with a moment, and the
     /// events it saw.
     shown: (u64, Rc<Derived>),
@@ -118,12 +131,9 @@ pub(super) struct Engine {
 
 impl Engine {
     pub(super) fn new(config: Config) -> Engine {
-        let derived = Derived {
-            stage: Stage::new(&config),
-            log: Log::new(LOG_LINES),
-        };
+        let derived = Derived::new(&config);
         let shown = (0, Rc::new(derived.clone()));
-        let recorded = Rc::new(RefCell::new(Recorded { derived }));
+        let recorded = Rc::new(RefCell::new(derived));
         let sink = Rc::clone(&recorded);
         let run = Run::charted(config, move |event| sink.borrow_mut().record(event));
         Engine {
@@ -228,8 +238,7 @@ impl Engine {
     pub(super) fn moment(&mut self) -> Moment {
         let run = &self.run;
         if self.shown.0 != run.event_count() {
-            let mut derived = self.recorded.borrow().derived.clone();
-            derived.stage.show_queue(run.stats().queued_items());
+            let derived = self.recorded.borrow().shown(run.stats().queued_items());
             self.shown = (run.event_count(), Rc::new(derived));
         }
         Moment {
