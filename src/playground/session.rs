@@ -1023,7 +1023,7 @@ mod tests {
         let (run, events) = session.replay();
         assert_eq!(events.len() as u64, session.moment().event_count);
         assert_eq!(run.now(), session.moment().now);
-        let logged: Vec<Event> = session.derived().log.entries().map(|&(_, e)| e).collect();
+        let logged: Vec<Event> = session.derived().log.entries().map(|(_, &e)| e).collect();
         assert_eq!(events, logged, "the log holds them all while it is short");
         session.run_to_end();
         let (run, events) = session.replay();

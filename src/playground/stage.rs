@@ -394,9 +394,9 @@ impl Stage {
 /// of a run passes through here, a run to the end of millions of them too).
 #[derive(Clone, Debug)]
 pub struct Log {
-    /// The kept events, each with its index in the run; the oldest at
-    /// `oldest`, the rest after it, wrapping around.
-    ring: Vec<(u64, Event)>,
+    /// The kept events: the oldest at `oldest`, the rest after it, wrapping
+    /// around. Their indexes in the run follow from `total`.
+    ring: Vec<Event>,
     oldest: usize,
     pub(super) capacity: usize,
     pub(super) total: u64,
@@ -414,24 +414,24 @@ impl Log {
         }
     }
 
-    /// A log of `total` events whose newest are `entries`, oldest first
-    /// (at most `capacity` of them).
-    pub(super) fn with_entries(capacity: usize, total: u64, entries: Vec<(u64, Event)>) -> Log {
-        debug_assert!(entries.len() <= capacity);
-        Log {
-            ring: entries,
+    /// A log of `total` events whose newest are `events`, oldest first; `None`
+    /// unless they fit its `capacity` (at least one) and are no more than
+    /// `total`.
+    pub(super) fn with_events(capacity: usize, total: u64, events: Vec<Event>) -> Option<Log> {
+        let fits = capacity > 0 && events.len() <= capacity && events.len() as u64 <= total;
+        fits.then_some(Log {
+            ring: events,
             oldest: 0,
             capacity,
             total,
-        }
+        })
     }
 
     pub fn push(&mut self, event: Event) {
-        let entry = (self.total, event);
         if self.ring.len() < self.capacity {
-            self.ring.push(entry);
+            self.ring.push(event);
         } else {
-            self.ring[self.oldest] = entry;
+            self.ring[self.oldest] = event;
             self.oldest += 1;
             if self.oldest == self.ring.len() {
                 self.oldest = 0;
@@ -441,11 +441,12 @@ impl Log {
     }
 
     /// The kept events, oldest first, each with its index in the run.
-    pub fn entries(&self) -> impl ExactSizeIterator<Item = &(u64, Event)> + DoubleEndedIterator {
-        let (ring, oldest) = (&self.ring, self.oldest);
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (u64, &Event)> + DoubleEndedIterator {
+        let (ring, oldest, first) = (&self.ring, self.oldest, self.omitted());
         (0..ring.len()).map(move |i| {
             let at = oldest + i;
-            &ring[if at < ring.len() { at } else { at - ring.len() }]
+            let event = &ring[if at < ring.len() { at } else { at - ring.len() }];
+            (first + i as u64, event)
         })
     }
 
@@ -613,7 +614,7 @@ mod tests {
         let kept: Vec<u64> = log.entries().map(|(i, e)| i * 100 + e.time).collect();
         assert_eq!(kept, [202, 303, 404]);
         assert_eq!(log.entries().len(), 3);
-        assert_eq!(log.entries().next_back().map(|(i, _)| *i), Some(4));
+        assert_eq!(log.entries().next_back().map(|(i, _)| i), Some(4));
     }
 
     #[test]
@@ -625,11 +626,12 @@ mod tests {
         for t in 0..11 {
             let event = ev(t, 1, EventKind::Produce, Some(t as u32));
             log.push(event);
-            all.push((t, event));
+            all.push(event);
             let newest = all[all.len().saturating_sub(4)..].to_vec();
-            let laid_out = Log::with_entries(4, t + 1, newest.clone());
+            let laid_out = Log::with_events(4, t + 1, newest.clone()).unwrap();
             assert_eq!(log, laid_out, "after {} events", t + 1);
-            assert!(log.entries().eq(newest.iter()));
+            let first = (t + 1).saturating_sub(4);
+            assert!(log.entries().eq((first..).zip(&newest)));
             assert_eq!(log.omitted(), (t + 1).saturating_sub(4));
         }
         let mut other = log.clone();

@@ -517,8 +517,7 @@ fn put_log(w: &mut Writer, log: &Log) {
     w.u(log.capacity as u64);
     w.u(log.total);
     w.u(log.entries().len() as u64);
-    for (index, event) in log.entries() {
-        w.u(*index);
+    for (_, event) in log.entries() {
         put_event(w, event);
     }
 }
@@ -526,12 +525,11 @@ fn put_log(w: &mut Writer, log: &Log) {
 fn take_log(r: &mut Reader) -> Log {
     let capacity = r.u() as usize;
     let total = r.u();
-    let entries: Vec<(u64, Event)> = r.list(|r| (r.u(), take_event(r)));
-    if capacity == 0 || entries.len() > capacity {
+    let events: Vec<Event> = r.list(take_event);
+    Log::with_events(capacity, total, events).unwrap_or_else(|| {
         r.bad = true;
-        return Log::new(1);
-    }
-    Log::with_entries(capacity, total, entries)
+        Log::new(1)
+    })
 }
 
 const OUTCOMES: [Outcome; 4] = [

@@ -78,7 +78,7 @@ fn draw(props: &LiveProps) -> Html {
                             let who = role.map(|r| actor_name(scenario, r, lang)).unwrap_or_default();
                             let style = role.map(|r| format!("--hue:{}", hue(r)));
                             html! {
-                                <li key={*index} class={format!("line {}", event.kind.name())} {style}>
+                                <li key={index} class={format!("line {}", event.kind.name())} {style}>
                                     <span class="t">{ Clock(event.time).to_string() }</span>
                                     <span class="who">{ who }</span>
                                     <span class="text">{ log_line(scenario, event, roles, lang) }</span>
