@@ -77,17 +77,19 @@ pub struct Series {
     /// Bucket width: a point covers `[k·width, (k+1)·width)` where
     /// `k = t / width`.
     width: Nanos,
-    /// Where the last point's bucket ends (`(k + 1)·width`, saturating), so
-    /// that an event tells its bucket by a compare, not a division.
-    bucket_end: Nanos,
+    /// The last nanosecond of the last point's bucket (`(k + 1)·width − 1`,
+    /// or the end of time), so that an event tells its bucket by a compare,
+    /// not a division.
+    bucket_last: Nanos,
     last_time: Nanos,
     queue: u64,
     produced: u64,
     consumed: u64,
     waits: [u64; WAIT_BINS],
     bin_width: Nanos,
-    /// The longest wait the bins hold, plus one: `WAIT_BINS · bin_width`.
-    bins_end: Nanos,
+    /// The longest wait the bins hold: `WAIT_BINS · bin_width − 1`, or the
+    /// longest there is.
+    longest_binned: Nanos,
     wait_count: u64,
 }
 
@@ -96,14 +98,14 @@ impl Default for Series {
         Series {
             points: Vec::new(),
             width: FIRST_WIDTH,
-            bucket_end: 0,
+            bucket_last: 0,
             last_time: 0,
             queue: 0,
             produced: 0,
             consumed: 0,
             waits: [0; WAIT_BINS],
             bin_width: FIRST_BIN_WIDTH,
-            bins_end: FIRST_BIN_WIDTH * WAIT_BINS as u64,
+            longest_binned: FIRST_BIN_WIDTH * WAIT_BINS as u64 - 1,
             wait_count: 0,
         }
     }
@@ -115,10 +117,10 @@ impl Series {
     /// answer; the series keeps no ledger of its own). Events come in time
     /// order (an earlier one is counted at the latest time seen).
     ///
-    /// [`Stats::record`]: crate::stats::Stats::record
+    /// Always inlined (it takes most events of a page's run): what is rare,
+    /// a new bucket or wider histogram bins, is out of line.
     ///
-    /// Always inlined (it takes most events of a page's run): what is rare, a new
-    /// bucket or wider histogram bins, is out of line.
+    /// [`Stats::record`]: crate::stats::Stats::record
     #[inline(always)]
     pub fn record(&mut self, event: &Event, wait: Option<Nanos>) {
         let t = event.time.max(self.last_time);
@@ -143,11 +145,10 @@ impl Series {
 
     #[inline]
     fn update_bucket(&mut self, t: Nanos) {
-        // Events come in time order: the last bucket's, or a later one's.
-        let in_last = t < self.bucket_end || self.bucket_end == Nanos::MAX;
         let now = self.point_at(t);
+        // Events come in time order: the last bucket's, or a later one's.
         match self.points.last_mut() {
-            Some(p) if in_last => p.absorb(&now),
+            Some(p) if t <= self.bucket_last => p.absorb(&now),
             _ => self.new_bucket(t),
         }
     }
@@ -177,17 +178,9 @@ impl Series {
         if self.points.len() > MAX_POINTS {
             self.compact();
         }
-        self.bucket_end = self.end_of_last_bucket();
-    }
-
-    /// Where the last point's bucket ends: `(k + 1)·width` for its
-    /// `k = t / width`, saturating (0 with no points).
-    fn end_of_last_bucket(&self) -> Nanos {
-        self.points.last().map_or(0, |p| {
-            (p.t / self.width)
-                .saturating_add(1)
-                .saturating_mul(self.width)
-        })
+        // The bucket of `t`: the last one, after a merge too.
+        let start = t / self.width * self.width;
+        self.bucket_last = start.saturating_add(self.width - 1);
     }
 
     /// Doubles the bucket width, merging neighbours, until at most
@@ -223,9 +216,7 @@ impl Series {
 
     #[inline]
     fn record_wait(&mut self, wait: Nanos) {
-        // `bins_end` saturated holds every wait (`wait / bin_width` stays
-        // below `WAIT_BINS`, as `WAIT_BINS · bin_width` is past the largest).
-        if wait >= self.bins_end && self.bins_end < Nanos::MAX {
+        if wait > self.longest_binned {
             self.widen_bins(wait);
         }
         self.waits[(wait / self.bin_width) as usize] += 1;
@@ -235,7 +226,7 @@ impl Series {
     /// Doubles the bins' width, merging neighbours, until `wait` fits.
     #[inline(never)]
     fn widen_bins(&mut self, wait: Nanos) {
-        while wait >= self.bins_end && self.bins_end < Nanos::MAX {
+        while wait > self.longest_binned {
             for i in 0..WAIT_BINS {
                 self.waits[i] = if i < WAIT_BINS / 2 {
                     self.waits[2 * i] + self.waits[2 * i + 1]
@@ -244,10 +235,10 @@ impl Series {
                 };
             }
             self.bin_width = self.bin_width.saturating_mul(2);
-            self.bins_end = self
+            self.longest_binned = self
                 .bin_width
                 .checked_mul(WAIT_BINS as u64)
-                .unwrap_or(Nanos::MAX);
+                .map_or(Nanos::MAX, |end| end - 1);
         }
     }
 
@@ -694,9 +685,10 @@ mod tests {
     fn each_bucket_holds_exactly_the_events_of_its_time_span() {
         // Every 3 µs to 5 ms apart, with a jump to near the end of time and
         // the last event at its very end, so that buckets merge many times
-        // and the last bucket's end saturates. After every event, the newest bucket starts at the
-        // first event of its time span, its neighbour lies in an earlier
-        // span, and every item made so far is counted.
+        // and the last bucket's end saturates. After every event, the
+        // newest bucket starts at the first event of its time span, its
+        // neighbour lies in an earlier span, and every item made so far is
+        // counted.
         let mut s = Fed::default();
         let mut times = Vec::new();
         let mut state: u64 = 7;
