@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ROOT, TASK_CATEGORIES, cpuOf, threadTasks, traced } from '../tests/e2e/browser.mjs';
+import { median, timedProcess } from '../tests/e2e/timing.mjs';
 
 const rounds = Number(process.argv[2] ?? 7);
 const floorManifest = process.env.FLOOR_MANIFEST ?? path.join(ROOT, '..', 'shared', 'bench', 'mm1-floor', 'Cargo.toml');
@@ -42,21 +43,9 @@ const wasm = readFileSync(path.join(ROOT, 'target', 'floor-wasm', 'wasm32-unknow
 
 /** One native run as a whole process: its CPU time (ms) and the mean wait it printed. */
 function nativeRun(c) {
-  const script = 'TIMEFORMAT="%3U %3S"; exec 4>&2; { time "$0" "$@" >&3 2>&4; } 2>&1';
-  const run = spawnSync('bash', ['-c', script, native, ...c.map(String), String(SEED)], {
-    stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
-  });
-  if (run.status !== 0) throw new Error(`mm1-floor failed: ${run.status}`);
-  const [user, system] = run.stdout.toString().trim().split(/\s+/).map(Number);
-  const wait = /mean_wait_ms=([\d.]+)/.exec(run.output[3].toString())[1];
-  return { cpu: (user + system) * 1000, wait };
+  const { cpu, output } = timedProcess(native, [...c.map(String), String(SEED)]);
+  return { cpu, wait: /mean_wait_ms=([\d.]+)/.exec(output)[1] };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 try {

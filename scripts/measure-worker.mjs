@@ -17,38 +17,24 @@
 //    other language (and the same clicks once the run is over, for comparison); the longest
 //    gap between animation frames; long tasks (> 50 ms).
 import { spawnSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import {
   ROOT, TASK_CATEGORIES, cpuOf, mm1Fragment as mm1, newPage, settled, startSession, threadTasks, traced,
 } from '../tests/e2e/browser.mjs';
+import { median, timedProcess } from '../tests/e2e/timing.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 const CANTEEN = process.env.CANTEEN_BIN ?? path.join(ROOT, 'target', 'release', 'canteen');
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** The same run natively, as a whole process: its wall and CPU (user + system) time in ms. */
 function native(items) {
   const args = ['run', 'custom', '--seed', '7', '--producers', '1', '--consumers', '1',
     '--items', String(items), '--capacity', '0', '--produce-delay', 'exp:10ms',
     '--consume-delay', 'exp:9ms', '--json'];
-  // bash's `time` reports the process's CPU time; its output goes to a file descriptor of its own.
-  const script = 'TIMEFORMAT="%3U %3S"; exec 4>&2; { time "$0" "$@" >&3 2>&4; } 2>&1';
-  const start = performance.now();
-  const run = spawnSync('bash', ['-c', script, CANTEEN, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
-    maxBuffer: 1 << 26,
-  });
-  const wall = performance.now() - start;
-  if (run.status !== 0) throw new Error(`canteen failed: ${run.status}`);
-  const [user, system] = run.stdout.toString().trim().split(/\s+/).map(Number);
-  const report = JSON.parse(run.output[3]);
+  const { cpu, wall, output } = timedProcess(CANTEEN, args);
+  const report = JSON.parse(output);
   if (report.consumed !== items) throw new Error(`native consumed ${report.consumed}`);
-  return { wall, cpu: (user + system) * 1000 };
+  return { wall, cpu };
 }
 
 /** The page's engine natively, the same 1M run with its stage, log and charts (ms, median of 5). */

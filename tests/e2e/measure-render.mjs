@@ -20,6 +20,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, DIST, VIEWPORTS, cpuOf, threadTasks, topLevel, traced } from './browser.mjs';
 import { startServer } from './serve.mjs';
+import { median } from './timing.mjs';
 
 function option(name, fallback) {
   const values = [];
@@ -145,12 +146,6 @@ async function measure(browser, baseUrl, fragment, saveAs) {
   if (/complete|stuck/i.test(status)) throw new Error(`the run ended inside the window (${status}): make it longer`);
   return { ...analyse(events, windowMs), fps: frames / (windowMs / 1000), virtual: `${virtualBefore} → ${virtualAfter}` };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const range = (xs, unit) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}${unit}`.padEnd(14);
 

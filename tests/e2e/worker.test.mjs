@@ -16,7 +16,6 @@ after(async () => {
   await session?.close();
 });
 
-
 /** The page at `fragment`, once the app is drawn. */
 const open = (fragment, viewport) => openApp(session.browser, session.baseUrl, fragment, viewport);
 
